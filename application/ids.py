@@ -1,0 +1,31 @@
+"""Aggregate ids: random for what people create, ``uuid5`` for reference data and scenarios.
+
+Scenario ids come from the scenario's own references (``p-12``, ``prop-rt1-01``) in a
+namespace of that scenario, never from personal data (issue "The main job…", loader).
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+DIALOGUE_NS = uuid5(NAMESPACE_URL, "urn:dialogue-service")
+
+
+def table_id(code: str) -> UUID:
+    """The fixed id of working table ``code`` (``RT1``..``RT4``)."""
+    return uuid5(DIALOGUE_NS, f"working-table:{code}")
+
+
+def scenario_namespace(name: str) -> UUID:
+    """The namespace of one scenario (``2026-Q1``)."""
+    return uuid5(DIALOGUE_NS, f"scenario:{name}")
+
+
+def scenario_id(namespace: UUID, kind: str, reference: str) -> UUID:
+    """The id of an entity of a scenario, e.g. ``scenario_id(ns, "proposal", "prop-rt1-01")``."""
+    return uuid5(namespace, f"{kind}:{reference}")
+
+
+def endorsement_id(proposal_id: UUID, round_number: int = 1) -> UUID:
+    """The id of the ``round_number``-th endorsement round of a proposal."""
+    return uuid5(proposal_id, f"endorsement:{round_number}")

@@ -1,0 +1,295 @@
+"""Replay a scenario folder through the application's commands (never by writing events).
+
+A scenario folder holds ``quarter.json`` (``{quarter, steps[], expected_outcomes}``) with
+``organisations.json``, ``participants.json`` and ``proposals.json`` beside it
+(``docs/scenario.md`` documents every verb). Before the steps, the working tables,
+organisations and participants are registered by the secretariat on the first step's
+date. Before each step the clock is set to the step's ``at`` date and the deadline job
+runs. Each step's command id is ``<quarter>#<seq>``: loading again applies only what is
+missing. A step with ``"expect": "rejected_by_system"`` must be refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from application.clock import FixedClock
+from application.errors import CommandAlreadyAppliedError
+from application.ids import scenario_id, scenario_namespace
+from application.service import DialogueApplication
+from domain.base import SECRETARIAT
+from domain.errors import DomainError
+from domain.reference import table_objectives
+
+
+class ScenarioError(Exception):
+    """The scenario folder cannot be read (missing file, bad JSON, unknown verb)."""
+
+
+@dataclass
+class Report:
+    steps: int = 0
+    applied: int = 0
+    already_applied: int = 0
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    unexpected_refusals: list[dict[str, Any]] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "steps": self.steps, "applied": self.applied, "already_applied": self.already_applied,
+            "refused": self.refused, "unexpected_refusals": self.unexpected_refusals, "positions": self.positions,
+        }
+
+
+def _read(folder: Path, name: str) -> Any:
+    try:
+        return json.loads((folder / name).read_text("utf-8"))
+    except FileNotFoundError as e:
+        raise ScenarioError(f"{folder / name} is missing") from e
+    except json.JSONDecodeError as e:
+        raise ScenarioError(f"{folder / name} is not valid JSON: {e}") from e
+
+
+class ScenarioLoader:
+    """Runs one scenario folder against an application whose clock is a FixedClock."""
+
+    def __init__(self, app: DialogueApplication, folder: str | Path) -> None:
+        if not isinstance(app.clock, FixedClock):
+            raise ScenarioError("The scenario loader needs an application with a settable clock")
+        self.app = app
+        self.clock: FixedClock = app.clock
+        self.folder = Path(folder)
+        self.quarter = _read(self.folder, "quarter.json")
+        if not isinstance(self.quarter, dict) or "steps" not in self.quarter:
+            raise ScenarioError("quarter.json has no steps")
+        self.organisations = _read(self.folder, "organisations.json") if (self.folder / "organisations.json").exists() else []
+        self.participants = _read(self.folder, "participants.json") if (self.folder / "participants.json").exists() else []
+        proposals = _read(self.folder, "proposals.json") if (self.folder / "proposals.json").exists() else []
+        self.proposals = {p["id"]: p for p in proposals}
+        self.name = str(self.quarter.get("quarter") or self.folder.name)
+        self.ns = scenario_namespace(self.name)
+
+    # ------------------------------------------------------------------ ids
+    def pid(self, ref: str) -> UUID:
+        return scenario_id(self.ns, "participant", ref)
+
+    def oid(self, ref: str) -> UUID:
+        return scenario_id(self.ns, "organisation", ref)
+
+    def prop(self, ref: str) -> UUID:
+        return scenario_id(self.ns, "proposal", ref)
+
+    def sid(self, ref: str) -> UUID:
+        return scenario_id(self.ns, "session", ref)
+
+    def actor(self, step: dict[str, Any]) -> str:
+        a = step.get("actor")
+        if a is None or a == SECRETARIAT:
+            return SECRETARIAT
+        return str(self.pid(a))
+
+    # ------------------------------------------------------------------ run
+    def _once(self, command_id: str, fn: Callable[[], Any]) -> None:
+        if self.app.command_applied(command_id):
+            return
+        try:
+            fn()
+        except CommandAlreadyAppliedError:
+            pass
+
+    def register_setup(self) -> None:
+        """Register tables, settings, organisations and participants as the secretariat."""
+        steps = self.quarter["steps"]
+        if steps:
+            self.clock.set(date.fromisoformat(steps[0]["at"]))
+        app, q = self.app, self.name
+        for code in sorted(table_objectives()):
+            if not app._exists(app.table_id(code)):
+                self._once(f"{q}#setup:table:{code}", lambda code=code: app.register_table(code, command_id=f"{q}#setup:table:{code}"))
+        self._once(f"{q}#setup:settings", lambda: app.define_settings(command_id=f"{q}#setup:settings") if not app._exists(app.settings_id) else None)
+        for o in self.organisations:
+            cid = f"{q}#setup:{o['id']}"
+            self._once(cid, lambda o=o, cid=cid: app.register_organisation(
+                reference=o["id"], name=o["name"], stakeholder_group=o["stakeholder_group"], country=o["country"],
+                languages=o.get("languages", []), id=self.oid(o["id"]), command_id=cid,
+            ))
+        for p in self.participants:
+            cid = f"{q}#setup:{p['id']}"
+            self._once(cid, lambda p=p, cid=cid: app.register_participant(
+                reference=p["id"], display_name=p["display_name"],
+                organisation_id=self.oid(p["organisation_id"]) if p.get("organisation_id") else None,
+                gender=p["gender"], preferred_language=p["preferred_language"], id=self.pid(p["id"]), command_id=cid,
+            ))
+
+    def run(self, progress: Callable[[int], None] | None = None) -> Report:
+        """Register the setup, then apply every step; returns the report."""
+        self.register_setup()
+        report = Report(steps=len(self.quarter["steps"]))
+        for step in self.quarter["steps"]:
+            self.apply(step, report)
+            if progress:
+                progress(1)
+        return report
+
+    def apply(self, step: dict[str, Any], report: Report) -> None:
+        seq, verb = step.get("seq"), step.get("verb")
+        cid = f"{self.name}#{seq}"
+        try:
+            self.clock.set(date.fromisoformat(step["at"]))
+        except (KeyError, ValueError) as e:
+            raise ScenarioError(f"step {seq}: bad or missing 'at' date") from e
+        self.app.close_due(command_prefix=f"{self.name}#close-due")
+        if self.app.command_applied(cid):
+            report.applied += 1
+            report.already_applied += 1
+            report.positions[str(seq)] = self.app.command_position(cid)
+            return
+        handler = getattr(self, f"do_{verb}", None)
+        if handler is None:
+            raise ScenarioError(f"step {seq}: unknown verb {verb!r}")
+        try:
+            handler(step, cid)
+        except DomainError as e:
+            entry = {"seq": seq, "verb": verb, "code": e.code, "message": e.message}
+            report.refused.append(entry)
+            if step.get("expect") != "rejected_by_system":
+                report.unexpected_refusals.append(entry)
+            return
+        except (KeyError, TypeError, ValueError) as e:
+            entry = {"seq": seq, "verb": verb, "code": "malformed_step", "message": f"{type(e).__name__}: {e}"}
+            report.refused.append(entry)
+            report.unexpected_refusals.append(entry)
+            return
+        if step.get("expect") == "rejected_by_system":
+            report.unexpected_refusals.append({"seq": seq, "verb": verb, "code": "accepted_but_expected_refusal", "message": "the system accepted a step the scenario expects it to refuse"})
+        report.applied += 1
+        report.positions[str(seq)] = self.app.command_position(cid)
+
+    # ------------------------------------------------------------------ verbs (quarter.json)
+    def do_join_table(self, s: dict[str, Any], cid: str) -> None:
+        self.app.join_table(self.pid(s["participant"]), s["table"], command_id=cid)
+
+    def do_leave_table(self, s: dict[str, Any], cid: str) -> None:
+        self.app.leave_table(self.pid(s["participant"]), s["table"], command_id=cid)
+
+    def do_draft(self, s: dict[str, Any], cid: str) -> None:
+        ref = s["proposal"]
+        p = {**self.proposals.get(ref, {}), **s.get("content", {})}
+        if not p:
+            raise KeyError(f"proposal {ref} is in neither proposals.json nor the step")
+        self.app.draft_proposal(
+            actor=self.actor(s), table=p["table"], title=p["title"], problem=p["problem"],
+            recommendation=p["recommendation"], rationale=p["rationale"], objectives=p["objectives"],
+            targets=p["targets"], language=p["language"], co_authors=[self.pid(c) for c in p.get("co_authors", [])],
+            reference=ref, source=p.get("source_topic", ""), id=self.prop(ref), command_id=cid,
+        )
+
+    def do_revise(self, s: dict[str, Any], cid: str) -> None:
+        self.app.revise_proposal(self.prop(s["proposal"]), s["changes"], actor=self.actor(s), note=s.get("note", ""), command_id=cid)
+
+    def do_add_co_author(self, s: dict[str, Any], cid: str) -> None:
+        self.app.add_co_author(self.prop(s["proposal"]), self.pid(s["co_author"]), actor=self.actor(s), command_id=cid)
+
+    def do_remove_co_author(self, s: dict[str, Any], cid: str) -> None:
+        self.app.remove_co_author(self.prop(s["proposal"]), self.pid(s["co_author"]), actor=self.actor(s), command_id=cid)
+
+    def do_propose_amendment(self, s: dict[str, Any], cid: str) -> None:
+        self.app.propose_amendment(
+            self.prop(s["proposal"]), actor=self.actor(s), field=s["field"], operation=s["operation"], text=s["text"],
+            replaces=s.get("replaces"), justification=s.get("justification", ""), amendment=s["amendment"], command_id=cid,
+        )
+
+    def do_accept_amendment(self, s: dict[str, Any], cid: str) -> None:
+        self.app.accept_amendment(self.prop(s["proposal"]), s["amendment"], actor=self.actor(s), command_id=cid)
+
+    def do_reject_amendment(self, s: dict[str, Any], cid: str) -> None:
+        self.app.reject_amendment(self.prop(s["proposal"]), s["amendment"], actor=self.actor(s), reason=s.get("reason", ""), command_id=cid)
+
+    def do_withdraw_amendment(self, s: dict[str, Any], cid: str) -> None:
+        self.app.withdraw_amendment(self.prop(s["proposal"]), s["amendment"], actor=self.actor(s), command_id=cid)
+
+    def do_submit(self, s: dict[str, Any], cid: str) -> None:
+        self.app.submit_proposal(self.prop(s["proposal"]), actor=self.actor(s), command_id=cid)
+
+    def do_withdraw(self, s: dict[str, Any], cid: str) -> None:
+        self.app.withdraw_proposal(self.prop(s["proposal"]), actor=self.actor(s), reason=s.get("reason", ""), command_id=cid)
+
+    def do_schedule_session(self, s: dict[str, Any], cid: str) -> None:
+        self.app.schedule_session(
+            table=s["table"], quarter=s["quarter"], on=date.fromisoformat(s["date"]), mode=s.get("mode", "virtual"),
+            reference=s["session"], id=self.sid(s["session"]), actor=self.actor(s), command_id=cid,
+        )
+
+    def do_add_to_agenda(self, s: dict[str, Any], cid: str) -> None:
+        self.app.add_to_agenda(self.sid(s["session"]), self.prop(s["proposal"]), actor=self.actor(s), command_id=cid)
+
+    def do_record_position(self, s: dict[str, Any], cid: str) -> None:
+        member = self.pid(s["member"])
+        self.app.record_position(
+            self.sid(s["session"]), self.prop(s["proposal"]), member=member, position=s["position"],
+            reason=s.get("reason", ""), actor=self.actor(s) if s.get("actor") else str(member), command_id=cid,
+        )
+
+    def do_decide(self, s: dict[str, Any], cid: str) -> None:
+        self.app.decide(self.sid(s["session"]), self.prop(s["proposal"]), s["decision"], command_id=cid)
+
+    def do_close_session(self, s: dict[str, Any], cid: str) -> None:
+        self.app.close_session(self.sid(s["session"]), s.get("minutes", ""), command_id=cid)
+
+    def do_elect_representative(self, s: dict[str, Any], cid: str) -> None:
+        self.app.elect_representative(
+            table=s["table"], seat=s["seat"], participant_id=self.pid(s["participant"]),
+            term_start=date.fromisoformat(s["term_start"]),
+            term_end=date.fromisoformat(s["term_end"]) if s.get("term_end") else None,
+            session_id=self.sid(s["session"]) if s.get("session") else None, votes=s.get("votes"), command_id=cid,
+        )
+
+    def do_vacate_seat(self, s: dict[str, Any], cid: str) -> None:
+        self.app.vacate_seat(s["table"], s["seat"], s.get("reason", ""), actor=self.actor(s), command_id=cid)
+
+    def do_open_endorsement(self, s: dict[str, Any], cid: str) -> None:
+        self.app.open_endorsement(self.prop(s["proposal"]), date.fromisoformat(s["closes_on"]), command_id=cid)
+
+    def _vote(self, s: dict[str, Any], cid: str, vote: str) -> None:
+        participant = self.pid(s["participant"])
+        self.app.vote_on_endorsement(
+            self.prop(s["proposal"]), seat=s["seat"], participant_id=participant, vote=vote, reason=s.get("reason", ""),
+            actor=str(participant), command_id=cid,
+        )
+
+    def do_endorse(self, s: dict[str, Any], cid: str) -> None:
+        self._vote(s, cid, "endorse")
+
+    def do_object(self, s: dict[str, Any], cid: str) -> None:
+        self._vote(s, cid, "object")
+
+    def do_record_un_advice(self, s: dict[str, Any], cid: str) -> None:
+        self.app.record_un_advice(self.prop(s["proposal"]), seat=s["seat"], agency=s.get("agency", ""), advice=s["advice"], command_id=cid)
+
+    def do_close_endorsement(self, s: dict[str, Any], cid: str) -> None:
+        self.app.close_endorsement(self.prop(s["proposal"]), early=bool(s.get("early", True)), command_id=cid)
+
+    def do_publish_to_governments(self, s: dict[str, Any], cid: str) -> None:
+        self.app.publish_to_governments(self.prop(s["proposal"]), s.get("recipients"), command_id=cid)
+
+    def do_record_government_response(self, s: dict[str, Any], cid: str) -> None:
+        self.app.record_government_response(
+            self.prop(s["proposal"]), country=s["country"], status=s["status"], response=s["response"],
+            language=s.get("language", "es"), responding_entity=s.get("responding_entity", ""),
+            response_date=date.fromisoformat(s["response_date"]) if s.get("response_date") else None, command_id=cid,
+        )
+
+    def do_change_setting(self, s: dict[str, Any], cid: str) -> None:
+        self.app.change_setting(s["setting"], s["value"], actor=self.actor(s), command_id=cid)
+
+
+def load_scenario(app: DialogueApplication, folder: str | Path, progress: Callable[[int], None] | None = None) -> Report:
+    """Load a scenario folder into ``app``; see :class:`ScenarioLoader`."""
+    return ScenarioLoader(app, folder).run(progress)

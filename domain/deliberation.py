@@ -1,0 +1,202 @@
+"""TableDeliberation: one session of one working table (DESIGN.md, "TableDeliberation").
+
+A session is scheduled (quarterly; virtual by default), builds an agenda of proposals at
+their submitted version, takes the members' positions (``support | object | abstain``;
+a later position of the same member on the same item replaces the earlier one, both kept
+in history) and records the table's decision on each item with the tally, the rule and
+the settings version that permitted it. A session takes positions and decisions from its
+scheduling until it is closed (closing is explicit and optional, with minutes).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Ctx, DialogueAggregate
+from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, RuleViolationError
+from domain.reference import table_objectives
+from domain.settings import Rules
+
+POSITIONS = ("support", "object", "abstain")
+DECISIONS = ("adopt", "return_for_revision", "reject")
+MODES = ("virtual", "in_person", "hybrid")
+QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+
+
+def quarter_of(d: date) -> str:
+    """The quarter label ``YYYY-Qn`` of a date (seed, "Functioning": quarterly meetings)."""
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def tally(positions: dict[str, str]) -> dict[str, int]:
+    """Count the latest positions: ``{"support": n, "object": n, "abstain": n, "taking_part": n}``."""
+    t = {p: 0 for p in POSITIONS}
+    for p in positions.values():
+        t[p] += 1
+    t["taking_part"] = sum(t[p] for p in POSITIONS)
+    return t
+
+
+def decision_permitted(decision: str, counts: dict[str, int], rules: Rules) -> tuple[bool, str]:
+    """Whether ``decision`` is permitted by ``counts`` under ``rules``, with the reason.
+
+    Quorum: at least ``rules.quorum`` members take part (abstentions count). Adopt needs
+    more support than objections; reject more objections than support; return for
+    revision is always open to the table (DESIGN.md, "TableDeliberation").
+    """
+    if counts["taking_part"] < rules.quorum:
+        return False, f"quorum not reached: {counts['taking_part']} of {rules.quorum} members took part"
+    if decision == "adopt" and counts["support"] <= counts["object"]:
+        return False, f"adopt needs more support than objections ({counts['support']} support, {counts['object']} object)"
+    if decision == "reject" and counts["object"] <= counts["support"]:
+        return False, f"reject needs more objections than support ({counts['object']} object, {counts['support']} support)"
+    return True, "permitted"
+
+
+class TableDeliberation(DialogueAggregate):
+    """One session of one working table."""
+
+    @event("Scheduled")
+    def __init__(
+        self, *, id: UUID, reference: str, table: str, quarter: str, date: date, mode: str,
+        actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.reference = reference
+        self.table = table
+        self.quarter = quarter
+        self.date = date
+        self.mode = mode
+        self.closed = False
+        self.agenda: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def schedule(
+        cls, ctx: Ctx, *, id: UUID, reference: str, table: str, quarter: str, on: date, mode: str = "virtual"
+    ) -> TableDeliberation:
+        """Schedule a session of ``table`` on date ``on`` in ``quarter`` (the secretariat).
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.
+            InvalidInputError: ``unknown_table``, ``bad_quarter``, ``session_date_outside_quarter``,
+            ``session_date_in_past``, ``unknown_mode``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")
+        if table not in table_objectives():
+            raise InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table")
+        if not QUARTER.match(quarter):
+            raise InvalidInputError("A quarter reads YYYY-Qn, e.g. 2026-Q1.", code="bad_quarter", field="quarter")
+        if quarter_of(on) != quarter:
+            raise InvalidInputError(f"The date {on} is not in {quarter}.", code="session_date_outside_quarter", field="date")
+        if on < ctx.effective_date:
+            raise InvalidInputError("A session is scheduled for today or a later date.", code="session_date_in_past", field="date")
+        if mode not in MODES:
+            raise InvalidInputError(f"Mode is one of {list(MODES)}.", code="unknown_mode", field="mode")
+        return cls(id=id, reference=reference, table=table, quarter=quarter, date=on, mode=mode, **ctx.stamp())
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise InvalidTransitionError("This session is closed and takes nothing more.", code="session_closed")
+
+    def _item(self, proposal_id: UUID) -> dict[str, Any]:
+        item = self.agenda.get(str(proposal_id))
+        if item is None:
+            raise InvalidInputError("This proposal is not on the session's agenda.", code="not_on_agenda", field="proposal")
+        return item
+
+    def add_to_agenda(self, ctx: Ctx, proposal_id: UUID, proposal_table: str, version: int) -> None:
+        """Add a submitted proposal of this table at ``version`` (the secretariat)."""
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat builds the agenda.", code="secretariat_only")
+        self._require_open()
+        if proposal_table != self.table:
+            raise InvalidInputError(
+                f"The proposal belongs to {proposal_table}; this is a session of {self.table}.",
+                code="proposal_of_another_table", field="proposal",
+            )
+        if str(proposal_id) in self.agenda:
+            raise InvalidInputError("The proposal is already on the agenda.", code="already_on_agenda", field="proposal")
+        self._agenda_item_added(proposal_id=str(proposal_id), version=version, **ctx.stamp())
+
+    @event("AgendaItemAdded")
+    def _agenda_item_added(self, proposal_id: str, version: int, actor: str, effective_date: date, command_id: str) -> None:
+        self.agenda[proposal_id] = {"version": version, "positions": {}, "decision": None}
+
+    def record_position(self, ctx: Ctx, *, proposal_id: UUID, member: UUID, is_member: bool, position: str, reason: str = "") -> None:
+        """Record a member's position on an agenda item (``support | object | abstain``).
+
+        ``is_member`` is whether ``member`` belongs to the table on the effective date
+        (the application reads it from the WorkingTable).
+
+        Raises:
+            NotAllowedError: ``not_a_member``.
+            InvalidTransitionError: ``session_closed``, ``already_decided``.
+            InvalidInputError: ``not_on_agenda``, ``unknown_position``.
+        """
+        self._require_open()
+        if not is_member:
+            raise NotAllowedError("Only members of the table take positions.", code="not_a_member", field="member")
+        item = self._item(proposal_id)
+        if item["decision"] is not None:
+            raise InvalidTransitionError("The table already decided on this item.", code="already_decided")
+        if position not in POSITIONS:
+            raise InvalidInputError(f"A position is one of {list(POSITIONS)}.", code="unknown_position", field="position")
+        self._position_recorded(proposal_id=str(proposal_id), member=str(member), position=position, reason=reason, **ctx.stamp())
+
+    @event("PositionRecorded")
+    def _position_recorded(
+        self, proposal_id: str, member: str, position: str, reason: str, actor: str, effective_date: date, command_id: str
+    ) -> None:
+        self.agenda[proposal_id]["positions"][member] = position
+
+    def decide(self, ctx: Ctx, *, proposal_id: UUID, decision: str, rules: Rules) -> int:
+        """Record the table's decision on an item, checked against the latest positions.
+
+        Returns the version of the proposal the decision refers to.
+
+        Raises:
+            NotAllowedError: ``secretariat_only`` (decisions are recorded by the secretariat
+            or the table's facilitators).
+            RuleViolationError: ``decision_not_permitted`` (quorum, majority).
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Decisions are recorded by the secretariat.", code="secretariat_only")
+        self._require_open()
+        if decision not in DECISIONS:
+            raise InvalidInputError(f"A decision is one of {list(DECISIONS)}.", code="unknown_decision", field="decision")
+        item = self._item(proposal_id)
+        if item["decision"] is not None:
+            raise InvalidTransitionError("The table already decided on this item.", code="already_decided")
+        counts = tally(item["positions"])
+        ok, why = decision_permitted(decision, counts, rules)
+        if not ok:
+            code = "quorum_not_reached" if why.startswith("quorum") else "decision_not_permitted"
+            raise RuleViolationError(f"The table cannot {decision.replace('_', ' ')}: {why}.", code=code)
+        self._decision_recorded(
+            proposal_id=str(proposal_id), version=item["version"], decision=decision, tally=counts,
+            rule=rules.decision_rule, quorum=rules.quorum, settings_version=rules.version, **ctx.stamp(),
+        )
+        return int(item["version"])
+
+    @event("DecisionRecorded")
+    def _decision_recorded(
+        self, proposal_id: str, version: int, decision: str, tally: dict[str, int], rule: str, quorum: int,
+        settings_version: int, actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.agenda[proposal_id]["decision"] = decision
+
+    def close(self, ctx: Ctx, minutes: str = "") -> None:
+        """Close the session with its minutes (the secretariat); it then takes nothing more."""
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat closes a session.", code="secretariat_only")
+        self._require_open()
+        self._closed(minutes=minutes, **ctx.stamp())
+
+    @event("Closed")
+    def _closed(self, minutes: str, actor: str, effective_date: date, command_id: str) -> None:
+        self.closed = True

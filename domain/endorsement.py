@@ -1,0 +1,160 @@
+"""LiaisonEndorsement: the Liaison Table's decision on one table-adopted recommendation.
+
+DESIGN.md, "LiaisonEndorsement": a round is opened on the adopted version with a
+``closes_on`` date; seat holders endorse or object (a seat may change its vote before
+closing, the latest counts); UN agencies give advice; the round closes once the date is
+after ``closes_on`` (the deadline job) or earlier by the secretariat, as ``endorsed`` when
+at least ``endorsement_min`` (default 5) of the 8 representative seats endorse and
+endorsements outnumber objections, ``not_endorsed`` otherwise.
+
+A representative votes only during their term, and not on a proposal they authored or
+co-authored; the application resolves the seat holder and passes what it found.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Ctx, DialogueAggregate
+from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, RuleViolationError
+from domain.reference import representative_seats
+from domain.settings import Rules
+
+VOTES = ("endorse", "object")
+UN_SEATS = ("LT-UN-1", "LT-UN-2")
+
+
+def endorsement_tally(votes: dict[str, str]) -> dict[str, int]:
+    """Count the latest vote of each seat: ``{"endorse": n, "object": n}``."""
+    return {v: sum(1 for x in votes.values() if x == v) for v in VOTES}
+
+
+def is_endorsed(counts: dict[str, int], rules: Rules) -> bool:
+    """At least ``rules.endorsement_min`` seats endorse and endorsements outnumber objections."""
+    return counts["endorse"] >= rules.endorsement_min and counts["endorse"] > counts["object"]
+
+
+class LiaisonEndorsement(DialogueAggregate):
+    """One endorsement round of the Liaison Table on one adopted proposal."""
+
+    @event("Opened")
+    def __init__(
+        self, *, id: UUID, proposal_id: str, version: int, session_id: str | None, closes_on: date,
+        actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.proposal_id = proposal_id
+        self.adopted_version = version
+        self.session_id = session_id
+        self.closes_on = closes_on
+        self.opened_on = effective_date
+        self.votes: dict[str, str] = {}
+        self.outcome: str | None = None
+
+    @classmethod
+    def open(
+        cls, ctx: Ctx, *, id: UUID, proposal_id: UUID, version: int, session_id: str | None, closes_on: date
+    ) -> LiaisonEndorsement:
+        """Open a round (the secretariat) closing after ``closes_on``.
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.  InvalidInputError: ``closes_in_past``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat opens endorsement rounds.", code="secretariat_only")
+        if closes_on < ctx.effective_date:
+            raise InvalidInputError("A round closes today or later.", code="closes_in_past", field="closes_on")
+        return cls(id=id, proposal_id=str(proposal_id), version=version, session_id=session_id, closes_on=closes_on, **ctx.stamp())
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    def is_due(self, today: date) -> bool:
+        """Whether the round is open and past its ``closes_on`` date."""
+        return self.is_open and today > self.closes_on
+
+    def vote(
+        self, ctx: Ctx, *, seat: str, participant_id: UUID, vote: str, reason: str, holder_on_date: str | None,
+        is_author: bool, rules: Rules,
+    ) -> None:
+        """Record a seat's vote (``endorse`` or ``object``); a later vote replaces it.
+
+        ``holder_on_date`` is the participant holding ``seat`` on the effective date
+        (None when the seat is vacant or the term is over).
+
+        Raises:
+            NotAllowedError: ``not_the_seat_holder``, ``own_proposal``, ``un_agency_advises``.
+            InvalidTransitionError: ``round_closed``, ``round_past_deadline``.
+        """
+        if not self.is_open:
+            raise InvalidTransitionError("This endorsement round is closed.", code="round_closed")
+        if ctx.effective_date > self.closes_on:
+            raise InvalidTransitionError(f"The round closed on {self.closes_on}.", code="round_past_deadline")
+        if vote not in VOTES:
+            raise InvalidInputError(f"A vote is one of {list(VOTES)}.", code="unknown_vote", field="vote")
+        if seat in UN_SEATS and not rules.un_agencies_vote:
+            raise NotAllowedError("UN agencies advise the Liaison Table and do not vote.", code="un_agency_advises")
+        if seat not in representative_seats() and seat not in UN_SEATS:
+            raise InvalidInputError(f"Unknown Liaison Table seat {seat!r}.", code="unknown_seat", field="seat")
+        if holder_on_date != str(participant_id) or not (ctx.acts_as(participant_id) or ctx.is_secretariat):
+            raise NotAllowedError(
+                f"Only the holder of {seat}, during their term, votes for that seat.", code="not_the_seat_holder", field="seat"
+            )
+        if is_author:
+            raise NotAllowedError("A representative does not vote on a proposal they authored or co-authored.", code="own_proposal")
+        self._vote_recorded(seat=seat, participant=str(participant_id), vote=vote, reason=reason, **ctx.stamp())
+
+    @event("VoteRecorded")
+    def _vote_recorded(self, seat: str, participant: str, vote: str, reason: str, actor: str, effective_date: date, command_id: str) -> None:
+        self.votes[seat] = vote
+
+    def record_un_advice(self, ctx: Ctx, *, seat: str, agency: str, advice: str) -> None:
+        """Record a UN agency's technical advice on the recommendation."""
+        if not self.is_open:
+            raise InvalidTransitionError("This endorsement round is closed.", code="round_closed")
+        if seat not in UN_SEATS:
+            raise InvalidInputError(f"UN agency seats are {list(UN_SEATS)}.", code="unknown_seat", field="seat")
+        if not advice.strip():
+            raise InvalidInputError("Advice cannot be empty.", code="empty_text", field="advice")
+        self._un_advice_recorded(seat=seat, agency=agency, advice=advice, **ctx.stamp())
+
+    @event("UnAdviceRecorded")
+    def _un_advice_recorded(self, seat: str, agency: str, advice: str, actor: str, effective_date: date, command_id: str) -> None:
+        pass
+
+    def close(self, ctx: Ctx, rules: Rules, *, early: bool = False) -> bool:
+        """Close the round by its tally; returns True when endorsed.
+
+        The deadline job closes a round once the date is after ``closes_on``; the
+        secretariat may close it earlier (``early=True``).
+
+        Raises:
+            InvalidTransitionError: ``round_closed``, ``round_not_due``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat or the deadline job closes a round.", code="secretariat_only")
+        if not self.is_open:
+            raise InvalidTransitionError("This endorsement round is already closed.", code="round_closed")
+        if not early and not ctx.effective_date > self.closes_on:
+            raise InvalidTransitionError(f"The round stays open until {self.closes_on}.", code="round_not_due")
+        counts = endorsement_tally(self.votes)
+        endorsed = is_endorsed(counts, rules)
+        self._closed(
+            outcome="endorsed" if endorsed else "not_endorsed", tally=counts, endorsement_min=rules.endorsement_min,
+            settings_version=rules.version, early=early, **ctx.stamp(),
+        )
+        return endorsed
+
+    @event("Closed")
+    def _closed(
+        self, outcome: str, tally: dict[str, int], endorsement_min: int, settings_version: int, early: bool,
+        actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.outcome = outcome
+
+    def summary(self) -> dict[str, Any]:
+        return {"votes": dict(self.votes), "outcome": self.outcome, "closes_on": self.closes_on}
