@@ -27,11 +27,13 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment, get_topic, resolve_topic
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
-from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder, SQLAlchemyTrackingRecorder
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+
+from projections.tracking import LockingTrackingRecorder
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -180,31 +182,6 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
                 commands_table.update().where(commands_table.c.command_id == command_id).values(last_position=max(ids))
             )
         return ids
-
-
-class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
-    """The library's tracking recorder with a row lock, so that two workers running the
-    same projection never both apply one event (TRAPS.md: the library checks, then
-    updates, without a lock)."""
-
-    def _insert_tracking(self, session: Session, tracking: Any) -> None:
-        table = self.tracking_table
-        name = str(tracking.application_name)
-        q = select(table.c.notification_id).where(table.c.application_name == name)
-        if session.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update()
-        else:
-            # Take SQLite's write lock before reading, so the read is current.
-            session.execute(table.update().where(table.c.application_name == name).values(notification_id=table.c.notification_id))
-        current = session.execute(q).scalar()
-        if current is not None and tracking.notification_id <= current:
-            raise IntegrityError(f"{name} already processed position {tracking.notification_id}")
-        if current is None:
-            exists = session.execute(select(table.c.application_name).where(table.c.application_name == name)).first()
-            if exists is None:
-                session.execute(insert(table).values(application_name=name, notification_id=tracking.notification_id))
-                return
-        session.execute(table.update().where(table.c.application_name == name).values(notification_id=tracking.notification_id))
 
 
 class DialogueFactory(SQLAlchemyFactory):

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from application.clock import FixedClock
 from application.errors import CommandAlreadyAppliedError
-from application.ids import scenario_id, scenario_namespace
+from domain.ids import scenario_id, scenario_namespace
 from application.service import DialogueApplication
 from domain.base import SECRETARIAT
 from domain.errors import DomainError

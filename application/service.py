@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 
 from application.clock import Clock, FixedClock
 from application.errors import CommandAlreadyAppliedError, ConflictError
-from application.ids import endorsement_id, table_id
+from domain.ids import endorsement_id, table_id
 from application.persistence import (
     APPLICATION_NAME,
     DateAsISO,

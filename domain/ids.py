@@ -16,6 +16,18 @@ def table_id(code: str) -> UUID:
     return uuid5(DIALOGUE_NS, f"working-table:{code}")
 
 
+def table_code_of(aggregate_id: UUID) -> str:
+    """The code of the working table whose id is ``aggregate_id``.
+
+    Raises:
+        LookupError: when the id is no working table's.
+    """
+    for code in ("RT1", "RT2", "RT3", "RT4"):
+        if table_id(code) == aggregate_id:
+            return code
+    raise LookupError(f"{aggregate_id} is not a working table")
+
+
 def scenario_namespace(name: str) -> UUID:
     """The namespace of one scenario (``2026-Q1``)."""
     return uuid5(DIALOGUE_NS, f"scenario:{name}")

@@ -1,0 +1,102 @@
+"""The composition root: wires configuration into an application, its key store and its views.
+
+Everything is created here, once per process (after a fork under gunicorn), and passed
+down; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from application.clock import Clock, FixedClock, clock_from_config
+from application.persistence import KeyStore, MasterKeyError, get_engine, metadata, parse_master_key
+from application.service import DialogueApplication
+from projections.runner import ViewProjector
+
+
+@dataclass
+class Config:
+    """The service's configuration (environment variables ``DIALOGUE_*``)."""
+
+    database_url: str
+    views_url: str | None = None
+    master_key: str | None = None
+    master_key_file: str | None = None
+    clock: str | None = None
+    timezone: str = "UTC"
+    create_tables: bool = True
+    inline_projection: bool = True
+
+    @classmethod
+    def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
+        e = dict(os.environ if env is None else env)
+        return cls(
+            database_url=e.get("DIALOGUE_DATABASE_URL") or default_database_url,
+            views_url=e.get("DIALOGUE_VIEWS_URL") or None,
+            master_key=e.get("DIALOGUE_MASTER_KEY") or None,
+            master_key_file=e.get("DIALOGUE_MASTER_KEY_FILE") or None,
+            clock=e.get("DIALOGUE_CLOCK") or None,
+            timezone=e.get("DIALOGUE_TIMEZONE") or "UTC",
+            create_tables=(e.get("DIALOGUE_CREATE_TABLES", "yes").lower() not in ("0", "no", "false")),
+            inline_projection=(e.get("DIALOGUE_INLINE_PROJECTION", "yes").lower() not in ("0", "no", "false")),
+        )
+
+    def read_master_key(self) -> bytes:
+        """The master key from ``DIALOGUE_MASTER_KEY`` or the file ``DIALOGUE_MASTER_KEY_FILE``.
+
+        Raises:
+            MasterKeyError: missing, unreadable or malformed.
+        """
+        raw = self.master_key
+        if not raw and self.master_key_file:
+            try:
+                raw = Path(self.master_key_file).read_text("utf-8").strip()
+            except OSError as e:
+                raise MasterKeyError(f"Cannot read the master key file: {e.strerror}.") from e
+        return parse_master_key(raw)
+
+
+@dataclass
+class Services:
+    """What a process needs: the application and the read models it keeps up to date."""
+
+    config: Config
+    app: DialogueApplication
+    projector: ViewProjector
+    keys: KeyStore
+
+    def refresh_views(self) -> int:
+        """Bring the views up to date now (SQLite and single-process mode)."""
+        return self.projector.catch_up()
+
+
+def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True) -> Services:
+    """Build the services for ``config``.
+
+    With ``check_key`` the master key must open the database's key-check record when
+    one exists (``dialogue db init`` writes it).
+
+    Raises:
+        MasterKeyError: the master key is missing, malformed or wrong.
+    """
+    engine = get_engine(config.database_url)
+    if config.create_tables:
+        metadata.create_all(engine, checkfirst=True)
+    keys = KeyStore(engine, config.read_master_key())
+    if check_key:
+        keys.verify_key_check()
+    the_clock = clock or clock_from_config(config.clock, config.timezone)
+    app = DialogueApplication(database_url=config.database_url, clock=the_clock, keys=keys, create_tables=config.create_tables)
+    views_engine = get_engine(config.views_url) if config.views_url else engine
+    projector = ViewProjector(app.recorder, app.mapper, views_engine, create=config.create_tables)
+    services = Services(config=config, app=app, projector=projector, keys=keys)
+    if config.inline_projection:
+        app.on_saved.append(lambda _position: projector.catch_up())
+    return services
+
+
+def settable_clock(start: date | None = None) -> FixedClock:
+    return FixedClock(start or date.today())

@@ -1,0 +1,178 @@
+"""Queries on the read models: plain data (dicts and lists), never aggregates.
+
+Personal data: names come from the participant directory; an erased person reads as a
+stable pseudonym. Callers decide who may see names (``web`` checks the viewer's role).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from domain.participant import pseudonym
+from projections import models as m
+
+ADOPTED_OR_LATER = ("adopted", "under_liaison_review", "endorsed", "not_endorsed", "published")
+DRAFT_STATUSES = ("draft", "submitted", "on_agenda", "returned_for_revision")
+
+
+def _rows(engine: Engine, query: Any) -> list[dict[str, Any]]:
+    with engine.connect() as c:
+        return [dict(r) for r in c.execute(query).mappings()]
+
+
+def list_recommendations(
+    engine: Engine, *, status: str | list[str] | tuple[str, ...] | None = None, table: str | None = None, objective: int | None = None,
+) -> list[dict[str, Any]]:
+    """Proposals on the board, ordered by table then reference.
+
+    Each: ``id, reference, title, status, table, objectives, targets, language, version,
+    content_version, author_id, co_author_ids, drafted_on, updated_on, published_on, recipients``.
+    """
+    q = select(m.proposals).order_by(m.proposals.c.table_code, m.proposals.c.reference, m.proposals.c.drafted_on)
+    if isinstance(status, str):
+        q = q.where(m.proposals.c.status == status)
+    elif status:
+        q = q.where(m.proposals.c.status.in_(list(status)))
+    if table:
+        q = q.where(m.proposals.c.table_code == table)
+    out = []
+    for r in _rows(engine, q):
+        if objective is not None and objective not in r["objectives"]:
+            continue
+        r["table"] = r.pop("table_code")
+        out.append(r)
+    return out
+
+
+def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:
+    rows = _rows(engine, select(m.proposals).where(m.proposals.c.id == proposal_id))
+    if not rows:
+        return None
+    r = rows[0]
+    r["table"] = r.pop("table_code")
+    return r
+
+
+def proposal_versions(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    """Content versions of a proposal (1 = as drafted), oldest first."""
+    return _rows(engine, select(m.proposal_versions).where(m.proposal_versions.c.proposal_id == proposal_id).order_by(m.proposal_versions.c.content_version))
+
+
+def amendments_of(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    return _rows(engine, select(m.amendments).where(m.amendments.c.proposal_id == proposal_id).order_by(m.amendments.c.proposed_on, m.amendments.c.reference))
+
+
+def list_sessions(engine: Engine, table: str | None = None) -> list[dict[str, Any]]:
+    q = select(m.sessions).order_by(m.sessions.c.date, m.sessions.c.table_code)
+    if table:
+        q = q.where(m.sessions.c.table_code == table)
+    return _rows(engine, q)
+
+
+def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:
+    rows = _rows(engine, select(m.sessions).where(m.sessions.c.id == session_id))
+    return rows[0] if rows else None
+
+
+def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
+    """Agenda items with the proposal's reference, title and status, and the latest positions."""
+    q = (
+        select(m.agenda_items, m.proposals.c.reference, m.proposals.c.title, m.proposals.c.status)
+        .join(m.proposals, m.proposals.c.id == m.agenda_items.c.proposal_id)
+        .where(m.agenda_items.c.session_id == session_id)
+        .order_by(m.proposals.c.reference)
+    )
+    items = _rows(engine, q)
+    pos = _rows(engine, select(m.positions).where(m.positions.c.session_id == session_id).order_by(m.positions.c.effective_date))
+    for it in items:
+        it["positions"] = [p for p in pos if p["proposal_id"] == it["proposal_id"]]
+        counts = {"support": 0, "object": 0, "abstain": 0}
+        for p in it["positions"]:
+            counts[p["position"]] += 1
+        it["counts"] = counts
+    return items
+
+
+def sessions_of_proposal(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    q = (
+        select(m.agenda_items, m.sessions.c.reference.label("session_reference"), m.sessions.c.date, m.sessions.c.table_code)
+        .join(m.sessions, m.sessions.c.id == m.agenda_items.c.session_id)
+        .where(m.agenda_items.c.proposal_id == proposal_id)
+        .order_by(m.sessions.c.date)
+    )
+    return _rows(engine, q)
+
+
+def endorsement_rounds(engine: Engine, proposal_id: str | None = None, *, open_only: bool = False) -> list[dict[str, Any]]:
+    q = select(m.endorsement_rounds, m.proposals.c.reference, m.proposals.c.title, m.proposals.c.table_code).join(
+        m.proposals, m.proposals.c.id == m.endorsement_rounds.c.proposal_id
+    ).order_by(m.endorsement_rounds.c.opened_on, m.proposals.c.reference)
+    if proposal_id:
+        q = q.where(m.endorsement_rounds.c.proposal_id == proposal_id)
+    if open_only:
+        q = q.where(m.endorsement_rounds.c.outcome.is_(None))
+    rounds = _rows(engine, q)
+    votes = _rows(engine, select(m.endorsement_votes).order_by(m.endorsement_votes.c.seat))
+    for r in rounds:
+        r["votes"] = [v for v in votes if v["round_id"] == r["id"]]
+        r["counts"] = {k: sum(1 for v in r["votes"] if v["vote"] == k) for k in ("endorse", "object")}
+    return rounds
+
+
+def representatives(engine: Engine, on: Any = None) -> list[dict[str, Any]]:
+    """Terms of the representatives (all, or those in force on date ``on``), by seat."""
+    q = select(m.representatives).order_by(m.representatives.c.seat, m.representatives.c.term_start)
+    if on is not None:
+        q = q.where(m.representatives.c.term_start <= on, m.representatives.c.term_end >= on, m.representatives.c.vacated_on.is_(None))
+    return _rows(engine, q)
+
+
+def government_responses(engine: Engine, proposal_id: str | None = None) -> list[dict[str, Any]]:
+    q = select(m.government_responses, m.proposals.c.reference, m.proposals.c.title).join(
+        m.proposals, m.proposals.c.id == m.government_responses.c.proposal_id
+    ).order_by(m.government_responses.c.response_date, m.government_responses.c.position)
+    if proposal_id:
+        q = q.where(m.government_responses.c.proposal_id == proposal_id)
+    return _rows(engine, q)
+
+
+def members(engine: Engine, table: str) -> list[dict[str, Any]]:
+    return _rows(engine, select(m.memberships).where(m.memberships.c.table_code == table).order_by(m.memberships.c.joined_on))
+
+
+def member_tables(engine: Engine, participant_id: str) -> list[str]:
+    return [r["table_code"] for r in _rows(engine, select(m.memberships.c.table_code).where(m.memberships.c.participant_id == participant_id).order_by(m.memberships.c.table_code))]
+
+
+def directory(engine: Engine) -> dict[str, dict[str, Any]]:
+    """Participant id → ``{reference, name, erased}``; erased people get their pseudonym."""
+    out = {}
+    for r in _rows(engine, select(m.participants.c.id, m.participants.c.reference, m.participants.c.display_name, m.participants.c.erased)):
+        out[r["id"]] = {
+            "reference": r["reference"],
+            "name": pseudonym(r["id"]) if r["erased"] or not r["display_name"] else r["display_name"],
+            "erased": bool(r["erased"]),
+        }
+    return out
+
+
+def participants(engine: Engine) -> list[dict[str, Any]]:
+    """The directory as a list ordered by reference (names resolved, erased pseudonymised)."""
+    d = directory(engine)
+    return sorted(({"id": k, **v} for k, v in d.items()), key=lambda r: (r["reference"], r["name"]))
+
+
+def organisations(engine: Engine) -> list[dict[str, Any]]:
+    return _rows(engine, select(m.organisations).order_by(m.organisations.c.name))
+
+
+def status_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as c:
+        return {s: n for s, n in c.execute(select(m.proposals.c.status, func.count()).group_by(m.proposals.c.status))}
+
+
+def current_settings(engine: Engine) -> dict[str, Any] | None:
+    rows = _rows(engine, select(m.settings).order_by(m.settings.c.version.desc()).limit(1))
+    return rows[0] if rows else None

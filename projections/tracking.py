@@ -1,0 +1,50 @@
+"""The tracking recorder of the read models: the library's, with a lock.
+
+TRAPS.md: ``SQLAlchemyTrackingRecorder`` checks and then updates its tracking row without
+a lock, so two workers running one projection both applied one event on PostgreSQL. Here
+the row is locked first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a no-op UPDATE
+takes the database's write lock) and a position at or below the current one is refused
+with the library's ``IntegrityError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+
+class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
+    """``SQLAlchemyTrackingRecorder`` whose check-then-update holds a row lock."""
+
+    def lock(self, session: Session, name: str) -> int:
+        """Lock the tracking row of ``name`` for this transaction; return its position (0 if none)."""
+        t = self.tracking_table
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(t.update().where(t.c.application_name == name).values(notification_id=t.c.notification_id))
+            current = session.execute(select(t.c.notification_id).where(t.c.application_name == name)).first()
+        else:
+            current = session.execute(select(t.c.notification_id).where(t.c.application_name == name).with_for_update()).first()
+            if current is None:
+                # Serialise the very first insert between workers.
+                session.execute(select(t.c.application_name).with_for_update())
+                current = session.execute(select(t.c.notification_id).where(t.c.application_name == name).with_for_update()).first()
+        return 0 if current is None or current[0] is None else int(current[0])
+
+    def advance(self, session: Session, name: str, position: int) -> None:
+        """Move the (locked) tracking row of ``name`` to ``position``."""
+        t = self.tracking_table
+        r = session.execute(t.update().where(t.c.application_name == name).values(notification_id=position))
+        if not r.rowcount:
+            session.execute(insert(t).values(application_name=name, notification_id=position))
+
+    def _insert_tracking(self, session: Session, tracking: Any) -> None:
+        name = str(tracking.application_name)
+        current = self.lock(session, name)
+        exists = session.execute(select(self.tracking_table.c.application_name).where(self.tracking_table.c.application_name == name)).first()
+        if exists is not None and tracking.notification_id <= current:
+            raise IntegrityError(f"{name} already processed position {tracking.notification_id}")
+        self.advance(session, name, tracking.notification_id)
