@@ -94,7 +94,10 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     projector = ViewProjector(app.recorder, app.mapper, views_engine, create=config.create_tables)
     services = Services(config=config, app=app, projector=projector, keys=keys)
     if config.inline_projection:
-        app.on_saved.append(lambda _position: projector.catch_up())
+        def catch_up(_position: int) -> None:
+            projector.catch_up()
+
+        app.on_saved.append(catch_up)
     return services
 
 

@@ -20,7 +20,7 @@ import base64
 import os
 import threading
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -32,8 +32,6 @@ from eventsourcing.utils import Environment, get_topic, resolve_topic
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-
-from projections.tracking import LockingTrackingRecorder
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -49,11 +47,11 @@ from sqlalchemy import (
     event,
     insert,
     select,
-    text,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
 from application.chain import GENESIS, link
+from projections.tracking import LockingTrackingRecorder
 
 APPLICATION_NAME = "Dialogue"
 EVENTS_TABLE = "dialogue_events"
@@ -160,7 +158,7 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
     def _insert_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         command_id = kwargs.get("command_id")
         if command_id:
-            session.execute(insert(commands_table).values(command_id=command_id, recorded_at=datetime.now(timezone.utc)))
+            session.execute(insert(commands_table).values(command_id=command_id, recorded_at=datetime.now(UTC)))
         erase_key = kwargs.get("erase_key")
         if erase_key:
             session.execute(delete(keys_table).where(keys_table.c.participant_id == str(erase_key)))

@@ -11,20 +11,22 @@ missing. A step with ``"expect": "rejected_by_system"`` must be refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from application.clock import FixedClock
 from application.errors import CommandAlreadyAppliedError
-from domain.ids import scenario_id, scenario_namespace
 from application.service import DialogueApplication
 from domain.base import SECRETARIAT
 from domain.errors import DomainError
+from domain.ids import scenario_id, scenario_namespace
 from domain.reference import table_objectives
 
 
@@ -96,13 +98,11 @@ class ScenarioLoader:
         return str(self.pid(a))
 
     # ------------------------------------------------------------------ run
-    def _once(self, command_id: str, fn: Callable[[], Any]) -> None:
+    def _once(self, command_id: str, fn: Callable[[], object]) -> None:
         if self.app.command_applied(command_id):
             return
-        try:
+        with contextlib.suppress(CommandAlreadyAppliedError):
             fn()
-        except CommandAlreadyAppliedError:
-            pass
 
     def register_setup(self) -> None:
         """Register tables, settings, organisations and participants as the secretariat."""
@@ -112,18 +112,20 @@ class ScenarioLoader:
         app, q = self.app, self.name
         for code in sorted(table_objectives()):
             if not app._exists(app.table_id(code)):
-                self._once(f"{q}#setup:table:{code}", lambda code=code: app.register_table(code, command_id=f"{q}#setup:table:{code}"))
-        self._once(f"{q}#setup:settings", lambda: app.define_settings(command_id=f"{q}#setup:settings") if not app._exists(app.settings_id) else None)
+                cid = f"{q}#setup:table:{code}"
+                self._once(cid, partial(app.register_table, code, command_id=cid))
+        if not app._exists(app.settings_id):
+            self._once(f"{q}#setup:settings", partial(app.define_settings, command_id=f"{q}#setup:settings"))
         for o in self.organisations:
             cid = f"{q}#setup:{o['id']}"
-            self._once(cid, lambda o=o, cid=cid: app.register_organisation(
-                reference=o["id"], name=o["name"], stakeholder_group=o["stakeholder_group"], country=o["country"],
-                languages=o.get("languages", []), id=self.oid(o["id"]), command_id=cid,
+            self._once(cid, partial(
+                app.register_organisation, reference=o["id"], name=o["name"], stakeholder_group=o["stakeholder_group"],
+                country=o["country"], languages=o.get("languages", []), id=self.oid(o["id"]), command_id=cid,
             ))
         for p in self.participants:
             cid = f"{q}#setup:{p['id']}"
-            self._once(cid, lambda p=p, cid=cid: app.register_participant(
-                reference=p["id"], display_name=p["display_name"],
+            self._once(cid, partial(
+                app.register_participant, reference=p["id"], display_name=p["display_name"],
                 organisation_id=self.oid(p["organisation_id"]) if p.get("organisation_id") else None,
                 gender=p["gender"], preferred_language=p["preferred_language"], id=self.pid(p["id"]), command_id=cid,
             ))

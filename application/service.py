@@ -26,7 +26,6 @@ from sqlalchemy import Engine, select
 
 from application.clock import Clock, FixedClock
 from application.errors import CommandAlreadyAppliedError, ConflictError
-from domain.ids import endorsement_id, table_id
 from application.persistence import (
     APPLICATION_NAME,
     DateAsISO,
@@ -40,6 +39,7 @@ from domain.base import SECRETARIAT, Ctx, DialogueAggregate
 from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS, LiaisonEndorsement, endorsement_tally
 from domain.errors import InvalidInputError, NotAllowedError, NotFoundError, RuleViolationError
+from domain.ids import endorsement_id, table_id
 from domain.organisation import Organisation
 from domain.participant import Participant
 from domain.proposal import Proposal
@@ -138,7 +138,7 @@ class DialogueApplication(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, what: str) -> A:
         try:
-            agg = self.repository.get(_uuid(aggregate_id, what))
+            agg: Any = self.repository.get(_uuid(aggregate_id, what))
         except AggregateNotFoundError as e:
             raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what) from e
         if not isinstance(agg, cls):
@@ -156,7 +156,7 @@ class DialogueApplication(Application[UUID]):
     def rules(self) -> Rules:
         """The rules in force (the settings aggregate, or the defaults before it exists)."""
         try:
-            settings = self.repository.get(SETTINGS_ID)
+            settings: Any = self.repository.get(SETTINGS_ID)
         except AggregateNotFoundError:
             return DEFAULT_RULES
         assert isinstance(settings, MechanismSettings)

@@ -18,7 +18,12 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import Ctx, DialogueAggregate
-from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, RuleViolationError
+from domain.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+    RuleViolationError,
+)
 from domain.reference import table_objectives
 from domain.settings import Rules
 

@@ -20,7 +20,11 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import Ctx, DialogueAggregate
-from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, RuleViolationError
+from domain.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+)
 from domain.reference import representative_seats
 from domain.settings import Rules
 

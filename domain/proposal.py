@@ -336,11 +336,10 @@ class Proposal(DialogueAggregate):
         if operation not in ("append", "replace"):
             raise InvalidInputError("An amendment appends or replaces text.", code="unknown_operation", field="operation")
         check_text("text", text)
-        if operation == "replace":
-            if not replaces or replaces not in getattr(self, field):
-                raise InvalidInputError(
-                    f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
-                )
+        if operation == "replace" and (not replaces or replaces not in getattr(self, field)):
+            raise InvalidInputError(
+                f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
+            )
         self._amendment_proposed(
             amendment=amendment, amender=ctx.actor, field=field, operation=operation,
             text=text, replaces=replaces, justification=justification, **ctx.stamp(),

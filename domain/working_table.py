@@ -17,7 +17,12 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import Ctx, DialogueAggregate
-from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, RuleViolationError
+from domain.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+    RuleViolationError,
+)
 from domain.reference import seat_codes, table_objectives
 
 MAX_CONSECUTIVE_TERMS = 2

@@ -11,8 +11,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.deliberation import TableDeliberation
-from domain.ids import table_code_of
 from domain.endorsement import LiaisonEndorsement
+from domain.ids import table_code_of
 from domain.organisation import Organisation
 from domain.participant import Participant
 from domain.proposal import Proposal
@@ -21,13 +21,19 @@ from domain.working_table import WorkingTable
 from projections import models as m
 
 Handler = Callable[[Session, Any, int], None]
-HANDLERS: dict[type, Handler] = {}
+HANDLERS: dict[str, Handler] = {}
 
 
-def on(*classes: type) -> Callable[[Handler], Handler]:
+def topic(aggregate: type, event_name: str) -> str:
+    """The stored topic of an aggregate's event, e.g. ``domain.proposal:Proposal.Drafted``."""
+    return f"{aggregate.__module__}:{aggregate.__qualname__}.{event_name}"
+
+
+def on(*topics: str) -> Callable[[Handler], Handler]:
+    """Register a handler for the events with these topics."""
     def register(fn: Handler) -> Handler:
-        for cls in classes:
-            HANDLERS[cls] = fn
+        for t in topics:
+            HANDLERS[t] = fn
         return fn
     return register
 
@@ -55,7 +61,7 @@ def _snapshot_version(s: Session, e: Any, kind: str, note: str = "") -> None:
 
 
 # ---------------------------------------------------------------------------- proposals
-@on(Proposal.Drafted)
+@on(topic(Proposal, "Drafted"))
 def drafted(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.proposals).values(
         id=_pid(e), reference=e.reference, table_code=e.table, title=e.title, problem=e.problem,
@@ -67,24 +73,24 @@ def drafted(s: Session, e: Any, position: int) -> None:
     _snapshot_version(s, e, "drafted")
 
 
-@on(Proposal.Revised)
+@on(topic(Proposal, "Revised"))
 def revised(s: Session, e: Any, position: int) -> None:
     row = s.execute(select(m.proposals.c.content_version).where(m.proposals.c.id == _pid(e))).scalar_one()
     _touch(s, e, position, content_version=row + 1, **{k: v for k, v in e.changes.items()})
     _snapshot_version(s, e, "revised", e.note)
 
 
-@on(Proposal.CoAuthorAdded, Proposal.CoAuthorRemoved)
+@on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))
 def co_authors_changed(s: Session, e: Any, position: int) -> None:
     current = list(s.execute(select(m.proposals.c.co_author_ids).where(m.proposals.c.id == _pid(e))).scalar_one())
-    if isinstance(e, Proposal.CoAuthorAdded):
+    if type(e).__name__ == "CoAuthorAdded":
         current.append(e.co_author)
     else:
         current = [c for c in current if c != e.co_author]
     _touch(s, e, position, co_author_ids=current)
 
 
-@on(Proposal.AmendmentProposed)
+@on(topic(Proposal, "AmendmentProposed"))
 def amendment_proposed(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.amendments).values(
         proposal_id=_pid(e), reference=e.amendment, amender_id=e.amender, field=e.field, operation=e.operation,
@@ -99,7 +105,7 @@ def _amendment_status(s: Session, e: Any, status: str, reason: str = "") -> None
     ).values(status=status, reason=reason))
 
 
-@on(Proposal.AmendmentAccepted)
+@on(topic(Proposal, "AmendmentAccepted"))
 def amendment_accepted(s: Session, e: Any, position: int) -> None:
     _amendment_status(s, e, "accepted")
     row = s.execute(select(m.proposals.c.content_version, m.proposals.c.co_author_ids, m.proposals.c.author_id).where(m.proposals.c.id == _pid(e))).one()
@@ -112,66 +118,66 @@ def amendment_accepted(s: Session, e: Any, position: int) -> None:
     _snapshot_version(s, e, "amendment_accepted", e.amendment)
 
 
-@on(Proposal.AmendmentRejected)
+@on(topic(Proposal, "AmendmentRejected"))
 def amendment_rejected(s: Session, e: Any, position: int) -> None:
     _amendment_status(s, e, "rejected", e.reason)
     _touch(s, e, position)
 
 
-@on(Proposal.AmendmentWithdrawn)
+@on(topic(Proposal, "AmendmentWithdrawn"))
 def amendment_withdrawn(s: Session, e: Any, position: int) -> None:
     _amendment_status(s, e, "withdrawn")
     _touch(s, e, position)
 
 
-@on(Proposal.Submitted)
+@on(topic(Proposal, "Submitted"))
 def submitted(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="submitted", submitted_version=e.version)
 
 
-@on(Proposal.Withdrawn)
+@on(topic(Proposal, "Withdrawn"))
 def withdrawn(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="withdrawn")
 
 
-@on(Proposal.PutOnAgenda)
+@on(topic(Proposal, "PutOnAgenda"))
 def put_on_agenda(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="on_agenda", session_id=e.session_id)
 
 
-@on(Proposal.Adopted)
+@on(topic(Proposal, "Adopted"))
 def adopted(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="adopted", decided_version=e.version, adopted_session_id=e.session_id, adopted_on=e.effective_date)
 
 
-@on(Proposal.ReturnedForRevision)
+@on(topic(Proposal, "ReturnedForRevision"))
 def returned(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="returned_for_revision", decided_version=e.version, session_id=None)
 
 
-@on(Proposal.Rejected)
+@on(topic(Proposal, "Rejected"))
 def rejected(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="rejected", decided_version=e.version)
 
 
-@on(Proposal.PutToLiaisonTable)
+@on(topic(Proposal, "PutToLiaisonTable"))
 def put_to_liaison(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="under_liaison_review", endorsement_id=e.endorsement_id)
 
 
-@on(Proposal.Endorsed, Proposal.NotEndorsed)
+@on(topic(Proposal, "Endorsed"), topic(Proposal, "NotEndorsed"))
 def liaison_outcome(s: Session, e: Any, position: int) -> None:
-    endorsed = isinstance(e, Proposal.Endorsed)
+    endorsed = type(e).__name__ == "Endorsed"
     _touch(s, e, position, status="endorsed" if endorsed else "not_endorsed", endorsement_tally=dict(e.tally),
            endorsed_on=e.effective_date if endorsed else None)
 
 
-@on(Proposal.PublishedToGovernments)
+@on(topic(Proposal, "PublishedToGovernments"))
 def published(s: Session, e: Any, position: int) -> None:
     _touch(s, e, position, status="published", recipients=list(e.recipients), published_on=e.effective_date)
 
 
-@on(Proposal.GovernmentResponseRecorded)
+@on(topic(Proposal, "GovernmentResponseRecorded"))
 def government_response(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.government_responses).values(
         proposal_id=_pid(e), position=position, country=e.country, status=e.status, response=e.response,
@@ -181,19 +187,19 @@ def government_response(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- sessions
-@on(TableDeliberation.Scheduled)
+@on(topic(TableDeliberation, "Scheduled"))
 def scheduled(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.sessions).values(
         id=_pid(e), reference=e.reference, table_code=e.table, quarter=e.quarter, date=e.date, mode=e.mode, closed=False, minutes="",
     ))
 
 
-@on(TableDeliberation.AgendaItemAdded)
+@on(topic(TableDeliberation, "AgendaItemAdded"))
 def agenda_item(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.agenda_items).values(session_id=_pid(e), proposal_id=e.proposal_id, version=e.version))
 
 
-@on(TableDeliberation.PositionRecorded)
+@on(topic(TableDeliberation, "PositionRecorded"))
 def position_recorded(s: Session, e: Any, position: int) -> None:
     key = (m.positions.c.session_id == _pid(e), m.positions.c.proposal_id == e.proposal_id, m.positions.c.member_id == e.member)
     s.execute(delete(m.positions).where(*key))
@@ -203,30 +209,30 @@ def position_recorded(s: Session, e: Any, position: int) -> None:
     ))
 
 
-@on(TableDeliberation.DecisionRecorded)
+@on(topic(TableDeliberation, "DecisionRecorded"))
 def decision_recorded(s: Session, e: Any, position: int) -> None:
     s.execute(update(m.agenda_items).where(
         m.agenda_items.c.session_id == _pid(e), m.agenda_items.c.proposal_id == e.proposal_id,
     ).values(decision=e.decision, tally=dict(e.tally), rule=e.rule, quorum=e.quorum, settings_version=e.settings_version, decided_on=e.effective_date))
 
 
-@on(TableDeliberation.Closed)
+@on(topic(TableDeliberation, "Closed"))
 def session_closed(s: Session, e: Any, position: int) -> None:
     s.execute(update(m.sessions).where(m.sessions.c.id == _pid(e)).values(closed=True, minutes=e.minutes))
 
 
 # ---------------------------------------------------------------------------- tables and seats
-@on(WorkingTable.Registered)
+@on(topic(WorkingTable, "Registered"))
 def table_registered(s: Session, e: Any, position: int) -> None:
     pass
 
 
-@on(WorkingTable.MemberJoined)
+@on(topic(WorkingTable, "MemberJoined"))
 def member_joined(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.memberships).values(table_code=_table_code(s, e), participant_id=e.participant, joined_on=e.effective_date))
 
 
-@on(WorkingTable.MemberLeft)
+@on(topic(WorkingTable, "MemberLeft"))
 def member_left(s: Session, e: Any, position: int) -> None:
     s.execute(delete(m.memberships).where(m.memberships.c.table_code == _table_code(s, e), m.memberships.c.participant_id == e.participant))
 
@@ -235,7 +241,7 @@ def _table_code(s: Session, e: Any) -> str:
     return table_code_of(e.originator_id)
 
 
-@on(WorkingTable.RepresentativeElected)
+@on(topic(WorkingTable, "RepresentativeElected"))
 def representative_elected(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.representatives).values(
         seat=e.seat, term_start=e.term_start, table_code=_table_code(s, e), participant_id=e.participant, term_end=e.term_end,
@@ -243,7 +249,7 @@ def representative_elected(s: Session, e: Any, position: int) -> None:
     ))
 
 
-@on(WorkingTable.SeatVacated)
+@on(topic(WorkingTable, "SeatVacated"))
 def seat_vacated(s: Session, e: Any, position: int) -> None:
     s.execute(update(m.representatives).where(
         m.representatives.c.seat == e.seat, m.representatives.c.participant_id == e.participant,
@@ -253,14 +259,14 @@ def seat_vacated(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- Liaison Table
-@on(LiaisonEndorsement.Opened)
+@on(topic(LiaisonEndorsement, "Opened"))
 def round_opened(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.endorsement_rounds).values(
         id=_pid(e), proposal_id=e.proposal_id, version=e.version, opened_on=e.effective_date, closes_on=e.closes_on,
     ))
 
 
-@on(LiaisonEndorsement.VoteRecorded)
+@on(topic(LiaisonEndorsement, "VoteRecorded"))
 def vote_recorded(s: Session, e: Any, position: int) -> None:
     s.execute(delete(m.endorsement_votes).where(m.endorsement_votes.c.round_id == _pid(e), m.endorsement_votes.c.seat == e.seat))
     s.execute(insert(m.endorsement_votes).values(
@@ -268,12 +274,12 @@ def vote_recorded(s: Session, e: Any, position: int) -> None:
     ))
 
 
-@on(LiaisonEndorsement.UnAdviceRecorded)
+@on(topic(LiaisonEndorsement, "UnAdviceRecorded"))
 def un_advice(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.un_advice).values(round_id=_pid(e), position=position, seat=e.seat, agency=e.agency, advice=e.advice, effective_date=e.effective_date))
 
 
-@on(LiaisonEndorsement.Closed)
+@on(topic(LiaisonEndorsement, "Closed"))
 def round_closed(s: Session, e: Any, position: int) -> None:
     s.execute(update(m.endorsement_rounds).where(m.endorsement_rounds.c.id == _pid(e)).values(
         outcome=e.outcome, tally=dict(e.tally), closed_on=e.effective_date,
@@ -281,7 +287,7 @@ def round_closed(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- people
-@on(Organisation.Registered)
+@on(topic(Organisation, "Registered"))
 def organisation_registered(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.organisations).values(
         id=_pid(e), reference=e.reference, name=e.name, stakeholder_group=e.stakeholder_group, country=e.country,
@@ -289,7 +295,7 @@ def organisation_registered(s: Session, e: Any, position: int) -> None:
     ))
 
 
-@on(Participant.Registered)
+@on(topic(Participant, "Registered"))
 def participant_registered(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.participants).values(
         id=_pid(e), reference=e.reference, display_name=e.display_name, organisation_id=e.organisation_id,
@@ -297,14 +303,14 @@ def participant_registered(s: Session, e: Any, position: int) -> None:
     ))
 
 
-@on(Participant.DetailsUpdated)
+@on(topic(Participant, "DetailsUpdated"))
 def participant_updated(s: Session, e: Any, position: int) -> None:
     values = {f: getattr(e, f) for f in ("display_name", "organisation_id", "gender", "preferred_language") if getattr(e, f) is not None}
     if values:
         s.execute(update(m.participants).where(m.participants.c.id == _pid(e)).values(**values))
 
 
-@on(Participant.PersonalDataErased)
+@on(topic(Participant, "PersonalDataErased"))
 def participant_erased(s: Session, e: Any, position: int) -> None:
     s.execute(update(m.participants).where(m.participants.c.id == _pid(e)).values(
         display_name=None, organisation_id=None, gender=None, preferred_language=None, erased=True,
@@ -312,12 +318,12 @@ def participant_erased(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- settings
-@on(MechanismSettings.Defined)
+@on(topic(MechanismSettings, "Defined"))
 def settings_defined(s: Session, e: Any, position: int) -> None:
     s.execute(insert(m.settings).values(version=e.originator_version, values=dict(e.values), effective_date=e.effective_date))
 
 
-@on(MechanismSettings.SettingChanged)
+@on(topic(MechanismSettings, "SettingChanged"))
 def setting_changed(s: Session, e: Any, position: int) -> None:
     prev = s.execute(select(m.settings.c["values"]).order_by(m.settings.c.version.desc()).limit(1)).scalar()
     s.execute(insert(m.settings).values(version=e.originator_version, values={**(prev or {}), e.name: e.value}, effective_date=e.effective_date))

@@ -3,7 +3,19 @@ are resolved through the one participant directory (``view_participants``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 views = MetaData()
 BigInt = BigInteger().with_variant(Integer(), "sqlite")

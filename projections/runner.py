@@ -10,11 +10,12 @@ locked first, so two workers never apply one event twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Notification
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,8 +28,8 @@ VIEW_NAME = "views"
 
 class NotificationSource(Protocol):
     def select_notifications(
-        self, start: int | None, limit: int, stop: int | None = None, topics: Any = (), *, inclusive_of_start: bool = True
-    ) -> list[Notification]: ...
+        self, start: int | None, limit: int, stop: int | None = None, topics: Sequence[str] = (), *, inclusive_of_start: bool = True
+    ) -> Sequence[Notification]: ...
 
     def max_notification_id(self) -> int | None: ...
 
@@ -79,13 +80,17 @@ class ViewProjector:
         """
         done = 0
         while True:
+            # Read outside the tracking transaction: the library keeps one transaction per
+            # context, which would otherwise read the log through the views' session.
+            start = self.position()
+            if until is not None and start >= until:
+                break
+            notes = self.source.select_notifications(start, batch, stop=until, inclusive_of_start=False)
+            if not notes:
+                break
             with self.tracking.transaction(commit=True) as session:
-                current = self.tracking.lock(session, VIEW_NAME)
-                if until is not None and current >= until:
-                    break
-                notes = self.source.select_notifications(current, batch, stop=until, inclusive_of_start=False)
-                if not notes:
-                    break
+                if self.tracking.lock(session, VIEW_NAME) != start:
+                    continue  # another worker moved on meanwhile: read again
                 for n in notes:
                     self.apply(session, n)
                 self.tracking.advance(session, VIEW_NAME, notes[-1].id)
@@ -95,12 +100,13 @@ class ViewProjector:
         return done
 
     def apply(self, session: Session, notification: Notification) -> None:
+        handler = handlers.HANDLERS.get(notification.topic)
+        if handler is None:
+            return
         event = self.mapper.to_domain_event(notification)
         if self.as_of is not None and getattr(event, "effective_date", None) and event.effective_date > self.as_of:
             return
-        handler = handlers.HANDLERS.get(type(event))
-        if handler is not None:
-            handler(session, event, notification.id)
+        handler(session, event, notification.id)
 
     def reset(self) -> None:
         """Empty every view table and the tracking position."""
@@ -115,11 +121,19 @@ class ViewProjector:
         return self.catch_up(progress=progress)
 
 
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def snapshot_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every view table, sorted, for comparing two views databases."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as c:
         for t in models.views.sorted_tables:
-            rows = [tuple(r) for r in c.execute(select(t))]
+            rows = [tuple(_hashable(v) for v in r) for r in c.execute(select(t))]
             out[t.name] = sorted(rows, key=repr)
     return out

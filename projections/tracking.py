@@ -38,7 +38,7 @@ class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
         """Move the (locked) tracking row of ``name`` to ``position``."""
         t = self.tracking_table
         r = session.execute(t.update().where(t.c.application_name == name).values(notification_id=position))
-        if not r.rowcount:
+        if not getattr(r, "rowcount", 0):
             session.execute(insert(t).values(application_name=name, notification_id=position))
 
     def _insert_tracking(self, session: Session, tracking: Any) -> None:

@@ -1,0 +1,43 @@
+# The two commands a newcomer types: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_CLOCK := 2026-03-27
+SCENARIO := scenarios/2026-Q1
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: install, load the 2026-Q1 scenario into the default SQLite file, serve on http://127.0.0.1:5000
+demo: install
+	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue db init
+	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue load-scenario $(SCENARIO)
+	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+## test: install and run the whole suite (lint, types, tests)
+test: lint typecheck
+	$(BIN)/pytest
+
+unit: install
+	$(BIN)/pytest tests/unit -q
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info

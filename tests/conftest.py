@@ -1,0 +1,112 @@
+"""Shared fixtures: a database per test on SQLite (a real file) and, when
+``DIALOGUE_TEST_POSTGRES_URL`` is set, again on PostgreSQL; a pinned clock; the scenario.
+
+Tests that touch persistence take the ``database_url`` fixture, which is parametrised
+over the back ends. CI sets ``DIALOGUE_REQUIRE_POSTGRES=1``: a missing PostgreSQL then
+fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, create_engine, text
+
+from application.bootstrap import Config, Services, bootstrap
+from application.clock import FixedClock
+from application.persistence import dispose_engines, generate_master_key
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "2026-Q1"
+POSTGRES_URL = os.environ.get("DIALOGUE_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("DIALOGUE_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgres"]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop every table of the test database (tests on PostgreSQL run one at a time)."""
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        md = MetaData()
+        md.reflect(c)
+        md.drop_all(c)
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or the PostgreSQL test database emptied."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dialogue.sqlite'}"
+    else:
+        if not POSTGRES_URL:
+            if REQUIRE_POSTGRES:
+                pytest.fail("DIALOGUE_TEST_POSTGRES_URL is not set but DIALOGUE_REQUIRE_POSTGRES=1")
+            pytest.skip("PostgreSQL not configured (set DIALOGUE_TEST_POSTGRES_URL)")
+        dispose_engines()
+        reset_postgres(POSTGRES_URL)
+        yield POSTGRES_URL
+    dispose_engines()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """A SQLite file database only (for tests about SQLite itself)."""
+    yield f"sqlite:///{tmp_path / 'dialogue.sqlite'}"
+    dispose_engines()
+
+
+@pytest.fixture
+def master_key() -> str:
+    return generate_master_key()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(date(2026, 1, 5))
+
+
+@pytest.fixture
+def services(database_url: str, master_key: str, clock: FixedClock) -> Services:
+    """Application and views on a fresh database, clock pinned to 2026-01-05."""
+    return bootstrap(Config(database_url=database_url, master_key=master_key, inline_projection=False), clock=clock)
+
+
+@pytest.fixture
+def sqlite_services(sqlite_url: str, master_key: str, clock: FixedClock) -> Services:
+    return bootstrap(Config(database_url=sqlite_url, master_key=master_key, inline_projection=False), clock=clock)
+
+
+@pytest.fixture(scope="session")
+def loaded_scenario_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, object]]:
+    """A SQLite file with the 2026-Q1 scenario loaded and projected, built once per run.
+
+    Returns (path, master key, loader report). Copy it before writing to it.
+    """
+    from application.scenario import load_scenario
+
+    folder = tmp_path_factory.mktemp("scenario")
+    path = folder / "loaded.sqlite"
+    key = generate_master_key()
+    s = bootstrap(Config(database_url=f"sqlite:///{path}", master_key=key, inline_projection=False), clock=FixedClock(date(2026, 1, 1)))
+    report = load_scenario(s.app, SCENARIO)
+    s.projector.catch_up()
+    with s.app.engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    dispose_engines()
+    return path, key, report.as_dict()
+
+
+@pytest.fixture
+def loaded(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Path) -> Services:
+    """A private copy of the loaded scenario (SQLite), clock pinned to 2026-03-27."""
+    src, key, _ = loaded_scenario_file
+    dst = tmp_path / "copy.sqlite"
+    shutil.copy(src, dst)
+    return bootstrap(Config(database_url=f"sqlite:///{dst}", master_key=key, inline_projection=False), clock=FixedClock(date(2026, 3, 27)))

@@ -1,0 +1,68 @@
+"""The web layer: Flask app factory, blueprints, server-rendered pages.
+
+``create_app(test_config=None)`` builds one Flask application; the services (application,
+key store, views) are built lazily on first use, once per process (after a fork under
+gunicorn), so that ``dialogue db init`` can run before a master key exists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from application.bootstrap import Config, Services, bootstrap
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask application.
+
+    Configuration comes from ``DIALOGUE_*`` environment variables, overridden by
+    ``test_config`` (keys as in :class:`application.bootstrap.Config`, upper-cased with
+    the ``DIALOGUE_`` prefix, e.g. ``{"DIALOGUE_DATABASE_URL": …}``).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    default_url = "sqlite:///" + os.path.join(app.instance_path, "dialogue.sqlite")
+    env = {k: v for k, v in os.environ.items() if k.startswith("DIALOGUE_")}
+    if test_config:
+        env.update({k: str(v) for k, v in test_config.items() if k.startswith("DIALOGUE_")})
+        app.config.update({k: v for k, v in test_config.items() if not k.startswith("DIALOGUE_")})
+    if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
+        env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
+    app.config["DIALOGUE"] = Config.from_env(default_url, env)
+    app.config.setdefault("SECRET_KEY", os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app))
+    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+
+    from web.views import register_blueprints
+
+    register_blueprints(app)
+    from web.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    """A per-instance secret for sessions and CSRF, kept in the instance folder."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def services(app: Flask | None = None) -> Services:
+    """The process's services for ``app`` (default: the current app), built on first use.
+
+    Raises:
+        application.persistence.MasterKeyError: no or wrong master key.
+    """
+    a = app or current_app
+    s = a.extensions.get("dialogue")
+    if s is None:
+        s = bootstrap(a.config["DIALOGUE"])
+        a.extensions["dialogue"] = s
+    return s  # type: ignore[no-any-return]
