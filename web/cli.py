@@ -201,8 +201,13 @@ def compare_views(live: dict[str, list[tuple[Any, ...]]], rebuilt: dict[str, lis
 
 
 def register_commands(app: Flask) -> None:
+    from web import cli_audit, cli_ops, cli_privacy
+
     for cmd in (db_group, keys_generate, load_scenario_command, close_due, recommendations, projections_group):
         app.cli.add_command(cmd)
+    for module in (cli_audit, cli_privacy, cli_ops):
+        for extra in module.COMMANDS:
+            app.cli.add_command(extra)
 
 
 def _create_app() -> Flask:

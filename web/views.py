@@ -1,4 +1,4 @@
-"""Blueprint registration (the pages live in their own modules)."""
+"""Blueprint registration: each area lives in its own module with its own blueprint."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web import health
+    from web import audit_pages, health, pages, privacy_pages
 
-    app.register_blueprint(health.bp)
+    for module in (health, pages, audit_pages, privacy_pages):
+        app.register_blueprint(module.bp)
