@@ -7,6 +7,7 @@ down; nothing is created at import time.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,6 +72,26 @@ class Services:
     def refresh_views(self) -> int:
         """Bring the views up to date now (SQLite and single-process mode)."""
         return self.projector.catch_up()
+
+    def wait_for_views(self, position: int | None = None, timeout: float = 5.0) -> bool:
+        """Read-your-writes: return once the views reached ``position`` (default: the last
+        position this thread wrote), or False after ``timeout`` seconds.
+
+        With the inline projection (one process, SQLite demo) the views are brought up to
+        date here; otherwise the projection worker moves them and this only waits.
+        """
+        target = self.app.last_position if position is None else position
+        if self.config.inline_projection:
+            self.projector.catch_up()
+            return self.projector.position() >= target
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while self.projector.position() < target:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+        return True
 
 
 def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True) -> Services:

@@ -299,6 +299,27 @@ class KeyStore:
         return int(r.rowcount or 0)
 
 
+ERASED_TOPIC = "domain.participant:Participant.PersonalDataErased"
+
+
+def erased_participant_ids(recorder: SQLAlchemyApplicationRecorder) -> set[str]:
+    """Ids of every participant whose ``PersonalDataErased`` event is in the log."""
+    out: set[str] = set()
+    start: int | None = None
+    while True:
+        batch = recorder.select_notifications(start, 1000, topics=[ERASED_TOPIC], inclusive_of_start=False)
+        if not batch:
+            return out
+        out.update(str(n.originator_id) for n in batch)
+        start = batch[-1].id
+
+
+def drop_erased_keys(recorder: SQLAlchemyApplicationRecorder, keys: KeyStore) -> int:
+    """Delete the keys of every participant erased in the log (after a restore, so that
+    no backup brings an erased person back). Returns how many keys were deleted."""
+    return keys.delete(erased_participant_ids(recorder))
+
+
 # ---------------------------------------------------------------------------- mapper
 class PersonalDataMapper(Mapper[UUID]):
     """Stores every event with its ``class_version`` and encrypts personal fields.
