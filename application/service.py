@@ -510,18 +510,23 @@ class DialogueApplication(Application[UUID]):
         self._save(ctx, r, p)
         return "endorsed" if endorsed else "not_endorsed"
 
-    def open_rounds(self) -> list[UUID]:
-        """Ids of proposals whose endorsement round is open (read from the log's topics)."""
-        topic = "domain.endorsement:LiaisonEndorsement.Opened"
-        ids: list[UUID] = []
+    def open_rounds(self) -> dict[UUID, date]:
+        """Open endorsement rounds and their ``closes_on`` dates, read from the log's
+        ``Opened`` and ``Closed`` events (without loading each round)."""
+        opened, closed = "domain.endorsement:LiaisonEndorsement.Opened", "domain.endorsement:LiaisonEndorsement.Closed"
+        rounds: dict[UUID, date] = {}
         start: int | None = None
         while True:
-            batch = self.recorder.select_notifications(start, 500, topics=[topic], inclusive_of_start=False)
+            batch = self.recorder.select_notifications(start, 500, topics=[opened, closed], inclusive_of_start=False)
             if not batch:
-                break
-            ids.extend(UUID(str(n.originator_id)) for n in batch)
+                return rounds
+            for n in batch:
+                rid = UUID(str(n.originator_id))
+                if n.topic == opened:
+                    rounds[rid] = self.mapper.to_domain_event(n).closes_on  # type: ignore[attr-defined]
+                else:
+                    rounds.pop(rid, None)
             start = batch[-1].id
-        return ids
 
     def close_due(self, *, command_prefix: str | None = None) -> list[tuple[UUID, str]]:
         """The deadline job: close every round whose ``closes_on`` is before today.
@@ -531,7 +536,9 @@ class DialogueApplication(Application[UUID]):
         """
         today = self.clock.today()
         closed: list[tuple[UUID, str]] = []
-        for rid in self.open_rounds():
+        for rid, closes_on in self.open_rounds().items():
+            if not today > closes_on:
+                continue
             r = self.endorsement(rid)
             if not r.is_due(today):
                 continue
