@@ -30,6 +30,7 @@ class Config:
     timezone: str = "UTC"
     create_tables: bool = True
     inline_projection: bool = True
+    max_projection_lag: int = 1000
 
     @classmethod
     def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
@@ -43,6 +44,7 @@ class Config:
             timezone=e.get("DIALOGUE_TIMEZONE") or "UTC",
             create_tables=(e.get("DIALOGUE_CREATE_TABLES", "yes").lower() not in ("0", "no", "false")),
             inline_projection=(e.get("DIALOGUE_INLINE_PROJECTION", "yes").lower() not in ("0", "no", "false")),
+            max_projection_lag=_int(e.get("DIALOGUE_MAX_PROJECTION_LAG"), "DIALOGUE_MAX_PROJECTION_LAG", 1000),
         )
 
     def read_master_key(self) -> bytes:
@@ -58,6 +60,15 @@ class Config:
             except OSError as e:
                 raise MasterKeyError(f"Cannot read the master key file: {e.strerror}.") from e
         return parse_master_key(raw)
+
+
+def _int(raw: str | None, name: str, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError as e:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from e
 
 
 @dataclass

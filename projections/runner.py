@@ -73,10 +73,14 @@ class ViewProjector:
         """How many positions the views are behind the log (an upper bound: ids may have gaps)."""
         return max(0, int(self.source.max_notification_id() or 0) - self.position())
 
-    def catch_up(self, *, until: int | None = None, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
+    def catch_up(
+        self, *, until: int | None = None, batch: int = 200, progress: Callable[[int], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> int:
         """Apply every notification after the tracking position (up to ``until``).
 
-        Returns the number of notifications processed. Each batch is one transaction.
+        Returns the number of notifications processed. Each batch is one transaction;
+        ``stop`` is asked after each batch (a worker shutting down finishes its batch).
         """
         done = 0
         while True:
@@ -97,7 +101,25 @@ class ViewProjector:
             done += len(notes)
             if progress:
                 progress(len(notes))
+            if stop is not None and stop():
+                break
         return done
+
+    def apply_batch(self, notes: Sequence[Notification]) -> int:
+        """Apply notifications received in log order (from a subscription), in one transaction.
+
+        Under the tracking row lock, the notifications at or below the tracking position
+        (applied meanwhile by another worker, or delivered twice) are skipped. Returns how
+        many were applied; the tracking position ends at the last one applied.
+        """
+        with self.tracking.transaction(commit=True) as session:
+            current = self.tracking.lock(session, VIEW_NAME)
+            fresh = [n for n in notes if n.id > current]
+            for n in fresh:
+                self.apply(session, n)
+            if fresh:
+                self.tracking.advance(session, VIEW_NAME, fresh[-1].id)
+        return len(fresh)
 
     def apply(self, session: Session, notification: Notification) -> None:
         handler = handlers.HANDLERS.get(notification.topic)
