@@ -123,10 +123,11 @@ def get_engine(url: str) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
-                engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+                # hide_parameters: SQL logs and error messages never carry values (names).
+                engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True)
+                engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
             _engines[url] = engine
         return engine
 
@@ -259,12 +260,19 @@ class KeyStore:
     def verify_key_check(self) -> bool:
         """True when a key-check token exists and opens; False when none was written.
 
+        Without a token (a database set up without ``dialogue db init``), one stored
+        participant key must still open, so a wrong key never reads garbage.
+
         Raises:
-            MasterKeyError: the token exists and this master key does not open it.
+            MasterKeyError: the token (or a stored participant key) does not open with
+            this master key.
         """
         with self.engine.connect() as c:
             row = c.execute(select(key_check_table.c.token)).first()
+            some_key = None if row is not None else c.execute(select(keys_table).limit(1)).first()
         if row is None:
+            if some_key is not None and not self.opens(str(some_key[0]), bytes(some_key[1])):
+                raise MasterKeyError("Wrong master key: it does not open this database's participant keys.")
             return False
         token = bytes(row[0])
         try:
@@ -274,6 +282,30 @@ class KeyStore:
         if not ok:
             raise MasterKeyError("Wrong master key: it does not open this database's key-check record.")
         return True
+
+    def opens(self, participant_id: str, wrapped_key: bytes) -> bool:
+        """Whether ``wrapped_key`` (as stored or backed up) opens with this master key."""
+        try:
+            self._unwrap(participant_id, wrapped_key)
+        except MasterKeyError:
+            return False
+        return True
+
+    def wrapped_keys(self) -> dict[str, bytes]:
+        """Participant id → wrapped key, as stored (still wrapped by the master key)."""
+        with self.engine.connect() as c:
+            return {str(r[0]): bytes(r[1]) for r in c.execute(select(keys_table.c.participant_id, keys_table.c.wrapped_key))}
+
+    def add_wrapped(self, wrapped: dict[str, bytes]) -> int:
+        """Insert wrapped keys of participants that have none (a restore); returns how many."""
+        if not wrapped:
+            return 0
+        with self.engine.begin() as c:
+            present = {str(r[0]) for r in c.execute(select(keys_table.c.participant_id).where(keys_table.c.participant_id.in_(sorted(wrapped))))}
+            rows = [{"participant_id": k, "wrapped_key": v} for k, v in sorted(wrapped.items()) if k not in present]
+            if rows:
+                c.execute(insert(keys_table), rows)
+        return len(rows)
 
     def get(self, participant_id: str) -> bytes | None:
         with self.engine.connect() as c:

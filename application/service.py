@@ -569,18 +569,33 @@ class DialogueApplication(Application[UUID]):
         self._save(ctx, p)
 
     # ------------------------------------------------------------------ personal data
-    def erase_participant(self, participant_id: UUID | str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> None:
-        """Erase a person's personal data: sitting seats are vacated first, then the
-        ``PersonalDataErased`` event is saved and their key deleted in one transaction."""
+    def erase_participant(self, participant_id: UUID | str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> list[str]:
+        """Erase a person's personal data (DESIGN.md, "Participant"; issue 4: right to erasure).
+
+        One transaction saves, in this order: a ``SeatVacated`` (recorded as the
+        secretariat, reason ``personal data erased``) for every Liaison Table seat the
+        person holds today, their ``PersonalDataErased`` event, and the deletion of their
+        key; nothing is saved when any of it is refused. Returns the seats vacated
+        (e.g. ``["LT-RT1-A"]``).
+
+        Raises:
+            NotFoundError: no such participant.
+            NotAllowedError: ``not_allowed`` (only the person, the secretariat or an administrator).
+            InvalidTransitionError: ``already_erased``.
+        """
         pid = _uuid(participant_id, "participant")
+        ctx = self.ctx(actor, command_id)
         p = self.participant(pid)
+        p.erase(ctx, reason)
+        vctx = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
+        tables: list[WorkingTable] = []
+        seats: list[str] = []
         for code in sorted(table_objectives()):
             t = self.table(code)
-            seat = t.seat_of(pid, self.clock.today())
+            seat = t.seat_of(pid, ctx.effective_date)
             if seat:
-                vctx = self.ctx(SECRETARIAT, f"{command_id or 'erase'}:vacate:{seat}")
                 t.vacate_seat(vctx, seat, "personal data erased")
-                self._save(vctx, t)
-        ctx = self.ctx(actor, command_id)
-        p.erase(ctx, reason)
-        self._save(ctx, p, erase_key=str(pid))
+                tables.append(t)
+                seats.append(seat)
+        self._save(ctx, *tables, p, erase_key=str(pid))
+        return seats

@@ -301,20 +301,61 @@ def participant_registered(s: Session, e: Any, position: int) -> None:
         id=_pid(e), reference=e.reference, display_name=e.display_name, organisation_id=e.organisation_id,
         gender=e.gender, preferred_language=e.preferred_language, erased=e.display_name is None,
     ))
+    _count(s, _profile(s, _directory_row(s, _pid(e))), +1)
 
 
 @on(topic(Participant, "DetailsUpdated"))
 def participant_updated(s: Session, e: Any, position: int) -> None:
     values = {f: getattr(e, f) for f in ("display_name", "organisation_id", "gender", "preferred_language") if getattr(e, f) is not None}
     if values:
+        _count(s, _profile(s, _directory_row(s, _pid(e))), -1)
         s.execute(update(m.participants).where(m.participants.c.id == _pid(e)).values(**values))
+        _count(s, _profile(s, _directory_row(s, _pid(e))), +1)
 
 
 @on(topic(Participant, "PersonalDataErased"))
 def participant_erased(s: Session, e: Any, position: int) -> None:
+    # Stop counting the person's attributes before they are redacted. A rebuild reads
+    # their events redacted (key gone) and never counts them: both end with the same rows.
+    _count(s, _profile(s, _directory_row(s, _pid(e))), -1)
     s.execute(update(m.participants).where(m.participants.c.id == _pid(e)).values(
         display_name=None, organisation_id=None, gender=None, preferred_language=None, erased=True,
     ))
+
+
+def _directory_row(s: Session, participant_id: str) -> Any:
+    return s.execute(select(m.participants).where(m.participants.c.id == participant_id)).mappings().first()
+
+
+def _profile(s: Session, row: Any) -> dict[str, str]:
+    """The participation statistics' dimensions of one directory row (none when erased)."""
+    if row is None or row["erased"]:
+        return {}
+    org = None
+    if row["organisation_id"]:
+        org = s.execute(select(m.organisations.c.stakeholder_group, m.organisations.c.subregion).where(
+            m.organisations.c.id == row["organisation_id"])).first()
+    return {
+        "stakeholder_group": org.stakeholder_group if org else ("unknown" if row["organisation_id"] else "unaffiliated"),
+        "subregion": org.subregion if org else "unknown",
+        "language": row["preferred_language"] or "unknown",
+        "gender": row["gender"] or "unknown",
+    }
+
+
+def _count(s: Session, profile: dict[str, str], delta: int) -> None:
+    """Add ``delta`` to each (dimension, value) count; a count reaching 0 is deleted."""
+    t = m.participation
+    for dimension, value in profile.items():
+        key = (t.c.dimension == dimension, t.c.value == value)
+        current = s.execute(select(t.c.count).where(*key)).scalar()
+        if current is None:
+            if delta > 0:
+                s.execute(insert(t).values(dimension=dimension, value=value, count=delta))
+        elif current + delta <= 0:
+            s.execute(delete(t).where(*key))
+        else:
+            s.execute(update(t).where(*key).values(count=current + delta))
 
 
 # ---------------------------------------------------------------------------- settings

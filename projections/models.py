@@ -215,4 +215,15 @@ settings = Table(
     Column("effective_date", Date, nullable=False),
 )
 
+participation = Table(
+    "view_participation", views,
+    # Participation statistics (DESIGN.md, "Projections"): how many people (not erased)
+    # have each value of each dimension: ``stakeholder_group`` and ``subregion`` (of
+    # their organisation), ``language`` (preferred) and ``gender``. Counts only: small
+    # counts are suppressed when read (projections.queries.participation).
+    Column("dimension", String(32), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
 ALL_TABLES = [t for t in views.sorted_tables]

@@ -176,3 +176,43 @@ def status_counts(engine: Engine) -> dict[str, int]:
 def current_settings(engine: Engine) -> dict[str, Any] | None:
     rows = _rows(engine, select(m.settings).order_by(m.settings.c.version.desc()).limit(1))
     return rows[0] if rows else None
+
+
+SMALL_COUNT = 5
+PARTICIPATION_DIMENSIONS = ("stakeholder_group", "subregion", "language", "gender")
+
+
+def suppress_small_counts(cells: list[tuple[str, int]], threshold: int = SMALL_COUNT) -> list[dict[str, Any]]:
+    """The cells of one dimension (``[(value, count)]``) as published.
+
+    A count below ``threshold`` reads ``"<5"`` (for the default threshold); when exactly
+    one cell is that small, the smallest other cell reads ``"suppressed"``, so the small
+    one cannot be derived from the total. Shown counts come first, largest first (ties
+    by value), then the suppressed cells by value. Returns ``[{"value", "count"}]``.
+    """
+    ordered = sorted(cells, key=lambda c: (-c[1], c[0]))
+    hidden = {v: f"<{threshold}" for v, n in ordered if n < threshold}
+    shown = [(v, n) for v, n in ordered if v not in hidden]
+    if len(hidden) == 1 and shown:
+        hidden[shown[-1][0]] = "suppressed"
+        shown = shown[:-1]
+    return [{"value": v, "count": n} for v, n in shown] + [{"value": v, "count": hidden[v]} for v in sorted(hidden)]
+
+
+def participation(engine: Engine, *, threshold: int = SMALL_COUNT) -> dict[str, Any]:
+    """Participation statistics for anyone to read: counts of people (erased people are
+    not counted) by stakeholder group and subregion of their organisation, preferred
+    language and gender (DESIGN.md, "Projections": small counts suppressed so that no
+    person can be singled out; :func:`suppress_small_counts`).
+
+    Returns ``{"threshold": 5, "total": int | "<5", "dimensions": {dimension: [{"value":
+    str, "count": int | "<5" | "suppressed"}]}}`` with the dimensions
+    ``stakeholder_group``, ``subregion``, ``language`` and ``gender``.
+    """
+    rows = _rows(engine, select(m.participation.c.dimension, m.participation.c.value, m.participation.c.count))
+    total = sum(r["count"] for r in rows if r["dimension"] == "gender")
+    dimensions = {
+        d: suppress_small_counts([(r["value"], int(r["count"])) for r in rows if r["dimension"] == d], threshold)
+        for d in PARTICIPATION_DIMENSIONS
+    }
+    return {"threshold": threshold, "total": total if total >= threshold else f"<{threshold}", "dimensions": dimensions}

@@ -1,7 +1,46 @@
-"""Pages: privacy_pages."""
+"""Pages: privacy (participation statistics for anyone; the page shown when the master key
+is missing or wrong).
+
+Public pages never show personal data: the statistics are counts with small counts
+suppressed (:func:`projections.queries.participation`).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from application.persistence import MasterKeyError
+from projections import queries
 
 bp = Blueprint("privacy_pages", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.get("/privacy/participation")
+def participation() -> Any:
+    """Participation statistics (counts by stakeholder group, subregion, language, gender)."""
+    from web import services
+
+    s = services()
+    return render_template("privacy/participation.html", stats=queries.participation(s.projector.engine))
+
+
+@bp.get("/privacy/participation.json")
+def participation_json() -> Any:
+    """The same statistics as open data (JSON)."""
+    from web import services
+
+    return jsonify(queries.participation(services().projector.engine))
+
+
+@bp.app_errorhandler(MasterKeyError)
+def master_key_error(error: MasterKeyError) -> Any:
+    """A 500 page that says what is wrong without any secret; the details go to the log.
+
+    MasterKeyError messages name the setting at fault (never a key or a personal value).
+    """
+    log.error("The service cannot open its data: %s", error)
+    return render_template("privacy/master_key_error.html"), 500

@@ -1,0 +1,360 @@
+"""Personal data (issue 4): finding a person, erasing them, their data export, key backups.
+
+The mechanism's personal data lives only in each Participant's own events, encrypted
+with a key of that person (:class:`application.persistence.PersonalDataMapper`); keys
+are wrapped by the master key (:class:`application.persistence.KeyStore`). This module
+holds what the ``dialogue participants …`` and ``dialogue keys …`` commands need:
+
+- :func:`resolve_participant`: a participant UUID or a scenario reference (``p-12``);
+- :func:`erase`: the erasure, then the views brought up to date and the storage
+  scrubbed (:func:`scrub_storage`: SQLite WAL checkpoint, PostgreSQL ``VACUUM (FULL)``);
+- :func:`export_participant`: everything the service holds about a person, by id
+  (right of access: GDPR art. 15, LGPD art. 18);
+- :func:`backup_keys` / :func:`restore_keys`: the encrypted key store as JSON; a
+  restore drops the keys of everyone whose erasure is in the log.
+
+Every message and log line here names people by id, never by a personal value.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, select, text
+
+from application.bootstrap import Services
+from application.persistence import (
+    KeyStore,
+    MasterKeyError,
+    drop_erased_keys,
+    erased_participant_ids,
+    key_check_table,
+    keys_table,
+)
+from application.service import DialogueApplication
+from domain.errors import NotFoundError
+from domain.participant import PERSONAL_FIELDS, pseudonym
+from projections import models as m
+
+log = logging.getLogger(__name__)
+
+BACKUP_FORMAT = "dialogue-key-backup"
+BACKUP_VERSION = 1
+PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
+# Fields of other aggregates' events that hold a participant id (or a list of them).
+PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant")
+# Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
+SCRUBBED_EVENT_STORE_TABLES = (keys_table.name,)
+SCRUBBED_VIEW_TABLES = (m.participants.name, m.participation.name)
+
+
+class PrivacyError(Exception):
+    """A key backup that cannot be read or restored (wrong format, not JSON)."""
+
+
+# ---------------------------------------------------------------------------- finding a person
+def resolve_participant(views: Engine, ident: str) -> UUID:
+    """The id of the participant named by ``ident``: their UUID, or their scenario
+    reference such as ``p-12`` (looked up in the participant directory view, which must
+    be up to date).
+
+    Raises:
+        NotFoundError: no participant has this id or reference.
+    """
+    ident = ident.strip()
+    try:
+        wanted = str(UUID(ident))
+        column = m.participants.c.id
+    except ValueError:
+        wanted = ident
+        column = m.participants.c.reference
+    with views.connect() as c:
+        found = [r[0] for r in c.execute(select(m.participants.c.id).where(column == wanted))]
+    if len(found) != 1:
+        raise NotFoundError(f"No participant with id or reference {ident!r}.", field="participant")
+    return UUID(found[0])
+
+
+# ---------------------------------------------------------------------------- erasure
+@dataclass
+class ErasureReport:
+    """What an erasure did: ids, positions and storage steps, never a personal value."""
+
+    participant_id: str
+    reference: str
+    pseudonym: str
+    command_id: str
+    position: int
+    vacated_seats: list[str]
+    scrubbed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def erase(services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> ErasureReport:
+    """Erase a person's personal data (``dialogue participants erase ID``).
+
+    Records ``PersonalDataErased`` and deletes the key in one transaction (a seat they
+    hold today is vacated in it, :meth:`DialogueApplication.erase_participant`), brings
+    the views up to date (the directory row is redacted, the statistics stop counting
+    them), then scrubs the storage (:func:`scrub_storage`).
+
+    Raises:
+        NotFoundError: unknown ``ident``.
+        domain.errors.InvalidTransitionError: ``already_erased``.
+        domain.errors.NotAllowedError: ``not_allowed``.
+    """
+    services.projector.catch_up()
+    pid = resolve_participant(services.projector.engine, ident)
+    reference = services.app.participant(pid).reference
+    cid = command_id or f"erase:{pid}"
+    seats = services.app.erase_participant(pid, reason=reason, actor=actor, command_id=cid)
+    position = services.app.command_position(cid)
+    log.info("Erased the personal data of participant %s at position %s; seats vacated: %s", pid, position, seats or "none")
+    services.projector.catch_up()
+    scrubbed, warnings = scrub_storage(services)
+    return ErasureReport(
+        participant_id=str(pid), reference=reference, pseudonym=pseudonym(pid), command_id=cid, position=position,
+        vacated_seats=seats, scrubbed=scrubbed, warnings=warnings,
+    )
+
+
+def scrub_storage(services: Services, *, attempts: int = 10) -> tuple[list[str], list[str]]:
+    """Remove the copies of erased values that the database engine still keeps.
+
+    SQLite (``secure_delete`` is on for every connection, so deleted and overwritten
+    cells are zeroed): ``PRAGMA wal_checkpoint(TRUNCATE)`` copies the write-ahead log
+    into the database and empties it, retried while readers hold it. PostgreSQL:
+    ``VACUUM (FULL)`` of the tables that held a key or a plaintext personal value
+    (``dialogue_participant_keys``, ``view_participants``, ``view_participation``),
+    which rewrites them without their dead row versions. What this cannot reach (the
+    server's WAL, backups, replicas, freed disk blocks) is listed in ``docs/privacy.md``.
+
+    Returns ``(steps done, warnings)``, both lists of sentences without personal data.
+    """
+    done: list[str] = []
+    warnings: list[str] = []
+    same = services.projector.engine.url == services.app.engine.url
+    plans = [(services.app.engine, SCRUBBED_EVENT_STORE_TABLES + (SCRUBBED_VIEW_TABLES if same else ()))]
+    if not same:
+        plans.append((services.projector.engine, SCRUBBED_VIEW_TABLES))
+    for engine, tables in plans:
+        where = engine.url.render_as_string(hide_password=True).rsplit("/", 1)[-1]
+        if engine.dialect.name == "sqlite":
+            if _checkpoint(engine, attempts):
+                done.append(f"SQLite {where}: write-ahead log checkpointed and truncated")
+            else:
+                warnings.append(f"SQLite {where}: readers kept the write-ahead log busy; run the erase again later to checkpoint it")
+        elif engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                for table in tables:
+                    c.execute(text(f'VACUUM (FULL) "{table}"'))
+            done.append(f"PostgreSQL: VACUUM (FULL) {', '.join(tables)}")
+        else:
+            warnings.append(f"{engine.dialect.name}: no storage scrubbing is known for this database")
+    return done, warnings
+
+
+def _checkpoint(engine: Engine, attempts: int) -> bool:
+    for attempt in range(attempts):
+        with engine.connect() as c:
+            busy, _log, _done = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return True
+        time.sleep(0.05 * (attempt + 1))
+    return False
+
+
+# ---------------------------------------------------------------------------- right of access
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _rows(views: Engine, query: Any) -> list[dict[str, Any]]:
+    with views.connect() as c:
+        return [_plain(dict(r)) for r in c.execute(query).mappings()]
+
+
+def _names(value: Any, participant_id: str) -> bool:
+    return value == participant_id or (isinstance(value, list) and participant_id in value)
+
+
+def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[dict[str, Any]]:
+    """Every event of the log that names the participant: their own Participant events,
+    and other events whose actor is them or that hold their id (as author, co-author,
+    amender, member or seat holder). Each: ``position, topic, aggregate_id,
+    aggregate_version, recorded_at, effective_date, actor, data`` (the event's own
+    fields; another person's personal fields are never decoded here)."""
+    pid = str(participant_id)
+    transcoder: Any = app.mapper.transcoder
+    start: int | None = None
+    while True:
+        batch = app.recorder.select_notifications(start, 500, inclusive_of_start=False)
+        if not batch:
+            return
+        start = batch[-1].id
+        for n in batch:
+            own = str(n.originator_id) == pid
+            if n.topic.startswith(PARTICIPANT_TOPIC_PREFIX) and not own:
+                continue
+            if own:
+                state = dict(vars(app.mapper.to_domain_event(n)))
+            else:
+                state = transcoder.decode(n.state)
+                if state.get("actor") != pid and not any(_names(state.get(f), pid) for f in PARTICIPANT_REFERENCE_FIELDS):
+                    continue
+            data = {k: v for k, v in state.items() if k not in (
+                "originator_id", "originator_version", "timestamp", "actor", "effective_date", "command_id", "class_version", "personal",
+            )}
+            yield _plain({
+                "position": n.id, "topic": n.topic, "aggregate_id": str(n.originator_id), "aggregate_version": n.originator_version,
+                "recorded_at": state.get("timestamp"), "effective_date": state.get("effective_date"), "actor": state.get("actor"),
+                "data": data,
+            })
+
+
+def export_participant(app: DialogueApplication, views: Engine, participant_id: UUID) -> dict[str, Any]:
+    """All the data the service holds about one person, as plain JSON-ready data
+    (``dialogue participants export ID``; right of access).
+
+    Returns ``{participant_id, reference, erased, details, organisation, memberships,
+    proposals_authored, proposals_co_authored, amendments, positions, endorsement_votes,
+    terms, events}``: ``details`` are their personal fields decrypted (``None`` each
+    once erased); the rest refers to proposals, sessions and rounds by id and reference;
+    ``events`` is every event naming them (:func:`events_naming`). The views must be up
+    to date.
+
+    Raises:
+        NotFoundError: no such participant.
+    """
+    p = app.participant(participant_id)
+    pid = str(p.id)
+    details = {f: getattr(p, f) for f in PERSONAL_FIELDS}
+    organisation = None
+    if details["organisation_id"]:
+        found = _rows(views, select(m.organisations).where(m.organisations.c.id == details["organisation_id"]))
+        organisation = found[0] if found else None
+    proposals = _rows(views, select(
+        m.proposals.c.id, m.proposals.c.reference, m.proposals.c.title, m.proposals.c.table_code, m.proposals.c.status,
+        m.proposals.c.author_id, m.proposals.c.co_author_ids,
+    ).order_by(m.proposals.c.reference))
+    return {
+        "participant_id": pid,
+        "reference": p.reference,
+        "erased": bool(p.erased),
+        "pseudonym": pseudonym(pid),
+        "details": _plain(details),
+        "organisation": organisation,
+        "memberships": _rows(views, select(m.memberships.c.table_code, m.memberships.c.joined_on).where(
+            m.memberships.c.participant_id == pid).order_by(m.memberships.c.table_code)),
+        "proposals_authored": [{k: r[k] for k in ("id", "reference", "title", "table_code", "status")} for r in proposals if r["author_id"] == pid],
+        "proposals_co_authored": [{k: r[k] for k in ("id", "reference", "title", "table_code", "status")} for r in proposals if pid in (r["co_author_ids"] or [])],
+        "amendments": _rows(views, select(m.amendments).where(m.amendments.c.amender_id == pid).order_by(m.amendments.c.proposed_on, m.amendments.c.reference)),
+        "positions": _rows(views, select(m.positions).where(m.positions.c.member_id == pid).order_by(m.positions.c.effective_date, m.positions.c.session_id)),
+        "endorsement_votes": _rows(views, select(m.endorsement_votes).where(
+            m.endorsement_votes.c.participant_id == pid).order_by(m.endorsement_votes.c.effective_date, m.endorsement_votes.c.round_id)),
+        "terms": _rows(views, select(m.representatives).where(m.representatives.c.participant_id == pid).order_by(m.representatives.c.term_start)),
+        "events": list(events_naming(app, p.id)),
+    }
+
+
+# ---------------------------------------------------------------------------- key backups
+def backup_keys(keys: KeyStore) -> dict[str, Any]:
+    """The key store as JSON-ready data: every participant key still wrapped by the
+    master key (a backup never holds a usable key without the master key), with the
+    key-check token. Shape: ``{format, version, created_at, key_check, keys: {participant
+    id: base64 wrapped key}}``."""
+    with keys.engine.connect() as c:
+        token = c.execute(select(key_check_table.c.token)).scalar()
+    return {
+        "format": BACKUP_FORMAT,
+        "version": BACKUP_VERSION,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "key_check": base64.b64encode(bytes(token)).decode() if token is not None else None,
+        "keys": {pid: base64.b64encode(blob).decode() for pid, blob in sorted(keys.wrapped_keys().items())},
+    }
+
+
+@dataclass
+class RestoreReport:
+    """Counts of a key restore (participant ids only for the erased ones skipped)."""
+
+    in_backup: int
+    restored: int
+    already_present: int
+    skipped_erased: list[str]
+    dropped_after: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_backup(raw: str | bytes) -> dict[str, bytes]:
+    """The wrapped keys of a backup file's text.
+
+    Raises:
+        PrivacyError: not JSON, not a key backup of a known version, or a bad entry.
+    """
+    try:
+        data = json.loads(raw)
+    except ValueError as e:
+        raise PrivacyError("The key backup is not JSON.") from e
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or data.get("version") != BACKUP_VERSION:
+        raise PrivacyError(f"Not a key backup (format {BACKUP_FORMAT!r}, version {BACKUP_VERSION}).")
+    entries = data.get("keys")
+    if not isinstance(entries, dict):
+        raise PrivacyError("The key backup has no keys object.")
+    out: dict[str, bytes] = {}
+    for pid, blob in entries.items():
+        try:
+            out[str(UUID(pid))] = base64.b64decode(blob, validate=True)
+        except (ValueError, TypeError) as e:
+            raise PrivacyError(f"The key backup's entry {pid!r} is malformed.") from e
+    return out
+
+
+def restore_keys(app: DialogueApplication, keys: KeyStore, wrapped: dict[str, bytes]) -> RestoreReport:
+    """Restore backed-up keys next to a restored log, so that no backup brings an erased
+    person back (issue 4, "Backups").
+
+    Every key must open with the configured master key (else nothing is restored). Keys
+    of participants whose ``PersonalDataErased`` is in the log are not restored; keys
+    already present are kept; then :func:`drop_erased_keys` deletes any key of an erased
+    participant (including one erased while this ran). Writes the key-check record when
+    the database has none.
+
+    Raises:
+        MasterKeyError: a backed-up key does not open with this master key.
+    """
+    bad = [pid for pid, blob in wrapped.items() if not keys.opens(pid, blob)]
+    if bad:
+        raise MasterKeyError(f"{len(bad)} key(s) of this backup do not open with the configured master key; nothing was restored.")
+    erased = erased_participant_ids(app.dialogue_recorder)
+    present = set(keys.wrapped_keys())
+    wanted = {pid: blob for pid, blob in wrapped.items() if pid not in erased}
+    restored = keys.add_wrapped(wanted)
+    dropped = drop_erased_keys(app.dialogue_recorder, keys)
+    keys.write_key_check()
+    log.info("Restored %s participant key(s); %s erased participant(s) skipped; %s key(s) dropped after", restored, len(set(wrapped) & erased), dropped)
+    return RestoreReport(
+        in_backup=len(wrapped), restored=restored, already_present=len(set(wanted) & present),
+        skipped_erased=sorted(set(wrapped) & erased), dropped_after=dropped,
+    )
