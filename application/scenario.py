@@ -240,10 +240,13 @@ class ScenarioLoader:
         )
 
     def do_decide(self, s: dict[str, Any], cid: str) -> None:
-        self.app.decide(self.sid(s["session"]), self.prop(s["proposal"]), s["decision"], command_id=cid)
+        self.app.decide(self.sid(s["session"]), self.prop(s["proposal"]), s["decision"], actor=self.actor(s), command_id=cid)
+
+    def do_open_session(self, s: dict[str, Any], cid: str) -> None:
+        self.app.open_session(self.sid(s["session"]), actor=self.actor(s), command_id=cid)
 
     def do_close_session(self, s: dict[str, Any], cid: str) -> None:
-        self.app.close_session(self.sid(s["session"]), s.get("minutes", ""), command_id=cid)
+        self.app.close_session(self.sid(s["session"]), s.get("minutes", ""), actor=self.actor(s), command_id=cid)
 
     def do_elect_representative(self, s: dict[str, Any], cid: str) -> None:
         self.app.elect_representative(
@@ -254,7 +257,13 @@ class ScenarioLoader:
         )
 
     def do_vacate_seat(self, s: dict[str, Any], cid: str) -> None:
-        self.app.vacate_seat(s["table"], s["seat"], s.get("reason", ""), actor=self.actor(s), command_id=cid)
+        self.app.vacate_seat(s.get("table", "UN"), s["seat"], s.get("reason", ""), actor=self.actor(s), command_id=cid)
+
+    def do_nominate_un_agency(self, s: dict[str, Any], cid: str) -> None:
+        self.app.nominate_un_agency(
+            seat=s["seat"], agency=s["agency"], consensus_record=s["consensus_record"], objections=s.get("objections", 0),
+            focal_point=self.pid(s["focal_point"]) if s.get("focal_point") else None, actor=self.actor(s), command_id=cid,
+        )
 
     def do_open_endorsement(self, s: dict[str, Any], cid: str) -> None:
         self.app.open_endorsement(self.prop(s["proposal"]), date.fromisoformat(s["closes_on"]), command_id=cid)
@@ -273,10 +282,12 @@ class ScenarioLoader:
         self._vote(s, cid, "object")
 
     def do_record_un_advice(self, s: dict[str, Any], cid: str) -> None:
-        self.app.record_un_advice(self.prop(s["proposal"]), seat=s["seat"], agency=s.get("agency", ""), advice=s["advice"], command_id=cid)
+        self.app.record_un_advice(
+            self.prop(s["proposal"]), seat=s["seat"], agency=s.get("agency", ""), advice=s["advice"], actor=self.actor(s), command_id=cid,
+        )
 
     def do_close_endorsement(self, s: dict[str, Any], cid: str) -> None:
-        self.app.close_endorsement(self.prop(s["proposal"]), early=bool(s.get("early", True)), command_id=cid)
+        self.app.close_endorsement(self.prop(s["proposal"]), early=bool(s.get("early", True)), actor=self.actor(s), command_id=cid)
 
     def do_publish_to_governments(self, s: dict[str, Any], cid: str) -> None:
         self.app.publish_to_governments(self.prop(s["proposal"]), s.get("recipients"), command_id=cid)
@@ -290,6 +301,21 @@ class ScenarioLoader:
 
     def do_change_setting(self, s: dict[str, Any], cid: str) -> None:
         self.app.change_setting(s["setting"], s["value"], actor=self.actor(s), command_id=cid)
+
+    def do_record_follow_up(self, s: dict[str, Any], cid: str) -> None:
+        self.app.record_follow_up(
+            self.prop(s["proposal"]), country=s["country"], progress=s["progress"], note=s["note"],
+            on=date.fromisoformat(s["date"]) if s.get("date") else None, actor=self.actor(s), command_id=cid,
+        )
+
+    def do_schedule_government_dialogue(self, s: dict[str, Any], cid: str) -> None:
+        self.app.schedule_government_dialogue(
+            period=s["period"], on=date.fromisoformat(s["date"]), title=s["title"], governments=s["governments"],
+            mode=s.get("mode", "virtual"), actor=self.actor(s), command_id=cid,
+        )
+
+    def do_present_at_dialogue(self, s: dict[str, Any], cid: str) -> None:
+        self.app.present_at_dialogue(s["period"], self.prop(s["proposal"]), note=s.get("note", ""), actor=self.actor(s), command_id=cid)
 
 
 def load_scenario(app: DialogueApplication, folder: str | Path, progress: Callable[[int], None] | None = None) -> Report:

@@ -38,8 +38,16 @@ from application.persistence import (
 from domain.base import SECRETARIAT, Ctx, DialogueAggregate
 from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS, LiaisonEndorsement, endorsement_tally
-from domain.errors import InvalidInputError, NotAllowedError, NotFoundError, RuleViolationError
+from domain.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+    NotFoundError,
+    RuleViolationError,
+)
+from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
 from domain.ids import endorsement_id, table_id
+from domain.liaison_table import LIAISON_TABLE_ID, LiaisonTable
 from domain.organisation import Organisation
 from domain.participant import Participant
 from domain.proposal import Proposal
@@ -374,12 +382,27 @@ class DialogueApplication(Application[UUID]):
     def session(self, session_id: UUID | str) -> TableDeliberation:
         return self._get(TableDeliberation, session_id, "session")
 
+    def _facilitates(self, ctx: Ctx, table: str) -> bool:
+        """Whether the actor facilitates ``table`` today: holds one of its seats (DESIGN.md, roles)."""
+        if ctx.is_secretariat or ctx.actor in ("administrator",):
+            return False
+        try:
+            return self.table(table).seat_of(ctx.actor, ctx.effective_date) is not None
+        except NotFoundError:
+            return False
+
     def add_to_agenda(self, session_id: UUID | str, proposal_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
-        """Put a submitted proposal on a session's agenda; saves session and proposal together."""
+        """Put a submitted proposal on a session's agenda (the secretariat or a facilitator of
+        the table); saves session and proposal together.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.  InvalidInputError: ``proposal_of_another_table``,
+            ``already_on_agenda``.  InvalidTransitionError: ``session_closed``, ``proposal_not_submitted``.
+        """
         ctx = self.ctx(actor, command_id)
         s = self.session(session_id)
         p = self.proposal(proposal_id)
-        s.add_to_agenda(ctx, p.id, p.table, p.submitted_version or p.content_version)
+        s.add_to_agenda(ctx, p.id, p.table, p.submitted_version or p.content_version, facilitator=self._facilitates(ctx, s.table))
         p.put_on_agenda(ctx, s.id)
         self._save(ctx, s, p)
 
@@ -387,29 +410,67 @@ class DialogueApplication(Application[UUID]):
         self, session_id: UUID | str, proposal_id: UUID | str, *, member: UUID | str, position: str, reason: str = "",
         actor: str | None = None, command_id: str | None = None,
     ) -> None:
-        """A member states a position on an agenda item (themselves, or recorded by the secretariat)."""
+        """A member states a position on an agenda item (themselves, or recorded by the secretariat).
+
+        Only members of the session's table on the effective date take positions; a later
+        position of the same member on the same item replaces the earlier one in the tally
+        (both stay in the history). A withdrawn proposal takes no more positions.
+
+        Raises:
+            NotAllowedError: ``not_allowed``, ``not_a_member``.
+            RuleViolationError: ``proposal_withdrawn``.
+            InvalidTransitionError: ``session_closed``, ``already_decided``.
+            InvalidInputError: ``not_on_agenda``, ``unknown_position``.
+        """
         mid = _uuid(member, "member")
         ctx = self.ctx(actor or str(mid), command_id)
         if not (ctx.acts_as(mid) or ctx.is_secretariat):
             raise NotAllowedError("A member states their own position.", code="not_allowed")
         s = self.session(session_id)
         t = self.table(s.table)
+        if str(proposal_id) in s.agenda and self.proposal(proposal_id).status == "withdrawn":
+            raise RuleViolationError("The authors withdrew this proposal; it takes no more positions.", code="proposal_withdrawn")
         s.record_position(ctx, proposal_id=_uuid(proposal_id, "proposal"), member=mid, is_member=t.is_member(mid, ctx.effective_date), position=position, reason=reason)
         self._save(ctx, s)
 
     def decide(self, session_id: UUID | str, proposal_id: UUID | str, decision: str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
-        """Record the table's decision; saves the session and the proposal in one transaction."""
+        """Record the table's decision (the secretariat or a facilitator of the table) under the
+        rules in force; saves the session and the proposal in one transaction.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            RuleViolationError: ``quorum_not_reached``, ``decision_not_permitted``, ``not_the_submitted_version``.
+            InvalidTransitionError: ``session_closed``, ``already_decided``, ``proposal_not_on_agenda``.
+        """
         ctx = self.ctx(actor, command_id)
         s = self.session(session_id)
         p = self.proposal(proposal_id)
-        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules())
+        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules(), facilitator=self._facilitates(ctx, s.table))
         p.record_table_decision(ctx, s.id, decision, version)
         self._save(ctx, s, p)
 
-    def close_session(self, session_id: UUID | str, minutes: str = "", *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+    def open_session(self, session_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Record that a session's meeting started (optional; on or after its date).
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            InvalidTransitionError: ``session_closed``, ``session_already_open``, ``session_not_due``.
+        """
         ctx = self.ctx(actor, command_id)
         s = self.session(session_id)
-        s.close(ctx, minutes)
+        s.open(ctx, facilitator=self._facilitates(ctx, s.table))
+        self._save(ctx, s)
+
+    def close_session(self, session_id: UUID | str, minutes: str = "", *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Close a session with its minutes (the secretariat or a facilitator); it then takes nothing more.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.  InvalidTransitionError: ``session_closed``.
+            InvalidInputError: ``minutes_required``.
+        """
+        ctx = self.ctx(actor, command_id)
+        s = self.session(session_id)
+        s.close(ctx, minutes, facilitator=self._facilitates(ctx, s.table))
         self._save(ctx, s)
 
     # ------------------------------------------------------------------ representatives
@@ -418,34 +479,101 @@ class DialogueApplication(Application[UUID]):
         session_id: UUID | str | None = None, votes: dict[str, int] | None = None, actor: str = SECRETARIAT,
         command_id: str | None = None,
     ) -> None:
-        """Record the table's election of a representative; parity is checked on the genders
-        read here and never stored (the participant versions read are)."""
+        """Record the table's election of a representative (seed, "Architecture").
+
+        The table decides: ``votes`` (``{"for", "against", "abstain"}`` counts, checked
+        against the quorum in force) and/or ``session_id``, a session of this table that
+        is not closed. Parity is checked on the genders read here from the Participant
+        aggregates (the candidate and every holder of the table's other seat) and never
+        stored; the event records the check's outcome and the participant versions read.
+
+        Raises:
+            RuleViolationError: ``session_of_another_table``, ``election_not_decided_by_table``,
+            ``gender_parity``, ``third_consecutive_term``, ``seat_occupied``, ``already_a_representative``…
+            InvalidTransitionError: ``session_closed``.
+            (and every error of :meth:`WorkingTable.elect_representative`)
+        """
         ctx = self.ctx(actor, command_id)
         t = self.table(table)
         pid = _uuid(participant_id, "participant")
+        sid = _uuid(session_id, "session") if session_id else None
+        if sid is not None:
+            s = self.session(sid)
+            if s.table != t.code:
+                raise RuleViolationError(f"That session is {s.table}'s; {t.code} elects its own representatives.", code="session_of_another_table", field="session")
+            if s.closed:
+                raise InvalidTransitionError("That session is closed and takes nothing more.", code="session_closed", field="session")
         candidate = self.participant(pid)
         genders: dict[str, str | None] = {str(pid): candidate.gender}
         versions = {str(pid): int(candidate.version)}
-        other = next(s for s in (f"LT-{table}-A", f"LT-{table}-B") if s != seat)
-        holder = t.holder(other, term_start)
-        if holder:
-            o = self.participant(holder["participant"])
-            genders[holder["participant"]] = o.gender
-            versions[holder["participant"]] = int(o.version)
+        for other_term in t.terms:
+            if other_term["seat"] != seat and other_term["participant"] not in genders:
+                o = self.participant(other_term["participant"])
+                genders[other_term["participant"]] = o.gender
+                versions[other_term["participant"]] = int(o.version)
+        end = t.planned_term_end(seat, term_start, term_end)
+        elsewhere = [
+            code for code in sorted(table_objectives())
+            if code != t.code and self.table(code).holds_seat_between(pid, term_start, end)
+        ]
         t.elect_representative(
             ctx, seat=seat, participant_id=pid, term_start=term_start, term_end=term_end, genders=genders,
-            participant_versions=versions, session_id=_uuid(session_id, "session") if session_id else None, votes=votes,
+            participant_versions=versions, session_id=sid, votes=votes, rules=self.rules(), seats_elsewhere=elsewhere,
         )
         self._save(ctx, t)
 
     def vacate_seat(self, table: str, seat: str, reason: str = "", *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Vacate a representative seat of ``table`` (the term held today, or the next one),
+        or, with ``table`` ``"UN"`` or a UN seat, end a UN agency's nomination.
+
+        Raises:
+            InvalidTransitionError: ``seat_not_held``.  NotAllowedError: ``not_allowed``, ``secretariat_only``.
+        """
         ctx = self.ctx(actor, command_id)
+        if seat in UN_SEATS:
+            lt = self.liaison_table()
+            if lt is None:
+                raise InvalidTransitionError(f"{seat} is not held on {ctx.effective_date}.", code="seat_not_held")
+            lt.vacate_un_seat(ctx, seat, reason)
+            self._save(ctx, lt)
+            return
         t = self.table(table)
         t.vacate_seat(ctx, seat, reason)
         self._save(ctx, t)
 
+    def liaison_table(self) -> LiaisonTable | None:
+        """The Liaison Table's record of UN seats (None before the first nomination)."""
+        if not self._exists(LIAISON_TABLE_ID):
+            return None
+        return self._get(LiaisonTable, LIAISON_TABLE_ID, "liaison table")
+
+    def nominate_un_agency(
+        self, *, seat: str, agency: str, consensus_record: str, objections: int = 0,
+        focal_point: UUID | str | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record the WG-CS's consensus nomination of a UN agency to ``seat`` (seed, "Architecture").
+
+        ``focal_point``, when given, is a registered participant who speaks for the seat.
+
+        Raises:
+            NotFoundError: no such participant.  RuleViolationError: ``no_wgcs_consensus``,
+            ``seat_occupied``, ``agency_already_seated``.  InvalidInputError: ``unknown_seat``, ``empty_text``.
+        """
+        ctx = self.ctx(actor, command_id)
+        fp = _uuid(focal_point, "focal_point") if focal_point else None
+        if fp is not None and self.participant(fp).erased:
+            raise RuleViolationError("This person's data was erased.", code="participant_erased", field="focal_point")
+        lt = self.liaison_table() or LiaisonTable.constitute(ctx)
+        lt.nominate_un_agency(ctx, seat=seat, agency=agency, consensus_record=consensus_record, objections=objections, focal_point=fp)
+        self._save(ctx, lt)
+
     def seat_holder(self, seat: str, on: date) -> str | None:
-        """The participant id holding Liaison Table ``seat`` on date ``on``."""
+        """The participant id holding Liaison Table ``seat`` on date ``on``: a representative
+        in their term, or a UN seat's focal point (None when vacant)."""
+        if seat in UN_SEATS:
+            lt = self.liaison_table()
+            n = lt.un_seat(seat, on) if lt else None
+            return None if n is None or not n["focal_point"] else str(n["focal_point"])
         parts = seat.split("-")
         if len(parts) != 3 or parts[1] not in table_objectives():
             return None
@@ -489,14 +617,22 @@ class DialogueApplication(Application[UUID]):
         ctx = self.ctx(actor or str(pid), command_id)
         p = self.proposal(proposal_id)
         r = self.current_round(p.id)
-        holder = self.seat_holder(seat, ctx.effective_date) if seat not in UN_SEATS else None
+        holder = self.seat_holder(seat, ctx.effective_date)
         r.vote(ctx, seat=seat, participant_id=pid, vote=vote, reason=reason, holder_on_date=holder, is_author=p.is_author(str(pid)), rules=self.rules())
         self._save(ctx, r)
 
-    def record_un_advice(self, proposal_id: UUID | str, *, seat: str, agency: str, advice: str, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+    def record_un_advice(self, proposal_id: UUID | str, *, seat: str, agency: str = "", advice: str, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Record the advice of the UN agency holding ``seat`` on the proposal's open round.
+
+        Raises:
+            RuleViolationError: ``un_seat_vacant``.  InvalidInputError: ``agency_not_on_seat``, ``unknown_seat``.
+            InvalidTransitionError: ``round_closed``, ``round_past_deadline``.
+        """
         ctx = self.ctx(actor, command_id)
         r = self.current_round(proposal_id)
-        r.record_un_advice(ctx, seat=seat, agency=agency, advice=advice)
+        lt = self.liaison_table()
+        nomination = lt.un_seat(seat, ctx.effective_date) if lt else None
+        r.record_un_advice(ctx, seat=seat, agency=agency, advice=advice, nomination=nomination)
         self._save(ctx, r)
 
     def close_endorsement(self, proposal_id: UUID | str, *, early: bool = False, actor: str = SECRETARIAT, command_id: str | None = None) -> str:
@@ -506,7 +642,7 @@ class DialogueApplication(Application[UUID]):
         r = self.current_round(p.id)
         rules = self.rules()
         endorsed = r.close(ctx, rules, early=early)
-        p.conclude_liaison_review(ctx, endorsed, endorsement_tally(r.votes))
+        p.conclude_liaison_review(ctx, endorsed, dict(r.tally or endorsement_tally(r.votes)))
         self._save(ctx, r, p)
         return "endorsed" if endorsed else "not_endorsed"
 
@@ -567,6 +703,57 @@ class DialogueApplication(Application[UUID]):
         p = self.proposal(proposal_id)
         p.record_government_response(ctx, country=country, status=status, response=response, language=language, responding_entity=responding_entity, response_date=response_date)
         self._save(ctx, p)
+
+    # ------------------------------------------------------------------ follow-up and cadence
+    def record_follow_up(
+        self, proposal_id: UUID | str, *, country: str, progress: str, note: str, on: date | None = None,
+        actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record implementation progress of a published recommendation in ``country``,
+        after that state's response (see :meth:`Proposal.record_follow_up`)."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.record_follow_up(ctx, country=country, progress=progress, note=note, on=on)
+        self._save(ctx, p)
+
+    def schedule_government_dialogue(
+        self, *, period: str, on: date, title: str, governments: list[str], mode: str = "virtual",
+        actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> UUID:
+        """Schedule the biannual dialogue with governments of half-year ``period``
+        (``2026-H1``); returns its id (:func:`government_dialogue_id` of the period).
+
+        Raises:
+            RuleViolationError: ``dialogue_already_scheduled`` (one per half-year).
+            (and every error of :meth:`GovernmentDialogue.schedule`)
+        """
+        ctx = self.ctx(actor, command_id)
+        d = GovernmentDialogue.schedule(ctx, period=period, on=on, title=title, governments=list(governments), mode=mode)
+        if self._exists(d.id):
+            raise RuleViolationError(f"The dialogue with governments of {period} is already scheduled.", code="dialogue_already_scheduled", field="period")
+        self._save(ctx, d)
+        return d.id
+
+    def government_dialogue(self, dialogue: UUID | str) -> GovernmentDialogue:
+        """A dialogue by id, or by its half-year (``2026-H1``)."""
+        if isinstance(dialogue, str) and PERIOD.match(dialogue):
+            dialogue = government_dialogue_id(dialogue)
+        return self._get(GovernmentDialogue, dialogue, "government dialogue")
+
+    def present_at_dialogue(
+        self, dialogue: UUID | str, proposal_id: UUID | str, *, note: str = "", actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record that an endorsed recommendation was presented at a dialogue with governments.
+
+        Raises:
+            RuleViolationError: ``not_a_recommendation``, ``already_presented``.
+            InvalidTransitionError: ``dialogue_not_held_yet``.
+        """
+        ctx = self.ctx(actor, command_id)
+        d = self.government_dialogue(dialogue)
+        p = self.proposal(proposal_id)
+        d.present(ctx, proposal_id=p.id, proposal_status=p.status, version=int(p.decided_version or 0), note=note)
+        self._save(ctx, d)
 
     # ------------------------------------------------------------------ personal data
     def erase_participant(self, participant_id: UUID | str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> list[str]:

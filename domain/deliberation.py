@@ -6,6 +6,13 @@ a later position of the same member on the same item replaces the earlier one, b
 in history) and records the table's decision on each item with the tally, the rule and
 the settings version that permitted it. A session takes positions and decisions from its
 scheduling until it is closed (closing is explicit and optional, with minutes).
+
+Opening (``open_session``) is optional too: it records that the meeting started, on or
+after its scheduled date; the table-activity view counts a session as *held* when it was
+opened or took a position or a decision. Agendas, decisions, opening and closing are
+recorded by the secretariat or by the table's facilitators (the representatives of the
+table holding a seat on that date, DESIGN.md "Who uses it"); the application tells the
+session whether the actor facilitates.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ POSITIONS = ("support", "object", "abstain")
 DECISIONS = ("adopt", "return_for_revision", "reject")
 MODES = ("virtual", "in_person", "hybrid")
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+Day = date  # the ``Scheduled`` event's field ``date`` shadows the type inside ``__init__``
 
 
 def quarter_of(d: date) -> str:
@@ -77,6 +85,7 @@ class TableDeliberation(DialogueAggregate):
         self.date = date
         self.mode = mode
         self.closed = False
+        self.opened_on: Day | None = None
         self.agenda: dict[str, dict[str, Any]] = {}
 
     @classmethod
@@ -108,16 +117,36 @@ class TableDeliberation(DialogueAggregate):
         if self.closed:
             raise InvalidTransitionError("This session is closed and takes nothing more.", code="session_closed")
 
+    @staticmethod
+    def _require_facilitator(ctx: Ctx, facilitator: bool, doing: str) -> None:
+        if not (ctx.is_secretariat or facilitator):
+            raise NotAllowedError(
+                f"Only the secretariat or the table's facilitators (its representatives) {doing}.",
+                code="not_a_facilitator",
+            )
+
+    @property
+    def held(self) -> bool:
+        """Whether the session met: opened, or took a position or a decision."""
+        return self.opened_on is not None or any(
+            item["positions"] or item["decision"] is not None for item in self.agenda.values()
+        )
+
     def _item(self, proposal_id: UUID) -> dict[str, Any]:
         item = self.agenda.get(str(proposal_id))
         if item is None:
             raise InvalidInputError("This proposal is not on the session's agenda.", code="not_on_agenda", field="proposal")
         return item
 
-    def add_to_agenda(self, ctx: Ctx, proposal_id: UUID, proposal_table: str, version: int) -> None:
-        """Add a submitted proposal of this table at ``version`` (the secretariat)."""
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat builds the agenda.", code="secretariat_only")
+    def add_to_agenda(self, ctx: Ctx, proposal_id: UUID, proposal_table: str, version: int, *, facilitator: bool = False) -> None:
+        """Add a submitted proposal of this table at ``version`` (the secretariat or a facilitator).
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            InvalidTransitionError: ``session_closed``.
+            InvalidInputError: ``proposal_of_another_table``, ``already_on_agenda``.
+        """
+        self._require_facilitator(ctx, facilitator, "build the agenda")
         self._require_open()
         if proposal_table != self.table:
             raise InvalidInputError(
@@ -159,18 +188,22 @@ class TableDeliberation(DialogueAggregate):
     ) -> None:
         self.agenda[proposal_id]["positions"][member] = position
 
-    def decide(self, ctx: Ctx, *, proposal_id: UUID, decision: str, rules: Rules) -> int:
+    def decide(self, ctx: Ctx, *, proposal_id: UUID, decision: str, rules: Rules, facilitator: bool = False) -> int:
         """Record the table's decision on an item, checked against the latest positions.
 
-        Returns the version of the proposal the decision refers to.
+        The tally counts each member's latest position; the decision event stores it with
+        the rule, the quorum and the settings version, so an auditor can recompute that
+        the decision was permitted (:func:`decision_permitted`). Returns the version of
+        the proposal the decision refers to (the version put on the agenda).
 
         Raises:
-            NotAllowedError: ``secretariat_only`` (decisions are recorded by the secretariat
+            NotAllowedError: ``not_a_facilitator`` (decisions are recorded by the secretariat
             or the table's facilitators).
-            RuleViolationError: ``decision_not_permitted`` (quorum, majority).
+            InvalidTransitionError: ``session_closed``, ``already_decided``.
+            InvalidInputError: ``unknown_decision``, ``not_on_agenda``.
+            RuleViolationError: ``quorum_not_reached``, ``decision_not_permitted`` (majority).
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Decisions are recorded by the secretariat.", code="secretariat_only")
+        self._require_facilitator(ctx, facilitator, "record decisions")
         self._require_open()
         if decision not in DECISIONS:
             raise InvalidInputError(f"A decision is one of {list(DECISIONS)}.", code="unknown_decision", field="decision")
@@ -195,11 +228,45 @@ class TableDeliberation(DialogueAggregate):
     ) -> None:
         self.agenda[proposal_id]["decision"] = decision
 
-    def close(self, ctx: Ctx, minutes: str = "") -> None:
-        """Close the session with its minutes (the secretariat); it then takes nothing more."""
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat closes a session.", code="secretariat_only")
+    def open(self, ctx: Ctx, *, facilitator: bool = False) -> None:
+        """Record that the session's meeting started (optional; the secretariat or a facilitator).
+
+        A session opens once, on or after its scheduled date, and not once closed.
+        Positions and decisions do not wait for it: a session takes them from its
+        scheduling (DESIGN.md, "TableDeliberation").
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            InvalidTransitionError: ``session_closed``, ``session_already_open``,
+            ``session_not_due`` (before its date).
+        """
+        self._require_facilitator(ctx, facilitator, "open a session")
         self._require_open()
+        if self.opened_on is not None:
+            raise InvalidTransitionError(f"This session was opened on {self.opened_on}.", code="session_already_open")
+        if ctx.effective_date < self.date:
+            raise InvalidTransitionError(f"This session is scheduled for {self.date}; it opens on that date or later.", code="session_not_due")
+        self._opened(**ctx.stamp())
+
+    @event("Opened")
+    def _opened(self, actor: str, effective_date: date, command_id: str) -> None:
+        self.opened_on = effective_date
+
+    def close(self, ctx: Ctx, minutes: str = "", *, facilitator: bool = False) -> None:
+        """Close the session with its minutes (the secretariat or a facilitator signs them).
+
+        Closing is explicit and optional; a closed session takes no more positions,
+        decisions, agenda items or opening. ``minutes`` is the text of the minutes.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            InvalidTransitionError: ``session_closed``.
+            InvalidInputError: ``minutes_required`` when the minutes are blank.
+        """
+        self._require_facilitator(ctx, facilitator, "close a session")
+        self._require_open()
+        if not minutes.strip():
+            raise InvalidInputError("A session closes with its minutes.", code="minutes_required", field="minutes")
         self._closed(minutes=minutes, **ctx.stamp())
 
     @event("Closed")

@@ -9,7 +9,18 @@ Lifecycle (statuses are the words used everywhere, in pages, API and exports)::
     draft | submitted | on_agenda | returned_for_revision → withdrawn (by the authors)
 
 ``rejected``, ``withdrawn``, ``not_endorsed`` are final. Illegal transitions raise
-:class:`~domain.errors.InvalidTransitionError`, never a silent no-op.
+:class:`~domain.errors.InvalidTransitionError`, never a silent no-op, with one stable code
+per rule (``proposal_not_editable`` for every authoring command outside ``draft`` and
+``returned_for_revision``; ``proposal_not_submitted``, ``proposal_not_on_agenda``,
+``proposal_not_adopted``, ``proposal_not_under_review``, ``proposal_not_endorsed``,
+``proposal_not_published``, ``proposal_not_withdrawable`` for the others; see
+``docs/rules.md``).
+
+Who does what: the author drafts, adds co-authors, submits and withdraws; the author and
+co-authors revise and decide on amendments; other members of the table propose
+amendments (membership is checked by the application); the secretariat publishes,
+records government responses and follow-up. A published recommendation then collects
+government responses (only from LAC states it addressed) and follow-up entries.
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ TEXT_FIELDS = ("title", "problem", "recommendation", "rationale")
 REVISABLE_FIELDS = (*TEXT_FIELDS, "objectives", "targets", "language")
 LANGUAGES = ("es", "en", "pt", "fr")
 GOVERNMENT_RESPONSE_STATUSES = ("accepted", "partially_accepted", "noted", "rejected")
+FOLLOW_UP_PROGRESS = ("not_started", "in_progress", "partially_implemented", "implemented", "stalled")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
 
@@ -166,6 +178,8 @@ class Proposal(DialogueAggregate):
         self.endorsement_id: str | None = None
         self.recipients: list[str] = []
         self.government_responses: list[dict[str, Any]] = []
+        self.follow_ups: list[dict[str, Any]] = []
+        self.published_on: date | None = None
         self.drafted_on = effective_date
 
     # ------------------------------------------------------------------ factory
@@ -231,11 +245,16 @@ class Proposal(DialogueAggregate):
     def pending_amendments(self) -> list[str]:
         return [a for a, v in self.amendments.items() if v["status"] == "pending"]
 
-    def _require_status(self, allowed: tuple[str, ...], doing: str) -> None:
+    def _require_status(self, allowed: tuple[str, ...], doing: str, code: str) -> None:
+        """Refuse ``doing`` unless the proposal's status is in ``allowed``.
+
+        The ``code`` is stable per rule (``proposal_not_editable`` …); the message names
+        the current status and the statuses that allow the command.
+        """
         if self.status not in allowed:
             raise InvalidTransitionError(
                 f"Cannot {doing} a proposal that is {self.status} (allowed when {', '.join(allowed)}).",
-                code=f"cannot_{doing.replace(' ', '_')}_when_{self.status}",
+                code=code,
             )
 
     def _require_author(self, ctx: Ctx, doing: str, *, main_author_only: bool = False) -> None:
@@ -254,7 +273,7 @@ class Proposal(DialogueAggregate):
             NotAllowedError, InvalidTransitionError, InvalidInputError.
         """
         self._require_author(ctx, "revise the proposal")
-        self._require_status(EDITABLE, "revise")
+        self._require_status(EDITABLE, "revise", code="proposal_not_editable")
         if not changes:
             raise InvalidInputError("A revision changes at least one field.", code="empty_revision")
         for f, v in changes.items():
@@ -282,7 +301,7 @@ class Proposal(DialogueAggregate):
     def add_co_author(self, ctx: Ctx, co_author: UUID) -> None:
         """Add a co-author (by the author; membership of the table checked by the application)."""
         self._require_author(ctx, "add co-authors", main_author_only=True)
-        self._require_status(EDITABLE, "add a co-author")
+        self._require_status(EDITABLE, "add a co-author", code="proposal_not_editable")
         if str(co_author) in self.authors:
             raise InvalidInputError("This person is already an author of the proposal.", code="already_an_author", field="co_author")
         self._co_author_added(co_author=str(co_author), **ctx.stamp())
@@ -295,7 +314,7 @@ class Proposal(DialogueAggregate):
         """Remove a co-author (by the author, or a co-author removing themselves)."""
         if ctx.actor != self.author and ctx.actor != str(co_author):
             raise NotAllowedError("Only the author, or the co-author themselves, may remove a co-author.", code="not_an_author")
-        self._require_status(EDITABLE, "remove a co-author")
+        self._require_status(EDITABLE, "remove a co-author", code="proposal_not_editable")
         if str(co_author) not in self.co_authors:
             raise NotFoundError("This person is not a co-author of the proposal.", code="not_a_co_author", field="co_author")
         self._co_author_removed(co_author=str(co_author), **ctx.stamp())
@@ -328,7 +347,7 @@ class Proposal(DialogueAggregate):
                 "Authors revise their proposal directly; amendments come from other members of the table.",
                 code="author_cannot_amend",
             )
-        self._require_status(EDITABLE, "amend")
+        self._require_status(EDITABLE, "amend", code="proposal_not_editable")
         if amendment in self.amendments:
             raise InvalidInputError(f"Amendment {amendment} already exists.", code="duplicate_amendment")
         if field not in TEXT_FIELDS:
@@ -366,7 +385,7 @@ class Proposal(DialogueAggregate):
     def accept_amendment(self, ctx: Ctx, amendment: str) -> None:
         """Accept an amendment (authors): its text merges, its amender becomes a co-author."""
         self._require_author(ctx, "decide on amendments")
-        self._require_status(EDITABLE, "accept an amendment")
+        self._require_status(EDITABLE, "accept an amendment", code="proposal_not_editable")
         a = self._pending_amendment(amendment)
         merged = apply_amendment(getattr(self, a["field"]), a["operation"], a["text"], a["replaces"])
         self._amendment_accepted(amendment=amendment, field=a["field"], merged_text=merged, **ctx.stamp())
@@ -385,7 +404,7 @@ class Proposal(DialogueAggregate):
     def reject_amendment(self, ctx: Ctx, amendment: str, reason: str = "") -> None:
         """Reject an amendment (authors); the text does not change."""
         self._require_author(ctx, "decide on amendments")
-        self._require_status(EDITABLE, "reject an amendment")
+        self._require_status(EDITABLE, "reject an amendment", code="proposal_not_editable")
         self._pending_amendment(amendment)
         self._amendment_rejected(amendment=amendment, reason=reason, **ctx.stamp())
 
@@ -413,7 +432,7 @@ class Proposal(DialogueAggregate):
             RuleViolationError: ``pending_amendments`` while amendments await a decision.
         """
         self._require_author(ctx, "submit the proposal", main_author_only=True)
-        self._require_status(EDITABLE, "submit")
+        self._require_status(EDITABLE, "submit", code="proposal_not_editable")
         pending = self.pending_amendments()
         if pending:
             raise RuleViolationError(
@@ -429,7 +448,7 @@ class Proposal(DialogueAggregate):
     def withdraw(self, ctx: Ctx, reason: str = "") -> None:
         """Withdraw the proposal (the author), before any decision on it."""
         self._require_author(ctx, "withdraw the proposal", main_author_only=True)
-        self._require_status((DRAFT, SUBMITTED, ON_AGENDA, RETURNED), "withdraw")
+        self._require_status((DRAFT, SUBMITTED, ON_AGENDA, RETURNED), "withdraw", code="proposal_not_withdrawable")
         self._withdrawn(reason=reason, **ctx.stamp())
 
     @event("Withdrawn")
@@ -438,7 +457,7 @@ class Proposal(DialogueAggregate):
 
     def put_on_agenda(self, ctx: Ctx, session_id: UUID) -> None:
         """Put the submitted version on a session's agenda (saved with the session)."""
-        self._require_status((SUBMITTED,), "put on the agenda")
+        self._require_status((SUBMITTED,), "put on the agenda", code="proposal_not_submitted")
         self._put_on_agenda(session_id=str(session_id), version=self.submitted_version or self.content_version, **ctx.stamp())
 
     @event("PutOnAgenda")
@@ -451,7 +470,7 @@ class Proposal(DialogueAggregate):
 
         ``decision`` is ``adopt``, ``return_for_revision`` or ``reject``.
         """
-        self._require_status((ON_AGENDA,), "decide on")
+        self._require_status((ON_AGENDA,), "decide on", code="proposal_not_on_agenda")
         if self.session_id != str(session_id):
             raise InvalidTransitionError("The proposal is on the agenda of another session.", code="not_on_this_agenda")
         if version != self.submitted_version:
@@ -484,7 +503,7 @@ class Proposal(DialogueAggregate):
     # ------------------------------------------------------------------ liaison workflow
     def put_to_liaison_table(self, ctx: Ctx, endorsement_id: UUID) -> None:
         """Open the Liaison Table's review of the adopted version (saved with the round)."""
-        self._require_status((ADOPTED,), "put to the Liaison Table")
+        self._require_status((ADOPTED,), "put to the Liaison Table", code="proposal_not_adopted")
         self._put_to_liaison_table(endorsement_id=str(endorsement_id), version=self.decided_version or 0, **ctx.stamp())
 
     @event("PutToLiaisonTable")
@@ -494,7 +513,7 @@ class Proposal(DialogueAggregate):
 
     def conclude_liaison_review(self, ctx: Ctx, endorsed: bool, tally: dict[str, int]) -> None:
         """Record the Liaison Table's outcome (saved with the closed round)."""
-        self._require_status((UNDER_LIAISON_REVIEW,), "conclude the review of")
+        self._require_status((UNDER_LIAISON_REVIEW,), "conclude the review of", code="proposal_not_under_review")
         if endorsed:
             self._endorsed(tally=tally, **ctx.stamp())
         else:
@@ -516,7 +535,7 @@ class Proposal(DialogueAggregate):
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("Only the secretariat publishes to governments.", code="secretariat_only")
-        self._require_status((ENDORSED,), "publish")
+        self._require_status((ENDORSED,), "publish", code="proposal_not_endorsed")
         check_targets(recipients)
         self._published(recipients=list(dict.fromkeys(recipients)), **ctx.stamp())
 
@@ -524,6 +543,7 @@ class Proposal(DialogueAggregate):
     def _published(self, recipients: list[str], actor: str, effective_date: date, command_id: str) -> None:
         self.status = PUBLISHED
         self.recipients = list(recipients)
+        self.published_on = effective_date
 
     def addressed_to(self, country: str) -> bool:
         """True when the publication addressed ``country`` by code or through all governments."""
@@ -535,13 +555,20 @@ class Proposal(DialogueAggregate):
     ) -> None:
         """Record a government's response to the published recommendation (the secretariat).
 
+        ``response_date`` (default: the effective date) is when the response was
+        received: not in the future, not before the publication.
+
         Raises:
-            InvalidInputError: ``unknown_country``, ``unknown_response_status``.
-            RuleViolationError: ``not_an_addressee`` when the state was not addressed.
+            NotAllowedError: ``secretariat_only``.
+            InvalidTransitionError: ``proposal_not_published``.
+            InvalidInputError: ``unknown_country``, ``unknown_response_status``, ``empty_text``,
+            ``response_in_future``.
+            RuleViolationError: ``not_an_addressee`` when the state was not addressed (by
+            code or through "all governments of the region"), ``response_before_publication``.
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("Only the secretariat records government responses.", code="secretariat_only")
-        self._require_status((PUBLISHED,), "record a government response to")
+        self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
         if country not in lac_states():
             raise InvalidInputError(f"{country!r} is not a LAC state code.", code="unknown_country", field="country")
         if not self.addressed_to(country):
@@ -551,9 +578,17 @@ class Proposal(DialogueAggregate):
                 f"Response status must be one of {list(GOVERNMENT_RESPONSE_STATUSES)}.", code="unknown_response_status", field="status"
             )
         check_text("response", response)
+        answered = response_date or ctx.effective_date
+        if answered > ctx.effective_date:
+            raise InvalidInputError("A response is recorded once received, not with a future date.", code="response_in_future", field="response_date")
+        if self.published_on is not None and answered < self.published_on:
+            raise RuleViolationError(
+                f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
+                code="response_before_publication", field="response_date",
+            )
         self._government_response_recorded(
             country=country, status=status, response=response, language=language,
-            responding_entity=responding_entity, response_date=response_date or ctx.effective_date, **ctx.stamp(),
+            responding_entity=responding_entity, response_date=answered, **ctx.stamp(),
         )
 
     @event("GovernmentResponseRecorded")
@@ -562,3 +597,51 @@ class Proposal(DialogueAggregate):
         response_date: date, actor: str, effective_date: date, command_id: str,
     ) -> None:
         self.government_responses.append({"country": country, "status": status, "date": response_date})
+
+    # ------------------------------------------------------------------ follow-up
+    def record_follow_up(self, ctx: Ctx, *, country: str, progress: str, note: str, on: date | None = None) -> None:
+        """Record a later follow-up entry on a state's implementation (the secretariat).
+
+        Issue "Every rule…", "Follow-up": after a government response, later entries
+        record implementation progress with a date and a note. ``country`` is the LAC
+        state whose response is followed; ``progress`` is one of
+        :data:`FOLLOW_UP_PROGRESS`; ``on`` (default: the effective date) is the date the
+        progress was observed, neither in the future nor before that state's first
+        response.
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.
+            InvalidTransitionError: ``proposal_not_published``.
+            RuleViolationError: ``no_government_response`` (no response from ``country`` yet),
+            ``follow_up_before_response``.
+            InvalidInputError: ``unknown_follow_up_progress``, ``empty_text``, ``follow_up_in_future``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat records follow-up.", code="secretariat_only")
+        self._require_status((PUBLISHED,), "record follow-up on", code="proposal_not_published")
+        responses = [r for r in self.government_responses if r["country"] == country]
+        if not responses:
+            raise RuleViolationError(
+                f"Follow-up comes after a government response; {country} has not responded.",
+                code="no_government_response", field="country",
+            )
+        if progress not in FOLLOW_UP_PROGRESS:
+            raise InvalidInputError(
+                f"Progress is one of {list(FOLLOW_UP_PROGRESS)}.", code="unknown_follow_up_progress", field="progress"
+            )
+        check_text("note", note)
+        observed = on or ctx.effective_date
+        if observed > ctx.effective_date:
+            raise InvalidInputError("Follow-up records progress already observed, not a future date.", code="follow_up_in_future", field="on")
+        first = min(r["date"] for r in responses)
+        if observed < first:
+            raise RuleViolationError(
+                f"Follow-up is dated on or after {country}'s response of {first}.", code="follow_up_before_response", field="on"
+            )
+        self._follow_up_recorded(country=country, progress=progress, note=note, progress_date=observed, **ctx.stamp())
+
+    @event("FollowUpRecorded")
+    def _follow_up_recorded(
+        self, country: str, progress: str, note: str, progress_date: date, actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.follow_ups.append({"country": country, "progress": progress, "date": progress_date})

@@ -45,6 +45,7 @@ class Rules:
 DEFAULT_RULES = Rules()
 SETTING_NAMES = ("quorum", "decision_rule", "endorsement_min", "un_agencies_vote")
 DECISION_RULES = ("simple_majority_of_positions",)
+LIAISON_SEATS = 10  # 8 representatives + 2 UN agencies (seed, "Architecture")
 
 
 class MechanismSettings(DialogueAggregate):
@@ -56,6 +57,11 @@ class MechanismSettings(DialogueAggregate):
 
     @classmethod
     def define(cls, ctx: Ctx) -> MechanismSettings:
+        """Record the default rules (:data:`DEFAULT_RULES`) as settings version 1.
+
+        Raises:
+            NotAllowedError: ``not_allowed``.
+        """
         if not ctx.is_secretariat and ctx.actor != "administrator":
             raise NotAllowedError("Only an administrator or the secretariat sets the rules.", code="not_allowed")
         d = DEFAULT_RULES.as_dict()
@@ -63,21 +69,32 @@ class MechanismSettings(DialogueAggregate):
         return cls(id=SETTINGS_ID, values=d, **ctx.stamp())
 
     def change(self, ctx: Ctx, name: str, value: Any) -> None:
-        """Change one setting (administrator or secretariat).
+        """Change one setting (administrator or secretariat); the new settings version is
+        this aggregate's version, which every decision then records.
+
+        ``quorum``: 1..100 members; ``endorsement_min``: 1..10 seats; ``decision_rule``: one
+        of :data:`DECISION_RULES`; ``un_agencies_vote``: a boolean.
 
         Raises:
-            InvalidInputError: ``unknown_setting``, ``invalid_setting``.
+            NotAllowedError: ``not_allowed``.
+            InvalidInputError: ``unknown_setting``, ``invalid_setting``, ``setting_unchanged``.
         """
         if not ctx.is_secretariat and ctx.actor != "administrator":
             raise NotAllowedError("Only an administrator or the secretariat sets the rules.", code="not_allowed")
         if name not in SETTING_NAMES:
             raise InvalidInputError(f"Unknown setting {name!r}; settings are {list(SETTING_NAMES)}.", code="unknown_setting")
-        if name in ("quorum", "endorsement_min") and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100):
-            raise InvalidInputError(f"{name} is a whole number from 1 to 100.", code="invalid_setting")
+        if name == "quorum" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100):
+            raise InvalidInputError("quorum is a whole number from 1 to 100.", code="invalid_setting")
+        if name == "endorsement_min" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LIAISON_SEATS):
+            raise InvalidInputError(
+                f"endorsement_min is a whole number from 1 to {LIAISON_SEATS} (the Liaison Table's seats).", code="invalid_setting"
+            )
         if name == "decision_rule" and value not in DECISION_RULES:
             raise InvalidInputError(f"decision_rule is one of {list(DECISION_RULES)}.", code="invalid_setting")
         if name == "un_agencies_vote" and not isinstance(value, bool):
             raise InvalidInputError("un_agencies_vote is true or false.", code="invalid_setting")
+        if name in self.values and self.values[name] == value and type(self.values[name]) is type(value):
+            raise InvalidInputError(f"{name} is already {value!r}.", code="setting_unchanged")
         self._changed(name=name, value=value, **ctx.stamp())
 
     @event("SettingChanged")

@@ -6,6 +6,17 @@ manner, for a period of one year, with the possibility of immediate reelection f
 year". Gender parity here means the two representatives differ in gender and at least
 one is a woman (DESIGN.md). Genders are personal data: an election records only the
 outcome of its parity check and the participant versions it read.
+
+Terms, as this module counts them (``docs/rules.md``):
+
+- a regular term lasts exactly one year (``2026-02-01`` → ``2027-01-31``); a by-election
+  fills the rest of a vacated term and ends when it would have ended;
+- a term's *last day* is its end, or the day before its seat was vacated; a seat is held
+  from the term's start to its last day;
+- two terms of one person at one table are *consecutive* when the later one starts less
+  than a full year after the earlier one's last day (the person did not sit out a whole
+  term); every term counts, by-elections and vacated terms included; three consecutive
+  terms are never allowed.
 """
 
 from __future__ import annotations
@@ -24,8 +35,10 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.reference import seat_codes, table_objectives
+from domain.settings import DEFAULT_RULES, Rules
 
 MAX_CONSECUTIVE_TERMS = 2
+ELECTION_VOTE_KINDS = ("for", "against", "abstain")
 
 
 def one_year_after(start: date) -> date:
@@ -48,8 +61,116 @@ def parity_holds(genders: list[str | None]) -> bool:
     return a is not None and b is not None and a != b and "woman" in (a, b)
 
 
+def last_day(term: dict[str, Any]) -> date:
+    """The last day a term's holder sits: its end, or the day before it was vacated."""
+    end: date = term["term_end"]
+    vacated: date | None = term["vacated_on"]
+    return end if vacated is None else min(end, vacated - timedelta(days=1))
+
+
+def follows(earlier_last_day: date, later_start: date) -> bool:
+    """Whether a term starting ``later_start`` is consecutive to one ending ``earlier_last_day``:
+    the break between them is shorter than a full one-year term."""
+    return later_start <= one_year_after(earlier_last_day + timedelta(days=1))
+
+
+def longest_consecutive_run(spans: list[tuple[date, date]], index: int) -> int:
+    """How many terms chain (by :func:`follows`) through ``spans[index]``.
+
+    ``spans`` are ``(start, last_day)`` of one person's terms at one table.
+    """
+    ordered = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    run: list[int] = []
+    for i in ordered:
+        if run and not follows(spans[run[-1]][1], spans[i][0]):
+            if index in run:
+                break
+            run = []
+        run.append(i)
+    return len(run) if index in run else 1
+
+
+def check_election_votes(votes: dict[str, int], members: int, rules: Rules) -> None:
+    """Check the table's election result ``{"for": n, "against": n, "abstain": n}``.
+
+    The members taking part (for + against + abstain) are at least the quorum and at most
+    the table's members; the candidate needs more votes for than against (the table's
+    decision rule applied to an election).
+
+    Raises:
+        InvalidInputError: ``invalid_votes`` (unknown key, negative or non-integer count),
+        ``more_votes_than_members``.
+        RuleViolationError: ``quorum_not_reached``, ``election_not_won``.
+    """
+    unknown = set(votes) - set(ELECTION_VOTE_KINDS)
+    bad = [k for k, v in votes.items() if not isinstance(v, int) or isinstance(v, bool) or v < 0]
+    if unknown or bad or "for" not in votes:
+        raise InvalidInputError(
+            f"Election votes are counts of {list(ELECTION_VOTE_KINDS)} (``for`` required).", code="invalid_votes", field="votes"
+        )
+    taking_part = sum(votes.values())
+    if taking_part > members:
+        raise InvalidInputError(
+            f"{taking_part} votes counted but the table has {members} members.", code="more_votes_than_members", field="votes"
+        )
+    if taking_part < rules.quorum:
+        raise RuleViolationError(
+            f"Quorum not reached: {taking_part} of {rules.quorum} members took part in the election.", code="quorum_not_reached", field="votes"
+        )
+    if votes["for"] <= votes.get("against", 0):
+        raise RuleViolationError("A representative is elected with more votes for than against.", code="election_not_won", field="votes")
+
+
 class WorkingTable(DialogueAggregate):
     """One of the four thematic working tables RT1–RT4."""
+
+    class RepresentativeElected(DialogueAggregate.Event):
+        """A representative elected to ``seat`` for ``term_start``..``term_end``.
+
+        Version 2 added ``settings_version`` (the rules in force for the election's
+        quorum); version 1 events read it as ``None``.
+        """
+
+        class_version = 2
+
+        seat: str
+        participant: str
+        term_start: date
+        term_end: date
+        session_id: str | None
+        votes: dict[str, int]
+        parity_check: str
+        participant_versions: dict[str, int]
+        by_election: bool
+        settings_version: int | None
+        actor: str
+        effective_date: date
+        command_id: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["settings_version"] = None
+
+    class SeatVacated(DialogueAggregate.Event):
+        """The term of ``participant`` on ``seat`` that starts ``term_start`` ends early.
+
+        Version 2 added ``term_start``; version 1 events read it as ``None`` and meant the
+        term in force on the event's effective date.
+        """
+
+        class_version = 2
+
+        seat: str
+        participant: str
+        term_start: date | None
+        reason: str
+        actor: str
+        effective_date: date
+        command_id: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["term_start"] = None
 
     @event("Registered")
     def __init__(self, *, id: UUID, code: str, objectives: list[int], actor: str, effective_date: date, command_id: str) -> None:
@@ -60,6 +181,11 @@ class WorkingTable(DialogueAggregate):
 
     @classmethod
     def register(cls, ctx: Ctx, *, id: UUID, code: str) -> WorkingTable:
+        """Register working table ``code`` (the secretariat or an administrator).
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.  InvalidInputError: ``unknown_table``.
+        """
         if not ctx.is_secretariat and ctx.actor != "administrator":
             raise NotAllowedError("Only the secretariat or an administrator registers working tables.", code="secretariat_only")
         if code not in table_objectives():
@@ -72,10 +198,17 @@ class WorkingTable(DialogueAggregate):
         since = self.members.get(str(participant_id))
         return since is not None and since <= on
 
+    def members_on(self, on: date) -> list[str]:
+        """Participant ids of the members on date ``on``."""
+        return [p for p, since in self.members.items() if since <= on]
+
     def join(self, ctx: Ctx, participant_id: UUID) -> None:
         """A participant joins the table (seed, "Membership": by contacting the table).
 
         The participant acts for themselves, or the secretariat registers them.
+
+        Raises:
+            NotAllowedError: ``not_allowed``.  InvalidTransitionError: ``already_a_member``.
         """
         if not (ctx.acts_as(participant_id) or ctx.is_secretariat):
             raise NotAllowedError("A person joins a table for themselves.", code="not_allowed")
@@ -88,14 +221,20 @@ class WorkingTable(DialogueAggregate):
         self.members[participant] = effective_date
 
     def leave(self, ctx: Ctx, participant_id: UUID) -> None:
-        """A member leaves the table (themselves, or the secretariat); a sitting
-        representative's seat must be vacated first."""
+        """A member leaves the table (themselves, or the secretariat).
+
+        A representative's seat (held today, or a term still to start) is vacated first.
+
+        Raises:
+            NotAllowedError: ``not_allowed``.  InvalidTransitionError: ``not_a_member``.
+            RuleViolationError: ``representative_must_vacate``.
+        """
         if not (ctx.acts_as(participant_id) or ctx.is_secretariat):
             raise NotAllowedError("A person leaves a table for themselves.", code="not_allowed")
         if str(participant_id) not in self.members:
             raise InvalidTransitionError(f"Not a member of {self.code}.", code="not_a_member")
-        if self.seat_of(participant_id, ctx.effective_date):
-            raise RuleViolationError("A sitting representative's seat is vacated before they leave.", code="representative_must_vacate")
+        if any(t["participant"] == str(participant_id) and last_day(t) >= ctx.effective_date for t in self.terms):
+            raise RuleViolationError("A representative's seat is vacated before they leave.", code="representative_must_vacate")
         self._member_left(participant=str(participant_id), **ctx.stamp())
 
     @event("MemberLeft")
@@ -104,29 +243,56 @@ class WorkingTable(DialogueAggregate):
 
     # ------------------------------------------------------------------ representatives
     def holder(self, seat: str, on: date) -> dict[str, Any] | None:
-        """The term in force on ``seat`` on date ``on`` (not vacated), or None."""
+        """The term in force on ``seat`` on date ``on`` (from its start to its last day), or None."""
         for t in reversed(self.terms):
-            if t["seat"] == seat and t["term_start"] <= on <= t["term_end"] and t["vacated_on"] is None:
+            if t["seat"] == seat and t["term_start"] <= on <= last_day(t):
                 return t
         return None
 
     def seat_of(self, participant_id: UUID | str, on: date) -> str | None:
+        """The seat the participant holds on date ``on``, or None."""
         for seat in seat_codes(self.code):
             t = self.holder(seat, on)
             if t and t["participant"] == str(participant_id):
                 return seat
         return None
 
-    def consecutive_terms(self, participant_id: str, term_start: date) -> int:
-        """How many terms of the participant chain up to the day before ``term_start``."""
-        count, expected_end = 0, term_start - timedelta(days=1)
-        for t in sorted(self.terms, key=lambda t: t["term_start"], reverse=True):
-            if t["participant"] != participant_id:
-                continue
-            if t["term_end"] == expected_end or (t["vacated_on"] is not None and t["vacated_on"] == expected_end):
-                count += 1
-                expected_end = t["term_start"] - timedelta(days=1)
-        return count
+    def terms_overlapping(self, seat: str, start: date, end: date) -> list[dict[str, Any]]:
+        """The terms on ``seat`` held on at least one day of ``start``..``end``."""
+        return [t for t in self.terms if t["seat"] == seat and t["term_start"] <= end and last_day(t) >= start]
+
+    def terms_of(self, participant_id: UUID | str) -> list[dict[str, Any]]:
+        """Every term of the participant at this table, in the order elected."""
+        return [t for t in self.terms if t["participant"] == str(participant_id)]
+
+    def holds_seat_between(self, participant_id: UUID | str, start: date, end: date) -> bool:
+        """Whether the participant holds a seat of this table on any day of ``start``..``end``."""
+        return any(t["term_start"] <= end and last_day(t) >= start for t in self.terms_of(participant_id))
+
+    def consecutive_terms(self, participant_id: str, term_start: date, term_end: date | None = None) -> int:
+        """How many consecutive terms the participant would serve with a term from ``term_start``.
+
+        Counts the run of the participant's terms at this table that chain (see
+        :func:`follows`) through the new term, the new term included.
+        """
+        end = term_end or one_year_after(term_start)
+        spans = [(t["term_start"], last_day(t)) for t in self.terms_of(participant_id)] + [(term_start, end)]
+        return longest_consecutive_run(spans, len(spans) - 1)
+
+    def vacated_term_covering(self, seat: str, on: date) -> dict[str, Any] | None:
+        """The vacated term of ``seat`` whose remaining days include ``on`` (a by-election's), or None."""
+        for t in reversed(self.terms):
+            if t["seat"] == seat and t["vacated_on"] is not None and t["vacated_on"] <= on <= t["term_end"] and t["term_start"] <= on:
+                return t
+        return None
+
+    def planned_term_end(self, seat: str, term_start: date, term_end: date | None) -> date:
+        """The end of a term starting ``term_start``: as given, else the rest of a vacated
+        term (by-election), else one year."""
+        if term_end is not None:
+            return term_end
+        vacated = self.vacated_term_covering(seat, term_start)
+        return vacated["term_end"] if vacated else one_year_after(term_start)
 
     def elect_representative(
         self,
@@ -140,20 +306,32 @@ class WorkingTable(DialogueAggregate):
         participant_versions: dict[str, int],
         session_id: UUID | None = None,
         votes: dict[str, int] | None = None,
+        rules: Rules = DEFAULT_RULES,
+        seats_elsewhere: list[str] | None = None,
     ) -> None:
-        """Record the table's election of a representative to ``seat``.
+        """Record the table's election of a representative to ``seat`` (the secretariat).
 
-        ``genders`` maps the candidate and the other seat's holder (if any) to their
-        gender, read by the application from the Participant aggregates; it is used for
-        the parity check and never stored. ``participant_versions`` gives the versions
-        read. ``votes`` is the table's result (e.g. ``{"for": 9, "against": 1}``).
-        A by-election (the seat was vacated) fills the rest of the vacated term.
+        The election is decided by the table's members: ``votes`` is the table's result
+        (``{"for": 9, "against": 1, "abstain": 2}``, checked by
+        :func:`check_election_votes` under ``rules``) and/or ``session_id`` the session of
+        this table where the table decided (checked by the application). ``genders`` maps
+        the candidate and every holder of the other seat to their gender, read by the
+        application from the Participant aggregates: it is used for the parity check and
+        never stored; the event records the check's outcome (``passed`` or
+        ``not_applicable`` when the other seat is vacant for the whole term) and the
+        versions read (``participant_versions``, kept for the people compared).
+        ``seats_elsewhere`` are the seats of other tables the candidate holds during the
+        term (from the application). A by-election (the seat was vacated) fills the rest
+        of the vacated term. Terms: seed, "Architecture".
 
         Raises:
             NotAllowedError: ``secretariat_only``.
-            InvalidInputError: ``unknown_seat``, ``term_longer_than_a_year``.
-            RuleViolationError: ``not_a_member``, ``seat_occupied``, ``already_a_representative``,
-            ``gender_parity``, ``third_consecutive_term``.
+            InvalidInputError: ``unknown_seat``, ``term_ends_before_start``, ``term_longer_than_a_year``,
+            ``term_shorter_than_a_year``, ``by_election_beyond_term``, ``term_starts_in_past``,
+            ``invalid_votes``, ``more_votes_than_members``.
+            RuleViolationError: ``not_a_member``, ``election_not_decided_by_table``,
+            ``quorum_not_reached``, ``election_not_won``, ``seat_occupied``,
+            ``already_a_representative``, ``gender_parity``, ``third_consecutive_term``.
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("Elections are recorded by the secretariat.", code="secretariat_only")
@@ -162,68 +340,100 @@ class WorkingTable(DialogueAggregate):
         pid = str(participant_id)
         if not self.is_member(pid, ctx.effective_date):
             raise RuleViolationError(f"Only members of {self.code} are elected as its representatives.", code="not_a_member", field="participant")
-        by_election = self._vacated_term_covering(seat, term_start)
-        if term_end is None:
-            term_end = by_election["term_end"] if by_election else one_year_after(term_start)
-        if term_end < term_start or term_end > one_year_after(term_start):
-            raise InvalidInputError("A term lasts one year at most (seed, \"Architecture\").", code="term_longer_than_a_year", field="term_end")
-        if by_election and term_end > by_election["term_end"]:
-            raise InvalidInputError("A by-election fills the rest of the vacated term.", code="by_election_beyond_term", field="term_end")
-        if self.holder(seat, term_start) is not None:
-            raise RuleViolationError(f"{seat} is held on {term_start}.", code="seat_occupied", field="seat")
+        if session_id is None and votes is None:
+            raise RuleViolationError(
+                "An election is decided by the table's members: give the session where the table decided, or its votes.",
+                code="election_not_decided_by_table", field="votes",
+            )
+        if votes is not None:
+            check_election_votes(votes, len(self.members_on(ctx.effective_date)), rules)
+        if term_start < ctx.effective_date:
+            raise InvalidInputError("A term starts on the day of the election or later.", code="term_starts_in_past", field="term_start")
+        by_election = self.vacated_term_covering(seat, term_start)
+        end = self.planned_term_end(seat, term_start, term_end)
+        self._check_term_length(term_start, end, by_election)
+        if self.terms_overlapping(seat, term_start, end):
+            raise RuleViolationError(f"{seat} is held during part of {term_start}..{end}.", code="seat_occupied", field="seat")
         other = next(s for s in seat_codes(self.code) if s != seat)
-        other_term = self.holder(other, term_start)
-        if other_term and other_term["participant"] == pid:
-            raise RuleViolationError("One person holds one seat.", code="already_a_representative", field="participant")
+        others = self.terms_overlapping(other, term_start, end)
+        if any(t["participant"] == pid for t in others) or seats_elsewhere:
+            raise RuleViolationError("One person holds one Liaison Table seat at a time.", code="already_a_representative", field="participant")
         parity = "not_applicable"
-        if other_term:
-            ok = parity_holds([genders.get(pid), genders.get(other_term["participant"])])
-            if not ok:
+        if others:
+            if not all(parity_holds([genders.get(pid), genders.get(t["participant"])]) for t in others):
                 raise RuleViolationError(
                     "Gender parity: the two representatives of a table differ in gender and at least one is a woman.",
                     code="gender_parity", field="participant",
                 )
             parity = "passed"
-        if self.consecutive_terms(pid, term_start) >= MAX_CONSECUTIVE_TERMS:
+        if self.consecutive_terms(pid, term_start, end) > MAX_CONSECUTIVE_TERMS:
             raise RuleViolationError(
                 "A representative may be re-elected once immediately, never for a third consecutive term.",
                 code="third_consecutive_term", field="participant",
             )
+        compared = {pid, *(t["participant"] for t in others)}
         self._representative_elected(
-            seat=seat, participant=pid, term_start=term_start, term_end=term_end,
-            session_id=str(session_id) if session_id else None, votes=votes or {},
-            parity_check=parity, participant_versions=participant_versions, by_election=by_election is not None,
-            **ctx.stamp(),
+            seat=seat, participant=pid, term_start=term_start, term_end=end,
+            session_id=str(session_id) if session_id else None, votes=dict(votes or {}),
+            parity_check=parity, participant_versions={k: v for k, v in participant_versions.items() if k in compared},
+            by_election=by_election is not None, settings_version=rules.version, **ctx.stamp(),
         )
 
-    def _vacated_term_covering(self, seat: str, on: date) -> dict[str, Any] | None:
-        for t in reversed(self.terms):
-            if t["seat"] == seat and t["term_start"] <= on <= t["term_end"]:
-                return t if t["vacated_on"] is not None else None
-        return None
+    @staticmethod
+    def _check_term_length(start: date, end: date, by_election: dict[str, Any] | None) -> None:
+        if end < start:
+            raise InvalidInputError("A term ends on or after its start.", code="term_ends_before_start", field="term_end")
+        if by_election is not None:
+            if end > by_election["term_end"]:
+                raise InvalidInputError("A by-election fills the rest of the vacated term.", code="by_election_beyond_term", field="term_end")
+            return
+        if end > one_year_after(start):
+            raise InvalidInputError("A term lasts one year (seed, \"Architecture\").", code="term_longer_than_a_year", field="term_end")
+        if end < one_year_after(start):
+            raise InvalidInputError(
+                "A term lasts one year (seed, \"Architecture\"); only a by-election fills less.", code="term_shorter_than_a_year", field="term_end"
+            )
 
-    @event("RepresentativeElected")
+    @event(RepresentativeElected)
     def _representative_elected(
         self, seat: str, participant: str, term_start: date, term_end: date, session_id: str | None,
         votes: dict[str, int], parity_check: str, participant_versions: dict[str, int], by_election: bool,
-        actor: str, effective_date: date, command_id: str,
+        settings_version: int | None, actor: str, effective_date: date, command_id: str,
     ) -> None:
         self.terms.append({
             "seat": seat, "participant": participant, "term_start": term_start, "term_end": term_end, "vacated_on": None,
         })
 
+    def _term_to_vacate(self, seat: str, on: date) -> dict[str, Any] | None:
+        """The term in force on ``seat`` on ``on``, else the next one not started yet."""
+        current = self.holder(seat, on)
+        if current is not None:
+            return current
+        upcoming = [t for t in self.terms if t["seat"] == seat and t["term_start"] > on and t["vacated_on"] is None]
+        return min(upcoming, key=lambda t: t["term_start"]) if upcoming else None
+
     def vacate_seat(self, ctx: Ctx, seat: str, reason: str = "") -> None:
-        """Vacate a seat held today (the secretariat, or the holder resigning)."""
-        term = self.holder(seat, ctx.effective_date)
+        """Vacate a seat (the secretariat, or the holder resigning): the term held today,
+        or, when none, the next term not started yet. From today the seat is empty until
+        a by-election fills the rest of the term.
+
+        Raises:
+            InvalidTransitionError: ``seat_not_held``.  NotAllowedError: ``not_allowed``.
+        """
+        term = self._term_to_vacate(seat, ctx.effective_date)
         if term is None:
-            raise InvalidTransitionError(f"{seat} is not held on {ctx.effective_date}.", code="seat_not_held")
+            raise InvalidTransitionError(f"{seat} is not held on {ctx.effective_date} nor elected for later.", code="seat_not_held")
         if not (ctx.is_secretariat or ctx.actor == term["participant"]):
             raise NotAllowedError("Only the secretariat or the holder vacates a seat.", code="not_allowed")
-        self._seat_vacated(seat=seat, participant=term["participant"], reason=reason, **ctx.stamp())
+        self._seat_vacated(seat=seat, participant=term["participant"], term_start=term["term_start"], reason=reason, **ctx.stamp())
 
-    @event("SeatVacated")
-    def _seat_vacated(self, seat: str, participant: str, reason: str, actor: str, effective_date: date, command_id: str) -> None:
-        for t in reversed(self.terms):
-            if t["seat"] == seat and t["participant"] == participant and t["vacated_on"] is None:
-                t["vacated_on"] = effective_date
-                break
+    @event(SeatVacated)
+    def _seat_vacated(
+        self, seat: str, participant: str, term_start: date | None, reason: str, actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        if term_start is None:  # a version 1 event: the term in force that day
+            term = self.holder(seat, effective_date)
+        else:
+            term = next((t for t in self.terms if t["seat"] == seat and t["term_start"] == term_start), None)
+        if term is not None and term["participant"] == participant:
+            term["vacated_on"] = effective_date

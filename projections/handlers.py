@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from domain.deliberation import TableDeliberation
 from domain.endorsement import LiaisonEndorsement
+from domain.government_dialogue import GovernmentDialogue
 from domain.ids import table_code_of
+from domain.liaison_table import LiaisonTable
 from domain.organisation import Organisation
 from domain.participant import Participant
 from domain.proposal import Proposal
@@ -251,6 +253,11 @@ def representative_elected(s: Session, e: Any, position: int) -> None:
 
 @on(topic(WorkingTable, "SeatVacated"))
 def seat_vacated(s: Session, e: Any, position: int) -> None:
+    if getattr(e, "term_start", None) is not None:  # version 2: names the term (it may not have started)
+        s.execute(update(m.representatives).where(
+            m.representatives.c.seat == e.seat, m.representatives.c.term_start == e.term_start,
+        ).values(vacated_on=e.effective_date))
+        return
     s.execute(update(m.representatives).where(
         m.representatives.c.seat == e.seat, m.representatives.c.participant_id == e.participant,
         m.representatives.c.vacated_on.is_(None), m.representatives.c.term_start <= e.effective_date,
@@ -368,3 +375,50 @@ def settings_defined(s: Session, e: Any, position: int) -> None:
 def setting_changed(s: Session, e: Any, position: int) -> None:
     prev = s.execute(select(m.settings.c["values"]).order_by(m.settings.c.version.desc()).limit(1)).scalar()
     s.execute(insert(m.settings).values(version=e.originator_version, values={**(prev or {}), e.name: e.value}, effective_date=e.effective_date))
+
+
+# ---------------------------------------------------------------------------- rules and cadence (issue 3)
+@on(topic(TableDeliberation, "Opened"))
+def session_opened(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(m.session_openings).values(session_id=_pid(e), opened_on=e.effective_date))
+
+
+@on(topic(Proposal, "FollowUpRecorded"))
+def follow_up_recorded(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(m.follow_ups).values(
+        proposal_id=_pid(e), position=position, country=e.country, progress=e.progress, note=e.note,
+        progress_date=e.progress_date, recorded_on=e.effective_date,
+    ))
+    _touch(s, e, position)
+
+
+@on(topic(LiaisonTable, "Constituted"))
+def liaison_table_constituted(s: Session, e: Any, position: int) -> None:
+    pass
+
+
+@on(topic(LiaisonTable, "UnAgencyNominated"))
+def un_agency_nominated(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(m.un_seats).values(
+        seat=e.seat, nominated_on=e.effective_date, position=position, agency=e.agency, focal_point_id=e.focal_point,
+        consensus_record=e.consensus_record,
+    ))
+
+
+@on(topic(LiaisonTable, "UnSeatVacated"))
+def un_seat_vacated(s: Session, e: Any, position: int) -> None:
+    s.execute(update(m.un_seats).where(m.un_seats.c.seat == e.seat, m.un_seats.c.vacated_on.is_(None)).values(vacated_on=e.effective_date))
+
+
+@on(topic(GovernmentDialogue, "Scheduled"))
+def government_dialogue_scheduled(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(m.government_dialogues).values(
+        id=_pid(e), period=e.period, date=e.date, title=e.title, governments=list(e.governments), mode=e.mode, facilitator=e.facilitator,
+    ))
+
+
+@on(topic(GovernmentDialogue, "RecommendationPresented"))
+def recommendation_presented(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(m.dialogue_presentations).values(
+        dialogue_id=_pid(e), proposal_id=e.proposal_id, version=e.version, note=e.note, presented_on=e.effective_date,
+    ))

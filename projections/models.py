@@ -226,4 +226,56 @@ participation = Table(
     Column("count", Integer, nullable=False),
 )
 
+# ---------------------------------------------------------------- rules and cadence (issue 3)
+session_openings = Table(
+    "view_session_openings", views,
+    # Sessions whose meeting was recorded as started (``open_session``); with positions
+    # and decisions, this tells whether a session was held (queries.table_activity).
+    Column("session_id", Id, primary_key=True),
+    Column("opened_on", Date, nullable=False),
+)
+
+follow_ups = Table(
+    "view_follow_ups", views,
+    Column("proposal_id", Id, primary_key=True),
+    Column("position", BigInt, primary_key=True),
+    Column("country", String(2), nullable=False),
+    Column("progress", String(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("progress_date", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+)
+
+un_seats = Table(
+    "view_un_seats", views,
+    # UN agency seats of the Liaison Table: one row per nomination.
+    Column("seat", String(16), primary_key=True),
+    Column("nominated_on", Date, primary_key=True),
+    Column("position", BigInt, primary_key=True),
+    Column("agency", Text, nullable=False),
+    Column("focal_point_id", Id),
+    Column("consensus_record", Text, nullable=False),
+    Column("vacated_on", Date),
+)
+
+government_dialogues = Table(
+    "view_government_dialogues", views,
+    Column("id", Id, primary_key=True),
+    Column("period", String(8), nullable=False, unique=True),
+    Column("date", Date, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("governments", JSON, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("facilitator", Text, nullable=False),
+)
+
+dialogue_presentations = Table(
+    "view_dialogue_presentations", views,
+    Column("dialogue_id", Id, primary_key=True),
+    Column("proposal_id", Id, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("presented_on", Date, nullable=False),
+)
+
 ALL_TABLES = [t for t in views.sorted_tables]

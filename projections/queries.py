@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from domain.liaison_table import UN_SEATS
 from domain.participant import pseudonym
+from domain.reference import representative_seats, table_objectives
 from projections import models as m
 
 ADOPTED_OR_LATER = ("adopted", "under_liaison_review", "endorsed", "not_endorsed", "published")
@@ -216,3 +218,100 @@ def participation(engine: Engine, *, threshold: int = SMALL_COUNT) -> dict[str, 
         for d in PARTICIPATION_DIMENSIONS
     }
     return {"threshold": threshold, "total": total if total >= threshold else f"<{threshold}", "dimensions": dimensions}
+
+
+# ---------------------------------------------------------------------------- rules and cadence (issue 3)
+def _held_session_ids(engine: Engine) -> set[str]:
+    """Sessions that met: opened, or took a position or a decision."""
+    with engine.connect() as c:
+        held = {r[0] for r in c.execute(select(m.session_openings.c.session_id))}
+        held |= {r[0] for r in c.execute(select(m.positions.c.session_id).distinct())}
+        held |= {r[0] for r in c.execute(select(m.agenda_items.c.session_id).where(m.agenda_items.c.decision.is_not(None)).distinct())}
+    return held
+
+
+def table_activity(engine: Engine, quarters: list[str] | None = None) -> list[dict[str, Any]]:
+    """Cadence (seed, "Functioning": quarterly meetings): per working table and quarter,
+    whether a session was held.
+
+    ``quarters`` defaults to every quarter in which any session was scheduled. Each row:
+    ``{table, quarter, scheduled, held, closed, decisions, session_held}`` (counts of
+    sessions; ``session_held`` is True when at least one session met), ordered by
+    quarter then table; a table without a session in a quarter has a row of zeros.
+    """
+    sessions = _rows(engine, select(m.sessions.c.id, m.sessions.c.table_code, m.sessions.c.quarter, m.sessions.c.closed))
+    held = _held_session_ids(engine)
+    decided = _rows(engine, select(m.agenda_items.c.session_id).where(m.agenda_items.c.decision.is_not(None)))
+    decisions: dict[str, int] = {}
+    for d in decided:
+        decisions[d["session_id"]] = decisions.get(d["session_id"], 0) + 1
+    wanted = sorted(set(quarters) if quarters is not None else {r["quarter"] for r in sessions})
+    out = []
+    for q in wanted:
+        for table in sorted(table_objectives()):
+            mine = [r for r in sessions if r["quarter"] == q and r["table_code"] == table]
+            n_held = sum(1 for r in mine if r["id"] in held)
+            out.append({
+                "table": table, "quarter": q, "scheduled": len(mine), "held": n_held,
+                "closed": sum(1 for r in mine if r["closed"]), "decisions": sum(decisions.get(r["id"], 0) for r in mine),
+                "session_held": n_held > 0,
+            })
+    return out
+
+
+def un_seats(engine: Engine, on: Any = None) -> list[dict[str, Any]]:
+    """UN agency nominations (all, or those in force on date ``on``), by seat and date."""
+    q = select(m.un_seats).order_by(m.un_seats.c.seat, m.un_seats.c.nominated_on, m.un_seats.c.position)
+    rows = _rows(engine, q)
+    if on is not None:
+        rows = [r for r in rows if r["nominated_on"] <= on and (r["vacated_on"] is None or on < r["vacated_on"])]
+    return rows
+
+
+def liaison_table(engine: Engine, on: Any) -> list[dict[str, Any]]:
+    """The Liaison Table's 10 seats on date ``on`` (seed, "Architecture"): the 8
+    representative seats derived from the tables' elections and the 2 UN agency seats.
+
+    Each: ``{seat, kind ("representative" | "un_agency"), table, participant_id, agency,
+    since, until}``; a vacant seat has ``participant_id`` and ``agency`` None.
+    """
+    reps = {r["seat"]: r for r in representatives(engine, on=on) if r["vacated_on"] is None or on < r["vacated_on"]}
+    out: list[dict[str, Any]] = []
+    for seat in representative_seats():
+        r = reps.get(seat)
+        out.append({
+            "seat": seat, "kind": "representative", "table": seat.split("-")[1],
+            "participant_id": r["participant_id"] if r else None, "agency": None,
+            "since": r["term_start"] if r else None, "until": r["term_end"] if r else None,
+        })
+    nominated = {r["seat"]: r for r in un_seats(engine, on=on)}
+    for seat in UN_SEATS:
+        n = nominated.get(seat)
+        out.append({
+            "seat": seat, "kind": "un_agency", "table": None, "participant_id": n["focal_point_id"] if n else None,
+            "agency": n["agency"] if n else None, "since": n["nominated_on"] if n else None, "until": None,
+        })
+    return out
+
+
+def follow_ups(engine: Engine, proposal_id: str | None = None) -> list[dict[str, Any]]:
+    """Follow-up entries (implementation progress per state), oldest first, with the
+    recommendation's reference and title."""
+    q = select(m.follow_ups, m.proposals.c.reference, m.proposals.c.title).join(
+        m.proposals, m.proposals.c.id == m.follow_ups.c.proposal_id
+    ).order_by(m.follow_ups.c.progress_date, m.follow_ups.c.position)
+    if proposal_id:
+        q = q.where(m.follow_ups.c.proposal_id == proposal_id)
+    return _rows(engine, q)
+
+
+def government_dialogues(engine: Engine) -> list[dict[str, Any]]:
+    """Biannual dialogues with governments, by date, each with ``presented``: the
+    recommendations presented (``proposal_id, reference, title, version, presented_on``)."""
+    dialogues = _rows(engine, select(m.government_dialogues).order_by(m.government_dialogues.c.date))
+    presented = _rows(engine, select(m.dialogue_presentations, m.proposals.c.reference, m.proposals.c.title).join(
+        m.proposals, m.proposals.c.id == m.dialogue_presentations.c.proposal_id
+    ).order_by(m.proposals.c.reference))
+    for d in dialogues:
+        d["presented"] = [p for p in presented if p["dialogue_id"] == d["id"]]
+    return dialogues
