@@ -1,0 +1,404 @@
+"""Every aggregate's history, its state at a version, instant or effective date, and
+word-level diffs of a proposal's text, as plain data.
+
+History and state go through the application's mapper: personal fields are decrypted
+where the participant's key exists and read ``None`` once erased (shown ``[erased]``).
+Viewers who are not auditors see ``[redacted]`` instead of personal fields and instead of
+who took which position in a table session.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import func, select
+
+from application.audit.log import (
+    events_table,
+    read_log,
+    stored_state_view,
+    stored_timestamp,
+    type_of,
+)
+from application.chain import GENESIS
+from application.persistence import chain_table
+from domain.errors import InvalidInputError, NotFoundError
+from domain.participant import PERSONAL_FIELDS
+
+if TYPE_CHECKING:
+    from application.service import DialogueApplication
+
+REDACTED = "[redacted]"
+ERASED = "[erased]"
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON-ready plain data (UUIDs as text, dates ISO, sets sorted)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((plain(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if hasattr(value, "__dict__"):
+        return {k: plain(v) for k, v in vars(value).items() if not k.startswith("_")}
+    return str(value)
+
+
+# Fields hidden from viewers who are not auditors, besides the personal fields of the
+# Participant's own events: who took which position in a table session (issue 4: positions
+# are shown to table members and auditors only).
+POSITION_TOPIC = "domain.deliberation:TableDeliberation.PositionRecorded"
+POSITION_FIELDS = ("member", "actor")
+
+
+def redact_event_data(topic: str, data: dict[str, Any], personal_fields: Sequence[str] = ()) -> dict[str, Any]:
+    """``data`` with what only auditors see replaced by ``[redacted]``."""
+    out = dict(data)
+    hidden = (*personal_fields, *(POSITION_FIELDS if topic == POSITION_TOPIC else ()))
+    for f in hidden:
+        if f in out:
+            out[f] = REDACTED
+    return out
+
+
+def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
+    """An aggregate's plain state with personal data and who-took-which-position hidden."""
+    out = dict(state)
+    if aggregate_type == "Participant":
+        for f in PERSONAL_FIELDS:
+            if f in out:
+                out[f] = REDACTED
+    if aggregate_type == "TableDeliberation" and isinstance(out.get("agenda"), dict):
+        agenda = {}
+        for pid, item in out["agenda"].items():
+            item = dict(item)
+            positions = item.pop("positions", {}) or {}
+            item["positions"] = REDACTED
+            item["position_counts"] = {p: sum(1 for v in positions.values() if v == p) for p in ("support", "object", "abstain")}
+            agenda[pid] = item
+        out["agenda"] = agenda
+    return out
+
+
+@dataclass
+class HistoryEvent:
+    """One event of an aggregate's history, as plain data."""
+
+    position: int
+    version: int
+    topic: str
+    type: str
+    class_version: int
+    recorded_at: datetime | None
+    effective_date: date | None
+    actor: str | None
+    command_id: str | None
+    data: dict[str, Any]
+    personal: str = "none"  # none | decrypted | redacted | erased
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position, "version": self.version, "type": self.type, "topic": self.topic,
+            "class_version": self.class_version,
+            "recorded_at": plain(self.recorded_at), "effective_date": plain(self.effective_date),
+            "actor": self.actor, "command_id": self.command_id, "personal": self.personal, "data": self.data,
+        }
+
+
+@dataclass
+class AggregateHistory:
+    id: str
+    type: str
+    events: list[HistoryEvent] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return self.events[-1].version if self.events else 0
+
+    def version_at(self, *, at: datetime | None = None, as_of: date | None = None) -> int:
+        """The last version of the prefix of events recorded at or before ``at`` / with an
+        effective date on or before ``as_of`` (0 when the first is later)."""
+        v = 0
+        for e in self.events:
+            if at is not None and (e.recorded_at is None or e.recorded_at > at):
+                break
+            if as_of is not None and e.effective_date is not None and e.effective_date > as_of:
+                break
+            v = e.version
+        return v
+
+
+@dataclass
+class StateAtPoint:
+    id: str
+    type: str
+    version: int
+    latest_version: int
+    point: dict[str, Any]
+    state: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "version": self.version, "latest_version": self.latest_version, "point": self.point, "state": self.state}
+
+
+PROPOSAL_TEXT_FIELDS = ("title", "problem", "recommendation", "rationale")
+
+
+@dataclass
+class FieldDiff:
+    """The word-level diff of one text field between two versions."""
+
+    field: str
+    old: str
+    new: str
+    ops: list[tuple[str, str]]
+    unified: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "changed": self.changed, "ops": [list(o) for o in self.ops], "unified": self.unified}
+
+
+_TOKENS = re.compile(r"\s+|\S+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level diff as ``(op, text)`` with op ``equal | delete | insert``; joining the
+    ``equal`` and ``delete`` texts gives ``old``, the ``equal`` and ``insert`` texts ``new``.
+    Whitespace between two changes is folded into the change, so a rewritten phrase reads
+    as one deletion and one insertion."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    out: list[tuple[str, str]] = []
+    pending_del, pending_ins = "", ""
+
+    def flush() -> None:
+        nonlocal pending_del, pending_ins
+        if pending_del:
+            out.append(("delete", pending_del))
+        if pending_ins:
+            out.append(("insert", pending_ins))
+        pending_del, pending_ins = "", ""
+
+    for i, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            text = "".join(a[i1:i2])
+            between_changes = 0 < i < len(opcodes) - 1 and (pending_del or pending_ins) and not text.strip()
+            if between_changes:
+                pending_del += text
+                pending_ins += text
+                continue
+            flush()
+            out.append(("equal", text))
+        else:
+            pending_del += "".join(a[i1:i2])
+            pending_ins += "".join(b[j1:j2])
+    flush()
+    return out
+
+
+def unified_word_diff(old: str, new: str, from_label: str, to_label: str, context: int = 3) -> str:
+    """A unified diff with one word per line (``difflib.unified_diff``; whitespace-only
+    changes show in :func:`word_diff` only). Empty when the words are the same."""
+    lines = difflib.unified_diff(old.split(), new.split(), from_label, to_label, n=context, lineterm="")
+    return "".join(line + "\n" for line in lines)
+
+
+class AuditReader:
+    """Reads for auditors over one application's event store: aggregate histories, state
+    at a version, recorded instant or effective date, text diffs, the paged log.
+
+    ``reveal_personal``: auditors see personal fields (decrypted where the key still
+    exists, ``[erased]`` after an erasure); everyone else sees ``[redacted]``.
+    """
+
+    def __init__(self, app: DialogueApplication) -> None:
+        self.app = app
+        self.engine = app.engine
+
+    # ------------------------------------------------------------------ aggregates
+    def _uuid(self, aggregate_id: str | UUID) -> UUID:
+        try:
+            return aggregate_id if isinstance(aggregate_id, UUID) else UUID(str(aggregate_id))
+        except ValueError as e:
+            raise NotFoundError(f"No aggregate with id {aggregate_id!r}: not a valid id.", field="id") from e
+
+    def list_aggregates(self, *, after: int = 0, limit: int = 100, type: str | None = None) -> list[dict[str, Any]]:
+        """Aggregates in order of creation: ``{id, type, created_at_position, version}``."""
+        e = events_table
+        latest = select(e.c.originator_id, func.max(e.c.originator_version).label("version")).group_by(e.c.originator_id).subquery()
+        q = (
+            select(e.c.id, e.c.originator_id, e.c.topic, latest.c.version)
+            .join(latest, latest.c.originator_id == e.c.originator_id)
+            .where(e.c.originator_version == 1, e.c.id > after)
+            .order_by(e.c.id)
+        )
+        if type:
+            q = q.where(e.c.topic.like(f"%:{type}.%"))
+        with self.engine.connect() as c:
+            rows = c.execute(q.limit(limit)).all()
+        return [{"id": str(r[1]), "type": type_of(r[2])[0], "created_at_position": int(r[0]), "version": int(r[3])} for r in rows]
+
+    def history(self, aggregate_id: str | UUID, *, reveal_personal: bool) -> AggregateHistory:
+        """Every event of one aggregate, oldest first.
+
+        Raises:
+            NotFoundError: no aggregate with this id.
+        """
+        uid = self._uuid(aggregate_id)
+        e = events_table
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(e.c.id, e.c.originator_version, e.c.topic, e.c.state).where(e.c.originator_id == uid).order_by(e.c.originator_version)
+            ).all()
+        if not rows:
+            raise NotFoundError(f"No aggregate with id {uid}.", field="id")
+        h = AggregateHistory(id=str(uid), type=type_of(rows[0][2])[0])
+        for position, version, topic, state in rows:
+            h.events.append(self._history_event(uid, int(position), int(version), topic, bytes(state), reveal_personal))
+        return h
+
+    def _history_event(self, uid: UUID, position: int, version: int, topic: str, state: bytes, reveal: bool) -> HistoryEvent:
+        try:
+            raw = json.loads(state)
+        except (ValueError, UnicodeDecodeError):
+            raw = {}
+        event = self.app.mapper.to_domain_event(StoredEvent(originator_id=uid, originator_version=version, topic=topic, state=state))
+        values = dict(vars(event))
+        for k in ("originator_id", "originator_version", "timestamp", "originator_topic", "actor", "effective_date", "command_id"):
+            values.pop(k, None)
+        personal_fields: tuple[str, ...] = tuple(getattr(type(event), "personal_fields", ()))
+        personal = "none"
+        data = {k: plain(v) for k, v in values.items()}
+        if personal_fields and "personal" in raw:
+            erased = all(getattr(event, f, None) is None for f in personal_fields)
+            personal = "erased" if erased else "decrypted"
+            if erased:
+                data.update({f: ERASED for f in personal_fields})
+        if not reveal:
+            data = redact_event_data(topic, data, personal_fields)
+            if personal != "none":
+                personal = "redacted"
+        actor = getattr(event, "actor", None)
+        if not reveal and topic == POSITION_TOPIC:
+            actor = REDACTED
+        return HistoryEvent(
+            position=position, version=version, topic=topic, type=type_of(topic)[1],
+            class_version=int(raw.get("class_version", 1)) if isinstance(raw, dict) else 1,
+            recorded_at=getattr(event, "timestamp", None), effective_date=getattr(event, "effective_date", None),
+            actor=actor, command_id=getattr(event, "command_id", None), data=data, personal=personal,
+        )
+
+    # ------------------------------------------------------------------ state at a point
+    def state(
+        self, aggregate_id: str | UUID, *, version: int | None = None, at: datetime | None = None, as_of: date | None = None,
+        reveal_personal: bool,
+    ) -> StateAtPoint:
+        """The aggregate replayed up to a version, a recorded instant (``at``, UTC when
+        naive) or an effective date (``as_of``); the latest version when none is given.
+
+        Raises:
+            InvalidInputError: more than one point given (``one_point_only``).
+            NotFoundError: unknown id, a version outside 1..latest, or a point before the
+            aggregate's first event.
+        """
+        if sum(x is not None for x in (version, at, as_of)) > 1:
+            raise InvalidInputError("Give one of version, at or as_of.", code="one_point_only")
+        h = self.history(aggregate_id, reveal_personal=True)
+        point: dict[str, Any]
+        if version is not None:
+            if not 1 <= version <= h.version:
+                raise NotFoundError(f"Aggregate {h.id} has versions 1 to {h.version}; there is no version {version}.", field="version")
+            v, point = version, {"version": version}
+        elif at is not None:
+            at = at if at.tzinfo else at.replace(tzinfo=UTC)
+            v, point = h.version_at(at=at), {"at": plain(at)}
+        elif as_of is not None:
+            v, point = h.version_at(as_of=as_of), {"as_of": as_of.isoformat()}
+        else:
+            v, point = h.version, {}
+        if v == 0:
+            raise NotFoundError(f"Aggregate {h.id} did not exist yet at {next(iter(point.values()))}.", field=next(iter(point)))
+        aggregate: Any = self.app.repository.get(UUID(h.id), version=v)
+        state = {"id": h.id, "version": aggregate.version, "created_on": plain(aggregate.created_on), "modified_on": plain(aggregate.modified_on)}
+        state.update({k: plain(val) for k, val in vars(aggregate).items() if not k.startswith("_")})
+        if h.type == "Participant" and getattr(aggregate, "display_name", None) is None and not getattr(aggregate, "erased", False):
+            state.update({f: ERASED for f in PERSONAL_FIELDS if state.get(f) is None})
+        if not reveal_personal:
+            state = redact_state(h.type, state)
+        return StateAtPoint(id=h.id, type=h.type, version=v, latest_version=h.version, point=point, state=state)
+
+    # ------------------------------------------------------------------ diffs
+    def text_diff(self, aggregate_id: str | UUID, from_version: int, to_version: int) -> list[FieldDiff]:
+        """Word-level diffs of a proposal's text fields between two of its versions.
+
+        Raises:
+            NotFoundError: unknown id or version.
+            InvalidInputError: ``not_a_proposal``.
+        """
+        a = self.state(aggregate_id, version=from_version, reveal_personal=True)
+        if a.type != "Proposal":
+            raise InvalidInputError("Text diffs are for proposals.", code="not_a_proposal", field="id")
+        b = self.state(aggregate_id, version=to_version, reveal_personal=True)
+        out = []
+        for f in PROPOSAL_TEXT_FIELDS:
+            old, new = str(a.state.get(f) or ""), str(b.state.get(f) or "")
+            out.append(FieldDiff(
+                field=f, old=old, new=new, ops=word_diff(old, new),
+                unified=unified_word_diff(old, new, f"{f}@v{from_version}", f"{f}@v{to_version}"),
+            ))
+        return out
+
+    # ------------------------------------------------------------------ the log
+    def log_page(self, *, after: int = 0, limit: int = 50, reveal_personal: bool) -> list[dict[str, Any]]:
+        """Positions after ``after``: ``{position, aggregate_id, type, topic, version,
+        recorded_at, data, hash}`` with ``data`` the stored state (personal fields as
+        ciphertext markers; position takers redacted for non-auditors)."""
+        out = []
+        for rec in read_log(self.engine, after=after, limit=max(1, min(limit, 500))):
+            if rec.state is None:
+                out.append({"position": rec.position, "aggregate_id": None, "type": None, "topic": None, "version": None,
+                            "recorded_at": None, "data": None, "hash": rec.chain_hash, "missing_event": True})
+                continue
+            data = stored_state_view(rec.state)
+            if not reveal_personal and isinstance(data, dict):
+                data = redact_event_data(rec.topic or "", data)
+            cls, name = type_of(rec.topic or "")
+            out.append({
+                "position": rec.position, "aggregate_id": rec.originator_id, "type": f"{cls}.{name}", "topic": rec.topic,
+                "version": rec.originator_version, "recorded_at": plain(stored_timestamp(rec.state)), "data": data, "hash": rec.chain_hash,
+            })
+        return out
+
+    def head(self) -> dict[str, Any]:
+        """The stored chain's head ``{position, hash, events}`` (not verified: see :func:`verify_log`)."""
+        with self.engine.connect() as c:
+            row = c.execute(select(chain_table.c.position, chain_table.c.hash).order_by(chain_table.c.position.desc()).limit(1)).first()
+            n = c.execute(select(func.count()).select_from(events_table)).scalar()
+        return {"position": int(row[0]) if row else 0, "hash": row[1] if row else GENESIS.hex(), "events": int(n or 0)}
