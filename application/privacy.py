@@ -342,8 +342,12 @@ def restore_keys(app: DialogueApplication, keys: KeyStore, wrapped: dict[str, by
     the database has none.
 
     Raises:
+        PrivacyError: the log is empty (restore the log first: its erasures decide
+            which keys may come back).
         MasterKeyError: a backed-up key does not open with this master key.
     """
+    if not app.recorder.max_notification_id():
+        raise PrivacyError("The event log is empty: restore the log first, then the keys.")
     bad = [pid for pid, blob in wrapped.items() if not keys.opens(pid, blob)]
     if bad:
         raise MasterKeyError(f"{len(bad)} key(s) of this backup do not open with the configured master key; nothing was restored.")
