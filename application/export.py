@@ -44,6 +44,9 @@ from application.persistence import EVENTS_TABLE, chain_table, commands_table
 from domain.errors import DomainError
 
 SOURCE = "urn:dialogue-service:event-log"
+# A chain row whose event is gone is exported as this marker (no data), so that the export
+# stays a faithful copy of what is stored and verifiers name the position.
+MISSING_EVENT_TYPE = "dialogue.audit.MissingEvent"
 EXTENSIONS = ("position", "originatorid", "originatorversion", "topic", "chainhash")
 
 
@@ -59,7 +62,11 @@ def _rfc3339(t: datetime) -> str:
 
 
 def to_cloudevent(rec: LogRecord) -> dict[str, Any]:
-    """One stored event as a CloudEvents 1.0 structured JSON object (a dict)."""
+    """One stored event as a CloudEvents 1.0 structured JSON object (a dict); a chain row
+    without its event as a :data:`MISSING_EVENT_TYPE` marker without data."""
+    if not rec.has_event:
+        return {"specversion": "1.0", "id": f"missing/{rec.position}", "source": SOURCE, "type": MISSING_EVENT_TYPE,
+                "position": rec.position, "chainhash": rec.chain_hash}
     assert rec.state is not None and rec.topic is not None and rec.originator_id is not None
     cls, name = type_of(rec.topic)
     ce: dict[str, Any] = {
@@ -95,15 +102,15 @@ def export_log(engine: Engine, out: TextIO, *, progress: Callable[[int], None] |
     """Write every stored event to ``out`` as JSON Lines, verifying the chain on the way.
 
     The export is written as stored, never repaired: ``summary.report`` says whether the
-    chain verified and names the first bad position (a chain row without its event cannot
-    be written and shows only there).
+    chain verified and names the first bad position; a chain row without its event is
+    written as a :data:`MISSING_EVENT_TYPE` marker line.
     """
     verifier = ChainVerifier()
     n = 0
     for rec in read_log(engine):
         verifier.add(rec)
+        out.write(json.dumps(to_cloudevent(rec), ensure_ascii=False, separators=(",", ":")) + "\n")
         if rec.has_event:
-            out.write(json.dumps(to_cloudevent(rec), ensure_ascii=False, separators=(",", ":")) + "\n")
             n += 1
             if progress and n % 500 == 0:
                 progress(500)
@@ -126,6 +133,8 @@ def read_export(lines: Iterable[str]) -> Iterator[LogRecord]:
             ce = json.loads(line)
             if not isinstance(ce, dict) or ce.get("specversion") != "1.0":
                 raise ValueError("not a CloudEvents 1.0 object")
+            if ce.get("type") == MISSING_EVENT_TYPE:
+                raise ValueError(f"position {ce.get('position')} is a chain row whose event is missing (removed)")
             missing = [k for k in ("id", "source", "type", "data_base64", *EXTENSIONS) if k not in ce]
             if missing:
                 raise ValueError(f"missing {', '.join(missing)}")

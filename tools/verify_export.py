@@ -200,6 +200,9 @@ def read_public_key(path: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------- verification
+MISSING_EVENT_TYPE = "dialogue.audit.MissingEvent"
+
+
 @dataclass
 class Event:
     line: int
@@ -207,7 +210,7 @@ class Event:
     originator_id: str
     version: int
     topic: str
-    state: bytes
+    state: bytes | None  # None: a chain row exported without its event (removed)
     chain_hash: str | None
 
 
@@ -219,6 +222,11 @@ def read_events(lines: Iterable[str]) -> Iterator[Event]:
             ce: Any = json.loads(text)
             if not isinstance(ce, dict) or ce.get("specversion") != "1.0":
                 raise ValueError("not a CloudEvents 1.0 object")
+            if ce.get("type") == MISSING_EVENT_TYPE:
+                if not isinstance(ce.get("position"), int):
+                    raise ValueError("position must be an integer")
+                yield Event(line=number, position=ce["position"], originator_id="", version=0, topic="", state=None, chain_hash=ce.get("chainhash"))
+                continue
             position, version = ce["position"], ce["originatorversion"]
             if not isinstance(position, int) or not isinstance(version, int):
                 raise ValueError("position and originatorversion must be integers")
@@ -267,6 +275,9 @@ def verify(lines: Iterable[str], checkpoints: list[Checkpoint], public_keys: lis
             problems.append((ev.position, f"line {ev.line}: out of order after position {last}"))
             continue
         settle_missing(ev.position)
+        if ev.state is None:
+            problems.append((ev.position, f"line {ev.line}: the chain has a row here but the event is missing (removed)"))
+            continue
         before = last
         previous = link(previous, ev.position, ev.originator_id, ev.version, ev.topic, ev.state)
         count, last = count + 1, ev.position
