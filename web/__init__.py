@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
 
 from application.bootstrap import Config, Services, bootstrap
 
@@ -35,6 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["DIALOGUE"] = Config.from_env(default_url, env)
     app.config.setdefault("SECRET_KEY", os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app))
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    # A form token lives as long as the session: a person typing a long proposal on a
+    # slow connection must not lose it to an expired token.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    CSRFProtect(app)
+    from web.i18n import init_app as init_i18n
+
+    init_i18n(app)
 
     from web.views import register_blueprints
 

@@ -6,7 +6,20 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web import audit_pages, health, pages, privacy_pages
+    from web import (
+        audit_pages,
+        health,
+        pages,
+        pages_liaison,
+        pages_proposals,
+        pages_sessions,
+        privacy_pages,
+    )
+    from web.pages_common import exempt_from_global_csrf
 
     for module in (health, pages, audit_pages, privacy_pages):
         app.register_blueprint(module.bp)
+    page_blueprints = (pages_proposals.bp, pages_sessions.bp, pages_liaison.bp)
+    for bp in page_blueprints:
+        app.register_blueprint(bp)
+    exempt_from_global_csrf(app, pages.bp, *page_blueprints)

@@ -1,0 +1,208 @@
+"""The web forms (Flask-WTF, each with its CSRF token and a hidden ``command_id``).
+
+Forms check shape only (a choice among the listed ones, a date, a uuid); the rules of
+the mechanism are checked by the application and the aggregates, whose refusals come
+back next to the field they name. Texts are kept exactly as typed, except that the
+browser's CRLF line ends are read as LF.
+
+``command_id`` is a uuid4 made when the form is rendered: submitting the same form
+twice applies the command once (the application refuses a known command id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Optional
+
+from domain.proposal import GOVERNMENT_RESPONSE_STATUSES, LANGUAGES, TEXT_FIELDS
+from domain.reference import (
+    ALL_GOVERNMENTS,
+    lac_states,
+    objectives,
+    other_addressees,
+    table_objectives,
+)
+
+TABLES = tuple(sorted(table_objectives()))
+LANGUAGE_LABELS = {"es": "Español", "en": "English", "pt": "Português", "fr": "Français"}
+
+
+def opts(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox field from ``(value, label)`` pairs."""
+    return [SelectChoice(value=v, label=label) for v, label in pairs]
+
+
+def new_command_id() -> str:
+    """A fresh command id for a form being rendered."""
+    return str(uuid4())
+
+
+def lf(value: Any) -> Any:
+    """Read the browser's CRLF (and lone CR) line ends as LF; keep everything else."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _uuid_shape(form: Any, field: Any) -> None:
+    try:
+        UUID(str(field.data))
+    except ValueError as e:
+        raise ValidationError(_l("This form is damaged; reload the page.")) from e
+
+
+def command_field() -> HiddenField:
+    return HiddenField(default=new_command_id, validators=[_uuid_shape])
+
+
+def objective_choices() -> list[SelectChoice]:
+    return opts((n, f"{n}. {o.title_en}") for n, o in sorted(objectives().items()))
+
+
+def target_choices() -> list[SelectChoice]:
+    """Every addressee: all governments of the region, the 33 LAC states, the others."""
+    return opts([(ALL_GOVERNMENTS, ALL_GOVERNMENTS), *[(c, s.name_en) for c, s in sorted(lac_states().items())], *[(a, a) for a in other_addressees()]])
+
+
+def language_field(label: Any) -> SelectField:
+    return SelectField(label, choices=opts((c, LANGUAGE_LABELS[c]) for c in LANGUAGES))
+
+
+class ProposalTextForm(FlaskForm):
+    """The fields a proposal's authors write (drafting and revising)."""
+
+    command_id = command_field()
+    title = StringField(_l("Title"), filters=[lf])
+    problem = TextAreaField(_l("Problem"), filters=[lf], description=_l("What is happening, to whom, where."))
+    recommendation = TextAreaField(_l("Recommendation"), filters=[lf], description=_l("What governments or other addressees should do. Markdown lists and links are shown as such."))
+    rationale = TextAreaField(_l("Rationale"), filters=[lf], description=_l("Why, with the evidence you rely on."))
+    objectives = SelectMultipleField(_l("GCM objectives"), coerce=int, choices=objective_choices(), description=_l("Objectives of the proposal's working table."))
+    targets = SelectMultipleField(_l("Addressees"), choices=target_choices())
+    language = language_field(_l("Language of the text"))
+
+
+class DraftForm(ProposalTextForm):
+    table = SelectField(_l("Working table"), choices=opts((t, t) for t in TABLES))
+
+
+class ReviseForm(ProposalTextForm):
+    expected_version = HiddenField(validators=[InputRequired()])
+    note = StringField(_l("What changed (note for the history)"), filters=[lf])
+
+    def validate_expected_version(self, field: Any) -> None:
+        if not str(field.data or "").isdigit():
+            raise ValidationError(_l("This form is damaged; reload the page."))
+
+
+class ActAsForm(FlaskForm):
+    """Demo mode: whom the visitor acts as (accounts come later)."""
+
+    role = RadioField(_l("Act as"), choices=opts([
+        ("public", _l("Nobody (the public)")),
+        ("participant", _l("A participant")),
+        ("secretariat", _l("The secretariat")),
+        ("auditor", _l("An auditor")),
+    ]), default="public")
+    participant = SelectField(_l("Participant"), choices=[], validate_choice=False)
+    next = HiddenField()
+
+
+class CommandForm(FlaskForm):
+    """A button that runs one command (submit, close early…)."""
+
+    command_id = command_field()
+
+
+class ReasonForm(CommandForm):
+    reason = TextAreaField(_l("Reason"), filters=[lf])
+
+
+class CoAuthorForm(CommandForm):
+    co_author = SelectField(_l("Co-author"), choices=[], validate_choice=False)
+
+
+class AmendmentForm(CommandForm):
+    field = SelectField(_l("Part of the text"), choices=opts((f, f) for f in TEXT_FIELDS))
+    operation = RadioField(_l("Change"), choices=opts([("append", _l("add a sentence at the end")), ("replace", _l("replace a passage"))]), default="append")
+    replaces = TextAreaField(_l("Passage to replace (copied exactly)"), filters=[lf])
+    text = TextAreaField(_l("New text"), filters=[lf])
+    justification = TextAreaField(_l("Justification"), filters=[lf])
+
+
+class ScheduleSessionForm(CommandForm):
+    table = SelectField(_l("Working table"), choices=opts((t, t) for t in TABLES))
+    quarter = StringField(_l("Quarter (YYYY-Qn)"))
+    date = DateField(_l("Date of the session"), validators=[InputRequired()])
+    mode = SelectField(_l("Mode"), choices=opts([("virtual", _l("virtual")), ("in_person", _l("in person")), ("hybrid", _l("hybrid"))]))
+
+
+class AgendaForm(CommandForm):
+    proposal = SelectField(_l("Submitted proposal"), choices=[], validate_choice=False)
+
+
+class PositionForm(CommandForm):
+    proposal_id = HiddenField(validators=[_uuid_shape])
+    position = RadioField(_l("Your position"), choices=opts([("support", _l("support")), ("object", _l("object")), ("abstain", _l("abstain"))]), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), filters=[lf])
+
+
+class DecisionForm(CommandForm):
+    proposal_id = HiddenField(validators=[_uuid_shape])
+    decision = SelectField(_l("Decision of the table"), choices=opts([("adopt", _l("adopt")), ("return_for_revision", _l("return for revision")), ("reject", _l("reject"))]))
+
+
+class CloseSessionForm(CommandForm):
+    minutes = TextAreaField(_l("Minutes"), filters=[lf])
+
+
+class OpenRoundForm(CommandForm):
+    proposal = SelectField(_l("Adopted recommendation"), choices=[], validate_choice=False)
+    closes_on = DateField(_l("Closes on"), validators=[InputRequired()])
+
+
+class VoteForm(CommandForm):
+    proposal_id = HiddenField(validators=[_uuid_shape])
+    seat = SelectField(_l("Seat"), choices=[], validate_choice=False)
+    vote = RadioField(_l("Vote"), choices=opts([("endorse", _l("endorse")), ("object", _l("object"))]), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), filters=[lf])
+
+
+class ProposalCommandForm(CommandForm):
+    proposal_id = HiddenField(validators=[_uuid_shape])
+
+
+class PublishForm(ProposalCommandForm):
+    recipients = SelectMultipleField(_l("Recipients"), choices=target_choices(), validators=[Optional()])
+
+
+class ResponseForm(CommandForm):
+    proposal = SelectField(_l("Published recommendation"), choices=[], validate_choice=False)
+    country = SelectField(_l("LAC state"), choices=opts((c, s.name_en) for c, s in sorted(lac_states().items())))
+    status = SelectField(_l("Response"), choices=opts((s, s) for s in GOVERNMENT_RESPONSE_STATUSES))
+    response = TextAreaField(_l("Text of the response"), filters=[lf])
+    language = language_field(_l("Language of the response"))
+    responding_entity = StringField(_l("Responding entity"), filters=[lf])
+    response_date = DateField(_l("Date of the response"), validators=[Optional()])
+
+
+__all__ = [
+    "ActAsForm", "AgendaForm", "AmendmentForm", "CloseSessionForm", "CoAuthorForm", "CommandForm", "DecisionForm",
+    "DraftForm", "OpenRoundForm", "PositionForm", "ProposalCommandForm", "PublishForm", "ReasonForm",
+    "ResponseForm", "ReviseForm", "ScheduleSessionForm", "VoteForm", "new_command_id",
+]

@@ -1,0 +1,171 @@
+"""The Liaison Table page: its seats, the open endorsement rounds with their closing
+dates and the vote of each seat, the seat holders' vote form, and the secretariat's
+forms (open a round on an adopted recommendation, close a round early, publish an
+endorsed recommendation to governments, record a government's response).
+
+Votes are those of Liaison Table seats, public offices; the holders' names are shown
+only to those who may see names. The application checks that a voter holds the seat on
+the day and did not author the proposal (DESIGN.md, "LiaisonEndorsement").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from domain.endorsement import UN_SEATS
+from domain.reference import representative_seats
+from projections import queries
+from web.forms import OpenRoundForm, ProposalCommandForm, PublishForm, ResponseForm, VoteForm, opts
+from web.pages_common import (
+    Outcome,
+    command_id_of,
+    engine,
+    execute,
+    form_errors,
+    install,
+    load_viewer,
+    place_error,
+    refusal,
+    services,
+    today,
+)
+
+bp = Blueprint("liaison", __name__, url_prefix="/liaison")
+install(bp)
+
+Page = str | tuple[str, int] | Response
+
+
+def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The Liaison Table page; ``failed`` re-shows one refused form with its message and
+    what the person typed: ``{"action", "item", "form", "top", "errs"}``."""
+    viewer = load_viewer()
+    e = engine()
+    on = today()
+    holders = {r["seat"]: r for r in queries.representatives(e, on=on)}
+    seats = [(seat, holders.get(seat)) for seat in representative_seats()]
+    my_seats = [seat for seat, r in seats if r and viewer.is_participant and r["participant_id"] == viewer.participant_id]
+    rounds = queries.endorsement_rounds(e)
+    open_rounds = [r for r in rounds if r["outcome"] is None]
+    closed_rounds = sorted((r for r in rounds if r["outcome"] is not None), key=lambda r: r["closed_on"], reverse=True)
+    adopted = queries.list_recommendations(e, status="adopted")
+    endorsed = queries.list_recommendations(e, status="endorsed")
+    published = queries.list_recommendations(e, status="published")
+    failed = failed or {}
+    response_form = failed["form"] if failed.get("action") == "response" else ResponseForm(formdata=None)
+    response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in published])
+    open_form = failed["form"] if failed.get("action") == "open" else OpenRoundForm(formdata=None)
+    open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in adopted])
+    return render_template(
+        "pages/liaison.html", seats=seats, un_seats=UN_SEATS, my_seats=my_seats, open_rounds=open_rounds,
+        closed_rounds=closed_rounds[:20], endorsed=endorsed, failed=failed, response_form=response_form, open_form=open_form,
+    ), status
+
+
+@bp.get("")
+def index() -> Page:
+    return render_liaison()
+
+
+def _after(outcome: Outcome[Any], action: str, form: Any, done: str, item: str | None = None) -> Page:
+    if outcome.applied:
+        flash(done, "ok")
+        return redirect(url_for("liaison.index") + (f"#round-{item}" if item else ""))
+    top, errs = place_error(outcome, form)
+    return render_liaison(outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
+
+
+def _refused_shape(action: str, form: Any, item: str | None = None) -> Page:
+    errs = form_errors(form)
+    if "csrf_token" in errs or "command_id" in errs or "proposal_id" in errs:
+        top = Outcome[Any](applied=False, status=400, message=_("The form expired or was damaged. What you typed is kept below: submit it again."))
+        return render_liaison(400, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
+    return render_liaison(422, {"action": action, "item": item, "form": form, "top": None, "errs": errs})
+
+
+def _refused_actor(action: str, form: Any, code: str, item: str | None = None) -> Page:
+    return render_liaison(422, {"action": action, "item": item, "form": form, "top": refusal(code), "errs": {}})
+
+
+@bp.post("/rounds")
+def open_round() -> Page:
+    """Open an endorsement round on an adopted recommendation (the secretariat)."""
+    viewer = load_viewer()
+    form = OpenRoundForm()
+    if not form.validate_on_submit():
+        return _refused_shape("open", form)
+    if viewer.actor is None:
+        return _refused_actor("open", form, "secretariat_only")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.open_endorsement(form.proposal.data or "", form.closes_on.data, actor=actor, command_id=cid))
+    return _after(outcome, "open", form, _("The endorsement round is open."))
+
+
+@bp.post("/votes")
+def vote() -> Page:
+    """A seat holder endorses or objects, with a reason (a later vote replaces it)."""
+    viewer = load_viewer()
+    form = VoteForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape("vote", form, item)
+    if not viewer.is_participant or viewer.participant_id is None:
+        return _refused_actor("vote", form, "no_participant", item)
+    pid, cid = viewer.participant_id, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.vote_on_endorsement(
+        form.proposal_id.data, seat=form.seat.data or "", participant_id=pid, vote=form.vote.data or "", reason=form.reason.data or "", command_id=cid,
+    ))
+    return _after(outcome, "vote", form, _("Your vote is recorded."), item)
+
+
+@bp.post("/close")
+def close_early() -> Page:
+    """Close a round before its date, by its tally (the secretariat)."""
+    viewer = load_viewer()
+    form = ProposalCommandForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape("close", form, item)
+    if viewer.actor is None:
+        return _refused_actor("close", form, "secretariat_only", item)
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.close_endorsement(form.proposal_id.data, early=True, actor=actor, command_id=cid))
+    return _after(outcome, "close", form, _("The round is closed."), item)
+
+
+@bp.post("/publish")
+def publish() -> Page:
+    """Publish an endorsed recommendation; without a choice, to its addressees."""
+    viewer = load_viewer()
+    form = PublishForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape("publish", form, item)
+    if viewer.actor is None:
+        return _refused_actor("publish", form, "secretariat_only", item)
+    actor, cid = viewer.actor, command_id_of(form)
+    recipients = list(form.recipients.data or []) or None
+    outcome = execute(cid, lambda: services().app.publish_to_governments(form.proposal_id.data, recipients, actor=actor, command_id=cid))
+    return _after(outcome, "publish", form, _("The recommendation is published to governments."), item)
+
+
+@bp.post("/responses")
+def record_response() -> Page:
+    """Record a government's response to a published recommendation (the secretariat)."""
+    viewer = load_viewer()
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        return _refused_shape("response", form)
+    if viewer.actor is None:
+        return _refused_actor("response", form, "secretariat_only")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_government_response(
+        form.proposal.data or "", country=form.country.data or "", status=form.status.data or "", response=form.response.data or "",
+        language=form.language.data or "es", responding_entity=form.responding_entity.data or "", response_date=form.response_date.data,
+        actor=actor, command_id=cid,
+    ))
+    return _after(outcome, "response", form, _("The government's response is recorded."))
