@@ -332,6 +332,7 @@ class KeyStore:
 
 
 ERASED_TOPIC = "domain.participant:Participant.PersonalDataErased"
+PERSONAL_PADDING = 256  # bytes: sealed personal fields are a multiple of this long
 
 
 def erased_participant_ids(recorder: SQLAlchemyApplicationRecorder) -> set[str]:
@@ -358,8 +359,9 @@ class PersonalDataMapper(Mapper[UUID]):
 
     An event class with ``personal_fields`` gets those fields removed from the plain
     state and stored as ``personal``: base64 of nonce ‖ AES-GCM(participant key,
-    JSON of the fields, aad = originator id and version). Reading an event whose key is
-    gone yields ``None`` for each personal field and ``redacted = True``, never an error.
+    JSON of the fields padded with spaces to a multiple of ``PERSONAL_PADDING`` bytes,
+    aad = originator id and version). Reading an event whose key is gone yields
+    ``None`` for each personal field, never an error.
     """
 
     def __init__(self, transcoder: JSONTranscoder, keys: KeyStore | None) -> None:
@@ -382,7 +384,11 @@ class PersonalDataMapper(Mapper[UUID]):
                 raise MasterKeyError("This participant's key is gone (erased); no personal data can be stored for them.")
             nonce = os.urandom(12)
             aad = f"{originator_id}:{originator_version}".encode()
-            sealed = nonce + AESGCM(key).encrypt(nonce, self.transcoder.encode(personal), aad)
+            plain = self.transcoder.encode(personal)
+            # Pad with JSON whitespace so the sealed length does not tell a name's length
+            # or a gender (it stays in the log after the key is erased).
+            plain += b" " * (-len(plain) % PERSONAL_PADDING)
+            sealed = nonce + AESGCM(key).encrypt(nonce, plain, aad)
             state["personal"] = base64.b64encode(sealed).decode()
         return StoredEvent(
             originator_id=originator_id,

@@ -201,7 +201,7 @@ def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[di
     """Every event of the log that names the participant: their own Participant events,
     and other events whose actor is them or that hold their id (as author, co-author,
     amender, member or seat holder). Each: ``position, topic, aggregate_id,
-    aggregate_version, recorded_at, effective_date, actor, data`` (the event's own
+    aggregate_version, recorded_at, effective_date, actor, command_id, data`` (the event's own
     fields; another person's personal fields are never decoded here)."""
     pid = str(participant_id)
     transcoder: Any = app.mapper.transcoder
@@ -227,7 +227,7 @@ def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[di
             yield _plain({
                 "position": n.id, "topic": n.topic, "aggregate_id": str(n.originator_id), "aggregate_version": n.originator_version,
                 "recorded_at": state.get("timestamp"), "effective_date": state.get("effective_date"), "actor": state.get("actor"),
-                "data": data,
+                "command_id": state.get("command_id"), "data": data,
             })
 
 

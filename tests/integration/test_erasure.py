@@ -123,7 +123,7 @@ def postgres_pages_holding(engine: Engine, needle: bytes) -> list[str]:
         for name, _kind in rels:
             pages = c.execute(text("SELECT pg_relation_size(CAST(:r AS regclass)) / current_setting('block_size')::int"), {"r": name}).scalar()
             for n in range(int(pages or 0)):
-                page = c.execute(text("SELECT get_raw_page(:r, 'main', :n)"), {"r": name, "n": n}).scalar()
+                page = c.execute(text("SELECT get_raw_page(:r, 'main', :n)"), {"r": name, "n": n}).scalar_one()
                 if needle in bytes(page):
                     found.append(name)
                     break
