@@ -149,8 +149,9 @@ def keys_backup(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def keys_restore(file: Path) -> None:
-    """Restore the keys of FILE next to the restored log: keys of participants whose
-    erasure is in the log are never restored (and are dropped if present)."""
+    """Restore the keys of FILE next to the restored log (``dialogue import`` first): keys
+    of participants whose erasure is in the log are never restored (and are dropped if
+    present). The views are then rebuilt, since events now open with the keys."""
     s = _services()
     try:
         wrapped = parse_backup(file.read_bytes())
@@ -161,6 +162,9 @@ def keys_restore(file: Path) -> None:
         f"Restored {report.restored} key(s) of {report.in_backup}; {report.already_present} already present; "
         f"{len(report.skipped_erased)} erased participant(s) skipped; {report.dropped_after} key(s) of erased participants dropped."
     )
+    if report.restored or report.dropped_after:
+        n = s.projector.rebuild()
+        click.echo(f"Views rebuilt from {n} events.", err=True)
 
 
 def _write_private(path: Path, text: str) -> None:

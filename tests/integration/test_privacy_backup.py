@@ -157,3 +157,26 @@ def test_keys_backup_erase_and_restore_commands(loaded: Services, tmp_path: Path
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
     assert "1 erased participant(s) skipped" in restored.output
     assert loaded.keys.get(str(participant_id("p-12"))) is None
+
+
+def test_a_full_restore_through_audit_export_import_and_keys_restore(loaded: Services, tmp_path: Path) -> None:
+    source = cli(loaded, tmp_path)
+    keys_file, log_file = tmp_path / "keys.json", tmp_path / "log.jsonl"
+    assert source.invoke(args=["keys", "backup", str(keys_file)]).exit_code == 0  # before the erasure
+    assert source.invoke(args=["participants", "erase", "p-12", "--yes"]).exit_code == 0
+    assert source.invoke(args=["audit", "export", str(log_file)]).exit_code == 0  # after it
+    target_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    target = create_app({
+        "DIALOGUE_DATABASE_URL": target_url, "DIALOGUE_MASTER_KEY": master_key_of(loaded), "DIALOGUE_CLOCK": "2026-03-27",
+        "SECRET_KEY": "test", "TESTING": True,
+    }).test_cli_runner()
+
+    imported = target.invoke(args=["import", str(log_file)])
+    restored = target.invoke(args=["keys", "restore", str(keys_file)])
+
+    assert (imported.exit_code, restored.exit_code) == (0, 0), imported.output + restored.output
+    s = fresh(target_url, master_key_of(loaded))
+    names = {v["reference"]: v["name"] for v in queries.directory(s.projector.engine).values()}
+    assert names["p-12"] == pseudonym(participant_id("p-12"))
+    assert names["p-01"] == PEOPLE["p-01"]["display_name"]
+    assert rows_containing(s.app.engine, PEOPLE["p-12"]["display_name"]) == []
