@@ -322,6 +322,35 @@ class KeyStore:
             c.execute(insert(keys_table).values(participant_id=participant_id, wrapped_key=self._wrap(participant_id, key)))
         return key
 
+    def rotate(self, new_master_key: bytes) -> int:
+        """Re-wrap every participant key and the key-check record with ``new_master_key``,
+        in one transaction; returns how many keys. Key backups taken before then open only
+        with the old master key: destroying it makes an erased person's key in an old
+        backup unreadable. This object keeps the old key: build a new one afterwards.
+
+        Raises:
+            MasterKeyError: a stored key or the key-check record does not open with the
+            current master key (nothing is changed).
+        """
+        new = AESGCM(new_master_key)
+        with self.engine.begin() as c:
+            rows = c.execute(select(keys_table.c.participant_id, keys_table.c.wrapped_key)).all()
+            token = c.execute(select(key_check_table.c.token)).scalar()
+            if token is not None:
+                try:
+                    self.master.decrypt(bytes(token)[:12], bytes(token)[12:], b"key-check")
+                except InvalidTag as e:
+                    raise MasterKeyError("Wrong master key: it does not open this database's key-check record.") from e
+            for pid, blob in rows:
+                key = self._unwrap(str(pid), bytes(blob))
+                nonce = os.urandom(12)
+                c.execute(keys_table.update().where(keys_table.c.participant_id == pid).values(
+                    wrapped_key=nonce + new.encrypt(nonce, key, str(pid).encode())))
+            nonce = os.urandom(12)
+            c.execute(delete(key_check_table))
+            c.execute(insert(key_check_table).values(id=1, token=nonce + new.encrypt(nonce, KEY_CHECK_PLAINTEXT, b"key-check")))
+        return len(rows)
+
     def delete(self, participant_ids: set[str]) -> int:
         """Delete keys (used by a restore to drop the keys of erased participants)."""
         if not participant_ids:

@@ -4,8 +4,8 @@
   scenario reference such as ``p-12``);
 - ``dialogue participants export ID``: everything held about them, as JSON (right of access);
 - ``dialogue participants statistics``: participation counts with small counts suppressed;
-- ``dialogue keys generate | backup FILE | restore FILE``: the master key and the
-  encrypted key store.
+- ``dialogue keys generate | backup FILE | restore FILE | rotate NEW_KEY_FILE``: the
+  master key and the encrypted key store.
 
 Output names people by id and reference only; refusals go to stderr with a non-zero exit.
 """
@@ -20,7 +20,7 @@ import click
 from flask.cli import with_appcontext
 
 from application.bootstrap import Services
-from application.persistence import MasterKeyError, generate_master_key
+from application.persistence import MasterKeyError, generate_master_key, parse_master_key
 from application.privacy import (
     PrivacyError,
     backup_keys,
@@ -29,6 +29,7 @@ from application.privacy import (
     parse_backup,
     resolve_participant,
     restore_keys,
+    scrub_storage,
 )
 from domain.errors import DomainError
 from projections import queries
@@ -165,6 +166,31 @@ def keys_restore(file: Path) -> None:
     if report.restored or report.dropped_after:
         n = s.projector.rebuild()
         click.echo(f"Views rebuilt from {n} events.", err=True)
+
+
+@keys_group.command("rotate")
+@click.argument("new_key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def keys_rotate(new_key_file: Path) -> None:
+    """Re-wrap every participant key with the master key in NEW_KEY_FILE (one
+    transaction). Then configure the new key and destroy the old one: key backups taken
+    before can no longer be opened, so no old backup holds a readable key of a person
+    erased since."""
+    s = _services()
+    try:
+        new_key = parse_master_key(new_key_file.read_text("utf-8"))
+        if new_key == s.config.read_master_key():
+            raise MasterKeyError("The new master key is the one in use.")
+        n = s.keys.rotate(new_key)
+    except MasterKeyError as e:
+        raise click.ClickException(str(e)) from e
+    done, warnings = scrub_storage(s)
+    click.echo(f"Re-wrapped {n} key(s) and the key-check record with the new master key.")
+    click.echo("Now set DIALOGUE_MASTER_KEY or DIALOGUE_MASTER_KEY_FILE to the new key, then destroy the old key.", err=True)
+    for line in done:
+        click.echo(line, err=True)
+    for line in warnings:
+        click.echo(f"Warning: {line}", err=True)
 
 
 def _write_private(path: Path, text: str) -> None:

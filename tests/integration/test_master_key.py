@@ -7,17 +7,21 @@ non-zero with the reason; the web app answers a 500 page that shows no secret.
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from application.bootstrap import Config, bootstrap
+from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import MasterKeyError, generate_master_key
+from application.privacy import backup_keys, parse_backup, restore_keys
 from projections import models as m
 from projections import queries
+from tests.integration.test_erasure import PEOPLE, participant_id
 from web import create_app
 
 
@@ -125,3 +129,30 @@ def test_web_serves_statistics_with_the_right_key(database_url: str, tmp_path: P
     response = make_app(database_url, tmp_path, DIALOGUE_MASTER_KEY=key).test_client().get("/privacy/participation.json")
     assert response.status_code == 200
     assert response.get_json()["total"] == "<5"
+
+
+# ---------------------------------------------------------------------------- rotation
+def test_rotating_the_master_key_keeps_data_readable_with_the_new_key_only(loaded: Services, tmp_path: Path) -> None:
+    old = loaded.config.master_key
+    assert old is not None
+    new_file = tmp_path / "new.key"
+    new_file.write_text(generate_master_key())
+    runner = make_app(loaded.config.database_url, tmp_path, DIALOGUE_MASTER_KEY=old).test_cli_runner()
+
+    result = runner.invoke(args=["keys", "rotate", str(new_file)])
+
+    assert result.exit_code == 0, result.output
+    assert "Re-wrapped 60 key(s)" in result.output
+    with pytest.raises(MasterKeyError, match="key-check record"):
+        bootstrap(Config(database_url=loaded.config.database_url, master_key=old))
+    s = bootstrap(Config(database_url=loaded.config.database_url, master_key_file=str(new_file), inline_projection=False))
+    assert s.app.participant(participant_id("p-01")).display_name == PEOPLE["p-01"]["display_name"]
+
+
+def test_after_rotation_an_older_key_backup_no_longer_opens(loaded: Services, tmp_path: Path) -> None:
+    old_backup = parse_backup(json.dumps(backup_keys(loaded.keys)))
+    new_key = generate_master_key()
+    loaded.keys.rotate(base64.urlsafe_b64decode(new_key))
+    s = bootstrap(Config(database_url=loaded.config.database_url, master_key=new_key, inline_projection=False))
+    with pytest.raises(MasterKeyError, match="do not open"):
+        restore_keys(s.app, s.keys, old_backup)
