@@ -50,7 +50,7 @@ BACKUP_FORMAT = "dialogue-key-backup"
 BACKUP_VERSION = 1
 PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
 # Fields of other aggregates' events that hold a participant id (or a list of them).
-PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant")
+PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant", "focal_point")
 # Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
 SCRUBBED_EVENT_STORE_TABLES = (keys_table.name,)
 SCRUBBED_VIEW_TABLES = (m.participants.name, m.participation.name)
@@ -200,7 +200,7 @@ def _names(value: Any, participant_id: str) -> bool:
 def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[dict[str, Any]]:
     """Every event of the log that names the participant: their own Participant events,
     and other events whose actor is them or that hold their id (as author, co-author,
-    amender, member or seat holder). Each: ``position, topic, aggregate_id,
+    amender, member, seat holder or focal point). Each: ``position, topic, aggregate_id,
     aggregate_version, recorded_at, effective_date, actor, command_id, data`` (the event's own
     fields; another person's personal fields are never decoded here)."""
     pid = str(participant_id)

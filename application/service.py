@@ -504,6 +504,8 @@ class DialogueApplication(Application[UUID]):
             if s.closed:
                 raise InvalidTransitionError("That session is closed and takes nothing more.", code="session_closed", field="session")
         candidate = self.participant(pid)
+        if candidate.erased:
+            raise RuleViolationError("This person's data was erased.", code="participant_erased", field="participant")
         genders: dict[str, str | None] = {str(pid): candidate.gender}
         versions = {str(pid): int(candidate.version)}
         for other_term in t.terms:
