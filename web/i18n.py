@@ -13,11 +13,13 @@ stored data; only their labels are translated here.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_date, get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from domain.reference import ALL_GOVERNMENTS, lac_states, objectives
 
@@ -211,6 +213,19 @@ def error_message(code: str, error_class: str, fallback: str) -> str:
     return str(msg) if msg is not None else fallback
 
 
+def lang_url(code: str) -> str:
+    """The current page in language ``code``, keeping its other query arguments (after a
+    form was posted to an address that has no page, the board)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path = request.path
+    if request.method != "GET":
+        try:
+            current_app.url_map.bind("localhost").match(path, method="GET")
+        except HTTPException:
+            path, args = "/", []
+    return path + "?" + urlencode([*args, ("lang", code)])
+
+
 def day(value: date | None, fmt: str = "medium") -> str:
     return "" if value is None else str(format_date(value, fmt))
 
@@ -223,6 +238,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=status_label, word=word, objective_title=objective_title, target_label=target_label,
         country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day,
-        current_language=current_language,
+        current_language=current_language, lang_url=lang_url,
     )
 

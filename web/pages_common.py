@@ -259,15 +259,19 @@ def exempt_from_global_csrf(app: Flask, *bps: Blueprint) -> None:
             csrf.exempt(bp)
 
 
-def place_error(outcome: Outcome[Any], form: Any, aliases: dict[str, str] | None = None) -> tuple[Outcome[Any] | None, dict[str, list[str]]]:
+def place_error(
+    outcome: Outcome[Any], form: Any, aliases: dict[str, str] | None = None, inline: set[str] | None = None,
+) -> tuple[Outcome[Any] | None, dict[str, list[str]]]:
     """Where a refusal is shown: next to the form field it names, or at the top.
 
     Returns ``(top, errors_by_field)``: ``top`` is the outcome when no field of ``form``
-    matches ``error.field`` (after ``aliases``, e.g. ``{"co_authors": "co_author"}``).
+    matches ``error.field`` (after ``aliases``, e.g. ``{"co_authors": "co_author"}``), or
+    when ``inline`` is given and the page shows no error next to that field.
     """
     name = outcome.error_field
     if name and aliases:
         name = aliases.get(name, name)
-    if name and form is not None and name in form._fields and name not in ("command_id", "csrf_token"):
+    shown = inline is None or name in inline
+    if name and shown and form is not None and name in form._fields and name not in ("command_id", "csrf_token"):
         return None, {name: [outcome.message]}
     return outcome, {}

@@ -38,6 +38,12 @@ bp = Blueprint("liaison", __name__, url_prefix="/liaison")
 install(bp)
 
 Page = str | tuple[str, int] | Response
+# The fields next to which each form of the page shows a refusal (others at the top).
+INLINE_ERRORS = {
+    "vote": {"seat", "vote"},
+    "open": {"proposal", "closes_on"},
+    "response": {"proposal", "country", "status", "response", "language", "responding_entity", "response_date"},
+}
 
 
 def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
@@ -75,7 +81,7 @@ def _after(outcome: Outcome[Any], action: str, form: Any, done: str, item: str |
     if outcome.applied:
         flash(done, "ok")
         return redirect(url_for("liaison.index") + (f"#round-{item}" if item else ""))
-    top, errs = place_error(outcome, form)
+    top, errs = place_error(outcome, form, inline=INLINE_ERRORS.get(action, set()))
     return render_liaison(outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
 
 

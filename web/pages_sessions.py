@@ -137,7 +137,7 @@ def _after(outcome: Outcome[Any], s: dict[str, Any], action: str, form: Any, don
     if outcome.applied:
         flash(done, "ok")
         return redirect(url_for("sessions.show", session_id=s["id"]) + (f"#item-{item}" if item else ""))
-    top, errs = place_error(outcome, form, {"proposal": "proposal", "member": "position"})
+    top, errs = place_error(outcome, form, inline={"position"})
     return render_session(_session_or_404(s["id"]), outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
 
 

@@ -1,0 +1,273 @@
+"""Drafting and revising proposals through the HTTP forms, on SQLite and PostgreSQL.
+
+The forms are fetched first and their CSRF token and command id kept, as a browser does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from application.bootstrap import Services
+from domain.reference import ALL_GOVERNMENTS
+from projections import queries
+from tests.e2e.web_support import (
+    act_as,
+    app_services,
+    command_id,
+    expected_version,
+    make_app,
+    text_of,
+    token,
+)
+
+PROBLEM = "Las personas migrantes esperan\r\nmeses 🌎 por un turno.\r\n\r\nSin tilde: informacion"
+
+
+@dataclass
+class Site:
+    app: Flask
+    services: Services
+    author: str
+    other: str
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+
+@pytest.fixture
+def site(database_url: str, master_key: str) -> Iterator[Site]:
+    """A fresh database with the four tables and two members of RT1; CSRF checks on."""
+    app = make_app(database_url, master_key, csrf=True)
+    s = app_services(app)
+    for code in ("RT1", "RT2", "RT3", "RT4"):
+        s.app.register_table(code)
+    ids = []
+    for ref, name in (("p-a", "Ana Pérez Quispe"), ("p-b", "Bruno Silva")):
+        pid = s.app.register_participant(reference=ref, display_name=name, organisation_id=None, gender="woman", preferred_language="es")
+        s.app.join_table(pid, "RT1")
+        ids.append(str(pid))
+    s.wait_for_views()
+    yield Site(app, s, ids[0], ids[1])
+
+
+def _draft_form(client: FlaskClient) -> str:
+    r = client.get("/proposals/new?lang=en")
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+def _draft_data(page: str, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "csrf_token": token(page), "command_id": command_id(page), "table": "RT1",
+        "title": "Ventanillas  únicas para migrantes ", "problem": PROBLEM,
+        "recommendation": "1. Abrir ventanillas\n2. Publicar datos", "rationale": "Porque sí.",
+        "objectives": ["2", "5"], "targets": [ALL_GOVERNMENTS, "MX"], "language": "es",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_participant_drafts_through_the_form_and_finds_it_on_the_board(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = _draft_form(client)
+
+    r = client.post("/proposals/new", data=_draft_data(page))
+
+    assert r.status_code == 302
+    proposal_id = r.headers["Location"].rsplit("/", 1)[-1]
+    board = client.get("/?lang=en").get_data(as_text=True)
+    assert f'href="/proposals/{proposal_id}"' in board
+    assert "Ventanillas  únicas para migrantes " in text_of(board)
+    stored = site.services.app.proposal(proposal_id)
+    assert (stored.title, stored.problem, stored.objectives, stored.targets) == (
+        "Ventanillas  únicas para migrantes ", PROBLEM.replace("\r\n", "\n"), [2, 5], [ALL_GOVERNMENTS, "MX"],
+    )
+
+
+def test_the_proposal_page_shows_the_text_as_typed(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    r = client.post("/proposals/new", data=_draft_data(_draft_form(client)))
+
+    page = text_of(client.get(r.headers["Location"]).get_data(as_text=True))
+
+    assert "Las personas migrantes esperan" in page
+    assert "meses 🌎 por un turno." in page
+    assert "Sin tilde: informacion" in page
+
+
+def test_a_draft_with_an_objective_outside_the_table_is_refused_with_the_typed_text_kept(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = _draft_form(client)
+    before = site.services.app.recorder.max_notification_id()
+
+    r = client.post("/proposals/new?lang=en", data=_draft_data(page, objectives=["8"]))
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "do not belong to RT1" in text_of(body)
+    assert 'aria-describedby="objectives-hint objectives-error"' in body
+    assert "Ventanillas  únicas para migrantes " in body
+    assert "meses 🌎 por un turno." in body
+    assert 'value="8" id="objectives-8" checked' in body
+    assert site.services.app.recorder.max_notification_id() == before
+    assert queries.list_recommendations(site.services.projector.engine) == []
+
+
+def test_the_refusal_names_the_rule_in_spanish_by_default(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = _draft_form(client)
+
+    r = client.post("/proposals/new?lang=es", data=_draft_data(page, objectives=["8"]))
+
+    assert r.status_code == 422
+    assert "deben pertenecer a su mesa de trabajo" in text_of(r.get_data(as_text=True))
+
+
+def test_submitting_the_same_draft_form_twice_stores_one_proposal(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    data = _draft_data(_draft_form(client))
+
+    first = client.post("/proposals/new", data=data)
+    second = client.post("/proposals/new", data=data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(queries.list_recommendations(site.services.projector.engine)) == 1
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_keeps_the_text(site: Site) -> None:
+    client = site.client()
+    act_as(client, "participant", site.author)
+    data = _draft_data(_draft_form(client))
+    del data["csrf_token"]
+
+    r = client.post("/proposals/new", data=data)
+
+    assert r.status_code == 400
+    assert "meses 🌎 por un turno." in r.get_data(as_text=True)
+    assert queries.list_recommendations(site.services.projector.engine) == []
+
+
+def test_the_public_cannot_draft(site: Site) -> None:
+    client = site.client()
+    page = _draft_form(client)
+
+    r = client.post("/proposals/new?lang=en", data=_draft_data(page))
+
+    assert r.status_code == 422
+    assert "Choose a participant in demo mode first." in text_of(r.get_data(as_text=True))
+    assert queries.list_recommendations(site.services.projector.engine) == []
+
+
+def _drafted(site: Site) -> str:
+    pid = site.services.app.draft_proposal(
+        actor=site.author, table="RT1", title="Título", problem="Problema", recommendation="Recomendación", rationale="Razones",
+        objectives=[2], targets=[ALL_GOVERNMENTS], language="es",
+    )
+    site.services.wait_for_views()
+    return str(pid)
+
+
+def test_a_revision_through_the_form_makes_a_new_version(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+
+    r = client.post(f"/proposals/{pid}/revise", data={
+        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
+        "title": "Título", "problem": "Problema mejor descrito", "recommendation": "Recomendación", "rationale": "Razones",
+        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "más claro",
+    })
+
+    assert r.status_code == 302
+    versions = queries.proposal_versions(site.services.projector.engine, pid)
+    assert [(v["content_version"], v["problem"]) for v in versions] == [(1, "Problema"), (2, "Problema mejor descrito")]
+    history = client.get(f"/proposals/{pid}/versions/2?lang=en").get_data(as_text=True)
+    assert "Problema mejor descrito" in history
+
+
+def test_a_stale_revision_answers_409_with_the_persons_text(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    site.services.app.revise_proposal(pid, {"rationale": "Cambiado en otra pestaña"}, actor=site.author)
+    site.services.wait_for_views()
+
+    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
+        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
+        "title": "Título", "problem": "Mi texto que no debo perder ✍️", "recommendation": "Recomendación", "rationale": "Razones",
+        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
+    })
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert "Mi texto que no debo perder ✍️" in body
+    assert "changed since you opened it" in text_of(body)
+    assert expected_version(body) == "2"
+    assert site.services.app.proposal(pid).problem == "Problema"
+
+
+def test_a_revision_by_someone_not_an_author_is_refused(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.other)
+    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+
+    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
+        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
+        "title": "Título", "problem": "Problema ajeno", "recommendation": "Recomendación", "rationale": "Razones",
+        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
+    })
+
+    assert r.status_code == 422
+    assert "Only the author or a co-author may revise" in text_of(r.get_data(as_text=True))
+    assert "Problema ajeno" in r.get_data(as_text=True)
+    assert site.services.app.proposal(pid).version == 1
+
+
+def test_a_member_proposes_an_amendment_and_the_author_accepts_it(site: Site) -> None:
+    pid = _drafted(site)
+    amender = site.client()
+    act_as(amender, "participant", site.other)
+    page = amender.get(f"/proposals/{pid}").get_data(as_text=True)
+    r = amender.post(f"/proposals/{pid}/amendments", data={
+        "csrf_token": token(page), "command_id": command_id(page), "field": "problem", "operation": "append",
+        "text": "Y faltan intérpretes.", "replaces": "", "justification": "",
+    })
+    assert r.status_code == 302
+    ref = queries.amendments_of(site.services.projector.engine, pid)[0]["reference"]
+    author = site.client()
+    act_as(author, "participant", site.author)
+    page = author.get(f"/proposals/{pid}").get_data(as_text=True)
+
+    r = author.post(f"/proposals/{pid}/amendments/{ref}/accept", data={"csrf_token": token(page), "command_id": command_id(page)})
+
+    assert r.status_code == 302
+    p = site.services.app.proposal(pid)
+    assert (p.problem, p.co_authors) == ("Problema Y faltan intérpretes.", [site.other])
+
+
+def test_the_author_submits_and_the_board_shows_the_new_status(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = client.get(f"/proposals/{pid}").get_data(as_text=True)
+
+    r = client.post(f"/proposals/{pid}/submit", data={"csrf_token": token(page), "command_id": command_id(page)})
+
+    assert r.status_code == 302
+    board = client.get("/?status=submitted").get_data(as_text=True)
+    assert f'href="/proposals/{pid}"' in board
+    assert 'data-status="submitted"' in board

@@ -1,0 +1,169 @@
+"""Table sessions and the Liaison Table through the HTTP forms, on the 2026-Q1 scenario
+(clock 2026-03-27): the agenda, positions and decisions, refusals shown clearly, and the
+endorsement round, vote, early close and government response."""
+
+from __future__ import annotations
+
+import re
+from uuid import uuid4
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from application.bootstrap import Services
+from projections import queries
+from tests.e2e.web_support import act_as, command_id, make_app, participant_id, text_of, token
+
+
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27", csrf=True)
+
+
+def _proposal(loaded: Services, reference: str) -> dict:
+    return next(r for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
+
+
+def _session(loaded: Services, reference: str) -> str:
+    return next(s["id"] for s in queries.list_sessions(loaded.projector.engine) if s["reference"] == reference)
+
+
+def _post(client: FlaskClient, page_url: str, action: str, **data: object):
+    """Post to ``action`` with the token and a command id of the page at ``page_url``
+    (or of the demo page when that page offers this visitor no form)."""
+    page = client.get(page_url).get_data(as_text=True)
+    if "command_id" not in page:
+        page = client.get("/demo").get_data(as_text=True) + f'<input name="command_id" value="{uuid4()}">'
+    return client.post(action, data={"csrf_token": token(page), "command_id": command_id(page), **data})
+
+
+def _on_agenda(app: Flask, loaded: Services) -> tuple[str, str]:
+    """prop-rt1-04 (submitted) put on the agenda of RT1's open session by the secretariat."""
+    sid = _session(loaded, "ses-rt1-2026q1-2")
+    pid = _proposal(loaded, "prop-rt1-04")["id"]
+    client = app.test_client()
+    act_as(client, "secretariat")
+    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/agenda", proposal=pid)
+    assert r.status_code == 302
+    return sid, pid
+
+
+def test_the_secretariat_puts_a_submitted_proposal_on_the_agenda(app: Flask, loaded: Services) -> None:
+    sid, pid = _on_agenda(app, loaded)
+
+    page = app.test_client().get(f"/sessions/{sid}").get_data(as_text=True)
+
+    assert f'href="/proposals/{pid}"' in page
+    assert _proposal(loaded, "prop-rt1-04")["status"] == "on_agenda"
+
+
+def test_a_decision_without_quorum_is_refused_clearly_and_changes_nothing(app: Flask, loaded: Services) -> None:
+    sid, pid = _on_agenda(app, loaded)
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/decisions?lang=en", proposal_id=pid, decision="adopt")
+
+    assert r.status_code == 422
+    assert "quorum not reached: 0 of 5 members took part" in text_of(r.get_data(as_text=True))
+    assert 'role="alert"' in r.get_data(as_text=True)
+    item = next(i for i in queries.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
+    assert (item["decision"], _proposal(loaded, "prop-rt1-04")["status"]) == (None, "on_agenda")
+
+
+def test_members_state_positions_and_the_table_adopts(app: Flask, loaded: Services) -> None:
+    sid, pid = _on_agenda(app, loaded)
+    members = [m["participant_id"] for m in queries.members(loaded.projector.engine, "RT1")][:5]
+    for member in members:
+        client = app.test_client()
+        act_as(client, "participant", member)
+        r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/positions", proposal_id=pid, position="support", reason="De acuerdo")
+        assert r.status_code == 302
+    secretariat = app.test_client()
+    act_as(secretariat, "secretariat")
+
+    r = _post(secretariat, f"/sessions/{sid}", f"/sessions/{sid}/decisions", proposal_id=pid, decision="adopt")
+
+    assert r.status_code == 302
+    assert _proposal(loaded, "prop-rt1-04")["status"] == "adopted"
+    page = text_of(app.test_client().get(f"/sessions/{sid}?lang=en").get_data(as_text=True))
+    assert "5 support, 0 object, 0 abstain" in page
+
+
+def test_someone_outside_the_table_cannot_state_a_position(app: Flask, loaded: Services) -> None:
+    sid, pid = _on_agenda(app, loaded)
+    client = app.test_client()
+    act_as(client, "participant", participant_id(app, "p-02"))  # RT3 and RT4 only
+
+    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/positions?lang=en", proposal_id=pid, position="object", reason="No estoy de acuerdo")
+
+    assert r.status_code == 422
+    assert "Only members of the table take positions." in text_of(r.get_data(as_text=True))
+    item = next(i for i in queries.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
+    assert item["counts"] == {"support": 0, "object": 0, "abstain": 0}
+
+
+def test_a_liaison_round_is_opened_voted_on_and_closed_early(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt1-05")
+    assert proposal["status"] == "adopted"
+    secretariat = app.test_client()
+    act_as(secretariat, "secretariat")
+    r = _post(secretariat, "/liaison", "/liaison/rounds", proposal=proposal["id"], closes_on="2026-04-10")
+    assert r.status_code == 302
+    holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
+    voter = app.test_client()
+    act_as(voter, "participant", holder)
+
+    r = _post(voter, "/liaison", "/liaison/votes", proposal_id=proposal["id"], seat="LT-RT2-A", vote="endorse", reason="Sólido")
+
+    assert r.status_code == 302
+    public = text_of(app.test_client().get("/liaison?lang=en").get_data(as_text=True))
+    assert re.search(r"LT-RT2-A\s*:\s*endorse", public)
+    assert "closes on" in public
+    r = _post(secretariat, "/liaison", "/liaison/close", proposal_id=proposal["id"])
+    assert r.status_code == 302
+    assert _proposal(loaded, "prop-rt1-05")["status"] == "not_endorsed"
+
+
+def test_a_vote_for_a_seat_one_does_not_hold_is_refused(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt1-05")
+    secretariat = app.test_client()
+    act_as(secretariat, "secretariat")
+    _post(secretariat, "/liaison", "/liaison/rounds", proposal=proposal["id"], closes_on="2026-04-10")
+    holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
+    voter = app.test_client()
+    act_as(voter, "participant", holder)
+
+    r = _post(voter, "/liaison", "/liaison/votes?lang=en", proposal_id=proposal["id"], seat="LT-RT3-A", vote="object", reason="Mi razón")
+
+    assert r.status_code == 422
+    assert "Only the holder of LT-RT3-A" in text_of(r.get_data(as_text=True))
+    assert "Mi razón" in r.get_data(as_text=True)
+
+
+def test_a_government_response_from_a_state_not_addressed_is_refused_with_the_text_kept(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt2-03")  # published to MX, GT, CR, PA
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    r = _post(client, "/liaison", "/liaison/responses?lang=en", proposal=proposal["id"], country="AR", status="noted",
+              response="Respuesta que no debe perderse", language="es", responding_entity="Cancillería", response_date="")
+
+    assert r.status_code == 422
+    assert "AR was not an addressee of this recommendation." in text_of(r.get_data(as_text=True))
+    assert "Respuesta que no debe perderse" in r.get_data(as_text=True)
+
+
+def test_a_government_response_is_recorded_and_shown_to_the_public(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt2-03")
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    r = _post(client, "/liaison", "/liaison/responses", proposal=proposal["id"], country="CR", status="partially_accepted",
+              response="Se acepta en parte.", language="es", responding_entity="Dirección de Migración", response_date="2026-03-26")
+
+    assert r.status_code == 302
+    page = text_of(app.test_client().get(f"/proposals/{proposal['id']}?lang=en").get_data(as_text=True))
+    assert "Costa Rica" in page
+    assert "Se acepta en parte." in page
