@@ -34,7 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
         env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
     app.config["DIALOGUE"] = Config.from_env(default_url, env)
-    app.config.setdefault("SECRET_KEY", os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app))
+    if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
+        app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     # A form token lives as long as the session: a person typing a long proposal on a
     # slow connection must not lose it to an expired token.
