@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.pool import StaticPool
 
 from application import privacy
+from application.audit import AuditReader, verify_log
 from application.bootstrap import Config, Services, bootstrap
 from application.chain import GENESIS, link
 from application.clock import FixedClock
@@ -307,3 +308,13 @@ def test_statistics_stop_counting_the_erased_persons_attributes(world: World) ->
     man_after = next(c["count"] for c in after["dimensions"]["gender"] if c["value"] == "man")
     assert (world.stats_before["total"], after["total"]) == (60, 59)
     assert (man_before, man_after) == (25, 24)
+
+
+def test_audit_verify_passes_after_the_erasure(world: World) -> None:
+    assert verify_log(world.engine).ok
+
+
+def test_the_history_shows_the_erased_fields_as_erased_even_to_auditors(world: World) -> None:
+    history = AuditReader(world.services.app).history(world.pid, reveal_personal=True)
+    assert [e.personal for e in history.events if e.topic.endswith(".Registered")] == ["erased"]
+    assert world.name not in json.dumps([e.as_dict() for e in history.events], ensure_ascii=False, default=str)
