@@ -62,9 +62,9 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     endorsed = queries.list_recommendations(e, status="endorsed")
     published = queries.list_recommendations(e, status="published")
     failed = failed or {}
-    response_form = failed["form"] if failed.get("action") == "response" else ResponseForm(formdata=None)
+    response_form = failed["form"] if failed.get("action") == "response" else ResponseForm(formdata=None, prefix="response")
     response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in published])
-    open_form = failed["form"] if failed.get("action") == "open" else OpenRoundForm(formdata=None)
+    open_form = failed["form"] if failed.get("action") == "open" else OpenRoundForm(formdata=None, prefix="round")
     open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in adopted])
     return render_template(
         "pages/liaison.html", seats=seats, un_seats=UN_SEATS, my_seats=my_seats, open_rounds=open_rounds,
@@ -101,7 +101,7 @@ def _refused_actor(action: str, form: Any, code: str, item: str | None = None) -
 def open_round() -> Page:
     """Open an endorsement round on an adopted recommendation (the secretariat)."""
     viewer = load_viewer()
-    form = OpenRoundForm()
+    form = OpenRoundForm(prefix="round")
     if not form.validate_on_submit():
         return _refused_shape("open", form)
     if viewer.actor is None:
@@ -163,7 +163,7 @@ def publish() -> Page:
 def record_response() -> Page:
     """Record a government's response to a published recommendation (the secretariat)."""
     viewer = load_viewer()
-    form = ResponseForm()
+    form = ResponseForm(prefix="response")
     if not form.validate_on_submit():
         return _refused_shape("response", form)
     if viewer.actor is None:

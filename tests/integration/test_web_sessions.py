@@ -38,6 +38,16 @@ def _post(client: FlaskClient, page_url: str, action: str, **data: object):
     return client.post(action, data={"csrf_token": token(page), "command_id": command_id(page), **data})
 
 
+def _post_prefixed(client: FlaskClient, action: str, prefix: str, **data: object):
+    """Post one of the Liaison Table page's prefixed forms, with the values it rendered."""
+    page = client.get("/liaison").get_data(as_text=True)
+    token_value = re.search(rf'name="{prefix}-csrf_token"[^>]*value="([^"]+)"', page)
+    command = re.search(rf'name="{prefix}-command_id"[^>]*value="([^"]+)"', page)
+    assert token_value and command, f"no {prefix} form on the page"
+    fields = {f"{prefix}-{k}": v for k, v in data.items()}
+    return client.post(action, data={f"{prefix}-csrf_token": token_value.group(1), f"{prefix}-command_id": command.group(1), **fields})
+
+
 def _on_agenda(app: Flask, loaded: Services) -> tuple[str, str]:
     """prop-rt1-04 (submitted) put on the agenda of RT1's open session by the secretariat."""
     sid = _session(loaded, "ses-rt1-2026q1-2")
@@ -109,7 +119,7 @@ def test_a_liaison_round_is_opened_voted_on_and_closed_early(app: Flask, loaded:
     assert proposal["status"] == "adopted"
     secretariat = app.test_client()
     act_as(secretariat, "secretariat")
-    r = _post(secretariat, "/liaison", "/liaison/rounds", proposal=proposal["id"], closes_on="2026-04-10")
+    r = _post_prefixed(secretariat, "/liaison/rounds", "round", proposal=proposal["id"], closes_on="2026-04-10")
     assert r.status_code == 302
     holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
     voter = app.test_client()
@@ -130,7 +140,7 @@ def test_a_vote_for_a_seat_one_does_not_hold_is_refused(app: Flask, loaded: Serv
     proposal = _proposal(loaded, "prop-rt1-05")
     secretariat = app.test_client()
     act_as(secretariat, "secretariat")
-    _post(secretariat, "/liaison", "/liaison/rounds", proposal=proposal["id"], closes_on="2026-04-10")
+    _post_prefixed(secretariat, "/liaison/rounds", "round", proposal=proposal["id"], closes_on="2026-04-10")
     holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
     voter = app.test_client()
     act_as(voter, "participant", holder)
@@ -147,8 +157,8 @@ def test_a_government_response_from_a_state_not_addressed_is_refused_with_the_te
     client = app.test_client()
     act_as(client, "secretariat")
 
-    r = _post(client, "/liaison", "/liaison/responses?lang=en", proposal=proposal["id"], country="AR", status="noted",
-              response="Respuesta que no debe perderse", language="es", responding_entity="Cancillería", response_date="")
+    r = _post_prefixed(client, "/liaison/responses?lang=en", "response", proposal=proposal["id"], country="AR", status="noted",
+                       response="Respuesta que no debe perderse", language="es", responding_entity="Cancillería", response_date="")
 
     assert r.status_code == 422
     assert "AR was not an addressee of this recommendation." in text_of(r.get_data(as_text=True))
@@ -160,8 +170,8 @@ def test_a_government_response_is_recorded_and_shown_to_the_public(app: Flask, l
     client = app.test_client()
     act_as(client, "secretariat")
 
-    r = _post(client, "/liaison", "/liaison/responses", proposal=proposal["id"], country="CR", status="partially_accepted",
-              response="Se acepta en parte.", language="es", responding_entity="Dirección de Migración", response_date="2026-03-26")
+    r = _post_prefixed(client, "/liaison/responses", "response", proposal=proposal["id"], country="CR", status="partially_accepted",
+                       response="Se acepta en parte.", language="es", responding_entity="Dirección de Migración", response_date="2026-03-26")
 
     assert r.status_code == 302
     page = text_of(app.test_client().get(f"/proposals/{proposal['id']}?lang=en").get_data(as_text=True))
