@@ -120,3 +120,22 @@ def test_a_refused_draft_keeps_what_was_typed_in_the_browser(page, base_url: str
     assert "deben pertenecer a su mesa de trabajo" in page.locator("#objectives-error").inner_text()
     assert page.get_by_label("Problema").input_value() == "Texto que no se pierde 🌎"
     assert page.locator("#objectives-8").is_checked()
+
+
+def test_the_pages_fit_a_320px_screen_without_sideways_scrolling(page, base_url: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{base_url}/demo")
+    page.locator("#role-2").check()
+    page.get_by_role("button", name="Actuar así").click()
+    urls = ["/", "/recommendations", "/sessions", "/liaison", "/demo", "/proposals/new"]
+    page.goto(f"{base_url}/recommendations")
+    urls.append(page.locator(".cards h2 a").first.get_attribute("href"))
+    page.goto(f"{base_url}/sessions")
+    urls.append(page.locator(".sessions a").first.get_attribute("href"))
+    too_wide = {}
+    for url in urls:
+        page.goto(f"{base_url}{url}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    assert too_wide == {}
