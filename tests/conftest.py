@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import MetaData, create_engine, text
@@ -20,6 +21,9 @@ from sqlalchemy import MetaData, create_engine, text
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import dispose_engines, generate_master_key
+from application.service import DialogueApplication
+from domain.errors import DomainError
+from domain.reference import ALL_GOVERNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "2026-Q1"
@@ -110,3 +114,32 @@ def loaded(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: 
     dst = tmp_path / "copy.sqlite"
     shutil.copy(src, dst)
     return bootstrap(Config(database_url=f"sqlite:///{dst}", master_key=key, inline_projection=False), clock=FixedClock(date(2026, 3, 27)))
+
+
+# ---------------------------------------------------------------------------- small workloads
+# Plain functions (also used by child processes in the ops tests): members and proposals.
+def seed_members(app: DialogueApplication, n: int = 1, table: str = "RT1") -> list[UUID]:
+    """Register ``table`` when needed and ``n`` new participants who join it; their ids."""
+    try:
+        app.register_table(table)
+    except DomainError as e:
+        if e.code != "already_registered":
+            raise
+    ids = []
+    for i in range(n):
+        pid = app.register_participant(
+            reference=f"member-{uuid4().hex[:8]}", display_name=f"Member {i}", organisation_id=None,
+            gender="woman" if i % 2 else "man", preferred_language="es",
+        )
+        app.join_table(pid, table)
+        ids.append(pid)
+    return ids
+
+
+def draft_sample_proposal(app: DialogueApplication, author: UUID, table: str = "RT1", title: str = "Safe pathways") -> UUID:
+    """A draft proposal of ``table`` (GCM objective 2) by ``author``; its id."""
+    return app.draft_proposal(
+        actor=str(author), table=table, title=title, problem="Migrants lack regular pathways.",
+        recommendation="Open regular pathways.", rationale="GCM objective 5.", objectives=[2],
+        targets=[ALL_GOVERNMENTS], language="es",
+    )

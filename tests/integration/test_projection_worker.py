@@ -1,0 +1,379 @@
+"""The projection worker: exactly once, resumable after a crash, stoppable, never stalled.
+
+Each test runs on a SQLite file and on PostgreSQL (``database_url``). Failures and the
+counter of applications are injected into the view handlers for the test only.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from application.bootstrap import Config, Services, bootstrap
+from application.service import DialogueApplication
+from application.worker import ProjectionWorker, WorkerSettings
+from projections import handlers, queries
+from projections.runner import VIEW_NAME, ViewProjector, snapshot_rows
+from tests.conftest import ROOT, draft_sample_proposal, seed_members
+
+
+class InjectedFailure(RuntimeError):
+    """Raised by a view handler on purpose."""
+
+
+def workload(app: DialogueApplication, members: int = 6, revisions: int = 4) -> None:
+    """A working table, members joining it, a proposal and its revisions (about 20 events)."""
+    ids = seed_members(app, members)
+    proposal = draft_sample_proposal(app, ids[0])
+    for i in range(revisions):
+        app.revise_proposal(proposal, {"title": f"Safe pathways, revision {i + 1}"}, actor=str(ids[0]))
+
+
+def all_notifications(app: DialogueApplication) -> list[Notification]:
+    return list(app.recorder.select_notifications(None, 100_000))
+
+
+def rebuilt(services: Services, until: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """The views rebuilt from zero (up to ``until``) in a scratch database."""
+    scratch = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    try:
+        ViewProjector(services.app.recorder, services.app.mapper, scratch).catch_up(until=until)
+        return snapshot_rows(scratch)
+    finally:
+        scratch.dispose()
+
+
+def fail_at(monkeypatch: pytest.MonkeyPatch, position: int) -> None:
+    """Make every view handler raise :class:`InjectedFailure` on the event at ``position``."""
+
+    def failing(fn: handlers.Handler) -> handlers.Handler:
+        def handler(session: Session, event: Any, at: int) -> None:
+            if at == position:
+                raise InjectedFailure(f"injected failure at position {position}")
+            fn(session, event, at)
+
+        return handler
+
+    for topic, fn in list(handlers.HANDLERS.items()):
+        monkeypatch.setitem(handlers.HANDLERS, topic, failing(fn))
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+# ---------------------------------------------------------------------------- crash and resume
+def test_a_failing_handler_moves_neither_views_nor_tracking_past_its_event(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    workload(services.app)
+    handled = [n.id for n in all_notifications(services.app) if n.topic in handlers.HANDLERS]
+    k = random.choice(handled[1:])
+    fail_at(monkeypatch, k)
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="poll", batch=4, poll_interval=0.01))
+
+    with pytest.raises(InjectedFailure):
+        worker.run()
+
+    position = services.projector.position()
+    assert position == ((k - 1) // 4) * 4, f"failed at {k}"  # the batches before k's, not k's
+    assert snapshot_rows(services.projector.engine) == rebuilt(services, until=position), f"failed at {k}"
+
+
+def test_after_a_crash_a_restarted_worker_leaves_views_equal_to_a_rebuild(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    workload(services.app)
+    handled = [n.id for n in all_notifications(services.app) if n.topic in handlers.HANDLERS]
+    k = random.choice(handled[1:])
+    with monkeypatch.context() as m:
+        fail_at(m, k)
+        with pytest.raises(InjectedFailure):
+            services.projector.catch_up(batch=3)
+    head = int(services.app.recorder.max_notification_id() or 0)
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="poll", batch=3, poll_interval=0.01))
+    worker.on_batch = lambda _n: worker.stop() if services.projector.position() >= head else None
+
+    worker.run()
+
+    assert services.projector.position() == head
+    assert snapshot_rows(services.projector.engine) == rebuilt(services), f"failed at {k}"
+
+
+def test_a_failure_while_following_the_subscription_keeps_views_at_a_committed_batch(
+    services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not is_postgres(database_url):
+        pytest.skip("subscriptions exist on PostgreSQL only")
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="subscribe", batch=5, check_interval=0.2))
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            worker.run()
+        except BaseException as e:  # noqa: BLE001 - asserted below
+            errors.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert wait_until(lambda: worker._subscription is not None, 30)
+    fail_at(monkeypatch, 7)
+    workload(services.app)
+    thread.join(60)
+
+    assert not thread.is_alive()
+    assert [type(e) for e in errors] == [InjectedFailure]
+    position = services.projector.position()
+    assert position < 7
+    assert snapshot_rows(services.projector.engine) == rebuilt(services, until=position)
+
+
+def test_redelivered_events_change_nothing(services: Services) -> None:
+    workload(services.app)
+    services.projector.catch_up()
+    before = snapshot_rows(services.projector.engine)
+    head = services.projector.position()
+    notes = all_notifications(services.app)
+
+    applied = services.projector.apply_batch(notes)
+    tracking = services.projector.tracking
+    with pytest.raises(IntegrityError), tracking.transaction(commit=True) as session:
+        # The library's path: the replayed position is refused, the transaction rolls back.
+        tracking._insert_tracking(session, Tracking(VIEW_NAME, notes[-1].id))
+        services.projector.apply(session, notes[-1])
+
+    assert applied == 0
+    assert services.projector.position() == head
+    assert snapshot_rows(services.projector.engine) == before
+
+
+# ---------------------------------------------------------------------------- two workers
+applications_md = MetaData()
+applications = Table(
+    "test_view_applications", applications_md,
+    Column("position", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("worker", Integer, nullable=False),
+)
+
+
+def run_counting_worker(url: str, master_key: str, mode: str, batch: str) -> None:
+    """Child process: a projection worker that also records each application it makes."""
+    services = bootstrap(Config(database_url=url, master_key=master_key, create_tables=False, inline_projection=False))
+    original = ViewProjector.apply
+
+    def counted(self: ViewProjector, session: Session, notification: Notification) -> None:
+        session.execute(insert(applications).values(position=notification.id, worker=os.getpid()))
+        original(self, session, notification)
+
+    ViewProjector.apply = counted  # type: ignore[method-assign]
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode=mode, batch=int(batch), poll_interval=0.005, check_interval=0.5))  # type: ignore[arg-type]
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=worker.stop).start())
+    print("ready", flush=True)
+    worker.run()
+
+
+class Child:
+    """A child Python process whose output lines are collected by a thread."""
+
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> bool:
+        return wait_until(lambda: any(text in line for line in self.lines) or self.proc.poll() is not None, timeout) and any(
+            text in line for line in self.lines
+        )
+
+    def terminate(self, timeout: float = 60.0) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout)
+        self.close()
+        return rc
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.close()
+
+    def close(self) -> None:
+        self._reader.join(10)
+        if self.proc.stdout is not None and not self.proc.stdout.closed:
+            self.proc.stdout.close()
+
+
+@pytest.fixture
+def children() -> Iterator[list[Child]]:
+    started: list[Child] = []
+    yield started
+    for c in started:
+        c.kill()
+
+
+@pytest.mark.slow
+def test_two_worker_processes_never_apply_an_event_twice(services: Services, database_url: str, master_key: str, children: list[Child]) -> None:
+    applications_md.create_all(services.app.engine)
+    mode = "subscribe" if is_postgres(database_url) else "poll"
+    for _ in range(2):
+        code = f"from tests.integration.test_projection_worker import run_counting_worker as r; r({database_url!r}, {master_key!r}, {mode!r}, '3')"
+        children.append(Child(["-c", code]))
+    assert all(c.wait_for("ready") for c in children), [c.lines for c in children]
+
+    for _ in range(6):
+        workload(services.app, members=5, revisions=3)
+    head = int(services.app.recorder.max_notification_id() or 0)
+    caught_up = wait_until(lambda: services.projector.position() == head)
+    codes = [c.terminate() for c in children]
+
+    with services.app.engine.connect() as c:
+        counts: dict[int, int] = {int(p): int(n) for p, n in c.execute(select(applications.c.position, func.count()).group_by(applications.c.position))}
+    assert caught_up, [c.lines[-5:] for c in children]
+    assert codes == [0, 0], [c.lines[-5:] for c in children]
+    assert sorted(counts) == [n.id for n in all_notifications(services.app)]
+    assert set(counts.values()) == {1}
+    assert snapshot_rows(services.projector.engine) == rebuilt(services)
+
+
+# ---------------------------------------------------------------------------- the CLI worker
+def cli_env(url: str, master_key: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALOGUE_")}
+    env.update(DIALOGUE_DATABASE_URL=url, DIALOGUE_MASTER_KEY=master_key, DIALOGUE_INLINE_PROJECTION="no")
+    return env
+
+
+def dialogue(*args: str) -> list[str]:
+    """Arguments running the ``dialogue`` console script with this interpreter."""
+    return ["-c", "from web.cli import main; main()", *args]
+
+
+@pytest.mark.slow
+def test_writes_wait_for_a_separate_worker_process_which_stops_cleanly_on_sigterm(
+    services: Services, database_url: str, master_key: str, children: list[Child],
+) -> None:
+    worker = Child(dialogue("projections", "run", "--report-interval", "0.2", "--check-interval", "1"), env=cli_env(database_url, master_key))
+    children.append(worker)
+    assert worker.wait_for("projection worker started"), worker.lines
+
+    ids = seed_members(services.app, 2)
+    proposal = draft_sample_proposal(services.app, ids[0], title="Written by a web request")
+    reached = services.wait_for_views(timeout=60)
+    head = services.app.last_position
+    assert worker.wait_for(f"projection position={head} head={head} lag=0"), worker.lines
+    rc = worker.terminate()
+
+    assert reached
+    assert [r["title"] for r in queries.list_recommendations(services.projector.engine) if r["id"] == str(proposal)] == ["Written by a web request"]
+    assert rc == 0, worker.lines
+    assert f"mode={'subscribe' if is_postgres(database_url) else 'poll'}" in worker.lines[0]
+    assert any("received SIGTERM" in line for line in worker.lines)
+    assert worker.lines[-1].endswith(f"projection worker stopped: position={head} head={head} lag=0")
+
+
+def test_the_worker_refuses_to_start_on_a_database_without_tables(tmp_path: Any, master_key: str) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    out = subprocess.run([sys.executable, *dialogue("projections", "run")], cwd=ROOT, env=cli_env(url, master_key), capture_output=True, text=True, timeout=60)
+
+    engine = create_engine(url)
+    tables = inspect(engine).get_table_names()
+    engine.dispose()
+    assert out.returncode == 1
+    assert "run `dialogue db init` first" in out.stderr
+    assert tables == []
+
+
+# ---------------------------------------------------------------------------- stopping, following
+def test_stop_lets_the_current_batch_finish_and_starts_no_other(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    workload(services.app)
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="poll", batch=5, poll_interval=0.01))
+    original = services.projector.apply
+
+    def apply(session: Session, notification: Notification) -> None:
+        if notification.id == 7:
+            worker.stop()
+        original(session, notification)
+
+    monkeypatch.setattr(services.projector, "apply", apply)
+
+    end = worker.run()
+
+    assert services.projector.position() == 10
+    assert end.position == 10
+    assert end.head > 10
+
+
+def test_the_subscription_delivers_new_events_without_polling(services: Services, database_url: str) -> None:
+    if not is_postgres(database_url):
+        pytest.skip("subscriptions exist on PostgreSQL only")
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="subscribe", check_interval=600))
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        assert wait_until(lambda: worker._subscription is not None, 30)
+        workload(services.app)
+        reached = services.wait_for_views(timeout=60)
+    finally:
+        worker.stop()
+        thread.join(60)
+
+    assert reached
+    assert worker.resubscriptions == 0
+    assert not thread.is_alive()
+
+
+def test_a_lost_notification_does_not_stall_the_worker(services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not is_postgres(database_url):
+        pytest.skip("LISTEN/NOTIFY exists on PostgreSQL only")
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="subscribe", check_interval=0.2))
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        assert wait_until(lambda: worker._subscription is not None, 30)
+        # Every NOTIFY of these writes is lost: the library's subscription alone would wait forever.
+        monkeypatch.setattr(services.app.dialogue_recorder, "_notify_channel", lambda _session: None)
+        workload(services.app)
+        reached = services.wait_for_views(timeout=60)
+    finally:
+        worker.stop()
+        thread.join(60)
+
+    assert reached
+    assert worker.resubscriptions >= 1
+    assert snapshot_rows(services.projector.engine) == rebuilt(services)
