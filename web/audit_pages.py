@@ -24,6 +24,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from application.audit import AuditReader, verify_log
+from application.audit.history import StateAtPoint, UnreadableHistoryError
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages_common import install, load_viewer, services
 
@@ -102,12 +103,17 @@ def aggregate(aggregate_id: str, suffix: str | None = None) -> Any:
     reader = _reader()
     auditor = _auditor()
     point = _point_args()
-    state = reader.state(aggregate_id, reveal_personal=auditor, **point)
     history = reader.history(aggregate_id, reveal_personal=auditor)
+    state: StateAtPoint | None = None
+    state_error = None
+    try:
+        state = reader.state(aggregate_id, reveal_personal=auditor, **point)
+    except UnreadableHistoryError as e:
+        state_error = e.message  # the history still shows, with the unreadable event marked
     if _json_wanted(suffix):
-        return jsonify(state=state.as_dict(), history={"id": history.id, "type": history.type, "version": history.version,
-                                                       "events": [e.as_dict() for e in history.events]})
-    return render_template("audit/aggregate.html", state=state, history=history, auditor=auditor, pretty=pretty)
+        return jsonify(state=state.as_dict() if state else None, state_error=state_error,
+                       history={"id": history.id, "type": history.type, "version": history.version, "events": [e.as_dict() for e in history.events]})
+    return render_template("audit/aggregate.html", state=state, state_error=state_error, history=history, auditor=auditor, pretty=pretty)
 
 
 @bp.get("/lookup")

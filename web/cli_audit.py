@@ -215,8 +215,10 @@ def import_command(export_file: Path, checkpoint_files: tuple[Path, ...], public
     cps, keys = _checkpoints(checkpoint_files, public_key_files)
     s = _services()
     s.app.create_tables()
+    with export_file.open(encoding="utf-8") as f:
+        total = sum(1 for _ in f)
     try:
-        with export_file.open(encoding="utf-8") as lines, click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+        with export_file.open(encoding="utf-8") as lines, click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
             summary = import_log(s.app.engine, lines, checkpoints=cps, public_keys=keys, progress=bar.update)
     except RestoreError as e:
         raise click.ClickException(e.message) from e

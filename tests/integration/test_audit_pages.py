@@ -9,7 +9,9 @@ from uuid import uuid4
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 
+from application.audit import events_table
 from application.bootstrap import Services
 from projections import queries
 from tests.integration.test_audit_tamper import build_log
@@ -265,3 +267,20 @@ def test_the_index_and_the_verification_on_each_backend(services: Services) -> N
     assert f"<dd>{head}</dd>" in index.get_data(as_text=True)
     assert verify["ok"] is True
     assert verify["count"] == head
+
+
+
+def test_a_tampered_event_shows_as_unreadable_in_the_history_not_as_an_error(services: Services) -> None:
+    build_log(services)
+    with services.app.engine.begin() as c:
+        oid = c.execute(select(events_table.c.originator_id).where(events_table.c.id == 2)).scalar_one()
+        c.execute(update(events_table).where(events_table.c.id == 2).values(state=b"{not json"))
+
+    body = get_json(client(services), f"/audit/aggregates/{oid}.json")
+    page = client(services).get(f"/audit/aggregates/{oid}")
+
+    assert body["state"] is None
+    assert "dialogue audit verify" in body["state_error"]
+    assert body["history"]["events"][0]["data"] == {"[unreadable]": "JSONDecodeError: the stored event does not read"}
+    assert page.status_code == 200
+    assert "the stored event does not read" in page.get_data(as_text=True)
