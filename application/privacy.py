@@ -23,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -96,9 +96,6 @@ class ErasureReport:
     vacated_seats: list[str]
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def erase(services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> ErasureReport:
@@ -302,9 +299,6 @@ class RestoreReport:
     already_present: int
     skipped_erased: list[str]
     dropped_after: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def parse_backup(raw: str | bytes) -> dict[str, bytes]:
