@@ -516,7 +516,7 @@ class DialogueApplication(Application[UUID]):
         end = t.planned_term_end(seat, term_start, term_end)
         elsewhere = [
             code for code in sorted(table_objectives())
-            if code != t.code and self.table(code).holds_seat_between(pid, term_start, end)
+            if code != t.code and self._exists(table_id(code)) and self.table(code).holds_seat_between(pid, term_start, end)
         ]
         t.elect_representative(
             ctx, seat=seat, participant_id=pid, term_start=term_start, term_end=term_end, genders=genders,

@@ -434,6 +434,9 @@ class WorkingTable(DialogueAggregate):
         if term_start is None:  # a version 1 event: the term in force that day
             term = self.holder(seat, effective_date)
         else:
-            term = next((t for t in self.terms if t["seat"] == seat and t["term_start"] == term_start), None)
+            # Terms on a seat that are not vacated never overlap: seat and start name one.
+            term = next(
+                (t for t in self.terms if t["seat"] == seat and t["term_start"] == term_start and t["vacated_on"] is None), None
+            )
         if term is not None and term["participant"] == participant:
             term["vacated_on"] = effective_date

@@ -254,9 +254,12 @@ def representative_elected(s: Session, e: Any, position: int) -> None:
 @on(topic(WorkingTable, "SeatVacated"))
 def seat_vacated(s: Session, e: Any, position: int) -> None:
     if getattr(e, "term_start", None) is not None:  # version 2: names the term (it may not have started)
-        s.execute(update(m.representatives).where(
-            m.representatives.c.seat == e.seat, m.representatives.c.term_start == e.term_start,
-        ).values(vacated_on=e.effective_date))
+        term = (m.representatives.c.seat == e.seat, m.representatives.c.term_start == e.term_start, m.representatives.c.vacated_on.is_(None))
+        if e.effective_date <= e.term_start:
+            # Vacated before its first day: never served, and a by-election may start that same day.
+            s.execute(delete(m.representatives).where(*term))
+        else:
+            s.execute(update(m.representatives).where(*term).values(vacated_on=e.effective_date))
         return
     s.execute(update(m.representatives).where(
         m.representatives.c.seat == e.seat, m.representatives.c.participant_id == e.participant,
