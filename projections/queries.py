@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from domain.liaison_table import UN_SEATS
 from domain.participant import pseudonym
@@ -124,10 +124,17 @@ def endorsement_rounds(engine: Engine, proposal_id: str | None = None, *, open_o
 
 
 def representatives(engine: Engine, on: Any = None) -> list[dict[str, Any]]:
-    """Terms of the representatives (all, or those in force on date ``on``), by seat."""
+    """Terms of the representatives (all, or those in force on date ``on``), by seat.
+
+    A term is in force from its start to its end, or to the day before its seat was
+    vacated (``vacated_on`` is the first day the seat was empty).
+    """
     q = select(m.representatives).order_by(m.representatives.c.seat, m.representatives.c.term_start)
     if on is not None:
-        q = q.where(m.representatives.c.term_start <= on, m.representatives.c.term_end >= on, m.representatives.c.vacated_on.is_(None))
+        q = q.where(
+            m.representatives.c.term_start <= on, m.representatives.c.term_end >= on,
+            or_(m.representatives.c.vacated_on.is_(None), m.representatives.c.vacated_on > on),
+        )
     return _rows(engine, q)
 
 
@@ -275,7 +282,7 @@ def liaison_table(engine: Engine, on: Any) -> list[dict[str, Any]]:
     Each: ``{seat, kind ("representative" | "un_agency"), table, participant_id, agency,
     since, until}``; a vacant seat has ``participant_id`` and ``agency`` None.
     """
-    reps = {r["seat"]: r for r in representatives(engine, on=on) if r["vacated_on"] is None or on < r["vacated_on"]}
+    reps = {r["seat"]: r for r in representatives(engine, on=on)}
     out: list[dict[str, Any]] = []
     for seat in representative_seats():
         r = reps.get(seat)

@@ -108,3 +108,13 @@ def test_follow_up_entries_follow_the_government_response(verbs: Services) -> No
     assert [(r["country"], r["progress"], r["progress_date"]) for r in rows] == [
         ("CO", "in_progress", date(2026, 3, 10)), ("CO", "implemented", date(2026, 5, 21)),
     ]
+
+
+def test_a_vacated_seat_shows_its_holder_until_the_day_before(verbs: Services) -> None:
+    names = refs(verbs)
+
+    def holder(on: date) -> str | None:
+        [seat] = [s for s in queries.liaison_table(verbs.projector.engine, on) if s["seat"] == "LT-RT1-A"]
+        return names.get(seat["participant_id"] or "")
+
+    assert [holder(date(2026, 2, 28)), holder(date(2026, 3, 1)), holder(date(2026, 3, 2))] == ["p-10", None, "p-06"]
