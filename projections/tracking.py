@@ -2,19 +2,26 @@
 
 TRAPS.md: ``SQLAlchemyTrackingRecorder`` checks and then updates its tracking row without
 a lock, so two workers running one projection both applied one event on PostgreSQL. Here
-the row is locked first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a no-op UPDATE
-takes the database's write lock) and a position at or below the current one is refused
+the row is locked first (on PostgreSQL an advisory transaction lock per projection, which
+also covers the row's first insert, then ``SELECT … FOR UPDATE``; on SQLite a no-op
+UPDATE takes the database's write lock) and a position at or below the current one is refused
 with the library's ``IntegrityError``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
+
+
+def _advisory_key(table: str, name: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` (tracking table, projection)."""
+    return int.from_bytes(hashlib.sha256(f"{table}:{name}".encode()).digest()[:8], "big", signed=True)
 
 
 class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
@@ -27,11 +34,11 @@ class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
             session.execute(t.update().where(t.c.application_name == name).values(notification_id=t.c.notification_id))
             current = session.execute(select(t.c.notification_id).where(t.c.application_name == name)).first()
         else:
+            # A row lock cannot cover the row's very first insert (two workers both found
+            # no row, both applied position 1, the second's UPDATE then met the first's
+            # committed row): a transaction-level advisory lock per name serialises that too.
+            session.execute(select(func.pg_advisory_xact_lock(_advisory_key(t.name, name))))
             current = session.execute(select(t.c.notification_id).where(t.c.application_name == name).with_for_update()).first()
-            if current is None:
-                # Serialise the very first insert between workers.
-                session.execute(select(t.c.application_name).with_for_update())
-                current = session.execute(select(t.c.notification_id).where(t.c.application_name == name).with_for_update()).first()
         return 0 if current is None or current[0] is None else int(current[0])
 
     def advance(self, session: Session, name: str, position: int) -> None:

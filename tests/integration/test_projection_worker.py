@@ -29,6 +29,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
@@ -377,3 +378,42 @@ def test_a_lost_notification_does_not_stall_the_worker(services: Services, datab
     assert reached
     assert worker.resubscriptions >= 1
     assert snapshot_rows(services.projector.engine) == rebuilt(services)
+
+
+def test_a_second_worker_waits_for_the_first_tracking_row_and_then_sees_its_position(services: Services, database_url: str) -> None:
+    """The row lock cannot lock a row not yet inserted: the very first application of a
+    projection is serialised too (otherwise both workers apply position 1)."""
+    if not is_postgres(database_url):
+        pytest.skip("SQLite serialises every writer on its database lock")
+    tracking = services.projector.tracking
+    first_locked, release = threading.Event(), threading.Event()
+    seen_by_second: list[int] = []
+
+    def first() -> None:
+        with tracking.transaction(commit=True) as session:
+            assert tracking.lock(session, "fresh-projection") == 0
+            tracking.advance(session, "fresh-projection", 1)
+            first_locked.set()
+            release.wait(60)
+
+    def second() -> None:
+        with tracking.transaction(commit=True) as session:
+            seen_by_second.append(tracking.lock(session, "fresh-projection"))
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert first_locked.wait(60)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as c:
+            waiting = wait_until(lambda: bool(c.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar()), 30)
+    finally:
+        engine.dispose()
+        release.set()
+        t1.join(60)
+        t2.join(60)
+
+    assert waiting
+    assert seen_by_second == [1]
