@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_CLOCK := 2026-03-27
 SCENARIO := scenarios/2026-Q1
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test test-postgres lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ typecheck: install
 ## test: install and run the whole suite (lint, types, tests)
 test: lint typecheck
 	$(BIN)/pytest
+
+## test-postgres: the same, with every persistence test also on PostgreSQL (local server, database test)
+test-postgres: lint typecheck
+	DIALOGUE_TEST_POSTGRES_URL=$${DIALOGUE_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} DIALOGUE_REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 unit: install
 	$(BIN)/pytest tests/unit -q
