@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, delete, func, inspect, select
 
 from application.bootstrap import Services
 from application.persistence import chain_table, dispose_engines
-from tests.conftest import ROOT, seed_members
+from tests.conftest import ROOT, draft_sample_proposal, seed_members
 from tests.e2e.web_support import app_services, make_app
 from tests.integration.test_concurrency import free_port
 from tests.integration.test_projection_worker import Child, cli_env, dialogue, wait_until
@@ -181,3 +181,42 @@ def test_the_server_builds_each_workers_app_after_the_fork(tmp_path: Path, maste
     assert isinstance(app, Flask)
     assert "dialogue" not in app.extensions  # services (engines, connections) come on first use, in the worker
     assert not os.path.exists(tmp_path / "d.sqlite")
+
+
+@pytest.mark.slow
+def test_a_page_after_a_write_shows_it_while_a_separate_worker_moves_the_views(services: Services, database_url: str, master_key: str) -> None:
+    """Read-your-writes across processes: the web worker that saved waits for the
+    projection worker (polling every 2 s here) before redirecting to the page."""
+    from tests.integration.test_concurrency import Browser
+
+    author = seed_members(services.app, 1)[0]
+    proposal = draft_sample_proposal(services.app, author)
+    services.projector.catch_up()
+    port = free_port()
+    env = serve_env(database_url, master_key) | {"DIALOGUE_INLINE_PROJECTION": "no"}
+    worker = Child(dialogue("projections", "run", "--mode", "poll", "--poll-interval", "2"), env=env)
+    server = Child(dialogue("serve", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-access-log"), env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert worker.wait_for("projection worker started"), worker.lines
+        assert wait_until(lambda: get(base + "/healthz") == 200, 60), server.lines
+        browser = Browser(base)
+        demo = browser.get("/demo")
+        assert browser.post("/demo", {"role": "participant", "participant": str(author), "csrf_token": Browser.field(demo, "csrf_token")}) == 302
+        form = browser.get(f"/proposals/{proposal}/revise")
+        status = browser.post(f"/proposals/{proposal}/revise", {
+            "csrf_token": Browser.field(form, "csrf_token"), "command_id": Browser.field(form, "command_id"),
+            "expected_version": Browser.field(form, "expected_version"), "title": "Safe pathways",
+            "problem": "Seen right after the redirect", "recommendation": "Open regular pathways.",
+            "rationale": "GCM objective 5.", "objectives": ["2"], "targets": ["all governments of the region"],
+            "language": "es", "note": "",
+        })
+        page = browser.get(f"/proposals/{proposal}")
+        codes = (server.terminate(), worker.terminate())
+    finally:
+        server.kill()
+        worker.kill()
+
+    assert status == 302
+    assert "Seen right after the redirect" in page
+    assert codes == (0, 0)
