@@ -45,6 +45,10 @@ Mode = Literal["auto", "subscribe", "poll"]
 log = logging.getLogger("dialogue.projections")
 
 
+class SubscriptionLostError(ConnectionError):
+    """The subscription stopped with an error (its LISTEN connection or a read failed)."""
+
+
 @dataclass(frozen=True)
 class WorkerSettings:
     """How a projection worker follows the log (durations in seconds).
@@ -135,8 +139,9 @@ class ProjectionWorker:
         return Progress(position=self.projector.position(), head=int(self.projector.source.max_notification_id() or 0))
 
     # ------------------------------------------------------------------ loop
-    def run(self) -> Progress:
-        """Follow the log until :meth:`stop`; returns where the views stand at the end.
+    def run(self) -> Progress | None:
+        """Follow the log until :meth:`stop`; returns where the views stand at the end
+        (None when the database does not answer then).
 
         Database errors are logged and retried with a growing pause (at most 30 s); an
         error raised by a view handler is a bug: it propagates after its transaction was
@@ -159,7 +164,11 @@ class ProjectionWorker:
                 log.warning("projection worker: database error (%s: %s); retrying in %.1f s", type(e).__name__, e, pause)
                 self._stopping.wait(pause)
                 pause = min(pause * 2, 30.0)
-        p = self.progress()
+        try:
+            p = self.progress()
+        except _DATABASE_ERRORS as e:
+            log.warning("projection worker stopped; the database did not answer (%s)", type(e).__name__)
+            return None
         log.info("projection worker stopped: position=%d head=%d lag=%d", p.position, p.head, p.lag)
         return p
 
@@ -194,16 +203,16 @@ class ProjectionWorker:
         inbox: queue.Queue[Notification | None] = queue.Queue(maxsize=self.settings.batch * 4)
         self._inbox = inbox
         failure: list[BaseException] = []
-        finished = threading.Event()
+        finished, reader_done = threading.Event(), threading.Event()
         sub = self.projector.source.subscribe(gt=self.projector.position())  # type: ignore[attr-defined]
         self._subscription = sub
         if self.stopping:  # stop() came before the subscription was visible to it
             sub.stop()
-        reader = threading.Thread(target=self._read, args=(sub, inbox, finished, failure), name="projection-subscription", daemon=True)
+        reader = threading.Thread(target=self._read, args=(sub, inbox, finished, reader_done, failure), name="projection-subscription", daemon=True)
         try:
             with sub:
                 reader.start()
-                self._apply_from(inbox, reader)
+                self._apply_from(inbox, reader_done)
                 sub.stop()
                 reader.join()
         finally:
@@ -211,9 +220,14 @@ class ProjectionWorker:
             self._subscription = None
             self._inbox = None
         if failure:
-            raise failure[0]
+            # The reader only reads and listens: whatever stopped it (a lost connection
+            # surfaces as the driver's own error there) is retried like a database error.
+            raise SubscriptionLostError(f"{type(failure[0]).__name__}: {failure[0]}") from failure[0]
 
-    def _read(self, sub: Any, inbox: queue.Queue[Notification | None], finished: threading.Event, failure: list[BaseException]) -> None:
+    def _read(
+        self, sub: Any, inbox: queue.Queue[Notification | None], finished: threading.Event, done: threading.Event,
+        failure: list[BaseException],
+    ) -> None:
         try:
             for notification in sub:
                 while not (self.stopping or finished.is_set()):
@@ -226,14 +240,18 @@ class ProjectionWorker:
                     return
         except BaseException as e:  # noqa: BLE001 - handed to the main thread, which raises it
             failure.append(e)
+        finally:
+            done.set()
+            with contextlib.suppress(queue.Full):
+                inbox.put_nowait(None)  # wake the main thread: the subscription ended
 
-    def _apply_from(self, inbox: queue.Queue[Notification | None], reader: threading.Thread) -> None:
+    def _apply_from(self, inbox: queue.Queue[Notification | None], reader_done: threading.Event) -> None:
         idle_since_head: int | None = None
         while not self.stopping:
             try:
                 first = inbox.get(timeout=self.settings.check_interval)
             except queue.Empty:
-                if not reader.is_alive():
+                if reader_done.is_set():
                     return
                 p = self.progress()
                 self._report()
@@ -248,6 +266,8 @@ class ProjectionWorker:
                 idle_since_head = p.position
                 continue
             if first is None:
+                if reader_done.is_set() and inbox.empty():
+                    return  # the subscription ended (stopped, or failed: the caller raises)
                 continue  # woken by stop()
             idle_since_head = None
             notes = [first]
