@@ -39,7 +39,7 @@ def _reader() -> AuditReader:
 
 
 def _auditor() -> bool:
-    return load_viewer().is_auditor
+    return load_viewer().reveals_personal_in_history
 
 
 def _json_wanted(suffix: str | None = None) -> bool:

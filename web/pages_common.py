@@ -14,7 +14,7 @@ Logs carry ids and codes, never names.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
 
+from application.access import ROLES, Access
 from application.bootstrap import Services
 from application.errors import CommandAlreadyAppliedError, ConflictError
 from domain.errors import DomainError
@@ -33,7 +34,6 @@ from web.forms import new_command_id
 from web.i18n import error_message
 
 T = TypeVar("T")
-ROLES = ("public", "participant", "secretariat", "auditor")
 SESSION_KEY = "acting"
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
@@ -72,51 +72,12 @@ def typed(text: str | None) -> Markup:
 
 # ---------------------------------------------------------------------------- the visitor
 @dataclass
-class Viewer:
-    """Who the visitor acts as in demo mode."""
+class Viewer(Access):
+    """Who the visitor acts as in demo mode: the application's :class:`Access` policy plus
+    the name and reference shown in the demo banner."""
 
-    role: str = "public"
-    participant_id: str | None = None
     name: str | None = None
     reference: str | None = None
-    tables: list[str] = field(default_factory=list)
-
-    @property
-    def actor(self) -> str | None:
-        """The actor of commands: a participant id, ``secretariat``, or None (read-only)."""
-        if self.role == "participant":
-            return self.participant_id
-        if self.role == "secretariat":
-            return "secretariat"
-        return None
-
-    @property
-    def is_public(self) -> bool:
-        return self.role == "public"
-
-    @property
-    def is_participant(self) -> bool:
-        return self.role == "participant" and self.participant_id is not None
-
-    @property
-    def is_secretariat(self) -> bool:
-        return self.role == "secretariat"
-
-    @property
-    def is_auditor(self) -> bool:
-        return self.role == "auditor"
-
-    @property
-    def sees_names(self) -> bool:
-        """Names from the directory: participants, the secretariat and auditors."""
-        return self.role in ("participant", "secretariat", "auditor")
-
-    def is_member(self, table: str) -> bool:
-        return self.is_participant and table in self.tables
-
-    def sees_positions(self, table: str) -> bool:
-        """Who said what in a table's session: members of that table and auditors."""
-        return self.is_auditor or self.is_member(table)
 
 
 def load_viewer() -> Viewer:
