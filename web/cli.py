@@ -78,12 +78,6 @@ def db_init() -> None:
     click.echo("Database ready.")
 
 
-@click.command("keys-generate")
-def keys_generate() -> None:
-    """Print a new master key (32 random bytes, url-safe base64) for DIALOGUE_MASTER_KEY."""
-    click.echo(generate_master_key())
-
-
 # ---------------------------------------------------------------------------- scenario
 @click.command("load-scenario")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -203,7 +197,7 @@ def compare_views(live: dict[str, list[tuple[Any, ...]]], rebuilt: dict[str, lis
 def register_commands(app: Flask) -> None:
     from web import cli_audit, cli_ops, cli_privacy
 
-    for cmd in (db_group, keys_generate, load_scenario_command, close_due, recommendations, projections_group):
+    for cmd in (db_group, load_scenario_command, close_due, recommendations, projections_group):
         app.cli.add_command(cmd)
     for module in (cli_audit, cli_privacy, cli_ops):
         for extra in module.COMMANDS:
