@@ -762,8 +762,8 @@ class DialogueApplication(Application[UUID]):
         """Erase a person's personal data (DESIGN.md, "Participant"; issue 4: right to erasure).
 
         One transaction saves, in this order: a ``SeatVacated`` (recorded as the
-        secretariat, reason ``personal data erased``) for every Liaison Table seat the
-        person holds today, their ``PersonalDataErased`` event, and the deletion of their
+        secretariat, reason ``personal data erased``) for every term the person holds
+        today or was elected to for later, their ``PersonalDataErased`` event, and the deletion of their
         key; nothing is saved when any of it is refused. Returns the seats vacated
         (e.g. ``["LT-RT1-A"]``).
 
@@ -780,11 +780,13 @@ class DialogueApplication(Application[UUID]):
         tables: list[WorkingTable] = []
         seats: list[str] = []
         for code in sorted(table_objectives()):
-            t = self.table(code)
-            seat = t.seat_of(pid, ctx.effective_date)
-            if seat:
-                t.vacate_seat(vctx, seat, "personal data erased")
+            try:
+                t = self.table(code)
+            except NotFoundError:
+                continue  # a table not registered yet holds no seats
+            vacated = t.vacate_terms_of(vctx, pid, "personal data erased")
+            if vacated:
                 tables.append(t)
-                seats.append(seat)
+                seats.extend(vacated)
         self._save(ctx, *tables, p, erase_key=str(pid))
         return seats

@@ -427,6 +427,23 @@ class WorkingTable(DialogueAggregate):
             raise NotAllowedError("Only the secretariat or the holder vacates a seat.", code="not_allowed")
         self._seat_vacated(seat=seat, participant=term["participant"], term_start=term["term_start"], reason=reason, **ctx.stamp())
 
+    def vacate_terms_of(self, ctx: Ctx, participant_id: UUID | str, reason: str = "") -> list[str]:
+        """Vacate every term of the participant held today or elected for later (the
+        secretariat; used when a person's data is erased, issue 4). Returns the seats.
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("Only the secretariat vacates another person's terms.", code="secretariat_only")
+        pid = str(participant_id)
+        seats = []
+        for t in sorted(self.terms_of(pid), key=lambda t: t["term_start"]):
+            if t["vacated_on"] is None and last_day(t) >= ctx.effective_date:
+                self._seat_vacated(seat=t["seat"], participant=pid, term_start=t["term_start"], reason=reason, **ctx.stamp())
+                seats.append(t["seat"])
+        return seats
+
     @event(SeatVacated)
     def _seat_vacated(
         self, seat: str, participant: str, term_start: date | None, reason: str, actor: str, effective_date: date, command_id: str,

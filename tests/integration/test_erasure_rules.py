@@ -54,3 +54,17 @@ def test_a_refused_erasure_changes_nothing(loaded: Services) -> None:
     assert code == "not_allowed"
     assert loaded.app.recorder.max_notification_id() == before
     assert loaded.keys.get(str(participant_id("p-12"))) is not None
+
+
+def test_erasure_vacates_a_term_that_has_not_started(loaded: Services) -> None:
+    # p-10 holds LT-RT1-A until 2027-01-31 and is re-elected from 2027-02-01 (seed: one immediate re-election).
+    p10 = participant_id("p-10")
+    loaded.app.elect_representative(
+        table="RT1", seat="LT-RT1-A", participant_id=p10, term_start=date(2027, 2, 1),
+        votes={"for": 9, "against": 0, "abstain": 0},
+    )
+    seats = loaded.app.erase_participant(p10)
+    table = loaded.app.table("RT1")
+    assert seats == ["LT-RT1-A", "LT-RT1-A"]
+    assert table.holder("LT-RT1-A", date(2026, 3, 27)) is None
+    assert table.holder("LT-RT1-A", date(2027, 2, 1)) is None
