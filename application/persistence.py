@@ -127,7 +127,10 @@ def get_engine(url: str) -> Engine:
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+                # A database host that stops answering fails a connection in 10 s (so /readyz
+                # answers 503 instead of hanging).
+                connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+                engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
             _engines[url] = engine
         return engine
 
