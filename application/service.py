@@ -114,7 +114,23 @@ class DialogueApplication(Application[UUID]):
 
     # ------------------------------------------------------------------ helpers
     def ctx(self, actor: str, command_id: str | None = None) -> Ctx:
-        """The context of a command run now by ``actor``."""
+        """The context of a command run now by ``actor``.
+
+        Raises:
+            CommandAlreadyAppliedError: ``command_id`` was applied before (a re-sent form):
+                checked first, so a repeat is never mistaken for a conflict.
+            NotAllowedError: ``participant_erased`` when the actor is a participant whose
+                data was erased (they take no further part under that id).
+        """
+        if command_id is not None and self.command_applied(command_id):
+            raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
+        if actor not in (SECRETARIAT, "administrator"):
+            try:
+                person: Any = self.repository.get(UUID(actor))
+            except (ValueError, AggregateNotFoundError):
+                person = None
+            if isinstance(person, Participant) and person.erased:
+                raise NotAllowedError("This person's data was erased; they take no further part under this id.", code="participant_erased")
         return Ctx(actor=actor, effective_date=self.clock.today(), command_id=command_id or f"cmd:{uuid4()}")
 
     table_id = staticmethod(table_id)

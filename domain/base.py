@@ -11,12 +11,15 @@ Every event carries, besides its own data (DESIGN.md, "Aggregates"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidInputError
 
 SECRETARIAT = "secretariat"
 
@@ -47,7 +50,57 @@ class Ctx:
         return self.actor == str(participant_id)
 
 
-class DialogueAggregate(Aggregate):
-    """Base of every aggregate here; events are declared with ``@event`` on methods."""
+# Characters no stored text may hold: C0/C1 controls except tab, line feed and carriage
+# return (PostgreSQL refuses NUL in text; the others only hide or garble what was typed).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_FIELD_CHARS = 20_000
 
-    # Events keep their class version in the stored state (see application.persistence).
+
+def check_event_text(event_name: str, values: dict[str, Any]) -> None:
+    """Refuse event data whose text holds control characters or exceeds
+    :data:`MAX_FIELD_CHARS` characters (any string, also inside lists and dicts).
+
+    Raises:
+        InvalidInputError: ``control_character``, ``text_too_long`` (``field`` names the field).
+    """
+    for name, value in values.items():
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            check_event_text(event_name, value)  # e.g. a revision's changes: name the field itself
+            continue
+        for text in _strings(value):
+            if _CONTROL.search(text):
+                raise InvalidInputError(
+                    f"The {name} holds an invisible control character; remove it and try again.",
+                    code="control_character", field=name,
+                )
+            if len(text) > MAX_FIELD_CHARS:
+                raise InvalidInputError(
+                    f"The {name} is longer than {MAX_FIELD_CHARS} characters.", code="text_too_long", field=name
+                )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+class DialogueAggregate(Aggregate):
+    """Base of every aggregate here; events are declared with ``@event`` on methods.
+
+    Every new event's text is checked by :func:`check_event_text` before the event is
+    created, whatever the command: one rule for all stored text (issue 2, "Bad input").
+    """
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        check_event_text(getattr(event_class, "__name__", "event"), kwargs)
+        return super()._create(event_class, id=id, **kwargs)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        check_event_text(getattr(event_class, "__name__", "event"), kwargs)
+        super().trigger_event(event_class, **kwargs)

@@ -41,3 +41,13 @@ def scenario_id(namespace: UUID, kind: str, reference: str) -> UUID:
 def endorsement_id(proposal_id: UUID, round_number: int = 1) -> UUID:
     """The id of the ``round_number``-th endorsement round of a proposal."""
     return uuid5(proposal_id, f"endorsement:{round_number}")
+
+
+def created_id(kind: str, command_id: str) -> UUID:
+    """The id of an aggregate created by a command from outside (a form, an API call).
+
+    Derived from the command id, so a repeated command names the same aggregate, while no
+    client can choose the id itself: it could otherwise take the fixed id of the settings,
+    the Liaison Table or a government dialogue before they exist.
+    """
+    return uuid5(DIALOGUE_NS, f"created:{kind}:{command_id}")

@@ -388,6 +388,7 @@ class Proposal(DialogueAggregate):
         self._require_status(EDITABLE, "accept an amendment", code="proposal_not_editable")
         a = self._pending_amendment(amendment)
         merged = apply_amendment(getattr(self, a["field"]), a["operation"], a["text"], a["replaces"])
+        check_text(a["field"], merged)  # the merged text keeps the field's limits (a title ≤ 300)
         self._amendment_accepted(amendment=amendment, field=a["field"], merged_text=merged, **ctx.stamp())
 
     @event("AmendmentAccepted")

@@ -68,3 +68,13 @@ def test_erasure_vacates_a_term_that_has_not_started(loaded: Services) -> None:
     assert seats == ["LT-RT1-A", "LT-RT1-A"]
     assert table.holder("LT-RT1-A", date(2026, 3, 27)) is None
     assert table.holder("LT-RT1-A", date(2027, 2, 1)) is None
+
+
+def test_an_erased_person_drafts_nothing(erased: Services) -> None:
+    before = erased.app.recorder.max_notification_id()
+    code = refusal(lambda: erased.app.draft_proposal(
+        actor=str(participant_id("p-12")), table="RT1", title="t", problem="p", recommendation="r", rationale="x",
+        objectives=[5], targets=["all governments of the region"], language="es",
+    ))
+    assert code == "participant_erased"
+    assert erased.app.recorder.max_notification_id() == before
