@@ -6,6 +6,7 @@ down; nothing is created at import time.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from application.clock import Clock, FixedClock, clock_from_config
 from application.persistence import KeyStore, MasterKeyError, get_engine, metadata, parse_master_key
 from application.service import DialogueApplication
 from projections.runner import ViewProjector
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -127,7 +130,12 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     services = Services(config=config, app=app, projector=projector, keys=keys)
     if config.inline_projection:
         def catch_up(_position: int) -> None:
-            projector.catch_up()
+            # The command is stored: a view that cannot apply it must not turn the command
+            # into an error. The failure is logged (ids only) and /readyz reports it.
+            try:
+                projector.catch_up()
+            except Exception:
+                log.exception("views stopped at position %s", projector.failure[0] if projector.failure else "?")
 
         app.on_saved.append(catch_up)
     return services

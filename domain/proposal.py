@@ -25,6 +25,7 @@ government responses (only from LAC states it addressed) and follow-up entries.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -538,7 +539,20 @@ class Proposal(DialogueAggregate):
             raise NotAllowedError("Only the secretariat publishes to governments.", code="secretariat_only")
         self._require_status((ENDORSED,), "publish", code="proposal_not_endorsed")
         check_targets(recipients)
+        outside = [r for r in recipients if not self._is_target(r)]
+        if outside:
+            raise RuleViolationError(
+                f"The recommendation as adopted is not addressed to {outside}; publish it to its targets.",
+                code="recipient_not_a_target", field="recipients",
+            )
         self._published(recipients=list(dict.fromkeys(recipients)), **ctx.stamp())
+
+    def _is_target(self, recipient: str) -> bool:
+        """Whether the adopted text addresses ``recipient`` (a LAC state is addressed by
+        its code or through "all governments of the region")."""
+        if recipient in self.targets:
+            return True
+        return ALL_GOVERNMENTS in self.targets and recipient in lac_states()
 
     @event("PublishedToGovernments")
     def _published(self, recipients: list[str], actor: str, effective_date: date, command_id: str) -> None:
@@ -579,6 +593,8 @@ class Proposal(DialogueAggregate):
                 f"Response status must be one of {list(GOVERNMENT_RESPONSE_STATUSES)}.", code="unknown_response_status", field="status"
             )
         check_text("response", response)
+        if not re.fullmatch(r"[a-z]{2,3}", language or ""):
+            raise InvalidInputError("The response's language is an ISO 639 code such as es, en, pt, fr, nl or ht.", code="unknown_language", field="language")
         answered = response_date or ctx.effective_date
         if answered > ctx.effective_date:
             raise InvalidInputError("A response is recorded once received, not with a future date.", code="response_in_future", field="response_date")

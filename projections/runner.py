@@ -58,6 +58,9 @@ class ViewProjector:
             datastore=SQLAlchemyDatastore(session_maker=sessionmaker(bind=engine)),
             tracking_table_name="view_tracking",
         )
+        # The last failure to apply an event (position, error class), None once a batch applies.
+        self.failure: tuple[int, str] | None = None
+        self.failing_position = 0
         if create:
             self.create_tables()
 
@@ -92,12 +95,18 @@ class ViewProjector:
             notes = self.source.select_notifications(start, batch, stop=until, inclusive_of_start=False)
             if not notes:
                 break
-            with self.tracking.transaction(commit=True) as session:
-                if self.tracking.lock(session, VIEW_NAME) != start:
-                    continue  # another worker moved on meanwhile: read again
-                for n in notes:
-                    self.apply(session, n)
-                self.tracking.advance(session, VIEW_NAME, notes[-1].id)
+            try:
+                with self.tracking.transaction(commit=True) as session:
+                    if self.tracking.lock(session, VIEW_NAME) != start:
+                        continue  # another worker moved on meanwhile: read again
+                    for n in notes:
+                        self.failing_position = n.id
+                        self.apply(session, n)
+                    self.tracking.advance(session, VIEW_NAME, notes[-1].id)
+            except Exception as e:
+                self.failure = (self.failing_position, type(e).__name__)
+                raise
+            self.failure = None
             done += len(notes)
             if progress:
                 progress(len(notes))

@@ -36,11 +36,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["DIALOGUE"] = Config.from_env(default_url, env)
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
         app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    # Flask's default config holds these keys with None, so set them unless a test did.
+    given = test_config or {}
+    if "MAX_CONTENT_LENGTH" not in given:
+        app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a proposal is at most 4 × 20 000 characters
+    if "SESSION_COOKIE_SAMESITE" not in given:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # A form token lives as long as the session: a person typing a long proposal on a
     # slow connection must not lose it to an expired token.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if "WTF_CSRF_TIME_LIMIT" not in given:
+        app.config["WTF_CSRF_TIME_LIMIT"] = None
     CSRFProtect(app)
     from web.i18n import init_app as init_i18n
 

@@ -63,11 +63,16 @@ def readyz() -> Any:
     status = "ready"
     if not chain_known:
         status = "chain_behind"
+    elif s.projector.failure is not None and lag > 0:
+        status = "projection_failed"  # this process could not apply an event: no use waiting
     elif lag > max_lag:
         status = "lagging"
     body = {
         "status": status,
-        "projection": {"position": position, "head": last, "lag": lag, "max_lag": max_lag},
+        "projection": {
+            "position": position, "head": last, "lag": lag, "max_lag": max_lag,
+            "failed_at": None if s.projector.failure is None else s.projector.failure[0],
+        },
         "chain_head": None if head_position is None else {"position": int(head_position), "hash": head_hash},
     }
     return jsonify(body), 200 if status == "ready" else 503
