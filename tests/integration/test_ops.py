@@ -47,7 +47,7 @@ def test_healthz_answers_without_a_database(tmp_path: Path, master_key: str) -> 
 
 
 def test_readyz_is_ready_on_an_empty_initialised_database(site: Flask) -> None:
-    assert readyz(site) == (200, {"status": "ready", "projection": {"position": 0, "head": 0, "lag": 0, "max_lag": 3}, "chain_head": None})
+    assert readyz(site) == (200, {"status": "ready", "projection": {"position": 0, "head": 0, "lag": 0, "max_lag": 3, "failed_at": None}, "chain_head": None})
 
 
 def test_readyz_reports_the_chain_head_and_the_lag_once_the_views_caught_up(site: Flask) -> None:
@@ -61,7 +61,7 @@ def test_readyz_reports_the_chain_head_and_the_lag_once_the_views_caught_up(site
     status, body = readyz(site)
 
     assert status == 200
-    assert body == {"status": "ready", "projection": {"position": head, "head": head, "lag": 0, "max_lag": 3}, "chain_head": {"position": head, "hash": last_hash}}
+    assert body == {"status": "ready", "projection": {"position": head, "head": head, "lag": 0, "max_lag": 3, "failed_at": None}, "chain_head": {"position": head, "hash": last_hash}}
 
 
 def test_readyz_answers_503_when_the_views_lag_more_than_the_bound(site: Flask) -> None:
@@ -72,7 +72,7 @@ def test_readyz_answers_503_when_the_views_lag_more_than_the_bound(site: Flask) 
 
     assert status == 503
     assert body["status"] == "lagging"
-    assert body["projection"] == {"position": 0, "head": 5, "lag": 5, "max_lag": 3}
+    assert body["projection"] == {"position": 0, "head": 5, "lag": 5, "max_lag": 3, "failed_at": None}
 
 
 def test_readyz_is_ready_while_the_lag_is_within_the_bound(site: Flask) -> None:
