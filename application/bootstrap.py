@@ -34,6 +34,7 @@ class Config:
     create_tables: bool = True
     inline_projection: bool = True
     max_projection_lag: int = 1000
+    demo_mode: bool = True
 
     @classmethod
     def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
@@ -48,6 +49,9 @@ class Config:
             create_tables=(e.get("DIALOGUE_CREATE_TABLES", "yes").lower() not in ("0", "no", "false")),
             inline_projection=(e.get("DIALOGUE_INLINE_PROJECTION", "yes").lower() not in ("0", "no", "false")),
             max_projection_lag=_int(e.get("DIALOGUE_MAX_PROJECTION_LAG"), "DIALOGUE_MAX_PROJECTION_LAG", 1000),
+            # Demo mode lets any visitor act as anyone (until accounts exist): never on a
+            # public deployment. Off: every visitor is the public (read-only).
+            demo_mode=(e.get("DIALOGUE_DEMO_MODE", "yes").lower() not in ("0", "no", "false")),
         )
 
     def read_master_key(self) -> bytes:

@@ -104,6 +104,8 @@ def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) 
     _require_initialised(cfg)
     dispose_engines()  # the check above must leave no connection to inherit
     os.environ["DIALOGUE_CREATE_TABLES"] = "no"
+    if cfg.demo_mode:
+        click.echo("Warning: demo mode is on: any visitor can act as anyone. Set DIALOGUE_DEMO_MODE=no on a public deployment.", err=True)
     options: dict[str, Any] = {"bind": list(binds), "workers": workers, "timeout": timeout, "graceful_timeout": timeout}
     if access_log:
         options["accesslog"] = "-"

@@ -13,14 +13,14 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from domain.reference import objectives
 from projections import queries
 from web.forms import TABLES, ActAsForm, opts
-from web.pages_common import Viewer, act_as, engine, form_errors, install, load_viewer
+from web.pages_common import Viewer, act_as, demo_mode, engine, form_errors, install, load_viewer
 
 bp = Blueprint("pages", __name__)
 install(bp)
@@ -95,6 +95,8 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/demo", methods=["GET", "POST"])
 def demo() -> Response | str | tuple[str, int]:
     """Demo mode: choose to act as nobody, a participant, the secretariat or an auditor."""
+    if not demo_mode():
+        abort(404)
     viewer = load_viewer()
     people = queries.participants(engine())
     form = ActAsForm()

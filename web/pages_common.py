@@ -53,6 +53,11 @@ def engine() -> Engine:
     return services().projector.engine
 
 
+def demo_mode() -> bool:
+    """Whether visitors may choose whom they act as (``DIALOGUE_DEMO_MODE``, default yes)."""
+    return bool(current_app.config["DIALOGUE"].demo_mode)
+
+
 def today() -> date:
     """The application's date (``DIALOGUE_CLOCK`` pins it)."""
     return services().app.clock.today()
@@ -85,7 +90,7 @@ def load_viewer() -> Viewer:
     cached = g.get("viewer")
     if isinstance(cached, Viewer):
         return cached
-    raw = session.get(SESSION_KEY) or {}
+    raw = (session.get(SESSION_KEY) or {}) if demo_mode() else {}
     role = str(raw.get("role")) if raw.get("role") in ROLES else "public"
     viewer = Viewer(role=role)
     if role == "participant":
