@@ -51,9 +51,12 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as e:
         raise InvalidInputError(f"{name} is a whole number, not {raw!r}.", code="invalid_input", field=name) from e
+    if not -(2**63) < value < 2**63:  # what the databases' integers hold
+        raise InvalidInputError(f"{name} is out of range.", code="invalid_input", field=name)
+    return value
 
 
 def _point_args() -> dict[str, Any]:
@@ -64,7 +67,12 @@ def _point_args() -> dict[str, Any]:
             t = datetime.fromisoformat(at)
         except ValueError as e:
             raise InvalidInputError(f"at is an ISO-8601 instant (e.g. 2026-03-01T12:00:00Z), not {at!r}.", code="invalid_input", field="at") from e
-        out["at"] = t if t.tzinfo else t.replace(tzinfo=UTC)
+        t = t if t.tzinfo else t.replace(tzinfo=UTC)
+        try:
+            t.astimezone(UTC)
+        except OverflowError as e:
+            raise InvalidInputError(f"at is out of range: {at!r}.", code="invalid_input", field="at") from e
+        out["at"] = t
     if as_of:
         try:
             out["as_of"] = date.fromisoformat(as_of)
