@@ -131,7 +131,12 @@ class ScenarioLoader:
             ))
 
     def run(self, progress: Callable[[int], None] | None = None) -> Report:
-        """Register the setup, then apply every step; returns the report."""
+        """Check the steps, register the setup, then apply every step; returns the report.
+
+        Raises:
+            ScenarioError: a malformed scenario (nothing is applied then).
+        """
+        self.validate()
         self.register_setup()
         report = Report(steps=len(self.quarter["steps"]))
         for step in self.quarter["steps"]:
@@ -139,6 +144,33 @@ class ScenarioLoader:
             if progress:
                 progress(1)
         return report
+
+    def validate(self) -> None:
+        """Refuse a malformed scenario before applying anything: ``steps`` must be a list of
+        objects, each with a unique whole-number ``seq``, an ISO ``at`` date and a known verb.
+
+        Raises:
+            ScenarioError: naming the first bad step.
+        """
+        steps = self.quarter.get("steps")
+        if not isinstance(steps, list):
+            raise ScenarioError("quarter.json: 'steps' must be a list")
+        seen: set[int] = set()
+        for i, step in enumerate(steps, start=1):
+            if not isinstance(step, dict):
+                raise ScenarioError(f"step #{i}: not an object")
+            seq = step.get("seq")
+            if not isinstance(seq, int) or isinstance(seq, bool):
+                raise ScenarioError(f"step #{i}: 'seq' must be a whole number")
+            if seq in seen:
+                raise ScenarioError(f"step {seq}: 'seq' is used twice (each step is applied once by its seq)")
+            seen.add(seq)
+            try:
+                date.fromisoformat(str(step.get("at")))
+            except ValueError as e:
+                raise ScenarioError(f"step {seq}: bad or missing 'at' date") from e
+            if not hasattr(self, f"do_{step.get('verb')}"):
+                raise ScenarioError(f"step {seq}: unknown verb {step.get('verb')!r}")
 
     def apply(self, step: dict[str, Any], report: Report) -> None:
         seq, verb = step.get("seq"), step.get("verb")
