@@ -216,4 +216,16 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="dialogue")
+    """The console script: errors of the environment (a missing folder, an unreadable file,
+    a malformed database URL) end with a one-line message and exit status 1, not a traceback."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        cli(prog_name="dialogue")
+    except OSError as e:
+        where = f": {Path(e.filename).name}" if e.filename else ""
+        click.echo(f"Error: {e.strerror or e}{where}", err=True)
+        sys.exit(1)
+    except ArgumentError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
