@@ -322,3 +322,23 @@ def government_dialogues(engine: Engine) -> list[dict[str, Any]]:
     for d in dialogues:
         d["presented"] = [p for p in presented if p["dialogue_id"] == d["id"]]
     return dialogues
+
+
+def session_opened_on(engine: Engine, session_id: str) -> Any:
+    """The date a session's meeting was recorded as started (``open_session``), or None."""
+    rows = _rows(engine, select(m.session_openings.c.opened_on).where(m.session_openings.c.session_id == session_id))
+    return rows[0]["opened_on"] if rows else None
+
+
+def un_advice(engine: Engine, round_id: str | None = None) -> list[dict[str, Any]]:
+    """UN agency advice recorded on endorsement rounds (``round_id, seat, agency, advice,
+    effective_date``), oldest first."""
+    q = select(m.un_advice).order_by(m.un_advice.c.effective_date, m.un_advice.c.position)
+    if round_id:
+        q = q.where(m.un_advice.c.round_id == round_id)
+    return _rows(engine, q)
+
+
+def settings_history(engine: Engine) -> list[dict[str, Any]]:
+    """Every version of the mechanism's settings (``version, values, effective_date``), newest first."""
+    return _rows(engine, select(m.settings).order_by(m.settings.c.version.desc()))

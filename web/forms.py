@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -30,7 +31,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from domain.proposal import GOVERNMENT_RESPONSE_STATUSES, LANGUAGES, TEXT_FIELDS
+from domain.endorsement import UN_SEATS
+from domain.proposal import FOLLOW_UP_PROGRESS, GOVERNMENT_RESPONSE_STATUSES, LANGUAGES, TEXT_FIELDS
 from domain.reference import (
     ALL_GOVERNMENTS,
     lac_states,
@@ -168,7 +170,9 @@ class DecisionForm(CommandForm):
 
 
 class CloseSessionForm(CommandForm):
-    minutes = TextAreaField(_l("Minutes"), filters=[lf])
+    """Closing signs the minutes: the application refuses blank minutes (``minutes_required``)."""
+
+    minutes = TextAreaField(_l("Minutes"), filters=[lf], description=_l("Required: a session closes with its minutes."))
 
 
 class OpenRoundForm(CommandForm):
@@ -201,7 +205,100 @@ class ResponseForm(CommandForm):
     response_date = DateField(_l("Date of the response"), validators=[Optional()])
 
 
+MODE_CHOICES = [("virtual", _l("virtual")), ("in_person", _l("in person")), ("hybrid", _l("hybrid"))]
+
+
+def government_choices() -> list[SelectChoice]:
+    """The governments a dialogue may invite: all governments of the region and the 33 LAC states."""
+    return opts([(ALL_GOVERNMENTS, ALL_GOVERNMENTS), *[(c, s.name_en) for c, s in sorted(lac_states().items())]])
+
+
+def _count(label: Any) -> IntegerField:
+    """A count of votes: empty or a whole number (the application checks the rest)."""
+    return IntegerField(label, validators=[Optional()])
+
+
+class ElectionForm(CommandForm):
+    """The table's election of a representative, recorded by the secretariat: the seat, the
+    member elected, the term's start, and what shows the table decided (its session and/or
+    its votes)."""
+
+    seat = SelectField(_l("Seat"), choices=[], validate_choice=False)
+    participant = SelectField(_l("Member elected"), choices=[], validate_choice=False)
+    term_start = DateField(_l("Term starts on"), validators=[InputRequired()], description=_l("A term lasts one year; a by-election fills the rest of a vacated term."))
+    session = SelectField(_l("Session where the table decided"), choices=[], validate_choice=False)
+    votes_for = _count(_l("Votes for"))
+    votes_against = _count(_l("Votes against"))
+    votes_abstain = _count(_l("Abstentions"))
+
+    def votes(self) -> dict[str, int] | None:
+        """The votes typed (None when none was)."""
+        counts = {"for": self.votes_for.data, "against": self.votes_against.data, "abstain": self.votes_abstain.data}
+        if all(v is None for v in counts.values()):
+            return None
+        return {k: int(v or 0) for k, v in counts.items()}
+
+
+class SeatForm(CommandForm):
+    """Vacate a seat (a representative's term, or a UN agency's nomination)."""
+
+    seat = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), filters=[lf])
+
+
+class TableMembershipForm(CommandForm):
+    """Join or leave a working table (the participant themselves)."""
+
+    table = HiddenField(validators=[InputRequired()])
+
+
+class NominationForm(CommandForm):
+    """The WG-CS's consensus nomination of a UN agency to a UN seat (the secretariat records it)."""
+
+    seat = SelectField(_l("UN seat"), choices=opts((s, s) for s in UN_SEATS))
+    agency = StringField(_l("UN agency"), filters=[lf])
+    consensus_record = StringField(_l("Where the WG-CS consensus is recorded"), filters=[lf], description=_l("For example, the minutes of the Working Group on Civil Society's meeting."))
+    objections = IntegerField(_l("WG-CS members objecting"), default=0, validators=[Optional()], description=_l("A nomination is by consensus: any objection refuses it."))
+    focal_point = SelectField(_l("Focal point (optional)"), choices=[], validate_choice=False)
+
+
+class AdviceForm(CommandForm):
+    """A UN agency's technical advice on an open endorsement round."""
+
+    proposal_id = HiddenField(validators=[_uuid_shape])
+    seat = SelectField(_l("UN seat"), choices=opts((s, s) for s in UN_SEATS))
+    advice = TextAreaField(_l("Advice"), filters=[lf])
+
+
+class FollowUpForm(CommandForm):
+    """A later follow-up entry on a state's implementation of a published recommendation."""
+
+    country = SelectField(_l("LAC state"), choices=[], validate_choice=False)
+    progress = SelectField(_l("Progress"), choices=opts((p, p) for p in FOLLOW_UP_PROGRESS))
+    note = TextAreaField(_l("Note"), filters=[lf])
+    on = DateField(_l("Date observed"), validators=[Optional()], description=_l("Empty: today."))
+
+
+class GovernmentDialogueForm(CommandForm):
+    """Schedule the biannual dialogue with governments of one half-year."""
+
+    period = StringField(_l("Half-year (YYYY-H1 or YYYY-H2)"))
+    date = DateField(_l("Date of the dialogue"), validators=[InputRequired()])
+    title = StringField(_l("Title"), filters=[lf])
+    governments = SelectMultipleField(_l("Governments invited"), choices=government_choices(), validators=[Optional()])
+    mode = SelectField(_l("Mode"), choices=opts(MODE_CHOICES))
+
+
+class PresentationForm(CommandForm):
+    """Record that an endorsed recommendation was presented at a dialogue."""
+
+    proposal = SelectField(_l("Endorsed recommendation"), choices=[], validate_choice=False)
+    note = TextAreaField(_l("Note"), filters=[lf])
+
+
 __all__ = [
+    "AdviceForm", "ElectionForm", "FollowUpForm", "GovernmentDialogueForm", "NominationForm", "PresentationForm",
+    "SeatForm", "TableMembershipForm",
     "ActAsForm", "AgendaForm", "AmendmentForm", "CloseSessionForm", "CoAuthorForm", "CommandForm", "DecisionForm",
     "DraftForm", "OpenRoundForm", "PositionForm", "ProposalCommandForm", "PublishForm", "ReasonForm",
     "ResponseForm", "ReviseForm", "ScheduleSessionForm", "VoteForm", "new_command_id",

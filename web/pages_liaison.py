@@ -1,7 +1,10 @@
-"""The Liaison Table page: its seats, the open endorsement rounds with their closing
-dates and the vote of each seat, the seat holders' vote form, and the secretariat's
-forms (open a round on an adopted recommendation, close a round early, publish an
-endorsed recommendation to governments, record a government's response).
+"""The Liaison Table page: its 10 seats (the 8 representatives elected by the tables and
+the 2 UN agency seats with their nominated agency: seed, "Architecture"), the open
+endorsement rounds with their closing dates, the vote of each seat and the UN agencies'
+advice, the seat holders' vote form, and the secretariat's forms (nominate a UN agency
+by consensus of the WG-CS, end a nomination, record a UN agency's advice on a round,
+open a round on an adopted recommendation, close a round early, publish an endorsed
+recommendation to governments, record a government's response).
 
 Votes are those of Liaison Table seats, public offices; the holders' names are shown
 only to those who may see names. The application checks that a voter holds the seat on
@@ -16,10 +19,18 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from domain.endorsement import UN_SEATS
-from domain.reference import representative_seats
 from projections import queries
-from web.forms import OpenRoundForm, ProposalCommandForm, PublishForm, ResponseForm, VoteForm, opts
+from web.forms import (
+    AdviceForm,
+    NominationForm,
+    OpenRoundForm,
+    ProposalCommandForm,
+    PublishForm,
+    ResponseForm,
+    SeatForm,
+    VoteForm,
+    opts,
+)
 from web.pages_common import (
     Outcome,
     command_id_of,
@@ -43,6 +54,8 @@ INLINE_ERRORS = {
     "vote": {"seat", "vote"},
     "open": {"proposal", "closes_on"},
     "response": {"proposal", "country", "status", "response", "language", "responding_entity", "response_date"},
+    "nominate": {"seat", "agency", "consensus_record", "objections", "focal_point"},
+    "advice": {"seat", "advice"},
 }
 
 
@@ -52,10 +65,16 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     viewer = load_viewer()
     e = engine()
     on = today()
-    holders = {r["seat"]: r for r in queries.representatives(e, on=on)}
-    seats = [(seat, holders.get(seat)) for seat in representative_seats()]
-    my_seats = [seat for seat, r in seats if r and viewer.is_participant and r["participant_id"] == viewer.participant_id]
+    seats = queries.liaison_table(e, on)
+    my_seats = [
+        s["seat"] for s in seats if s["kind"] == "representative" and viewer.is_participant and s["participant_id"] == viewer.participant_id
+    ]
     rounds = queries.endorsement_rounds(e)
+    advice: dict[str, list[dict[str, Any]]] = {}
+    for a in queries.un_advice(e):
+        advice.setdefault(a["round_id"], []).append(a)
+    for r in rounds:
+        r["advice"] = advice.get(r["id"], [])
     open_rounds = [r for r in rounds if r["outcome"] is None]
     closed_rounds = sorted((r for r in rounds if r["outcome"] is not None), key=lambda r: r["closed_on"], reverse=True)
     adopted = queries.list_recommendations(e, status="adopted")
@@ -66,9 +85,20 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in published])
     open_form = failed["form"] if failed.get("action") == "open" else OpenRoundForm(formdata=None, prefix="round")
     open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in adopted])
+    nominate_form = failed["form"] if failed.get("action") == "nominate" else NominationForm(formdata=None, prefix="un")
+    if viewer.is_secretariat:
+        people = [p for p in queries.participants(e) if not p["erased"]]
+        nominate_form.focal_point.choices = opts([("", _("none")), *[(p["id"], f"{p['name']} · {p['reference']}") for p in people]])
+    settings = (queries.current_settings(e) or {}).get("values", {})
     return render_template(
-        "pages/liaison.html", seats=seats, un_seats=UN_SEATS, my_seats=my_seats, open_rounds=open_rounds,
+        "pages/liaison.html", seats=seats, my_seats=my_seats, open_rounds=open_rounds,
         closed_rounds=closed_rounds[:20], endorsed=endorsed, failed=failed, response_form=response_form, open_form=open_form,
+        nominate_form=nominate_form, held_un_seats=[s["seat"] for s in seats if s["kind"] == "un_agency" and s["agency"]],
+        advice_seats=[
+            s["seat"] for s in seats if s["kind"] == "un_agency" and s["agency"]
+            and (viewer.is_secretariat or (viewer.is_participant and s["participant_id"] == viewer.participant_id))
+        ],
+        un_agencies_vote=bool(settings.get("un_agencies_vote")), all_un_seats=[s["seat"] for s in seats if s["kind"] == "un_agency"],
     ), status
 
 
@@ -175,3 +205,57 @@ def record_response() -> Page:
         actor=actor, command_id=cid,
     ))
     return _after(outcome, "response", form, _("The government's response is recorded."))
+
+
+@bp.post("/un-seats")
+def nominate() -> Page:
+    """Record the WG-CS's consensus nomination of a UN agency to a UN seat (the secretariat)."""
+    viewer = load_viewer()
+    form = NominationForm(prefix="un")
+    if not form.validate_on_submit():
+        return _refused_shape("nominate", form)
+    if viewer.actor is None:
+        return _refused_actor("nominate", form, "secretariat_only")
+    actor, cid = viewer.actor, command_id_of(form)
+    objections = form.objections.data if form.objections.data is not None else 0
+    outcome = execute(cid, lambda: services().app.nominate_un_agency(
+        seat=form.seat.data or "", agency=form.agency.data or "", consensus_record=form.consensus_record.data or "",
+        objections=objections, focal_point=form.focal_point.data or None, actor=actor, command_id=cid,
+    ))
+    return _after(outcome, "nominate", form, _("The UN agency's nomination is recorded."))
+
+
+@bp.post("/un-seats/vacate")
+def vacate_un_seat() -> Page:
+    """End a UN agency's nomination today (the secretariat)."""
+    viewer = load_viewer()
+    form = SeatForm()
+    item = form.seat.data or None
+    if not form.validate_on_submit():
+        return _refused_shape("vacate", form, item)
+    if viewer.actor is None:
+        return _refused_actor("vacate", form, "secretariat_only", item)
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.vacate_seat("UN", form.seat.data or "", form.reason.data or "", actor=actor, command_id=cid))
+    if outcome.applied:
+        flash(_("The UN seat is vacant."), "ok")
+        return redirect(url_for("liaison.index") + "#seats-h")
+    return render_liaison(outcome.status, {"action": "vacate", "item": item, "form": form, "top": outcome, "errs": {}})
+
+
+@bp.post("/advice")
+def record_advice() -> Page:
+    """Record a UN agency's technical advice on an open round (the secretariat, or the
+    agency's focal point)."""
+    viewer = load_viewer()
+    form = AdviceForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape("advice", form, item)
+    if viewer.actor is None:
+        return _refused_actor("advice", form, "secretariat_only", item)
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_un_advice(
+        form.proposal_id.data, seat=form.seat.data or "", advice=form.advice.data or "", actor=actor, command_id=cid,
+    ))
+    return _after(outcome, "advice", form, _("The UN agency's advice is recorded."), item)

@@ -1,5 +1,7 @@
-"""Proposal pages: drafting and revising forms, the proposal page with its amendments and
-version history, and the authors' and members' actions on it.
+"""Proposal pages: drafting and revising forms, the proposal page with its amendments,
+version history, government responses and their follow-up, and the authors', members'
+and secretariat's actions on it (co-authors added and removed, amendments proposed,
+decided or withdrawn by their amender, follow-up entries recorded).
 
 Every form carries a ``command_id`` made when it was rendered (a double submit applies
 once) and the revise form the aggregate version it was rendered from
@@ -17,6 +19,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
 from projections import queries
@@ -26,6 +29,7 @@ from web.forms import (
     CoAuthorForm,
     CommandForm,
     DraftForm,
+    FollowUpForm,
     ReasonForm,
     ReviseForm,
     opts,
@@ -102,7 +106,7 @@ def new() -> Page:
         return _draft_page(form, viewer, refusal("no_participant"), {}, 422)
     actor = viewer.actor
     cid = command_id_of(form)
-    pid = UUID(form.command_id.data)
+    pid = created_id("proposal", cid)
     outcome = execute(cid, lambda: services().app.draft_proposal(
         actor=actor, table=form.table.data or "", title=form.title.data or "", problem=form.problem.data or "",
         recommendation=form.recommendation.data or "", rationale=form.rationale.data or "",
@@ -199,6 +203,7 @@ def _actions(p: dict[str, Any], viewer: Viewer) -> dict[str, bool]:
         "decide_amendments": bool(me) and me in authors and editable,
         "submit": bool(me) and me == p["author_id"] and editable,
         "withdraw": bool(me) and me == p["author_id"] and p["status"] in WITHDRAWABLE,
+        "remove_co_author": bool(me) and bool(p["co_author_ids"]) and (me == p["author_id"] or me in p["co_author_ids"]) and editable,
     }
 
 
@@ -221,12 +226,37 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     amend_form = failed["form"] if failed.get("action") == "amend" else AmendmentForm(formdata=None)
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None)
     co_form.co_author.choices = opts(candidates)
+    responses = queries.government_responses(e, pid)
+    follow_ups: dict[str, list[dict[str, Any]]] = {}
+    for f in queries.follow_ups(e, pid):
+        follow_ups.setdefault(f["country"], []).append(f)
+    follow_form = failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow")
+    follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
+    removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
+    amendments = queries.amendments_of(e, pid)
+    if failed.get("action"):
+        pending = {a["reference"] for a in amendments if a["status"] == "pending"}
+        failed["elsewhere"] = not _shown(str(failed["action"]), actions, viewer, bool(removable), bool(responses), pending)
     return render_template(
         "pages/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
-        versions=queries.proposal_versions(e, pid), amendments=queries.amendments_of(e, pid),
+        versions=queries.proposal_versions(e, pid), amendments=amendments,
         sessions=queries.sessions_of_proposal(e, pid), rounds=queries.endorsement_rounds(e, pid),
-        responses=queries.government_responses(e, pid),
+        responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
     ), status
+
+
+def _shown(action: str, actions: dict[str, bool], viewer: Viewer, removable: bool, responses: bool, pending: set[str]) -> bool:
+    """Whether the page shows the place of ``action``'s form (where its refusal is shown);
+    otherwise the refusal goes to the top of the page."""
+    if action.startswith("remove:"):
+        return actions["remove_co_author"] and removable
+    if action.startswith("amendment:"):
+        return action.split(":")[1] in pending
+    shown = {
+        "submit": actions["submit"], "withdraw": actions["withdraw"], "co_author": actions["add_co_author"],
+        "amend": actions["amend"], "follow_up": responses,
+    }
+    return shown.get(action, False)
 
 
 @bp.get("/<proposal_id>")
@@ -279,6 +309,45 @@ def add_co_author(proposal_id: str) -> Page:
     actor, cid = viewer.actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.add_co_author(proposal_id, form.co_author.data or "", actor=actor, command_id=cid))
     return _after(outcome, p, "co_author", form, _("The co-author is added."))
+
+
+@bp.post("/<proposal_id>/co-authors/<co_author>/remove")
+def remove_co_author(proposal_id: str, co_author: str) -> Page:
+    """Remove a co-author (the author, or the co-author themselves), while editable."""
+    p = _proposal_or_404(proposal_id)
+    viewer = load_viewer()
+    form = CommandForm()
+    key = f"remove:{co_author}"
+    if not form.validate_on_submit():
+        return _invalid(p, key, form)
+    if viewer.actor is None:
+        return _no_actor(p, key, form)
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.remove_co_author(proposal_id, co_author, actor=actor, command_id=cid))
+    return _after(outcome, p, key, form, _("The co-author is removed."))
+
+
+@bp.post("/<proposal_id>/follow-ups")
+def record_follow_up(proposal_id: str) -> Page:
+    """Record a follow-up entry on a state's implementation (the secretariat), after that
+    state's response."""
+    p = _proposal_or_404(proposal_id)
+    viewer = load_viewer()
+    form = FollowUpForm(prefix="follow")
+    if not form.validate_on_submit():
+        return _invalid(p, "follow_up", form)
+    if viewer.actor is None:
+        return render_proposal(p, 422, {"action": "follow_up", "form": form, "top": refusal("secretariat_only"), "errs": {}})
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_follow_up(
+        proposal_id, country=form.country.data or "", progress=form.progress.data or "", note=form.note.data or "",
+        on=form.on.data, actor=actor, command_id=cid,
+    ))
+    if outcome.applied:
+        flash(_("The follow-up entry is recorded."), "ok")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#pub-h")
+    top, errs = place_error(outcome, form, {"date": "on"}, inline={"country", "progress", "note", "on"})
+    return render_proposal(_proposal_or_404(proposal_id), outcome.status, {"action": "follow_up", "form": form, "top": top, "errs": errs})
 
 
 @bp.post("/<proposal_id>/amendments")

@@ -1,7 +1,9 @@
 """Table session pages: the sessions of each working table, and one session's agenda
 (each proposal at the version put on it), the latest positions and their counts, the
-members' position form, and the secretariat's forms (schedule, add to the agenda,
-record the table's decision on an item, close with minutes).
+members' position form, and the forms of the secretariat and of the table's
+facilitators (its representatives holding a seat that day): schedule (the secretariat),
+open the meeting, add to the agenda, record the table's decision on an item, close with
+minutes (required: ``minutes_required``).
 
 Who said what is shown only to members of that table and to auditors; everyone else sees
 the counts and the decision (DESIGN.md, "Participant"; seed, "Transparency").
@@ -18,11 +20,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from domain.deliberation import quarter_of
+from domain.ids import created_id
 from projections import queries
 from web.forms import (
     TABLES,
     AgendaForm,
     CloseSessionForm,
+    CommandForm,
     DecisionForm,
     PositionForm,
     ScheduleSessionForm,
@@ -92,7 +96,7 @@ def schedule() -> Page:
     if viewer.actor is None:
         return _index_page(form, refusal("secretariat_only"), {}, 422)
     actor, cid = viewer.actor, command_id_of(form)
-    sid = UUID(form.command_id.data)
+    sid = created_id("session", cid)
     outcome = execute(cid, lambda: services().app.schedule_session(
         table=form.table.data or "", quarter=form.quarter.data or "", on=form.date.data, mode=form.mode.data or "virtual",
         id=sid, actor=actor, command_id=cid,
@@ -111,8 +115,9 @@ def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] 
     viewer = load_viewer()
     e = engine()
     items = queries.agenda(e, s["id"])
+    facilitates = _facilitates(viewer, s["table_code"])
     submitted = []
-    if viewer.is_secretariat and not s["closed"]:
+    if facilitates and not s["closed"]:
         on_agenda = {i["proposal_id"] for i in items}
         submitted = [p for p in queries.list_recommendations(e, status="submitted", table=s["table_code"]) if p["id"] not in on_agenda]
     mine: dict[str, str] = {}
@@ -125,7 +130,18 @@ def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] 
         "pages/session.html", s=s, items=items, submitted=submitted, mine=mine, failed=failed or {},
         sees_positions=viewer.sees_positions(s["table_code"]), is_member=viewer.is_member(s["table_code"]),
         quorum=(queries.current_settings(e) or {}).get("values", {}).get("quorum", 5),
+        facilitates=facilitates, opened_on=queries.session_opened_on(e, s["id"]),
     ), status
+
+
+def _facilitates(viewer: Any, table: str) -> bool:
+    """Whether to offer the viewer the facilitators' forms: the secretariat, or a
+    representative of ``table`` holding a seat today (the application decides)."""
+    if viewer.is_secretariat:
+        return True
+    if not viewer.is_participant:
+        return False
+    return any(r["table_code"] == table and r["participant_id"] == viewer.participant_id for r in queries.representatives(engine(), on=today()))
 
 
 @bp.get("/<session_id>")
@@ -137,8 +153,9 @@ def _after(outcome: Outcome[Any], s: dict[str, Any], action: str, form: Any, don
     if outcome.applied:
         flash(done, "ok")
         return redirect(url_for("sessions.show", session_id=s["id"]) + (f"#item-{item}" if item else ""))
-    top, errs = place_error(outcome, form, inline={"position"})
-    return render_session(_session_or_404(s["id"]), outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
+    top, errs = place_error(outcome, form, inline={"position", "minutes"})
+    code = outcome.error.code if outcome.error else None
+    return render_session(_session_or_404(s["id"]), outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs, "code": code})
 
 
 def _refused_shape(s: dict[str, Any], action: str, form: Any, item: str | None = None) -> Page:
@@ -199,8 +216,26 @@ def decide(session_id: str) -> Page:
     return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
 
 
+@bp.post("/<session_id>/open")
+def open_session(session_id: str) -> Page:
+    """Record that the session's meeting started (the secretariat or a facilitator; on or
+    after its date, once). Positions and decisions do not wait for it."""
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = CommandForm()
+    if not form.validate_on_submit():
+        return _refused_shape(s, "open", form)
+    if viewer.actor is None:
+        return _refused_actor(s, "open", form, "not_a_facilitator")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.open_session(session_id, actor=actor, command_id=cid))
+    return _after(outcome, s, "open", form, _("The session is open: its meeting started."))
+
+
 @bp.post("/<session_id>/close")
 def close(session_id: str) -> Page:
+    """Close the session with its minutes (the secretariat or a facilitator); blank
+    minutes are refused (``minutes_required``) and the typed text is kept."""
     s = _session_or_404(session_id)
     viewer = load_viewer()
     form = CloseSessionForm()

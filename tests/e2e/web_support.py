@@ -6,9 +6,11 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from uuid import uuid4
 
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from application.bootstrap import Services
 from web import create_app, services
@@ -68,3 +70,27 @@ def participant_id(app: Flask, reference: str) -> str:
 
     s = app_services(app)
     return next(p["id"] for p in queries.participants(s.projector.engine) if p["reference"] == reference)
+
+
+def post_form(client: FlaskClient, page_url: str, action: str, prefix: str | None = None, **data: Any) -> TestResponse:
+    """Post to ``action`` as a browser would from the page at ``page_url``: with the CSRF
+    token and a command id that page rendered (fields ``prefix-…`` for a prefixed form).
+
+    When the page offers this visitor no such form, the demo page's token and a fresh
+    command id are used (a visitor posting anyway)."""
+    page = client.get(page_url).get_data(as_text=True)
+    p = f"{prefix}-" if prefix else ""
+    tok = re.search(rf'name="{p}csrf_token"[^>]*value="([^"]+)"', page)
+    cid = re.search(rf'name="{p}command_id"[^>]*value="([^"]+)"', page)
+    if tok is None or cid is None:
+        tok = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/demo").get_data(as_text=True))
+        assert tok, "no CSRF token on the demo page"
+        values = {f"{p}csrf_token": tok.group(1), f"{p}command_id": str(uuid4())}
+    else:
+        values = {f"{p}csrf_token": tok.group(1), f"{p}command_id": cid.group(1)}
+    return client.post(action, data={**values, **{f"{p}{k}": v for k, v in data.items()}})
+
+
+def visible(response: TestResponse) -> str:
+    """The visible text of a response with runs of white space made single spaces."""
+    return re.sub(r"\s+", " ", text_of(response.get_data(as_text=True)))

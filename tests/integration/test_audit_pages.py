@@ -106,7 +106,7 @@ def test_state_at_a_recorded_instant_replays_what_was_recorded_by_then(loaded: S
 def test_the_page_shows_the_state_and_the_history(loaded: Services) -> None:
     pid = proposal_id(loaded, "prop-rt1-01")
 
-    html = client(loaded).get(f"/audit/aggregates/{pid}?version=2").get_data(as_text=True)
+    html = client(loaded).get(f"/audit/aggregates/{pid}?version=2&lang=en").get_data(as_text=True)
 
     assert "State at version 2 of" in html
     assert "1. Drafted" in html
@@ -250,7 +250,7 @@ def test_the_log_shows_encrypted_personal_data_as_a_marker_even_to_auditors(load
 
 
 def test_the_log_page_renders(loaded: Services) -> None:
-    html = client(loaded).get("/audit/log?after=10&limit=3").get_data(as_text=True)
+    html = client(loaded).get("/audit/log?after=10&limit=3&lang=en").get_data(as_text=True)
     assert "The log, from position 11" in html
     assert 'id="p13"' in html
 

@@ -115,7 +115,7 @@ def test_web_answers_a_500_page_without_secrets_on_a_wrong_key(database_url: str
     right, wrong = generate_master_key(), generate_master_key()
     initialised(database_url, tmp_path, right)
     client = make_app(database_url, tmp_path, DIALOGUE_MASTER_KEY=wrong).test_client()
-    response = client.get("/privacy/participation")
+    response = client.get("/privacy/participation?lang=en")
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "master key" in body and "DIALOGUE_MASTER_KEY" in body

@@ -72,7 +72,8 @@ def _pages(app: Flask, loaded: Services) -> list[str]:
         "/", "/recommendations", "/demo", "/sessions", "/liaison", "/proposals/new",
         f"/proposals/{proposals['prop-rt2-02']}", f"/proposals/{proposals['prop-rt1-08']}",
         f"/proposals/{proposals['prop-rt1-08']}/revise", f"/proposals/{proposals['prop-rt2-02']}/versions/1",
-        f"/sessions/{sessions['ses-rt1-2026q1-2']}",
+        f"/sessions/{sessions['ses-rt1-2026q1-2']}", "/tables", "/tables/RT1", "/dialogues",
+        f"/proposals/{proposals['prop-rt1-01']}",
     ]
 
 
@@ -137,3 +138,33 @@ def test_a_refused_field_is_marked_and_linked_to_its_message(app: Flask, loaded:
     assert r.status_code == 422
     assert 'aria-describedby="title-error" aria-invalid="true"' in body
     assert '<p class="error" id="title-error">The title cannot be empty.</p>' in body
+
+
+def test_the_forms_repeated_per_item_keep_labels_and_unique_ids(app: Flask, loaded: Services) -> None:
+    from datetime import date
+
+    from tests.e2e.web_support import app_services
+
+    s = app_services(app)
+    e = loaded.projector.engine
+    proposals = {r["reference"]: r["id"] for r in queries.list_recommendations(e)}
+    s.app.nominate_un_agency(seat="LT-UN-1", agency="OIM / IOM", consensus_record="Acta GT-SC")
+    s.app.nominate_un_agency(seat="LT-UN-2", agency="ACNUR / UNHCR", consensus_record="Acta GT-SC")
+    for reference in ("prop-rt1-05", "prop-rt1-09"):  # adopted: two open rounds, two advice forms
+        s.app.open_endorsement(proposals[reference], date(2026, 4, 10))
+    s.app.schedule_government_dialogue(period="2026-H1", on=date(2026, 3, 27), title="Diálogo 2026-I", governments=["MX"])
+    s.app.schedule_government_dialogue(period="2026-H2", on=date(2026, 9, 15), title="Diálogo 2026-II", governments=["BR"])
+    s.app.record_follow_up(proposals["prop-rt1-01"], country="CO", progress="in_progress", note="Informe.", on=date(2026, 3, 20))
+    s.wait_for_views()
+    client = app.test_client()
+    act_as(client, "secretariat")
+    problems = []
+    pages = {url: client.get(url).get_data(as_text=True) for url in ["/liaison", "/dialogues", "/tables", "/tables/RT1", f"/proposals/{proposals['prop-rt1-01']}"]}
+    assert pages["/liaison"].count('name="advice"') == 2 and pages["/dialogues"].count('name="note"') == 2
+    for url, html in pages.items():
+        page = shape(html)
+        unlabeled = [f["name"] for f in page.fields if not f["wrapped"] and f["id"] not in page.label_for]
+        duplicates = sorted({i for i in page.ids if page.ids.count(i) > 1})
+        if unlabeled or duplicates:
+            problems.append((url, unlabeled, duplicates))
+    assert problems == []

@@ -14,7 +14,7 @@ from markupsafe import escape
 from application.bootstrap import Services
 from projections import queries
 from tests.conftest import SCENARIO
-from tests.e2e.web_support import act_as, make_app, participant_id, text_of
+from tests.e2e.web_support import act_as, app_services, make_app, participant_id, text_of
 
 NAMES = [p["display_name"] for p in json.loads((SCENARIO / "participants.json").read_text("utf-8"))]
 
@@ -36,7 +36,11 @@ def _session(loaded: Services, reference: str) -> str:
 def _public_pages(loaded: Services) -> list[str]:
     ids = _ids(loaded, "prop-rt1-01", "prop-rt3-01", "prop-rt2-05")
     sessions = [f"/sessions/{s['id']}" for s in queries.list_sessions(loaded.projector.engine)]
-    return ["/", "/recommendations", "/sessions", "/liaison", "/demo", *sessions, *[f"/proposals/{i}" for i in ids.values()]]
+    tables = [f"/tables/{t}" for t in ("RT1", "RT2", "RT3", "RT4")]
+    return [
+        "/", "/recommendations", "/sessions", "/liaison", "/demo", "/tables", "/dialogues", *tables, *sessions,
+        *[f"/proposals/{i}" for i in ids.values()],
+    ]
 
 
 def test_the_public_pages_show_no_participant_name(app: Flask, loaded: Services) -> None:
@@ -48,6 +52,27 @@ def test_the_public_pages_show_no_participant_name(app: Flask, loaded: Services)
         shown[url] = [n for n in NAMES if n in r.get_data(as_text=True)]
 
     assert {url: names for url, names in shown.items() if names} == {}
+
+
+def test_the_pages_of_seats_follow_up_and_dialogues_name_nobody_to_the_public(app: Flask, loaded: Services) -> None:
+    from datetime import date
+
+    s = app_services(app)
+    focal_point = participant_id(app, "p-01")
+    published = _ids(loaded, "prop-rt1-01")["prop-rt1-01"]
+    s.app.nominate_un_agency(seat="LT-UN-1", agency="OIM / IOM", consensus_record="Acta GT-SC", focal_point=focal_point)
+    s.app.record_follow_up(published, country="CO", progress="in_progress", note="Informe publicado.", on=date(2026, 3, 20))
+    s.app.schedule_government_dialogue(period="2026-H1", on=date(2026, 3, 27), title="Diálogo 2026-I", governments=["all governments of the region"])
+    s.app.present_at_dialogue("2026-H1", published)
+    s.wait_for_views()
+    secretariat = app.test_client()
+    act_as(secretariat, "secretariat")
+    urls = ["/liaison", "/dialogues", "/tables", "/tables/RT1", f"/proposals/{published}"]
+
+    shown = {url: [n for n in NAMES if n in app.test_client().get(url).get_data(as_text=True)] for url in urls}
+
+    assert {url: names for url, names in shown.items() if names} == {}
+    assert "Lucía Quispe Mamani" in secretariat.get("/liaison").get_data(as_text=True)
 
 
 def test_the_public_board_shows_a_neutral_wording_instead_of_the_author(app: Flask) -> None:

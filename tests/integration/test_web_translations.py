@@ -80,3 +80,51 @@ def _pairs(catalog: Catalog) -> dict[object, object]:
         return tuple(v) if isinstance(v, list | tuple) else v
 
     return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
+
+
+# ---------------------------------------------------------------------------- refusal messages
+CODE_LITERAL = re.compile(r"""\bcode\s*=\s*["']([a-z0-9_]+)["']""")
+DOC_CODE = re.compile(r"`([a-z0-9_]+)`")
+
+
+def _codes_in_rules_doc() -> set[str]:
+    """The error codes of ``docs/rules.md``: the backquoted words of the column headed
+    "code" (or "default code") of each of its tables."""
+    codes: set[str] = set()
+    column: int | None = None
+    for line in (ROOT / "docs" / "rules.md").read_text("utf-8").splitlines():
+        if not line.startswith("|"):
+            column = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if column is None:
+            column = next((i for i, c in enumerate(cells) if "code" in c), -1)
+            continue
+        if column < 0 or set("".join(cells)) <= set("-: "):
+            continue
+        codes |= set(DOC_CODE.findall(cells[column]))
+    return codes
+
+
+def _codes_in_source() -> set[str]:
+    found: set[str] = set()
+    for folder in ("domain", "application"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            found |= set(CODE_LITERAL.findall(path.read_text("utf-8")))
+    return found
+
+
+def test_the_rules_doc_yields_the_codes_of_its_tables() -> None:
+    codes = _codes_in_rules_doc()
+
+    assert {"gender_parity", "minutes_required", "stale_version", "domain_error", "unreadable_event"} <= codes
+    assert not {"draft", "support", "quorum", "seq"} & codes  # statuses and fields, not codes
+
+
+def test_every_error_code_of_the_rules_has_a_message_in_the_pages() -> None:
+    from web.i18n import ERROR_MESSAGES
+
+    missing = sorted((_codes_in_rules_doc() | _codes_in_source()) - set(ERROR_MESSAGES))
+
+    assert missing == []
+
