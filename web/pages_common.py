@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, session
+from flask import Blueprint, Flask, Response, abort, current_app, g, session
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
+from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import ROLES, Access
 from application.bootstrap import Services
@@ -51,6 +53,22 @@ def services() -> Services:
 def engine() -> Engine:
     """The read models' engine."""
     return services().projector.engine
+
+
+Page = str | tuple[str, int] | BaseResponse
+
+
+def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str) -> T:
+    """The view row of ``aggregate_id`` from ``lookup`` (e.g. ``queries.get_proposal``),
+    or a 404 for a malformed id or an unknown one."""
+    try:
+        UUID(aggregate_id)
+    except ValueError:
+        abort(404)
+    row = lookup(engine(), aggregate_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def demo_mode() -> bool:

@@ -14,12 +14,12 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from projections import queries
 from web.forms import GovernmentDialogueForm, PresentationForm, opts
 from web.pages_common import (
     Outcome,
+    Page,
     command_id_of,
     engine,
     execute,
@@ -35,7 +35,6 @@ from web.pages_common import (
 bp = Blueprint("dialogues", __name__, url_prefix="/dialogues")
 install(bp)
 
-Page = str | tuple[str, int] | Response
 PRESENTABLE = ("endorsed", "published")
 INLINE = {"schedule": {"period", "date", "title", "governments", "mode"}, "present": {"proposal", "note"}}
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from projections import queries
 from web.forms import (
@@ -33,6 +32,7 @@ from web.forms import (
 )
 from web.pages_common import (
     Outcome,
+    Page,
     command_id_of,
     engine,
     execute,
@@ -48,7 +48,6 @@ from web.pages_common import (
 bp = Blueprint("liaison", __name__, url_prefix="/liaison")
 install(bp)
 
-Page = str | tuple[str, int] | Response
 # The fields next to which each form of the page shows a refusal (others at the top).
 INLINE_ERRORS = {
     "vote": {"seat", "vote"},

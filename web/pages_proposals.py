@@ -13,11 +13,9 @@ the views are brought up to date and the browser is redirected (POST/redirect/GE
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
@@ -37,11 +35,13 @@ from web.forms import (
 from web.i18n import current_language
 from web.pages_common import (
     Outcome,
+    Page,
     Viewer,
     command_id_of,
     engine,
     execute,
     form_errors,
+    found_or_404,
     install,
     load_viewer,
     place_error,
@@ -53,18 +53,10 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 install(bp)
 
 WITHDRAWABLE = ("draft", "submitted", "on_agenda", "returned_for_revision")
-Page = str | tuple[str, int] | Response
 
 
 def _proposal_or_404(proposal_id: str) -> dict[str, Any]:
-    try:
-        UUID(proposal_id)
-    except ValueError:
-        abort(404)
-    p = queries.get_proposal(engine(), proposal_id)
-    if p is None:
-        abort(404)
-    return p
+    return found_or_404(queries.get_proposal, proposal_id)
 
 
 def _text_choices() -> dict[str, Any]:

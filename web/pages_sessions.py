@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
-from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from domain.deliberation import quarter_of
 from domain.ids import created_id
@@ -33,10 +31,12 @@ from web.forms import (
 )
 from web.pages_common import (
     Outcome,
+    Page,
     command_id_of,
     engine,
     execute,
     form_errors,
+    found_or_404,
     install,
     load_viewer,
     place_error,
@@ -48,18 +48,10 @@ from web.pages_common import (
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 install(bp)
 
-Page = str | tuple[str, int] | Response
 
 
 def _session_or_404(session_id: str) -> dict[str, Any]:
-    try:
-        UUID(session_id)
-    except ValueError:
-        abort(404)
-    s = queries.get_session(engine(), session_id)
-    if s is None:
-        abort(404)
-    return s
+    return found_or_404(queries.get_session, session_id)
 
 
 def _shape(form: Any) -> tuple[Outcome[Any] | None, dict[str, list[str]], int]:

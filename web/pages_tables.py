@@ -17,7 +17,6 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from domain.deliberation import quarter_of
 from domain.reference import seat_codes
@@ -25,6 +24,7 @@ from projections import queries
 from web.forms import TABLES, ElectionForm, SeatForm, TableMembershipForm, opts
 from web.pages_common import (
     Outcome,
+    Page,
     People,
     Viewer,
     command_id_of,
@@ -42,7 +42,6 @@ from web.pages_common import (
 bp = Blueprint("tables", __name__, url_prefix="/tables")
 install(bp)
 
-Page = str | tuple[str, int] | Response
 
 
 def _table_or_404(code: str) -> str:
