@@ -1,0 +1,201 @@
+"""Commands of the Liaison Table (endorsement rounds, UN agency seats, publication, government
+responses) and follow-up (responses' follow-up, government dialogues, cadence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from uuid import UUID
+
+from application.core import ApplicationCore, _uuid
+from application.errors import CommandAlreadyAppliedError
+from domain.base import SECRETARIAT
+from domain.endorsement import LiaisonEndorsement, endorsement_tally
+from domain.errors import (
+    NotFoundError,
+    RuleViolationError,
+)
+from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
+from domain.ids import endorsement_id
+from domain.proposal import Proposal
+
+
+class LiaisonCommands(ApplicationCore):
+    """Commands of the Liaison Table (endorsement rounds, UN agency seats, publication, government responses) and follow-up (responses' follow-up, government dialogues, cadence)."""
+
+    # ------------------------------------------------------------------ Liaison Table
+    def open_endorsement(
+        self, proposal_id: UUID | str, closes_on: date, *, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> UUID:
+        """Open the Liaison Table's round on an adopted proposal; saves round and proposal together."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        eid = endorsement_id(p.id, 1 + sum(1 for _ in self._rounds_of(p)))
+        round_ = LiaisonEndorsement.open(ctx, id=eid, proposal_id=p.id, version=p.decided_version or 0, session_id=p.session_id, closes_on=closes_on)
+        p.put_to_liaison_table(ctx, eid)
+        self._save(ctx, round_, p)
+        return eid
+
+    def _rounds_of(self, p: Proposal) -> Iterator[UUID]:
+        n = 1
+        while self._exists(endorsement_id(p.id, n)):
+            yield endorsement_id(p.id, n)
+            n += 1
+
+    def endorsement(self, round_id: UUID | str) -> LiaisonEndorsement:
+        return self._get(LiaisonEndorsement, round_id, "endorsement round")
+
+    def current_round(self, proposal_id: UUID | str) -> LiaisonEndorsement:
+        p = self.proposal(proposal_id)
+        if p.endorsement_id is None:
+            raise NotFoundError("No endorsement round was opened on this proposal.", code="no_endorsement_round")
+        return self.endorsement(p.endorsement_id)
+
+    def vote_on_endorsement(
+        self, proposal_id: UUID | str, *, seat: str, participant_id: UUID | str, vote: str, reason: str = "",
+        actor: str | None = None, command_id: str | None = None,
+    ) -> None:
+        """A seat holder endorses or objects (``vote``: ``endorse`` | ``object``)."""
+        pid = _uuid(participant_id, "participant")
+        ctx = self.ctx(actor or str(pid), command_id)
+        p = self.proposal(proposal_id)
+        r = self.current_round(p.id)
+        holder = self.seat_holder(seat, ctx.effective_date)
+        r.vote(ctx, seat=seat, participant_id=pid, vote=vote, reason=reason, holder_on_date=holder, is_author=p.is_author(str(pid)), rules=self.rules())
+        self._save(ctx, r)
+
+    def record_un_advice(self, proposal_id: UUID | str, *, seat: str, agency: str = "", advice: str, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Record the advice of the UN agency holding ``seat`` on the proposal's open round.
+
+        Raises:
+            RuleViolationError: ``un_seat_vacant``.  InvalidInputError: ``agency_not_on_seat``, ``unknown_seat``.
+            InvalidTransitionError: ``round_closed``, ``round_past_deadline``.
+        """
+        ctx = self.ctx(actor, command_id)
+        r = self.current_round(proposal_id)
+        lt = self.liaison_table()
+        nomination = lt.un_seat(seat, ctx.effective_date) if lt else None
+        r.record_un_advice(ctx, seat=seat, agency=agency, advice=advice, nomination=nomination)
+        self._save(ctx, r)
+
+    def close_endorsement(self, proposal_id: UUID | str, *, early: bool = False, actor: str = SECRETARIAT, command_id: str | None = None) -> str:
+        """Close the proposal's round by its tally; returns ``endorsed`` or ``not_endorsed``."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        r = self.current_round(p.id)
+        rules = self.rules()
+        endorsed = r.close(ctx, rules, early=early)
+        p.conclude_liaison_review(ctx, endorsed, dict(r.tally or endorsement_tally(r.votes)))
+        self._save(ctx, r, p)
+        return "endorsed" if endorsed else "not_endorsed"
+
+    def open_rounds(self) -> dict[UUID, date]:
+        """Open endorsement rounds and their ``closes_on`` dates, read from the log's
+        ``Opened`` and ``Closed`` events (without loading each round)."""
+        opened, closed = "domain.endorsement:LiaisonEndorsement.Opened", "domain.endorsement:LiaisonEndorsement.Closed"
+        rounds: dict[UUID, date] = {}
+        start: int | None = None
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[opened, closed], inclusive_of_start=False)
+            if not batch:
+                return rounds
+            for n in batch:
+                rid = UUID(str(n.originator_id))
+                if n.topic == opened:
+                    rounds[rid] = self.mapper.to_domain_event(n).closes_on  # type: ignore[attr-defined]
+                else:
+                    rounds.pop(rid, None)
+            start = batch[-1].id
+
+    def close_due(self, *, command_prefix: str | None = None) -> list[tuple[UUID, str]]:
+        """The deadline job: close every round whose ``closes_on`` is before today.
+
+        Returns ``[(proposal_id, outcome), …]``. Safe to run concurrently and repeatedly:
+        the command id names the round, so a round is closed once.
+        """
+        today = self.clock.today()
+        closed: list[tuple[UUID, str]] = []
+        for rid, closes_on in self.open_rounds().items():
+            if not today > closes_on:
+                continue
+            r = self.endorsement(rid)
+            if not r.is_due(today):
+                continue
+            cid = f"{command_prefix or 'close-due'}:{rid}"
+            try:
+                outcome = self.close_endorsement(r.proposal_id, command_id=cid)
+            except CommandAlreadyAppliedError:
+                continue
+            closed.append((UUID(r.proposal_id), outcome))
+        return closed
+
+    def publish_to_governments(
+        self, proposal_id: UUID | str, recipients: list[str] | None = None, *, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Publish an endorsed recommendation; ``recipients`` default to its targets."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.publish_to_governments(ctx, list(recipients) if recipients else list(p.targets))
+        self._save(ctx, p)
+
+    def record_government_response(
+        self, proposal_id: UUID | str, *, country: str, status: str, response: str, language: str = "es",
+        responding_entity: str = "", response_date: date | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.record_government_response(ctx, country=country, status=status, response=response, language=language, responding_entity=responding_entity, response_date=response_date)
+        self._save(ctx, p)
+
+    # ------------------------------------------------------------------ follow-up and cadence
+    def record_follow_up(
+        self, proposal_id: UUID | str, *, country: str, progress: str, note: str, on: date | None = None,
+        actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record implementation progress of a published recommendation in ``country``,
+        after that state's response (see :meth:`Proposal.record_follow_up`)."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.record_follow_up(ctx, country=country, progress=progress, note=note, on=on)
+        self._save(ctx, p)
+
+    def schedule_government_dialogue(
+        self, *, period: str, on: date, title: str, governments: list[str], mode: str = "virtual",
+        actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> UUID:
+        """Schedule the biannual dialogue with governments of half-year ``period``
+        (``2026-H1``); returns its id (:func:`government_dialogue_id` of the period).
+
+        Raises:
+            RuleViolationError: ``dialogue_already_scheduled`` (one per half-year).
+            (and every error of :meth:`GovernmentDialogue.schedule`)
+        """
+        ctx = self.ctx(actor, command_id)
+        d = GovernmentDialogue.schedule(ctx, period=period, on=on, title=title, governments=list(governments), mode=mode)
+        if self._exists(d.id):
+            raise RuleViolationError(f"The dialogue with governments of {period} is already scheduled.", code="dialogue_already_scheduled", field="period")
+        self._save(ctx, d)
+        return d.id
+
+    def government_dialogue(self, dialogue: UUID | str) -> GovernmentDialogue:
+        """A dialogue by id, or by its half-year (``2026-H1``)."""
+        if isinstance(dialogue, str) and PERIOD.match(dialogue):
+            dialogue = government_dialogue_id(dialogue)
+        return self._get(GovernmentDialogue, dialogue, "government dialogue")
+
+    def present_at_dialogue(
+        self, dialogue: UUID | str, proposal_id: UUID | str, *, note: str = "", actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record that an endorsed recommendation was presented at a dialogue with governments.
+
+        Raises:
+            RuleViolationError: ``not_a_recommendation``, ``already_presented``.
+            InvalidTransitionError: ``dialogue_not_held_yet``.
+        """
+        ctx = self.ctx(actor, command_id)
+        d = self.government_dialogue(dialogue)
+        p = self.proposal(proposal_id)
+        d.present(ctx, proposal_id=p.id, proposal_status=p.status, version=int(p.decided_version or 0), note=note)
+        self._save(ctx, d)
+

@@ -1,0 +1,133 @@
+"""Commands on proposals: draft, revise, co-authors, amendments, submit, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from application.core import ApplicationCore, _uuid
+from application.errors import ConflictError
+from domain.deliberation import TableDeliberation
+from domain.errors import (
+    InvalidInputError,
+    RuleViolationError,
+)
+from domain.proposal import Proposal
+
+
+class ProposalCommands(ApplicationCore):
+    """Commands on proposals: draft, revise, co-authors, amendments, submit, withdraw."""
+
+    # ------------------------------------------------------------------ proposals
+    def draft_proposal(
+        self, *, actor: str, table: str, title: str, problem: str, recommendation: str, rationale: str,
+        objectives: list[int], targets: list[str], language: str, co_authors: list[UUID | str] | None = None,
+        reference: str = "", source: str = "", id: UUID | None = None, command_id: str | None = None,
+    ) -> UUID:
+        """Draft a proposal as ``actor`` (a member of ``table``); returns its id.
+
+        Raises:
+            NotAllowedError: ``not_a_member``.  InvalidInputError: ``objective_not_in_table`` …
+        """
+        ctx = self.ctx(actor, command_id)
+        wt = self.table(table)
+        self._require_member(wt, actor, ctx.effective_date)
+        co = [_uuid(c, "co_author") for c in co_authors or []]
+        for c in co:
+            self._require_member(wt, str(c), ctx.effective_date, field="co_authors")
+        pid = id or uuid4()
+        if self._exists(pid):
+            raise InvalidInputError("This proposal already exists.", code="already_registered")
+        p = Proposal.draft(
+            ctx, id=pid, reference=reference, table=table, author=_uuid(actor, "actor"), co_authors=co, title=title,
+            problem=problem, recommendation=recommendation, rationale=rationale, objectives=objectives,
+            targets=targets, language=language, source=source,
+        )
+        self._save(ctx, p)
+        return p.id
+
+    def _proposal_at(self, proposal_id: UUID | str, expected_version: int | None) -> Proposal:
+        p = self.proposal(proposal_id)
+        if expected_version is not None and p.version != expected_version:
+            raise ConflictError(
+                f"The proposal changed since you opened it (version {expected_version}, now {p.version}); "
+                "your text is kept below: compare and submit again."
+            )
+        return p
+
+    def revise_proposal(
+        self, proposal_id: UUID | str, changes: dict[str, Any], *, actor: str, note: str = "",
+        expected_version: int | None = None, command_id: str | None = None,
+    ) -> int:
+        """Revise a proposal (authors, while editable); returns the new aggregate version.
+
+        Raises:
+            ConflictError: ``stale_version`` when ``expected_version`` is not current.
+        """
+        ctx = self.ctx(actor, command_id)
+        p = self._proposal_at(proposal_id, expected_version)
+        p.revise(ctx, changes, note)
+        self._save(ctx, p)
+        return int(p.version)
+
+    def add_co_author(self, proposal_id: UUID | str, co_author: UUID | str, *, actor: str, command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        c = _uuid(co_author, "co_author")
+        self._require_member(self.table(p.table), str(c), ctx.effective_date, field="co_author")
+        p.add_co_author(ctx, c)
+        self._save(ctx, p)
+
+    def remove_co_author(self, proposal_id: UUID | str, co_author: UUID | str, *, actor: str, command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.remove_co_author(ctx, _uuid(co_author, "co_author"))
+        self._save(ctx, p)
+
+    def propose_amendment(
+        self, proposal_id: UUID | str, *, actor: str, field: str, operation: str, text: str, replaces: str | None = None,
+        justification: str = "", amendment: str | None = None, command_id: str | None = None,
+    ) -> str:
+        """Propose an amendment as a member of the proposal's table; returns its reference."""
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        self._require_member(self.table(p.table), actor, ctx.effective_date)
+        ref = amendment or f"amd-{len(p.amendments) + 1:02d}-{uuid4().hex[:6]}"
+        p.propose_amendment(ctx, amendment=ref, field=field, operation=operation, text=text, replaces=replaces, justification=justification)
+        self._save(ctx, p)
+        return ref
+
+    def accept_amendment(self, proposal_id: UUID | str, amendment: str, *, actor: str, command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.accept_amendment(ctx, amendment)
+        self._save(ctx, p)
+
+    def reject_amendment(self, proposal_id: UUID | str, amendment: str, *, actor: str, reason: str = "", command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.reject_amendment(ctx, amendment, reason)
+        self._save(ctx, p)
+
+    def withdraw_amendment(self, proposal_id: UUID | str, amendment: str, *, actor: str, command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.withdraw_amendment(ctx, amendment)
+        self._save(ctx, p)
+
+    def submit_proposal(self, proposal_id: UUID | str, *, actor: str, command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        p.submit(ctx)
+        self._save(ctx, p)
+
+    def withdraw_proposal(self, proposal_id: UUID | str, *, actor: str, reason: str = "", command_id: str | None = None) -> None:
+        ctx = self.ctx(actor, command_id)
+        p = self.proposal(proposal_id)
+        if p.session_id is not None:
+            s = self._get(TableDeliberation, p.session_id, "session")
+            if s.agenda.get(str(p.id), {}).get("decision"):
+                raise RuleViolationError("The table already decided on this proposal.", code="already_decided")
+        p.withdraw(ctx, reason)
+        self._save(ctx, p)
+

@@ -1,0 +1,126 @@
+"""Commands on table sessions: schedule, agenda, positions, decisions, open and close."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from application.core import ApplicationCore, _uuid
+from domain.base import SECRETARIAT, Ctx
+from domain.deliberation import TableDeliberation
+from domain.errors import (
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    RuleViolationError,
+)
+
+
+class SessionCommands(ApplicationCore):
+    """Commands on table sessions: schedule, agenda, positions, decisions, open and close."""
+
+    # ------------------------------------------------------------------ sessions
+    def schedule_session(
+        self, *, table: str, quarter: str, on: date, mode: str = "virtual", reference: str = "",
+        id: UUID | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> UUID:
+        ctx = self.ctx(actor, command_id)
+        self.table(table)
+        sid = id or uuid4()
+        if self._exists(sid):
+            raise InvalidInputError("This session already exists.", code="already_registered")
+        s = TableDeliberation.schedule(ctx, id=sid, reference=reference, table=table, quarter=quarter, on=on, mode=mode)
+        self._save(ctx, s)
+        return s.id
+
+    def _facilitates(self, ctx: Ctx, table: str) -> bool:
+        """Whether the actor facilitates ``table`` today: holds one of its seats (DESIGN.md, roles)."""
+        if ctx.is_secretariat or ctx.actor in ("administrator",):
+            return False
+        try:
+            return self.table(table).seat_of(ctx.actor, ctx.effective_date) is not None
+        except NotFoundError:
+            return False
+
+    def add_to_agenda(self, session_id: UUID | str, proposal_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Put a submitted proposal on a session's agenda (the secretariat or a facilitator of
+        the table); saves session and proposal together.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.  InvalidInputError: ``proposal_of_another_table``,
+            ``already_on_agenda``.  InvalidTransitionError: ``session_closed``, ``proposal_not_submitted``.
+        """
+        ctx = self.ctx(actor, command_id)
+        s = self.session(session_id)
+        p = self.proposal(proposal_id)
+        s.add_to_agenda(ctx, p.id, p.table, p.submitted_version or p.content_version, facilitator=self._facilitates(ctx, s.table))
+        p.put_on_agenda(ctx, s.id)
+        self._save(ctx, s, p)
+
+    def record_position(
+        self, session_id: UUID | str, proposal_id: UUID | str, *, member: UUID | str, position: str, reason: str = "",
+        actor: str | None = None, command_id: str | None = None,
+    ) -> None:
+        """A member states a position on an agenda item (themselves, or recorded by the secretariat).
+
+        Only members of the session's table on the effective date take positions; a later
+        position of the same member on the same item replaces the earlier one in the tally
+        (both stay in the history). A withdrawn proposal takes no more positions.
+
+        Raises:
+            NotAllowedError: ``not_allowed``, ``not_a_member``.
+            RuleViolationError: ``proposal_withdrawn``.
+            InvalidTransitionError: ``session_closed``, ``already_decided``.
+            InvalidInputError: ``not_on_agenda``, ``unknown_position``.
+        """
+        mid = _uuid(member, "member")
+        ctx = self.ctx(actor or str(mid), command_id)
+        if not (ctx.acts_as(mid) or ctx.is_secretariat):
+            raise NotAllowedError("A member states their own position.", code="not_allowed")
+        s = self.session(session_id)
+        t = self.table(s.table)
+        if str(proposal_id) in s.agenda and self.proposal(proposal_id).status == "withdrawn":
+            raise RuleViolationError("The authors withdrew this proposal; it takes no more positions.", code="proposal_withdrawn")
+        s.record_position(ctx, proposal_id=_uuid(proposal_id, "proposal"), member=mid, is_member=t.is_member(mid, ctx.effective_date), position=position, reason=reason)
+        self._save(ctx, s)
+
+    def decide(self, session_id: UUID | str, proposal_id: UUID | str, decision: str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Record the table's decision (the secretariat or a facilitator of the table) under the
+        rules in force; saves the session and the proposal in one transaction.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            RuleViolationError: ``quorum_not_reached``, ``decision_not_permitted``, ``not_the_submitted_version``.
+            InvalidTransitionError: ``session_closed``, ``already_decided``, ``proposal_not_on_agenda``.
+        """
+        ctx = self.ctx(actor, command_id)
+        s = self.session(session_id)
+        p = self.proposal(proposal_id)
+        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules(), facilitator=self._facilitates(ctx, s.table))
+        p.record_table_decision(ctx, s.id, decision, version)
+        self._save(ctx, s, p)
+
+    def open_session(self, session_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Record that a session's meeting started (optional; on or after its date).
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.
+            InvalidTransitionError: ``session_closed``, ``session_already_open``, ``session_not_due``.
+        """
+        ctx = self.ctx(actor, command_id)
+        s = self.session(session_id)
+        s.open(ctx, facilitator=self._facilitates(ctx, s.table))
+        self._save(ctx, s)
+
+    def close_session(self, session_id: UUID | str, minutes: str = "", *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """Close a session with its minutes (the secretariat or a facilitator); it then takes nothing more.
+
+        Raises:
+            NotAllowedError: ``not_a_facilitator``.  InvalidTransitionError: ``session_closed``.
+            InvalidInputError: ``minutes_required``.
+        """
+        ctx = self.ctx(actor, command_id)
+        s = self.session(session_id)
+        s.close(ctx, minutes, facilitator=self._facilitates(ctx, s.table))
+        self._save(ctx, s)
+

@@ -1,0 +1,207 @@
+"""The core of :class:`application.service.DialogueApplication`: wiring and the helpers
+every command uses (context, save, load). The commands live in ``application/commands/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from sqlalchemy import Engine, select
+
+from application.clock import Clock, FixedClock
+from application.errors import CommandAlreadyAppliedError, ConflictError
+from application.persistence import (
+    APPLICATION_NAME,
+    DateAsISO,
+    DialogueRecorder,
+    KeyStore,
+    PersonalDataMapper,
+    commands_table,
+    get_engine,
+)
+from domain.base import SECRETARIAT, Ctx, DialogueAggregate
+from domain.deliberation import TableDeliberation
+from domain.endorsement import UN_SEATS
+from domain.errors import (
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+)
+from domain.ids import table_id
+from domain.liaison_table import LIAISON_TABLE_ID, LiaisonTable
+from domain.participant import Participant
+from domain.proposal import Proposal
+from domain.reference import table_objectives
+from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
+from domain.working_table import WorkingTable
+
+A = TypeVar("A", bound=DialogueAggregate)
+
+
+def _uuid(value: UUID | str, field: str) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError as e:
+        raise InvalidInputError(f"{field} is not a valid id.", code="invalid_id", field=field) from e
+
+
+class ApplicationCore(Application[UUID]):
+    """Wiring and helpers shared by the command mixins (event store name ``Dialogue``)."""
+
+    name = APPLICATION_NAME
+
+    def __init__(self, *, database_url: str, clock: Clock | None = None, keys: KeyStore | None = None, create_tables: bool = True) -> None:
+        self.clock: Clock = clock or FixedClock(date.today())
+        self.keys = keys
+        self.database_url = database_url
+        self._local = threading.local()
+        self.on_saved: list[Callable[[int], None]] = []
+        super().__init__(
+            env={
+                "PERSISTENCE_MODULE": "application.persistence:DialogueFactory",
+                "SQLALCHEMY_URL": database_url,
+                "CREATE_TABLE": "y" if create_tables else "n",
+            }
+        )
+
+    # ------------------------------------------------------------------ wiring
+    def construct_mapper(self) -> Mapper[UUID]:
+        transcoder = self.construct_transcoder()
+        assert isinstance(transcoder, JSONTranscoder)
+        return PersonalDataMapper(transcoder, self.keys)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def engine(self) -> Engine:
+        return get_engine(self.database_url)
+
+    @property
+    def dialogue_recorder(self) -> DialogueRecorder:
+        assert isinstance(self.recorder, DialogueRecorder)
+        return self.recorder
+
+    @property
+    def last_position(self) -> int:
+        """The notification id of the last event this thread saved (0 if none)."""
+        return int(getattr(self._local, "last_position", 0))
+
+    def create_tables(self) -> None:
+        """Create the event store's tables (``dialogue db init``)."""
+        self.dialogue_recorder.create_table()
+
+    # ------------------------------------------------------------------ helpers
+    def ctx(self, actor: str, command_id: str | None = None) -> Ctx:
+        """The context of a command run now by ``actor``.
+
+        Raises:
+            CommandAlreadyAppliedError: ``command_id`` was applied before (a re-sent form):
+                checked first, so a repeat is never mistaken for a conflict.
+            NotAllowedError: ``participant_erased`` when the actor is a participant whose
+                data was erased (they take no further part under that id).
+        """
+        if command_id is not None and self.command_applied(command_id):
+            raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
+        if actor not in (SECRETARIAT, "administrator"):
+            try:
+                person: Any = self.repository.get(UUID(actor))
+            except (ValueError, AggregateNotFoundError):
+                person = None
+            if isinstance(person, Participant) and person.erased:
+                raise NotAllowedError("This person's data was erased; they take no further part under this id.", code="participant_erased")
+        return Ctx(actor=actor, effective_date=self.clock.today(), command_id=command_id or f"cmd:{uuid4()}")
+
+    table_id = staticmethod(table_id)
+    settings_id = SETTINGS_ID
+
+    def command_position(self, command_id: str) -> int:
+        """The last notification id the command wrote (0 when unknown)."""
+        with self.engine.connect() as c:
+            v = c.execute(select(commands_table.c.last_position).where(commands_table.c.command_id == command_id)).scalar()
+        return int(v or 0)
+
+    def command_applied(self, command_id: str) -> bool:
+        """Whether a command with this id was already applied (its events are stored)."""
+        with self.engine.connect() as c:
+            return c.execute(select(commands_table.c.command_id).where(commands_table.c.command_id == command_id)).first() is not None
+
+    def _save(self, ctx: Ctx, *aggregates: DialogueAggregate, **kwargs: Any) -> None:
+        try:
+            recordings = self.save(*aggregates, command_id=ctx.command_id, **kwargs)
+        except IntegrityError as e:
+            if self.command_applied(ctx.command_id):
+                raise CommandAlreadyAppliedError(f"Command {ctx.command_id} was already applied.") from e
+            raise ConflictError("Someone changed this in the meantime; reload and try again.") from e
+        if recordings:
+            position = max(r.notification.id for r in recordings)
+            self._local.last_position = position
+            for callback in self.on_saved:
+                callback(position)
+
+    def _get(self, cls: type[A], aggregate_id: UUID | str, what: str) -> A:
+        try:
+            agg: Any = self.repository.get(_uuid(aggregate_id, what))
+        except AggregateNotFoundError as e:
+            raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what) from e
+        if not isinstance(agg, cls):
+            raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what)
+        return agg
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def table(self, code: str) -> WorkingTable:
+        if code not in table_objectives():
+            raise InvalidInputError(f"Unknown working table {code!r}.", code="unknown_table", field="table")
+        return self._get(WorkingTable, table_id(code), "working table")
+
+    def rules(self) -> Rules:
+        """The rules in force (the settings aggregate, or the defaults before it exists)."""
+        try:
+            settings: Any = self.repository.get(SETTINGS_ID)
+        except AggregateNotFoundError:
+            return DEFAULT_RULES
+        assert isinstance(settings, MechanismSettings)
+        return settings.rules
+
+    def _require_member(self, table: WorkingTable, participant_id: str, on: date, field: str = "actor") -> None:
+        if not table.is_member(participant_id, on):
+            raise NotAllowedError(f"Only members of {table.code} can do this.", code="not_a_member", field=field)
+
+    # ------------------------------------------------------------------ loaders used across areas
+
+    def session(self, session_id: UUID | str) -> TableDeliberation:
+        return self._get(TableDeliberation, session_id, "session")
+
+    def liaison_table(self) -> LiaisonTable | None:
+        """The Liaison Table's record of UN seats (None before the first nomination)."""
+        if not self._exists(LIAISON_TABLE_ID):
+            return None
+        return self._get(LiaisonTable, LIAISON_TABLE_ID, "liaison table")
+
+    def seat_holder(self, seat: str, on: date) -> str | None:
+        """The participant id holding Liaison Table ``seat`` on date ``on``: a representative
+        in their term, or a UN seat's focal point (None when vacant)."""
+        if seat in UN_SEATS:
+            lt = self.liaison_table()
+            n = lt.un_seat(seat, on) if lt else None
+            return None if n is None or not n["focal_point"] else str(n["focal_point"])
+        parts = seat.split("-")
+        if len(parts) != 3 or parts[1] not in table_objectives():
+            return None
+        term = self.table(parts[1]).holder(seat, on)
+        return None if term is None else str(term["participant"])
+
+    def proposal(self, proposal_id: UUID | str) -> Proposal:
+        return self._get(Proposal, proposal_id, "proposal")
+
+    def participant(self, participant_id: UUID | str) -> Participant:
+        return self._get(Participant, participant_id, "participant")
