@@ -24,7 +24,7 @@ from uuid import UUID
 from application.clock import FixedClock
 from application.errors import CommandAlreadyAppliedError
 from application.service import DialogueApplication
-from domain.base import SECRETARIAT
+from domain.base import SECRETARIAT, check_event_text
 from domain.errors import DomainError
 from domain.ids import scenario_id, scenario_namespace
 from domain.reference import table_objectives
@@ -137,7 +137,10 @@ class ScenarioLoader:
             ScenarioError: a malformed scenario (nothing is applied then).
         """
         self.validate()
-        self.register_setup()
+        try:
+            self.register_setup()
+        except DomainError as e:
+            raise ScenarioError(f"setup data refused ({e.code}): {e.message}") from e
         report = Report(steps=len(self.quarter["steps"]))
         for step in self.quarter["steps"]:
             self.apply(step, report)
@@ -152,6 +155,15 @@ class ScenarioLoader:
         Raises:
             ScenarioError: naming the first bad step.
         """
+        try:
+            check_event_text("quarter", {"quarter": self.name})
+            for kind, records in (("organisation", self.organisations), ("participant", self.participants)):
+                if not isinstance(records, list) or not all(isinstance(r, dict) and "id" in r for r in records):
+                    raise ScenarioError(f"{kind}s: a list of objects with an 'id' is expected")
+                for r in records:
+                    check_event_text(kind, r)
+        except DomainError as e:
+            raise ScenarioError(f"setup data: {e.message}") from e
         steps = self.quarter.get("steps")
         if not isinstance(steps, list):
             raise ScenarioError("quarter.json: 'steps' must be a list")

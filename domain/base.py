@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypedDict
 from uuid import UUID
 
@@ -79,6 +79,31 @@ def check_event_text(event_name: str, values: dict[str, Any]) -> None:
                 )
 
 
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def check_date(field: str, value: date) -> None:
+    """Refuse a calendar date outside :data:`EARLIEST_DATE`..:data:`LATEST_DATE` (a typing
+    slip such as 9999-12-31 would otherwise keep a round open forever or overflow a term).
+
+    Raises:
+        InvalidInputError: ``date_out_of_range``.
+    """
+    d = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= d <= LATEST_DATE:
+        raise InvalidInputError(
+            f"The {field} must fall between {EARLIEST_DATE} and {LATEST_DATE}.", code="date_out_of_range", field=field
+        )
+
+
+def check_event_dates(values: dict[str, Any]) -> None:
+    """Apply :func:`check_date` to every date given to an event."""
+    for name, value in values.items():
+        if isinstance(value, date) and name != "timestamp":
+            check_date(name, value)
+
+
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -92,15 +117,18 @@ def _strings(value: Any) -> list[str]:
 class DialogueAggregate(Aggregate):
     """Base of every aggregate here; events are declared with ``@event`` on methods.
 
-    Every new event's text is checked by :func:`check_event_text` before the event is
-    created, whatever the command: one rule for all stored text (issue 2, "Bad input").
+    Every new event's text and dates are checked by :func:`check_event_text` and
+    :func:`check_event_dates` before the event is created, whatever the command: one rule
+    for all stored text and dates (issue 2, "Bad input").
     """
 
     @classmethod
     def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
         check_event_text(getattr(event_class, "__name__", "event"), kwargs)
+        check_event_dates(kwargs)
         return super()._create(event_class, id=id, **kwargs)
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         check_event_text(getattr(event_class, "__name__", "event"), kwargs)
+        check_event_dates(kwargs)
         super().trigger_event(event_class, **kwargs)

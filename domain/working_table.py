@@ -27,7 +27,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Ctx, DialogueAggregate
+from domain.base import Ctx, DialogueAggregate, check_date
 from domain.errors import (
     InvalidInputError,
     InvalidTransitionError,
@@ -42,7 +42,12 @@ ELECTION_VOTE_KINDS = ("for", "against", "abstain")
 
 
 def one_year_after(start: date) -> date:
-    """The last day of a one-year term starting on ``start`` (2026-02-01 → 2027-01-31)."""
+    """The last day of a one-year term starting on ``start`` (2026-02-01 → 2027-01-31).
+
+    Raises:
+        InvalidInputError: ``date_out_of_range`` for a start after :data:`domain.base.LATEST_DATE`.
+    """
+    check_date("term_start", start)
     try:
         return start.replace(year=start.year + 1) - timedelta(days=1)
     except ValueError:  # 29 February

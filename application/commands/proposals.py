@@ -75,6 +75,8 @@ class ProposalCommands(ApplicationCore):
         p = self.proposal(proposal_id)
         c = _uuid(co_author, "co_author")
         self._require_member(self.table(p.table), str(c), ctx.effective_date, field="co_author")
+        if self.participant(c).erased:
+            raise RuleViolationError("This person's data was erased; they take no further part.", code="participant_erased", field="co_author")
         p.add_co_author(ctx, c)
         self._save(ctx, p)
 

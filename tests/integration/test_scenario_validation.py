@@ -27,3 +27,11 @@ def test_malformed_scenarios_are_refused_before_any_change(sqlite_services: Serv
     with pytest.raises(ScenarioError, match=message):
         load_scenario(sqlite_services.app, folder_with(tmp_path, steps))
     assert sqlite_services.app.recorder.max_notification_id() is None
+
+
+def test_setup_data_with_a_control_character_is_refused_before_any_change(sqlite_services: Services, tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, [{"seq": 1, "at": "2026-01-05", "verb": "join_table", "participant": "p-01", "table": "RT1"}])
+    (folder / "organisations.json").write_text(json.dumps([{"id": "org-01", "name": "Red\u0000Andina", "stakeholder_group": "other", "country": "PE", "languages": ["es"]}]), "utf-8")
+    with pytest.raises(ScenarioError, match="setup data"):
+        load_scenario(sqlite_services.app, folder)
+    assert sqlite_services.app.recorder.max_notification_id() is None

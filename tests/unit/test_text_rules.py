@@ -62,3 +62,19 @@ def test_an_amendment_that_would_make_the_title_too_long_is_not_accepted() -> No
         p.accept_amendment(author, "amd-1")
     assert (e.value.code, e.value.field) == ("text_too_long", "title")
     assert p.title == "Título"
+
+
+def test_a_date_beyond_2199_is_refused_not_overflowed() -> None:
+    from domain.working_table import one_year_after
+
+    with pytest.raises(InvalidInputError) as e:
+        one_year_after(date(9999, 12, 31))
+    assert (e.value.code, e.value.field) == ("date_out_of_range", "term_start")
+
+
+def test_an_event_dated_far_in_the_future_is_refused() -> None:
+    from domain.endorsement import LiaisonEndorsement
+
+    with pytest.raises(InvalidInputError) as e:
+        LiaisonEndorsement.open(Ctx("secretariat", date(2026, 1, 5), "c:9"), id=uuid4(), proposal_id=uuid4(), version=1, session_id=None, closes_on=date(9999, 12, 31))
+    assert (e.value.code, e.value.field) == ("date_out_of_range", "closes_on")
