@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID
@@ -27,7 +27,14 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    StoredEvent,
+    Transcoding,
+)
 from eventsourcing.utils import Environment, get_topic, resolve_topic
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
@@ -367,19 +374,24 @@ ERASED_TOPIC = "domain.participant:Participant.PersonalDataErased"
 PERSONAL_PADDING = 256  # bytes: sealed personal fields are a multiple of this long
 
 
-def erased_participant_ids(recorder: SQLAlchemyApplicationRecorder) -> set[str]:
-    """Ids of every participant whose ``PersonalDataErased`` event is in the log."""
-    out: set[str] = set()
+def notifications(recorder: ApplicationRecorder, topics: Sequence[str] = (), batch: int = 500) -> Iterator[Notification]:
+    """Every notification of the log in position order (only ``topics`` when given),
+    read in batches of ``batch``."""
     start: int | None = None
     while True:
-        batch = recorder.select_notifications(start, 1000, topics=[ERASED_TOPIC], inclusive_of_start=False)
-        if not batch:
-            return out
-        out.update(str(n.originator_id) for n in batch)
-        start = batch[-1].id
+        page = recorder.select_notifications(start, batch, topics=topics, inclusive_of_start=False)
+        if not page:
+            return
+        yield from page
+        start = page[-1].id
 
 
-def drop_erased_keys(recorder: SQLAlchemyApplicationRecorder, keys: KeyStore) -> int:
+def erased_participant_ids(recorder: ApplicationRecorder) -> set[str]:
+    """Ids of every participant whose ``PersonalDataErased`` event is in the log."""
+    return {str(n.originator_id) for n in notifications(recorder, [ERASED_TOPIC], batch=1000)}
+
+
+def drop_erased_keys(recorder: ApplicationRecorder, keys: KeyStore) -> int:
     """Delete the keys of every participant erased in the log (after a restore, so that
     no backup brings an erased person back). Returns how many keys were deleted."""
     return keys.delete(erased_participant_ids(recorder))

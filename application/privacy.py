@@ -38,6 +38,7 @@ from application.persistence import (
     erased_participant_ids,
     key_check_table,
     keys_table,
+    notifications,
 )
 from application.service import DialogueApplication
 from domain.errors import NotFoundError
@@ -202,30 +203,24 @@ def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[di
     fields; another person's personal fields are never decoded here)."""
     pid = str(participant_id)
     transcoder: Any = app.mapper.transcoder
-    start: int | None = None
-    while True:
-        batch = app.recorder.select_notifications(start, 500, inclusive_of_start=False)
-        if not batch:
-            return
-        start = batch[-1].id
-        for n in batch:
-            own = str(n.originator_id) == pid
-            if n.topic.startswith(PARTICIPANT_TOPIC_PREFIX) and not own:
+    for n in notifications(app.recorder):
+        own = str(n.originator_id) == pid
+        if n.topic.startswith(PARTICIPANT_TOPIC_PREFIX) and not own:
+            continue
+        if own:
+            state = dict(vars(app.mapper.to_domain_event(n)))
+        else:
+            state = transcoder.decode(n.state)
+            if state.get("actor") != pid and not any(_names(state.get(f), pid) for f in PARTICIPANT_REFERENCE_FIELDS):
                 continue
-            if own:
-                state = dict(vars(app.mapper.to_domain_event(n)))
-            else:
-                state = transcoder.decode(n.state)
-                if state.get("actor") != pid and not any(_names(state.get(f), pid) for f in PARTICIPANT_REFERENCE_FIELDS):
-                    continue
-            data = {k: v for k, v in state.items() if k not in (
-                "originator_id", "originator_version", "timestamp", "actor", "effective_date", "command_id", "class_version", "personal",
-            )}
-            yield _plain({
-                "position": n.id, "topic": n.topic, "aggregate_id": str(n.originator_id), "aggregate_version": n.originator_version,
-                "recorded_at": state.get("timestamp"), "effective_date": state.get("effective_date"), "actor": state.get("actor"),
-                "command_id": state.get("command_id"), "data": data,
-            })
+        data = {k: v for k, v in state.items() if k not in (
+            "originator_id", "originator_version", "timestamp", "actor", "effective_date", "command_id", "class_version", "personal",
+        )}
+        yield _plain({
+            "position": n.id, "topic": n.topic, "aggregate_id": str(n.originator_id), "aggregate_version": n.originator_version,
+            "recorded_at": state.get("timestamp"), "effective_date": state.get("effective_date"), "actor": state.get("actor"),
+            "command_id": state.get("command_id"), "data": data,
+        })
 
 
 def export_participant(app: DialogueApplication, views: Engine, participant_id: UUID) -> dict[str, Any]:

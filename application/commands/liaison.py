@@ -10,6 +10,7 @@ from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
 from application.errors import CommandAlreadyAppliedError
+from application.persistence import notifications
 from domain.base import SECRETARIAT
 from domain.endorsement import LiaisonEndorsement, endorsement_tally
 from domain.errors import (
@@ -95,18 +96,13 @@ class LiaisonCommands(ApplicationCore):
         ``Opened`` and ``Closed`` events (without loading each round)."""
         opened, closed = "domain.endorsement:LiaisonEndorsement.Opened", "domain.endorsement:LiaisonEndorsement.Closed"
         rounds: dict[UUID, date] = {}
-        start: int | None = None
-        while True:
-            batch = self.recorder.select_notifications(start, 500, topics=[opened, closed], inclusive_of_start=False)
-            if not batch:
-                return rounds
-            for n in batch:
-                rid = UUID(str(n.originator_id))
-                if n.topic == opened:
-                    rounds[rid] = self.mapper.to_domain_event(n).closes_on  # type: ignore[attr-defined]
-                else:
-                    rounds.pop(rid, None)
-            start = batch[-1].id
+        for n in notifications(self.recorder, [opened, closed]):
+            rid = UUID(str(n.originator_id))
+            if n.topic == opened:
+                rounds[rid] = self.mapper.to_domain_event(n).closes_on  # type: ignore[attr-defined]
+            else:
+                rounds.pop(rid, None)
+        return rounds
 
     def close_due(self, *, command_prefix: str | None = None) -> list[tuple[UUID, str]]:
         """The deadline job: close every round whose ``closes_on`` is before today.
