@@ -16,7 +16,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import Engine, MetaData, create_engine, make_url, text
 
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
@@ -27,9 +27,41 @@ from domain.reference import ALL_GOVERNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "2026-Q1"
-POSTGRES_URL = os.environ.get("DIALOGUE_TEST_POSTGRES_URL")
+# The server given by DIALOGUE_TEST_POSTGRES_URL; each test run works in a database of its
+# own on it (created in pytest_configure, dropped at the end), so two runs never collide.
+SERVER_POSTGRES_URL = os.environ.get("DIALOGUE_TEST_POSTGRES_URL")
+POSTGRES_URL: str | None = None
 REQUIRE_POSTGRES = os.environ.get("DIALOGUE_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgres"]
+
+
+def _admin_engine(server_url: str) -> Engine:
+    return create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Create this run's own PostgreSQL database on the configured server."""
+    global POSTGRES_URL
+    if not SERVER_POSTGRES_URL or POSTGRES_URL:
+        return
+    name = f"dialogue_test_{os.getpid()}_{uuid4().hex[:8]}"
+    engine = _admin_engine(SERVER_POSTGRES_URL)
+    with engine.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    POSTGRES_URL = make_url(SERVER_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drop this run's database (connections still open to it are ended first)."""
+    if not SERVER_POSTGRES_URL or not POSTGRES_URL:
+        return
+    dispose_engines()
+    name = make_url(POSTGRES_URL).database
+    engine = _admin_engine(SERVER_POSTGRES_URL)
+    with engine.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def reset_postgres(url: str) -> None:
