@@ -43,7 +43,11 @@ from application.persistence import (
 from application.service import DialogueApplication
 from domain.errors import NotFoundError
 from domain.participant import PERSONAL_FIELDS, pseudonym
-from projections import models as m
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
 PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant", "focal_point")
 # Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
 SCRUBBED_EVENT_STORE_TABLES = (keys_table.name,)
-SCRUBBED_VIEW_TABLES = (m.participants.name, m.participation.name)
+SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
 
 
 class PrivacyError(Exception):
@@ -73,12 +77,12 @@ def resolve_participant(views: Engine, ident: str) -> UUID:
     ident = ident.strip()
     try:
         wanted = str(UUID(ident))
-        column = m.participants.c.id
+        column = people_views.view_participants.c.id
     except ValueError:
         wanted = ident
-        column = m.participants.c.reference
+        column = people_views.view_participants.c.reference
     with views.connect() as c:
-        found = [r[0] for r in c.execute(select(m.participants.c.id).where(column == wanted))]
+        found = [r[0] for r in c.execute(select(people_views.view_participants.c.id).where(column == wanted))]
     if len(found) != 1:
         raise NotFoundError(f"No participant with id or reference {ident!r}.", field="participant")
     return UUID(found[0])
@@ -242,12 +246,12 @@ def export_participant(app: DialogueApplication, views: Engine, participant_id: 
     details = {f: getattr(p, f) for f in PERSONAL_FIELDS}
     organisation = None
     if details["organisation_id"]:
-        found = _rows(views, select(m.organisations).where(m.organisations.c.id == details["organisation_id"]))
+        found = _rows(views, select(people_views.view_organisations).where(people_views.view_organisations.c.id == details["organisation_id"]))
         organisation = found[0] if found else None
     proposals = _rows(views, select(
-        m.proposals.c.id, m.proposals.c.reference, m.proposals.c.title, m.proposals.c.table_code, m.proposals.c.status,
-        m.proposals.c.author_id, m.proposals.c.co_author_ids,
-    ).order_by(m.proposals.c.reference))
+        proposal_views.view_proposals.c.id, proposal_views.view_proposals.c.reference, proposal_views.view_proposals.c.title, proposal_views.view_proposals.c.table_code, proposal_views.view_proposals.c.status,
+        proposal_views.view_proposals.c.author_id, proposal_views.view_proposals.c.co_author_ids,
+    ).order_by(proposal_views.view_proposals.c.reference))
     return {
         "participant_id": pid,
         "reference": p.reference,
@@ -255,15 +259,15 @@ def export_participant(app: DialogueApplication, views: Engine, participant_id: 
         "pseudonym": pseudonym(pid),
         "details": _plain(details),
         "organisation": organisation,
-        "memberships": _rows(views, select(m.memberships.c.table_code, m.memberships.c.joined_on).where(
-            m.memberships.c.participant_id == pid).order_by(m.memberships.c.table_code)),
+        "memberships": _rows(views, select(table_views.view_memberships.c.table_code, table_views.view_memberships.c.joined_on).where(
+            table_views.view_memberships.c.participant_id == pid).order_by(table_views.view_memberships.c.table_code)),
         "proposals_authored": [{k: r[k] for k in ("id", "reference", "title", "table_code", "status")} for r in proposals if r["author_id"] == pid],
         "proposals_co_authored": [{k: r[k] for k in ("id", "reference", "title", "table_code", "status")} for r in proposals if pid in (r["co_author_ids"] or [])],
-        "amendments": _rows(views, select(m.amendments).where(m.amendments.c.amender_id == pid).order_by(m.amendments.c.proposed_on, m.amendments.c.reference)),
-        "positions": _rows(views, select(m.positions).where(m.positions.c.member_id == pid).order_by(m.positions.c.effective_date, m.positions.c.session_id)),
-        "endorsement_votes": _rows(views, select(m.endorsement_votes).where(
-            m.endorsement_votes.c.participant_id == pid).order_by(m.endorsement_votes.c.effective_date, m.endorsement_votes.c.round_id)),
-        "terms": _rows(views, select(m.representatives).where(m.representatives.c.participant_id == pid).order_by(m.representatives.c.term_start)),
+        "amendments": _rows(views, select(proposal_views.view_amendments).where(proposal_views.view_amendments.c.amender_id == pid).order_by(proposal_views.view_amendments.c.proposed_on, proposal_views.view_amendments.c.reference)),
+        "positions": _rows(views, select(session_views.view_positions).where(session_views.view_positions.c.member_id == pid).order_by(session_views.view_positions.c.effective_date, session_views.view_positions.c.session_id)),
+        "endorsement_votes": _rows(views, select(liaison_views.view_endorsement_votes).where(
+            liaison_views.view_endorsement_votes.c.participant_id == pid).order_by(liaison_views.view_endorsement_votes.c.effective_date, liaison_views.view_endorsement_votes.c.round_id)),
+        "terms": _rows(views, select(table_views.view_representatives).where(table_views.view_representatives.c.participant_id == pid).order_by(table_views.view_representatives.c.term_start)),
         "events": list(events_naming(app, p.id)),
     }
 

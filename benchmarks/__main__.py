@@ -20,7 +20,7 @@ from application.bootstrap import Config, bootstrap
 from application.clock import FixedClock
 from application.persistence import dispose_engines, generate_master_key
 from application.scenario import load_scenario
-from projections import queries
+from projections import proposals as proposal_views
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "2026-Q1"
 
@@ -44,7 +44,7 @@ def run_once(url: str) -> dict[str, float]:
     s.projector.rebuild()
     t3 = time.perf_counter()
     for _ in range(20):
-        queries.list_recommendations(s.projector.engine, status="published")
+        proposal_views.list_recommendations(s.projector.engine, status="published")
     t4 = time.perf_counter()
     dispose_engines()
     return {"events": events, "load_s": t1 - t0, "catch_up_s": t2 - t1, "rebuild_s": t3 - t2, "board_query_ms": (t4 - t3) / 20 * 1000}

@@ -1,6 +1,43 @@
-"""Read models built from the event log (DESIGN.md, "Projections").
+"""Read models built from the event log (docs/design.md, "Projections";
+docs/architecture.md, "Projections by area").
 
-Each view follows the notification log and writes its rows and its tracking position in
-one transaction (exactly once), and can be rebuilt from an empty database to the same
-rows. Imports ``domain`` event classes and SQLAlchemy only, never ``application``/``web``.
+One module per area holds that area's view tables, its handlers by event topic and its
+queries (:mod:`projections.base` says what a module declares). :data:`PROJECTIONS` lists
+them; :mod:`projections.runner` follows the log into all of them exactly once, and every
+view can be rebuilt from an empty database to the same rows. Imports ``domain`` and
+SQLAlchemy only, never ``application``/``web``.
 """
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from projections import follow_up, liaison, people, proposals, sessions, settings, tables
+from projections.base import Handler, Projection
+
+# Every projection, in the order their handlers see one event. A new area adds its module
+# here (one line).
+PROJECTIONS: tuple[Projection, ...] = (
+    people.projection,
+    settings.projection,
+    tables.projection,
+    proposals.projection,
+    sessions.projection,
+    liaison.projection,
+    follow_up.projection,
+)
+
+
+def view_tables() -> list[Table]:
+    """Every view table of every projection."""
+    return [t for p in PROJECTIONS for t in p.tables]
+
+
+def handlers_of(topic: str) -> list[Handler]:
+    """The handlers of every projection for events with ``topic`` (none: not projected)."""
+    return [p.handlers[topic] for p in PROJECTIONS if topic in p.handlers]
+
+
+def handled_topics() -> set[str]:
+    """Every topic some projection handles."""
+    return {t for p in PROJECTIONS for t in p.handlers}

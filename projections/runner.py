@@ -20,7 +20,7 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from projections import handlers, models
+from projections import handlers_of, view_tables
 from projections.tracking import LockingTrackingRecorder
 
 VIEW_NAME = "views"
@@ -65,7 +65,8 @@ class ViewProjector:
             self.create_tables()
 
     def create_tables(self) -> None:
-        models.views.create_all(self.engine, checkfirst=True)
+        for t in view_tables():
+            t.create(self.engine, checkfirst=True)
         self.tracking.create_table()
 
     def position(self) -> int:
@@ -131,18 +132,19 @@ class ViewProjector:
         return len(fresh)
 
     def apply(self, session: Session, notification: Notification) -> None:
-        handler = handlers.HANDLERS.get(notification.topic)
-        if handler is None:
+        handlers = handlers_of(notification.topic)
+        if not handlers:
             return
         event = self.mapper.to_domain_event(notification)
         if self.as_of is not None and getattr(event, "effective_date", None) and event.effective_date > self.as_of:
             return
-        handler(session, event, notification.id)
+        for handler in handlers:
+            handler(session, event, notification.id)
 
     def reset(self) -> None:
         """Empty every view table and the tracking position."""
         with self.engine.begin() as c:
-            for t in reversed(models.views.sorted_tables):
+            for t in reversed(view_tables()):
                 c.execute(delete(t))
             c.execute(delete(self.tracking.tracking_table).where(self.tracking.tracking_table.c.application_name == VIEW_NAME))
 
@@ -164,7 +166,7 @@ def snapshot_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every view table, sorted, for comparing two views databases."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as c:
-        for t in models.views.sorted_tables:
+        for t in view_tables():
             rows = [tuple(_hashable(v) for v in r) for r in c.execute(select(t))]
             out[t.name] = sorted(rows, key=repr)
     return out

@@ -19,7 +19,7 @@ from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import MasterKeyError, generate_master_key
 from application.scenario import ScenarioError, load_scenario
-from projections import queries
+from projections import proposals as proposal_views
 from projections.runner import ViewProjector, snapshot_rows
 
 
@@ -135,7 +135,7 @@ def recommendations(status: str | None, table: str | None, objective: int | None
     """List the recommendation board (every proposal, whatever its status, without --status)."""
     s = _services()
     s.projector.catch_up()
-    rows = queries.list_recommendations(s.projector.engine, status=status, table=table, objective=objective)
+    rows = proposal_views.list_recommendations(s.projector.engine, status=status, table=table, objective=objective)
     out = [
         {"id": r["id"], "reference": r["reference"], "title": r["title"], "status": r["status"], "table": r["table"],
          "objectives": r["objectives"], "targets": r["targets"], "version": r["version"]}

@@ -41,7 +41,7 @@ from application.bootstrap import Config, Services
 from application.export import RestoreError, export_log, import_log
 from application.persistence import MasterKeyError, drop_erased_keys, get_engine
 from domain.errors import DomainError
-from projections import queries
+from projections import proposals as proposal_views
 from projections.runner import ViewProjector
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -197,7 +197,7 @@ def replay_command(until: str, as_of: str | None, into: str, reset: bool) -> Non
         target.reset()
     with click.progressbar(length=position, label=f"Replaying up to position {position}", file=sys.stderr) as bar:
         n = target.catch_up(until=position, progress=bar.update)
-    counts = queries.status_counts(target.engine)
+    counts = proposal_views.status_counts(target.engine)
     click.echo(f"Views as of position {position}{' and effective date ' + day.isoformat() if day else ''}: {n} events replayed.")
     for status, count in sorted(counts.items()):
         click.echo(f"{status}\t{count}")

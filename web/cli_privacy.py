@@ -32,7 +32,7 @@ from application.privacy import (
     scrub_storage,
 )
 from domain.errors import DomainError
-from projections import queries
+from projections import people as people_views
 
 
 def _services() -> Services:
@@ -112,7 +112,7 @@ def statistics_command(fmt: str) -> None:
     """Participation counts by stakeholder group, subregion, language and gender
     (counts below 5 suppressed; erased people not counted)."""
     s = _services()
-    stats = queries.participation(s.projector.engine)
+    stats = people_views.participation(s.projector.engine)
     if fmt == "json":
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
         return

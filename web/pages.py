@@ -18,15 +18,20 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from domain.reference import objectives
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 from web.forms import TABLES, ActAsForm, opts
 from web.pages_common import Viewer, act_as, demo_mode, engine, form_errors, install, load_viewer
 
 bp = Blueprint("pages", __name__)
 install(bp)
 
-BOARD_STATUSES = queries.DRAFT_STATUSES
-ADOPTED_STATUSES = queries.ADOPTED_OR_LATER
+BOARD_STATUSES = proposal_views.DRAFT_STATUSES
+ADOPTED_STATUSES = proposal_views.ADOPTED_OR_LATER
 
 
 @bp.app_context_processor
@@ -52,7 +57,7 @@ def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> list[dict[str, Any]]:
-    return queries.list_recommendations(engine(), status=f["status"] or allowed, table=f["table"], objective=f["objective"])
+    return proposal_views.list_recommendations(engine(), status=f["status"] or allowed, table=f["table"], objective=f["objective"])
 
 
 @bp.get("/")
@@ -69,12 +74,12 @@ def adopted() -> str:
     f = _filters(ADOPTED_STATUSES)
     rows = _listing(ADOPTED_STATUSES, f)
     e = engine()
-    sessions = {s["id"]: s for s in queries.list_sessions(e)}
+    sessions = {s["id"]: s for s in session_views.list_sessions(e)}
     rounds: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in queries.endorsement_rounds(e):
+    for r in liaison_views.endorsement_rounds(e):
         rounds[r["proposal_id"]].append(r)
     responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in queries.government_responses(e):
+    for r in follow_up_views.government_responses(e):
         responses[r["proposal_id"]].append(r)
     return render_template(
         "pages/adopted.html", rows=rows, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES, objectives=sorted(objectives()),
@@ -98,11 +103,11 @@ def demo() -> Response | str | tuple[str, int]:
     if not demo_mode():
         abort(404)
     viewer = load_viewer()
-    people = queries.participants(engine())
+    people = people_views.participants(engine())
     form = ActAsForm()
     tables: dict[str, list[str]] = defaultdict(list)
     for t in TABLES:
-        for m in queries.members(engine(), t):
+        for m in table_views.members(engine(), t):
             tables[m["participant_id"]].append(t)
     form.participant.choices = opts([(p["id"], _participant_label(p, tables[p["id"]], viewer)) for p in people if not p["erased"]])
     if request.method == "GET":

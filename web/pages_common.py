@@ -31,7 +31,8 @@ from application.access import ROLES, Access
 from application.bootstrap import Services
 from application.errors import CommandAlreadyAppliedError, ConflictError
 from domain.errors import DomainError
-from projections import queries
+from projections import people as people_views
+from projections import tables as table_views
 from web.forms import new_command_id
 from web.i18n import error_message
 
@@ -59,7 +60,7 @@ Page = str | tuple[str, int] | BaseResponse
 
 
 def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str) -> T:
-    """The view row of ``aggregate_id`` from ``lookup`` (e.g. ``queries.get_proposal``),
+    """The view row of ``aggregate_id`` from ``lookup`` (e.g. ``proposal_views.get_proposal``),
     or a 404 for a malformed id or an unknown one."""
     try:
         UUID(aggregate_id)
@@ -113,11 +114,11 @@ def load_viewer() -> Viewer:
     viewer = Viewer(role=role)
     if role == "participant":
         pid = str(raw.get("id") or "")
-        entry = queries.directory(engine()).get(pid)
+        entry = people_views.directory(engine()).get(pid)
         if entry is None:
             viewer = Viewer()
         else:
-            viewer = Viewer(role=role, participant_id=pid, name=entry["name"], reference=entry["reference"], tables=queries.member_tables(engine(), pid))
+            viewer = Viewer(role=role, participant_id=pid, name=entry["name"], reference=entry["reference"], tables=table_views.member_tables(engine(), pid))
     g.viewer = viewer
     return viewer
 
@@ -138,7 +139,7 @@ class People:
     @property
     def directory(self) -> dict[str, dict[str, Any]]:
         if self._directory is None:
-            self._directory = queries.directory(engine()) if self.viewer.sees_names else {}
+            self._directory = people_views.directory(engine()) if self.viewer.sees_names else {}
         return self._directory
 
     def name(self, participant_id: str | None, table: str | None = None) -> str:

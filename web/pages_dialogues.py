@@ -15,7 +15,8 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import proposals as proposal_views
 from web.forms import GovernmentDialogueForm, PresentationForm, opts
 from web.pages_common import (
     Outcome,
@@ -51,8 +52,8 @@ def render_dialogues(status: int = 200, failed: dict[str, Any] | None = None) ->
     viewer = load_viewer()
     e = engine()
     failed = failed or {}
-    dialogues = queries.government_dialogues(e)
-    presentable = queries.list_recommendations(e, status=PRESENTABLE) if viewer.is_secretariat else []
+    dialogues = follow_up_views.government_dialogues(e)
+    presentable = proposal_views.list_recommendations(e, status=PRESENTABLE) if viewer.is_secretariat else []
     forms: dict[str, PresentationForm] = {}
     for d in dialogues:
         here = failed.get("action") == "present" and failed.get("item") == d["id"]
@@ -113,7 +114,7 @@ def present(dialogue_id: str) -> Page:
         UUID(dialogue_id)
     except ValueError:
         abort(404)
-    if dialogue_id not in {d["id"] for d in queries.government_dialogues(engine())}:
+    if dialogue_id not in {d["id"] for d in follow_up_views.government_dialogues(engine())}:
         abort(404)
     viewer = load_viewer()
     form = PresentationForm()

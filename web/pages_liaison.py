@@ -18,7 +18,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from projections import queries
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import settings as settings_views
 from web.forms import (
     AdviceForm,
     NominationForm,
@@ -64,21 +67,21 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     viewer = load_viewer()
     e = engine()
     on = today()
-    seats = queries.liaison_table(e, on)
+    seats = liaison_views.liaison_table(e, on)
     my_seats = [
         s["seat"] for s in seats if s["kind"] == "representative" and viewer.is_participant and s["participant_id"] == viewer.participant_id
     ]
-    rounds = queries.endorsement_rounds(e)
+    rounds = liaison_views.endorsement_rounds(e)
     advice: dict[str, list[dict[str, Any]]] = {}
-    for a in queries.un_advice(e):
+    for a in liaison_views.un_advice(e):
         advice.setdefault(a["round_id"], []).append(a)
     for r in rounds:
         r["advice"] = advice.get(r["id"], [])
     open_rounds = [r for r in rounds if r["outcome"] is None]
     closed_rounds = sorted((r for r in rounds if r["outcome"] is not None), key=lambda r: r["closed_on"], reverse=True)
-    adopted = queries.list_recommendations(e, status="adopted")
-    endorsed = queries.list_recommendations(e, status="endorsed")
-    published = queries.list_recommendations(e, status="published")
+    adopted = proposal_views.list_recommendations(e, status="adopted")
+    endorsed = proposal_views.list_recommendations(e, status="endorsed")
+    published = proposal_views.list_recommendations(e, status="published")
     failed = failed or {}
     response_form = failed["form"] if failed.get("action") == "response" else ResponseForm(formdata=None, prefix="response")
     response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in published])
@@ -86,9 +89,9 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in adopted])
     nominate_form = failed["form"] if failed.get("action") == "nominate" else NominationForm(formdata=None, prefix="un")
     if viewer.is_secretariat:
-        people = [p for p in queries.participants(e) if not p["erased"]]
+        people = [p for p in people_views.participants(e) if not p["erased"]]
         nominate_form.focal_point.choices = opts([("", _("none")), *[(p["id"], f"{p['name']} · {p['reference']}") for p in people]])
-    settings = (queries.current_settings(e) or {}).get("values", {})
+    settings = (settings_views.current_settings(e) or {}).get("values", {})
     return render_template(
         "pages/liaison.html", seats=seats, my_seats=my_seats, open_rounds=open_rounds,
         closed_rounds=closed_rounds[:20], endorsed=endorsed, failed=failed, response_form=response_form, open_form=open_form,

@@ -20,7 +20,12 @@ from flask_babel import gettext as _
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 from web.forms import (
     TABLES,
     AmendmentForm,
@@ -56,7 +61,7 @@ WITHDRAWABLE = ("draft", "submitted", "on_agenda", "returned_for_revision")
 
 
 def _proposal_or_404(proposal_id: str) -> dict[str, Any]:
-    return found_or_404(queries.get_proposal, proposal_id)
+    return found_or_404(proposal_views.get_proposal, proposal_id)
 
 
 def _text_choices() -> dict[str, Any]:
@@ -209,30 +214,30 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     candidates: list[tuple[str, str]] = []
     if actions["add_co_author"]:
         authors = {p["author_id"], *p["co_author_ids"]}
-        directory = queries.directory(e)
+        directory = people_views.directory(e)
         candidates = [
             (m["participant_id"], directory.get(m["participant_id"], {}).get("name", m["participant_id"][:8]))
-            for m in queries.members(e, p["table"]) if m["participant_id"] not in authors
+            for m in table_views.members(e, p["table"]) if m["participant_id"] not in authors
         ]
     failed = failed or {}
     amend_form = failed["form"] if failed.get("action") == "amend" else AmendmentForm(formdata=None)
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None)
     co_form.co_author.choices = opts(candidates)
-    responses = queries.government_responses(e, pid)
+    responses = follow_up_views.government_responses(e, pid)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
-    for f in queries.follow_ups(e, pid):
+    for f in follow_up_views.follow_ups(e, pid):
         follow_ups.setdefault(f["country"], []).append(f)
     follow_form = failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow")
     follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
-    amendments = queries.amendments_of(e, pid)
+    amendments = proposal_views.amendments_of(e, pid)
     if failed.get("action"):
         pending = {a["reference"] for a in amendments if a["status"] == "pending"}
         failed["elsewhere"] = not _shown(str(failed["action"]), actions, viewer, bool(removable), bool(responses), pending)
     return render_template(
         "pages/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
-        versions=queries.proposal_versions(e, pid), amendments=amendments,
-        sessions=queries.sessions_of_proposal(e, pid), rounds=queries.endorsement_rounds(e, pid),
+        versions=proposal_views.proposal_versions(e, pid), amendments=amendments,
+        sessions=session_views.sessions_of_proposal(e, pid), rounds=liaison_views.endorsement_rounds(e, pid),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
     ), status
 
@@ -260,7 +265,7 @@ def show(proposal_id: str) -> Page:
 def version(proposal_id: str, number: int) -> Page:
     """One content version of a proposal (1 = as drafted), with the fields it changed."""
     p = _proposal_or_404(proposal_id)
-    versions = queries.proposal_versions(engine(), proposal_id)
+    versions = proposal_views.proposal_versions(engine(), proposal_id)
     by_number = {v["content_version"]: v for v in versions}
     v = by_number.get(number)
     if v is None:

@@ -19,7 +19,10 @@ from flask_babel import gettext as _
 
 from domain.deliberation import quarter_of
 from domain.ids import created_id
-from projections import queries
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import settings as settings_views
+from projections import tables as table_views
 from web.forms import (
     TABLES,
     AgendaForm,
@@ -51,7 +54,7 @@ install(bp)
 
 
 def _session_or_404(session_id: str) -> dict[str, Any]:
-    return found_or_404(queries.get_session, session_id)
+    return found_or_404(session_views.get_session, session_id)
 
 
 def _shape(form: Any) -> tuple[Outcome[Any] | None, dict[str, list[str]], int]:
@@ -64,7 +67,7 @@ def _shape(form: Any) -> tuple[Outcome[Any] | None, dict[str, list[str]], int]:
 # ---------------------------------------------------------------------------- list and scheduling
 def _index_page(form: ScheduleSessionForm, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s in queries.list_sessions(engine()):
+    for s in session_views.list_sessions(engine()):
         by_table[s["table_code"]].append(s)
     return render_template("pages/sessions.html", by_table=by_table, tables=TABLES, form=form, top=top, errs=errs or {}), status
 
@@ -106,12 +109,12 @@ def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] 
     the person typed: ``{"action", "item", "form", "top", "errs"}``."""
     viewer = load_viewer()
     e = engine()
-    items = queries.agenda(e, s["id"])
+    items = session_views.agenda(e, s["id"])
     facilitates = _facilitates(viewer, s["table_code"])
     submitted = []
     if facilitates and not s["closed"]:
         on_agenda = {i["proposal_id"] for i in items}
-        submitted = [p for p in queries.list_recommendations(e, status="submitted", table=s["table_code"]) if p["id"] not in on_agenda]
+        submitted = [p for p in proposal_views.list_recommendations(e, status="submitted", table=s["table_code"]) if p["id"] not in on_agenda]
     mine: dict[str, str] = {}
     if viewer.is_participant:
         for it in items:
@@ -121,8 +124,8 @@ def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] 
     return render_template(
         "pages/session.html", s=s, items=items, submitted=submitted, mine=mine, failed=failed or {},
         sees_positions=viewer.sees_positions(s["table_code"]), is_member=viewer.is_member(s["table_code"]),
-        quorum=(queries.current_settings(e) or {}).get("values", {}).get("quorum", 5),
-        facilitates=facilitates, opened_on=queries.session_opened_on(e, s["id"]),
+        quorum=(settings_views.current_settings(e) or {}).get("values", {}).get("quorum", 5),
+        facilitates=facilitates, opened_on=session_views.session_opened_on(e, s["id"]),
     ), status
 
 
@@ -133,7 +136,7 @@ def _facilitates(viewer: Any, table: str) -> bool:
         return True
     if not viewer.is_participant:
         return False
-    return any(r["table_code"] == table and r["participant_id"] == viewer.participant_id for r in queries.representatives(engine(), on=today()))
+    return any(r["table_code"] == table and r["participant_id"] == viewer.participant_id for r in table_views.representatives(engine(), on=today()))
 
 
 @bp.get("/<session_id>")

@@ -20,7 +20,9 @@ from flask_babel import gettext as _
 
 from domain.deliberation import quarter_of
 from domain.reference import seat_codes
-from projections import queries
+from projections import sessions as session_views
+from projections import settings as settings_views
+from projections import tables as table_views
 from web.forms import TABLES, ElectionForm, SeatForm, TableMembershipForm, opts
 from web.pages_common import (
     Outcome,
@@ -53,8 +55,8 @@ def _table_or_404(code: str) -> str:
 def _activity(table: str | None = None) -> list[dict[str, Any]]:
     """Activity rows per quarter (every quarter with a session, and the current one)."""
     e = engine()
-    quarters = {s["quarter"] for s in queries.list_sessions(e)} | {quarter_of(today())}
-    rows = queries.table_activity(e, sorted(quarters))
+    quarters = {s["quarter"] for s in session_views.list_sessions(e)} | {quarter_of(today())}
+    rows = session_views.table_activity(e, sorted(quarters))
     return [r for r in rows if table is None or r["table"] == table]
 
 
@@ -73,18 +75,18 @@ def render_index(status: int = 200, failed: dict[str, Any] | None = None) -> tup
     e = engine()
     on = today()
     holders: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in queries.representatives(e, on=on):
+    for r in table_views.representatives(e, on=on):
         holders[r["table_code"]].append(r)
     activity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in _activity():
         activity[a["table"]].append(a)
     tables = [
-        {"code": t, "members": len(queries.members(e, t)), "representatives": holders[t], "activity": activity[t]}
+        {"code": t, "members": len(table_views.members(e, t)), "representatives": holders[t], "activity": activity[t]}
         for t in TABLES
     ]
     return render_template(
         "pages/tables.html", tables=tables, mine=viewer.tables if viewer.is_participant else [], failed=failed or {},
-        settings=queries.settings_history(e),
+        settings=settings_views.settings_history(e),
     ), status
 
 
@@ -131,7 +133,7 @@ def leave() -> Page:
 # ---------------------------------------------------------------------------- one table
 def _terms(code: str) -> list[dict[str, Any]]:
     """Every term of the table's seats, newest first."""
-    terms = [r for r in queries.representatives(engine()) if r["table_code"] == code]
+    terms = [r for r in table_views.representatives(engine()) if r["table_code"] == code]
     return sorted(terms, key=lambda r: (r["term_start"], r["seat"]), reverse=True)
 
 
@@ -141,9 +143,9 @@ def _election_form(code: str, viewer: Viewer, failed: dict[str, Any]) -> Electio
         form.term_start.data = today()
     form.seat.choices = opts((s, s) for s in seat_codes(code))
     people = People(viewer)
-    members = queries.members(engine(), code)
+    members = table_views.members(engine(), code)
     form.participant.choices = opts(sorted(((m["participant_id"], people.name(m["participant_id"], code)) for m in members), key=lambda c: c[1]))
-    sessions = [s for s in queries.list_sessions(engine(), code) if not s["closed"]]
+    sessions = [s for s in session_views.list_sessions(engine(), code) if not s["closed"]]
     form.session.choices = opts([("", _("none: the votes below")), *[(s["id"], f"{s['quarter']} · {s['date'].isoformat()}{' · ' + s['reference'] if s['reference'] else ''}") for s in sessions]])
     return form
 
@@ -155,12 +157,12 @@ def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = N
     e = engine()
     on = today()
     failed = failed or {}
-    current = {r["seat"]: r for r in queries.representatives(e, on=on) if r["table_code"] == code}
+    current = {r["seat"]: r for r in table_views.representatives(e, on=on) if r["table_code"] == code}
     seats = [(seat, current.get(seat)) for seat in seat_codes(code)]
     upcoming = {r["seat"] for r in _terms(code) if r["term_start"] > on and r["vacated_on"] is None}
     return render_template(
-        "pages/table.html", code=code, members=len(queries.members(e, code)), seats=seats, upcoming=upcoming,
-        terms=_terms(code), activity=_activity(code), sessions=queries.list_sessions(e, code), failed=failed,
+        "pages/table.html", code=code, members=len(table_views.members(e, code)), seats=seats, upcoming=upcoming,
+        terms=_terms(code), activity=_activity(code), sessions=session_views.list_sessions(e, code), failed=failed,
         election_form=_election_form(code, viewer, failed) if viewer.is_secretariat or failed.get("action") == "elect" else None,
         is_member=viewer.is_member(code),
     ), status

@@ -2,7 +2,7 @@
 is missing or wrong).
 
 Public pages never show personal data: the statistics are counts with small counts
-suppressed (:func:`projections.queries.participation`).
+suppressed (:func:`projections.people_views.participation`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from application.persistence import MasterKeyError
-from projections import queries
+from projections import people as people_views
 
 bp = Blueprint("privacy_pages", __name__)
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def participation() -> Any:
     from web import services
 
     s = services()
-    return render_template("privacy/participation.html", stats=queries.participation(s.projector.engine))
+    return render_template("privacy/participation.html", stats=people_views.participation(s.projector.engine))
 
 
 @bp.get("/privacy/participation.json")
@@ -33,7 +33,7 @@ def participation_json() -> Any:
     """The same statistics as open data (JSON)."""
     from web import services
 
-    return jsonify(queries.participation(services().projector.engine))
+    return jsonify(people_views.participation(services().projector.engine))
 
 
 @bp.app_errorhandler(MasterKeyError)

@@ -66,10 +66,10 @@ def text_of(page: str) -> str:
 
 
 def participant_id(app: Flask, reference: str) -> str:
-    from projections import queries
+    from projections import people as people_views
 
     s = app_services(app)
-    return next(p["id"] for p in queries.participants(s.projector.engine) if p["reference"] == reference)
+    return next(p["id"] for p in people_views.participants(s.projector.engine) if p["reference"] == reference)
 
 
 def post_form(client: FlaskClient, page_url: str, action: str, prefix: str | None = None, **data: Any) -> TestResponse:

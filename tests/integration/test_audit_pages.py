@@ -13,7 +13,9 @@ from sqlalchemy import select, update
 
 from application.audit import events_table
 from application.bootstrap import Services
-from projections import queries
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
 from tests.integration.test_audit_tamper import build_log
 from web import create_app
 from web.pages_common import SESSION_KEY
@@ -37,11 +39,11 @@ def client(services: Services, role: str = "public") -> FlaskClient:
 
 
 def proposal_id(services: Services, reference: str) -> str:
-    return next(str(r["id"]) for r in queries.list_recommendations(services.projector.engine) if r["reference"] == reference)
+    return next(str(r["id"]) for r in proposal_views.list_recommendations(services.projector.engine) if r["reference"] == reference)
 
 
 def person(services: Services, name: str) -> str:
-    return next(pid for pid, p in queries.directory(services.projector.engine).items() if p["name"] == name)
+    return next(pid for pid, p in people_views.directory(services.projector.engine).items() if p["name"] == name)
 
 
 def get_json(c: FlaskClient, url: str, status: int = 200) -> Any:
@@ -185,7 +187,7 @@ def test_an_erased_person_reads_as_erased_for_auditors_never_as_an_error(loaded:
 
 
 def test_who_took_which_position_is_hidden_from_the_public_in_a_session(loaded: Services) -> None:
-    session_id = next(s["id"] for s in queries.list_sessions(loaded.projector.engine) if s["table_code"] == "RT1")
+    session_id = next(s["id"] for s in session_views.list_sessions(loaded.projector.engine) if s["table_code"] == "RT1")
 
     public = get_json(client(loaded), f"/audit/aggregates/{session_id}.json")
     auditor = get_json(client(loaded, "auditor"), f"/audit/aggregates/{session_id}.json")

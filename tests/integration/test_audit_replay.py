@@ -12,7 +12,7 @@ from sqlalchemy import update
 from application.audit.log import read_log, stored_timestamp
 from application.bootstrap import Services
 from application.persistence import get_engine
-from projections import models, queries
+from projections import proposals as proposal_views
 from tests.integration.test_audit_tamper import cli
 from web import create_app
 
@@ -33,7 +33,7 @@ def position_of_step(report: dict[str, object], seq: int) -> int:
 
 
 def board(url: str) -> dict[str, str]:
-    return {r["reference"]: r["status"] for r in queries.list_recommendations(get_engine(url))}
+    return {r["reference"]: r["status"] for r in proposal_views.list_recommendations(get_engine(url))}
 
 
 def test_replay_until_the_first_decision_gives_that_board(loaded: Services, loaded_scenario_file: Scenario, tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_rebuild_check_reports_no_difference_after_loading_the_scenario(loaded: 
 
 def test_rebuild_check_reports_a_live_row_altered_by_hand(loaded: Services) -> None:
     with loaded.projector.engine.begin() as c:
-        c.execute(update(models.proposals).where(models.proposals.c.reference == "prop-rt1-06").values(status="adopted"))
+        c.execute(update(proposal_views.view_proposals).where(proposal_views.view_proposals.c.reference == "prop-rt1-06").values(status="adopted"))
 
     result = app_of(loaded).test_cli_runner().invoke(args=["projections", "rebuild", "--check"])
 

@@ -32,7 +32,8 @@ from application.persistence import chain_table, dispose_engines, generate_maste
 from application.scenario import load_scenario
 from domain.ids import scenario_id, scenario_namespace
 from domain.participant import pseudonym
-from projections import queries
+from projections import people as people_views
+from projections import proposals as proposal_views
 from projections.runner import ViewProjector, snapshot_rows
 from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_POSTGRES, SCENARIO, reset_postgres
 
@@ -197,8 +198,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     pid, org, name = participant_id("p-12"), organisation_id("org-12"), PEOPLE["p-12"]["display_name"]
     with s.app.engine.connect() as c:
         wrapped = bytes(c.execute(select(keys_table.c.wrapped_key).where(keys_table.c.participant_id == str(pid))).scalar_one())
-    co_authored = {r["reference"] for r in queries.list_recommendations(s.projector.engine) if str(pid) in r["co_author_ids"]}
-    stats_before = queries.participation(s.projector.engine)
+    co_authored = {r["reference"] for r in proposal_views.list_recommendations(s.projector.engine) if str(pid) in r["co_author_ids"]}
+    stats_before = people_views.participation(s.projector.engine)
     if path is not None:
         privacy.scrub_storage(s)
         name_before = any(f in b for b in sqlite_files(path).values() for f in needles(name))
@@ -282,15 +283,15 @@ def test_a_rebuild_does_not_bring_the_name_back(world: World) -> None:
     scratch = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     ViewProjector(s.app.recorder, s.app.mapper, scratch).catch_up()
     assert rows_containing(scratch, world.name) == []
-    assert queries.directory(scratch)[str(world.pid)] == {"reference": "p-12", "name": pseudonym(world.pid), "erased": True}
+    assert people_views.directory(scratch)[str(world.pid)] == {"reference": "p-12", "name": pseudonym(world.pid), "erased": True}
 
 
 def test_co_authored_proposals_remain_with_the_pseudonym(world: World) -> None:
     engine = world.services.projector.engine
-    co_authored = {r["reference"] for r in queries.list_recommendations(engine) if str(world.pid) in r["co_author_ids"]}
+    co_authored = {r["reference"] for r in proposal_views.list_recommendations(engine) if str(world.pid) in r["co_author_ids"]}
     assert co_authored == world.co_authored_before
     assert co_authored  # p-12 co-authored at least one proposal
-    assert queries.directory(engine)[str(world.pid)]["name"] == pseudonym(world.pid) == world.report.pseudonym
+    assert people_views.directory(engine)[str(world.pid)]["name"] == pseudonym(world.pid) == world.report.pseudonym
 
 
 def test_positions_votes_and_terms_stay_by_id(world: World) -> None:
@@ -303,7 +304,7 @@ def test_positions_votes_and_terms_stay_by_id(world: World) -> None:
 
 
 def test_statistics_stop_counting_the_erased_persons_attributes(world: World) -> None:
-    after = queries.participation(world.services.projector.engine)
+    after = people_views.participation(world.services.projector.engine)
     man_before = next(c["count"] for c in world.stats_before["dimensions"]["gender"] if c["value"] == "man")
     man_after = next(c["count"] for c in after["dimensions"]["gender"] if c["value"] == "man")
     assert (world.stats_before["total"], after["total"]) == (60, 59)

@@ -81,9 +81,9 @@ def test_an_erased_person_drafts_nothing(erased: Services) -> None:
 
 
 def test_an_erased_person_is_not_added_as_co_author(loaded: Services) -> None:
-    from projections import queries
+    from projections import proposals as proposal_views
 
-    draft = next(r for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == "prop-rt1-08")
+    draft = next(r for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == "prop-rt1-08")
     loaded.app.erase_participant(participant_id("p-10"))
     code = refusal(lambda: loaded.app.add_co_author(draft["id"], participant_id("p-10"), actor=draft["author_id"]))
     assert code == "participant_erased"

@@ -19,8 +19,7 @@ from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import MasterKeyError, generate_master_key
 from application.privacy import backup_keys, parse_backup, restore_keys
-from projections import models as m
-from projections import queries
+from projections import people as people_views
 from tests.integration.test_erasure import PEOPLE, participant_id
 from web import create_app
 
@@ -78,7 +77,7 @@ def test_the_right_master_key_opens_the_database(database_url: str, tmp_path: Pa
     initialised(database_url, tmp_path, key)
     s = bootstrap(Config(database_url=database_url, master_key=key, inline_projection=False))
     s.projector.catch_up()
-    assert [p["name"] for p in queries.participants(s.projector.engine)] == ["Rosa Quispe Mamani"]
+    assert [p["name"] for p in people_views.participants(s.projector.engine)] == ["Rosa Quispe Mamani"]
 
 
 def test_a_wrong_key_reads_no_garbage_even_past_the_check(database_url: str, tmp_path: Path) -> None:
@@ -87,7 +86,7 @@ def test_a_wrong_key_reads_no_garbage_even_past_the_check(database_url: str, tmp
     with pytest.raises(MasterKeyError):
         s.projector.catch_up()
     with s.projector.engine.connect() as c:
-        assert c.execute(m.participants.select()).all() == []
+        assert c.execute(people_views.view_participants.select()).all() == []
 
 
 # ---------------------------------------------------------------------------- CLI and web

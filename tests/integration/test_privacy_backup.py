@@ -27,7 +27,7 @@ from application.persistence import (
 )
 from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys
 from domain.participant import pseudonym
-from projections import queries
+from projections import people as people_views
 from tests.integration.test_erasure import PEOPLE, participant_id, rows_containing
 from web import create_app
 
@@ -73,7 +73,7 @@ def test_an_old_key_backup_with_the_later_log_keeps_the_erased_person_erased(loa
     assert report.restored == len(PEOPLE) - 1
     assert target.keys.get(pid) is None
     assert target.app.participant(pid).display_name is None
-    assert queries.directory(target.projector.engine)[pid]["name"] == pseudonym(pid)
+    assert people_views.directory(target.projector.engine)[pid]["name"] == pseudonym(pid)
     assert rows_containing(target.app.engine, PEOPLE["p-12"]["display_name"]) == []
 
 
@@ -86,7 +86,7 @@ def test_a_restore_gives_back_everyone_else(loaded: Services, database_url: str)
     restore_keys(target.app, target.keys, parse_backup(before))
     target.projector.catch_up()
 
-    names = {v["reference"]: v["name"] for v in queries.directory(target.projector.engine).values()}
+    names = {v["reference"]: v["name"] for v in people_views.directory(target.projector.engine).values()}
     assert names["p-01"] == PEOPLE["p-01"]["display_name"]
     assert sum(1 for ref, p in PEOPLE.items() if names[ref] == p["display_name"]) == len(PEOPLE) - 1
 
@@ -176,7 +176,7 @@ def test_a_full_restore_through_audit_export_import_and_keys_restore(loaded: Ser
 
     assert (imported.exit_code, restored.exit_code) == (0, 0), imported.output + restored.output
     s = fresh(target_url, master_key_of(loaded))
-    names = {v["reference"]: v["name"] for v in queries.directory(s.projector.engine).values()}
+    names = {v["reference"]: v["name"] for v in people_views.directory(s.projector.engine).values()}
     assert names["p-12"] == pseudonym(participant_id("p-12"))
     assert names["p-01"] == PEOPLE["p-01"]["display_name"]
     assert rows_containing(s.app.engine, PEOPLE["p-12"]["display_name"]) == []

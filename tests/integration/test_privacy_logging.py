@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from application.bootstrap import Services
-from projections import models as m
+from projections import people as people_views
 from tests.conftest import SCENARIO
 from tests.integration.test_erasure import PEOPLE, participant_id
 from web import create_app
@@ -50,6 +50,6 @@ def test_loading_the_scenario_and_erasing_log_no_name(tmp_path: Path, caplog: py
 def test_a_database_error_message_carries_no_value(loaded: Services) -> None:
     name = PEOPLE["p-01"]["display_name"]
     with pytest.raises(IntegrityError) as caught, loaded.projector.engine.begin() as c:
-        c.execute(insert(m.participants).values(id=str(participant_id("p-01")), reference="p-01", display_name=name, erased=False))
+        c.execute(insert(people_views.view_participants).values(id=str(participant_id("p-01")), reference="p-01", display_name=name, erased=False))
     assert "parameters hidden" in str(caught.value)
     assert name not in str(caught.value)

@@ -13,7 +13,7 @@ from sqlalchemy.pool import StaticPool
 from application import privacy
 from application.bootstrap import Services
 from domain.base import SECRETARIAT, Ctx
-from projections import models as m
+from projections import people as people_views
 from projections.runner import ViewProjector
 from tests.conftest import SCENARIO
 from tests.integration.test_erasure import PEOPLE, participant_id
@@ -24,7 +24,7 @@ ORGS = {o["id"]: o for o in json.loads((SCENARIO / "organisations.json").read_te
 
 def counts(engine: Engine) -> dict[tuple[str, str], int]:
     with engine.connect() as c:
-        return {(d, v): n for d, v, n in c.execute(select(m.participation.c.dimension, m.participation.c.value, m.participation.c.count))}
+        return {(d, v): n for d, v, n in c.execute(select(people_views.view_participation.c.dimension, people_views.view_participation.c.value, people_views.view_participation.c.count))}
 
 
 def expected(people: list[dict[str, str]]) -> dict[tuple[str, str], int]:

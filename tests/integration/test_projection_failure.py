@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from domain.proposal import Proposal
-from projections import handlers, queries
+from projections import proposals as proposal_views
+from projections.base import topic as topic_of
 from web import create_app, services
 
 
@@ -29,11 +30,11 @@ def app(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Pat
 
 
 def test_a_failing_view_keeps_the_command_and_makes_readiness_fail(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    topic = handlers.topic(Proposal, "Revised")
-    monkeypatch.setitem(handlers.HANDLERS, topic, failing)
+    topic = topic_of(Proposal, "Revised")
+    monkeypatch.setitem(proposal_views.projection.handlers, topic, failing)
     with app.app_context():
         s = services()
-        draft = next(r for r in queries.list_recommendations(s.projector.engine) if r["reference"] == "prop-rt1-08")
+        draft = next(r for r in proposal_views.list_recommendations(s.projector.engine) if r["reference"] == "prop-rt1-08")
         version = s.app.revise_proposal(draft["id"], {"title": "Revisado"}, actor=draft["author_id"])
         assert s.app.proposal(draft["id"]).title == "Revisado"
     body = app.test_client().get("/readyz")
@@ -44,11 +45,11 @@ def test_a_failing_view_keeps_the_command_and_makes_readiness_fail(app: Any, mon
 
 
 def test_readiness_recovers_once_the_view_applies_again(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    topic = handlers.topic(Proposal, "Revised")
+    topic = topic_of(Proposal, "Revised")
     with app.app_context():
         s = services()
-        draft = next(r for r in queries.list_recommendations(s.projector.engine) if r["reference"] == "prop-rt1-08")
-        monkeypatch.setitem(handlers.HANDLERS, topic, failing)
+        draft = next(r for r in proposal_views.list_recommendations(s.projector.engine) if r["reference"] == "prop-rt1-08")
+        monkeypatch.setitem(proposal_views.projection.handlers, topic, failing)
         s.app.revise_proposal(draft["id"], {"title": "Revisado"}, actor=draft["author_id"])
         monkeypatch.undo()
         s.projector.catch_up()

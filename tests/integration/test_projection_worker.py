@@ -37,7 +37,9 @@ from sqlalchemy.pool import StaticPool
 from application.bootstrap import Config, Services, bootstrap
 from application.service import DialogueApplication
 from application.worker import ProjectionWorker, WorkerSettings
-from projections import handlers, queries
+from projections import PROJECTIONS, handled_topics
+from projections import proposals as proposal_views
+from projections.base import Handler
 from projections.runner import VIEW_NAME, ViewProjector, snapshot_rows
 from tests.conftest import ROOT, draft_sample_proposal, seed_members
 
@@ -71,7 +73,7 @@ def rebuilt(services: Services, until: int | None = None) -> dict[str, list[tupl
 def fail_at(monkeypatch: pytest.MonkeyPatch, position: int) -> None:
     """Make every view handler raise :class:`InjectedFailure` on the event at ``position``."""
 
-    def failing(fn: handlers.Handler) -> handlers.Handler:
+    def failing(fn: Handler) -> Handler:
         def handler(session: Session, event: Any, at: int) -> None:
             if at == position:
                 raise InjectedFailure(f"injected failure at position {position}")
@@ -79,8 +81,9 @@ def fail_at(monkeypatch: pytest.MonkeyPatch, position: int) -> None:
 
         return handler
 
-    for topic, fn in list(handlers.HANDLERS.items()):
-        monkeypatch.setitem(handlers.HANDLERS, topic, failing(fn))
+    for projection in PROJECTIONS:
+        for topic, fn in list(projection.handlers.items()):
+            monkeypatch.setitem(projection.handlers, topic, failing(fn))
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
@@ -99,7 +102,7 @@ def is_postgres(url: str) -> bool:
 # ---------------------------------------------------------------------------- crash and resume
 def test_a_failing_handler_moves_neither_views_nor_tracking_past_its_event(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     workload(services.app)
-    handled = [n.id for n in all_notifications(services.app) if n.topic in handlers.HANDLERS]
+    handled = [n.id for n in all_notifications(services.app) if n.topic in handled_topics()]
     k = random.choice(handled[1:])
     fail_at(monkeypatch, k)
     worker = ProjectionWorker(services.projector, WorkerSettings(mode="poll", batch=4, poll_interval=0.01))
@@ -114,7 +117,7 @@ def test_a_failing_handler_moves_neither_views_nor_tracking_past_its_event(servi
 
 def test_after_a_crash_a_restarted_worker_leaves_views_equal_to_a_rebuild(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     workload(services.app)
-    handled = [n.id for n in all_notifications(services.app) if n.topic in handlers.HANDLERS]
+    handled = [n.id for n in all_notifications(services.app) if n.topic in handled_topics()]
     k = random.choice(handled[1:])
     with monkeypatch.context() as m:
         fail_at(m, k)
@@ -301,7 +304,7 @@ def test_writes_wait_for_a_separate_worker_process_which_stops_cleanly_on_sigter
     rc = worker.terminate()
 
     assert reached
-    assert [r["title"] for r in queries.list_recommendations(services.projector.engine) if r["id"] == str(proposal)] == ["Written by a web request"]
+    assert [r["title"] for r in proposal_views.list_recommendations(services.projector.engine) if r["id"] == str(proposal)] == ["Written by a web request"]
     assert rc == 0, worker.lines
     assert f"mode={'subscribe' if is_postgres(database_url) else 'poll'}" in worker.lines[0]
     assert any("received SIGTERM" in line for line in worker.lines)

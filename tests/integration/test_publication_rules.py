@@ -8,11 +8,11 @@ import pytest
 
 from application.bootstrap import Services
 from domain.errors import DomainError
-from projections import queries
+from projections import proposals as proposal_views
 
 
 def ref(services: Services, reference: str) -> dict[str, object]:
-    return next(r for r in queries.list_recommendations(services.projector.engine) if r["reference"] == reference)
+    return next(r for r in proposal_views.list_recommendations(services.projector.engine) if r["reference"] == reference)
 
 
 def endorse_prop_rt1_05(s: Services) -> str:

@@ -9,14 +9,19 @@ import pytest
 
 from application.bootstrap import Services
 from application.scenario import load_scenario
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 from tests.conftest import SCENARIO
 
 EXPECTED = json.loads((SCENARIO / "quarter.json").read_text("utf-8"))["expected_outcomes"]
 
 
 def statuses(services: Services) -> dict[str, str]:
-    return {r["reference"]: r["status"] for r in queries.list_recommendations(services.projector.engine)}
+    return {r["reference"]: r["status"] for r in proposal_views.list_recommendations(services.projector.engine)}
 
 
 def test_scenario_outcomes_on_each_backend(services: Services) -> None:
@@ -40,8 +45,8 @@ def test_scenario_outcomes_on_each_backend(services: Services) -> None:
 
 
 def test_representatives_match_expected(loaded: Services) -> None:
-    d = queries.directory(loaded.projector.engine)
-    reps = queries.representatives(loaded.projector.engine, on=date(2026, 3, 27))
+    d = people_views.directory(loaded.projector.engine)
+    reps = table_views.representatives(loaded.projector.engine, on=date(2026, 3, 27))
     by_table: dict[str, set[str]] = {}
     for r in reps:
         by_table.setdefault(r["table_code"], set()).add(d[r["participant_id"]]["reference"])
@@ -50,15 +55,15 @@ def test_representatives_match_expected(loaded: Services) -> None:
 
 
 def test_government_responses_match_expected(loaded: Services) -> None:
-    got = sorted((r["reference"], r["country"], r["status"]) for r in queries.government_responses(loaded.projector.engine))
+    got = sorted((r["reference"], r["country"], r["status"]) for r in follow_up_views.government_responses(loaded.projector.engine))
     want = sorted((g["proposal"], g["country"], g["status"]) for g in EXPECTED["government_responses"])
     assert got == want
 
 
 def test_returned_proposals_were_resubmitted_and_adopted(loaded: Services) -> None:
     for ref in EXPECTED["returned_for_revision_then_resubmitted_and_adopted"]:
-        p = next(r for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == ref)
-        decisions = [s["decision"] for s in queries.sessions_of_proposal(loaded.projector.engine, p["id"])]
+        p = next(r for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == ref)
+        decisions = [s["decision"] for s in session_views.sessions_of_proposal(loaded.projector.engine, p["id"])]
         assert decisions == ["return_for_revision", "adopt"]
 
 
@@ -73,7 +78,7 @@ def test_loading_twice_applies_nothing_new(loaded: Services) -> None:
 
 def test_messy_inputs_are_kept_exactly_as_typed(loaded: Services) -> None:
     drafted = {p["id"]: p for p in json.loads((SCENARIO / "proposals.json").read_text("utf-8"))}
-    rows = {r["reference"]: r for r in queries.list_recommendations(loaded.projector.engine)}
+    rows = {r["reference"]: r for r in proposal_views.list_recommendations(loaded.projector.engine)}
     assert rows["prop-rt3-07"]["title"] == drafted["prop-rt3-07"]["title"]
     assert rows["prop-rt3-07"]["title"].endswith(" ")
     assert "🏳️‍🌈" in rows["prop-rt4-05"]["problem"] + rows["prop-rt4-05"]["recommendation"] + rows["prop-rt4-05"]["rationale"] + rows["prop-rt4-05"]["title"]
@@ -83,7 +88,7 @@ def test_messy_inputs_are_kept_exactly_as_typed(loaded: Services) -> None:
 
 @pytest.mark.parametrize("ref", ["prop-rt2-05"])
 def test_round_below_threshold_closes_not_endorsed(loaded: Services, ref: str) -> None:
-    rounds = [r for r in queries.endorsement_rounds(loaded.projector.engine) if r["reference"] == ref]
+    rounds = [r for r in liaison_views.endorsement_rounds(loaded.projector.engine) if r["reference"] == ref]
     assert len(rounds) == 1
     assert rounds[0]["outcome"] == "not_endorsed"
     assert rounds[0]["closes_on"] == date(2026, 2, 20)

@@ -12,7 +12,8 @@ from flask import Flask
 
 from application.bootstrap import Services
 from domain.reference import ALL_GOVERNMENTS
-from projections import queries
+from projections import proposals as proposal_views
+from projections import sessions as session_views
 from tests.e2e.web_support import act_as, command_id, make_app, participant_id
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
@@ -66,8 +67,8 @@ def app(loaded: Services) -> Flask:
 
 def _pages(app: Flask, loaded: Services) -> list[str]:
     e = loaded.projector.engine
-    proposals = {r["reference"]: r["id"] for r in queries.list_recommendations(e)}
-    sessions = {s["reference"]: s["id"] for s in queries.list_sessions(e)}
+    proposals = {r["reference"]: r["id"] for r in proposal_views.list_recommendations(e)}
+    sessions = {s["reference"]: s["id"] for s in session_views.list_sessions(e)}
     return [
         "/", "/recommendations", "/demo", "/sessions", "/liaison", "/proposals/new",
         f"/proposals/{proposals['prop-rt2-02']}", f"/proposals/{proposals['prop-rt1-08']}",
@@ -147,7 +148,7 @@ def test_the_forms_repeated_per_item_keep_labels_and_unique_ids(app: Flask, load
 
     s = app_services(app)
     e = loaded.projector.engine
-    proposals = {r["reference"]: r["id"] for r in queries.list_recommendations(e)}
+    proposals = {r["reference"]: r["id"] for r in proposal_views.list_recommendations(e)}
     s.app.nominate_un_agency(seat="LT-UN-1", agency="OIM / IOM", consensus_record="Acta GT-SC")
     s.app.nominate_un_agency(seat="LT-UN-2", agency="ACNUR / UNHCR", consensus_record="Acta GT-SC")
     for reference in ("prop-rt1-05", "prop-rt1-09"):  # adopted: two open rounds, two advice forms

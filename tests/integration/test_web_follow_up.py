@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.bootstrap import Services
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import proposals as proposal_views
 from tests.e2e.web_support import act_as, make_app, post_form, visible
 
 
@@ -27,7 +28,7 @@ def secretariat(app: Flask) -> FlaskClient:
 
 
 def _proposal(loaded: Services, reference: str) -> str:
-    return next(str(r["id"]) for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
+    return next(str(r["id"]) for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
 
 
 # ---------------------------------------------------------------------------- follow-up
@@ -53,7 +54,7 @@ def test_a_follow_up_from_a_state_that_did_not_respond_is_refused_with_the_note_
     assert r.status_code == 422
     assert "Follow-up comes after a government response; MX has not responded." in visible(r)
     assert "Nota que no debe perderse</textarea>" in r.get_data(as_text=True)
-    assert queries.follow_ups(loaded.projector.engine, pid) == []
+    assert follow_up_views.follow_ups(loaded.projector.engine, pid) == []
 
 
 def test_a_follow_up_dated_before_the_response_is_refused_in_french(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
@@ -65,7 +66,7 @@ def test_a_follow_up_dated_before_the_response_is_refused_in_french(app: Flask, 
 
     assert r.status_code == 422
     assert "Une entrée de suivi est datée du jour de la réponse de cet État ou d'après." in visible(r)
-    assert queries.follow_ups(loaded.projector.engine, pid) == []
+    assert follow_up_views.follow_ups(loaded.projector.engine, pid) == []
 
 
 # ---------------------------------------------------------------------------- dialogues with governments
@@ -81,7 +82,7 @@ def test_the_secretariat_schedules_the_dialogue_of_a_half_year(app: Flask, loade
     page = visible(app.test_client().get("/dialogues?lang=en"))
     assert "2026-H1 · Diálogo regional con gobiernos 2026-I" in page
     assert "Governments invited: All governments of the region, Mexico" in page
-    assert [d["period"] for d in queries.government_dialogues(loaded.projector.engine)] == ["2026-H1"]
+    assert [d["period"] for d in follow_up_views.government_dialogues(loaded.projector.engine)] == ["2026-H1"]
 
 
 def test_a_dialogue_dated_outside_its_half_year_is_refused_with_the_title_kept(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
@@ -91,7 +92,7 @@ def test_a_dialogue_dated_outside_its_half_year_is_refused_with_the_title_kept(a
     assert r.status_code == 422
     assert "The date 2026-08-01 is not in 2026-H1." in visible(r)
     assert 'value="Título que se conserva"' in r.get_data(as_text=True)
-    assert queries.government_dialogues(loaded.projector.engine) == []
+    assert follow_up_views.government_dialogues(loaded.projector.engine) == []
 
 
 def test_a_second_dialogue_in_one_half_year_is_refused_in_portuguese(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
@@ -102,12 +103,12 @@ def test_a_second_dialogue_in_one_half_year_is_refused_in_portuguese(app: Flask,
 
     assert r.status_code == 422
     assert "O diálogo com os governos deste semestre já está marcado (um por semestre)." in visible(r)
-    assert len(queries.government_dialogues(loaded.projector.engine)) == 1
+    assert len(follow_up_views.government_dialogues(loaded.projector.engine)) == 1
 
 
 def test_an_endorsed_recommendation_presented_at_the_dialogue_is_listed(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
     _schedule_today(secretariat)
-    dialogue = queries.government_dialogues(loaded.projector.engine)[0]["id"]
+    dialogue = follow_up_views.government_dialogues(loaded.projector.engine)[0]["id"]
     pid = _proposal(loaded, "prop-rt1-01")
 
     r = post_form(secretariat, "/dialogues", f"/dialogues/{dialogue}/presentations", proposal=pid, note="Presentada por la Mesa de Enlace.")
@@ -119,11 +120,11 @@ def test_an_endorsed_recommendation_presented_at_the_dialogue_is_listed(app: Fla
 
 def test_presenting_a_recommendation_not_endorsed_is_refused(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
     _schedule_today(secretariat)
-    dialogue = queries.government_dialogues(loaded.projector.engine)[0]["id"]
+    dialogue = follow_up_views.government_dialogues(loaded.projector.engine)[0]["id"]
     draft = _proposal(loaded, "prop-rt1-04")  # submitted, never adopted
 
     r = post_form(secretariat, "/dialogues", f"/dialogues/{dialogue}/presentations?lang=en", proposal=draft, note="Nota")
 
     assert r.status_code == 422
     assert "Only recommendations endorsed by the Liaison Table are presented to governments; this one is submitted." in visible(r)
-    assert queries.government_dialogues(loaded.projector.engine)[0]["presented"] == []
+    assert follow_up_views.government_dialogues(loaded.projector.engine)[0]["presented"] == []

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.bootstrap import Services
-from projections import queries
+from projections import liaison as liaison_views
+from projections import proposals as proposal_views
 from tests.e2e.web_support import act_as, app_services, make_app, post_form, visible
 
 SEATS = ["LT-RT1-A", "LT-RT1-B", "LT-RT2-A", "LT-RT2-B", "LT-RT3-A", "LT-RT3-B", "LT-RT4-A", "LT-RT4-B", "LT-UN-1", "LT-UN-2"]
@@ -31,7 +32,7 @@ def secretariat(app: Flask) -> FlaskClient:
 
 
 def _proposal(loaded: Services, reference: str) -> str:
-    return next(str(r["id"]) for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
+    return next(str(r["id"]) for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
 
 
 def _open_round_with_an_agency(app: Flask, loaded: Services) -> str:
@@ -58,7 +59,7 @@ def test_the_secretariat_nominates_a_un_agency_and_the_public_sees_it_on_its_sea
     assert r.status_code == 302
     page = visible(app.test_client().get("/liaison?lang=en"))
     assert "LT-UN-1 · OIM / IOM · UN agency (advises, does not vote) · since 3/27/26" in page
-    assert [s["agency"] for s in queries.un_seats(loaded.projector.engine)] == ["OIM / IOM"]
+    assert [s["agency"] for s in liaison_views.un_seats(loaded.projector.engine)] == ["OIM / IOM"]
 
 
 def test_a_nomination_with_an_objection_is_refused_with_the_text_kept(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
@@ -68,7 +69,7 @@ def test_a_nomination_with_an_objection_is_refused_with_the_text_kept(app: Flask
     assert r.status_code == 422
     assert 'A UN agency is nominated by consensus of the WG-CS (seed, "Architecture"): no member objects.' in visible(r)
     assert 'value="ACNUR / UNHCR"' in r.get_data(as_text=True)
-    assert queries.un_seats(loaded.projector.engine) == []
+    assert liaison_views.un_seats(loaded.projector.engine) == []
 
 
 def test_the_secretariat_records_a_un_agencys_advice_on_an_open_round(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
@@ -89,7 +90,7 @@ def test_advice_for_a_vacant_un_seat_is_refused_with_the_text_kept(app: Flask, l
     assert r.status_code == 422
     assert "No UN agency holds LT-UN-2 on 2026-03-27." in visible(r)
     assert "Texto que se conserva</textarea>" in r.get_data(as_text=True)
-    assert queries.un_advice(loaded.projector.engine) == []
+    assert liaison_views.un_advice(loaded.projector.engine) == []
 
 
 def test_the_secretariat_ends_a_nomination(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from application.bootstrap import Services
 from domain.reference import ALL_GOVERNMENTS
-from projections import queries
+from projections import proposals as proposal_views
 from tests.e2e.web_support import act_as, app_services, make_app, post_form, visible
 
 
@@ -57,13 +57,13 @@ def site(database_url: str, master_key: str) -> Iterator[Site]:
 
 
 def _co_authors(site: Site) -> list[str]:
-    p = queries.get_proposal(site.services.projector.engine, site.proposal)
+    p = proposal_views.get_proposal(site.services.projector.engine, site.proposal)
     assert p is not None
     return list(p["co_author_ids"])
 
 
 def _amendment_status(site: Site) -> str:
-    return next(str(a["status"]) for a in queries.amendments_of(site.services.projector.engine, site.proposal) if a["reference"] == site.amendment)
+    return next(str(a["status"]) for a in proposal_views.amendments_of(site.services.projector.engine, site.proposal) if a["reference"] == site.amendment)
 
 
 def test_the_author_removes_a_co_author(site: Site) -> None:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from application.bootstrap import Services
 from domain.reference import ALL_GOVERNMENTS
-from projections import queries
+from projections import proposals as proposal_views
 from tests.e2e.web_support import (
     act_as,
     app_services,
@@ -118,7 +118,7 @@ def test_a_draft_with_an_objective_outside_the_table_is_refused_with_the_typed_t
     assert "meses 🌎 por un turno." in body
     assert 'value="8" id="objectives-8" checked' in body
     assert site.services.app.recorder.max_notification_id() == before
-    assert queries.list_recommendations(site.services.projector.engine) == []
+    assert proposal_views.list_recommendations(site.services.projector.engine) == []
 
 
 def test_the_refusal_names_the_rule_in_spanish_by_default(site: Site) -> None:
@@ -142,7 +142,7 @@ def test_submitting_the_same_draft_form_twice_stores_one_proposal(site: Site) ->
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert first.headers["Location"] == second.headers["Location"]
-    assert len(queries.list_recommendations(site.services.projector.engine)) == 1
+    assert len(proposal_views.list_recommendations(site.services.projector.engine)) == 1
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_keeps_the_text(site: Site) -> None:
@@ -155,7 +155,7 @@ def test_a_form_without_its_csrf_token_is_refused_and_keeps_the_text(site: Site)
 
     assert r.status_code == 400
     assert "meses 🌎 por un turno." in r.get_data(as_text=True)
-    assert queries.list_recommendations(site.services.projector.engine) == []
+    assert proposal_views.list_recommendations(site.services.projector.engine) == []
 
 
 def test_the_public_cannot_draft(site: Site) -> None:
@@ -166,7 +166,7 @@ def test_the_public_cannot_draft(site: Site) -> None:
 
     assert r.status_code == 422
     assert "Choose a participant in demo mode first." in text_of(r.get_data(as_text=True))
-    assert queries.list_recommendations(site.services.projector.engine) == []
+    assert proposal_views.list_recommendations(site.services.projector.engine) == []
 
 
 def _drafted(site: Site) -> str:
@@ -191,7 +191,7 @@ def test_a_revision_through_the_form_makes_a_new_version(site: Site) -> None:
     })
 
     assert r.status_code == 302
-    versions = queries.proposal_versions(site.services.projector.engine, pid)
+    versions = proposal_views.proposal_versions(site.services.projector.engine, pid)
     assert [(v["content_version"], v["problem"]) for v in versions] == [(1, "Problema"), (2, "Problema mejor descrito")]
     history = client.get(f"/proposals/{pid}/versions/2?lang=en").get_data(as_text=True)
     assert "Problema mejor descrito" in history
@@ -247,7 +247,7 @@ def test_a_member_proposes_an_amendment_and_the_author_accepts_it(site: Site) ->
         "text": "Y faltan intérpretes.", "replaces": "", "justification": "",
     })
     assert r.status_code == 302
-    ref = queries.amendments_of(site.services.projector.engine, pid)[0]["reference"]
+    ref = proposal_views.amendments_of(site.services.projector.engine, pid)[0]["reference"]
     author = site.client()
     act_as(author, "participant", site.author)
     page = author.get(f"/proposals/{pid}").get_data(as_text=True)

@@ -12,7 +12,8 @@ from flask import Flask
 from markupsafe import escape
 
 from application.bootstrap import Services
-from projections import queries
+from projections import proposals as proposal_views
+from projections import sessions as session_views
 from tests.conftest import SCENARIO
 from tests.e2e.web_support import act_as, app_services, make_app, participant_id, text_of
 
@@ -25,17 +26,17 @@ def app(loaded: Services) -> Flask:
 
 
 def _ids(loaded: Services, *references: str) -> dict[str, str]:
-    rows = queries.list_recommendations(loaded.projector.engine)
+    rows = proposal_views.list_recommendations(loaded.projector.engine)
     return {r["reference"]: r["id"] for r in rows if r["reference"] in references}
 
 
 def _session(loaded: Services, reference: str) -> str:
-    return next(s["id"] for s in queries.list_sessions(loaded.projector.engine) if s["reference"] == reference)
+    return next(s["id"] for s in session_views.list_sessions(loaded.projector.engine) if s["reference"] == reference)
 
 
 def _public_pages(loaded: Services) -> list[str]:
     ids = _ids(loaded, "prop-rt1-01", "prop-rt3-01", "prop-rt2-05")
-    sessions = [f"/sessions/{s['id']}" for s in queries.list_sessions(loaded.projector.engine)]
+    sessions = [f"/sessions/{s['id']}" for s in session_views.list_sessions(loaded.projector.engine)]
     tables = [f"/tables/{t}" for t in ("RT1", "RT2", "RT3", "RT4")]
     return [
         "/", "/recommendations", "/sessions", "/liaison", "/demo", "/tables", "/dialogues", *tables, *sessions,
@@ -216,7 +217,7 @@ def test_a_chosen_language_is_remembered_over_the_browsers(app: Flask) -> None:
 
 
 def test_the_board_filters_by_table_objective_and_status(app: Flask, loaded: Services) -> None:
-    expected = [r["id"] for r in queries.list_recommendations(loaded.projector.engine, status="draft", table="RT3", objective=16)]
+    expected = [r["id"] for r in proposal_views.list_recommendations(loaded.projector.engine, status="draft", table="RT3", objective=16)]
 
     page = app.test_client().get("/?table=RT3&objective=16&status=draft").get_data(as_text=True)
 

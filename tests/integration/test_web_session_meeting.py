@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 
 from application.bootstrap import Services
-from projections import queries
+from projections import sessions as session_views
+from projections import tables as table_views
 from tests.e2e.web_support import act_as, make_app, participant_id, post_form, visible
 
 
@@ -20,11 +21,11 @@ def app(loaded: Services) -> Flask:
 
 
 def _session(loaded: Services, reference: str) -> str:
-    return next(str(s["id"]) for s in queries.list_sessions(loaded.projector.engine) if s["reference"] == reference)
+    return next(str(s["id"]) for s in session_views.list_sessions(loaded.projector.engine) if s["reference"] == reference)
 
 
 def _facilitator(loaded: Services, table: str) -> str:
-    return next(r["participant_id"] for r in queries.representatives(loaded.projector.engine, on=date(2026, 3, 27)) if r["table_code"] == table)
+    return next(r["participant_id"] for r in table_views.representatives(loaded.projector.engine, on=date(2026, 3, 27)) if r["table_code"] == table)
 
 
 def test_the_secretariat_opens_the_meeting_of_a_session(app: Flask, loaded: Services) -> None:
@@ -36,7 +37,7 @@ def test_the_secretariat_opens_the_meeting_of_a_session(app: Flask, loaded: Serv
 
     assert r.status_code == 302
     assert "meeting opened on Mar 27, 2026" in visible(app.test_client().get(f"/sessions/{sid}?lang=en"))
-    assert queries.session_opened_on(loaded.projector.engine, sid) == date(2026, 3, 27)
+    assert session_views.session_opened_on(loaded.projector.engine, sid) == date(2026, 3, 27)
 
 
 def test_a_representative_of_the_table_is_offered_the_opening_and_opens_it(app: Flask, loaded: Services) -> None:
@@ -48,7 +49,7 @@ def test_a_representative_of_the_table_is_offered_the_opening_and_opens_it(app: 
     r = post_form(client, f"/sessions/{sid}", f"/sessions/{sid}/open")
 
     assert r.status_code == 302
-    assert queries.session_opened_on(loaded.projector.engine, sid) == date(2026, 3, 27)
+    assert session_views.session_opened_on(loaded.projector.engine, sid) == date(2026, 3, 27)
 
 
 def test_a_member_who_is_not_a_facilitator_cannot_open_a_session(app: Flask, loaded: Services) -> None:
@@ -60,7 +61,7 @@ def test_a_member_who_is_not_a_facilitator_cannot_open_a_session(app: Flask, loa
 
     assert r.status_code == 422
     assert "not_a_facilitator" in r.get_data(as_text=True)
-    assert queries.session_opened_on(loaded.projector.engine, sid) is None
+    assert session_views.session_opened_on(loaded.projector.engine, sid) is None
 
 
 def test_a_session_opened_twice_is_refused_naming_the_rule(app: Flask, loaded: Services) -> None:
@@ -88,7 +89,7 @@ def test_closing_without_minutes_is_refused_next_to_the_minutes(app: Flask, load
     assert '<p class="error" id="minutes-error">A session closes with its minutes.' in body
     assert "<code>minutes_required</code>" in body
     assert 'aria-invalid="true"' in body and "required" in body
-    assert queries.get_session(loaded.projector.engine, sid)["closed"] is False  # type: ignore[index]
+    assert session_views.get_session(loaded.projector.engine, sid)["closed"] is False  # type: ignore[index]
 
 
 def test_a_refused_close_keeps_the_minutes_typed(app: Flask, loaded: Services) -> None:
@@ -100,7 +101,7 @@ def test_a_refused_close_keeps_the_minutes_typed(app: Flask, loaded: Services) -
 
     assert r.status_code == 422
     assert "Acta: se adoptaron 3 propuestas 🌎</textarea>" in r.get_data(as_text=True)
-    assert queries.get_session(loaded.projector.engine, sid)["closed"] is False  # type: ignore[index]
+    assert session_views.get_session(loaded.projector.engine, sid)["closed"] is False  # type: ignore[index]
 
 
 def test_the_secretariat_closes_a_session_with_its_minutes(app: Flask, loaded: Services) -> None:

@@ -12,7 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.bootstrap import Services
-from projections import queries
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 from tests.e2e.web_support import act_as, command_id, make_app, participant_id, text_of, token
 
 
@@ -22,11 +24,11 @@ def app(loaded: Services) -> Flask:
 
 
 def _proposal(loaded: Services, reference: str) -> dict:
-    return next(r for r in queries.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
+    return next(r for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == reference)
 
 
 def _session(loaded: Services, reference: str) -> str:
-    return next(s["id"] for s in queries.list_sessions(loaded.projector.engine) if s["reference"] == reference)
+    return next(s["id"] for s in session_views.list_sessions(loaded.projector.engine) if s["reference"] == reference)
 
 
 def _post(client: FlaskClient, page_url: str, action: str, **data: object):
@@ -78,13 +80,13 @@ def test_a_decision_without_quorum_is_refused_clearly_and_changes_nothing(app: F
     assert r.status_code == 422
     assert "quorum not reached: 0 of 5 members took part" in text_of(r.get_data(as_text=True))
     assert 'role="alert"' in r.get_data(as_text=True)
-    item = next(i for i in queries.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
+    item = next(i for i in session_views.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
     assert (item["decision"], _proposal(loaded, "prop-rt1-04")["status"]) == (None, "on_agenda")
 
 
 def test_members_state_positions_and_the_table_adopts(app: Flask, loaded: Services) -> None:
     sid, pid = _on_agenda(app, loaded)
-    members = [m["participant_id"] for m in queries.members(loaded.projector.engine, "RT1")][:5]
+    members = [m["participant_id"] for m in table_views.members(loaded.projector.engine, "RT1")][:5]
     for member in members:
         client = app.test_client()
         act_as(client, "participant", member)
@@ -110,7 +112,7 @@ def test_someone_outside_the_table_cannot_state_a_position(app: Flask, loaded: S
 
     assert r.status_code == 422
     assert "Only members of the table take positions." in text_of(r.get_data(as_text=True))
-    item = next(i for i in queries.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
+    item = next(i for i in session_views.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
     assert item["counts"] == {"support": 0, "object": 0, "abstain": 0}
 
 
@@ -121,7 +123,7 @@ def test_a_liaison_round_is_opened_voted_on_and_closed_early(app: Flask, loaded:
     act_as(secretariat, "secretariat")
     r = _post_prefixed(secretariat, "/liaison/rounds", "round", proposal=proposal["id"], closes_on="2026-04-10")
     assert r.status_code == 302
-    holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
+    holder = next(r["participant_id"] for r in table_views.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
     voter = app.test_client()
     act_as(voter, "participant", holder)
 
@@ -141,7 +143,7 @@ def test_a_vote_for_a_seat_one_does_not_hold_is_refused(app: Flask, loaded: Serv
     secretariat = app.test_client()
     act_as(secretariat, "secretariat")
     _post_prefixed(secretariat, "/liaison/rounds", "round", proposal=proposal["id"], closes_on="2026-04-10")
-    holder = next(r["participant_id"] for r in queries.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
+    holder = next(r["participant_id"] for r in table_views.representatives(loaded.projector.engine) if r["seat"] == "LT-RT2-A")
     voter = app.test_client()
     act_as(voter, "participant", holder)
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.bootstrap import Services
-from projections import queries
+from projections import tables as table_views
 from tests.e2e.web_support import act_as, make_app, participant_id, post_form, visible
 
 TABLES = ("RT1", "RT2", "RT3", "RT4")
@@ -26,7 +26,7 @@ def app(loaded: Services) -> Flask:
 
 def _holders(loaded: Services, table: str) -> dict[str, str]:
     """Seat → participant id of the terms in force on the scenario's last day."""
-    return {r["seat"]: r["participant_id"] for r in queries.representatives(loaded.projector.engine, on=date(2026, 3, 27)) if r["table_code"] == table}
+    return {r["seat"]: r["participant_id"] for r in table_views.representatives(loaded.projector.engine, on=date(2026, 3, 27)) if r["table_code"] == table}
 
 
 def _secretariat(app: Flask) -> FlaskClient:
@@ -52,7 +52,7 @@ def test_the_tables_page_lists_the_activity_of_every_table_per_quarter(app: Flas
 
 
 def test_a_table_page_shows_its_members_count_and_its_representatives_terms(app: Flask, loaded: Services) -> None:
-    members = len(queries.members(loaded.projector.engine, "RT1"))
+    members = len(table_views.members(loaded.projector.engine, "RT1"))
 
     page = visible(app.test_client().get("/tables/RT1?lang=en"))
 
@@ -145,7 +145,7 @@ def test_a_member_leaves_a_table_from_their_tables(app: Flask, loaded: Services)
     r = post_form(client, "/tables", "/tables/leave", table="RT1")
 
     assert r.status_code == 302
-    assert queries.member_tables(loaded.projector.engine, member) == []
+    assert table_views.member_tables(loaded.projector.engine, member) == []
     page = visible(client.get("/tables?lang=en"))
     assert "RT1 · you are not a member" in page
     assert "Join RT1" in page
@@ -161,7 +161,7 @@ def test_a_representative_cannot_leave_before_vacating_the_seat(app: Flask, load
     assert r.status_code == 422
     assert "A representative's seat is vacated before they leave." in visible(r)
     assert "representative_must_vacate" in r.get_data(as_text=True)
-    assert "RT1" in queries.member_tables(loaded.projector.engine, representative)
+    assert "RT1" in table_views.member_tables(loaded.projector.engine, representative)
 
 
 def test_a_participant_joins_another_table(app: Flask, loaded: Services) -> None:
@@ -172,5 +172,5 @@ def test_a_participant_joins_another_table(app: Flask, loaded: Services) -> None
     r = post_form(client, "/tables", "/tables/join", table="RT2")
 
     assert r.status_code == 302
-    assert queries.member_tables(loaded.projector.engine, member) == ["RT1", "RT2"]
+    assert table_views.member_tables(loaded.projector.engine, member) == ["RT1", "RT2"]
     assert "Leave RT2" in visible(client.get("/tables?lang=en"))

@@ -17,7 +17,12 @@ import pytest
 
 from application.bootstrap import Services
 from application.scenario import load_scenario
-from projections import queries
+from projections import follow_up as follow_up_views
+from projections import liaison as liaison_views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import tables as table_views
 
 HERE = Path(__file__).resolve().parent
 FOLDERS = sorted(p.name for p in HERE.iterdir() if (p / "quarter.json").exists())
@@ -51,7 +56,7 @@ def test_scenario_ends_with_the_expected_statuses(sqlite_services: Services, fol
     load_scenario(sqlite_services.app, HERE / folder)
     sqlite_services.projector.catch_up()
 
-    statuses = {r["reference"]: r["status"] for r in queries.list_recommendations(sqlite_services.projector.engine)}
+    statuses = {r["reference"]: r["status"] for r in proposal_views.list_recommendations(sqlite_services.projector.engine)}
 
     assert statuses == expected(folder)["statuses"]
 
@@ -66,12 +71,12 @@ def verbs(sqlite_services: Services) -> Services:
 
 
 def refs(services: Services) -> dict[str, str]:
-    return {pid: row["reference"] for pid, row in queries.directory(services.projector.engine).items()}
+    return {pid: row["reference"] for pid, row in people_views.directory(services.projector.engine).items()}
 
 
 def test_a_by_election_fills_the_rest_of_a_vacated_term(verbs: Services) -> None:
     names = refs(verbs)
-    rows = [r for r in queries.representatives(verbs.projector.engine) if r["seat"] == "LT-RT1-A"]
+    rows = [r for r in table_views.representatives(verbs.projector.engine) if r["seat"] == "LT-RT1-A"]
 
     got = [(names[r["participant_id"]], r["term_start"], r["term_end"], r["vacated_on"], r["by_election"]) for r in rows]
 
@@ -82,28 +87,28 @@ def test_a_by_election_fills_the_rest_of_a_vacated_term(verbs: Services) -> None
 
 
 def test_the_liaison_table_shows_the_nominated_un_agency(verbs: Services) -> None:
-    seats = {s["seat"]: s for s in queries.liaison_table(verbs.projector.engine, date(2026, 3, 5))}
+    seats = {s["seat"]: s for s in liaison_views.liaison_table(verbs.projector.engine, date(2026, 3, 5))}
 
     assert (seats["LT-UN-1"]["agency"], seats["LT-UN-2"]["agency"]) == ("IOM", None)
     assert [refs(verbs).get(seats[s]["participant_id"] or "") for s in ("LT-RT1-A", "LT-RT1-B")] == ["p-06", "p-12"]
 
 
 def test_table_activity_shows_the_session_held_in_the_quarter(verbs: Services) -> None:
-    rows = {r["table"]: r for r in queries.table_activity(verbs.projector.engine, ["2026-Q1"])}
+    rows = {r["table"]: r for r in session_views.table_activity(verbs.projector.engine, ["2026-Q1"])}
 
     assert (rows["RT1"]["scheduled"], rows["RT1"]["held"], rows["RT1"]["closed"], rows["RT1"]["decisions"]) == (1, 1, 1, 1)
     assert [rows[t]["session_held"] for t in ("RT1", "RT2", "RT3", "RT4")] == [True, False, False, False]
 
 
 def test_the_government_dialogue_records_the_recommendation_presented(verbs: Services) -> None:
-    [dialogue] = queries.government_dialogues(verbs.projector.engine)
+    [dialogue] = follow_up_views.government_dialogues(verbs.projector.engine)
 
     assert (dialogue["period"], dialogue["date"]) == ("2026-H1", date(2026, 5, 20))
     assert [p["reference"] for p in dialogue["presented"]] == ["prop-a"]
 
 
 def test_follow_up_entries_follow_the_government_response(verbs: Services) -> None:
-    rows = queries.follow_ups(verbs.projector.engine)
+    rows = follow_up_views.follow_ups(verbs.projector.engine)
 
     assert [(r["country"], r["progress"], r["progress_date"]) for r in rows] == [
         ("CO", "in_progress", date(2026, 3, 10)), ("CO", "implemented", date(2026, 5, 21)),
@@ -114,7 +119,7 @@ def test_a_vacated_seat_shows_its_holder_until_the_day_before(verbs: Services) -
     names = refs(verbs)
 
     def holder(on: date) -> str | None:
-        [seat] = [s for s in queries.liaison_table(verbs.projector.engine, on) if s["seat"] == "LT-RT1-A"]
+        [seat] = [s for s in liaison_views.liaison_table(verbs.projector.engine, on) if s["seat"] == "LT-RT1-A"]
         return names.get(seat["participant_id"] or "")
 
     assert [holder(date(2026, 2, 28)), holder(date(2026, 3, 1)), holder(date(2026, 3, 2))] == ["p-10", None, "p-06"]

@@ -3,7 +3,7 @@ out (DESIGN.md, "Projections"): a pure function, no I/O."""
 
 from __future__ import annotations
 
-from projections.queries import suppress_small_counts
+from projections.people import suppress_small_counts
 
 
 def test_counts_at_or_above_the_threshold_are_shown_largest_first() -> None:

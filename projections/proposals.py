@@ -1,0 +1,294 @@
+"""Proposals and the board: every proposal's current row (status, text, authors, fate),
+its content versions and its amendments, from the ``Proposal`` events.
+
+Participant ids are kept as text UUIDs; names are resolved through the participant
+directory (:mod:`projections.people`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from domain.proposal import Proposal
+from projections.base import BigInt, Id, Projection, rows, topic
+
+projection = Projection("proposals", version=1)
+
+ADOPTED_OR_LATER = ("adopted", "under_liaison_review", "endorsed", "not_endorsed", "published")
+DRAFT_STATUSES = ("draft", "submitted", "on_agenda", "returned_for_revision")
+
+view_proposals = projection.table(
+    "proposals",
+    Column("id", Id, primary_key=True),
+    Column("reference", String(100), nullable=False, default=""),
+    Column("table_code", String(8), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("problem", Text, nullable=False),
+    Column("recommendation", Text, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("objectives", JSON, nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("status", String(32), nullable=False, index=True),
+    Column("author_id", Id, nullable=False),
+    Column("co_author_ids", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_version", Integer, nullable=False),
+    Column("submitted_version", Integer),
+    Column("session_id", Id),
+    Column("decided_version", Integer),
+    Column("adopted_session_id", Id),
+    Column("adopted_on", Date),
+    Column("endorsement_id", Id),
+    Column("endorsement_tally", JSON),
+    Column("endorsed_on", Date),
+    Column("recipients", JSON),
+    Column("published_on", Date),
+    Column("drafted_on", Date, nullable=False),
+    Column("updated_on", Date, nullable=False),
+    Column("last_position", BigInt, nullable=False),
+)
+
+view_proposal_versions = projection.table(
+    "proposal_versions",
+    Column("proposal_id", Id, primary_key=True),
+    Column("content_version", Integer, primary_key=True),
+    Column("aggregate_version", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("problem", Text, nullable=False),
+    Column("recommendation", Text, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("objectives", JSON, nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+view_amendments = projection.table(
+    "amendments",
+    Column("proposal_id", Id, primary_key=True),
+    Column("reference", String(100), primary_key=True),
+    Column("amender_id", Id, nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("operation", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("replaces", Text),
+    Column("justification", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("proposed_on", Date, nullable=False),
+)
+
+
+# ---------------------------------------------------------------------------- handlers
+def _pid(e: Any) -> str:
+    return str(e.originator_id)
+
+
+def _touch(s: Session, e: Any, position: int, **values: Any) -> None:
+    s.execute(
+        update(view_proposals).where(view_proposals.c.id == _pid(e)).values(
+            version=e.originator_version, updated_on=e.effective_date, last_position=position, **values,
+        )
+    )
+
+
+def _snapshot_version(s: Session, e: Any, kind: str, note: str = "") -> None:
+    row = s.execute(select(view_proposals).where(view_proposals.c.id == _pid(e))).mappings().one()
+    s.execute(insert(view_proposal_versions).values(
+        proposal_id=_pid(e), content_version=row["content_version"], aggregate_version=e.originator_version,
+        kind=kind, actor=e.actor, effective_date=e.effective_date, recorded_at=e.timestamp,
+        title=row["title"], problem=row["problem"], recommendation=row["recommendation"], rationale=row["rationale"],
+        objectives=row["objectives"], targets=row["targets"], note=note,
+    ))
+
+
+@projection.on(topic(Proposal, "Drafted"))
+def drafted(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_proposals).values(
+        id=_pid(e), reference=e.reference, table_code=e.table, title=e.title, problem=e.problem,
+        recommendation=e.recommendation, rationale=e.rationale, objectives=list(e.objectives), targets=list(e.targets),
+        language=e.language, source=e.source, status="draft", author_id=e.author, co_author_ids=list(e.co_authors),
+        version=e.originator_version, content_version=1, drafted_on=e.effective_date, updated_on=e.effective_date,
+        last_position=position,
+    ))
+    _snapshot_version(s, e, "drafted")
+
+
+@projection.on(topic(Proposal, "Revised"))
+def revised(s: Session, e: Any, position: int) -> None:
+    row = s.execute(select(view_proposals.c.content_version).where(view_proposals.c.id == _pid(e))).scalar_one()
+    _touch(s, e, position, content_version=row + 1, **{k: v for k, v in e.changes.items()})
+    _snapshot_version(s, e, "revised", e.note)
+
+
+@projection.on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))
+def co_authors_changed(s: Session, e: Any, position: int) -> None:
+    current = list(s.execute(select(view_proposals.c.co_author_ids).where(view_proposals.c.id == _pid(e))).scalar_one())
+    if type(e).__name__ == "CoAuthorAdded":
+        current.append(e.co_author)
+    else:
+        current = [c for c in current if c != e.co_author]
+    _touch(s, e, position, co_author_ids=current)
+
+
+@projection.on(topic(Proposal, "AmendmentProposed"))
+def amendment_proposed(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_amendments).values(
+        proposal_id=_pid(e), reference=e.amendment, amender_id=e.amender, field=e.field, operation=e.operation,
+        text=e.text, replaces=e.replaces, justification=e.justification, status="pending", proposed_on=e.effective_date,
+    ))
+    _touch(s, e, position)
+
+
+def _amendment_status(s: Session, e: Any, status: str, reason: str = "") -> None:
+    s.execute(update(view_amendments).where(
+        view_amendments.c.proposal_id == _pid(e), view_amendments.c.reference == e.amendment,
+    ).values(status=status, reason=reason))
+
+
+@projection.on(topic(Proposal, "AmendmentAccepted"))
+def amendment_accepted(s: Session, e: Any, position: int) -> None:
+    _amendment_status(s, e, "accepted")
+    row = s.execute(select(view_proposals.c.content_version, view_proposals.c.co_author_ids, view_proposals.c.author_id).where(view_proposals.c.id == _pid(e))).one()
+    amender = s.execute(select(view_amendments.c.amender_id).where(
+        view_amendments.c.proposal_id == _pid(e), view_amendments.c.reference == e.amendment)).scalar_one()
+    co = list(row.co_author_ids)
+    if amender not in co and amender != row.author_id:
+        co.append(amender)
+    _touch(s, e, position, content_version=row.content_version + 1, co_author_ids=co, **{e.field: e.merged_text})
+    _snapshot_version(s, e, "amendment_accepted", e.amendment)
+
+
+@projection.on(topic(Proposal, "AmendmentRejected"))
+def amendment_rejected(s: Session, e: Any, position: int) -> None:
+    _amendment_status(s, e, "rejected", e.reason)
+    _touch(s, e, position)
+
+
+@projection.on(topic(Proposal, "AmendmentWithdrawn"))
+def amendment_withdrawn(s: Session, e: Any, position: int) -> None:
+    _amendment_status(s, e, "withdrawn")
+    _touch(s, e, position)
+
+
+@projection.on(topic(Proposal, "Submitted"))
+def submitted(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="submitted", submitted_version=e.version)
+
+
+@projection.on(topic(Proposal, "Withdrawn"))
+def withdrawn(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="withdrawn")
+
+
+@projection.on(topic(Proposal, "PutOnAgenda"))
+def put_on_agenda(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="on_agenda", session_id=e.session_id)
+
+
+@projection.on(topic(Proposal, "Adopted"))
+def adopted(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="adopted", decided_version=e.version, adopted_session_id=e.session_id, adopted_on=e.effective_date)
+
+
+@projection.on(topic(Proposal, "ReturnedForRevision"))
+def returned(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="returned_for_revision", decided_version=e.version, session_id=None)
+
+
+@projection.on(topic(Proposal, "Rejected"))
+def rejected(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="rejected", decided_version=e.version)
+
+
+@projection.on(topic(Proposal, "PutToLiaisonTable"))
+def put_to_liaison(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="under_liaison_review", endorsement_id=e.endorsement_id)
+
+
+@projection.on(topic(Proposal, "Endorsed"), topic(Proposal, "NotEndorsed"))
+def liaison_outcome(s: Session, e: Any, position: int) -> None:
+    endorsed = type(e).__name__ == "Endorsed"
+    _touch(s, e, position, status="endorsed" if endorsed else "not_endorsed", endorsement_tally=dict(e.tally),
+           endorsed_on=e.effective_date if endorsed else None)
+
+
+@projection.on(topic(Proposal, "PublishedToGovernments"))
+def published(s: Session, e: Any, position: int) -> None:
+    _touch(s, e, position, status="published", recipients=list(e.recipients), published_on=e.effective_date)
+
+
+@projection.on(topic(Proposal, "GovernmentResponseRecorded"), topic(Proposal, "FollowUpRecorded"))
+def followed_up(s: Session, e: Any, position: int) -> None:
+    """A response or a follow-up entry (their rows: :mod:`projections.follow_up`) moves the
+    proposal's version and date."""
+    _touch(s, e, position)
+
+
+# ---------------------------------------------------------------------------- queries
+def list_recommendations(
+    engine: Engine, *, status: str | list[str] | tuple[str, ...] | None = None, table: str | None = None, objective: int | None = None,
+) -> list[dict[str, Any]]:
+    """Proposals on the board, ordered by table then reference.
+
+    Each: ``id, reference, title, status, table, objectives, targets, language, version,
+    content_version, author_id, co_author_ids, drafted_on, updated_on, published_on, recipients``.
+    """
+    q = select(view_proposals).order_by(view_proposals.c.table_code, view_proposals.c.reference, view_proposals.c.drafted_on)
+    if isinstance(status, str):
+        q = q.where(view_proposals.c.status == status)
+    elif status:
+        q = q.where(view_proposals.c.status.in_(list(status)))
+    if table:
+        q = q.where(view_proposals.c.table_code == table)
+    out = []
+    for r in rows(engine, q):
+        if objective is not None and objective not in r["objectives"]:
+            continue
+        r["table"] = r.pop("table_code")
+        out.append(r)
+    return out
+
+
+def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:
+    found = rows(engine, select(view_proposals).where(view_proposals.c.id == proposal_id))
+    if not found:
+        return None
+    r = found[0]
+    r["table"] = r.pop("table_code")
+    return r
+
+
+def proposal_versions(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    """Content versions of a proposal (1 = as drafted), oldest first."""
+    return rows(engine, select(view_proposal_versions).where(view_proposal_versions.c.proposal_id == proposal_id).order_by(view_proposal_versions.c.content_version))
+
+
+def amendments_of(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    return rows(engine, select(view_amendments).where(view_amendments.c.proposal_id == proposal_id).order_by(view_amendments.c.proposed_on, view_amendments.c.reference))
+
+
+def status_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as c:
+        return {s: n for s, n in c.execute(select(view_proposals.c.status, func.count()).group_by(view_proposals.c.status))}

@@ -1,0 +1,204 @@
+"""Sessions of the working tables (the ``TableDeliberation`` aggregate): each session, its
+agenda items with the table's decision, the members' latest positions, and whether the
+meeting was recorded as started; the tables' activity per quarter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Engine,
+    Integer,
+    String,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from domain.deliberation import TableDeliberation
+from domain.reference import table_objectives
+from projections.base import Id, Projection, rows, topic
+from projections.proposals import view_proposals
+
+projection = Projection("sessions", version=1)
+
+view_sessions = projection.table(
+    "sessions",
+    Column("id", Id, primary_key=True),
+    Column("reference", String(100), nullable=False, default=""),
+    Column("table_code", String(8), nullable=False, index=True),
+    Column("quarter", String(8), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("closed", Boolean, nullable=False, default=False),
+    Column("minutes", Text, nullable=False, default=""),
+)
+
+view_agenda_items = projection.table(
+    "agenda_items",
+    Column("session_id", Id, primary_key=True),
+    Column("proposal_id", Id, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("decision", String(32)),
+    Column("tally", JSON),
+    Column("rule", String(64)),
+    Column("quorum", Integer),
+    Column("settings_version", Integer),
+    Column("decided_on", Date),
+)
+
+view_positions = projection.table(
+    "positions",
+    Column("session_id", Id, primary_key=True),
+    Column("proposal_id", Id, primary_key=True),
+    Column("member_id", Id, primary_key=True),
+    Column("position", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("effective_date", Date, nullable=False),
+)
+
+view_session_openings = projection.table(
+    "session_openings",
+    # Sessions whose meeting was recorded as started (``open_session``); with positions
+    # and decisions, this tells whether a session was held (:func:`table_activity`).
+    Column("session_id", Id, primary_key=True),
+    Column("opened_on", Date, nullable=False),
+)
+
+
+# ---------------------------------------------------------------------------- handlers
+def _pid(e: Any) -> str:
+    return str(e.originator_id)
+
+
+@projection.on(topic(TableDeliberation, "Scheduled"))
+def scheduled(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_sessions).values(
+        id=_pid(e), reference=e.reference, table_code=e.table, quarter=e.quarter, date=e.date, mode=e.mode, closed=False, minutes="",
+    ))
+
+
+@projection.on(topic(TableDeliberation, "AgendaItemAdded"))
+def agenda_item(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_agenda_items).values(session_id=_pid(e), proposal_id=e.proposal_id, version=e.version))
+
+
+@projection.on(topic(TableDeliberation, "PositionRecorded"))
+def position_recorded(s: Session, e: Any, position: int) -> None:
+    key = (view_positions.c.session_id == _pid(e), view_positions.c.proposal_id == e.proposal_id, view_positions.c.member_id == e.member)
+    s.execute(delete(view_positions).where(*key))
+    s.execute(insert(view_positions).values(
+        session_id=_pid(e), proposal_id=e.proposal_id, member_id=e.member, position=e.position, reason=e.reason,
+        effective_date=e.effective_date,
+    ))
+
+
+@projection.on(topic(TableDeliberation, "DecisionRecorded"))
+def decision_recorded(s: Session, e: Any, position: int) -> None:
+    s.execute(update(view_agenda_items).where(
+        view_agenda_items.c.session_id == _pid(e), view_agenda_items.c.proposal_id == e.proposal_id,
+    ).values(decision=e.decision, tally=dict(e.tally), rule=e.rule, quorum=e.quorum, settings_version=e.settings_version, decided_on=e.effective_date))
+
+
+@projection.on(topic(TableDeliberation, "Closed"))
+def session_closed(s: Session, e: Any, position: int) -> None:
+    s.execute(update(view_sessions).where(view_sessions.c.id == _pid(e)).values(closed=True, minutes=e.minutes))
+
+
+@projection.on(topic(TableDeliberation, "Opened"))
+def session_opened(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_session_openings).values(session_id=_pid(e), opened_on=e.effective_date))
+
+
+# ---------------------------------------------------------------------------- queries
+def list_sessions(engine: Engine, table: str | None = None) -> list[dict[str, Any]]:
+    q = select(view_sessions).order_by(view_sessions.c.date, view_sessions.c.table_code)
+    if table:
+        q = q.where(view_sessions.c.table_code == table)
+    return rows(engine, q)
+
+
+def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:
+    found = rows(engine, select(view_sessions).where(view_sessions.c.id == session_id))
+    return found[0] if found else None
+
+
+def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
+    """Agenda items with the proposal's reference, title and status, and the latest positions."""
+    q = (
+        select(view_agenda_items, view_proposals.c.reference, view_proposals.c.title, view_proposals.c.status)
+        .join(view_proposals, view_proposals.c.id == view_agenda_items.c.proposal_id)
+        .where(view_agenda_items.c.session_id == session_id)
+        .order_by(view_proposals.c.reference)
+    )
+    items = rows(engine, q)
+    pos = rows(engine, select(view_positions).where(view_positions.c.session_id == session_id).order_by(view_positions.c.effective_date))
+    for it in items:
+        it["positions"] = [p for p in pos if p["proposal_id"] == it["proposal_id"]]
+        counts = {"support": 0, "object": 0, "abstain": 0}
+        for p in it["positions"]:
+            counts[p["position"]] += 1
+        it["counts"] = counts
+    return items
+
+
+def sessions_of_proposal(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    q = (
+        select(view_agenda_items, view_sessions.c.reference.label("session_reference"), view_sessions.c.date, view_sessions.c.table_code)
+        .join(view_sessions, view_sessions.c.id == view_agenda_items.c.session_id)
+        .where(view_agenda_items.c.proposal_id == proposal_id)
+        .order_by(view_sessions.c.date)
+    )
+    return rows(engine, q)
+
+
+def session_opened_on(engine: Engine, session_id: str) -> Any:
+    """The date a session's meeting was recorded as started (``open_session``), or None."""
+    found = rows(engine, select(view_session_openings.c.opened_on).where(view_session_openings.c.session_id == session_id))
+    return found[0]["opened_on"] if found else None
+
+
+def _held_session_ids(engine: Engine) -> set[str]:
+    """Sessions that met: opened, or took a position or a decision."""
+    with engine.connect() as c:
+        held = {r[0] for r in c.execute(select(view_session_openings.c.session_id))}
+        held |= {r[0] for r in c.execute(select(view_positions.c.session_id).distinct())}
+        held |= {r[0] for r in c.execute(select(view_agenda_items.c.session_id).where(view_agenda_items.c.decision.is_not(None)).distinct())}
+    return held
+
+
+def table_activity(engine: Engine, quarters: list[str] | None = None) -> list[dict[str, Any]]:
+    """Cadence (seed, "Functioning": quarterly meetings): per working table and quarter,
+    whether a session was held.
+
+    ``quarters`` defaults to every quarter in which any session was scheduled. Each row:
+    ``{table, quarter, scheduled, held, closed, decisions, session_held}`` (counts of
+    sessions; ``session_held`` is True when at least one session met), ordered by
+    quarter then table; a table without a session in a quarter has a row of zeros.
+    """
+    scheduled_rows = rows(engine, select(view_sessions.c.id, view_sessions.c.table_code, view_sessions.c.quarter, view_sessions.c.closed))
+    held = _held_session_ids(engine)
+    decided = rows(engine, select(view_agenda_items.c.session_id).where(view_agenda_items.c.decision.is_not(None)))
+    decisions: dict[str, int] = {}
+    for d in decided:
+        decisions[d["session_id"]] = decisions.get(d["session_id"], 0) + 1
+    wanted = sorted(set(quarters) if quarters is not None else {r["quarter"] for r in scheduled_rows})
+    out = []
+    for q in wanted:
+        for table in sorted(table_objectives()):
+            mine = [r for r in scheduled_rows if r["quarter"] == q and r["table_code"] == table]
+            n_held = sum(1 for r in mine if r["id"] in held)
+            out.append({
+                "table": table, "quarter": q, "scheduled": len(mine), "held": n_held,
+                "closed": sum(1 for r in mine if r["closed"]), "decisions": sum(decisions.get(r["id"], 0) for r in mine),
+                "session_held": n_held > 0,
+            })
+    return out
