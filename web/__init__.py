@@ -1,83 +1,13 @@
-"""The web layer: Flask app factory, blueprints, server-rendered pages.
+"""The web layer: Flask app factory, page blueprints (``web/pages/``, one module per area,
+templates under ``web/templates/<area>/``), the ``dialogue`` command line (``web/cli/``,
+one module per command group) and, later, the JSON API (``web/api/``).
 
-``create_app(test_config=None)`` builds one Flask application; the services (application,
-key store, views) are built lazily on first use, once per process (after a fork under
-gunicorn), so that ``dialogue db init`` can run before a master key exists.
+``docs/architecture.md`` maps each area's files.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
+from web.app import create_app
+from web.services import services
 
-from flask import Flask, current_app
-from flask_wtf.csrf import CSRFProtect
-
-from application.bootstrap import Config, Services, bootstrap
-
-
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Create the Flask application.
-
-    Configuration comes from ``DIALOGUE_*`` environment variables, overridden by
-    ``test_config`` (keys as in :class:`application.bootstrap.Config`, upper-cased with
-    the ``DIALOGUE_`` prefix, e.g. ``{"DIALOGUE_DATABASE_URL": …}``).
-    """
-    app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    default_url = "sqlite:///" + os.path.join(app.instance_path, "dialogue.sqlite")
-    env = {k: v for k, v in os.environ.items() if k.startswith("DIALOGUE_")}
-    if test_config:
-        env.update({k: str(v) for k, v in test_config.items() if k.startswith("DIALOGUE_")})
-        app.config.update({k: v for k, v in test_config.items() if not k.startswith("DIALOGUE_")})
-    if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
-        env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
-    app.config["DIALOGUE"] = Config.from_env(default_url, env)
-    if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
-        app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
-    # Flask's default config holds these keys with None, so set them unless a test did.
-    given = test_config or {}
-    if "MAX_CONTENT_LENGTH" not in given:
-        app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a proposal is at most 4 × 20 000 characters
-    if "SESSION_COOKIE_SAMESITE" not in given:
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    # A form token lives as long as the session: a person typing a long proposal on a
-    # slow connection must not lose it to an expired token.
-    if "WTF_CSRF_TIME_LIMIT" not in given:
-        app.config["WTF_CSRF_TIME_LIMIT"] = None
-    CSRFProtect(app)
-    from web.i18n import init_app as init_i18n
-
-    init_i18n(app)
-
-    from web.views import register_blueprints
-
-    register_blueprints(app)
-    from web.cli import register_commands
-
-    register_commands(app)
-    return app
-
-
-def _instance_secret(app: Flask) -> str:
-    """A per-instance secret for sessions and CSRF, kept in the instance folder."""
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def services(app: Flask | None = None) -> Services:
-    """The process's services for ``app`` (default: the current app), built on first use.
-
-    Raises:
-        application.persistence.MasterKeyError: no or wrong master key.
-    """
-    a = app or current_app
-    s = a.extensions.get("dialogue")
-    if s is None:
-        s = bootstrap(a.config["DIALOGUE"])
-        a.extensions["dialogue"] = s
-    return s  # type: ignore[no-any-return]
+__all__ = ["create_app", "services"]

@@ -23,6 +23,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 
 from application.persistence import chain_table
+from web.services import services
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("dialogue.health")
@@ -37,8 +38,6 @@ def healthz() -> Any:
 @bp.get("/readyz")
 def readyz() -> Any:
     """Ready when the database answers, the views are not lagging and the chain head is known."""
-    from web import services
-
     try:
         s = services()
         events = s.app.dialogue_recorder.events_record_cls.__table__

@@ -18,7 +18,7 @@ from projections import proposals as proposal_views
 from projections import sessions as session_views
 from tests.integration.test_audit_tamper import build_log
 from web import create_app
-from web.pages_common import SESSION_KEY
+from web.pages.common import SESSION_KEY
 
 NAME = "Lucía Quispe Mamani"
 

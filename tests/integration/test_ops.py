@@ -169,7 +169,7 @@ def test_serve_refuses_a_database_without_tables(tmp_path: Path, master_key: str
 
 
 def test_the_server_builds_each_workers_app_after_the_fork(tmp_path: Path, master_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from web.cli_ops import DialogueServer
+    from web.cli.ops import DialogueServer
 
     monkeypatch.setenv("DIALOGUE_DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite'}")
     monkeypatch.setenv("DIALOGUE_MASTER_KEY", master_key)

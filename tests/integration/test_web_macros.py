@@ -22,6 +22,6 @@ def test_an_error_given_twice_is_shown_once(tmp_path: Path) -> None:
     form.title.errors = ["Not a valid date."]
     with app.test_request_context("/"):
         html = render_template_string(
-            "{% from 'pages/_macros.html' import field %}{{ field(form.title, errors=['Not a valid date.']) }}", form=form
+            "{% from 'common/_macros.html' import field %}{{ field(form.title, errors=['Not a valid date.']) }}", form=form
         )
     assert html.count("Not a valid date.") == 1

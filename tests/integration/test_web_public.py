@@ -170,7 +170,7 @@ def test_the_long_markdown_proposal_keeps_its_list_and_url(app: Flask, loaded: S
 
 
 def test_typed_html_is_shown_as_text_never_run(app: Flask, loaded: Services) -> None:
-    from web.pages_common import typed
+    from web.pages.common import typed
 
     assert str(typed('<script>alert(1)</script> [x](javascript:alert(1))')) == (
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))</p>\n"

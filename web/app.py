@@ -1,0 +1,71 @@
+"""The Flask application factory.
+
+``create_app(test_config=None)`` builds one Flask application with every page blueprint
+(:mod:`web.pages`) and every ``dialogue`` command (:mod:`web.cli.commands`); the services
+(application, key store, views) are built lazily on first use (:mod:`web.services`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from application.bootstrap import Config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask application.
+
+    Configuration comes from ``DIALOGUE_*`` environment variables, overridden by
+    ``test_config`` (keys as in :class:`application.bootstrap.Config`, upper-cased with
+    the ``DIALOGUE_`` prefix, e.g. ``{"DIALOGUE_DATABASE_URL": …}``).
+    """
+    # Named "web" (the package): templates, static files, the instance folder and the
+    # logger name are those of the package.
+    app = Flask("web", instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    default_url = "sqlite:///" + os.path.join(app.instance_path, "dialogue.sqlite")
+    env = {k: v for k, v in os.environ.items() if k.startswith("DIALOGUE_")}
+    if test_config:
+        env.update({k: str(v) for k, v in test_config.items() if k.startswith("DIALOGUE_")})
+        app.config.update({k: v for k, v in test_config.items() if not k.startswith("DIALOGUE_")})
+    if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
+        env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
+    app.config["DIALOGUE"] = Config.from_env(default_url, env)
+    if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
+        app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
+    # Flask's default config holds these keys with None, so set them unless a test did.
+    given = test_config or {}
+    if "MAX_CONTENT_LENGTH" not in given:
+        app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a proposal is at most 4 × 20 000 characters
+    if "SESSION_COOKIE_SAMESITE" not in given:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # A form token lives as long as the session: a person typing a long proposal on a
+    # slow connection must not lose it to an expired token.
+    if "WTF_CSRF_TIME_LIMIT" not in given:
+        app.config["WTF_CSRF_TIME_LIMIT"] = None
+    CSRFProtect(app)
+    from web.i18n import init_app as init_i18n
+
+    init_i18n(app)
+
+    from web.pages import register_blueprints
+
+    register_blueprints(app)
+    from web.cli.commands import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    """A per-instance secret for sessions and CSRF, kept in the instance folder."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,99 @@
+"""``dialogue`` commands for running the service.
+
+- ``dialogue serve --workers N [--bind HOST:PORT]``: gunicorn with the app factory; each
+  worker builds its own application after the fork; no worker creates tables (schema
+  creation is ``dialogue db init``, run once before).
+- ``dialogue close-due [--as-of DATE]``: the deadline job (close endorsement rounds past
+  their ``closes_on`` date), to run daily.
+
+The projection worker (``dialogue projections run``) is in :mod:`web.cli.views`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from gunicorn.app.base import BaseApplication
+from gunicorn.util import import_app
+
+from application.clock import FixedClock
+from application.persistence import dispose_engines
+from web.cli.common import config, parse_date, require_initialised, services
+
+APP_FACTORY = "web.app:create_app()"
+
+
+# ---------------------------------------------------------------------------- serve
+class DialogueServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running :func:`web.app.create_app` in each worker, after the fork.
+
+    ``preload_app`` stays off: nothing (no engine, no connection) is created in the
+    master and shared across the fork.
+    """
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        self.cfg.set("preload_app", False)
+        self.cfg.set("post_fork", _post_fork)
+
+    def load(self) -> Flask:
+        # By name, as gunicorn loads any application: the app factory registers this
+        # command, so this module does not import it.
+        app: Flask = import_app(APP_FACTORY)
+        return app
+
+
+def _post_fork(_server: Any, _worker: Any) -> None:
+    # A pooled connection must never cross a fork (none should exist; this makes sure).
+    dispose_engines()
+
+
+@click.command("serve")
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=2, show_default=True, help="Web worker processes.")
+@click.option("--bind", "-b", "binds", multiple=True, default=["127.0.0.1:8000"], show_default=True, help="HOST:PORT or unix:PATH (repeatable).")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True, help="Seconds before a silent worker is restarted.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="One line per request on stdout.")
+@with_appcontext
+def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) -> None:
+    """Serve the web application with gunicorn and N workers (tables must exist: `dialogue db init`).
+
+    Workers start with table creation off (DIALOGUE_CREATE_TABLES=no): several processes
+    creating tables at once fail on PostgreSQL. Stop with SIGTERM (graceful).
+    """
+    cfg = config()
+    require_initialised(cfg)
+    dispose_engines()  # the check above must leave no connection to inherit
+    os.environ["DIALOGUE_CREATE_TABLES"] = "no"
+    if cfg.demo_mode:
+        click.echo("Warning: demo mode is on: any visitor can act as anyone. Set DIALOGUE_DEMO_MODE=no on a public deployment.", err=True)
+    options: dict[str, Any] = {"bind": list(binds), "workers": workers, "timeout": timeout, "graceful_timeout": timeout}
+    if access_log:
+        options["accesslog"] = "-"
+    DialogueServer(options).run()
+
+
+# ---------------------------------------------------------------------------- the deadline job
+@click.command("close-due")
+@click.option("--as-of", "as_of", help="Close as of this date (YYYY-MM-DD) instead of the clock's today.")
+@with_appcontext
+def close_due(as_of: str | None) -> None:
+    """The deadline job: close every endorsement round whose closes_on date has passed."""
+    day = parse_date(as_of, "--as-of")
+    s = services(clock=FixedClock(day)) if day else services()
+    closed = s.app.close_due()
+    s.projector.catch_up()
+    for proposal_id, outcome in closed:
+        click.echo(f"{proposal_id}\t{outcome}")
+    click.echo(f"{len(closed)} round(s) closed.", err=True)
+
+
+COMMANDS: list[click.Command] = [serve, close_due]

@@ -1,0 +1,101 @@
+"""``dialogue participants …``: personal data (registered by :mod:`web.cli.commands`).
+
+- ``dialogue participants erase ID``: erase a person's personal data (ID: their UUID or
+  scenario reference such as ``p-12``);
+- ``dialogue participants export ID``: everything held about them, as JSON (right of access);
+- ``dialogue participants statistics``: participation counts with small counts suppressed.
+
+Output names people by id and reference only; refusals go to stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from application.privacy import erase, export_participant, resolve_participant
+from domain.errors import DomainError
+from projections import people as people_views
+from web.cli.common import services_with_views, write_private
+
+
+# ---------------------------------------------------------------------------- participants
+@click.group("participants")
+def participants_group() -> None:
+    """Participants' personal data: erasure, export (right of access), statistics."""
+
+
+@participants_group.command("erase")
+@click.argument("ident", metavar="ID")
+@click.option("--reason", default="", help="Why (kept in the log: never a personal value).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_command(ident: str, reason: str, yes: bool) -> None:
+    """Erase the personal data of participant ID (a UUID or a reference such as p-12).
+
+    Vacates a seat they hold, records PersonalDataErased and deletes their key in one
+    transaction, updates the views, then checkpoints (SQLite) or vacuums (PostgreSQL).
+    Cannot be undone.
+    """
+    s = services_with_views()
+    try:
+        pid = resolve_participant(s.projector.engine, ident)
+    except DomainError as e:
+        raise click.ClickException(str(e)) from e
+    if not yes:
+        click.confirm(f"Erase the personal data of participant {pid}? This cannot be undone", abort=True, err=True)
+    try:
+        report = erase(s, str(pid), reason=reason)
+    except DomainError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        f"Erased participant {report.participant_id} ({report.reference or 'no reference'}): shown as "
+        f"{report.pseudonym!r}; position {report.position}; seats vacated: {', '.join(report.vacated_seats) or 'none'}."
+    )
+    for line in report.scrubbed:
+        click.echo(line, err=True)
+    for line in report.warnings:
+        click.echo(f"Warning: {line}", err=True)
+
+
+@participants_group.command("export")
+@click.argument("ident", metavar="ID")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (mode 600) instead of stdout.")
+@with_appcontext
+def export_command(ident: str, output: Path | None) -> None:
+    """Print all the data held about participant ID as JSON (right of access)."""
+    s = services_with_views()
+    try:
+        pid = resolve_participant(s.projector.engine, ident)
+        data = export_participant(s.app, s.projector.engine, pid)
+    except DomainError as e:
+        raise click.ClickException(str(e)) from e
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if output is None:
+        click.echo(text)
+        return
+    write_private(output, text)
+    click.echo(f"Wrote the data of participant {pid} to {output.name}.", err=True)
+
+
+@participants_group.command("statistics")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@with_appcontext
+def statistics_command(fmt: str) -> None:
+    """Participation counts by stakeholder group, subregion, language and gender
+    (counts below 5 suppressed; erased people not counted)."""
+    s = services_with_views()
+    stats = people_views.participation(s.projector.engine)
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"total\t{stats['total']}")
+    for dimension, cells in stats["dimensions"].items():
+        for cell in cells:
+            click.echo(f"{dimension}\t{cell['value']}\t{cell['count']}")
+
+
+COMMANDS: list[click.Command] = [participants_group]

@@ -1,0 +1,33 @@
+"""The pages, one module per area, each with its own blueprint and its templates under
+``web/templates/<area>/`` (``docs/architecture.md`` maps the areas):
+
+- :mod:`web.pages.board`: the board, the adopted recommendations, the demo chooser;
+- :mod:`web.pages.proposals`: drafting, revising, the proposal page and its actions;
+- :mod:`web.pages.sessions`: the working tables' sessions, positions and decisions;
+- :mod:`web.pages.liaison`: the Liaison Table (endorsement rounds, UN seats, publication);
+- :mod:`web.pages.tables`: working tables, members and representatives;
+- :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
+- :mod:`web.pages.privacy`: participation statistics, the master-key error page;
+- :mod:`web.pages.audit`: the auditors' pages.
+
+:mod:`web.pages.common` is what they share. A new area adds its module to
+:func:`register_blueprints` (one import, one entry).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from web import health
+    from web.pages import audit, board, dialogues, liaison, privacy, proposals, sessions, tables
+    from web.pages.common import exempt_from_global_csrf
+
+    for module in (health, board, audit, privacy):
+        app.register_blueprint(module.bp)
+    # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
+    page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp)
+    for bp in page_blueprints:
+        app.register_blueprint(bp)
+    exempt_from_global_csrf(app, board.bp, *page_blueprints)

@@ -1,0 +1,170 @@
+"""Audit pages and JSON (issue 5): history of every aggregate, its state at a point, text
+diffs of proposals, the whole log paged, and a verification of the hash chain.
+
+- ``/audit``: the stored chain head and the aggregates, in order of creation;
+- ``/audit/aggregates/<id>`` (``.json`` or ``?format=json``): the aggregate's state (at
+  ``?version=N``, ``?at=ISO-8601`` recorded instant, or ``?as_of=YYYY-MM-DD`` effective
+  date; latest by default) and its history;
+- ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
+  proposal's text between two versions;
+- ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (at most 500);
+- ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI).
+
+Every viewer may read these pages; personal fields and who took which position show as
+``[redacted]`` except to auditors (demo mode: acting as an auditor). Unknown ids and
+versions past the end answer 404 with a clear message, bad parameters 400.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from application.audit import AuditReader, verify_log
+from application.audit.history import StateAtPoint, UnreadableHistoryError
+from domain.errors import DomainError, InvalidInputError, NotFoundError
+from web.pages.common import install, load_viewer, services
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+install(bp)
+
+PAGE = 50
+
+
+def _reader() -> AuditReader:
+    return AuditReader(services().app)
+
+
+def _auditor() -> bool:
+    return load_viewer().reveals_personal_in_history
+
+
+def _json_wanted(suffix: str | None = None) -> bool:
+    return suffix == ".json" or request.args.get("format") == "json"
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as e:
+        raise InvalidInputError(f"{name} is a whole number, not {raw!r}.", code="invalid_input", field=name) from e
+    if not -(2**63) < value < 2**63:  # what the databases' integers hold
+        raise InvalidInputError(f"{name} is out of range.", code="invalid_input", field=name)
+    return value
+
+
+def _point_args() -> dict[str, Any]:
+    out: dict[str, Any] = {"version": _int_arg("version")}
+    at, as_of = request.args.get("at"), request.args.get("as_of")
+    if at:
+        try:
+            t = datetime.fromisoformat(at)
+        except ValueError as e:
+            raise InvalidInputError(f"at is an ISO-8601 instant (e.g. 2026-03-01T12:00:00Z), not {at!r}.", code="invalid_input", field="at") from e
+        t = t if t.tzinfo else t.replace(tzinfo=UTC)
+        try:
+            t.astimezone(UTC)
+        except OverflowError as e:
+            raise InvalidInputError(f"at is out of range: {at!r}.", code="invalid_input", field="at") from e
+        out["at"] = t
+    if as_of:
+        try:
+            out["as_of"] = date.fromisoformat(as_of)
+        except ValueError as e:
+            raise InvalidInputError(f"as_of is a date (YYYY-MM-DD), not {as_of!r}.", code="invalid_input", field="as_of") from e
+    return out
+
+
+def pretty(value: Any) -> str:
+    """Plain data as indented JSON text (for <pre> blocks)."""
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+@bp.errorhandler(DomainError)
+def _refused(e: DomainError) -> tuple[Any, int]:
+    status = 404 if isinstance(e, NotFoundError) else 400
+    if _json_wanted(".json" if request.path.endswith(".json") else None):
+        return jsonify(code=e.code, status=status, message=e.message, errors={e.field: [e.message]} if e.field else {}), status
+    return render_template("audit/error.html", status=status, error=e), status
+
+
+# ---------------------------------------------------------------------------- pages
+@bp.get("", strict_slashes=False)
+def index() -> Any:
+    reader = _reader()
+    after = _int_arg("after", 0) or 0
+    kind = request.args.get("type") or None
+    aggregates = reader.list_aggregates(after=after, limit=PAGE, type=kind)
+    more = url_for(".index", after=aggregates[-1]["created_at_position"], type=kind) if len(aggregates) == PAGE else None
+    return render_template("audit/index.html", head=reader.head(), aggregates=aggregates, kind=kind, more=more, auditor=_auditor())
+
+
+@bp.get("/aggregates/<aggregate_id>")
+@bp.get("/aggregates/<aggregate_id><any('.json'):suffix>")
+def aggregate(aggregate_id: str, suffix: str | None = None) -> Any:
+    reader = _reader()
+    auditor = _auditor()
+    point = _point_args()
+    history = reader.history(aggregate_id, reveal_personal=auditor)
+    state: StateAtPoint | None = None
+    state_error = None
+    try:
+        state = reader.state(aggregate_id, reveal_personal=auditor, **point)
+    except UnreadableHistoryError as e:
+        state_error = e.message  # the history still shows, with the unreadable event marked
+    if _json_wanted(suffix):
+        return jsonify(state=state.as_dict() if state else None, state_error=state_error,
+                       history={"id": history.id, "type": history.type, "version": history.version, "events": [e.as_dict() for e in history.events]})
+    return render_template("audit/aggregate.html", state=state, state_error=state_error, history=history, auditor=auditor, pretty=pretty)
+
+
+@bp.get("/lookup")
+def lookup() -> Any:
+    wanted = (request.args.get("id") or "").strip()
+    if not wanted:
+        raise InvalidInputError("Give an aggregate id.", code="invalid_input", field="id")
+    return redirect(url_for(".aggregate", aggregate_id=wanted))
+
+
+@bp.get("/aggregates/<aggregate_id>/diff")
+def diff(aggregate_id: str) -> Any:
+    reader = _reader()
+    latest = reader.history(aggregate_id, reveal_personal=True).version
+    a = _int_arg("from", max(1, latest - 1)) or 1
+    b = _int_arg("to", latest) or latest
+    diffs = reader.text_diff(aggregate_id, a, b)
+    fmt = request.args.get("format")
+    if fmt == "json":
+        return jsonify(id=aggregate_id, **{"from": a, "to": b}, fields=[d.as_dict() for d in diffs])
+    if fmt == "text":
+        body = "".join(d.unified for d in diffs) or f"No change in the text between versions {a} and {b}.\n"
+        return Response(body, mimetype="text/plain")
+    return render_template("audit/diff.html", id=aggregate_id, a=a, b=b, latest=latest, diffs=diffs)
+
+
+@bp.get("/log")
+@bp.get("/log<any('.json'):suffix>")
+def log(suffix: str | None = None) -> Any:
+    reader = _reader()
+    after = _int_arg("after", 0) or 0
+    limit = max(1, min(_int_arg("limit", PAGE) or PAGE, 500))
+    entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor())
+    next_after = entries[-1]["position"] if len(entries) == limit else None
+    if _json_wanted(suffix):
+        return jsonify(after=after, limit=limit, next_after=next_after, entries=entries)
+    return render_template("audit/log.html", entries=entries, after=after, limit=limit, next_after=next_after, pretty=pretty, auditor=_auditor())
+
+
+@bp.get("/verify")
+@bp.get("/verify<any('.json'):suffix>")
+def verify(suffix: str | None = None) -> Any:
+    report = verify_log(services().app.engine)
+    if _json_wanted(suffix):
+        return jsonify(report.as_dict())
+    return render_template("audit/verify.html", report=report)

@@ -1,0 +1,261 @@
+"""What the page blueprints share: who the visitor acts as, running a command from a
+form, showing typed text safely, and naming people only to those allowed to see names.
+
+Demo mode (until accounts exist): the visitor chooses to act as nobody (the public), a
+participant of the directory, the secretariat or an auditor; the choice is kept in the
+Flask session. Authorisation is still decided by the application for every command.
+
+Personal data (DESIGN.md, "Participant"): the public never sees a person's name; names
+come from the participant directory and are shown to a participant, the secretariat or
+an auditor. Who took which position is shown only to members of that table and auditors.
+Logs carry ids and codes, never names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import nh3
+from flask import Blueprint, Flask, Response, abort, current_app, g, session
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import Engine
+from werkzeug.wrappers import Response as BaseResponse
+
+from application.access import ROLES, Access
+from application.bootstrap import Services
+from application.errors import CommandAlreadyAppliedError, ConflictError
+from domain.errors import DomainError
+from projections import people as people_views
+from projections import tables as table_views
+from web.forms import new_command_id
+from web.i18n import error_message
+from web.services import services as _services
+
+T = TypeVar("T")
+SESSION_KEY = "acting"
+
+_md = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
+    ["heading", "lheading", "image", "html_block", "html_inline"]
+)
+_ALLOWED_TAGS = {"p", "br", "ol", "ul", "li", "em", "strong", "code", "pre", "blockquote", "a", "hr"}
+
+
+def services() -> Services:
+    return _services()
+
+
+def engine() -> Engine:
+    """The read models' engine."""
+    return services().projector.engine
+
+
+Page = str | tuple[str, int] | BaseResponse
+
+
+def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str) -> T:
+    """The view row of ``aggregate_id`` from ``lookup`` (e.g. ``proposal_views.get_proposal``),
+    or a 404 for a malformed id or an unknown one."""
+    try:
+        UUID(aggregate_id)
+    except ValueError:
+        abort(404)
+    row = lookup(engine(), aggregate_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def demo_mode() -> bool:
+    """Whether visitors may choose whom they act as (``DIALOGUE_DEMO_MODE``, default yes)."""
+    return bool(current_app.config["DIALOGUE"].demo_mode)
+
+
+def today() -> date:
+    """The application's date (``DIALOGUE_CLOCK`` pins it)."""
+    return services().app.clock.today()
+
+
+# ---------------------------------------------------------------------------- typed text
+def typed(text: str | None) -> Markup:
+    """A person's text as HTML: Markdown (lists, emphasis, links) rendered and cleaned.
+
+    Raw HTML, images and headings are not interpreted: they show as typed. Line breaks
+    are kept; emoji, accents and their absence pass through untouched.
+    """
+    html = _md.render(text or "")
+    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
+    return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
+
+
+# ---------------------------------------------------------------------------- the visitor
+@dataclass
+class Viewer(Access):
+    """Who the visitor acts as in demo mode: the application's :class:`Access` policy plus
+    the name and reference shown in the demo banner."""
+
+    name: str | None = None
+    reference: str | None = None
+
+
+def load_viewer() -> Viewer:
+    """The visitor of this request (cached on ``g``)."""
+    cached = g.get("viewer")
+    if isinstance(cached, Viewer):
+        return cached
+    raw = (session.get(SESSION_KEY) or {}) if demo_mode() else {}
+    role = str(raw.get("role")) if raw.get("role") in ROLES else "public"
+    viewer = Viewer(role=role)
+    if role == "participant":
+        pid = str(raw.get("id") or "")
+        entry = people_views.directory(engine()).get(pid)
+        if entry is None:
+            viewer = Viewer()
+        else:
+            viewer = Viewer(role=role, participant_id=pid, name=entry["name"], reference=entry["reference"], tables=table_views.member_tables(engine(), pid))
+    g.viewer = viewer
+    return viewer
+
+
+def act_as(role: str, participant_id: str | None = None) -> None:
+    session[SESSION_KEY] = {"role": role, "id": participant_id} if role == "participant" else {"role": role}
+    g.pop("viewer", None)
+
+
+class People:
+    """Names people for one viewer: a directory name for those allowed, otherwise a
+    neutral wording such as "a member of RT1" (never a name, never an id)."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self._directory: dict[str, dict[str, Any]] | None = None
+
+    @property
+    def directory(self) -> dict[str, dict[str, Any]]:
+        if self._directory is None:
+            self._directory = people_views.directory(engine()) if self.viewer.sees_names else {}
+        return self._directory
+
+    def name(self, participant_id: str | None, table: str | None = None) -> str:
+        if participant_id and self.viewer.sees_names:
+            entry = self.directory.get(str(participant_id))
+            if entry:
+                return str(entry["name"])
+        if participant_id in ("secretariat", "administrator"):
+            return _("the secretariat")
+        if table:
+            return _("a member of %(table)s", table=table)
+        return _("a participant")
+
+
+# ---------------------------------------------------------------------------- commands
+@dataclass
+class Outcome(Generic[T]):
+    """What became of a command sent from a form."""
+
+    applied: bool
+    value: T | None = None
+    error: DomainError | None = None
+    status: int = 200
+    message: str = ""
+
+    @property
+    def error_field(self) -> str | None:
+        return self.error.field if self.error else None
+
+
+def command_id_of(form: Any) -> str:
+    return f"web:{form.command_id.data}"
+
+
+def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
+    """Run one command and make the views show it (read-your-writes).
+
+    A command id already applied (a double submit) counts as applied; a stale version
+    is refused with status 409; any other refusal with 422 and the rule's message in
+    the reader's language. Refusals are logged with the command id and the code only.
+    """
+    s = services()
+    try:
+        value = call()
+    except CommandAlreadyAppliedError:
+        s.wait_for_views(s.app.command_position(command_id))
+        return Outcome(applied=True)
+    except ConflictError as e:
+        current_app.logger.info("command %s refused: %s", command_id, e.code)
+        return Outcome(applied=False, error=e, status=409, message=error_message(e.code, type(e).__name__, e.message))
+    except DomainError as e:
+        if s.app.command_applied(command_id):
+            s.wait_for_views(s.app.command_position(command_id))
+            return Outcome(applied=True)
+        current_app.logger.info("command %s refused: %s", command_id, e.code)
+        return Outcome(applied=False, error=e, status=422, message=error_message(e.code, type(e).__name__, e.message))
+    s.wait_for_views()
+    return Outcome(applied=True, value=value)
+
+
+def refusal(code: str, field: str | None = None, status: int = 422) -> Outcome[Any]:
+    """A refusal decided before reaching the application (e.g. nobody chosen to act as)."""
+    e = DomainError(code, code=code, field=field)
+    return Outcome(applied=False, error=e, status=status, message=error_message(code, "DomainError", ""))
+
+
+def form_errors(form: Any) -> dict[str, list[str]]:
+    """The shape errors of a submitted form, by field name (strings)."""
+    return {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
+
+
+# ---------------------------------------------------------------------------- responses
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def secure_headers(response: Response) -> Response:
+    """No external assets, no scripts, no framing (the pages work without JavaScript)."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def install(bp: Blueprint) -> None:
+    """Give a page blueprint the viewer, the helpers and the security headers."""
+    bp.after_request(secure_headers)
+    bp.add_app_template_global(new_command_id, "new_command_id")
+    bp.add_app_template_global(typed, "typed")
+
+    @bp.context_processor
+    def _context() -> dict[str, Any]:
+        viewer = load_viewer()
+        return {"viewer": viewer, "people": People(viewer), "today": today()}
+
+
+def exempt_from_global_csrf(app: Flask, *bps: Blueprint) -> None:
+    """Every POST of these blueprints validates its own form's CSRF token, so that a
+    refused token re-renders the form with what the person typed instead of a bare 400."""
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        for bp in bps:
+            csrf.exempt(bp)
+
+
+def place_error(
+    outcome: Outcome[Any], form: Any, aliases: dict[str, str] | None = None, inline: set[str] | None = None,
+) -> tuple[Outcome[Any] | None, dict[str, list[str]]]:
+    """Where a refusal is shown: next to the form field it names, or at the top.
+
+    Returns ``(top, errors_by_field)``: ``top`` is the outcome when no field of ``form``
+    matches ``error.field`` (after ``aliases``, e.g. ``{"co_authors": "co_author"}``), or
+    when ``inline`` is given and the page shows no error next to that field.
+    """
+    name = outcome.error_field
+    if name and aliases:
+        name = aliases.get(name, name)
+    shown = inline is None or name in inline
+    if name and shown and form is not None and name in form._fields and name not in ("command_id", "csrf_token"):
+        return None, {name: [outcome.message]}
+    return outcome, {}

@@ -1,0 +1,248 @@
+"""Table session pages: the sessions of each working table, and one session's agenda
+(each proposal at the version put on it), the latest positions and their counts, the
+members' position form, and the forms of the secretariat and of the table's
+facilitators (its representatives holding a seat that day): schedule (the secretariat),
+open the meeting, add to the agenda, record the table's decision on an item, close with
+minutes (required: ``minutes_required``).
+
+Who said what is shown only to members of that table and to auditors; everyone else sees
+the counts and the decision (DESIGN.md, "Participant"; seed, "Transparency").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from domain.deliberation import quarter_of
+from domain.ids import created_id
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from projections import settings as settings_views
+from projections import tables as table_views
+from web.forms import (
+    TABLES,
+    AgendaForm,
+    CloseSessionForm,
+    CommandForm,
+    DecisionForm,
+    PositionForm,
+    ScheduleSessionForm,
+)
+from web.pages.common import (
+    Outcome,
+    Page,
+    command_id_of,
+    engine,
+    execute,
+    form_errors,
+    found_or_404,
+    install,
+    load_viewer,
+    place_error,
+    refusal,
+    services,
+    today,
+)
+
+bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+install(bp)
+
+
+
+def _session_or_404(session_id: str) -> dict[str, Any]:
+    return found_or_404(session_views.get_session, session_id)
+
+
+def _shape(form: Any) -> tuple[Outcome[Any] | None, dict[str, list[str]], int]:
+    errs = form_errors(form)
+    if "csrf_token" in errs or "command_id" in errs or "proposal_id" in errs:
+        return Outcome[Any](applied=False, status=400, message=_("The form expired or was damaged. What you typed is kept below: submit it again.")), errs, 400
+    return None, errs, 422
+
+
+# ---------------------------------------------------------------------------- list and scheduling
+def _index_page(form: ScheduleSessionForm, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
+    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in session_views.list_sessions(engine()):
+        by_table[s["table_code"]].append(s)
+    return render_template("sessions/sessions.html", by_table=by_table, tables=TABLES, form=form, top=top, errs=errs or {}), status
+
+
+@bp.get("")
+def index() -> Page:
+    """The sessions of each working table, oldest first."""
+    form = ScheduleSessionForm(formdata=None)
+    form.quarter.data = quarter_of(today())
+    return _index_page(form)
+
+
+@bp.post("")
+def schedule() -> Page:
+    """Schedule a session (the secretariat)."""
+    viewer = load_viewer()
+    form = ScheduleSessionForm()
+    if not form.validate_on_submit():
+        top, errs, status = _shape(form)
+        return _index_page(form, top, errs, status)
+    if viewer.actor is None:
+        return _index_page(form, refusal("secretariat_only"), {}, 422)
+    actor, cid = viewer.actor, command_id_of(form)
+    sid = created_id("session", cid)
+    outcome = execute(cid, lambda: services().app.schedule_session(
+        table=form.table.data or "", quarter=form.quarter.data or "", on=form.date.data, mode=form.mode.data or "virtual",
+        id=sid, actor=actor, command_id=cid,
+    ))
+    if outcome.applied:
+        flash(_("The session is scheduled."), "ok")
+        return redirect(url_for("sessions.show", session_id=str(sid)))
+    top, errs = place_error(outcome, form)
+    return _index_page(form, top, errs, outcome.status)
+
+
+# ---------------------------------------------------------------------------- one session
+def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The session page; ``failed`` re-shows one refused form with its message and what
+    the person typed: ``{"action", "item", "form", "top", "errs"}``."""
+    viewer = load_viewer()
+    e = engine()
+    items = session_views.agenda(e, s["id"])
+    facilitates = _facilitates(viewer, s["table_code"])
+    submitted = []
+    if facilitates and not s["closed"]:
+        on_agenda = {i["proposal_id"] for i in items}
+        submitted = [p for p in proposal_views.list_recommendations(e, status="submitted", table=s["table_code"]) if p["id"] not in on_agenda]
+    mine: dict[str, str] = {}
+    if viewer.is_participant:
+        for it in items:
+            for pos in it["positions"]:
+                if pos["member_id"] == viewer.participant_id:
+                    mine[it["proposal_id"]] = pos["position"]
+    return render_template(
+        "sessions/session.html", s=s, items=items, submitted=submitted, mine=mine, failed=failed or {},
+        sees_positions=viewer.sees_positions(s["table_code"]), is_member=viewer.is_member(s["table_code"]),
+        quorum=(settings_views.current_settings(e) or {}).get("values", {}).get("quorum", 5),
+        facilitates=facilitates, opened_on=session_views.session_opened_on(e, s["id"]),
+    ), status
+
+
+def _facilitates(viewer: Any, table: str) -> bool:
+    """Whether to offer the viewer the facilitators' forms: the secretariat, or a
+    representative of ``table`` holding a seat today (the application decides)."""
+    if viewer.is_secretariat:
+        return True
+    if not viewer.is_participant:
+        return False
+    return any(r["table_code"] == table and r["participant_id"] == viewer.participant_id for r in table_views.representatives(engine(), on=today()))
+
+
+@bp.get("/<session_id>")
+def show(session_id: str) -> Page:
+    return render_session(_session_or_404(session_id))
+
+
+def _after(outcome: Outcome[Any], s: dict[str, Any], action: str, form: Any, done: str, item: str | None = None) -> Page:
+    if outcome.applied:
+        flash(done, "ok")
+        return redirect(url_for("sessions.show", session_id=s["id"]) + (f"#item-{item}" if item else ""))
+    top, errs = place_error(outcome, form, inline={"position", "minutes"})
+    code = outcome.error.code if outcome.error else None
+    return render_session(_session_or_404(s["id"]), outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs, "code": code})
+
+
+def _refused_shape(s: dict[str, Any], action: str, form: Any, item: str | None = None) -> Page:
+    top, errs, status = _shape(form)
+    return render_session(s, status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
+
+
+def _refused_actor(s: dict[str, Any], action: str, form: Any, code: str, item: str | None = None) -> Page:
+    return render_session(s, 422, {"action": action, "item": item, "form": form, "top": refusal(code), "errs": {}})
+
+
+@bp.post("/<session_id>/agenda")
+def add_to_agenda(session_id: str) -> Page:
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = AgendaForm()
+    if not form.validate_on_submit():
+        return _refused_shape(s, "agenda", form)
+    if viewer.actor is None:
+        return _refused_actor(s, "agenda", form, "secretariat_only")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.add_to_agenda(session_id, form.proposal.data or "", actor=actor, command_id=cid))
+    return _after(outcome, s, "agenda", form, _("The proposal is on the agenda."))
+
+
+@bp.post("/<session_id>/positions")
+def record_position(session_id: str) -> Page:
+    """A member states their position on an agenda item (a later one replaces it)."""
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = PositionForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape(s, "position", form, item)
+    if not viewer.is_participant or viewer.participant_id is None:
+        return _refused_actor(s, "position", form, "no_participant", item)
+    member, cid = viewer.participant_id, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_position(
+        session_id, form.proposal_id.data, member=member, position=form.position.data or "", reason=form.reason.data or "", command_id=cid,
+    ))
+    return _after(outcome, s, "position", form, _("Your position is recorded."), item)
+
+
+@bp.post("/<session_id>/decisions")
+def decide(session_id: str) -> Page:
+    """Record the table's decision on an item (the secretariat), checked against quorum
+    and the positions."""
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = DecisionForm()
+    item = form.proposal_id.data or None
+    if not form.validate_on_submit():
+        return _refused_shape(s, "decision", form, item)
+    if viewer.actor is None:
+        return _refused_actor(s, "decision", form, "secretariat_only", item)
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.decide(session_id, form.proposal_id.data, form.decision.data or "", actor=actor, command_id=cid))
+    return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
+
+
+@bp.post("/<session_id>/open")
+def open_session(session_id: str) -> Page:
+    """Record that the session's meeting started (the secretariat or a facilitator; on or
+    after its date, once). Positions and decisions do not wait for it."""
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = CommandForm()
+    if not form.validate_on_submit():
+        return _refused_shape(s, "open", form)
+    if viewer.actor is None:
+        return _refused_actor(s, "open", form, "not_a_facilitator")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.open_session(session_id, actor=actor, command_id=cid))
+    return _after(outcome, s, "open", form, _("The session is open: its meeting started."))
+
+
+@bp.post("/<session_id>/close")
+def close(session_id: str) -> Page:
+    """Close the session with its minutes (the secretariat or a facilitator); blank
+    minutes are refused (``minutes_required``) and the typed text is kept."""
+    s = _session_or_404(session_id)
+    viewer = load_viewer()
+    form = CloseSessionForm()
+    if not form.validate_on_submit():
+        return _refused_shape(s, "close", form)
+    if viewer.actor is None:
+        return _refused_actor(s, "close", form, "secretariat_only")
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.close_session(session_id, form.minutes.data or "", actor=actor, command_id=cid))
+    return _after(outcome, s, "close", form, _("The session is closed."))
+
+
+@bp.errorhandler(404)
+def _not_found(e: Any) -> tuple[str, int]:
+    return render_template("common/error.html", code=404), 404
