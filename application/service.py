@@ -14,6 +14,7 @@ object (read-your-writes for the web).
 
 from __future__ import annotations
 
+from application.commands.follow_up import FollowUpCommands
 from application.commands.liaison import LiaisonCommands
 from application.commands.people import PeopleCommands
 from application.commands.proposals import ProposalCommands
@@ -22,7 +23,9 @@ from application.commands.sessions import SessionCommands
 from application.persistence import APPLICATION_NAME
 
 
-class DialogueApplication(PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, LiaisonCommands):
+class DialogueApplication(
+    PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, LiaisonCommands, FollowUpCommands,
+):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""
 

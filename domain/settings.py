@@ -7,6 +7,7 @@ decision records the settings version it was taken under (issue "Every rule…",
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -48,6 +49,35 @@ DECISION_RULES = ("simple_majority_of_positions",)
 LIAISON_SEATS = 10  # 8 representatives + 2 UN agencies (seed, "Architecture")
 
 
+def check_setting(name: str, value: Any) -> None:
+    """Refuse an unknown setting or a value outside its range.
+
+    ``quorum``: 1..100 members; ``endorsement_min``: 1..10 seats; ``decision_rule``: one
+    of :data:`DECISION_RULES`; ``un_agencies_vote``: a boolean.
+
+    Raises:
+        InvalidInputError: ``unknown_setting``, ``invalid_setting``.
+    """
+    if name not in SETTING_NAMES:
+        raise InvalidInputError(f"Unknown setting {name!r}; settings are {list(SETTING_NAMES)}.", code="unknown_setting")
+    if name == "quorum" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100):
+        raise InvalidInputError("quorum is a whole number from 1 to 100.", code="invalid_setting")
+    if name == "endorsement_min" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LIAISON_SEATS):
+        raise InvalidInputError(
+            f"endorsement_min is a whole number from 1 to {LIAISON_SEATS} (the Liaison Table's seats).", code="invalid_setting"
+        )
+    if name == "decision_rule" and value not in DECISION_RULES:
+        raise InvalidInputError(f"decision_rule is one of {list(DECISION_RULES)}.", code="invalid_setting")
+    if name == "un_agencies_vote" and not isinstance(value, bool):
+        raise InvalidInputError("un_agencies_vote is true or false.", code="invalid_setting")
+
+
+def check_settings(values: Mapping[str, Any]) -> None:
+    """:func:`check_setting` for each of ``values`` (a scenario's ``settings`` object)."""
+    for name, value in values.items():
+        check_setting(name, value)
+
+
 class MechanismSettings(DialogueAggregate):
     """The single settings aggregate (id :data:`SETTINGS_ID`)."""
 
@@ -56,17 +86,20 @@ class MechanismSettings(DialogueAggregate):
         self.values: dict[str, Any] = dict(values)
 
     @classmethod
-    def define(cls, ctx: Ctx) -> MechanismSettings:
-        """Record the default rules (:data:`DEFAULT_RULES`) as settings version 1.
+    def define(cls, ctx: Ctx, values: Mapping[str, Any] | None = None) -> MechanismSettings:
+        """Record the rules as settings version 1: ``values`` (a scenario's own settings)
+        over the defaults (:data:`DEFAULT_RULES`), each checked as by :meth:`change`.
 
         Raises:
             NotAllowedError: ``not_allowed``.
+            InvalidInputError: ``unknown_setting``, ``invalid_setting``.
         """
         if not ctx.is_secretariat and ctx.actor != "administrator":
             raise NotAllowedError("Only an administrator or the secretariat sets the rules.", code="not_allowed")
+        check_settings(values or {})
         d = DEFAULT_RULES.as_dict()
         d.pop("version")
-        return cls(id=SETTINGS_ID, values=d, **ctx.stamp())
+        return cls(id=SETTINGS_ID, values={**d, **(values or {})}, **ctx.stamp())
 
     def change(self, ctx: Ctx, name: str, value: Any) -> None:
         """Change one setting (administrator or secretariat); the new settings version is
@@ -81,18 +114,7 @@ class MechanismSettings(DialogueAggregate):
         """
         if not ctx.is_secretariat and ctx.actor != "administrator":
             raise NotAllowedError("Only an administrator or the secretariat sets the rules.", code="not_allowed")
-        if name not in SETTING_NAMES:
-            raise InvalidInputError(f"Unknown setting {name!r}; settings are {list(SETTING_NAMES)}.", code="unknown_setting")
-        if name == "quorum" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100):
-            raise InvalidInputError("quorum is a whole number from 1 to 100.", code="invalid_setting")
-        if name == "endorsement_min" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LIAISON_SEATS):
-            raise InvalidInputError(
-                f"endorsement_min is a whole number from 1 to {LIAISON_SEATS} (the Liaison Table's seats).", code="invalid_setting"
-            )
-        if name == "decision_rule" and value not in DECISION_RULES:
-            raise InvalidInputError(f"decision_rule is one of {list(DECISION_RULES)}.", code="invalid_setting")
-        if name == "un_agencies_vote" and not isinstance(value, bool):
-            raise InvalidInputError("un_agencies_vote is true or false.", code="invalid_setting")
+        check_setting(name, value)
         if name in self.values and self.values[name] == value and type(self.values[name]) is type(value):
             raise InvalidInputError(f"{name} is already {value!r}.", code="setting_unchanged")
         self._changed(name=name, value=value, **ctx.stamp())

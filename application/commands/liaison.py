@@ -1,5 +1,5 @@
-"""Commands of the Liaison Table (endorsement rounds, UN agency seats, publication, government
-responses) and follow-up (responses' follow-up, government dialogues, cadence).
+"""Commands of the Liaison Table: endorsement rounds, the deadline job and publication to
+governments (what follows publication is in :mod:`application.commands.follow_up`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from domain.base import SECRETARIAT
 from domain.endorsement import LiaisonEndorsement, endorsement_tally
 from domain.errors import (
     NotFoundError,
-    RuleViolationError,
 )
-from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
 from domain.ids import endorsement_id
 from domain.proposal import Proposal
 
 
 class LiaisonCommands(ApplicationCore):
-    """Commands of the Liaison Table (endorsement rounds, UN agency seats, publication, government responses) and follow-up (responses' follow-up, government dialogues, cadence)."""
+    """Commands of the Liaison Table: endorsement rounds, the deadline job, publication."""
 
     # ------------------------------------------------------------------ Liaison Table
     def open_endorsement(
@@ -134,64 +132,3 @@ class LiaisonCommands(ApplicationCore):
         p = self.proposal(proposal_id)
         p.publish_to_governments(ctx, list(recipients) if recipients else list(p.targets))
         self._save(ctx, p)
-
-    def record_government_response(
-        self, proposal_id: UUID | str, *, country: str, status: str, response: str, language: str = "es",
-        responding_entity: str = "", response_date: date | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
-    ) -> None:
-        ctx = self.ctx(actor, command_id)
-        p = self.proposal(proposal_id)
-        p.record_government_response(ctx, country=country, status=status, response=response, language=language, responding_entity=responding_entity, response_date=response_date)
-        self._save(ctx, p)
-
-    # ------------------------------------------------------------------ follow-up and cadence
-    def record_follow_up(
-        self, proposal_id: UUID | str, *, country: str, progress: str, note: str, on: date | None = None,
-        actor: str = SECRETARIAT, command_id: str | None = None,
-    ) -> None:
-        """Record implementation progress of a published recommendation in ``country``,
-        after that state's response (see :meth:`Proposal.record_follow_up`)."""
-        ctx = self.ctx(actor, command_id)
-        p = self.proposal(proposal_id)
-        p.record_follow_up(ctx, country=country, progress=progress, note=note, on=on)
-        self._save(ctx, p)
-
-    def schedule_government_dialogue(
-        self, *, period: str, on: date, title: str, governments: list[str], mode: str = "virtual",
-        actor: str = SECRETARIAT, command_id: str | None = None,
-    ) -> UUID:
-        """Schedule the biannual dialogue with governments of half-year ``period``
-        (``2026-H1``); returns its id (:func:`government_dialogue_id` of the period).
-
-        Raises:
-            RuleViolationError: ``dialogue_already_scheduled`` (one per half-year).
-            (and every error of :meth:`GovernmentDialogue.schedule`)
-        """
-        ctx = self.ctx(actor, command_id)
-        d = GovernmentDialogue.schedule(ctx, period=period, on=on, title=title, governments=list(governments), mode=mode)
-        if self._exists(d.id):
-            raise RuleViolationError(f"The dialogue with governments of {period} is already scheduled.", code="dialogue_already_scheduled", field="period")
-        self._save(ctx, d)
-        return d.id
-
-    def government_dialogue(self, dialogue: UUID | str) -> GovernmentDialogue:
-        """A dialogue by id, or by its half-year (``2026-H1``)."""
-        if isinstance(dialogue, str) and PERIOD.match(dialogue):
-            dialogue = government_dialogue_id(dialogue)
-        return self._get(GovernmentDialogue, dialogue, "government dialogue")
-
-    def present_at_dialogue(
-        self, dialogue: UUID | str, proposal_id: UUID | str, *, note: str = "", actor: str = SECRETARIAT, command_id: str | None = None,
-    ) -> None:
-        """Record that an endorsed recommendation was presented at a dialogue with governments.
-
-        Raises:
-            RuleViolationError: ``not_a_recommendation``, ``already_presented``.
-            InvalidTransitionError: ``dialogue_not_held_yet``.
-        """
-        ctx = self.ctx(actor, command_id)
-        d = self.government_dialogue(dialogue)
-        p = self.proposal(proposal_id)
-        d.present(ctx, proposal_id=p.id, proposal_status=p.status, version=int(p.decided_version or 0), note=note)
-        self._save(ctx, d)
-

@@ -35,12 +35,15 @@ class PeopleCommands(ApplicationCore):
         self._save(ctx, t)
         return t.id
 
-    def define_settings(self, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
-        """Record the default rules as the first version of the settings."""
+    def define_settings(
+        self, *, values: dict[str, Any] | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> None:
+        """Record the first version of the settings: ``values`` (e.g. a scenario's own
+        settings) over the default rules."""
         ctx = self.ctx(actor, command_id)
         if self._exists(SETTINGS_ID):
             raise InvalidInputError("The settings are already defined.", code="already_registered")
-        self._save(ctx, MechanismSettings.define(ctx))
+        self._save(ctx, MechanismSettings.define(ctx, values))
 
     def change_setting(self, name: str, value: Any, *, actor: str = SECRETARIAT, command_id: str | None = None) -> int:
         """Change one setting; returns the new settings version."""
