@@ -1,4 +1,4 @@
-"""Proposal: a draft recommendation owned by one working table (DESIGN.md, "Proposal").
+"""Proposal: a draft recommendation owned by one working table (docs/design.md, "Proposal").
 
 Lifecycle (statuses are the words used everywhere, in pages, API and exports)::
 
@@ -25,7 +25,6 @@ government responses (only from LAC states it addressed) and follow-up entries.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -40,102 +39,54 @@ from domain.errors import (
     NotFoundError,
     RuleViolationError,
 )
-from domain.reference import ALL_GOVERNMENTS, is_valid_target, lac_states, table_objectives
-
-DRAFT = "draft"
-SUBMITTED = "submitted"
-ON_AGENDA = "on_agenda"
-RETURNED = "returned_for_revision"
-ADOPTED = "adopted"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-UNDER_LIAISON_REVIEW = "under_liaison_review"
-ENDORSED = "endorsed"
-NOT_ENDORSED = "not_endorsed"
-PUBLISHED = "published"
-
-STATUSES = (
-    DRAFT, SUBMITTED, ON_AGENDA, RETURNED, ADOPTED, REJECTED, WITHDRAWN,
-    UNDER_LIAISON_REVIEW, ENDORSED, NOT_ENDORSED, PUBLISHED,
+from domain.proposal_amendments import AmendmentCommands
+from domain.proposal_publication import PublicationCommands
+from domain.proposal_rules import (
+    ADOPTED,
+    DRAFT,
+    EDITABLE,
+    ENDORSED,
+    FOLLOW_UP_PROGRESS,
+    GOVERNMENT_RESPONSE_STATUSES,
+    LANGUAGES,
+    MAX_TEXT,
+    MAX_TITLE,
+    NOT_ENDORSED,
+    ON_AGENDA,
+    PUBLISHED,
+    REJECTED,
+    RETURNED,
+    REVISABLE_FIELDS,
+    STATUSES,
+    SUBMITTED,
+    TEXT_FIELDS,
+    UNDER_LIAISON_REVIEW,
+    WITHDRAWN,
+    apply_amendment,
+    check_language,
+    check_objectives,
+    check_recipients,
+    check_targets,
+    check_text,
 )
-EDITABLE = (DRAFT, RETURNED)
-TEXT_FIELDS = ("title", "problem", "recommendation", "rationale")
-REVISABLE_FIELDS = (*TEXT_FIELDS, "objectives", "targets", "language")
-LANGUAGES = ("es", "en", "pt", "fr")
-GOVERNMENT_RESPONSE_STATUSES = ("accepted", "partially_accepted", "noted", "rejected")
-FOLLOW_UP_PROGRESS = ("not_started", "in_progress", "partially_implemented", "implemented", "stalled")
-MAX_TITLE = 300
-MAX_TEXT = 20_000
+from domain.reference import table_objectives
+
+# Re-exported: the statuses and limits are read as ``domain.proposal.<NAME>`` across layers.
+__all__ = [
+    "ADOPTED", "DRAFT", "EDITABLE", "ENDORSED", "FOLLOW_UP_PROGRESS", "GOVERNMENT_RESPONSE_STATUSES", "LANGUAGES",
+    "MAX_TEXT", "MAX_TITLE", "NOT_ENDORSED", "ON_AGENDA", "PUBLISHED", "REJECTED", "RETURNED", "REVISABLE_FIELDS",
+    "STATUSES", "SUBMITTED", "TEXT_FIELDS", "UNDER_LIAISON_REVIEW", "WITHDRAWN", "Proposal", "apply_amendment",
+    "check_language", "check_objectives", "check_recipients", "check_targets", "check_text",
+]
 
 
-def check_objectives(table: str, objectives: list[int]) -> None:
-    """Refuse objectives outside 1..23 or not owned by ``table`` (seed, "Architecture").
+class Proposal(AmendmentCommands, PublicationCommands, DialogueAggregate):
+    """A draft recommendation of one working table, with its authors, amendments and fate.
 
-    Raises:
-        InvalidInputError: ``no_objective``, ``unknown_objective``, ``objective_not_in_table``.
-    """
-    if not objectives:
-        raise InvalidInputError("A proposal names at least one GCM objective.", code="no_objective", field="objectives")
-    owned = table_objectives().get(table, frozenset())
-    unknown = sorted(o for o in objectives if not 1 <= o <= 23)
-    if unknown:
-        raise InvalidInputError(f"GCM objectives are numbered 1 to 23, not {unknown}.", code="unknown_objective", field="objectives")
-    outside = sorted(set(objectives) - owned)
-    if outside:
-        raise InvalidInputError(
-            f"GCM objective(s) {outside} do not belong to {table}, whose objectives are {sorted(owned)}.",
-            code="objective_not_in_table",
-            field="objectives",
-        )
-
-
-def check_targets(targets: list[str]) -> None:
-    """Refuse an empty list or an addressee outside the reference lists.
-
-    Raises:
-        InvalidInputError: ``no_target``, ``unknown_target``.
-    """
-    if not targets:
-        raise InvalidInputError("A recommendation names at least one addressee.", code="no_target", field="targets")
-    bad = [t for t in targets if not is_valid_target(t)]
-    if bad:
-        raise InvalidInputError(f"Unknown addressee(s): {bad}.", code="unknown_target", field="targets")
-
-
-def check_text(field: str, value: Any) -> None:
-    """Refuse a missing, blank or oversized text field (text is kept exactly as typed)."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"The {field} cannot be empty.", code="empty_text", field=field)
-    limit = MAX_TITLE if field == "title" else MAX_TEXT
-    if len(value) > limit:
-        raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field)
-
-
-def check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise InvalidInputError(f"Language must be one of {list(LANGUAGES)}.", code="unknown_language", field="language")
-
-
-def apply_amendment(current: str, operation: str, text: str, replaces: str | None) -> str:
-    """Merge an amendment into a field's text.
-
-    ``append`` adds ``text`` as a new sentence at the end; ``replace`` substitutes the
-    first occurrence of ``replaces`` by ``text`` (scenario conventions, "amendment_operations").
-
-    Raises:
-        RuleViolationError: ``amendment_conflict`` when the replaced text is no longer there.
-    """
-    if operation == "append":
-        return current.rstrip() + " " + text
-    if replaces is None or replaces not in current:
-        raise RuleViolationError(
-            "The text this amendment replaces is no longer in the proposal.", code="amendment_conflict"
-        )
-    return current.replace(replaces, text, 1)
-
-
-class Proposal(DialogueAggregate):
-    """A draft recommendation of one working table, with its authors, amendments and fate."""
+    The commands on amendments and on what follows adoption are in
+    :class:`~domain.proposal_amendments.AmendmentCommands` and
+    :class:`~domain.proposal_publication.PublicationCommands`; every event (and so every
+    stored topic, ``domain.proposal:Proposal.<Event>``) is declared here."""
 
     @event("Drafted")
     def __init__(
@@ -234,36 +185,6 @@ class Proposal(DialogueAggregate):
             **ctx.stamp(),
         )
 
-    # ------------------------------------------------------------------ queries
-    @property
-    def authors(self) -> set[str]:
-        """The author and the co-authors (participant ids as text)."""
-        return {self.author, *self.co_authors}
-
-    def is_author(self, participant_id: str) -> bool:
-        return participant_id in self.authors
-
-    def pending_amendments(self) -> list[str]:
-        return [a for a, v in self.amendments.items() if v["status"] == "pending"]
-
-    def _require_status(self, allowed: tuple[str, ...], doing: str, code: str) -> None:
-        """Refuse ``doing`` unless the proposal's status is in ``allowed``.
-
-        The ``code`` is stable per rule (``proposal_not_editable`` …); the message names
-        the current status and the statuses that allow the command.
-        """
-        if self.status not in allowed:
-            raise InvalidTransitionError(
-                f"Cannot {doing} a proposal that is {self.status} (allowed when {', '.join(allowed)}).",
-                code=code,
-            )
-
-    def _require_author(self, ctx: Ctx, doing: str, *, main_author_only: bool = False) -> None:
-        who = {self.author} if main_author_only else self.authors
-        if ctx.actor not in who:
-            kind = "author" if main_author_only else "author or a co-author"
-            raise NotAllowedError(f"Only the {kind} may {doing}.", code="not_an_author")
-
     # ------------------------------------------------------------------ authoring
     def revise(self, ctx: Ctx, changes: dict[str, Any], note: str = "") -> None:
         """Revise fields (author or co-authors, while ``draft`` or ``returned_for_revision``).
@@ -324,47 +245,7 @@ class Proposal(DialogueAggregate):
     def _co_author_removed(self, co_author: str, actor: str, effective_date: date, command_id: str) -> None:
         self.co_authors.remove(co_author)
 
-    # ------------------------------------------------------------------ amendments
-    def propose_amendment(
-        self,
-        ctx: Ctx,
-        *,
-        amendment: str,
-        field: str,
-        operation: str,
-        text: str,
-        replaces: str | None = None,
-        justification: str = "",
-    ) -> None:
-        """Propose an amendment (a table member who is not an author; membership checked
-        by the application), while ``draft`` or ``returned_for_revision``.
-
-        Raises:
-            NotAllowedError: ``author_cannot_amend``.
-            InvalidTransitionError, InvalidInputError.
-        """
-        if ctx.actor in self.authors:
-            raise NotAllowedError(
-                "Authors revise their proposal directly; amendments come from other members of the table.",
-                code="author_cannot_amend",
-            )
-        self._require_status(EDITABLE, "amend", code="proposal_not_editable")
-        if amendment in self.amendments:
-            raise InvalidInputError(f"Amendment {amendment} already exists.", code="duplicate_amendment")
-        if field not in TEXT_FIELDS:
-            raise InvalidInputError(f"Amendments change one of {list(TEXT_FIELDS)}.", code="field_not_amendable", field="field")
-        if operation not in ("append", "replace"):
-            raise InvalidInputError("An amendment appends or replaces text.", code="unknown_operation", field="operation")
-        check_text("text", text)
-        if operation == "replace" and (not replaces or replaces not in getattr(self, field)):
-            raise InvalidInputError(
-                f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
-            )
-        self._amendment_proposed(
-            amendment=amendment, amender=ctx.actor, field=field, operation=operation,
-            text=text, replaces=replaces, justification=justification, **ctx.stamp(),
-        )
-
+    # ------------------------------------------------------------------ amendments (commands: domain.proposal_amendments)
     @event("AmendmentProposed")
     def _amendment_proposed(
         self, amendment: str, amender: str, field: str, operation: str, text: str,
@@ -374,23 +255,6 @@ class Proposal(DialogueAggregate):
             "amender": amender, "field": field, "operation": operation, "text": text,
             "replaces": replaces, "justification": justification, "status": "pending",
         }
-
-    def _pending_amendment(self, amendment: str) -> dict[str, Any]:
-        a = self.amendments.get(amendment)
-        if a is None:
-            raise NotFoundError(f"No amendment {amendment} on this proposal.", code="unknown_amendment")
-        if a["status"] != "pending":
-            raise InvalidTransitionError(f"Amendment {amendment} is already {a['status']}.", code="amendment_not_pending")
-        return a
-
-    def accept_amendment(self, ctx: Ctx, amendment: str) -> None:
-        """Accept an amendment (authors): its text merges, its amender becomes a co-author."""
-        self._require_author(ctx, "decide on amendments")
-        self._require_status(EDITABLE, "accept an amendment", code="proposal_not_editable")
-        a = self._pending_amendment(amendment)
-        merged = apply_amendment(getattr(self, a["field"]), a["operation"], a["text"], a["replaces"])
-        check_text(a["field"], merged)  # the merged text keeps the field's limits (a title ≤ 300)
-        self._amendment_accepted(amendment=amendment, field=a["field"], merged_text=merged, **ctx.stamp())
 
     @event("AmendmentAccepted")
     def _amendment_accepted(
@@ -403,23 +267,9 @@ class Proposal(DialogueAggregate):
         if a["amender"] not in self.authors:
             self.co_authors.append(a["amender"])
 
-    def reject_amendment(self, ctx: Ctx, amendment: str, reason: str = "") -> None:
-        """Reject an amendment (authors); the text does not change."""
-        self._require_author(ctx, "decide on amendments")
-        self._require_status(EDITABLE, "reject an amendment", code="proposal_not_editable")
-        self._pending_amendment(amendment)
-        self._amendment_rejected(amendment=amendment, reason=reason, **ctx.stamp())
-
     @event("AmendmentRejected")
     def _amendment_rejected(self, amendment: str, reason: str, actor: str, effective_date: date, command_id: str) -> None:
         self.amendments[amendment]["status"] = "rejected"
-
-    def withdraw_amendment(self, ctx: Ctx, amendment: str) -> None:
-        """Withdraw an amendment (its amender only, while it is pending)."""
-        a = self._pending_amendment(amendment)
-        if ctx.actor != a["amender"]:
-            raise NotAllowedError("Only the amender may withdraw an amendment.", code="not_the_amender")
-        self._amendment_withdrawn(amendment=amendment, **ctx.stamp())
 
     @event("AmendmentWithdrawn")
     def _amendment_withdrawn(self, amendment: str, actor: str, effective_date: date, command_id: str) -> None:
@@ -502,24 +352,11 @@ class Proposal(DialogueAggregate):
         self.status = REJECTED
         self.decided_version = version
 
-    # ------------------------------------------------------------------ liaison workflow
-    def put_to_liaison_table(self, ctx: Ctx, endorsement_id: UUID) -> None:
-        """Open the Liaison Table's review of the adopted version (saved with the round)."""
-        self._require_status((ADOPTED,), "put to the Liaison Table", code="proposal_not_adopted")
-        self._put_to_liaison_table(endorsement_id=str(endorsement_id), version=self.decided_version or 0, **ctx.stamp())
-
+    # ------------------------------------------------------------------ liaison, publication (commands: domain.proposal_publication)
     @event("PutToLiaisonTable")
     def _put_to_liaison_table(self, endorsement_id: str, version: int, actor: str, effective_date: date, command_id: str) -> None:
         self.status = UNDER_LIAISON_REVIEW
         self.endorsement_id = endorsement_id
-
-    def conclude_liaison_review(self, ctx: Ctx, endorsed: bool, tally: dict[str, int]) -> None:
-        """Record the Liaison Table's outcome (saved with the closed round)."""
-        self._require_status((UNDER_LIAISON_REVIEW,), "conclude the review of", code="proposal_not_under_review")
-        if endorsed:
-            self._endorsed(tally=tally, **ctx.stamp())
-        else:
-            self._not_endorsed(tally=tally, **ctx.stamp())
 
     @event("Endorsed")
     def _endorsed(self, tally: dict[str, int], actor: str, effective_date: date, command_id: str) -> None:
@@ -529,84 +366,11 @@ class Proposal(DialogueAggregate):
     def _not_endorsed(self, tally: dict[str, int], actor: str, effective_date: date, command_id: str) -> None:
         self.status = NOT_ENDORSED
 
-    def publish_to_governments(self, ctx: Ctx, recipients: list[str]) -> None:
-        """Publish the endorsed recommendation to its addressees (the secretariat).
-
-        ``recipients`` mixes "all governments of the region", LAC state codes and named
-        addressees; it defaults to the proposal's targets in the application.
-        """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat publishes to governments.", code="secretariat_only")
-        self._require_status((ENDORSED,), "publish", code="proposal_not_endorsed")
-        check_targets(recipients)
-        outside = [r for r in recipients if not self._is_target(r)]
-        if outside:
-            raise RuleViolationError(
-                f"The recommendation as adopted is not addressed to {outside}; publish it to its targets.",
-                code="recipient_not_a_target", field="recipients",
-            )
-        self._published(recipients=list(dict.fromkeys(recipients)), **ctx.stamp())
-
-    def _is_target(self, recipient: str) -> bool:
-        """Whether the adopted text addresses ``recipient`` (a LAC state is addressed by
-        its code or through "all governments of the region")."""
-        if recipient in self.targets:
-            return True
-        return ALL_GOVERNMENTS in self.targets and recipient in lac_states()
-
     @event("PublishedToGovernments")
     def _published(self, recipients: list[str], actor: str, effective_date: date, command_id: str) -> None:
         self.status = PUBLISHED
         self.recipients = list(recipients)
         self.published_on = effective_date
-
-    def addressed_to(self, country: str) -> bool:
-        """True when the publication addressed ``country`` by code or through all governments."""
-        return country in self.recipients or ALL_GOVERNMENTS in self.recipients
-
-    def record_government_response(
-        self, ctx: Ctx, *, country: str, status: str, response: str, language: str = "es",
-        responding_entity: str = "", response_date: date | None = None,
-    ) -> None:
-        """Record a government's response to the published recommendation (the secretariat).
-
-        ``response_date`` (default: the effective date) is when the response was
-        received: not in the future, not before the publication.
-
-        Raises:
-            NotAllowedError: ``secretariat_only``.
-            InvalidTransitionError: ``proposal_not_published``.
-            InvalidInputError: ``unknown_country``, ``unknown_response_status``, ``empty_text``,
-            ``response_in_future``.
-            RuleViolationError: ``not_an_addressee`` when the state was not addressed (by
-            code or through "all governments of the region"), ``response_before_publication``.
-        """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat records government responses.", code="secretariat_only")
-        self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
-        if country not in lac_states():
-            raise InvalidInputError(f"{country!r} is not a LAC state code.", code="unknown_country", field="country")
-        if not self.addressed_to(country):
-            raise RuleViolationError(f"{country} was not an addressee of this recommendation.", code="not_an_addressee", field="country")
-        if status not in GOVERNMENT_RESPONSE_STATUSES:
-            raise InvalidInputError(
-                f"Response status must be one of {list(GOVERNMENT_RESPONSE_STATUSES)}.", code="unknown_response_status", field="status"
-            )
-        check_text("response", response)
-        if not re.fullmatch(r"[a-z]{2,3}", language or ""):
-            raise InvalidInputError("The response's language is an ISO 639 code such as es, en, pt, fr, nl or ht.", code="unknown_language", field="language")
-        answered = response_date or ctx.effective_date
-        if answered > ctx.effective_date:
-            raise InvalidInputError("A response is recorded once received, not with a future date.", code="response_in_future", field="response_date")
-        if self.published_on is not None and answered < self.published_on:
-            raise RuleViolationError(
-                f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
-                code="response_before_publication", field="response_date",
-            )
-        self._government_response_recorded(
-            country=country, status=status, response=response, language=language,
-            responding_entity=responding_entity, response_date=answered, **ctx.stamp(),
-        )
 
     @event("GovernmentResponseRecorded")
     def _government_response_recorded(
@@ -614,48 +378,6 @@ class Proposal(DialogueAggregate):
         response_date: date, actor: str, effective_date: date, command_id: str,
     ) -> None:
         self.government_responses.append({"country": country, "status": status, "date": response_date})
-
-    # ------------------------------------------------------------------ follow-up
-    def record_follow_up(self, ctx: Ctx, *, country: str, progress: str, note: str, on: date | None = None) -> None:
-        """Record a later follow-up entry on a state's implementation (the secretariat).
-
-        Issue "Every rule…", "Follow-up": after a government response, later entries
-        record implementation progress with a date and a note. ``country`` is the LAC
-        state whose response is followed; ``progress`` is one of
-        :data:`FOLLOW_UP_PROGRESS`; ``on`` (default: the effective date) is the date the
-        progress was observed, neither in the future nor before that state's first
-        response.
-
-        Raises:
-            NotAllowedError: ``secretariat_only``.
-            InvalidTransitionError: ``proposal_not_published``.
-            RuleViolationError: ``no_government_response`` (no response from ``country`` yet),
-            ``follow_up_before_response``.
-            InvalidInputError: ``unknown_follow_up_progress``, ``empty_text``, ``follow_up_in_future``.
-        """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat records follow-up.", code="secretariat_only")
-        self._require_status((PUBLISHED,), "record follow-up on", code="proposal_not_published")
-        responses = [r for r in self.government_responses if r["country"] == country]
-        if not responses:
-            raise RuleViolationError(
-                f"Follow-up comes after a government response; {country} has not responded.",
-                code="no_government_response", field="country",
-            )
-        if progress not in FOLLOW_UP_PROGRESS:
-            raise InvalidInputError(
-                f"Progress is one of {list(FOLLOW_UP_PROGRESS)}.", code="unknown_follow_up_progress", field="progress"
-            )
-        check_text("note", note)
-        observed = on or ctx.effective_date
-        if observed > ctx.effective_date:
-            raise InvalidInputError("Follow-up records progress already observed, not a future date.", code="follow_up_in_future", field="on")
-        first = min(r["date"] for r in responses)
-        if observed < first:
-            raise RuleViolationError(
-                f"Follow-up is dated on or after {country}'s response of {first}.", code="follow_up_before_response", field="on"
-            )
-        self._follow_up_recorded(country=country, progress=progress, note=note, progress_date=observed, **ctx.stamp())
 
     @event("FollowUpRecorded")
     def _follow_up_recorded(

@@ -131,3 +131,34 @@ def test_follow_up_dated_in_the_future_is_refused() -> None:
     assert refusal(lambda: p.record_follow_up(
         ctx(SECRETARIAT, date(2026, 3, 2)), country="CO", progress="in_progress", note="Prevista.", on=date(2026, 4, 1),
     )) == "follow_up_in_future"
+
+
+def test_a_stricter_rule_on_proposal_targets_leaves_publication_recipients_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Targets and recipients are checked by separate functions: a rule on one never
+    changes the other."""
+    import domain.proposal
+    import domain.proposal_rules
+
+    def no_target_allowed(targets: list[str]) -> None:
+        raise AssertionError("the proposal target rule was used for publication recipients")
+
+    p = adopted()
+    p.put_to_liaison_table(ctx(SECRETARIAT), uuid4())
+    p.conclude_liaison_review(ctx(SECRETARIAT), True, {"endorse": 5, "object": 0})
+    monkeypatch.setattr(domain.proposal_rules, "check_targets", no_target_allowed)
+    monkeypatch.setattr(domain.proposal, "check_targets", no_target_allowed)
+
+    p.publish_to_governments(ctx(SECRETARIAT, date(2026, 2, 23)), ["AR", "MX"])
+
+    assert (p.status, p.recipients) == ("published", ["AR", "MX"])
+
+
+@pytest.mark.parametrize(("recipients", "code"), [
+    ([], "no_target"),
+    (["XX"], "unknown_target"),
+    (["Quito Process"], "recipient_not_a_target"),
+])
+def test_publication_recipients_are_known_addressees_of_the_adopted_text(recipients: list[str], code: str) -> None:
+    from domain.proposal_rules import check_recipients
+
+    assert refusal(lambda: check_recipients(recipients, ["all governments of the region"])) == code

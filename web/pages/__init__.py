@@ -27,7 +27,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (health, board, audit, privacy):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
-    page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp)
+    page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp)
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)

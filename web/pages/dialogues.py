@@ -1,4 +1,6 @@
-"""Dialogues with governments: the biannual dialogues facilitated by the Regional Network
+"""Follow-up and dialogues with governments: the follow-up entries on a state's
+implementation of a recommendation (recorded from the proposal page), and the biannual
+dialogues with governments facilitated by the Regional Network
 (seed, "Other actors' involvement"), the governments invited and the recommendations
 presented at each; the secretariat's forms to schedule one (one per half-year) and to
 record that an endorsed recommendation was presented.
@@ -17,7 +19,7 @@ from flask_babel import gettext as _
 
 from projections import follow_up as follow_up_views
 from projections import proposals as proposal_views
-from web.forms import GovernmentDialogueForm, PresentationForm, opts
+from web.forms import FollowUpForm, GovernmentDialogueForm, PresentationForm, opts
 from web.pages.common import (
     Outcome,
     Page,
@@ -25,6 +27,7 @@ from web.pages.common import (
     engine,
     execute,
     form_errors,
+    found_or_404,
     install,
     load_viewer,
     place_error,
@@ -32,9 +35,13 @@ from web.pages.common import (
     services,
     today,
 )
+from web.pages.proposals import invalid_form, render_proposal
 
 bp = Blueprint("dialogues", __name__, url_prefix="/dialogues")
 install(bp)
+# The follow-up form lives on the proposal page (web.pages.proposals renders it).
+follow_up_bp = Blueprint("follow_up", __name__)
+install(follow_up_bp)
 
 PRESENTABLE = ("endorsed", "published")
 INLINE = {"schedule": {"period", "date", "title", "governments", "mode"}, "present": {"proposal", "note"}}
@@ -128,5 +135,30 @@ def present(dialogue_id: str) -> Page:
 
 
 @bp.errorhandler(404)
+@follow_up_bp.errorhandler(404)
 def _not_found(e: Any) -> tuple[str, int]:
     return render_template("common/error.html", code=404), 404
+
+
+# ---------------------------------------------------------------------------- follow-up
+@follow_up_bp.post("/proposals/<proposal_id>/follow-ups")
+def record_follow_up(proposal_id: str) -> Page:
+    """Record a follow-up entry on a state's implementation (the secretariat), after that
+    state's response."""
+    p = found_or_404(proposal_views.get_proposal, proposal_id)
+    viewer = load_viewer()
+    form = FollowUpForm(prefix="follow")
+    if not form.validate_on_submit():
+        return invalid_form(p, "follow_up", form)
+    if viewer.actor is None:
+        return render_proposal(p, 422, {"action": "follow_up", "form": form, "top": refusal("secretariat_only"), "errs": {}})
+    actor, cid = viewer.actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_follow_up(
+        proposal_id, country=form.country.data or "", progress=form.progress.data or "", note=form.note.data or "",
+        on=form.on.data, actor=actor, command_id=cid,
+    ))
+    if outcome.applied:
+        flash(_("The follow-up entry is recorded."), "ok")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#pub-h")
+    top, errs = place_error(outcome, form, {"date": "on"}, inline={"country", "progress", "note", "on"})
+    return render_proposal(found_or_404(proposal_views.get_proposal, proposal_id), outcome.status, {"action": "follow_up", "form": form, "top": top, "errs": errs})

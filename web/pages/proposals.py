@@ -1,7 +1,7 @@
 """Proposal pages: drafting and revising forms, the proposal page with its amendments,
-version history, government responses and their follow-up, and the authors', members'
-and secretariat's actions on it (co-authors added and removed, amendments proposed,
-decided or withdrawn by their amender, follow-up entries recorded).
+version history, government responses and their follow-up, and the authors' and members'
+actions on it (co-authors added and removed, amendments proposed, decided or withdrawn by
+their amender). The follow-up form's handler is in :mod:`web.pages.dialogues`.
 
 Every form carries a ``command_id`` made when it was rendered (a double submit applies
 once) and the revise form the aggregate version it was rendered from
@@ -285,7 +285,8 @@ def _after(outcome: Outcome[Any], p: dict[str, Any], action: str, form: Any, don
     return render_proposal(fresh, outcome.status, {"action": action, "form": form, "top": top, "errs": errs, **extra})
 
 
-def _invalid(p: dict[str, Any], action: str, form: Any, **extra: Any) -> Page:
+def invalid_form(p: dict[str, Any], action: str, form: Any, **extra: Any) -> Page:
+    """The proposal page again, with the shape errors of one refused action form."""
     top, errs = _shape_refusal(form)
     return render_proposal(p, 400 if top else 422, {"action": action, "form": form, "top": top, "errs": errs, **extra})
 
@@ -300,7 +301,7 @@ def add_co_author(proposal_id: str) -> Page:
     viewer = load_viewer()
     form = CoAuthorForm()
     if not form.validate_on_submit():
-        return _invalid(p, "co_author", form)
+        return invalid_form(p, "co_author", form)
     if viewer.actor is None:
         return _no_actor(p, "co_author", form)
     actor, cid = viewer.actor, command_id_of(form)
@@ -316,35 +317,12 @@ def remove_co_author(proposal_id: str, co_author: str) -> Page:
     form = CommandForm()
     key = f"remove:{co_author}"
     if not form.validate_on_submit():
-        return _invalid(p, key, form)
+        return invalid_form(p, key, form)
     if viewer.actor is None:
         return _no_actor(p, key, form)
     actor, cid = viewer.actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.remove_co_author(proposal_id, co_author, actor=actor, command_id=cid))
     return _after(outcome, p, key, form, _("The co-author is removed."))
-
-
-@bp.post("/<proposal_id>/follow-ups")
-def record_follow_up(proposal_id: str) -> Page:
-    """Record a follow-up entry on a state's implementation (the secretariat), after that
-    state's response."""
-    p = _proposal_or_404(proposal_id)
-    viewer = load_viewer()
-    form = FollowUpForm(prefix="follow")
-    if not form.validate_on_submit():
-        return _invalid(p, "follow_up", form)
-    if viewer.actor is None:
-        return render_proposal(p, 422, {"action": "follow_up", "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
-    outcome = execute(cid, lambda: services().app.record_follow_up(
-        proposal_id, country=form.country.data or "", progress=form.progress.data or "", note=form.note.data or "",
-        on=form.on.data, actor=actor, command_id=cid,
-    ))
-    if outcome.applied:
-        flash(_("The follow-up entry is recorded."), "ok")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#pub-h")
-    top, errs = place_error(outcome, form, {"date": "on"}, inline={"country", "progress", "note", "on"})
-    return render_proposal(_proposal_or_404(proposal_id), outcome.status, {"action": "follow_up", "form": form, "top": top, "errs": errs})
 
 
 @bp.post("/<proposal_id>/amendments")
@@ -353,7 +331,7 @@ def propose_amendment(proposal_id: str) -> Page:
     viewer = load_viewer()
     form = AmendmentForm()
     if not form.validate_on_submit():
-        return _invalid(p, "amend", form)
+        return invalid_form(p, "amend", form)
     if viewer.actor is None:
         return _no_actor(p, "amend", form)
     actor, cid = viewer.actor, command_id_of(form)
@@ -375,7 +353,7 @@ def decide_amendment(proposal_id: str, reference: str, action: str) -> Page:
     form = ReasonForm()
     key = f"amendment:{reference}:{action}"
     if not form.validate_on_submit():
-        return _invalid(p, key, form)
+        return invalid_form(p, key, form)
     if viewer.actor is None:
         return _no_actor(p, key, form)
     actor, cid = viewer.actor, command_id_of(form)
@@ -398,7 +376,7 @@ def submit(proposal_id: str) -> Page:
     viewer = load_viewer()
     form = CommandForm()
     if not form.validate_on_submit():
-        return _invalid(p, "submit", form)
+        return invalid_form(p, "submit", form)
     if viewer.actor is None:
         return _no_actor(p, "submit", form)
     actor, cid = viewer.actor, command_id_of(form)
@@ -412,7 +390,7 @@ def withdraw(proposal_id: str) -> Page:
     viewer = load_viewer()
     form = ReasonForm()
     if not form.validate_on_submit():
-        return _invalid(p, "withdraw", form)
+        return invalid_form(p, "withdraw", form)
     if viewer.actor is None:
         return _no_actor(p, "withdraw", form)
     actor, cid = viewer.actor, command_id_of(form)
