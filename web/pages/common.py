@@ -93,6 +93,23 @@ def typed(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
 
 
+# ---------------------------------------------------------------------------- form controls
+def option_pairs(options: Any, text_of: Callable[[Any], Any] | None = None) -> list[tuple[str, Any]]:
+    """``(value, text)`` of each option for the form macros: ``options`` are values, a
+    form field's choices or ``(value, text)`` pairs; ``text_of`` names a value in the
+    reader's language (e.g. ``country_name``) instead of the given text."""
+    out: list[tuple[str, Any]] = []
+    for o in options or ():
+        if isinstance(o, tuple | list):
+            value, text = o[0], o[1]
+        elif hasattr(o, "value") and hasattr(o, "label"):  # a WTForms SelectChoice
+            value, text = o.value, o.label
+        else:
+            value, text = o, o
+        out.append((str(value), text_of(value) if text_of else text))
+    return out
+
+
 # ---------------------------------------------------------------------------- the visitor
 @dataclass
 class Viewer(Access):
@@ -227,6 +244,7 @@ def install(bp: Blueprint) -> None:
     bp.after_request(secure_headers)
     bp.add_app_template_global(new_command_id, "new_command_id")
     bp.add_app_template_global(typed, "typed")
+    bp.add_app_template_global(option_pairs, "option_pairs")
 
     @bp.context_processor
     def _context() -> dict[str, Any]:
