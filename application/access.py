@@ -1,6 +1,6 @@
 """Who may see what: the read-side access policy, decided here and not in the pages.
 
-DESIGN.md, "Participant" and "Who uses it"; issue 4, "Access":
+docs/design.md, "Participant" and "Who uses it"; issue 4, "Access":
 
 - the public never sees personal data: no names, no person–organisation links, no
   positions per person (only counts and decisions);

@@ -1,4 +1,4 @@
-"""The clock commands read their effective date from (DESIGN.md, "Time").
+"""The clock commands read their effective date from (docs/design.md, "Time").
 
 Rules that depend on dates never read the wall clock directly: the scenario loader sets
 a :class:`FixedClock` to each step's date, the served app pins it with ``DIALOGUE_CLOCK``

@@ -1,10 +1,10 @@
 """What every aggregate of the mechanism shares: the command context stamped on events.
 
-Every event carries, besides its own data (DESIGN.md, "Aggregates"):
+Every event carries, besides its own data (docs/design.md, "Aggregates"):
 
 - ``actor``: the participant id (a UUID as text) or the role acting, e.g. ``secretariat``;
 - ``effective_date``: the calendar date the command takes effect, read from the
-  application's clock, never from the wall clock (DESIGN.md, "Time");
+  application's clock, never from the wall clock (docs/design.md, "Time");
 - ``command_id``: the id of the command that caused it (a form submission, an API
   request's idempotency key, a scenario step such as ``2026-Q1#182``).
 """

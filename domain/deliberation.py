@@ -1,4 +1,4 @@
-"""TableDeliberation: one session of one working table (DESIGN.md, "TableDeliberation").
+"""TableDeliberation: one session of one working table (docs/design.md, "TableDeliberation").
 
 A session is scheduled (quarterly; virtual by default), builds an agenda of proposals at
 their submitted version, takes the members' positions (``support | object | abstain``;
@@ -11,7 +11,7 @@ Opening (``open_session``) is optional too: it records that the meeting started,
 after its scheduled date; the table-activity view counts a session as *held* when it was
 opened or took a position or a decision. Agendas, decisions, opening and closing are
 recorded by the secretariat or by the table's facilitators (the representatives of the
-table holding a seat on that date, DESIGN.md "Who uses it"); the application tells the
+table holding a seat on that date, docs/design.md "Who uses it"); the application tells the
 session whether the actor facilitates.
 """
 
@@ -60,7 +60,7 @@ def decision_permitted(decision: str, counts: dict[str, int], rules: Rules) -> t
 
     Quorum: at least ``rules.quorum`` members take part (abstentions count). Adopt needs
     more support than objections; reject more objections than support; return for
-    revision is always open to the table (DESIGN.md, "TableDeliberation").
+    revision is always open to the table (docs/design.md, "TableDeliberation").
     """
     if counts["taking_part"] < rules.quorum:
         return False, f"quorum not reached: {counts['taking_part']} of {rules.quorum} members took part"
@@ -233,7 +233,7 @@ class TableDeliberation(DialogueAggregate):
 
         A session opens once, on or after its scheduled date, and not once closed.
         Positions and decisions do not wait for it: a session takes them from its
-        scheduling (DESIGN.md, "TableDeliberation").
+        scheduling (docs/design.md, "TableDeliberation").
 
         Raises:
             NotAllowedError: ``not_a_facilitator``.

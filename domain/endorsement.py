@@ -1,6 +1,6 @@
 """LiaisonEndorsement: the Liaison Table's decision on one table-adopted recommendation.
 
-DESIGN.md, "LiaisonEndorsement": a round is opened on the adopted version with a
+docs/design.md, "LiaisonEndorsement": a round is opened on the adopted version with a
 ``closes_on`` date; seat holders endorse or object (a seat may change its vote before
 closing, the latest counts); UN agencies give advice; the round closes once the date is
 after ``closes_on`` (the deadline job) or earlier by the secretariat, as ``endorsed`` when

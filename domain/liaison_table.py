@@ -1,4 +1,4 @@
-"""LiaisonTable: the two UN agency seats of the Liaison Table (DESIGN.md, "LiaisonTable").
+"""LiaisonTable: the two UN agency seats of the Liaison Table (docs/design.md, "LiaisonTable").
 
 Seed, section "Architecture": "The Liaison table will be made up of the 8
 representatives from the working tables and 2 United Nations Agencies from the WG-CS of

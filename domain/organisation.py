@@ -1,5 +1,5 @@
 """Organisation: a member organisation of the mechanism. Organisations are public
-(DESIGN.md, "Organisation"); the link between a person and an organisation is not."""
+(docs/design.md, "Organisation"); the link between a person and an organisation is not."""
 
 from __future__ import annotations
 

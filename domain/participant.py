@@ -1,6 +1,6 @@
 """Participant: a person taking part in the mechanism, and the only holder of personal data.
 
-DESIGN.md, "Participant": display name, organisation, country, gender and preferred
+docs/design.md, "Participant": display name, organisation, country, gender and preferred
 language are personal data. They live only in this aggregate's own events, named in each
 event class's ``personal_fields``; the application's mapper encrypts those fields with a
 key of this participant, so that deleting the key erases them everywhere while the

@@ -2,7 +2,7 @@
 
 Held by one aggregate so that each change is an event with a version, and every
 decision records the settings version it was taken under (issue "Every rule…",
-"Settings as events"). Defaults follow DESIGN.md and the scenario's conventions.
+"Settings as events"). Defaults follow docs/design.md and the scenario's conventions.
 """
 
 from __future__ import annotations

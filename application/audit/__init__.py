@@ -1,4 +1,4 @@
-"""Auditors replay history (issue 5; DESIGN.md, "Auditors replay history").
+"""Auditors replay history (issue 5; docs/design.md, "Auditors replay history").
 
 - :mod:`application.audit.log`: the log as stored (events joined with chain rows);
 - :mod:`application.audit.verify`: the chain recomputed, signed checkpoints;

@@ -102,7 +102,7 @@ class PeopleCommands(ApplicationCore):
 
     # ------------------------------------------------------------------ personal data
     def erase_participant(self, participant_id: UUID | str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> list[str]:
-        """Erase a person's personal data (DESIGN.md, "Participant"; issue 4: right to erasure).
+        """Erase a person's personal data (docs/design.md, "Participant"; issue 4: right to erasure).
 
         One transaction saves, in this order: a ``SeatVacated`` (recorded as the
         secretariat, reason ``personal data erased``) for every term the person holds

@@ -34,7 +34,7 @@ class SessionCommands(ApplicationCore):
         return s.id
 
     def _facilitates(self, ctx: Ctx, table: str) -> bool:
-        """Whether the actor facilitates ``table`` today: holds one of its seats (DESIGN.md, roles)."""
+        """Whether the actor facilitates ``table`` today: holds one of its seats (docs/design.md, "Who uses it")."""
         if ctx.is_secretariat or ctx.actor in ("administrator",):
             return False
         try:

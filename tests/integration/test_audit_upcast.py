@@ -1,5 +1,5 @@
 """Events carry ``class_version``; an event stored in an older shape loads through its
-upcaster (STYLE.md, "Events are a stored contract"; issue 5, "Event versions")."""
+upcaster (docs/architecture.md, "Events are a stored contract"; issue 5, "Event versions")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""After erasure the person takes no further part under their id (DESIGN.md, "Participant"):
+"""After erasure the person takes no further part under their id (docs/design.md, "Participant"):
 the erasure is refused a second time, and an erased person is not elected, does not join a
 table and has no details updated."""
 

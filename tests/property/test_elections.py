@@ -4,7 +4,7 @@ A Hypothesis ``RuleBasedStateMachine`` moves the clock over the years and sends 
 joins, departures, elections (regular and by-elections, decided in a session, by votes,
 or not at all), seat vacancies and Liaison Table votes through the real
 ``DialogueApplication`` on an in-memory store. The model below, written from the seed
-("Architecture"), DESIGN.md and issue 3, says whether each command is accepted and which
+("Architecture"), docs/design.md and issue 3, says whether each command is accepted and which
 code refuses it. After every step:
 
 - every command the model refuses raised a DomainError with the model's code, and every

@@ -4,7 +4,7 @@ A Hypothesis ``RuleBasedStateMachine`` sends random commands (drafting, revising
 co-authors, amendments, submission, withdrawal, agendas, positions, decisions, closing,
 quorum changes) from random people (members of RT1 and one outsider) through the real
 ``DialogueApplication`` on an in-memory store. A small model written here, from
-DESIGN.md and issue 3 and not from the code, says for each command whether the rules
+docs/design.md and issue 3 and not from the code, says for each command whether the rules
 accept it and, if not, which code refuses it. After every step:
 
 - every command the model refuses raised a DomainError with the model's code, and
@@ -76,7 +76,7 @@ class Session:
 
 @dataclass
 class Model:
-    """What the rules say the state is (DESIGN.md "Proposal", "TableDeliberation")."""
+    """What the rules say the state is (docs/design.md "Proposal", "TableDeliberation")."""
 
     drafted: bool = False
     status: str = "draft"

@@ -1,4 +1,4 @@
-"""Events stored in an older shape still load (STYLE.md "Events are a stored contract").
+"""Events stored in an older shape still load (docs/architecture.md, "Events are a stored contract").
 
 The table's history is produced by today's code, stored by the real mapper, then
 rewritten into the version 1 shape of each changed event (``RepresentativeElected``

@@ -1,5 +1,5 @@
 """Rules of the Liaison Table: UN agency seats and endorsement rounds (seed "Architecture";
-DESIGN.md "LiaisonTable", "LiaisonEndorsement")."""
+docs/design.md "LiaisonTable", "LiaisonEndorsement")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Small counts in the participation statistics are suppressed so no person can be singled
-out (DESIGN.md, "Projections"): a pure function, no I/O."""
+out (docs/design.md, "Projections"): a pure function, no I/O."""
 
 from __future__ import annotations
 

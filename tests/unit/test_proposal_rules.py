@@ -1,4 +1,4 @@
-"""Rules of the Proposal aggregate (DESIGN.md "Proposal"; issue 3 "Proposals", "Follow-up")."""
+"""Rules of the Proposal aggregate (docs/design.md "Proposal"; issue 3 "Proposals", "Follow-up")."""
 
 from __future__ import annotations
 

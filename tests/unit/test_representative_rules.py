@@ -1,4 +1,4 @@
-"""Rules of representatives' elections and terms (seed "Architecture"; DESIGN.md "WorkingTable")."""
+"""Rules of representatives' elections and terms (seed "Architecture"; docs/design.md "WorkingTable")."""
 
 from __future__ import annotations
 

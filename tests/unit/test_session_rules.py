@@ -1,4 +1,4 @@
-"""Rules of table sessions (DESIGN.md "TableDeliberation"; issue 3 "Sessions")."""
+"""Rules of table sessions (docs/design.md "TableDeliberation"; issue 3 "Sessions")."""
 
 from __future__ import annotations
 

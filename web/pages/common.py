@@ -5,7 +5,7 @@ Demo mode (until accounts exist): the visitor chooses to act as nobody (the publ
 participant of the directory, the secretariat or an auditor; the choice is kept in the
 Flask session. Authorisation is still decided by the application for every command.
 
-Personal data (DESIGN.md, "Participant"): the public never sees a person's name; names
+Personal data (docs/design.md, "Participant"): the public never sees a person's name; names
 come from the participant directory and are shown to a participant, the secretariat or
 an auditor. Who took which position is shown only to members of that table and auditors.
 Logs carry ids and codes, never names.

@@ -8,7 +8,7 @@ recommendation to governments, record a government's response).
 
 Votes are those of Liaison Table seats, public offices; the holders' names are shown
 only to those who may see names. The application checks that a voter holds the seat on
-the day and did not author the proposal (DESIGN.md, "LiaisonEndorsement").
+the day and did not author the proposal (docs/design.md, "LiaisonEndorsement").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 is missing or wrong).
 
 Public pages never show personal data: the statistics are counts with small counts
-suppressed (:func:`projections.people_views.participation`).
+suppressed (:func:`projections.people.participation`).
 """
 
 from __future__ import annotations

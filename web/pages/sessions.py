@@ -6,7 +6,7 @@ open the meeting, add to the agenda, record the table's decision on an item, clo
 minutes (required: ``minutes_required``).
 
 Who said what is shown only to members of that table and to auditors; everyone else sees
-the counts and the decision (DESIGN.md, "Participant"; seed, "Transparency").
+the counts and the decision (docs/design.md, "Participant"; seed, "Transparency").
 """
 
 from __future__ import annotations

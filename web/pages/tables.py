@@ -6,7 +6,7 @@ participant's own tables, to join or leave one.
 Seats are public offices, the people holding them are not public: names are shown only
 to those who may see names (:mod:`application.access`); the public reads "representative
 of RT1". The rules (parity, terms, re-election, quorum) are the application's
-(DESIGN.md, "WorkingTable"; docs/rules.md).
+(docs/design.md, "WorkingTable"; docs/rules.md).
 """
 
 from __future__ import annotations
