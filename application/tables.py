@@ -1,11 +1,22 @@
 """The project's own tables beside the library's events table (``dialogue_events``, which
 eventsourcing-sqlalchemy creates and owns): the hash chain, the command ids, the
-participants' wrapped keys and the master-key check (``docs/architecture.md``, "Storage").
+participants' wrapped keys, the master-key check and the quarterly open-data archives (``docs/architecture.md``, "Storage").
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, LargeBinary, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
 
 APPLICATION_NAME = "Dialogue"
 EVENTS_TABLE = "dialogue_events"
@@ -37,4 +48,17 @@ key_check_table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("token", LargeBinary, nullable=False),
+)
+open_data_table = Table(
+    # One open-data archive per quarter (application/open_data/quarterly.py), built by
+    # ``dialogue close-due`` once the quarter has ended and served by /open-data.
+    "dialogue_open_data",
+    metadata,
+    Column("quarter", String(8), primary_key=True),
+    Column("position", BigInt, nullable=False),
+    Column("chain_hash", String(64), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("archive", LargeBinary, nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=False),
 )

@@ -9,6 +9,10 @@
 - **Multi-valued fields** (a recommendation's GCM objectives, its addressees) hold their
   values in the order recorded, separated by a semicolon without spaces (``2;5;12``).
   The values are codes of the reference lists, none containing a semicolon.
+- **Line breaks** are written as a line feed: a carriage return, alone or before a line
+  feed, becomes a line feed (a workbook would otherwise carry it as the escape
+  ``_x000D_``, which common readers such as openpyxl and pandas do not undo). Tabs, line
+  feeds, commas, quotes and emoji are kept as they are.
 - A missing value is an empty cell (CSV, XLSX) or ``null`` (JSON).
 """
 
@@ -24,8 +28,10 @@ SEPARATOR = ";"
 
 
 def neutralise(text: str) -> str:
-    """``text`` as written in a text cell: prefixed with an apostrophe when a spreadsheet
-    would run it as a formula (or when it starts with an apostrophe)."""
+    """``text`` as written in a text cell: line breaks as line feeds, then prefixed with an
+    apostrophe when a spreadsheet would run it as a formula (or when it starts with an
+    apostrophe)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return FORMULA_PREFIX + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -21,7 +21,14 @@ from typing import Any
 
 import xlsxwriter
 
-from application.open_data.cells import FORMULA_PREFIX, FORMULA_STARTS, SEPARATOR, csv_cell, json_value, neutralise
+from application.open_data.cells import (
+    FORMULA_PREFIX,
+    FORMULA_STARTS,
+    SEPARATOR,
+    csv_cell,
+    json_value,
+    neutralise,
+)
 from application.open_data.model import TABLES, TableModel
 
 PACKAGE_NAME = "gcm-lac-dialogue-open-data"

@@ -20,7 +20,13 @@ from sqlalchemy import Engine
 from application.open_data.cells import join_values
 from domain.deliberation import MODES
 from domain.proposal_rules import FOLLOW_UP_PROGRESS, GOVERNMENT_RESPONSE_STATUSES, LANGUAGES
-from domain.reference import ALL_GOVERNMENTS, lac_states, objectives, other_addressees, table_objectives
+from domain.reference import (
+    ALL_GOVERNMENTS,
+    lac_states,
+    objectives,
+    other_addressees,
+    table_objectives,
+)
 from projections import follow_up as follow_up_views
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views

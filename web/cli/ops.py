@@ -4,7 +4,8 @@
   worker builds its own application after the fork; no worker creates tables (schema
   creation is ``dialogue db init``, run once before).
 - ``dialogue close-due [--as-of DATE]``: the deadline job (close endorsement rounds past
-  their ``closes_on`` date), to run daily.
+  their ``closes_on`` date; once a quarter has ended, build its open-data archive), to
+  run daily.
 
 The projection worker (``dialogue projections run``) is in :mod:`web.cli.views`.
 """
@@ -21,6 +22,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.util import import_app
 
 from application.clock import FixedClock
+from application.open_data.quarterly import close_due_quarter
 from application.persistence import dispose_engines
 from web.cli.common import config, parse_date, require_initialised, services
 
@@ -86,7 +88,8 @@ def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) 
 @click.option("--as-of", "as_of", help="Close as of this date (YYYY-MM-DD) instead of the clock's today.")
 @with_appcontext
 def close_due(as_of: str | None) -> None:
-    """The deadline job: close every endorsement round whose closes_on date has passed."""
+    """The deadline job: close every endorsement round whose closes_on date has passed;
+    once a quarter has ended, build its open-data archive (served by /open-data)."""
     day = parse_date(as_of, "--as-of")
     s = services(clock=FixedClock(day)) if day else services()
     closed = s.app.close_due()
@@ -94,6 +97,9 @@ def close_due(as_of: str | None) -> None:
     for proposal_id, outcome in closed:
         click.echo(f"{proposal_id}\t{outcome}")
     click.echo(f"{len(closed)} round(s) closed.", err=True)
+    archive = close_due_quarter(s)
+    if archive is not None:
+        click.echo(f"Open data of {archive.quarter}: log position {archive.position}, chain hash {archive.chain_hash}.", err=True)
 
 
 COMMANDS: list[click.Command] = [serve, close_due]
