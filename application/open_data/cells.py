@@ -31,8 +31,8 @@ def neutralise(text: str) -> str:
     """``text`` as written in a text cell: line breaks as line feeds, then prefixed with an
     apostrophe when a spreadsheet would run it as a formula (or when it starts with an
     apostrophe)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return FORMULA_PREFIX + text if text.startswith(FORMULA_STARTS) else text
+    written = text.replace("\r\n", "\n").replace("\r", "\n")
+    return FORMULA_PREFIX + written if text.startswith(FORMULA_STARTS) else written
 
 
 def read_text(cell: str) -> str:

@@ -73,8 +73,9 @@ def test_the_export_states_its_position_and_the_chain_hash_there(loaded: Service
     e = export(loaded, until=500)
     package = json.loads(e.files["datapackage.json"])
     document = json.loads(e.files["open-data.json"])
-    from application.tables import chain_table
     from sqlalchemy import select
+
+    from application.tables import chain_table
 
     with loaded.app.engine.connect() as c:
         expected = c.execute(select(chain_table.c.hash).where(chain_table.c.position == 500)).scalar_one()

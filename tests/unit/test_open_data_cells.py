@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from application.open_data.cells import csv_cell, join_values, json_value, neutralise, read_text, split_values
+from application.open_data.cells import (
+    csv_cell,
+    join_values,
+    json_value,
+    neutralise,
+    read_text,
+    split_values,
+)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+34 600", "-5", "@SUM(A1)", "\tTab", "\rCR", "'quoted"])
@@ -14,7 +21,7 @@ def test_text_a_spreadsheet_would_run_gets_one_apostrophe_in_front(text: str) ->
     assert neutralise(text) == "'" + text.replace("\r", "\n")
 
 
-@pytest.mark.parametrize("text", ["=1+1", "-5", "@x", "'already", "plain, with \"quotes\"\nand a line 🌎", ""])
+@pytest.mark.parametrize("text", ["=1+1", "-5", "@x", "\ttab", "'already", "plain, with \"quotes\"\nand a line 🌎", ""])
 def test_a_reader_gets_the_text_back_by_removing_one_apostrophe(text: str) -> None:
     assert read_text(neutralise(text)) == text
 
