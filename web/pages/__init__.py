@@ -8,7 +8,9 @@
 - :mod:`web.pages.tables`: working tables, members and representatives;
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
-- :mod:`web.pages.audit`: the auditors' pages.
+- :mod:`web.pages.audit`: the auditors' pages;
+- :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
+- :mod:`web.pages.dashboards`: the public dashboards.
 
 :mod:`web.pages.common` is what they share. A new area adds its module to
 :func:`register_blueprints` (one import, one entry).
@@ -21,10 +23,20 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from web import health
-    from web.pages import audit, board, dialogues, liaison, privacy, proposals, sessions, tables
+    from web.pages import (
+        audit,
+        board,
+        dialogues,
+        liaison,
+        open_data,
+        privacy,
+        proposals,
+        sessions,
+        tables,
+    )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, audit, privacy):
+    for module in (health, board, audit, privacy, open_data):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp)
