@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 
-from projections import follow_up, liaison, people, proposals, sessions, settings, tables
+from projections import (
+    dashboards,
+    follow_up,
+    liaison,
+    people,
+    proposals,
+    sessions,
+    settings,
+    tables,
+)
 from projections.base import Handler, Projection
 
 # Every projection, in the order their handlers see one event. A new area adds its module
@@ -25,6 +34,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     sessions.projection,
     liaison.projection,
     follow_up.projection,
+    dashboards.projection,
 )
 
 

@@ -16,7 +16,8 @@ Standard library only. The TopoJSON arcs are decoded (delta-encoded, quantised),
 ring is simplified (Douglas-Peucker, 0.03 degrees) and its points rounded to 0.01 degrees
 (about 1 km); rings that vanish are kept as their first points so that no state is lost.
 Polygons of other countries lying wholly inside the map's frame (French Guiana, Puerto
-Rico…) are kept as grey context.
+Rico…) are kept as grey context. Islets spanning less than 0.25 degrees are left out,
+except the largest polygon of each state, so the file and the drawn map stay small.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ LAC_NUMERIC = {
     "862": "VE",
 }
 FRAME = (-118.5, -56.5, -33.0, 33.0)  # lon min, lat min, lon max, lat max
-TOLERANCE = 0.03
+TOLERANCE = 0.1
+MIN_SPAN = 0.25  # islands smaller than this (degrees) are left out, except a state's largest
 
 Point = tuple[float, float]
 
@@ -109,6 +111,16 @@ def inside(points: list[Point]) -> bool:
     return all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points)
 
 
+def _span(ring: list[list[float]]) -> float:
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _without_islets(rings: list[list[list[float]]]) -> list[list[list[float]]]:
+    largest = max(rings, key=_span)
+    return [r for r in rings if r is largest or _span(r) >= MIN_SPAN]
+
+
 def main(source: str) -> None:
     topo = json.loads(Path(source).read_text("utf-8"))
     arcs = decode_arcs(topo)
@@ -124,6 +136,8 @@ def main(source: str) -> None:
             if len(simple) < 4:
                 simple = rounded(outer[:: max(1, len(outer) // 8)])
             (states.setdefault(code, []) if code else context).append(simple)
+    states = {code: _without_islets(rings) for code, rings in states.items()}
+    context = [r for r in context if _span(r) >= MIN_SPAN]
     missing = sorted(set(LAC_NUMERIC.values()) - set(states))
     if missing:
         raise SystemExit(f"states missing from the source: {missing}")

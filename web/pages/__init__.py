@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from web.pages import (
         audit,
         board,
+        dashboards,
         dialogues,
         liaison,
         open_data,
@@ -36,7 +37,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, audit, privacy, open_data):
+    for module in (health, board, audit, privacy, open_data, dashboards):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp)
