@@ -228,6 +228,11 @@ ERROR_MESSAGES = {
     "database_not_empty": _l("A restore goes into an empty database only."),
     "restore_refused": _l("The restore was refused; nothing was changed."),
     "unreadable_event": _l("A stored event no longer reads (it may have been tampered with); verify the chain."),
+    # open data
+    "bad_position": _l("A log position is a whole number from 1."),
+    "position_beyond_head": _l("This position is beyond the end of the log."),
+    "empty_log": _l("Nothing is recorded yet: there is nothing to export."),
+    "quarter_in_future": _l("This quarter has not started."),
 }
 
 CLASS_MESSAGES = {
