@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 demo: install
 	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue db init
 	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue load-scenario $(SCENARIO)
+	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue export quarter
 	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
 
 lint: install

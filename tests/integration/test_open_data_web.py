@@ -99,3 +99,15 @@ def test_export_open_data_refuses_a_position_beyond_the_head(app: Flask, tmp_pat
     result = app.test_cli_runner().invoke(args=["export", "open-data", str(tmp_path / "x"), "--until", "999999"])
     assert result.exit_code == 1 and "beyond the log's head" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_published_recommendation_links_its_pdf_in_four_languages_and_a_draft_does_not(app: Flask, loaded: Services) -> None:
+    rec = _published(loaded)
+    draft = next(r for r in proposal_views.list_recommendations(loaded.projector.engine) if r["status"] == "draft")
+    client = app.test_client()
+
+    published_page = client.get(f"/proposals/{rec['id']}?lang=en").get_data(as_text=True)
+    draft_page = client.get(f"/proposals/{draft['id']}?lang=en").get_data(as_text=True)
+
+    assert [f"/recommendations/{rec['id']}.pdf?lang={code}" in published_page for code in ("es", "en", "pt", "fr")] == [True] * 4
+    assert ".pdf" not in draft_page
