@@ -127,7 +127,10 @@ def test_the_pages_fit_a_320px_screen_without_sideways_scrolling(page, base_url:
     page.goto(f"{base_url}/demo")
     page.locator("#role-2").check()
     page.get_by_role("button", name="Actuar así").click()
-    urls = ["/", "/recommendations", "/sessions", "/liaison", "/demo", "/proposals/new", "/tables", "/tables/RT1", "/dialogues"]
+    urls = [
+        "/", "/recommendations", "/sessions", "/liaison", "/demo", "/proposals/new", "/tables", "/tables/RT1", "/dialogues",
+        "/open-data", "/dashboards", "/dashboards/objectives", "/dashboards/responses", "/dashboards/participation",
+    ]
     page.goto(f"{base_url}/recommendations")
     urls.append(page.locator(".cards h2 a").first.get_attribute("href"))
     page.goto(f"{base_url}/sessions")

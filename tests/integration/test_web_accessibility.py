@@ -74,7 +74,8 @@ def _pages(app: Flask, loaded: Services) -> list[str]:
         f"/proposals/{proposals['prop-rt2-02']}", f"/proposals/{proposals['prop-rt1-08']}",
         f"/proposals/{proposals['prop-rt1-08']}/revise", f"/proposals/{proposals['prop-rt2-02']}/versions/1",
         f"/sessions/{sessions['ses-rt1-2026q1-2']}", "/tables", "/tables/RT1", "/dialogues",
-        f"/proposals/{proposals['prop-rt1-01']}",
+        f"/proposals/{proposals['prop-rt1-01']}", "/open-data", "/dashboards", "/dashboards/objectives",
+        "/dashboards/pipeline", "/dashboards/sessions", "/dashboards/responses", "/dashboards/participation",
     ]
 
 
