@@ -1,4 +1,4 @@
-"""Measure the scenario load, a projection rebuild and a board query.
+"""Measure the scenario load, a projection rebuild, a board query and an open-data export.
 
 Usage: ``python -m benchmarks [--postgres URL] [--repeat N]``. Prints one JSON object per
 back end: seconds (best of N), events per second and the process's peak resident memory.
@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, create_engine
 
 from application.bootstrap import Config, bootstrap
 from application.clock import FixedClock
+from application.open_data import build_export
 from application.persistence import dispose_engines, generate_master_key
 from application.scenario import load_scenario
 from projections import proposals as proposal_views
@@ -46,8 +47,14 @@ def run_once(url: str) -> dict[str, float]:
     for _ in range(20):
         proposal_views.list_recommendations(s.projector.engine, status="published")
     t4 = time.perf_counter()
+    export = build_export(s.app.engine, s.app.recorder, s.app.mapper)
+    archive = export.archive()
+    t5 = time.perf_counter()
     dispose_engines()
-    return {"events": events, "load_s": t1 - t0, "catch_up_s": t2 - t1, "rebuild_s": t3 - t2, "board_query_ms": (t4 - t3) / 20 * 1000}
+    return {
+        "events": events, "load_s": t1 - t0, "catch_up_s": t2 - t1, "rebuild_s": t3 - t2, "board_query_ms": (t4 - t3) / 20 * 1000,
+        "open_data_export_s": t5 - t4, "open_data_archive_kb": len(archive) / 1024,
+    }
 
 
 def main() -> None:
