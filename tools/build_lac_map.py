@@ -1,4 +1,4 @@
-"""Build ``web/charts/lac_map.json``, the outlines of the 33 LAC states drawn by the
+"""Build ``web/dashboards/lac_map.json``, the outlines of the 33 LAC states drawn by the
 government-responses map (``docs/open-data.md``, "The map"), from Natural Earth.
 
 Source: Natural Earth 1:50m Admin 0 countries (public domain), as packaged in TopoJSON
@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "web" / "charts" / "lac_map.json"
+OUT = Path(__file__).resolve().parent.parent / "web" / "dashboards" / "lac_map.json"
 # ISO 3166-1 numeric (world-atlas feature ids) → alpha-2 (domain/data/lac_states.json).
 LAC_NUMERIC = {
     "028": "AG", "044": "BS", "052": "BB", "192": "CU", "212": "DM", "214": "DO", "308": "GD", "332": "HT",

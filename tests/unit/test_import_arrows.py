@@ -20,7 +20,7 @@ FORBIDDEN_LIBS = {"domain": {"flask", "sqlalchemy", "marshmallow", "eventsourcin
 # The packages every layer is made of (the test fails when one is left out of this list).
 PACKAGES = {
     "domain", "application", "application.audit", "application.commands", "application.open_data", "application.scenario",
-    "projections", "web", "web.api", "web.charts", "web.cli", "web.pages",
+    "projections", "web", "web.api", "web.dashboards", "web.cli", "web.pages",
 }
 
 

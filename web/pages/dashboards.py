@@ -1,5 +1,5 @@
 """Pages: the public dashboards (issue 15, "Dashboards"). Each dashboard is a page with
-its chart (an SVG image drawn on the server, :mod:`web.charts`), a text alternative and
+its chart (an SVG image drawn on the server, :mod:`web.dashboards`), a text alternative and
 the data table, in the reader's language; no JavaScript, no account.
 
 - ``objectives``: the 23 GCM objectives × status, a heat map;
@@ -24,8 +24,8 @@ from sqlalchemy import Engine
 
 from domain.reference import lac_states, objectives
 from projections import dashboards as views
-from web.charts import draw
-from web.charts.lac_map import lac_map
+from web.dashboards import draw
+from web.dashboards.lac_map import lac_map
 from web.i18n import country_name, current_language, language_name, status_label, word
 from web.pages.common import engine, install
 

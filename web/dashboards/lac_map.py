@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from web.charts.draw import figure, svg
+from web.dashboards.draw import figure, svg
 
 SMALL_STATE_DEGREES = 1.2  # a state whose outline spans less than this gets a marker
 
@@ -17,7 +17,7 @@ SMALL_STATE_DEGREES = 1.2  # a state whose outline spans less than this gets a m
 @cache
 def outlines() -> dict[str, Any]:
     """The map data: ``{"source", "frame", "states": {code: [ring]}, "context": [ring]}``."""
-    return dict(json.loads(resources.files("web.charts").joinpath("lac_map.json").read_text("utf-8")))
+    return dict(json.loads(resources.files("web.dashboards").joinpath("lac_map.json").read_text("utf-8")))
 
 
 def _span(rings: list[list[list[float]]]) -> tuple[float, float, float]:
