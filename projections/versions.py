@@ -6,7 +6,8 @@ the upgrade that builds a new version from the log beside the old one, then swit
 - ``building``: the tables of a version the code declares, being filled from the log;
 - ``current``: the version the newest release serves (switched to once it caught up);
 - ``previous``: the version before, still kept up to date by the previous release while it
-  serves; its tables are dropped by the next switch of that projection.
+  serves; its tables are dropped by the next switch of that projection. A release going back
+  to it (a rollback) catches it up and switches back to it.
 
 :func:`upgrade` (``dialogue db upgrade``, and a one-process server when it starts):
 
@@ -118,6 +119,7 @@ def _upgrade(projector: ViewProjector, batch: int, progress: Callable[[int], Non
     done = _adopt_legacy_tracking(projector)
     known = states(engine)
     building: list[Projection] = []
+    returning: list[Projection] = []
     for p in projector.projections:
         state = known.get((p.name, p.version))
         if state is None:
@@ -126,11 +128,19 @@ def _upgrade(projector: ViewProjector, batch: int, progress: Callable[[int], Non
             state = BUILDING
         if state == BUILDING:
             building.append(p)
+        elif state == PREVIOUS:
+            returning.append(p)
     if building:
         projector.reset(building)  # an interrupted build starts again from zero
         n = projector.catch_up(only=building, batch=batch, progress=progress)
         done.append(f"built {', '.join(p.tracking_name for p in building)} from {n} events")
         done.extend(_switch(projector, building))
+    if returning:
+        # A release going back to the version before (its tables and tracking rows are
+        # consistent with each other): catch it up from where it stopped, switch back.
+        n = projector.catch_up(only=returning, batch=batch, progress=progress)
+        done.append(f"caught {', '.join(p.tracking_name for p in returning)} up by {n} events")
+        done.extend(_switch(projector, returning))
     return done
 
 

@@ -200,3 +200,21 @@ def test_caught_up_projections_read_the_log_once_per_batch_in_one_transaction(se
     assert reads == [head, 0]
     assert len(transactions) == 1
     assert set(projector.positions().values()) == {head}
+
+
+def test_going_back_to_the_previous_version_catches_it_up_and_switches_back(loaded_small: Services) -> None:
+    s = loaded_small
+    v2 = at_version(proposal_views, 2)
+    upgrade(ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2)))
+    new_release = ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2))
+    author = next(r["author_id"] for r in proposal_views.list_recommendations(s.projector.engine))
+    s.app.draft_proposal(actor=author, table="RT1", title="Después", problem="P", recommendation="R", rationale="F",
+                         objectives=[2], targets=["all governments of the region"], language="es")
+    new_release.catch_up(only=[v2])
+
+    done = upgrade(ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False))
+
+    known = states(s.projector.engine)
+    assert done == ["caught proposals.v1 up by 1 events", "switched to proposals.v1"]
+    assert (known[("proposals", 1)], known[("proposals", 2)]) == (CURRENT, PREVIOUS)
+    assert snapshot_rows(s.projector.engine, [proposal_views.projection]) == fresh_rebuild(s, proposal_views.projection)
