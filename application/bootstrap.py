@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from application.clock import Clock, FixedClock, clock_from_config
-from application.persistence import KeyStore, MasterKeyError, get_engine, metadata, parse_master_key
+from application.persistence import KeyStore, MasterKeyError, get_engine, parse_master_key
+from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
 from projections.runner import ViewProjector
+from projections.versions import upgrade as upgrade_views
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ class Services:
     app: DialogueApplication
     projector: ViewProjector
     keys: KeyStore
+    # What starting did to the database (migrations, views built), one line each.
+    upgrades: list[str] = field(default_factory=list)
 
     def refresh_views(self) -> int:
         """Bring the views up to date now (SQLite and single-process mode)."""
@@ -115,6 +119,11 @@ class Services:
 def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True) -> Services:
     """Build the services for ``config``.
 
+    With ``config.create_tables`` (one process, ``dialogue db upgrade``) the database is first
+    brought to the code's shape: the project's own tables by their migrations
+    (:mod:`application.schema`), the library's events table, and every view at the code's
+    version (:mod:`projections.versions`; ``Services.upgrades`` says what was done).
+
     With ``check_key`` the master key must open the database's key-check record when
     one exists (``dialogue db init`` writes it).
 
@@ -122,16 +131,21 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         MasterKeyError: the master key is missing, malformed or wrong.
     """
     engine = get_engine(config.database_url)
+    upgrades: list[str] = []
     if config.create_tables:
-        metadata.create_all(engine, checkfirst=True)
+        upgrades.extend(upgrade_own_tables(engine).steps)
     keys = KeyStore(engine, config.read_master_key())
     if check_key:
         keys.verify_key_check()
     the_clock = clock or clock_from_config(config.clock, config.timezone)
+    # With table creation on, the library creates its events table here.
     app = DialogueApplication(database_url=config.database_url, clock=the_clock, keys=keys, create_tables=config.create_tables)
     views_engine = get_engine(config.views_url) if config.views_url else engine
-    projector = ViewProjector(app.recorder, app.mapper, views_engine, create=config.create_tables)
-    services = Services(config=config, app=app, projector=projector, keys=keys)
+    projector = ViewProjector(app.recorder, app.mapper, views_engine, create=False)
+    if config.create_tables:
+        # A projection whose version changed is rebuilt from the log before anything is served.
+        upgrades.extend(upgrade_views(projector))
+    services = Services(config=config, app=app, projector=projector, keys=keys, upgrades=upgrades)
     if config.inline_projection:
         def catch_up(_position: int) -> None:
             # The command is stored: a view that cannot apply it must not turn the command

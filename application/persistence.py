@@ -57,6 +57,7 @@ from application.keys import (
     generate_master_key,
     parse_master_key,
 )
+from application.schema import upgrade_own_tables
 from application.tables import (
     APPLICATION_NAME,
     EVENTS_TABLE,
@@ -147,9 +148,11 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
     """
 
     def create_table(self) -> None:
+        """The library creates its events table; the project's own tables follow their
+        migrations (:func:`application.schema.upgrade_own_tables`)."""
         super().create_table()
         assert self.datastore.engine is not None
-        metadata.create_all(cast(Engine, self.datastore.engine), checkfirst=True)
+        upgrade_own_tables(cast(Engine, self.datastore.engine))
 
     def _insert_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         command_id = kwargs.get("command_id")

@@ -1,6 +1,7 @@
 """The project's own tables beside the library's events table (``dialogue_events``, which
 eventsourcing-sqlalchemy creates and owns): the hash chain, the command ids, the
-participants' wrapped keys, the master-key check and the quarterly open-data archives (``docs/architecture.md``, "Storage").
+participants' wrapped keys, the master-key check and the quarterly open-data archives
+(``docs/architecture.md``, "Storage"; shaped by the migrations of ``application/migrations``).
 """
 
 from __future__ import annotations

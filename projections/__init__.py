@@ -22,7 +22,7 @@ from projections import (
     settings,
     tables,
 )
-from projections.base import Handler, Projection
+from projections.base import Projection
 
 # Every projection, in the order their handlers see one event. A new area adds its module
 # here (one line).
@@ -41,11 +41,6 @@ PROJECTIONS: tuple[Projection, ...] = (
 def view_tables() -> list[Table]:
     """Every view table of every projection."""
     return [t for p in PROJECTIONS for t in p.tables]
-
-
-def handlers_of(topic: str) -> list[Handler]:
-    """The handlers of every projection for events with ``topic`` (none: not projected)."""
-    return [p.handlers[topic] for p in PROJECTIONS if topic in p.handlers]
 
 
 def handled_topics() -> set[str]:

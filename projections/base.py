@@ -47,6 +47,11 @@ class Projection:
     def __repr__(self) -> str:
         return f"Projection({self.name!r}, version={self.version})"
 
+    @property
+    def tracking_name(self) -> str:
+        """The name of this projection's tracking row at this version (``proposals.v1``)."""
+        return f"{self.name}.v{self.version}"
+
     def table_name(self, base: str) -> str:
         """The stored name of view table ``base`` at this version (``view_<base>``, then
         ``view_<base>_v<N>`` from version 2)."""

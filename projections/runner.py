@@ -1,17 +1,24 @@
 """Follow the notification log into the read models, exactly once.
 
-:class:`ViewProjector` reads notifications after its tracking position from an
-application recorder (``select_notifications``, which works on SQLite and PostgreSQL),
-turns them into domain events with the application's mapper (which decrypts personal
-fields, or redacts them when the key is gone), applies them to the view tables and moves
-its tracking position, all in one transaction on the views database. The tracking row is
-locked first, so two workers never apply one event twice.
+:class:`ViewProjector` runs every projection of :data:`projections.PROJECTIONS`. Each has a
+tracking position of its own (``view_tracking``, one row per projection and version, e.g.
+``proposals.v1``), so that a projection of a new version is built from the log while the
+others follow it (``docs/architecture.md``, "Upgrades"). In the common case every projection
+stands at the same position: one read of the log feeds them all, in one transaction. When some
+stand behind, the ones furthest behind catch up first, alone, until they reach the next ones.
+
+A batch reads notifications after the group's position from an application recorder
+(``select_notifications``, on SQLite and PostgreSQL), turns them into domain events with the
+application's mapper (which decrypts personal fields, or redacts them when the key is gone),
+applies them to the view tables of the group and moves the group's tracking positions, all in
+one transaction on the views database. The tracking rows are locked first, so two workers
+never apply one event twice.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -20,10 +27,14 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from projections import handlers_of, view_tables
+import projections as views
+from projections.base import Projection
 from projections.tracking import LockingTrackingRecorder
 
+# The one tracking row of every view before projections had versions (the releases before
+# the per-projection tracking); ``dialogue db upgrade`` replaces it (projections.versions).
 VIEW_NAME = "views"
+TRACKING_TABLE = "view_tracking"
 
 
 class NotificationSource(Protocol):
@@ -47,16 +58,22 @@ class ViewProjector:
         engine: the views database (may be the event store's own).
         as_of: when given, events whose effective date is after it are skipped
             (``dialogue audit replay --as-of``).
+        create: create the view tables of the code's versions and the tracking table.
+        projections: the projections to run (default: :data:`projections.PROJECTIONS`).
     """
 
-    def __init__(self, source: NotificationSource, mapper: EventMapper, engine: Engine, *, as_of: date | None = None, create: bool = True) -> None:
+    def __init__(
+        self, source: NotificationSource, mapper: EventMapper, engine: Engine, *, as_of: date | None = None, create: bool = True,
+        projections: Iterable[Projection] | None = None,
+    ) -> None:
         self.source = source
         self.mapper = mapper
         self.engine = engine
         self.as_of = as_of
+        self.projections = tuple(projections) if projections is not None else views.PROJECTIONS
         self.tracking = LockingTrackingRecorder(
             datastore=SQLAlchemyDatastore(session_maker=sessionmaker(bind=engine)),
-            tracking_table_name="view_tracking",
+            tracking_table_name=TRACKING_TABLE,
         )
         # The last failure to apply an event (position, error class), None once a batch applies.
         self.failure: tuple[int, str] | None = None
@@ -65,45 +82,65 @@ class ViewProjector:
             self.create_tables()
 
     def create_tables(self) -> None:
-        for t in view_tables():
-            t.create(self.engine, checkfirst=True)
+        """The view tables of the code's versions and the tracking table (those missing)."""
+        for p in self.projections:
+            p.metadata.create_all(self.engine, checkfirst=True)
         self.tracking.create_table()
 
+    # ------------------------------------------------------------------ positions
+    def positions(self, projections: Iterable[Projection] | None = None) -> dict[str, int]:
+        """Tracking name → the last notification id applied (0 before any), in one query."""
+        chosen = tuple(self.projections if projections is None else projections)
+        t = self.tracking.tracking_table
+        names = [p.tracking_name for p in chosen]
+        with self.engine.connect() as c:
+            found = {str(n): int(v or 0) for n, v in c.execute(select(t.c.application_name, t.c.notification_id).where(t.c.application_name.in_(names)))}
+        return {name: found.get(name, 0) for name in names}
+
     def position(self) -> int:
-        """The last notification id applied to the views (0 before any)."""
-        return int(self.tracking.max_tracking_id(VIEW_NAME) or 0)
+        """The position every view has reached (the lowest of the projections'; 0 before any)."""
+        return min(self.positions().values(), default=0)
 
     def lag(self) -> int:
         """How many positions the views are behind the log (an upper bound: ids may have gaps)."""
         return max(0, int(self.source.max_notification_id() or 0) - self.position())
 
+    # ------------------------------------------------------------------ following the log
     def catch_up(
         self, *, until: int | None = None, batch: int = 200, progress: Callable[[int], None] | None = None,
-        stop: Callable[[], bool] | None = None,
+        stop: Callable[[], bool] | None = None, only: Iterable[Projection] | None = None,
     ) -> int:
-        """Apply every notification after the tracking position (up to ``until``).
+        """Apply every notification after the projections' positions (up to ``until``).
 
-        Returns the number of notifications processed. Each batch is one transaction;
-        ``stop`` is asked after each batch (a worker shutting down finishes its batch).
+        Returns the number of notifications read. Each batch is one transaction for the
+        projections furthest behind (all of them, in the common case); ``stop`` is asked
+        after each batch (a worker shutting down finishes its batch). ``only`` limits the
+        work to some projections (building a new version).
         """
+        chosen = tuple(self.projections if only is None else only)
         done = 0
-        while True:
+        while chosen:
             # Read outside the tracking transaction: the library keeps one transaction per
             # context, which would otherwise read the log through the views' session.
-            start = self.position()
-            if until is not None and start >= until:
+            positions = self.positions(chosen)
+            low = min(positions.values())
+            if until is not None and low >= until:
                 break
-            notes = self.source.select_notifications(start, batch, stop=until, inclusive_of_start=False)
+            group = tuple(p for p in chosen if positions[p.tracking_name] == low)
+            ahead = [v for v in positions.values() if v > low]
+            limit = min([*ahead, *([until] if until is not None else [])], default=None)
+            notes = self.source.select_notifications(low, batch, stop=limit, inclusive_of_start=False)
             if not notes:
                 break
             try:
                 with self.tracking.transaction(commit=True) as session:
-                    if self.tracking.lock(session, VIEW_NAME) != start:
+                    if self._lock(session, group) != {p.tracking_name: low for p in group}:
                         continue  # another worker moved on meanwhile: read again
                     for n in notes:
                         self.failing_position = n.id
-                        self.apply(session, n)
-                    self.tracking.advance(session, VIEW_NAME, notes[-1].id)
+                        self.apply(session, n, group)
+                    for p in group:
+                        self.tracking.advance(session, p.tracking_name, notes[-1].id)
             except Exception as e:
                 self.failure = (self.failing_position, type(e).__name__)
                 raise
@@ -118,21 +155,26 @@ class ViewProjector:
     def apply_batch(self, notes: Sequence[Notification]) -> int:
         """Apply notifications received in log order (from a subscription), in one transaction.
 
-        Under the tracking row lock, the notifications at or below the tracking position
-        (applied meanwhile by another worker, or delivered twice) are skipped. Returns how
-        many were applied; the tracking position ends at the last one applied.
+        Under the tracking rows' locks, each projection skips the notifications at or below
+        its position (applied meanwhile by another worker, or delivered twice). Returns how
+        many notifications were new to some projection; each position ends at the last one
+        it applied.
         """
         with self.tracking.transaction(commit=True) as session:
-            current = self.tracking.lock(session, VIEW_NAME)
-            fresh = [n for n in notes if n.id > current]
+            current = self._lock(session, self.projections)
+            fresh = [n for n in notes if any(n.id > v for v in current.values())]
             for n in fresh:
-                self.apply(session, n)
-            if fresh:
-                self.tracking.advance(session, VIEW_NAME, fresh[-1].id)
+                self.apply(session, n, tuple(p for p in self.projections if n.id > current[p.tracking_name]))
+            for p in self.projections:
+                mine = [n.id for n in fresh if n.id > current[p.tracking_name]]
+                if mine:
+                    self.tracking.advance(session, p.tracking_name, mine[-1])
         return len(fresh)
 
-    def apply(self, session: Session, notification: Notification) -> None:
-        handlers = handlers_of(notification.topic)
+    def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
+        """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
+        topic = notification.topic
+        handlers = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
         if not handlers:
             return
         event = self.mapper.to_domain_event(notification)
@@ -141,12 +183,21 @@ class ViewProjector:
         for handler in handlers:
             handler(session, event, notification.id)
 
-    def reset(self) -> None:
-        """Empty every view table and the tracking position."""
+    def _lock(self, session: Session, projections: Iterable[Projection]) -> dict[str, int]:
+        """Lock the tracking rows of ``projections`` (in name order, so that two workers
+        never wait on each other); their positions."""
+        return {name: self.tracking.lock(session, name) for name in sorted(p.tracking_name for p in projections)}
+
+    # ------------------------------------------------------------------ rebuilding
+    def reset(self, projections: Iterable[Projection] | None = None) -> None:
+        """Empty the view tables and the tracking positions of ``projections`` (default: all)."""
+        chosen = tuple(self.projections if projections is None else projections)
+        t = self.tracking.tracking_table
         with self.engine.begin() as c:
-            for t in reversed(view_tables()):
-                c.execute(delete(t))
-            c.execute(delete(self.tracking.tracking_table).where(self.tracking.tracking_table.c.application_name == VIEW_NAME))
+            for p in chosen:
+                for table in reversed(p.tables):
+                    c.execute(delete(table))
+            c.execute(delete(t).where(t.c.application_name.in_([p.tracking_name for p in chosen])))
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild every view from zero; returns the number of notifications processed."""
@@ -162,11 +213,13 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def snapshot_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every view table, sorted, for comparing two views databases."""
+def snapshot_rows(engine: Engine, projections: Iterable[Projection] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every view table of ``projections`` (default: all, at the code's
+    versions), sorted, for comparing two views databases."""
+    chosen = tuple(projections) if projections is not None else views.PROJECTIONS
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as c:
-        for t in view_tables():
+        for t in (table for p in chosen for table in p.tables):
             rows = [tuple(_hashable(v) for v in r) for r in c.execute(select(t))]
             out[t.name] = sorted(rows, key=repr)
     return out

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy import inspect
 
+import projections
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import (
@@ -20,6 +21,8 @@ from application.persistence import (
     commands_table,
     get_engine,
 )
+from application.schema import own_tables_current
+from projections.versions import not_ready
 from web.services import services as app_services
 
 REQUIRED_TABLES = (EVENTS_TABLE, chain_table.name, commands_table.name, "view_tracking")
@@ -59,7 +62,9 @@ def missing_tables(url: str) -> list[str]:
 
 
 def require_initialised(cfg: Config) -> None:
-    """Stop with a clear message when the database was not set up (``dialogue db init``)."""
+    """Stop with a clear message when the database was not set up (``dialogue db init``), or
+    is not at this release's shape: its own tables behind their migrations, a view not at the
+    code's version (``dialogue db upgrade``)."""
     try:
         missing = missing_tables(cfg.database_url)
         if cfg.views_url and "view_tracking" not in missing and "view_tracking" not in set(inspect(get_engine(cfg.views_url)).get_table_names()):
@@ -68,6 +73,13 @@ def require_initialised(cfg: Config) -> None:
         raise click.ClickException(f"Cannot reach the database: {type(e).__name__}: {e}") from e
     if missing:
         raise click.ClickException(f"The database is not set up (missing {', '.join(missing)}): run `dialogue db init` first.")
+    try:
+        behind = [] if own_tables_current(get_engine(cfg.database_url)) else ["the project's own tables"]
+        behind += not_ready(get_engine(cfg.views_url or cfg.database_url), projections.PROJECTIONS)
+    except Exception as e:  # noqa: BLE001 - any connection failure is reported the same way
+        raise click.ClickException(f"Cannot reach the database: {type(e).__name__}: {e}") from e
+    if behind:
+        raise click.ClickException(f"The database is not at this release's shape ({', '.join(behind)}): run `dialogue db upgrade` first.")
 
 
 def services_with_views() -> Services:
