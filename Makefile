@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_CLOCK := 2026-03-27
 SCENARIO := scenarios/2026-Q1
+# The axe-core accessibility engine, injected by the browser tests (npm, into a folder the tests own).
+AXE_DIR := tests/e2e/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: install demo test test-postgres lint typecheck unit bench clean
+.PHONY: install axe demo test test-postgres lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +20,21 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-## demo: install, load the 2026-Q1 scenario into the default SQLite file, serve on http://127.0.0.1:5000
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+axe: $(AXE)
+
+## demo: install, load the 2026-Q1 scenario into the default SQLite file, create the demo accounts
+## (printing their shared password), serve on http://127.0.0.1:5000 in demo mode
+DEMO_ENV := DIALOGUE_CLOCK=$(DEMO_CLOCK) DIALOGUE_DEMO_MODE=yes
 demo: install
-	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue db init
-	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue load-scenario $(SCENARIO)
-	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue export quarter
-	DIALOGUE_CLOCK=$(DEMO_CLOCK) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
+	$(DEMO_ENV) $(BIN)/dialogue db init
+	$(DEMO_ENV) $(BIN)/dialogue load-scenario $(SCENARIO)
+	$(DEMO_ENV) $(BIN)/dialogue users demo
+	$(DEMO_ENV) $(BIN)/dialogue export quarter
+	$(DEMO_ENV) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check .
@@ -31,11 +43,11 @@ typecheck: install
 	$(BIN)/mypy
 
 ## test: install and run the whole suite (lint, types, tests)
-test: lint typecheck
+test: lint typecheck axe
 	$(BIN)/pytest
 
 ## test-postgres: the same, with every persistence test also on PostgreSQL (local server, database test)
-test-postgres: lint typecheck
+test-postgres: lint typecheck axe
 	DIALOGUE_TEST_POSTGRES_URL=$${DIALOGUE_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} DIALOGUE_REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 unit: install
@@ -45,4 +57,4 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info $(AXE_DIR)/node_modules

@@ -1,6 +1,7 @@
 """Who may see what: the read-side access policy, decided here and not in the pages.
 
-docs/design.md, "Participant" and "Who uses it"; issue 4, "Access":
+docs/design.md, "Participant" and "Who uses it"; issue 4, "Access"; issue 10, "Roles come
+from the mechanism":
 
 - the public never sees personal data: no names, no person–organisation links, no
   positions per person (only counts and decisions);
@@ -9,14 +10,18 @@ docs/design.md, "Participant" and "Who uses it"; issue 4, "Access":
 - who took which position in a session is shown to members of that table and to auditors;
 - decrypted personal fields in the audit history are shown to auditors only.
 
-Commands are authorised by :class:`application.service.DialogueApplication` (the actor);
-this module decides what a reader may see.
+A reader is built from the :class:`application.roles.Roles` of the signed-in person
+(:meth:`Access.of`): one person may be a member of two tables, a representative acting as
+the secretariat and an auditor at once. Commands are authorised by the application for the
+identity bound to the request (:mod:`application.roles`); this module decides what a reader
+may see and which actor a page sends for them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from application.roles import Roles
 from domain.base import SECRETARIAT
 
 ROLES = ("public", "participant", "secretariat", "auditor")
@@ -24,24 +29,65 @@ ROLES = ("public", "participant", "secretariat", "auditor")
 
 @dataclass
 class Access:
-    """A reader: ``role`` is one of :data:`ROLES`; a participant has an id and tables."""
+    """A reader: ``role`` is the main one of :data:`ROLES`; a participant has an id and
+    tables; ``secretariat``, ``auditor`` and ``administrator`` add what the person also is."""
 
     role: str = "public"
     participant_id: str | None = None
     tables: list[str] = field(default_factory=list)
+    account_id: str | None = None
+    secretariat: bool = False
+    auditor: bool = False
+    administrator: bool = False
+    seats: list[str] = field(default_factory=list)
+    un_seats: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, roles: Roles) -> Access:
+        """The reader a signed-in person is, from their roles today."""
+        pid = roles.participant_id
+        if pid:
+            role = "participant"
+        elif roles.is_secretariat:
+            role = "secretariat"
+        elif roles.is_auditor:
+            role = "auditor"
+        else:
+            role = "public"
+        return cls(
+            role=role, participant_id=pid, tables=list(roles.tables), account_id=roles.identity.account_id,
+            secretariat=roles.is_secretariat, auditor=roles.is_auditor, administrator=roles.is_administrator,
+            seats=list(roles.seats), un_seats=list(roles.un_seats),
+        )
 
     @property
     def actor(self) -> str | None:
-        """The actor of commands: a participant id, ``secretariat``, or None (read-only)."""
-        if self.role == "participant":
+        """The actor of the person's own commands (drafting, amending, positions): their
+        participant id; a staff account of the secretariat acts as the secretariat; None
+        for readers only."""
+        if self.is_participant:
             return self.participant_id
-        if self.role == "secretariat":
+        if self.is_secretariat:
             return SECRETARIAT
         return None
 
     @property
+    def secretariat_actor(self) -> str | None:
+        """The actor of the secretariat's and facilitators' commands (schedule, agenda,
+        decisions, rounds, publication): the secretariat when the person acts as it,
+        otherwise their own id (a facilitator, a UN agency's focal point: the application
+        decides), None for readers only."""
+        if self.is_secretariat:
+            return SECRETARIAT
+        return self.participant_id if self.is_participant else None
+
+    @property
     def is_public(self) -> bool:
-        return self.role == "public"
+        return self.role == "public" and self.account_id is None
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.account_id is not None
 
     @property
     def is_participant(self) -> bool:
@@ -49,16 +95,20 @@ class Access:
 
     @property
     def is_secretariat(self) -> bool:
-        return self.role == "secretariat"
+        return self.role == "secretariat" or self.secretariat
 
     @property
     def is_auditor(self) -> bool:
-        return self.role == "auditor"
+        return self.role == "auditor" or self.auditor
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.administrator
 
     @property
     def sees_names(self) -> bool:
         """Names from the directory: participants, the secretariat and auditors."""
-        return self.is_participant or self.role in ("secretariat", "auditor")
+        return self.is_participant or self.is_secretariat or self.is_auditor
 
     def is_member(self, table: str) -> bool:
         return self.is_participant and table in self.tables

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
+from application.mail import Composer, mailer_from_url
 from application.persistence import KeyStore, MasterKeyError, get_engine, parse_master_key
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
@@ -36,7 +38,13 @@ class Config:
     create_tables: bool = True
     inline_projection: bool = True
     max_projection_lag: int = 1000
-    demo_mode: bool = True
+    demo_mode: bool = False
+    demo_on_postgres: bool = False
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    public_url: str = "http://127.0.0.1:5000"
+    ratelimit_storage_url: str = "memory://"
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
@@ -51,10 +59,21 @@ class Config:
             create_tables=(e.get("DIALOGUE_CREATE_TABLES", "yes").lower() not in ("0", "no", "false")),
             inline_projection=(e.get("DIALOGUE_INLINE_PROJECTION", "yes").lower() not in ("0", "no", "false")),
             max_projection_lag=_int(e.get("DIALOGUE_MAX_PROJECTION_LAG"), "DIALOGUE_MAX_PROJECTION_LAG", 1000),
-            # Demo mode lets any visitor act as anyone (until accounts exist): never on a
-            # public deployment. Off: every visitor is the public (read-only).
-            demo_mode=(e.get("DIALOGUE_DEMO_MODE", "yes").lower() not in ("0", "no", "false")),
+            # Demo mode: demo accounts (invented people) switched in one click, without a
+            # second factor. Only for demonstrations; off unless asked for.
+            demo_mode=(e.get("DIALOGUE_DEMO_MODE", "no").lower() in ("1", "yes", "true")),
+            demo_on_postgres=(e.get("DIALOGUE_DEMO_ON_POSTGRES", "").lower() == "yes"),
+            smtp_url=e.get("DIALOGUE_SMTP_URL") or None,
+            mail_from=e.get("DIALOGUE_MAIL_FROM") or None,
+            public_url=(e.get("DIALOGUE_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            ratelimit_storage_url=e.get("DIALOGUE_RATELIMIT_STORAGE_URL") or "memory://",
+            trusted_proxies=_int(e.get("DIALOGUE_TRUSTED_PROXIES"), "DIALOGUE_TRUSTED_PROXIES", 0),
         )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when the public URL is https."""
+        return self.public_url.lower().startswith("https://")
 
     def read_master_key(self) -> bytes:
         """The master key from ``DIALOGUE_MASTER_KEY`` or the file ``DIALOGUE_MASTER_KEY_FILE``.
@@ -88,6 +107,7 @@ class Services:
     app: DialogueApplication
     projector: ViewProjector
     keys: KeyStore
+    accounts: Accounts
     # What starting did to the database (migrations, views built), one line each.
     upgrades: list[str] = field(default_factory=list)
 
@@ -116,8 +136,9 @@ class Services:
         return True
 
 
-def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True) -> Services:
-    """Build the services for ``config``.
+def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True, composer: Composer | None = None) -> Services:
+    """Build the services for ``config``; ``composer`` gives the words of e-mails (the web
+    layer's templates; plain English without it).
 
     With ``config.create_tables`` (one process, ``dialogue db upgrade``) the database is first
     brought to the code's shape: the project's own tables by their migrations
@@ -145,7 +166,11 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     if config.create_tables:
         # A projection whose version changed is rebuilt from the log before anything is served.
         upgrades.extend(upgrade_views(projector))
-    services = Services(config=config, app=app, projector=projector, keys=keys, upgrades=upgrades)
+    accounts = Accounts(
+        keys, app, mailer=mailer_from_url(config.smtp_url, config.mail_from), composer=composer,
+        public_url=config.public_url, demo_mode=config.demo_mode,
+    )
+    services = Services(config=config, app=app, projector=projector, keys=keys, accounts=accounts, upgrades=upgrades)
     if config.inline_projection:
         def catch_up(_position: int) -> None:
             # The command is stored: a view that cannot apply it must not turn the command

@@ -105,11 +105,16 @@ class ApplicationCore(Application[UUID]):
         Raises:
             CommandAlreadyAppliedError: ``command_id`` was applied before (a re-sent form):
                 checked first, so a repeat is never mistaken for a conflict.
+            NotAllowedError: ``sign_in_required``, ``not_yourself``, ``secretariat_only``,
+                ``administrator_only`` when an identity is bound (:func:`application.roles.acting_as`)
+                and may not act as ``actor`` on today's date.
             NotAllowedError: ``participant_erased`` when the actor is a participant whose
                 data was erased (they take no further part under that id).
         """
         if command_id is not None and self.command_applied(command_id):
             raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
+        today = self.clock.today()
+        self._authorise(actor, today)
         if actor not in (SECRETARIAT, "administrator"):
             try:
                 person: Any = self.repository.get(UUID(actor))
@@ -117,7 +122,11 @@ class ApplicationCore(Application[UUID]):
                 person = None
             if isinstance(person, Participant) and person.erased:
                 raise NotAllowedError("This person's data was erased; they take no further part under this id.", code="participant_erased")
-        return Ctx(actor=actor, effective_date=self.clock.today(), command_id=command_id or f"cmd:{uuid4()}")
+        return Ctx(actor=actor, effective_date=today, command_id=command_id or f"cmd:{uuid4()}")
+
+    def _authorise(self, actor: str, on: date) -> None:
+        """Refuse an ``actor`` the identity bound to this context may not act as
+        (:mod:`application.roles`; the access mixin decides)."""
 
     table_id = staticmethod(table_id)
     settings_id = SETTINGS_ID

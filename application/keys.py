@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, delete, insert, select
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from application.tables import key_check_table, keys_table
 
@@ -48,11 +51,26 @@ def generate_master_key() -> str:
 
 
 class KeyStore:
-    """Per-participant data keys, wrapped (AES-GCM) by the master key, in their own table."""
+    """Per-person data keys, wrapped (AES-GCM) by the master key, in their own table.
+
+    A key's owner is a participant id, or the id of a staff account (which has personal
+    data of its own: an e-mail address). Keys derived from the master key for other
+    purposes (:meth:`derive`) change with it: ``rotation_hooks`` are called inside
+    :meth:`rotate`'s transaction with ``(connection, old store, new store)`` so that what
+    was computed with a derived key (the e-mail blind index) is computed again.
+    """
 
     def __init__(self, engine: Engine, master_key: bytes) -> None:
         self.engine = engine
         self.master = AESGCM(master_key)
+        self._master_key = master_key
+        self.rotation_hooks: list[Callable[[Connection, KeyStore, KeyStore], None]] = []
+
+    def derive(self, purpose: str) -> bytes:
+        """A 32-byte key for ``purpose`` (e.g. ``email-blind-index``), derived from the
+        master key with HKDF-SHA256; never stored."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"dialogue-service", info=purpose.encode())
+        return hkdf.derive(self._master_key)
 
     def _wrap(self, participant_id: str, key: bytes) -> bytes:
         nonce = os.urandom(12)
@@ -127,15 +145,25 @@ class KeyStore:
             row = c.execute(select(keys_table.c.wrapped_key).where(keys_table.c.participant_id == participant_id)).first()
         return None if row is None else self._unwrap(participant_id, bytes(row[0]))
 
-    def create(self, participant_id: str) -> bytes:
-        """Return the participant's key, creating it on first use."""
-        existing = self.get(participant_id)
+    def create(self, participant_id: str, connection: Connection | None = None) -> bytes:
+        """Return the person's key, creating it on first use (in ``connection``'s
+        transaction when given)."""
+        existing = self.get(participant_id) if connection is None else self.get_in(connection, participant_id)
         if existing is not None:
             return existing
         key = AESGCM.generate_key(bit_length=256)
-        with self.engine.begin() as c:
-            c.execute(insert(keys_table).values(participant_id=participant_id, wrapped_key=self._wrap(participant_id, key)))
+        row = {"participant_id": participant_id, "wrapped_key": self._wrap(participant_id, key)}
+        if connection is not None:
+            connection.execute(insert(keys_table).values(**row))
+        else:
+            with self.engine.begin() as c:
+                c.execute(insert(keys_table).values(**row))
         return key
+
+    def get_in(self, connection: Connection, participant_id: str) -> bytes | None:
+        """:meth:`get` inside an open transaction."""
+        row = connection.execute(select(keys_table.c.wrapped_key).where(keys_table.c.participant_id == participant_id)).first()
+        return None if row is None else self._unwrap(participant_id, bytes(row[0]))
 
     def rotate(self, new_master_key: bytes) -> int:
         """Re-wrap every participant key and the key-check record with ``new_master_key``,
@@ -164,6 +192,9 @@ class KeyStore:
             nonce = os.urandom(12)
             c.execute(delete(key_check_table))
             c.execute(insert(key_check_table).values(id=1, token=nonce + new.encrypt(nonce, KEY_CHECK_PLAINTEXT, b"key-check")))
+            successor = KeyStore(self.engine, new_master_key)
+            for hook in self.rotation_hooks:
+                hook(c, self, successor)
         return len(rows)
 
     def delete(self, participant_ids: set[str]) -> int:

@@ -30,6 +30,11 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select, text
 
+from application.accounts.tables import accounts as accounts_table
+from application.accounts.tables import links as links_table
+from application.accounts.tables import recovery_codes as recovery_codes_table
+from application.accounts.tables import sign_in_failures as sign_in_failures_table
+from application.accounts.tables import sign_ins as sign_ins_table
 from application.bootstrap import Services
 from application.persistence import (
     KeyStore,
@@ -57,7 +62,9 @@ PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
 # Fields of other aggregates' events that hold a participant id (or a list of them).
 PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant", "focal_point")
 # Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
-SCRUBBED_EVENT_STORE_TABLES = (keys_table.name,)
+SCRUBBED_EVENT_STORE_TABLES = (
+    keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
+)
 SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
 
 
@@ -107,7 +114,8 @@ def erase(services: Services, ident: str, *, reason: str = "", actor: str = "adm
     """Erase a person's personal data (``dialogue participants erase ID``).
 
     Records ``PersonalDataErased`` and deletes the key in one transaction (a seat they
-    hold today is vacated in it, :meth:`DialogueApplication.erase_participant`), brings
+    hold today is vacated in it, :meth:`DialogueApplication.erase_participant`; their
+    account, sessions, links and recovery codes go with the key), brings
     the views up to date (the directory row is redacted, the statistics stop counting
     them), then scrubs the storage (:func:`scrub_storage`).
 
@@ -120,7 +128,12 @@ def erase(services: Services, ident: str, *, reason: str = "", actor: str = "adm
     pid = resolve_participant(services.projector.engine, ident)
     reference = services.app.participant(pid).reference
     cid = command_id or f"erase:{pid}"
+    account = services.accounts.of_participant(str(pid))
     seats = services.app.erase_participant(pid, reason=reason, actor=actor, command_id=cid)
+    # The key's deletion deleted the account (its row hangs on the key); the failed sign-in
+    # count kept under the address's blind index goes too.
+    if account is not None and account.email:
+        services.accounts.forget_failures(account.email)
     position = services.app.command_position(cid)
     log.info("Erased the personal data of participant %s at position %s; seats vacated: %s", pid, position, seats or "none")
     services.projector.catch_up()

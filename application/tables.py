@@ -12,6 +12,8 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -63,3 +65,93 @@ open_data_table = Table(
     Column("archive", LargeBinary, nullable=False),
     Column("built_at", DateTime(timezone=True), nullable=False),
 )
+
+# ---------------------------------------------------------------------------- accounts (issue 10)
+# Accounts and sign-in (never events: credentials are not history), used by
+# ``application/accounts/`` (migration 0003). Each account hangs on its owner's key row
+# (``ON DELETE CASCADE``): deleting the key, as an erasure does in the transaction of
+# ``PersonalDataErased``, deletes the account, and with it its sessions, links and recovery
+# codes; its address was sealed with that key. Times are UTC instants.
+AccountId = String(36)
+Digest = String(64)  # hex SHA-256 / HMAC-SHA256
+
+accounts = Table(
+    "dialogue_accounts",
+    metadata,
+    Column("id", AccountId, primary_key=True),
+    Column("kind", String(16), nullable=False),  # participant | staff
+    Column("participant_id", AccountId, unique=True),
+    Column("key_owner", AccountId, ForeignKey(keys_table.c.participant_id, ondelete="CASCADE"), nullable=False),
+    Column("email_index", Digest, nullable=False, unique=True),
+    Column("email_sealed", LargeBinary, nullable=False),
+    Column("password_hash", String(200)),
+    Column("password_changed_at", DateTime(timezone=True)),
+    Column("totp_sealed", LargeBinary),
+    Column("totp_confirmed_at", DateTime(timezone=True)),
+    Column("totp_last_step", BigInt),
+    Column("language", String(8), nullable=False),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erasure_requested_at", DateTime(timezone=True)),
+)
+
+recovery_codes = Table(
+    "dialogue_recovery_codes",
+    metadata,
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("code_hash", Digest, primary_key=True),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+sign_ins = Table(
+    "dialogue_sign_ins",
+    metadata,
+    # One row per signed-in browser: the cookie holds a random token, the row its SHA-256.
+    Column("token_hash", Digest, primary_key=True),
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_why", String(32)),
+    Column("device", String(120), nullable=False, default=""),
+)
+
+links = Table(
+    "dialogue_account_links",
+    metadata,
+    # Invitations and password resets: single-use, valid 7 days; the mailed link carries
+    # the token signed, the row its SHA-256.
+    Column("token_hash", Digest, primary_key=True),
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # invitation | reset
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+sign_in_failures = Table(
+    "dialogue_sign_in_failures",
+    metadata,
+    # Failed sign-ins per typed e-mail address and per network address, both as keyed
+    # hashes: every web worker reads and writes the same counts.
+    Column("subject", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+)
+
+security_log = Table(
+    "dialogue_security_log",
+    metadata,
+    # Sign-ins, failures, password and second-factor changes, grants: kept 180 days.
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account_id", AccountId),
+    Column("event", String(40), nullable=False),
+    Column("detail", String(200), nullable=False, default=""),
+    Column("by_account", AccountId),
+    Index("ix_dialogue_security_log_at", "at"),
+    Index("ix_dialogue_security_log_account", "account_id", "at"),
+)
+
+ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log)

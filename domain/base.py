@@ -22,6 +22,8 @@ from eventsourcing.domain import Aggregate
 from domain.errors import InvalidInputError
 
 SECRETARIAT = "secretariat"
+AUDITOR = "auditor"
+ADMINISTRATOR = "administrator"
 
 
 class Stamp(TypedDict):

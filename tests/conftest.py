@@ -9,10 +9,16 @@ fails instead of skipping.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -175,3 +181,63 @@ def draft_sample_proposal(app: DialogueApplication, author: UUID, table: str = "
         recommendation="Open regular pathways.", rationale="GCM objective 5.", objectives=[2],
         targets=[ALL_GOVERNMENTS], language="es",
     )
+
+
+# ---------------------------------------------------------------------------- accounts and mail
+class Instant:
+    """A settable UTC clock for the account modules (sessions, links, throttling)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.at = start or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def instant() -> Instant:
+    return Instant()
+
+
+class SmtpSink:
+    """A real SMTP server on the loopback address (aiosmtpd) keeping what it received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(cast(EmailMessage, message_from_bytes(envelope.original_content, policy=email_policy.default)))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, SmtpSink]]:
+    """``(DIALOGUE_SMTP_URL, sink)`` of a local SMTP server running for the test."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", sink
+    finally:
+        controller.stop()
+
+
+def link_in(message: EmailMessage) -> str:
+    """The account link (``…/account/<purpose>/<token>``) in a message's plain text."""
+    text = cast(Any, message.get_body(("plain",))).get_content()
+    found = re.search(r"https?://\S+/account/(?:invitation|reset)/\S+", text)
+    assert found, text
+    return found.group(0)

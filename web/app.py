@@ -49,9 +49,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if "WTF_CSRF_TIME_LIMIT" not in given:
         app.config["WTF_CSRF_TIME_LIMIT"] = None
     CSRFProtect(app)
+    proxies = int(app.config["DIALOGUE"].trusted_proxies)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     from web.i18n import init_app as init_i18n
 
     init_i18n(app)
+    from web.identity import init_app as init_identity
+
+    init_identity(app)
 
     from web.pages import register_blueprints
 

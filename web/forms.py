@@ -112,19 +112,6 @@ class ReviseForm(ProposalTextForm):
             raise ValidationError(_l("This form is damaged; reload the page."))
 
 
-class ActAsForm(FlaskForm):
-    """Demo mode: whom the visitor acts as (accounts come later)."""
-
-    role = RadioField(_l("Act as"), choices=opts([
-        ("public", _l("Nobody (the public)")),
-        ("participant", _l("A participant")),
-        ("secretariat", _l("The secretariat")),
-        ("auditor", _l("An auditor")),
-    ]), default="public")
-    participant = SelectField(_l("Participant"), choices=[], validate_choice=False)
-    next = HiddenField()
-
-
 class CommandForm(FlaskForm):
     """A button that runs one command (submit, close early…)."""
 
@@ -299,7 +286,7 @@ class PresentationForm(CommandForm):
 __all__ = [
     "AdviceForm", "ElectionForm", "FollowUpForm", "GovernmentDialogueForm", "NominationForm", "PresentationForm",
     "SeatForm", "TableMembershipForm",
-    "ActAsForm", "AgendaForm", "AmendmentForm", "CloseSessionForm", "CoAuthorForm", "CommandForm", "DecisionForm",
+    "AgendaForm", "AmendmentForm", "CloseSessionForm", "CoAuthorForm", "CommandForm", "DecisionForm",
     "DraftForm", "OpenRoundForm", "PositionForm", "ProposalCommandForm", "PublishForm", "ReasonForm",
     "ResponseForm", "ReviseForm", "ScheduleSessionForm", "VoteForm", "new_command_id",
 ]

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from domain.reference import ALL_GOVERNMENTS, lac_states, objectives
+from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
 
 LANGUAGES = ("es", "en", "pt", "fr")
 DEFAULT_LANGUAGE = "es"
@@ -134,7 +135,6 @@ ERROR_MESSAGES = {
     "stale_version": _l("Someone changed this proposal since you opened it. Your text is kept below: compare it with the current version and submit again."),
     "invalid_id": _l("This is not a valid id."),
     "participant_erased": _l("This person's data was erased."),
-    "no_participant": _l("Choose a participant in demo mode first."),
     # error classes and the application (docs/rules.md, "Error classes")
     "domain_error": _l("This is not possible."),
     "not_found": _l("Not found."),
@@ -242,6 +242,9 @@ CLASS_MESSAGES = {
 }
 
 
+ERROR_MESSAGES.update(ACCOUNT_ERROR_MESSAGES)
+
+
 def select_locale() -> str:
     """``?lang=`` → ``lang`` cookie → ``Accept-Language`` → ``es``."""
     asked = request.args.get("lang", "")
@@ -260,7 +263,8 @@ def current_language() -> str:
 def _remember_language(response: Response) -> Response:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+        secure = bool(current_app.config["DIALOGUE"].secure_cookies)
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=secure)
     return response
 
 
@@ -345,6 +349,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=status_label, word=word, objective_title=objective_title, target_label=target_label,
         country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day,
-        current_language=current_language, lang_url=lang_url,
+        current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
 

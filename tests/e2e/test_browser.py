@@ -12,12 +12,13 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.e2e.web_support import make_app
+from tests.e2e.web_support import app_services, make_app, participant_id
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -26,9 +27,32 @@ TITLE = "Ventanillas únicas de regularización 🌎 en ciudades de frontera"
 pytestmark = pytest.mark.browser
 
 
+PASSWORD = "una clave larga para el navegador"
+MEMBER = "p-01@tests.invalid"  # Lucía Quispe Mamani, RT1 and RT3
+SECRETARIAT = "secretaria@tests.invalid"
+
+
+@dataclass
+class Site:
+    url: str
+    recovery_codes: list[str]
+
+
+def sign_in(page: object, base_url: str, email: str, code: str | None = None) -> None:
+    """Sign in through the sign-in page (and the second-factor step with ``code``)."""
+    page.goto(f"{base_url}/login")  # type: ignore[attr-defined]
+    page.locator("#email").fill(email)  # type: ignore[attr-defined]
+    page.locator("#password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.locator("form.form button[type=submit]").click()  # type: ignore[attr-defined]
+    if code is not None:
+        page.locator("#code").fill(code)  # type: ignore[attr-defined]
+        page.locator("form.form button[type=submit]").click()  # type: ignore[attr-defined]
+
+
 @pytest.fixture
-def base_url(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Path) -> Iterator[str]:
-    """The app on a private copy of the loaded scenario, served in a thread."""
+def site(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Path) -> Iterator[Site]:
+    """The app on a private copy of the loaded scenario, served in a thread, with two real
+    accounts: participant p-01's and a secretariat account with its second factor."""
     if not CHROMIUM.exists():
         if os.environ.get("DIALOGUE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing but DIALOGUE_REQUIRE_BROWSER=1")
@@ -37,15 +61,26 @@ def base_url(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path
     db = tmp_path / "browser.sqlite"
     shutil.copy(src, db)
     app = make_app(f"sqlite:///{db}", key, clock="2026-03-27", csrf=True)
+    accounts = app_services(app).accounts
+    accounts.create_participant_account(participant_id(app, "p-01"), MEMBER, password=PASSWORD)
+    staff = accounts.create_staff_account(SECRETARIAT, "secretariat", password=PASSWORD)
+    import pyotp
+
+    codes = accounts.confirm_enrolment(staff.id, pyotp.TOTP(accounts.begin_enrolment(staff.id).secret).at(accounts.now()))
     server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield Site(f"http://127.0.0.1:{server.server_port}", codes)
     finally:
         server.shutdown()
         thread.join(5)
         server.server_close()
+
+
+@pytest.fixture
+def base_url(site: Site) -> str:
+    return site.url
 
 
 @pytest.fixture
@@ -73,11 +108,9 @@ def _screenshots(page: object, name: str) -> None:
 
 
 def test_a_participant_drafts_a_proposal_in_the_browser_and_sees_it_on_the_board(page, base_url: str) -> None:
-    page.goto(f"{base_url}/demo")
-    page.get_by_label("Una persona participante").check()
-    page.get_by_label("Participante", exact=True).select_option(label="p-01 · RT1, RT3")
-    page.get_by_role("button", name="Actuar así").click()
-    assert "usted actúa como Lucía Quispe Mamani" in page.locator(".demo").inner_text()
+    sign_in(page, base_url, MEMBER)
+    page.goto(f"{base_url}/account")
+    assert "Lucía Quispe Mamani" in page.locator(".lead").inner_text()
 
     page.goto(f"{base_url}/proposals/new?table=RT1")
     page.get_by_label("Título").fill(TITLE)
@@ -100,10 +133,7 @@ def test_a_participant_drafts_a_proposal_in_the_browser_and_sees_it_on_the_board
 
 
 def test_a_refused_draft_keeps_what_was_typed_in_the_browser(page, base_url: str) -> None:
-    page.goto(f"{base_url}/demo")
-    page.get_by_label("Una persona participante").check()
-    page.get_by_label("Participante", exact=True).select_option(label="p-01 · RT1, RT3")
-    page.get_by_role("button", name="Actuar así").click()
+    sign_in(page, base_url, MEMBER)
     page.goto(f"{base_url}/proposals/new?table=RT1")
     page.get_by_label("Título").fill(TITLE)
     page.get_by_label("Problema").fill("Texto que no se pierde 🌎")
@@ -122,13 +152,12 @@ def test_a_refused_draft_keeps_what_was_typed_in_the_browser(page, base_url: str
     assert page.locator("#objectives-8").is_checked()
 
 
-def test_the_pages_fit_a_320px_screen_without_sideways_scrolling(page, base_url: str) -> None:
+def test_the_pages_fit_a_320px_screen_without_sideways_scrolling(page, site: Site) -> None:
+    base_url = site.url
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(f"{base_url}/demo")
-    page.locator("#role-2").check()
-    page.get_by_role("button", name="Actuar así").click()
+    sign_in(page, base_url, SECRETARIAT, site.recovery_codes[0])
     urls = [
-        "/", "/recommendations", "/sessions", "/liaison", "/demo", "/proposals/new", "/tables", "/tables/RT1", "/dialogues",
+        "/", "/recommendations", "/sessions", "/liaison", "/login", "/proposals/new", "/tables", "/tables/RT1", "/dialogues", "/me", "/account",
         "/open-data", "/dashboards", "/dashboards/objectives", "/dashboards/responses", "/dashboards/participation",
     ]
     page.goto(f"{base_url}/recommendations")

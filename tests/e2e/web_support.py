@@ -1,5 +1,5 @@
 """Helpers for the web tests (integration and browser): an app on a given database,
-acting in demo mode, form tokens, and the visible text of a page."""
+signing a test client in as a real account, form tokens, and the visible text of a page."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def app_services(app: Flask) -> Services:
         return services()
 
 
-def token(page: str) -> str:
-    m = TOKEN.search(page)
+def token(page: str, prefix: str = "") -> str:
+    """The CSRF token of the page's (first) form, or of the form whose fields carry ``prefix``."""
+    m = re.search(rf'name="{re.escape(prefix)}csrf_token"[^>]*value="([^"]+)"', page) if prefix else TOKEN.search(page)
     assert m, "no CSRF token in the page"
     return m.group(1)
 
@@ -51,12 +52,40 @@ def expected_version(page: str) -> str:
     return m.group(1)
 
 
+def account_for(app: Flask, role: str, participant_id: str | None = None) -> str:
+    """The id of a real account of ``role``: the participant's own account (created without
+    a password when missing), or a new staff account of the secretariat, an auditor or an
+    administrator."""
+    s = app_services(app)
+    if role == "participant":
+        assert participant_id, "a participant's account needs the participant"
+        existing = s.accounts.of_participant(str(participant_id))
+        if existing is not None:
+            return existing.id
+        return s.accounts.create_participant_account(participant_id, f"p-{uuid4().hex[:10]}@tests.invalid").id
+    return s.accounts.create_staff_account(f"{role}-{uuid4().hex[:10]}@tests.invalid", role).id
+
+
+def sign_in_as(client: FlaskClient, account_id: str) -> None:
+    """Sign the test client in as ``account_id``: a real server-side session, its token in
+    the client's session cookie as Flask-Login keeps it (the sign-in pages themselves,
+    with passwords and second factors, are tested in test_web_sign_in.py)."""
+    s = app_services(client.application)
+    token = s.accounts.start_session(account_id, "test client")
+    with client.session_transaction() as sess:
+        sess.clear()
+        sess["_user_id"] = token
+        sess["_fresh"] = True
+
+
 def act_as(client: FlaskClient, role: str, participant_id: str | None = None) -> None:
-    """Choose whom to act as on the demo page (through its form, with its token)."""
-    page = client.get("/demo").get_data(as_text=True)
-    data = {"role": role, "participant": participant_id or "", "csrf_token": token(page) if "csrf_token" in page else ""}
-    r = client.post("/demo", data=data)
-    assert r.status_code == 302, r.get_data(as_text=True)
+    """Sign in as a real account of ``role`` (``participant`` with its id, ``secretariat``,
+    ``auditor``, ``administrator``); ``public`` signs out."""
+    if role == "public":
+        with client.session_transaction() as sess:
+            sess.clear()
+        return
+    sign_in_as(client, account_for(client.application, role, participant_id))
 
 
 def text_of(page: str) -> str:
@@ -76,15 +105,15 @@ def post_form(client: FlaskClient, page_url: str, action: str, prefix: str | Non
     """Post to ``action`` as a browser would from the page at ``page_url``: with the CSRF
     token and a command id that page rendered (fields ``prefix-…`` for a prefixed form).
 
-    When the page offers this visitor no such form, the demo page's token and a fresh
+    When the page offers this visitor no such form, the reset page's token and a fresh
     command id are used (a visitor posting anyway)."""
     page = client.get(page_url).get_data(as_text=True)
     p = f"{prefix}-" if prefix else ""
     tok = re.search(rf'name="{p}csrf_token"[^>]*value="([^"]+)"', page)
     cid = re.search(rf'name="{p}command_id"[^>]*value="([^"]+)"', page)
     if tok is None or cid is None:
-        tok = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/demo").get_data(as_text=True))
-        assert tok, "no CSRF token on the demo page"
+        tok = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/account/reset").get_data(as_text=True))
+        assert tok, "no CSRF token on the reset page"
         values = {f"{p}csrf_token": tok.group(1), f"{p}command_id": str(uuid4())}
     else:
         values = {f"{p}csrf_token": tok.group(1), f"{p}command_id": cid.group(1)}

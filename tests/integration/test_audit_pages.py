@@ -16,9 +16,9 @@ from application.bootstrap import Services
 from projections import people as people_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
+from tests.e2e.web_support import act_as
 from tests.integration.test_audit_tamper import build_log
 from web import create_app
-from web.pages.common import SESSION_KEY
 
 NAME = "Lucía Quispe Mamani"
 
@@ -33,8 +33,7 @@ def app_of(services: Services, clock: str = "2026-03-27") -> Flask:
 def client(services: Services, role: str = "public") -> FlaskClient:
     c = app_of(services).test_client()
     if role != "public":
-        with c.session_transaction() as s:
-            s[SESSION_KEY] = {"role": role}
+        act_as(c, role)
     return c
 
 

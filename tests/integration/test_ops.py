@@ -187,9 +187,10 @@ def test_the_server_builds_each_workers_app_after_the_fork(tmp_path: Path, maste
 def test_a_page_after_a_write_shows_it_while_a_separate_worker_moves_the_views(services: Services, database_url: str, master_key: str) -> None:
     """Read-your-writes across processes: the web worker that saved waits for the
     projection worker (polling every 2 s here) before redirecting to the page."""
-    from tests.integration.test_concurrency import Browser
+    from tests.integration.test_concurrency import PASSWORD, Browser
 
     author = seed_members(services.app, 1)[0]
+    services.accounts.create_participant_account(author, "author@tests.invalid", password=PASSWORD)
     proposal = draft_sample_proposal(services.app, author)
     services.projector.catch_up()
     port = free_port()
@@ -201,8 +202,7 @@ def test_a_page_after_a_write_shows_it_while_a_separate_worker_moves_the_views(s
         assert worker.wait_for("projection worker started"), worker.lines
         assert wait_until(lambda: get(base + "/healthz") == 200, 60), server.lines
         browser = Browser(base)
-        demo = browser.get("/demo")
-        assert browser.post("/demo", {"role": "participant", "participant": str(author), "csrf_token": Browser.field(demo, "csrf_token")}) == 302
+        assert browser.sign_in("author@tests.invalid", PASSWORD) == 302
         form = browser.get(f"/proposals/{proposal}/revise")
         status = browser.post(f"/proposals/{proposal}/revise", {
             "csrf_token": Browser.field(form, "csrf_token"), "command_id": Browser.field(form, "command_id"),

@@ -70,7 +70,7 @@ def _pages(app: Flask, loaded: Services) -> list[str]:
     proposals = {r["reference"]: r["id"] for r in proposal_views.list_recommendations(e)}
     sessions = {s["reference"]: s["id"] for s in session_views.list_sessions(e)}
     return [
-        "/", "/recommendations", "/demo", "/sessions", "/liaison", "/proposals/new",
+        "/", "/recommendations", "/login", "/sessions", "/liaison", "/proposals/new",
         f"/proposals/{proposals['prop-rt2-02']}", f"/proposals/{proposals['prop-rt1-08']}",
         f"/proposals/{proposals['prop-rt1-08']}/revise", f"/proposals/{proposals['prop-rt2-02']}/versions/1",
         f"/sessions/{sessions['ses-rt1-2026q1-2']}", "/tables", "/tables/RT1", "/dialogues",

@@ -165,7 +165,7 @@ def test_the_public_cannot_draft(site: Site) -> None:
     r = client.post("/proposals/new?lang=en", data=_draft_data(page))
 
     assert r.status_code == 422
-    assert "Choose a participant in demo mode first." in text_of(r.get_data(as_text=True))
+    assert "Sign in with a participant's account to do this." in text_of(r.get_data(as_text=True))
     assert proposal_views.list_recommendations(site.services.projector.engine) == []
 
 

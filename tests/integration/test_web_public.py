@@ -39,7 +39,7 @@ def _public_pages(loaded: Services) -> list[str]:
     sessions = [f"/sessions/{s['id']}" for s in session_views.list_sessions(loaded.projector.engine)]
     tables = [f"/tables/{t}" for t in ("RT1", "RT2", "RT3", "RT4")]
     return [
-        "/", "/recommendations", "/sessions", "/liaison", "/demo", "/tables", "/dialogues", *tables, *sessions,
+        "/", "/recommendations", "/sessions", "/liaison", "/login", "/tables", "/dialogues", *tables, *sessions,
         *[f"/proposals/{i}" for i in ids.values()],
     ]
 

@@ -70,7 +70,7 @@ def test_a_session_opened_twice_is_refused_naming_the_rule(app: Flask, loaded: S
     act_as(client, "secretariat")
     post_form(client, f"/sessions/{sid}", f"/sessions/{sid}/open")
 
-    r = post_form(client, "/demo", f"/sessions/{sid}/open?lang=es")
+    r = post_form(client, "/account/reset", f"/sessions/{sid}/open?lang=es")
 
     assert r.status_code == 422
     assert "La reunión de esta sesión ya fue abierta." in visible(r)
@@ -97,7 +97,7 @@ def test_a_refused_close_keeps_the_minutes_typed(app: Flask, loaded: Services) -
     client = app.test_client()
     act_as(client, "participant", participant_id(app, "p-01"))  # a member, not a facilitator
 
-    r = post_form(client, "/demo", f"/sessions/{sid}/close?lang=en", minutes="Acta: se adoptaron 3 propuestas 🌎")
+    r = post_form(client, "/account/reset", f"/sessions/{sid}/close?lang=en", minutes="Acta: se adoptaron 3 propuestas 🌎")
 
     assert r.status_code == 422
     assert "Acta: se adoptaron 3 propuestas 🌎</textarea>" in r.get_data(as_text=True)

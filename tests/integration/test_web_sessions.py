@@ -33,10 +33,10 @@ def _session(loaded: Services, reference: str) -> str:
 
 def _post(client: FlaskClient, page_url: str, action: str, **data: object):
     """Post to ``action`` with the token and a command id of the page at ``page_url``
-    (or of the demo page when that page offers this visitor no form)."""
+    (or of the reset page when that page offers this visitor no form)."""
     page = client.get(page_url).get_data(as_text=True)
     if "command_id" not in page:
-        page = client.get("/demo").get_data(as_text=True) + f'<input name="command_id" value="{uuid4()}">'
+        page = client.get("/account/reset").get_data(as_text=True) + f'<input name="command_id" value="{uuid4()}">'
     return client.post(action, data={"csrf_token": token(page), "command_id": command_id(page), **data})
 
 

@@ -15,6 +15,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, resolve_topic
 
+import domain.access
 import domain.deliberation
 import domain.endorsement
 import domain.government_dialogue
@@ -26,6 +27,9 @@ import domain.settings
 import domain.working_table
 
 STORED_TOPICS = [
+    "domain.access:Access.AccessGranted",
+    "domain.access:Access.AccessRevoked",
+    "domain.access:Access.Started",
     "domain.deliberation:TableDeliberation.AgendaItemAdded",
     "domain.deliberation:TableDeliberation.Closed",
     "domain.deliberation:TableDeliberation.DecisionRecorded",
@@ -74,7 +78,7 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (
-    domain.deliberation, domain.endorsement, domain.government_dialogue, domain.liaison_table, domain.organisation,
+    domain.access, domain.deliberation, domain.endorsement, domain.government_dialogue, domain.liaison_table, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )
 

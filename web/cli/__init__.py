@@ -22,9 +22,36 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, add_default_commands=False)
 def cli() -> None:
     """The dialogue service: consultation and recommendations of the GCM dialogue mechanism (LAC)."""
+
+
+def _guarded_run() -> click.Command:
+    """Flask's ``run`` (the development server), which first applies the demo-mode guard
+    (:func:`web.cli.common.demo_guard`)."""
+    from flask.cli import ScriptInfo, run_command
+
+    @click.pass_context
+    def callback(ctx: click.Context, **kwargs: object) -> object:
+        from web.cli.common import demo_guard
+
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        demo_guard(app.config["DIALOGUE"])
+        return ctx.invoke(run_command, **kwargs)
+
+    return click.Command("run", params=list(run_command.params), callback=callback, help=run_command.help, short_help=run_command.short_help)
+
+
+def _add_default_commands() -> None:
+    from flask.cli import routes_command, shell_command
+
+    cli.add_command(_guarded_run())
+    cli.add_command(shell_command)
+    cli.add_command(routes_command)
+
+
+_add_default_commands()
 
 
 def main() -> None:

@@ -82,6 +82,26 @@ def require_initialised(cfg: Config) -> None:
         raise click.ClickException(f"The database is not at this release's shape ({', '.join(behind)}): run `dialogue db upgrade` first.")
 
 
+def demo_guard(cfg: Config) -> None:
+    """``dialogue run`` and ``dialogue serve`` in demo mode: a warning every time, and a
+    refusal on PostgreSQL (a deployment's database) unless ``DIALOGUE_DEMO_ON_POSTGRES=yes``.
+
+    Raises:
+        click.ClickException: demo mode on PostgreSQL without the explicit setting.
+    """
+    if not cfg.demo_mode:
+        return
+    click.echo(
+        "Warning: demo mode is on: demo accounts sign in without a password from the banner and without a second factor. "
+        "Use it only for demonstrations on invented data (DIALOGUE_DEMO_MODE=no everywhere else).", err=True,
+    )
+    if cfg.database_url.startswith("postgresql") and not cfg.demo_on_postgres:
+        raise click.ClickException(
+            "Refusing demo mode on PostgreSQL: a PostgreSQL database is a deployment's. Set DIALOGUE_DEMO_MODE=no, "
+            "or DIALOGUE_DEMO_ON_POSTGRES=yes if this database really holds only a demonstration."
+        )
+
+
 def services_with_views() -> Services:
     """The app's services, with the views brought up to date (references such as
     ``p-12`` are looked up there)."""

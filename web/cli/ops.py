@@ -24,7 +24,7 @@ from gunicorn.util import import_app
 from application.clock import FixedClock
 from application.open_data.quarterly import close_due_quarter
 from application.persistence import dispose_engines
-from web.cli.common import config, parse_date, require_initialised, services
+from web.cli.common import config, demo_guard, parse_date, require_initialised, services
 
 APP_FACTORY = "web.app:create_app()"
 
@@ -72,11 +72,10 @@ def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) 
     creating tables at once fail on PostgreSQL. Stop with SIGTERM (graceful).
     """
     cfg = config()
+    demo_guard(cfg)
     require_initialised(cfg)
     dispose_engines()  # the check above must leave no connection to inherit
     os.environ["DIALOGUE_CREATE_TABLES"] = "no"
-    if cfg.demo_mode:
-        click.echo("Warning: demo mode is on: any visitor can act as anyone. Set DIALOGUE_DEMO_MODE=no on a public deployment.", err=True)
     options: dict[str, Any] = {"bind": list(binds), "workers": workers, "timeout": timeout, "graceful_timeout": timeout}
     if access_log:
         options["accesslog"] = "-"

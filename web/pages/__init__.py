@@ -10,7 +10,10 @@
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
-- :mod:`web.pages.dashboards`: the public dashboards.
+- :mod:`web.pages.dashboards`: the public dashboards;
+- :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
+- :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
+- :mod:`web.pages.me`: what waits for me.
 
 :mod:`web.pages.common` is what they share. A new area adds its module to
 :func:`register_blueprints` (one import, one entry).
@@ -22,17 +25,20 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web import health
+    from web import health, limits
     from web.pages import (
+        account,
         audit,
         board,
         dashboards,
         dialogues,
         liaison,
+        me,
         open_data,
         privacy,
         proposals,
         sessions,
+        signin,
         tables,
     )
     from web.pages.common import exempt_from_global_csrf
@@ -40,7 +46,10 @@ def register_blueprints(app: Flask) -> None:
     for module in (health, board, audit, privacy, open_data, dashboards):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
-    page_blueprints = (proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp)
+    page_blueprints = (
+        proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+    )
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
+    limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))

@@ -1,5 +1,5 @@
 """Public pages: the board of draft recommendations, the adopted recommendations
-addressed to governments (with their provenance), and the demo-mode chooser.
+addressed to governments (with their provenance).
 
 The board lists everything not yet adopted (draft, submitted, on_agenda,
 returned_for_revision); the adopted page lists adopted, under_liaison_review, endorsed,
@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from werkzeug.wrappers import Response
+from flask import Blueprint, render_template, request
 
 from domain.reference import objectives
 from projections import follow_up as follow_up_views
 from projections import liaison as liaison_views
-from projections import people as people_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
-from projections import tables as table_views
-from web.forms import TABLES, ActAsForm, opts
-from web.pages.common import Viewer, act_as, demo_mode, engine, form_errors, install, load_viewer
+from web.forms import TABLES
+from web.pages.common import Viewer, engine, install, load_viewer
 
 bp = Blueprint("board", __name__)
 install(bp)
@@ -36,7 +31,7 @@ ADOPTED_STATUSES = proposal_views.ADOPTED_OR_LATER
 
 @bp.app_context_processor
 def _viewer_everywhere() -> dict[str, Any]:
-    """The demo-mode banner of the layout needs the viewer on every page."""
+    """The layout's navigation (signed in or not) and demo banner need the viewer on every page."""
     try:
         return {"viewer": load_viewer()}
     except Exception:  # noqa: BLE001 - a page must render even when the services cannot start
@@ -85,61 +80,6 @@ def adopted() -> str:
         "board/adopted.html", rows=rows, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES, objectives=sorted(objectives()),
         sessions=sessions, rounds=rounds, responses=responses,
     )
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path of this site (no scheme, no host) is followed after choosing."""
-    if not target:
-        return url_for("board.board")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("board.board")
-    return target
-
-
-@bp.route("/demo", methods=["GET", "POST"])
-def demo() -> Response | str | tuple[str, int]:
-    """Demo mode: choose to act as nobody, a participant, the secretariat or an auditor."""
-    if not demo_mode():
-        abort(404)
-    viewer = load_viewer()
-    people = people_views.participants(engine())
-    form = ActAsForm()
-    tables: dict[str, list[str]] = defaultdict(list)
-    for t in TABLES:
-        for m in table_views.members(engine(), t):
-            tables[m["participant_id"]].append(t)
-    form.participant.choices = opts([(p["id"], _participant_label(p, tables[p["id"]], viewer)) for p in people if not p["erased"]])
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
-        form.role.data = viewer.role
-        if viewer.participant_id:
-            form.participant.data = viewer.participant_id
-        return render_template("board/demo.html", form=form, errors={})
-    if not form.validate_on_submit():
-        return render_template("board/demo.html", form=form, errors=form_errors(form)), 422
-    role = form.role.data
-    if role == "participant":
-        known = {p["id"] for p in people if not p["erased"]}
-        if form.participant.data not in known:
-            return render_template("board/demo.html", form=form, errors={"participant": [_choose_participant()]}), 422
-        act_as(role, form.participant.data)
-    else:
-        act_as(role or "public")
-    return redirect(_safe_next(form.next.data))
-
-
-def _choose_participant() -> str:
-    return _("Choose a participant of the directory.")
-
-
-def _participant_label(p: dict[str, Any], member_of: list[str], viewer: Viewer) -> str:
-    """The directory shows names only to those allowed to see them; the public chooses
-    by reference and tables."""
-    tables = ", ".join(member_of)
-    if viewer.sees_names:
-        return f"{p['name']} · {p['reference']} · {tables}" if tables else f"{p['name']} · {p['reference']}"
-    return f"{p['reference']} · {tables}" if tables else str(p["reference"])
 
 
 @bp.errorhandler(404)

@@ -1,9 +1,10 @@
-"""What the page blueprints share: who the visitor acts as, running a command from a
-form, showing typed text safely, and naming people only to those allowed to see names.
+"""What the page blueprints share: who the visitor is, running a command from a form,
+showing typed text safely, and naming people only to those allowed to see names.
 
-Demo mode (until accounts exist): the visitor chooses to act as nobody (the public), a
-participant of the directory, the secretariat or an auditor; the choice is kept in the
-Flask session. Authorisation is still decided by the application for every command.
+The visitor is the signed-in person (:mod:`web.identity`), with the roles the mechanism
+gives them today (:meth:`application.service.DialogueApplication.roles_of`), or the public.
+Authorisation is decided by the application for every command, for the identity bound to
+the request; the pages only choose what to offer.
 
 Personal data (docs/design.md, "Participant"): the public never sees a person's name; names
 come from the participant directory and are shown to a participant, the secretariat or
@@ -20,25 +21,25 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import nh3
-from flask import Blueprint, Flask, Response, abort, current_app, g, session
+from flask import Blueprint, Flask, Response, abort, current_app, g
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
 from werkzeug.wrappers import Response as BaseResponse
 
-from application.access import ROLES, Access
+from application.access import Access
 from application.bootstrap import Services
 from application.errors import CommandAlreadyAppliedError, ConflictError
+from application.roles import Roles
 from domain.errors import DomainError
 from projections import people as people_views
-from projections import tables as table_views
 from web.forms import new_command_id
 from web.i18n import error_message
+from web.identity import current_account, current_identity
 from web.services import services as _services
 
 T = TypeVar("T")
-SESSION_KEY = "acting"
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
     ["heading", "lheading", "image", "html_block", "html_inline"]
@@ -72,7 +73,7 @@ def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str) -
 
 
 def demo_mode() -> bool:
-    """Whether visitors may choose whom they act as (``DIALOGUE_DEMO_MODE``, default yes)."""
+    """Whether the demo banner switches between demo accounts (``DIALOGUE_DEMO_MODE``, default no)."""
     return bool(current_app.config["DIALOGUE"].demo_mode)
 
 
@@ -113,11 +114,23 @@ def option_pairs(options: Any, text_of: Callable[[Any], Any] | None = None) -> l
 # ---------------------------------------------------------------------------- the visitor
 @dataclass
 class Viewer(Access):
-    """Who the visitor acts as in demo mode: the application's :class:`Access` policy plus
-    the name and reference shown in the demo banner."""
+    """The visitor: the application's :class:`Access` policy for their roles today, plus
+    what the pages show of them (their name and reference, address, demo account)."""
 
     name: str | None = None
     reference: str | None = None
+    email: str | None = None
+    demo: bool = False
+
+
+def current_roles() -> Roles:
+    """The roles of this request's identity today (read once per request, cached on ``g``)."""
+    cached = g.get("roles")
+    if isinstance(cached, Roles):
+        return cached
+    roles = services().app.roles_of(current_identity())
+    g.roles = roles
+    return roles
 
 
 def load_viewer() -> Viewer:
@@ -125,23 +138,18 @@ def load_viewer() -> Viewer:
     cached = g.get("viewer")
     if isinstance(cached, Viewer):
         return cached
-    raw = (session.get(SESSION_KEY) or {}) if demo_mode() else {}
-    role = str(raw.get("role")) if raw.get("role") in ROLES else "public"
-    viewer = Viewer(role=role)
-    if role == "participant":
-        pid = str(raw.get("id") or "")
-        entry = people_views.directory(engine()).get(pid)
-        if entry is None:
-            viewer = Viewer()
-        else:
-            viewer = Viewer(role=role, participant_id=pid, name=entry["name"], reference=entry["reference"], tables=table_views.member_tables(engine(), pid))
+    identity = current_identity()
+    viewer = Viewer()
+    if not identity.is_anonymous:
+        access = Access.of(current_roles())
+        account = current_account()
+        entry = people_views.directory(engine()).get(identity.participant_id or "") or {}
+        viewer = Viewer(
+            **vars(access), name=entry.get("name"), reference=entry.get("reference"),
+            email=account.email if account else None, demo=bool(account and account.demo),
+        )
     g.viewer = viewer
     return viewer
-
-
-def act_as(role: str, participant_id: str | None = None) -> None:
-    session[SESSION_KEY] = {"role": role, "id": participant_id} if role == "participant" else {"role": role}
-    g.pop("viewer", None)
 
 
 class People:

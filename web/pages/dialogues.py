@@ -103,9 +103,9 @@ def schedule() -> Page:
     form = GovernmentDialogueForm(prefix="dlg")
     if not form.validate_on_submit():
         return _refused_shape("schedule", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return render_dialogues(422, {"action": "schedule", "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.schedule_government_dialogue(
         period=(form.period.data or "").strip(), on=form.date.data, title=form.title.data or "",
         governments=list(form.governments.data or []), mode=form.mode.data or "virtual", actor=actor, command_id=cid,
@@ -127,9 +127,9 @@ def present(dialogue_id: str) -> Page:
     form = PresentationForm()
     if not form.validate_on_submit():
         return _refused_shape("present", form, dialogue_id)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return render_dialogues(422, {"action": "present", "item": dialogue_id, "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.present_at_dialogue(dialogue_id, form.proposal.data or "", note=form.note.data or "", actor=actor, command_id=cid))
     return _after(outcome, "present", form, _("The presentation is recorded."), dialogue_id)
 
@@ -150,9 +150,9 @@ def record_follow_up(proposal_id: str) -> Page:
     form = FollowUpForm(prefix="follow")
     if not form.validate_on_submit():
         return invalid_form(p, "follow_up", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return render_proposal(p, 422, {"action": "follow_up", "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.record_follow_up(
         proposal_id, country=form.country.data or "", progress=form.progress.data or "", note=form.note.data or "",
         on=form.on.data, actor=actor, command_id=cid,

@@ -136,9 +136,9 @@ def open_round() -> Page:
     form = OpenRoundForm(prefix="round")
     if not form.validate_on_submit():
         return _refused_shape("open", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("open", form, "secretariat_only")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.open_endorsement(form.proposal.data or "", form.closes_on.data, actor=actor, command_id=cid))
     return _after(outcome, "open", form, _("The endorsement round is open."))
 
@@ -168,9 +168,9 @@ def close_early() -> Page:
     item = form.proposal_id.data or None
     if not form.validate_on_submit():
         return _refused_shape("close", form, item)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("close", form, "secretariat_only", item)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.close_endorsement(form.proposal_id.data, early=True, actor=actor, command_id=cid))
     return _after(outcome, "close", form, _("The round is closed."), item)
 
@@ -183,9 +183,9 @@ def publish() -> Page:
     item = form.proposal_id.data or None
     if not form.validate_on_submit():
         return _refused_shape("publish", form, item)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("publish", form, "secretariat_only", item)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     recipients = list(form.recipients.data or []) or None
     outcome = execute(cid, lambda: services().app.publish_to_governments(form.proposal_id.data, recipients, actor=actor, command_id=cid))
     return _after(outcome, "publish", form, _("The recommendation is published to governments."), item)
@@ -198,9 +198,9 @@ def record_response() -> Page:
     form = ResponseForm(prefix="response")
     if not form.validate_on_submit():
         return _refused_shape("response", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("response", form, "secretariat_only")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.record_government_response(
         form.proposal.data or "", country=form.country.data or "", status=form.status.data or "", response=form.response.data or "",
         language=form.language.data or "es", responding_entity=form.responding_entity.data or "", response_date=form.response_date.data,
@@ -216,9 +216,9 @@ def nominate() -> Page:
     form = NominationForm(prefix="un")
     if not form.validate_on_submit():
         return _refused_shape("nominate", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("nominate", form, "secretariat_only")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     objections = form.objections.data if form.objections.data is not None else 0
     outcome = execute(cid, lambda: services().app.nominate_un_agency(
         seat=form.seat.data or "", agency=form.agency.data or "", consensus_record=form.consensus_record.data or "",
@@ -235,9 +235,9 @@ def vacate_un_seat() -> Page:
     item = form.seat.data or None
     if not form.validate_on_submit():
         return _refused_shape("vacate", form, item)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("vacate", form, "secretariat_only", item)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.vacate_seat("UN", form.seat.data or "", form.reason.data or "", actor=actor, command_id=cid))
     if outcome.applied:
         flash(_("The UN seat is vacant."), "ok")
@@ -254,9 +254,9 @@ def record_advice() -> Page:
     item = form.proposal_id.data or None
     if not form.validate_on_submit():
         return _refused_shape("advice", form, item)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor("advice", form, "secretariat_only", item)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.record_un_advice(
         form.proposal_id.data, seat=form.seat.data or "", advice=form.advice.data or "", actor=actor, command_id=cid,
     ))

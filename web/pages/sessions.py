@@ -88,9 +88,9 @@ def schedule() -> Page:
     if not form.validate_on_submit():
         top, errs, status = _shape(form)
         return _index_page(form, top, errs, status)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _index_page(form, refusal("secretariat_only"), {}, 422)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     sid = created_id("session", cid)
     outcome = execute(cid, lambda: services().app.schedule_session(
         table=form.table.data or "", quarter=form.quarter.data or "", on=form.date.data, mode=form.mode.data or "virtual",
@@ -169,9 +169,9 @@ def add_to_agenda(session_id: str) -> Page:
     form = AgendaForm()
     if not form.validate_on_submit():
         return _refused_shape(s, "agenda", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor(s, "agenda", form, "secretariat_only")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.add_to_agenda(session_id, form.proposal.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "agenda", form, _("The proposal is on the agenda."))
 
@@ -204,9 +204,9 @@ def decide(session_id: str) -> Page:
     item = form.proposal_id.data or None
     if not form.validate_on_submit():
         return _refused_shape(s, "decision", form, item)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor(s, "decision", form, "secretariat_only", item)
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.decide(session_id, form.proposal_id.data, form.decision.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
 
@@ -220,9 +220,9 @@ def open_session(session_id: str) -> Page:
     form = CommandForm()
     if not form.validate_on_submit():
         return _refused_shape(s, "open", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor(s, "open", form, "not_a_facilitator")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.open_session(session_id, actor=actor, command_id=cid))
     return _after(outcome, s, "open", form, _("The session is open: its meeting started."))
 
@@ -236,9 +236,9 @@ def close(session_id: str) -> Page:
     form = CloseSessionForm()
     if not form.validate_on_submit():
         return _refused_shape(s, "close", form)
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return _refused_actor(s, "close", form, "secretariat_only")
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.close_session(session_id, form.minutes.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "close", form, _("The session is closed."))
 

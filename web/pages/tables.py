@@ -190,9 +190,9 @@ def elect(code: str) -> Page:
     if not form.validate_on_submit():
         top, errs, status = _shape(form)
         return render_table(code, status, {"action": "elect", "form": form, "top": top, "errs": errs})
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return render_table(code, 422, {"action": "elect", "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     session = form.session.data or None
     if session is not None:
         try:
@@ -217,9 +217,9 @@ def vacate(code: str) -> Page:
     if not form.validate_on_submit():
         top, errs, status = _shape(form)
         return render_table(code, status, {"action": "vacate", "item": item, "form": form, "top": top, "errs": errs})
-    if viewer.actor is None:
+    if viewer.secretariat_actor is None:
         return render_table(code, 422, {"action": "vacate", "item": item, "form": form, "top": refusal("secretariat_only"), "errs": {}})
-    actor, cid = viewer.actor, command_id_of(form)
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.vacate_seat(code, form.seat.data or "", form.reason.data or "", actor=actor, command_id=cid))
     return _after(outcome, code, "vacate", form, _("The seat is vacated; a by-election fills the rest of the term."), item)
 

@@ -1,0 +1,100 @@
+"""The forms of signing in and of a person's account (Flask-WTF, each with its CSRF token).
+
+Field names are part of the contract (issue 10): the sign-in form posts ``email``,
+``password`` and ``csrf_token``; the second-factor step posts ``code``. Password fields are
+never filled back in; the address a person typed always is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired
+
+from web.forms import LANGUAGE_LABELS, opts
+
+LANGUAGE_CHOICES = opts((c, LANGUAGE_LABELS[c]) for c in ("es", "en", "pt", "fr"))
+
+
+def _email_field(label: Any = None, autocomplete: str = "username") -> StringField:
+    return StringField(label or _l("E-mail address"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                       validators=[InputRequired(_l("Type an e-mail address."))],
+                       render_kw={"autocomplete": autocomplete, "inputmode": "email", "spellcheck": "false", "autocapitalize": "none"})
+
+
+class SignInForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Type your password."))],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Type the code."))],
+                       description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false", "autocapitalize": "none"})
+
+
+class ButtonForm(FlaskForm):
+    """A button with its CSRF token (sign out, end my other sessions…)."""
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(_l("Type a password."))],
+                             description=_l("At least 12 characters. A few words you will remember are a good password."),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("The same password again"), validators=[InputRequired(_l("Type the password again."))],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_confirm(self, field: Any) -> None:
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two passwords are not the same."))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Type your current password."))],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class PasswordCheckForm(FlaskForm):
+    """A change that needs the password again (second factor off, new recovery codes)."""
+
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Type your password."))],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language of pages and e-mails"), choices=LANGUAGE_CHOICES)
+
+
+class SessionForm(FlaskForm):
+    session = HiddenField(validators=[InputRequired()])
+
+
+class ErasureForm(FlaskForm):
+    confirm = BooleanField(_l("I ask for the erasure of my personal data"), validators=[InputRequired(_l("Tick the box to confirm."))])
+
+
+class InviteForm(FlaskForm):
+    participant = SelectField(_l("Participant"), choices=[], validate_choice=False,
+                              validators=[InputRequired(_l("Choose a participant."))])
+    email = _email_field(_l("Their e-mail address"), autocomplete="off")
+
+
+class DemoSwitchForm(FlaskForm):
+    account = HiddenField(validators=[InputRequired()])
+    next = HiddenField()

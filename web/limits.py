@@ -1,0 +1,57 @@
+"""Request limits (Flask-Limiter): per network address for every request, and per account
+(or address, for the public) for every form sent, so that nobody floods the service: a member
+who sends 100 drafts in two seconds is slowed down. Counts live in memory by default, or in
+the storage named by ``DIALOGUE_RATELIMIT_STORAGE_URL`` (for example ``redis://…``) so that
+every web worker counts together. Failed sign-ins are counted in the database instead
+(:mod:`application.accounts.throttle`). Past a limit the page answers 429 with the time to
+wait (``Retry-After``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+
+from web.identity import address, signed_in
+
+READS = "600 per minute"
+WRITES = "15 per 10 seconds;120 per hour"
+
+
+def by_address() -> str:
+    return f"address:{address()}"
+
+
+def by_account() -> str:
+    """The signed-in account, or the network address for the public."""
+    user = signed_in()
+    return f"account:{user.account.id}" if user is not None else by_address()
+
+
+def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[Blueprint, ...]) -> Limiter:
+    """Install the limits on ``app``: every request counts per address; every POST of
+    ``write_blueprints`` counts per account in one shared scope; ``exempt`` (health probes)
+    are never limited."""
+    config: Any = app.config["DIALOGUE"]
+    limiter = Limiter(
+        by_address, app=app, application_limits=[READS], storage_uri=config.ratelimit_storage_url, headers_enabled=True,
+        key_prefix="dialogue",
+    )
+    writes = limiter.shared_limit(WRITES, scope="writes", key_func=by_account, methods=["POST"])
+    for bp in write_blueprints:
+        writes(bp)
+    for bp in exempt:
+        limiter.exempt(bp)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(e: RateLimitExceeded) -> Any:
+        from web.pages.signin import too_many
+
+        limit = getattr(e, "limit", None)
+        seconds = int(limit.limit.get_expiry()) if limit is not None else 10
+        return too_many(seconds)
+
+    return limiter
