@@ -68,8 +68,8 @@ from domain.proposal_rules import (
     check_recipients,
     check_targets,
     check_text,
+    draft_problems,
 )
-from domain.reference import table_objectives
 
 # Re-exported: the statuses and limits are read as ``domain.proposal.<NAME>`` across layers.
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "MAX_TEXT", "MAX_TITLE", "NOT_ENDORSED", "ON_AGENDA", "PUBLISHED", "REJECTED", "RETURNED", "REVISABLE_FIELDS",
     "STATUSES", "SUBMITTED", "TEXT_FIELDS", "UNDER_LIAISON_REVIEW", "WITHDRAWN", "Proposal", "apply_amendment",
     "check_language", "check_objectives", "check_recipients", "check_targets", "check_text",
+    "draft_problems",
 ]
 
 
@@ -159,13 +160,10 @@ class Proposal(AmendmentCommands, PublicationCommands, DialogueAggregate):
         Raises:
             InvalidInputError: bad objectives (``objective_not_in_table``), targets, text.
         """
-        if table not in table_objectives():
-            raise InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table")
-        for f, v in (("title", title), ("problem", problem), ("recommendation", recommendation), ("rationale", rationale)):
-            check_text(f, v)
-        check_objectives(table, objectives)
-        check_targets(targets)
-        check_language(language)
+        texts = {"title": title, "problem": problem, "recommendation": recommendation, "rationale": rationale}
+        problems = draft_problems(table=table, texts=texts, objectives=objectives, targets=targets, language=language)
+        if problems:
+            raise problems[0]
         if str(author) in {str(c) for c in co_authors}:
             raise InvalidInputError("The author is not also a co-author.", code="author_is_co_author", field="co_authors")
         return cls(

@@ -119,6 +119,29 @@ def check_text(field: str, value: Any) -> None:
         raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field)
 
 
+def draft_problems(
+    *, table: str, texts: dict[str, Any], objectives: list[int], targets: list[str], language: str,
+) -> list[InvalidInputError]:
+    """Every problem of a draft's content at once, in the order of the form (table, the
+    four texts, objectives, addressees, language): a person on a weak connection learns
+    them in one answer, not one per save. Empty when the content may be drafted; the
+    aggregate refuses with the first of them (:meth:`Proposal.draft`).
+    """
+    found: list[InvalidInputError] = []
+    if table not in table_objectives():
+        found.append(InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table"))
+    checks: list[tuple[Any, tuple[Any, ...]]] = [(check_text, (f, texts.get(f))) for f in TEXT_FIELDS]
+    if table in table_objectives() or not objectives:
+        checks.append((check_objectives, (table, objectives)))
+    checks += [(check_targets, (targets,)), (check_language, (language,))]
+    for check, args in checks:
+        try:
+            check(*args)
+        except InvalidInputError as e:
+            found.append(e)
+    return found
+
+
 def check_language(language: str) -> None:
     if language not in LANGUAGES:
         raise InvalidInputError(f"Language must be one of {list(LANGUAGES)}.", code="unknown_language", field="language")

@@ -29,6 +29,12 @@ class Objective:
     title_en: str
     title_es: str
     table: str
+    title_fr: str = ""
+    title_pt: str = ""
+
+    def title(self, language: str) -> str:
+        """The objective's title in ``language`` (es, en, pt, fr; English otherwise)."""
+        return {"es": self.title_es, "pt": self.title_pt, "fr": self.title_fr}.get(language) or self.title_en
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ def objectives() -> dict[int, Objective]:
     """The 23 GCM objectives by number (1..23)."""
     data = _load("gcm_objectives.json")["objectives"]
     return {
-        o["number"]: Objective(o["number"], o["title_en"], o["title_es"], o["round_table"])
+        o["number"]: Objective(o["number"], o["title_en"], o["title_es"], o["round_table"], o["title_fr"], o["title_pt"])
         for o in data
     }
 
@@ -72,6 +78,17 @@ def lac_states() -> dict[str, LacState]:
 def other_addressees() -> tuple[str, ...]:
     """Named addressees other than states (regional bodies, kinds of actors)."""
     return tuple(_load("addressees.json")["other_actors"])
+
+
+@cache
+def _addressee_labels() -> dict[str, dict[str, str]]:
+    return dict(_load("addressees.json").get("labels", {}))
+
+
+def addressee_name(addressee: str, language: str) -> str:
+    """A listed addressee's name in ``language`` (es, pt, fr); the stored (English) name
+    for English and for an addressee without a translation."""
+    return _addressee_labels().get(addressee, {}).get(language) or addressee
 
 
 def is_valid_target(target: str) -> bool:

@@ -21,7 +21,7 @@ from flask_babel import Babel, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from domain.reference import ALL_GOVERNMENTS, lac_states, objectives
+from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
 
 LANGUAGES = ("es", "en", "pt", "fr")
@@ -287,11 +287,11 @@ def word(code: str | None) -> str:
 
 
 def objective_title(number: int) -> str:
-    """The title of GCM objective ``number`` (Spanish for es and pt readers, else English)."""
+    """The title of GCM objective ``number`` in the reader's language."""
     o = objectives().get(int(number))
     if o is None:
         return str(number)
-    return o.title_es if current_language() in ("es", "pt") else o.title_en
+    return o.title(current_language())
 
 
 def target_label(target: str) -> str:
@@ -301,7 +301,7 @@ def target_label(target: str) -> str:
         return str(_l("All governments of the region"))
     if target in lac_states():
         return country_name(target)
-    return target
+    return addressee_name(target, current_language())
 
 
 def country_name(code: str) -> str:
@@ -351,4 +351,7 @@ def init_app(app: Flask) -> None:
         country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day,
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
+    from web.labels import TEMPLATE_HELPERS
+
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)
 

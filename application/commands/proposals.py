@@ -9,10 +9,11 @@ from application.core import ApplicationCore, _uuid
 from application.errors import ConflictError
 from domain.deliberation import TableDeliberation
 from domain.errors import (
+    DomainError,
     InvalidInputError,
     RuleViolationError,
 )
-from domain.proposal import Proposal
+from domain.proposal import Proposal, draft_problems
 
 
 class ProposalCommands(ApplicationCore):
@@ -45,6 +46,18 @@ class ProposalCommands(ApplicationCore):
         )
         self._save(ctx, p)
         return p.id
+
+    def check_draft(
+        self, *, table: str, title: str, problem: str, recommendation: str, rationale: str,
+        objectives: list[int], targets: list[str], language: str,
+    ) -> list[DomainError]:
+        """Every problem of a draft's content at once, without writing anything: the forms
+        ask it before :meth:`draft_proposal`, whose aggregate refuses with the first.
+
+        Returns the errors (``field`` and ``code`` set) in the order of the form; empty
+        when the content may be drafted (membership is still checked on drafting)."""
+        texts = {"title": title, "problem": problem, "recommendation": recommendation, "rationale": rationale}
+        return list(draft_problems(table=table, texts=texts, objectives=objectives, targets=targets, language=language))
 
     def _proposal_at(self, proposal_id: UUID | str, expected_version: int | None) -> Proposal:
         p = self.proposal(proposal_id)

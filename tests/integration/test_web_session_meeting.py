@@ -87,7 +87,7 @@ def test_closing_without_minutes_is_refused_next_to_the_minutes(app: Flask, load
     body = r.get_data(as_text=True)
     assert r.status_code == 422
     assert '<p class="error" id="minutes-error">A session closes with its minutes.' in body
-    assert "<code>minutes_required</code>" in body
+    assert 'data-code="minutes_required"' in body  # the rule's code for support, not for reading
     assert 'aria-invalid="true"' in body and "required" in body
     assert session_views.get_session(loaded.projector.engine, sid)["closed"] is False  # type: ignore[index]
 

@@ -13,7 +13,8 @@
 - :mod:`web.pages.dashboards`: the public dashboards;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
-- :mod:`web.pages.me`: what waits for me.
+- :mod:`web.pages.me`: what waits for me;
+- :mod:`web.pages.errors`: the site's own page for an unknown address.
 
 :mod:`web.pages.common` is what they share. A new area adds its module to
 :func:`register_blueprints` (one import, one entry).
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         board,
         dashboards,
         dialogues,
+        errors,
         liaison,
         me,
         open_data,
@@ -43,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, audit, privacy, open_data, dashboards):
+    for module in (health, board, audit, privacy, open_data, dashboards, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (

@@ -27,6 +27,7 @@ from projections import dashboards as views
 from web.dashboards import draw
 from web.dashboards.lac_map import lac_map
 from web.i18n import country_name, current_language, language_name, status_label, word
+from web.labels import participation_label
 from web.pages.common import engine, install
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
@@ -65,7 +66,7 @@ def _stage_labels() -> dict[str, str]:
 def _value_label(dimension: str, value: str) -> str:
     if dimension == "language":
         return language_name(value)
-    return word(value).replace("_", " ")
+    return participation_label(value)
 
 
 # ---------------------------------------------------------------------------- the dashboards
@@ -164,7 +165,7 @@ def responses_dashboard(e: Engine) -> Dashboard:
 def participation_dashboard(e: Engine) -> Dashboard:
     cells = views.participation_cells(e)
     titles = {"stakeholder_group": _("Stakeholder group"), "subregion": _("Subregion"), "language": _("Preferred language"), "gender": _("Gender")}
-    suppressed = _("suppressed")
+    suppressed = participation_label("suppressed")
     panels = {titles[d]: [(_value_label(d, c["value"]), c["count"]) for c in cs] for d, cs in cells.items()}
     alt = " ".join(
         f"{name}: " + ", ".join(f"{v} {n if n is not None else suppressed}" for v, n in cs) + "." for name, cs in panels.items()

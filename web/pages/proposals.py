@@ -37,7 +37,7 @@ from web.forms import (
     ReviseForm,
     opts,
 )
-from web.i18n import current_language
+from web.i18n import current_language, error_message
 from web.pages.common import (
     Outcome,
     Page,
@@ -96,9 +96,13 @@ def new() -> Page:
         form.table.data = asked if asked in TABLES else (viewer.tables[0] if viewer.tables else TABLES[0])
         form.language.data = current_language() if current_language() in LANGUAGES else "es"
         return _draft_page(form, viewer)
-    if not form.validate_on_submit():
-        top, errs = _shape_refusal(form)
-        return _draft_page(form, viewer, top, errs, 400 if top else 422)
+    shaped = form.validate_on_submit()
+    top, errs = _shape_refusal(form) if not shaped else (None, {})
+    if top is not None:
+        return _draft_page(form, viewer, top, errs, 400)
+    errs = _content_problems(form, errs)
+    if errs:
+        return _draft_page(form, viewer, None, errs, 422)
     if not viewer.is_participant or viewer.actor is None:
         return _draft_page(form, viewer, refusal("no_participant"), {}, 422)
     actor = viewer.actor
@@ -115,6 +119,21 @@ def new() -> Page:
         return redirect(url_for("proposals.show", proposal_id=str(pid)))
     top, errs = place_error(outcome, form, {"actor": "table", "co_authors": "table"})
     return _draft_page(form, viewer, top, errs, outcome.status)
+
+
+def _content_problems(form: DraftForm, errs: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The form's shape errors, then the mechanism's rules on every field whose shape
+    passed (:meth:`ProposalCommands.check_draft`): every error of the draft at once."""
+    problems = services().app.check_draft(
+        table=form.table.data or "", title=form.title.data or "", problem=form.problem.data or "",
+        recommendation=form.recommendation.data or "", rationale=form.rationale.data or "",
+        objectives=list(form.objectives.data or []), targets=list(form.targets.data or []), language=form.language.data or "",
+    )
+    merged = dict(errs)
+    for e in problems:
+        if e.field and e.field not in errs:
+            merged.setdefault(e.field, []).append(error_message(e.code, type(e).__name__, e.message))
+    return merged
 
 
 def _draft_page(form: DraftForm, viewer: Viewer, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
