@@ -110,7 +110,7 @@ def test_the_page_shows_the_state_and_the_history(loaded: Services) -> None:
     html = client(loaded).get(f"/audit/aggregates/{pid}?version=2&lang=en").get_data(as_text=True)
 
     assert "State at version 2 of" in html
-    assert "1. Drafted" in html
+    assert "1. drafted" in html
     assert "after this point" in html
 
 

@@ -97,7 +97,7 @@ def test_the_public_sees_the_counts_of_a_session_but_not_who_took_which_position
 
     page = text_of(app.test_client().get(f"/sessions/{sid}?lang=en").get_data(as_text=True))
 
-    assert "6 support, 0 object, 0 abstain" in page
+    assert "6 in support, 0 objecting, 0 abstentions" in page
     assert "Decision of the table: adopt" in page
     assert "Who stated which position" not in page
     assert not [n for n in NAMES if n in page]
@@ -122,7 +122,7 @@ def test_a_participant_of_another_table_does_not_see_the_positions(app: Flask, l
     page = text_of(client.get(f"/sessions/{sid}?lang=en").get_data(as_text=True))
 
     assert "Who stated which position" not in page
-    assert "6 support, 0 object, 0 abstain" in page
+    assert "6 in support, 0 objecting, 0 abstentions" in page
 
 
 def test_an_auditor_sees_the_positions(app: Flask, loaded: Services) -> None:

@@ -100,7 +100,7 @@ def test_members_state_positions_and_the_table_adopts(app: Flask, loaded: Servic
     assert r.status_code == 302
     assert _proposal(loaded, "prop-rt1-04")["status"] == "adopted"
     page = text_of(app.test_client().get(f"/sessions/{sid}?lang=en").get_data(as_text=True))
-    assert "5 support, 0 object, 0 abstain" in page
+    assert "5 in support, 0 objecting, 0 abstentions" in page
 
 
 def test_someone_outside_the_table_cannot_state_a_position(app: Flask, loaded: Services) -> None:
