@@ -29,7 +29,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import AnyOf, InputRequired, Optional
 
 from domain.endorsement import UN_SEATS
 from domain.proposal import FOLLOW_UP_PROGRESS, GOVERNMENT_RESPONSE_STATUSES, LANGUAGES, TEXT_FIELDS
@@ -42,6 +42,7 @@ from domain.reference import (
 )
 
 TABLES = tuple(sorted(table_objectives()))
+DECISIONS = ("adopt", "return_for_revision", "reject")
 LANGUAGE_LABELS = {"es": "Español", "en": "English", "pt": "Português", "fr": "Français"}
 
 
@@ -153,7 +154,14 @@ class PositionForm(CommandForm):
 
 class DecisionForm(CommandForm):
     proposal_id = HiddenField(validators=[_uuid_shape])
-    decision = SelectField(_l("Decision of the table"), choices=opts([("adopt", _l("adopt")), ("return_for_revision", _l("return for revision")), ("reject", _l("reject"))]))
+    # No decision is preselected: the facilitator chooses one, then confirms it.
+    decision = SelectField(
+        _l("Decision of the table"), choices=opts([("adopt", _l("adopt")), ("return_for_revision", _l("return for revision")), ("reject", _l("reject"))]),
+        validate_choice=False, validators=[
+            InputRequired(message=_l("Choose the table's decision.")),
+            AnyOf(DECISIONS, message=_l("A decision is adopt, return for revision or reject.")),
+        ],
+    )
 
 
 class CloseSessionForm(CommandForm):

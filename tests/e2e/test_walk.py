@@ -129,6 +129,11 @@ def submit(page: Any, form: str) -> None:
     page.locator(f"{form} button[type=submit]").first.click()
 
 
+def confirm(page: Any) -> None:
+    """Confirm an irreversible action on its confirmation page."""
+    page.locator("form:has(input[name=confirm][value=yes]) button[type=submit]").click()
+
+
 def sign_in(page: Any, w: World, who: str) -> None:
     page.goto(f"{w.url}/login?lang={w.lang}")
     page.locator("#email").fill(w.people[who])
@@ -217,8 +222,9 @@ def test_the_whole_path_with_real_accounts(page: Any, world: World) -> None:
 
     sign_in(page, w, "secretariat")
     follow_from_me(page, w, "h-decisions")
-    page.locator(".agenda .card select[name=decision]").first.select_option("adopt")
+    page.locator(".agenda .card input[name=decision][value=adopt]").first.check()
     submit(page, "form[action$='/decisions']")
+    confirm(page)  # the confirmation page states what will happen
     assert page.locator(".decision").count() == 1
     follow_from_me(page, w, "h-open")
     page.locator("#round-closes_on").fill("2026-02-20")
@@ -236,8 +242,10 @@ def test_the_whole_path_with_real_accounts(page: Any, world: World) -> None:
     sign_in(page, w, "secretariat")
     follow_from_me(page, w, "h-close")
     page.locator(".card", has_text=title).first.locator("form[action$='/liaison/close'] button").click()
+    confirm(page)
     follow_from_me(page, w, "h-publish")
     page.locator(".card", has_text=title).first.locator("form[action$='/liaison/publish'] button").click()
+    confirm(page)
     sign_out(page)
 
     # 4. The public page lists the recommendation as published.

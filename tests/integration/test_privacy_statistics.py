@@ -75,7 +75,7 @@ def test_the_public_page_shows_counts_and_no_person(loaded: Services) -> None:
         "DIALOGUE_DATABASE_URL": loaded.config.database_url, "DIALOGUE_MASTER_KEY": loaded.config.master_key,
         "SECRET_KEY": "test", "TESTING": True,
     }).test_client()
-    page = client.get("/privacy/participation").get_data(as_text=True)
+    page = client.get("/privacy/participation?lang=en").get_data(as_text=True)
     assert "<td>woman</td><td>31</td>" in page
-    assert "<td>non_binary</td><td>&lt;5</td>" in page
+    assert "<td>non-binary</td><td>&lt;5</td>" in page
     assert [p["display_name"] for p in PEOPLE.values() if p["display_name"] in page] == []

@@ -96,14 +96,14 @@ def test_advice_for_a_vacant_un_seat_is_refused_with_the_text_kept(app: Flask, l
 def test_the_secretariat_ends_a_nomination(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
     _open_round_with_an_agency(app, loaded)
 
-    r = post_form(secretariat, "/liaison", "/liaison/un-seats/vacate", seat="LT-UN-1", reason="La agencia se retira")
+    r = post_form(secretariat, "/liaison", "/liaison/un-seats/vacate", seat="LT-UN-1", reason="La agencia se retira", confirm="yes")
 
     assert r.status_code == 302
     assert "LT-UN-1 · UN agency seat · vacant" in visible(app.test_client().get("/liaison?lang=en"))
 
 
 def test_ending_a_nomination_on_a_vacant_seat_is_refused(app: Flask, loaded: Services, secretariat: FlaskClient) -> None:
-    r = post_form(secretariat, "/liaison", "/liaison/un-seats/vacate?lang=en", seat="LT-UN-2", reason="")
+    r = post_form(secretariat, "/liaison", "/liaison/un-seats/vacate?lang=en", seat="LT-UN-2", reason="", confirm="yes")
 
     assert r.status_code == 422
     assert "LT-UN-2 is not held on 2026-03-27." in visible(r)

@@ -75,7 +75,7 @@ def test_a_decision_without_quorum_is_refused_clearly_and_changes_nothing(app: F
     client = app.test_client()
     act_as(client, "secretariat")
 
-    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/decisions?lang=en", proposal_id=pid, decision="adopt")
+    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/decisions?lang=en", proposal_id=pid, decision="adopt", confirm="yes")
 
     assert r.status_code == 422
     assert "quorum not reached: 0 of 5 members took part" in text_of(r.get_data(as_text=True))
@@ -95,7 +95,7 @@ def test_members_state_positions_and_the_table_adopts(app: Flask, loaded: Servic
     secretariat = app.test_client()
     act_as(secretariat, "secretariat")
 
-    r = _post(secretariat, f"/sessions/{sid}", f"/sessions/{sid}/decisions", proposal_id=pid, decision="adopt")
+    r = _post(secretariat, f"/sessions/{sid}", f"/sessions/{sid}/decisions", proposal_id=pid, decision="adopt", confirm="yes")
 
     assert r.status_code == 302
     assert _proposal(loaded, "prop-rt1-04")["status"] == "adopted"
@@ -133,7 +133,7 @@ def test_a_liaison_round_is_opened_voted_on_and_closed_early(app: Flask, loaded:
     public = text_of(app.test_client().get("/liaison?lang=en").get_data(as_text=True))
     assert re.search(r"LT-RT2-A\s*:\s*endorse", public)
     assert "closes on" in public
-    r = _post(secretariat, "/liaison", "/liaison/close", proposal_id=proposal["id"])
+    r = _post(secretariat, "/liaison", "/liaison/close", proposal_id=proposal["id"], confirm="yes")
     assert r.status_code == 302
     assert _proposal(loaded, "prop-rt1-05")["status"] == "not_endorsed"
 

@@ -72,7 +72,7 @@ def test_the_secretariat_sees_the_representatives_names(app: Flask) -> None:
 def test_the_secretariat_vacates_a_seat_and_the_page_shows_it_vacant(app: Flask, loaded: Services) -> None:
     client = _secretariat(app)
 
-    r = post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia por motivos personales")
+    r = post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia por motivos personales", confirm="yes")
 
     assert r.status_code == 302
     page = visible(app.test_client().get("/tables/RT1?lang=en"))
@@ -86,7 +86,7 @@ def test_vacating_someone_elses_seat_is_refused_and_changes_nothing(app: Flask, 
     client = app.test_client()
     act_as(client, "participant", participant_id(app, "p-01"))  # a member of RT1, not its representative
 
-    r = post_form(client, "/tables/RT1", "/tables/RT1/vacate?lang=en", seat="LT-RT1-A", reason="No soy yo")
+    r = post_form(client, "/tables/RT1", "/tables/RT1/vacate?lang=en", seat="LT-RT1-A", reason="No soy yo", confirm="yes")
 
     assert r.status_code == 422
     assert "Only the secretariat or the holder vacates a seat." in visible(r)
@@ -96,7 +96,7 @@ def test_vacating_someone_elses_seat_is_refused_and_changes_nothing(app: Flask, 
 
 def test_the_secretariat_records_a_by_election_with_the_tables_votes(app: Flask, loaded: Services) -> None:
     client = _secretariat(app)
-    post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia")
+    post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia", confirm="yes")
     woman = participant_id(app, "p-01")
 
     r = post_form(client, "/tables/RT1", "/tables/RT1/elections", prefix="elect", seat="LT-RT1-A", participant=woman,
@@ -111,7 +111,7 @@ def test_the_secretariat_records_a_by_election_with_the_tables_votes(app: Flask,
 
 def test_an_election_breaking_gender_parity_is_refused_with_the_votes_kept(app: Flask, loaded: Services) -> None:
     client = _secretariat(app)
-    post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia")
+    post_form(client, "/tables/RT1", "/tables/RT1/vacate", seat="LT-RT1-A", reason="Renuncia", confirm="yes")
     man = participant_id(app, "p-41")  # the other seat, LT-RT1-B, is held by a man
 
     r = post_form(client, "/tables/RT1", "/tables/RT1/elections?lang=en", prefix="elect", seat="LT-RT1-A", participant=man,

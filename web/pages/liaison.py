@@ -33,6 +33,7 @@ from web.forms import (
     VoteForm,
     opts,
 )
+from web.i18n import target_label
 from web.pages.common import (
     Outcome,
     Page,
@@ -47,6 +48,7 @@ from web.pages.common import (
     services,
     today,
 )
+from web.pages.confirm import confirmation_page, confirmed
 
 bp = Blueprint("liaison", __name__, url_prefix="/liaison")
 install(bp)
@@ -170,9 +172,24 @@ def close_early() -> Page:
         return _refused_shape("close", form, item)
     if viewer.secretariat_actor is None:
         return _refused_actor("close", form, "secretariat_only", item)
+    if not confirmed():
+        return confirmation_page(
+            title=_("Close the endorsement round now?"),
+            facts=[(_("Recommendation"), _proposal_name(form.proposal_id.data))],
+            consequences=[
+                _("The round closes today, before its closing date, and is decided by the votes recorded so far."),
+                _("Representatives who have not voted can no longer vote in this round."),
+            ],
+            action=url_for("liaison.close_early"), back=url_for("liaison.index"), button=_("Yes, close the round now"),
+        )
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.close_endorsement(form.proposal_id.data, early=True, actor=actor, command_id=cid))
     return _after(outcome, "close", form, _("The round is closed."), item)
+
+
+def _proposal_name(proposal_id: str) -> str:
+    p = proposal_views.get_proposal(engine(), proposal_id) or {}
+    return f"{p.get('reference') or proposal_id[:8]} · {p.get('title', '')}"
 
 
 @bp.post("/publish")
@@ -185,8 +202,20 @@ def publish() -> Page:
         return _refused_shape("publish", form, item)
     if viewer.secretariat_actor is None:
         return _refused_actor("publish", form, "secretariat_only", item)
-    actor, cid = viewer.secretariat_actor, command_id_of(form)
     recipients = list(form.recipients.data or []) or None
+    if not confirmed():
+        p = proposal_views.get_proposal(engine(), form.proposal_id.data) or {}
+        to = recipients or list(p.get("targets") or [])
+        return confirmation_page(
+            title=_("Publish the recommendation to governments?"),
+            facts=[(_("Recommendation"), _proposal_name(form.proposal_id.data)), (_("Recipients"), ", ".join(target_label(t) for t in to))],
+            consequences=[
+                _("The recommendation is published to the recipients listed: each of them can then record its response."),
+                _("Its document for governments is available to everyone in the four languages."),
+            ],
+            action=url_for("liaison.publish"), back=url_for("liaison.index"), button=_("Yes, publish it"),
+        )
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.publish_to_governments(form.proposal_id.data, recipients, actor=actor, command_id=cid))
     return _after(outcome, "publish", form, _("The recommendation is published to governments."), item)
 
@@ -237,6 +266,13 @@ def vacate_un_seat() -> Page:
         return _refused_shape("vacate", form, item)
     if viewer.secretariat_actor is None:
         return _refused_actor("vacate", form, "secretariat_only", item)
+    if not confirmed():
+        return confirmation_page(
+            title=_("End this UN agency's nomination?"),
+            facts=[(_("Seat"), form.seat.data or "")],
+            consequences=[_("The seat is vacant from today: the agency no longer advises or votes for it until a new nomination.")],
+            action=url_for("liaison.vacate_un_seat"), back=url_for("liaison.index") + "#seats-h", button=_("Yes, vacate the seat"),
+        )
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.vacate_seat("UN", form.seat.data or "", form.reason.data or "", actor=actor, command_id=cid))
     if outcome.applied:

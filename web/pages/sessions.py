@@ -32,6 +32,7 @@ from web.forms import (
     PositionForm,
     ScheduleSessionForm,
 )
+from web.i18n import day, word
 from web.pages.common import (
     Outcome,
     Page,
@@ -47,6 +48,7 @@ from web.pages.common import (
     services,
     today,
 )
+from web.pages.confirm import confirmation_page, confirmed
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 install(bp)
@@ -206,9 +208,32 @@ def decide(session_id: str) -> Page:
         return _refused_shape(s, "decision", form, item)
     if viewer.secretariat_actor is None:
         return _refused_actor(s, "decision", form, "secretariat_only", item)
+    if not confirmed():
+        return _confirm_decision(s, form.proposal_id.data, form.decision.data or "")
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.decide(session_id, form.proposal_id.data, form.decision.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
+
+
+def _confirm_decision(s: dict[str, Any], proposal_id: str, decision: str) -> Page:
+    p = proposal_views.get_proposal(engine(), proposal_id) or {}
+    what = {
+        "adopt": _("The proposal becomes a recommendation adopted by %(table)s; the secretariat can then put it to the Liaison Table for endorsement.", table=s["table_code"]),
+        "return_for_revision": _("The proposal goes back to its authors, who revise it and may submit it again for a later session."),
+        "reject": _("The proposal is rejected and takes no further step."),
+    }
+    return confirmation_page(
+        title=_("Record the decision of the table?"),
+        facts=[
+            (_("Proposal"), f"{p.get('reference') or proposal_id[:8]} · {p.get('title', '')}"),
+            (_("Session"), f"{s['table_code']} · {day(s['date'])}"),
+            (_("Decision of the table"), word(decision)),
+        ],
+        consequences=[what.get(decision, ""), _("The decision is recorded in the log with the positions stated so far; no more positions are taken on this item.")],
+        action=url_for("sessions.decide", session_id=s["id"]),
+        back=url_for("sessions.show", session_id=s["id"]) + f"#item-{proposal_id}",
+        button=_("Yes, record this decision"),
+    )
 
 
 @bp.post("/<session_id>/open")

@@ -40,6 +40,7 @@ from web.pages.common import (
     services,
     today,
 )
+from web.pages.confirm import confirmation_page, confirmed
 
 bp = Blueprint("tables", __name__, url_prefix="/tables")
 install(bp)
@@ -219,6 +220,16 @@ def vacate(code: str) -> Page:
         return render_table(code, status, {"action": "vacate", "item": item, "form": form, "top": top, "errs": errs})
     if viewer.secretariat_actor is None:
         return render_table(code, 422, {"action": "vacate", "item": item, "form": form, "top": refusal("secretariat_only"), "errs": {}})
+    if not confirmed():
+        return confirmation_page(
+            title=_("Vacate this seat?"),
+            facts=[(_("Seat"), form.seat.data or ""), (_("Reason"), form.reason.data or "")],
+            consequences=[
+                _("The seat is vacant from today: its holder no longer votes for it at the Liaison Table."),
+                _("A by-election fills the rest of the term."),
+            ],
+            action=url_for("tables.vacate", code=code), back=url_for("tables.show", code=code), button=_("Yes, vacate the seat"),
+        )
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.vacate_seat(code, form.seat.data or "", form.reason.data or "", actor=actor, command_id=cid))
     return _after(outcome, code, "vacate", form, _("The seat is vacated; a by-election fills the rest of the term."), item)
