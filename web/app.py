@@ -57,6 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.i18n import init_app as init_i18n
 
     init_i18n(app)
+    from web.assets import init_app as init_assets
+
+    init_assets(app)
     from web.identity import init_app as init_identity
 
     init_identity(app)
