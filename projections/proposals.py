@@ -255,7 +255,7 @@ def list_recommendations(
     Each: ``id, reference, title, status, table, objectives, targets, language, version,
     content_version, author_id, co_author_ids, drafted_on, updated_on, published_on, recipients``.
     """
-    q = select(view_proposals).order_by(view_proposals.c.table_code, view_proposals.c.reference, view_proposals.c.drafted_on)
+    q = select(view_proposals).order_by(view_proposals.c.table_code, view_proposals.c.reference, view_proposals.c.drafted_on, view_proposals.c.id)
     if isinstance(status, str):
         q = q.where(view_proposals.c.status == status)
     elif status:
@@ -269,6 +269,30 @@ def list_recommendations(
         r["table"] = r.pop("table_code")
         out.append(r)
     return out
+
+
+def page_of_recommendations(
+    engine: Engine, *, status: list[str] | tuple[str, ...], table: str | None = None, objective: int | None = None,
+    limit: int, offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of :func:`list_recommendations` in the same stable order (table, reference,
+    drafted on, id) and the number of matching proposals: ``(rows, total)``.
+
+    Without an objective filter the database counts and cuts the page (``COUNT`` and
+    ``LIMIT``/``OFFSET`` on the ordered, indexed columns); GCM objectives are a list in
+    each row, so an objective filter reads the table's rows and cuts in Python."""
+    if objective is not None:
+        found = list_recommendations(engine, status=status, table=table, objective=objective)
+        return found[offset:offset + limit], len(found)
+    t = view_proposals
+    where = [t.c.status.in_(list(status))] + ([t.c.table_code == table] if table else [])
+    total = int(rows(engine, select(func.count().label("n")).select_from(t).where(*where))[0]["n"])
+    q = select(t).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id).limit(limit).offset(offset)
+    out = []
+    for r in rows(engine, q):
+        r["table"] = r.pop("table_code")
+        out.append(r)
+    return out, total
 
 
 def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:

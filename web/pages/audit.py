@@ -158,7 +158,14 @@ def log(suffix: str | None = None) -> Any:
     next_after = entries[-1]["position"] if len(entries) == limit else None
     if _json_wanted(suffix):
         return jsonify(after=after, limit=limit, next_after=next_after, entries=entries)
-    return render_template("audit/log.html", entries=entries, after=after, limit=limit, next_after=next_after, pretty=pretty, auditor=_auditor())
+    # The position cursor stays (?after=); the document names its neighbours like any list's pages.
+    pager = {
+        "prev_url": url_for(".log", after=max(after - limit, 0), limit=limit) if after > 0 else None,
+        "next_url": url_for(".log", after=next_after, limit=limit) if next_after else None,
+    }
+    return render_template(
+        "audit/log.html", entries=entries, after=after, limit=limit, next_after=next_after, pretty=pretty, auditor=_auditor(), pager=pager,
+    )
 
 
 @bp.get("/verify")

@@ -21,6 +21,7 @@ from projections import proposals as proposal_views
 from projections import sessions as session_views
 from web.forms import TABLES
 from web.pages.common import Viewer, engine, install, load_viewer
+from web.pagination import PER_PAGE, Pager, asked_page
 
 bp = Blueprint("board", __name__)
 install(bp)
@@ -51,23 +52,35 @@ def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> list[dict[str, Any]]:
-    return proposal_views.list_recommendations(engine(), status=f["status"] or allowed, table=f["table"], objective=f["objective"])
+def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> tuple[list[dict[str, Any]], Pager]:
+    """One page of the proposals the filters select (a page past the end shows the last),
+    and its pager."""
+    status = [f["status"]] if f["status"] else list(allowed)
+    asked = Pager(asked_page(), 0)
+    rows, total = proposal_views.page_of_recommendations(
+        engine(), status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset,
+    )
+    pager = Pager.asked(total)
+    if pager.number != asked.number:
+        rows, total = proposal_views.page_of_recommendations(
+            engine(), status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset,
+        )
+    return rows, pager
 
 
 @bp.get("/")
 def board() -> str:
     """The board of draft recommendations (everything not yet adopted)."""
     f = _filters(BOARD_STATUSES)
-    rows = _listing(BOARD_STATUSES, f)
-    return render_template("board/board.html", rows=rows, filters=f, statuses=BOARD_STATUSES, tables=TABLES, objectives=sorted(objectives()))
+    rows, pager = _listing(BOARD_STATUSES, f)
+    return render_template("board/board.html", rows=rows, pager=pager, filters=f, statuses=BOARD_STATUSES, tables=TABLES, objectives=sorted(objectives()))
 
 
 @bp.get("/recommendations")
 def adopted() -> str:
     """Adopted recommendations addressed to governments, with their provenance."""
     f = _filters(ADOPTED_STATUSES)
-    rows = _listing(ADOPTED_STATUSES, f)
+    rows, pager = _listing(ADOPTED_STATUSES, f)
     e = engine()
     sessions = {s["id"]: s for s in session_views.list_sessions(e)}
     rounds: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -77,7 +90,7 @@ def adopted() -> str:
     for r in follow_up_views.government_responses(e):
         responses[r["proposal_id"]].append(r)
     return render_template(
-        "board/adopted.html", rows=rows, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES, objectives=sorted(objectives()),
+        "board/adopted.html", rows=rows, pager=pager, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES, objectives=sorted(objectives()),
         sessions=sessions, rounds=rounds, responses=responses,
     )
 
