@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, url_for
 from flask_compress import Compress
 
 YEAR = 365 * 24 * 3600
@@ -24,9 +25,14 @@ bp = Blueprint("assets", __name__)
 
 
 @cache
+def _content(folder: str, filename: str) -> bytes:
+    """The file's bytes, read once per process (the static files are a few kilobytes)."""
+    return (Path(folder) / filename).read_bytes()
+
+
 def _digest(folder: str, filename: str) -> str:
-    """The first 12 hex digits of the file's SHA-256 (read once per process)."""
-    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]
+    """The first 12 hex digits of the file's SHA-256."""
+    return hashlib.sha256(_content(folder, filename)).hexdigest()[:12]
 
 
 def asset(filename: str) -> str:
@@ -46,10 +52,9 @@ def serve(filename: str) -> Response:
     if not digest or not suffix or "/" in plain or not (Path(folder) / plain).is_file():
         abort(404)
     current = digest == _digest(folder, plain)
-    response = send_from_directory(folder, plain, max_age=YEAR if current else 300)
-    if current:
-        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    return response
+    mimetype = mimetypes.guess_type(plain)[0] or "application/octet-stream"
+    cache_control = f"public, max-age={YEAR}, immutable" if current else "public, max-age=300"
+    return Response(_content(folder, plain), mimetype=mimetype, headers={"Cache-Control": cache_control})
 
 
 def init_app(app: Flask) -> None:

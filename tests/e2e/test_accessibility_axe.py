@@ -1,6 +1,8 @@
 """The axe-core engine (npm ``axe-core``, installed by ``make axe`` into tests/e2e/axe)
-reports no serious or critical violation on the sign-in, second-factor, account and "what
-waits for me" pages, for a member and for the secretariat, at a phone's and a desktop's width.
+reports no serious or critical violation on every page reached by following the site's
+links (one page of each kind, :mod:`tests.integration.page_crawl`), as the public, a member
+and the secretariat, at 375 and 1280 pixels; and on the sign-in, second-factor, account and
+"what waits for me" pages. One browser context per test, reused page after page.
 
 axe is injected with playwright's ``add_script_tag`` into a context that bypasses the
 Content-Security-Policy (the pages themselves allow no script).
@@ -95,6 +97,57 @@ def test_the_secretariats_pages_have_no_serious_violation(axe_page: Any, site: S
     for path in ("/me", "/account", "/account/invite"):
         check(axe_page, site.url + path, found)
     assert found == {}
+
+
+def _crawl_in_browser(page: Any, base: str, limit: int = 45) -> list[str]:
+    """The addresses of one page of each kind reached from the starting pages by links."""
+    from urllib.parse import urljoin, urlsplit
+
+    from tests.integration.page_crawl import SKIP, STARTS, _kind
+
+    queue, seen, kinds = [*STARTS, "/privacy/participation"], [], set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        kind = _kind(parts.path, parts.query)
+        if kind in kinds or SKIP.search(parts.path) or "lang=" in parts.query:
+            continue
+        kinds.add(kind)
+        response = page.goto(base + url)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        seen.append(url)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            target = urlsplit(urljoin(parts.path, href))
+            if not target.netloc and target.path.startswith("/"):
+                queue.append(target.path + ("?" + target.query if target.query else ""))
+    return seen
+
+
+def _every_page(axe_page: Any, base: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for url in _crawl_in_browser(axe_page, base):
+        for width in (375, 1280):
+            axe_page.set_viewport_size({"width": width, "height": 900})
+            axe_page.goto(base + url)
+            problems = serious(axe_page)
+            if problems:
+                found[f"{url} @{width}px"] = problems
+    return found
+
+
+def test_every_page_as_the_public_has_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
+    assert _every_page(axe_page, site.url) == {}
+
+
+def test_every_page_as_a_member_has_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
+    sign_in(axe_page, site.url, MEMBER)
+    assert _every_page(axe_page, site.url) == {}
+
+
+def test_every_page_as_the_secretariat_has_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
+    sign_in(axe_page, site.url, SECRETARIAT, site.recovery_codes[1])
+    assert _every_page(axe_page, site.url) == {}
 
 
 def test_the_check_finds_a_violation_planted_on_purpose(axe_page: Any) -> None:
