@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
@@ -51,7 +51,11 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
         from web.pages.signin import too_many
 
         limit = getattr(e, "limit", None)
-        seconds = int(limit.limit.get_expiry()) if limit is not None else 10
+        seconds = max(1, int(limit.limit.get_expiry()) if limit is not None else 10)
+        if request.path.startswith("/api/"):
+            from web.api.errors import error_response
+
+            return error_response(429, "too_many_requests", f"Too many requests: wait {seconds} seconds.", headers={"Retry-After": str(seconds)})
         return too_many(seconds)
 
     return limiter
