@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
-from web.identity import address, signed_in
+from web.identity import address, current_identity
 
 READS = "600 per minute"
 WRITES = "15 per 10 seconds;120 per hour"
@@ -26,9 +26,10 @@ def by_address() -> str:
 
 
 def by_account() -> str:
-    """The signed-in account, or the network address for the public."""
-    user = signed_in()
-    return f"account:{user.account.id}" if user is not None else by_address()
+    """The acting account (signed in, or the owner of the API's token), or the network
+    address for the public."""
+    identity = current_identity()
+    return f"account:{identity.account_id}" if identity.account_id else by_address()
 
 
 def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[Blueprint, ...]) -> Limiter:
@@ -43,6 +44,7 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
     writes = limiter.shared_limit(WRITES, scope="writes", key_func=by_account, methods=["POST"])
     for bp in write_blueprints:
         writes(bp)
+    app.extensions["dialogue_writes_limit"] = writes  # the API's writes count in the same scope
     for bp in exempt:
         limiter.exempt(bp)
 

@@ -7,8 +7,10 @@ one blueprint per area like ``web/pages/``:
 
 The contract is the OpenAPI 3.1 document at ``/api/v1/openapi.json``; every error answers
 the one shape of :mod:`web.api.errors`; ``docs/api.md`` is the guide. Who the request is
-comes from :mod:`web.identity` (the web session), as for the pages, and the application
-decides what they may do.
+comes from :mod:`web.identity`: a personal access token (``Authorization: Bearer …``,
+:mod:`application.accounts.tokens`) or the web session, as for the pages; the application
+decides what they may do. Requests are limited as the pages' (:mod:`web.limits`): per
+network address, and every write per account in the forms' shared scope.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 import flask_smorest
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from web.api.errors import ErrorSchema, http_error_response
+from application.accounts import WRITE
+from web.api.errors import ErrorSchema, error_response, http_error_response
 
 PREFIX = "/api/v1"
 # JSON is never a page: nothing in it runs, nothing frames it.
@@ -50,6 +53,27 @@ def _http_error(error: HTTPException) -> Any:
     return http_error_response(error)
 
 
+READING = ("GET", "HEAD", "OPTIONS")
+
+
+def _authenticate() -> Response | None:
+    """Refuse, before anything runs, a personal access token that is unknown, revoked or
+    expired (401), and a ``read`` token sent with a write (403)."""
+    if not is_api_request():
+        return None
+    from web.identity import current_identity, current_token
+
+    current_identity()
+    if g.get("api_token_refused"):
+        return error_response(401, "invalid_token", "This token is unknown, revoked or expired.",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    token = current_token()
+    if token is not None and token.scope != WRITE and request.method not in READING:
+        return error_response(403, "token_read_only", "This token may only read; create one with the write scope.",
+                              headers={"WWW-Authenticate": 'Bearer error="insufficient_scope", scope="write"'})
+    return None
+
+
 def _api_headers(response: Response) -> Response:
     if is_api_request():
         response.headers.setdefault("Content-Security-Policy", API_CSP)
@@ -77,10 +101,14 @@ def init_app(app: Flask) -> Api:
     })
     api = Api(app)
     csrf = app.extensions.get("csrf")
+    writes = app.extensions.get("dialogue_writes_limit")
     for module in (proposals, recommendations, tables):
         bp = module.bp
+        if writes is not None:
+            writes(bp)  # API writes count with the forms', per account (web/limits.py)
         api.register_blueprint(bp, url_prefix=PREFIX + (bp.url_prefix or ""))
         if csrf is not None:
             csrf.exempt(bp)  # writes check their own token (web sessions) or carry none (tokens)
+    app.before_request(_authenticate)
     app.after_request(_api_headers)
     return api
