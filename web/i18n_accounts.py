@@ -32,6 +32,8 @@ ACCOUNT_ERROR_MESSAGES = {
     "not_a_demo_account": _l("Only demo accounts are switched to, in demo mode."),
     "unknown_scope": _l("A token's scope is read or write."),
     "bad_token_expiry": _l("A token lasts 1 to 365 days."),
+    "invalid_token": _l("This token is unknown, revoked or expired."),
+    "token_read_only": _l("This token may only read; create one with the write scope to act."),
 }
 
 SECURITY_EVENTS = {

@@ -44,7 +44,10 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
     writes = limiter.shared_limit(WRITES, scope="writes", key_func=by_account, methods=["POST"])
     for bp in write_blueprints:
         writes(bp)
-    app.extensions["dialogue_writes_limit"] = writes  # the API's writes count in the same scope
+    # The API's writes count in the same scope; the limiter is kept with it (its limits hold
+    # it only weakly).
+    app.extensions["dialogue_writes_limit"] = writes
+    app.extensions["dialogue_limiter"] = limiter
     for bp in exempt:
         limiter.exempt(bp)
 
