@@ -40,6 +40,7 @@ class Config:
     max_projection_lag: int = 1000
     demo_mode: bool = False
     demo_on_postgres: bool = False
+    allow_debug: bool = False
     smtp_url: str | None = None
     mail_from: str | None = None
     public_url: str = "http://127.0.0.1:5000"
@@ -63,6 +64,8 @@ class Config:
             # second factor. Only for demonstrations; off unless asked for.
             demo_mode=(e.get("DIALOGUE_DEMO_MODE", "no").lower() in ("1", "yes", "true")),
             demo_on_postgres=(e.get("DIALOGUE_DEMO_ON_POSTGRES", "").lower() == "yes"),
+            # Flask's debug mode serves Werkzeug's interactive debugger: code typed in a browser.
+            allow_debug=(e.get("DIALOGUE_ALLOW_DEBUG", "").lower() == "yes"),
             smtp_url=e.get("DIALOGUE_SMTP_URL") or None,
             mail_from=e.get("DIALOGUE_MAIL_FROM") or None,
             public_url=(e.get("DIALOGUE_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),

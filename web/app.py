@@ -36,6 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
         env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
     app.config["DIALOGUE"] = Config.from_env(default_url, env)
+    if app.debug:  # FLASK_DEBUG=1, `--debug`, or DEBUG in the given configuration
+        refuse_debug_unless_allowed(app.config["DIALOGUE"])
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
         app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
     # Flask's default config holds these keys with None, so set them unless a test did.
@@ -71,6 +73,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+class DebugModeRefusedError(RuntimeError):
+    """Debug mode asked for where it is not allowed (:func:`refuse_debug_unless_allowed`)."""
+
+
+def refuse_debug_unless_allowed(cfg: Config) -> None:
+    """Allow debug mode (Werkzeug's interactive debugger runs Python typed in a browser, one
+    address away from any visitor) only when ``DIALOGUE_ALLOW_DEBUG=yes``, and never on a
+    PostgreSQL database (a deployment's).
+
+    Raises:
+        DebugModeRefusedError: with the one-line reason and what to change.
+    """
+    if any((url or "").startswith("postgresql") for url in (cfg.database_url, cfg.views_url)):
+        raise DebugModeRefusedError(
+            "Refusing debug mode on PostgreSQL: the interactive debugger runs code typed in a browser. "
+            "Unset FLASK_DEBUG and leave out --debug/--debugger."
+        )
+    if not cfg.allow_debug:
+        raise DebugModeRefusedError(
+            "Refusing debug mode: the interactive debugger runs code typed in a browser. Unset FLASK_DEBUG and leave out "
+            "--debug/--debugger, or set DIALOGUE_ALLOW_DEBUG=yes on a machine of your own with a SQLite database."
+        )
 
 
 def _instance_secret(app: Flask) -> str:
