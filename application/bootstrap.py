@@ -16,7 +16,12 @@ from pathlib import Path
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
 from application.mail import Composer, mailer_from_url
-from application.persistence import KeyStore, MasterKeyError, get_engine, parse_master_key
+from application.persistence import (
+    KeyStore,
+    get_engine,
+    parse_master_key,
+    read_master_key_file,
+)
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
 from projections.runner import ViewProjector
@@ -82,15 +87,11 @@ class Config:
         """The master key from ``DIALOGUE_MASTER_KEY`` or the file ``DIALOGUE_MASTER_KEY_FILE``.
 
         Raises:
-            MasterKeyError: missing, unreadable or malformed.
+            MasterKeyError: missing, unreadable, a file other users may read, or malformed.
         """
-        raw = self.master_key
-        if not raw and self.master_key_file:
-            try:
-                raw = Path(self.master_key_file).read_text("utf-8").strip()
-            except OSError as e:
-                raise MasterKeyError(f"Cannot read the master key file: {e.strerror}.") from e
-        return parse_master_key(raw)
+        if not self.master_key and self.master_key_file:
+            return read_master_key_file(Path(self.master_key_file))
+        return parse_master_key(self.master_key)
 
 
 def _int(raw: str | None, name: str, default: int) -> int:

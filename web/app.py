@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from application.bootstrap import Config
+from application.files import write_private
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -39,7 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.debug:  # FLASK_DEBUG=1, `--debug`, or DEBUG in the given configuration
         refuse_debug_unless_allowed(app.config["DIALOGUE"])
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
-        app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
+        app.config["SECRET_KEY"] = env.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
+    refuse_a_short_secret_key(app.config["SECRET_KEY"])
     # Flask's default config holds these keys with None, so set them unless a test did.
     given = test_config or {}
     if "MAX_CONTENT_LENGTH" not in given:
@@ -75,8 +78,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-class DebugModeRefusedError(RuntimeError):
+class ConfigurationError(RuntimeError):
+    """A setting the service refuses to start with (the message says what to change)."""
+
+
+class DebugModeRefusedError(ConfigurationError):
     """Debug mode asked for where it is not allowed (:func:`refuse_debug_unless_allowed`)."""
+
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def refuse_a_short_secret_key(secret: str | bytes) -> None:
+    """The key that signs sessions and form tokens has at least 32 bytes (a short one can be
+    guessed offline from one signed cookie).
+
+    Raises:
+        ConfigurationError: with its length and how to make a good one.
+    """
+    size = len(secret.encode("utf-8") if isinstance(secret, str) else secret)
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigurationError(
+            f"The secret key (DIALOGUE_SECRET_KEY) is {size} bytes; it must be at least {MIN_SECRET_KEY_BYTES}. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def refuse_debug_unless_allowed(cfg: Config) -> None:
@@ -100,9 +125,10 @@ def refuse_debug_unless_allowed(cfg: Config) -> None:
 
 
 def _instance_secret(app: Flask) -> str:
-    """A per-instance secret for sessions and CSRF, kept in the instance folder."""
+    """A per-instance secret for sessions and CSRF, kept in the instance folder (created
+    readable by its owner only)."""
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another worker wrote it first
+            write_private(path, os.urandom(32).hex(), exclusive=True)
     return path.read_text().strip()

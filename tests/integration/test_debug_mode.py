@@ -24,7 +24,7 @@ POSTGRES = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # never reached: the 
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     values = {
         "DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(),
-        "DIALOGUE_SECRET_KEY": "k" * 64,
+        "DIALOGUE_SECRET_KEY": "test-secret-key-0123456789abcdef" * 64,
     }
     for k, v in values.items():
         monkeypatch.setenv(k, v)

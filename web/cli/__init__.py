@@ -69,11 +69,11 @@ def main() -> None:
     a malformed database URL) end with a one-line message and exit status 1, not a traceback."""
     from sqlalchemy.exc import ArgumentError
 
-    from web.app import DebugModeRefusedError
+    from web.app import ConfigurationError
 
     try:
         cli(prog_name="dialogue")
-    except DebugModeRefusedError as e:
+    except ConfigurationError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(1)
     except OSError as e:
