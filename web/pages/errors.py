@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 
 from web.pages.common import load_viewer, secure_headers
 from web.query import QueryArgumentError
