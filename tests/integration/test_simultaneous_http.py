@@ -25,7 +25,7 @@ from tests.integration.test_projection_worker import Child, cli_env, dialogue, w
 def served(database_url: str, master_key: str, workers: int) -> Iterator[str]:
     """``dialogue serve`` with ``workers`` gunicorn workers on the database; its base URL."""
     port = free_port()
-    env = cli_env(database_url, master_key) | {"DIALOGUE_SECRET_KEY": "test", "DIALOGUE_CLOCK": "2026-01-05", "DIALOGUE_INLINE_PROJECTION": "yes"}
+    env = cli_env(database_url, master_key) | {"DIALOGUE_SECRET_KEY": "test-secret-key-0123456789abcdef", "DIALOGUE_CLOCK": "2026-01-05", "DIALOGUE_INLINE_PROJECTION": "yes"}
     server = Child(dialogue("serve", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--no-access-log"), env=env)
     base = f"http://127.0.0.1:{port}"
     try:
