@@ -33,6 +33,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/dialogue db init
 	$(DEMO_ENV) $(BIN)/dialogue load-scenario $(SCENARIO)
 	$(DEMO_ENV) $(BIN)/dialogue users demo
+	$(DEMO_ENV) $(BIN)/dialogue participants publish-statistics --quarter 2026-Q1
 	$(DEMO_ENV) $(BIN)/dialogue export quarter
 	$(DEMO_ENV) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
 

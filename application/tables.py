@@ -7,6 +7,7 @@ participants' wrapped keys, the master-key check and the quarterly open-data arc
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -63,6 +64,21 @@ open_data_table = Table(
     Column("as_of", Date, nullable=False),
     Column("final", Boolean, nullable=False),
     Column("archive", LargeBinary, nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+)
+
+participation_snapshots_table = Table(
+    # The participation statistics as published (application/participation.py, issue 11):
+    # one row per quarter, as of its last day (or the day it was published while it runs),
+    # with the log position read. Only rounded, suppressed figures are stored: never a count
+    # of fewer than 5 people, never a person.
+    "dialogue_participation_snapshots",
+    metadata,
+    Column("quarter", String(8), primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("position", BigInt, nullable=False),
+    Column("figures", JSON, nullable=False),
     Column("built_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -1,6 +1,7 @@
 """The public dashboards' figures (issue 15, "Dashboards"): how far each proposal got and
 when, and the queries the dashboards read (objectives × status, the pipeline per quarter,
-sessions per table and quarter, government responses by state and status, participation).
+sessions per table and quarter, government responses by state and status; participation is
+read from the quarterly snapshots, application/participation.py).
 
 A proposal's stages (``view_proposal_stages``): the day it first reached each step of the
 pipeline — ``drafted``, ``submitted``, ``adopted``, ``endorsed``, ``published`` (the
@@ -20,7 +21,6 @@ from domain.deliberation import quarter_of
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, rows, topic
 from projections.follow_up import view_government_responses
-from projections.people import PARTICIPATION_DIMENSIONS, view_participation
 from projections.proposals import view_proposals
 from projections.sessions import table_activity
 
@@ -96,28 +96,3 @@ def responses_by_state_and_status(engine: Engine) -> dict[tuple[str, str], int]:
     return dict(Counter((x["country"], x["status"]) for x in rows(engine, select(r.c.country, r.c.status))))
 
 
-SMALL_CELL = 5
-
-
-def rounded(count: int) -> int | None:
-    """A published count: None (suppressed) under :data:`SMALL_CELL`, else rounded to the
-    nearest multiple of 5 (halves up)."""
-    return None if count < SMALL_CELL else 5 * ((count + 2) // 5)
-
-
-def participation_cells(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Participation by stakeholder group, subregion, language and gender as the dashboard
-    shows it: ``{dimension: [{"value", "count": int | None}]}``, counts rounded to base 5,
-    cells under 5 suppressed (None), largest first.
-
-    Seam (issue 11): the dashboard is to read the quarterly participation snapshots once
-    they are on the main line; until then it reads the participation view (the figures
-    ``/privacy/participation`` already publishes), rounded and suppressed the same way.
-    """
-    t = view_participation
-    found = rows(engine, select(t.c.dimension, t.c.value, t.c.count))
-    out: dict[str, list[dict[str, Any]]] = {}
-    for d in PARTICIPATION_DIMENSIONS:
-        cells = sorted(((r["value"], int(r["count"])) for r in found if r["dimension"] == d), key=lambda c: (-c[1], c[0]))
-        out[d] = [{"value": v, "count": rounded(n)} for v, n in cells]
-    return out

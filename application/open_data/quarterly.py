@@ -9,8 +9,8 @@ states both (``log_position``, ``effective_as_of``), so ``dialogue export open-d
 the quarter so far (``dialogue export quarter``); that archive is marked not final and is
 replaced by the final one once the quarter has ended. A final archive is never rebuilt.
 
-The quarter's participation statistics snapshot (issue 11) joins the archive through
-:func:`statistics_snapshot` once that area is on the main line.
+The quarter's participation statistics snapshot (issue 11) is taken beside it, by
+:mod:`application.participation`.
 """
 
 from __future__ import annotations
@@ -62,16 +62,6 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
 def previous_quarter(today: date) -> str:
     """The last quarter that ended before ``today``."""
     return quarter_of(quarter_bounds(quarter_of(today))[0] - timedelta(days=1))
-
-
-def statistics_snapshot(services: Services, quarter: str) -> dict[str, Any] | None:
-    """The quarter's participation statistics snapshot, to ship in its archive.
-
-    Seam: the quarterly snapshots of issue 11 are not on the main line yet; until they
-    are, no snapshot is shipped (None) and the archive holds the recommendations' tables
-    only.
-    """
-    return None
 
 
 def publish_quarter(services: Services, quarter: str | None = None) -> QuarterlyExport:

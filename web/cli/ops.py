@@ -23,6 +23,7 @@ from gunicorn.util import import_app
 
 from application.clock import FixedClock
 from application.open_data.quarterly import close_due_quarter
+from application.participation import close_due_statistics
 from application.persistence import dispose_engines
 from web.cli.common import config, demo_guard, parse_date, require_initialised, services
 
@@ -88,7 +89,8 @@ def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) 
 @with_appcontext
 def close_due(as_of: str | None) -> None:
     """The deadline job: close every endorsement round whose closes_on date has passed;
-    once a quarter has ended, build its open-data archive (served by /open-data)."""
+    once a quarter has ended, take its participation statistics snapshot and build its
+    open-data archive (served by /open-data)."""
     day = parse_date(as_of, "--as-of")
     s = services(clock=FixedClock(day)) if day else services()
     closed = s.app.close_due()
@@ -96,6 +98,9 @@ def close_due(as_of: str | None) -> None:
     for proposal_id, outcome in closed:
         click.echo(f"{proposal_id}\t{outcome}")
     click.echo(f"{len(closed)} round(s) closed.", err=True)
+    snapshot = close_due_statistics(s)
+    if snapshot is not None:
+        click.echo(f"Participation statistics of {snapshot['quarter']}: as of {snapshot['as_of']}.", err=True)
     archive = close_due_quarter(s)
     if archive is not None:
         click.echo(f"Open data of {archive.quarter}: log position {archive.position}, chain hash {archive.chain_hash}.", err=True)

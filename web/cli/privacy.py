@@ -3,7 +3,10 @@
 - ``dialogue participants erase ID``: erase a person's personal data (ID: their UUID or
   scenario reference such as ``p-12``);
 - ``dialogue participants export ID``: everything held about them, as JSON (right of access);
-- ``dialogue participants statistics``: participation counts with small counts suppressed.
+- ``dialogue participants statistics``: the participation statistics as published (the
+  latest quarterly snapshot);
+- ``dialogue participants publish-statistics [--quarter Q]``: take the snapshot of the quarter
+  so far (or of an ended quarter not taken yet).
 
 Output names people by id and reference only; refusals go to stderr with a non-zero exit.
 """
@@ -12,13 +15,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
 
+from application.participation import latest_statistics, publish_statistics
 from application.privacy import erase, export_participant, resolve_participant
 from domain.errors import DomainError
-from projections import people as people_views
 from web.cli.common import services_with_views, write_private
 
 
@@ -85,17 +89,43 @@ def export_command(ident: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @with_appcontext
 def statistics_command(fmt: str) -> None:
-    """Participation counts by stakeholder group, subregion, language and gender
-    (counts below 5 suppressed; erased people not counted)."""
+    """The participation statistics as published: the latest quarterly snapshot (counts
+    rounded to base 5, cells under 5 suppressed; erased people not counted)."""
     s = services_with_views()
-    stats = people_views.participation(s.projector.engine)
+    _print_statistics(latest_statistics(s.app.engine), fmt)
+
+
+@participants_group.command("publish-statistics")
+@click.option("--quarter", help="YYYY-Qn (default: the current quarter, as of today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@with_appcontext
+def publish_statistics_command(quarter: str | None, fmt: str) -> None:
+    """Publish the participation statistics of QUARTER (as the secretariat): as of its last
+    day once it has ended, else as of today (replaced later). A final snapshot stays."""
+    s = services_with_views()
+    try:
+        stats = publish_statistics(s, quarter)
+    except DomainError as e:
+        raise click.ClickException(e.message) from e
+    _print_statistics(stats, fmt)
+
+
+def _print_statistics(stats: dict[str, Any] | None, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(stats if stats is not None else {"published": False}, ensure_ascii=False, indent=1))
         return
-    click.echo(f"total\t{stats['total']}")
+    if stats is None:
+        click.echo("No participation statistics are published yet (dialogue participants publish-statistics).", err=True)
+        return
+    click.echo(f"quarter\t{stats['quarter']}\t{'final' if stats['final'] else 'so far'}\tas of {stats['as_of']}")
+    click.echo(f"total\t{_shown(stats['total'])}")
     for dimension, cells in stats["dimensions"].items():
         for cell in cells:
-            click.echo(f"{dimension}\t{cell['value']}\t{cell['count']}")
+            click.echo(f"{dimension}\t{cell['value']}\t{_shown(cell['count'])}")
+
+
+def _shown(count: int | None) -> str:
+    return "suppressed" if count is None else str(count)
 
 
 COMMANDS: list[click.Command] = [participants_group]

@@ -22,13 +22,15 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import Engine
 
+from application.participation import latest_statistics
 from domain.reference import lac_states, objectives
 from projections import dashboards as views
+from projections.people import PARTICIPATION_DIMENSIONS
 from web.dashboards import draw
 from web.dashboards.lac_map import lac_map
 from web.i18n import country_name, current_language, language_name, status_label, word
 from web.labels import participation_label
-from web.pages.common import engine, install
+from web.pages.common import engine, install, services
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 install(bp)
@@ -163,7 +165,9 @@ def responses_dashboard(e: Engine) -> Dashboard:
 
 
 def participation_dashboard(e: Engine) -> Dashboard:
-    cells = views.participation_cells(e)
+    # The latest quarterly snapshot (application/participation.py), never the live counts.
+    stats = latest_statistics(services().app.engine)
+    cells = stats["dimensions"] if stats else {d: [] for d in PARTICIPATION_DIMENSIONS}
     titles = {"stakeholder_group": _("Stakeholder group"), "subregion": _("Subregion"), "language": _("Preferred language"), "gender": _("Gender")}
     suppressed = participation_label("suppressed")
     panels = {titles[d]: [(_value_label(d, c["value"]), c["count"]) for c in cs] for d, cs in cells.items()}
@@ -174,7 +178,7 @@ def participation_dashboard(e: Engine) -> Dashboard:
     rows = [[name, v, n if n is not None else suppressed] for name, cs in panels.items() for v, n in cs]
     return Dashboard(
         "participation", _("Participation"),
-        _("Who takes part, by stakeholder group and subregion of their organisation, preferred language and gender. Counts are rounded to a multiple of 5 and cells under 5 are suppressed, so that no person can be singled out."),
+        _("Who takes part, by stakeholder group and subregion of their organisation, preferred language and gender, as published once a quarter. Counts are rounded to a multiple of 5 and cells under 5 are suppressed, so that no person can be singled out."),
         [chart], [_("Dimension"), _("Value"), _("People")], rows,
     )
 
