@@ -18,6 +18,7 @@ session whether the actor facilitates.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -188,10 +189,16 @@ class TableDeliberation(DialogueAggregate):
     ) -> None:
         self.agenda[proposal_id]["positions"][member] = position
 
-    def decide(self, ctx: Ctx, *, proposal_id: UUID, decision: str, rules: Rules, facilitator: bool = False) -> int:
+    def decide(
+        self, ctx: Ctx, *, proposal_id: UUID, decision: str, rules: Rules, facilitator: bool = False,
+        members: Collection[str] | None = None,
+    ) -> int:
         """Record the table's decision on an item, checked against the latest positions.
 
-        The tally counts each member's latest position; the decision event stores it with
+        The tally counts each member's latest position; ``members`` (the application reads
+        them from the WorkingTable on the effective date) limits it to the people who are
+        members when the table decides: a member who left since stating a position no longer
+        counts toward quorum and majority (issue 11). The decision event stores the tally with
         the rule, the quorum and the settings version, so an auditor can recompute that
         the decision was permitted (:func:`decision_permitted`). Returns the version of
         the proposal the decision refers to (the version put on the agenda).
@@ -210,7 +217,9 @@ class TableDeliberation(DialogueAggregate):
         item = self._item(proposal_id)
         if item["decision"] is not None:
             raise InvalidTransitionError("The table already decided on this item.", code="already_decided")
-        counts = tally(item["positions"])
+        positions = item["positions"]
+        counted = None if members is None else set(members)
+        counts = tally(positions if counted is None else {m: p for m, p in positions.items() if m in counted})
         ok, why = decision_permitted(decision, counts, rules)
         if not ok:
             code = "quorum_not_reached" if why.startswith("quorum") else "decision_not_permitted"

@@ -106,7 +106,8 @@ class PeopleCommands(ApplicationCore):
 
         One transaction saves, in this order: a ``SeatVacated`` (recorded as the
         secretariat, reason ``personal data erased``) for every term the person holds
-        today or was elected to for later, their ``PersonalDataErased`` event, and the deletion of their
+        today or was elected to for later and a ``MemberLeft`` for every table they belong
+        to, their ``PersonalDataErased`` event, and the deletion of their
         key; nothing is saved when any of it is refused. Returns the seats vacated
         (e.g. ``["LT-RT1-A"]``).
 
@@ -128,7 +129,10 @@ class PeopleCommands(ApplicationCore):
             except NotFoundError:
                 continue  # a table not registered yet holds no seats
             vacated = t.vacate_terms_of(vctx, pid, "personal data erased")
-            if vacated:
+            member = str(pid) in t.members
+            if member:
+                t.leave(vctx, pid)  # no longer counted by the table (quorum, majority, views)
+            if vacated or member:
                 tables.append(t)
                 seats.extend(vacated)
         self._save(ctx, *tables, p, erase_key=str(pid))

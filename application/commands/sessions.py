@@ -96,7 +96,8 @@ class SessionCommands(ApplicationCore):
 
     def decide(self, session_id: UUID | str, proposal_id: UUID | str, decision: str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
         """Record the table's decision (the secretariat or a facilitator of the table) under the
-        rules in force; saves the session and the proposal in one transaction.
+        rules in force, counting the positions of the people who are members of the table
+        today (one who left no longer counts); saves the session and the proposal in one transaction.
 
         Raises:
             NotAllowedError: ``not_a_facilitator``.
@@ -106,7 +107,8 @@ class SessionCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         s = self.session(session_id)
         p = self.proposal(proposal_id)
-        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules(), facilitator=self._facilitates(ctx, s.table))
+        members = self.table(s.table).members_on(ctx.effective_date)
+        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules(), facilitator=self._facilitates(ctx, s.table), members=members)
         p.record_table_decision(ctx, s.id, decision, version)
         self._save(ctx, s, p)
 

@@ -126,3 +126,25 @@ def test_a_facilitator_records_decisions_a_member_does_not() -> None:
 
     assert refusal(lambda: s.decide(ctx(MEMBERS[5]), proposal_id=PROPOSAL, decision="adopt", rules=DEFAULT_RULES)) == "not_a_facilitator"
     assert s.decide(ctx(MEMBERS[5]), proposal_id=PROPOSAL, decision="adopt", rules=DEFAULT_RULES, facilitator=True) == 1
+
+
+def test_only_the_positions_of_todays_members_are_counted_at_the_decision() -> None:
+    s = session_with_item()
+    for m in MEMBERS[:5]:
+        position(s, m, "support")
+    position(s, MEMBERS[5], "object")
+
+    s.decide(ctx(), proposal_id=PROPOSAL, decision="adopt", rules=Rules(quorum=4), members=MEMBERS[1:5])
+
+    e = s.collect_events()[-1]
+    assert dict(e.tally) == {"support": 4, "object": 0, "abstain": 0, "taking_part": 4}  # type: ignore[attr-defined]
+
+
+def test_a_decision_is_refused_when_members_who_left_leave_it_below_quorum() -> None:
+    s = session_with_item()
+    for m in MEMBERS[:5]:
+        position(s, m, "support")
+
+    code = refusal(lambda: s.decide(ctx(), proposal_id=PROPOSAL, decision="adopt", rules=Rules(quorum=4), members=MEMBERS[:3]))
+
+    assert code == "quorum_not_reached"
