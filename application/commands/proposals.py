@@ -87,9 +87,9 @@ class ProposalCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         p = self.proposal(proposal_id)
         c = _uuid(co_author, "co_author")
-        self._require_member(self.table(p.table), str(c), ctx.effective_date, field="co_author")
-        if self.participant(c).erased:
+        if self.participant(c).erased:  # checked first: an erasure also ends the person's memberships
             raise RuleViolationError("This person's data was erased; they take no further part.", code="participant_erased", field="co_author")
+        self._require_member(self.table(p.table), str(c), ctx.effective_date, field="co_author")
         p.add_co_author(ctx, c)
         self._save(ctx, p)
 

@@ -215,9 +215,12 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 # ---------------------------------------------------------------------------- the erasure itself
 def test_erasure_vacates_the_seat_and_erases_in_one_command(world: World) -> None:
-    log = world.services.app.recorder.select_notifications(world.report.position - 1, 2)
+    log = world.services.app.recorder.select_notifications(world.report.position - 3, 4)
     assert world.report.vacated_seats == ["LT-RT1-B"]
-    assert [n.topic for n in log] == ["domain.working_table:WorkingTable.SeatVacated", "domain.participant:Participant.PersonalDataErased"]
+    assert [n.topic for n in log] == [  # p-12's memberships of RT1 and RT3 end too
+        "domain.working_table:WorkingTable.SeatVacated", "domain.working_table:WorkingTable.MemberLeft",
+        "domain.working_table:WorkingTable.MemberLeft", "domain.participant:Participant.PersonalDataErased",
+    ]
     assert world.services.app.command_position(world.report.command_id) == log[-1].id == world.report.position
 
 
