@@ -1,7 +1,12 @@
 """The JSON API at ``/api/v1`` (issue 13), built with flask-smorest on marshmallow schemas,
 one blueprint per area like ``web/pages/``:
 
-- :mod:`web.api.proposals`: proposals (list with filters and pages, one proposal);
+- :mod:`web.api.proposals`: proposals (list with filters and pages, one proposal), and
+  :mod:`web.api.proposal_writes`: draft, revise, submit, withdraw, co-authors, amendments;
+- :mod:`web.api.sessions`: sessions, their agenda, positions, decisions, closing;
+- :mod:`web.api.liaison`: endorsement rounds (votes, UN advice, closing), publication,
+  government responses and follow-up;
+- :mod:`web.api.csrf`: the web session's CSRF token, for writes sent with the session;
 - :mod:`web.api.recommendations`: the board's adopted recommendations with provenance;
 - :mod:`web.api.tables`: working tables, members and representatives.
 
@@ -85,7 +90,10 @@ def _api_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> Api:
     """Install the API on ``app``: its blueprints under ``/api/v1`` and the document."""
-    from web.api import proposals, recommendations, tables
+    from web.api import csrf as csrf_token
+    from web.api import liaison, proposal_writes, proposals, recommendations, sessions, tables
+
+    assert proposal_writes.bp is proposals.bp  # its routes are the proposals' blueprint's
 
     app.config.setdefault("API_TITLE", "The dialogue service")
     app.config.setdefault("API_VERSION", "1")
@@ -102,7 +110,7 @@ def init_app(app: Flask) -> Api:
     api = Api(app)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
-    for module in (proposals, recommendations, tables):
+    for module in (proposals, recommendations, tables, sessions, liaison, csrf_token):
         bp = module.bp
         if writes is not None:
             writes(bp)  # API writes count with the forms', per account (web/limits.py)
