@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -65,7 +65,9 @@ def fuzz(operation: Any, mode: GenerationMode, token: str, sent: list[str]) -> s
     the failure found, or None."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    # No shrinking: a failure is reported as found (shrinking an HTTP exchange takes minutes).
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck),
+              phases=[Phase.explicit, Phase.generate])
     def send(case: schemathesis.Case) -> None:
         sent.append(operation.label)
         # identity: the test client does not decompress (a compressed answer is fine over HTTP)

@@ -53,13 +53,14 @@ def if_match(required: bool) -> int | None:
         if required:
             abort(428, message="Send If-Match with the version you read (its ETag).", code="if_match_required")
         return None
-    tags = request.if_match
-    if tags.star_tag:
+    value = raw.strip()
+    if value == "*":
         return None
-    values = list(tags.as_set())
-    if len(values) != 1 or not values[0].isdigit() or len(values[0]) > 9:
-        abort(412, message="If-Match names one version, the ETag read.", code="version_mismatch")
-    return int(values[0])
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        value = value[1:-1]
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        abort(412, message='If-Match names one version, the ETag read (e.g. "7").', code="version_mismatch")
+    return int(value)
 
 
 def check_csrf() -> None:
