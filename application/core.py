@@ -40,6 +40,7 @@ from domain.proposal import Proposal
 from domain.reference import table_objectives
 from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
 from domain.working_table import WorkingTable
+from projections.deadlines import OpenRoundsView
 
 A = TypeVar("A", bound=DialogueAggregate)
 
@@ -62,6 +63,9 @@ class ApplicationCore(Application[UUID]):
         self.database_url = database_url
         self._local = threading.local()
         self.on_saved: list[Callable[[int], None]] = []
+        # The deadline job's view of open rounds (wired by the composition root; without
+        # it the job reads the whole log by topic).
+        self.open_rounds_view: OpenRoundsView | None = None
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "application.persistence:DialogueFactory",

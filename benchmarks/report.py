@@ -44,6 +44,13 @@ def load_before(path: Path = BEFORE) -> dict[str, dict[str, Any]]:
     return {f["name"]: f for f in json.loads(path.read_text("utf-8"))["figures"]}
 
 
+def load_figures(path: Path = BEFORE) -> list[Figure]:
+    """The figures kept in ``path`` (none when it does not exist)."""
+    if not path.exists():
+        return []
+    return [Figure(**f) for f in json.loads(path.read_text("utf-8"))["figures"]]
+
+
 def save(figures: Sequence[Figure], path: Path, context: dict[str, Any]) -> None:
     """The figures as JSON (``--save-before`` keeps them as the 'before' of later runs)."""
     path.write_text(json.dumps({"context": context, "figures": [f.as_dict() for f in figures]}, indent=1) + "\n", "utf-8")
