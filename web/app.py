@@ -67,6 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.pages import register_blueprints
 
     register_blueprints(app)
+    from web.api import init_app as init_api
+
+    init_api(app)
     from web.cli.commands import register_commands
 
     register_commands(app)

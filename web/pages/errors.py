@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, make_response, render_template, request
 
 from web.pages.common import load_viewer, secure_headers
 
@@ -20,6 +19,8 @@ bp = Blueprint("errors", __name__)
 @bp.app_errorhandler(404)
 def not_found(error: Any) -> Any:
     if request.path.startswith("/api/"):
-        return jsonify({"code": "not_found", "status": 404, "message": _("There is nothing at this address.")}), 404
+        from web.api.errors import http_error_response
+
+        return http_error_response(error)
     response = make_response(render_template("common/error.html", code=404, viewer=load_viewer()), 404)
     return secure_headers(response)
