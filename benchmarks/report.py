@@ -77,7 +77,7 @@ def render(figures: Sequence[Figure], ctx: dict[str, Any], before: dict[str, dic
         "Each subject and its baseline take turns in the same rounds. **median** is the median of the rounds, **spread** the",
         "lowest and highest round; **ratio** is the median of the per-round ratios against the baseline named beside it",
         "(its meaning in the last column); **before** is the same figure recorded before the performance work",
-        "(`benchmarks/before.json`).",
+        "(`benchmarks/before.json`). Where a target is missed, `docs/performance.md` says why, with a profile.",
         "",
     ]
     if ctx["load_average_at_start"][0] >= 1.0:
