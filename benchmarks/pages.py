@@ -42,7 +42,7 @@ def web_client(s: Services) -> FlaskClient:
     """A test client of the web app on the database of ``s`` (public visitor, 2026-03-27)."""
     web = create_app({
         "DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
-        "SECRET_KEY": "bench", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
     })
     return web.test_client()
 

@@ -47,6 +47,7 @@ from web.forms import opts
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
 from web.identity import device, signed_in, start_session
 from web.pages.common import Page, engine, form_errors, install, load_viewer, services
+from web.query import int_arg
 
 bp = Blueprint("account", __name__)
 install(bp)
@@ -287,8 +288,7 @@ def security_log() -> Page:
     _me()
     if not load_viewer().is_auditor:
         return render_template("common/error.html", code=403, message=error_message("not_allowed", "NotAllowedError", "")), 403
-    before = request.args.get("before", "")
-    entries = services().accounts.log.entries(limit=100, before_id=int(before) if before.isdigit() else None)
+    entries = services().accounts.log.entries(limit=100, before_id=int_arg("before", low=1))
     return render_template("accounts/security_log.html", entries=entries), 200
 
 
