@@ -145,6 +145,8 @@ ERROR_MESSAGES = {
     "command_already_applied": _l("This was already done; nothing changed again."),
     # proposals
     "already_registered": _l("This is already registered."),
+    "reference_taken": _l("This reference was already given to a proposal."),
+    "reference_of_another_table": _l("This reference names another working table."),
     "date_out_of_range": _l("This date is out of range: it must fall between 2000 and 2199."),
     "control_character": _l("This text holds an invisible control character; remove it (tabs and line breaks are fine)."),
     "proposal_not_editable": _l("A proposal is changed only while it is a draft or returned for revision."),
