@@ -73,6 +73,9 @@ WORD_LABELS = {
     "not_endorsed": _l("not endorsed"),
     "rejected": _l("rejected"),
     "withdrawn": _l("withdrawn"),
+    # where a session stands ("in_progress" below serves it too)
+    "upcoming": _l("upcoming"),
+    "closed": _l("closed"),
     # follow-up progress, parity check outcomes, decision rules
     "not_started": _l("not started"),
     "in_progress": _l("in progress"),
