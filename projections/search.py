@@ -8,8 +8,8 @@ terms (:mod:`projections.search_terms`); ``view_search_index`` indexes those ter
 the database's own full-text search:
 
 - SQLite: an FTS5 table (``unicode61 remove_diacritics 2``), its rowid the document's id;
-- PostgreSQL: a ``tsvector`` (``simple`` configuration: the terms are stemmed already) under a
-  GIN index.
+- PostgreSQL: a GIN index on the terms' ``tsvector`` (``simple`` configuration: the terms are
+  stemmed already).
 
 Only texts every reader of the site may read are indexed (proposals, at every status, and
 their amendments and government responses are public pages); never a name, a position's
@@ -40,7 +40,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects import postgresql  # noqa: F401 - registers its to_tsvector/to_tsquery before func builds them
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
@@ -68,12 +68,16 @@ view_search_documents = projection.table(
     Column("position", BigInt, nullable=False),
 )
 
+_terms = Column("terms", Text, nullable=False)
+# PostgreSQL: the terms' tsvector (``simple``: they are stemmed already) under a GIN index;
+# the rows are the same text as SQLite's, so a rebuild compares equal on either back end.
+_TSVECTOR = func.to_tsvector(literal_column("'simple'"), _terms)
 view_search_index = projection.table(
     "search_index",
     Column("rowid", Integer, primary_key=True, autoincrement=False),
-    Column("terms", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
+    _terms,
+    Index(f"ix_{projection.table_name('search_index')}_terms", _TSVECTOR, postgresql_using="gin").ddl_if(dialect="postgresql"),
 )
-Index(f"ix_{view_search_index.name}_terms", view_search_index.c.terms, postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
 @compiles(CreateTable, "sqlite")
@@ -96,8 +100,7 @@ def _text(parts: dict[str, str]) -> str:
 
 def _index(s: Session, doc_id: int, terms: str) -> None:
     s.execute(delete(view_search_index).where(view_search_index.c.rowid == doc_id))
-    value: Any = func.to_tsvector(literal_column("'simple'"), terms) if s.get_bind().dialect.name == "postgresql" else terms
-    s.execute(insert(view_search_index).values(rowid=doc_id, terms=value))
+    s.execute(insert(view_search_index).values(rowid=doc_id, terms=terms))
 
 
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
@@ -190,7 +193,7 @@ def _match(engine: Engine, query: str) -> Any | None:
             return None
         if engine.dialect.name == "postgresql":
             expression = " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
-            met = index.c.terms.op("@@")(func.to_tsquery(literal_column("'simple'"), expression))
+            met = _TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), expression))
         else:
             expression = " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
             matched = text(f"{index.name} MATCH :q_{language}").bindparams(**{f"q_{language}": expression})
