@@ -41,7 +41,7 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
     url = s.config.database_url
     web = create_app({
         "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
-        "SECRET_KEY": "bench", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
     })
     client = web.test_client()
     engine = s.projector.engine

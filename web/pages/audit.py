@@ -7,7 +7,7 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
   date; latest by default) and its history;
 - ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
   proposal's text between two versions;
-- ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (at most 500);
+- ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (1 to 500);
 - ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI).
 
 Every viewer may read these pages; personal fields and who took which position show as
@@ -27,6 +27,7 @@ from application.audit import AuditReader, verify_log
 from application.audit.history import StateAtPoint, UnreadableHistoryError
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
+from web.query import int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 install(bp)
@@ -46,21 +47,8 @@ def _json_wanted(suffix: str | None = None) -> bool:
     return suffix == ".json" or request.args.get("format") == "json"
 
 
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as e:
-        raise InvalidInputError(f"{name} is a whole number, not {raw!r}.", code="invalid_input", field=name) from e
-    if not -(2**63) < value < 2**63:  # what the databases' integers hold
-        raise InvalidInputError(f"{name} is out of range.", code="invalid_input", field=name)
-    return value
-
-
 def _point_args() -> dict[str, Any]:
-    out: dict[str, Any] = {"version": _int_arg("version")}
+    out: dict[str, Any] = {"version": int_arg("version")}
     at, as_of = request.args.get("at"), request.args.get("as_of")
     if at:
         try:
@@ -98,7 +86,7 @@ def _refused(e: DomainError) -> tuple[Any, int]:
 @bp.get("", strict_slashes=False)
 def index() -> Any:
     reader = _reader()
-    after = _int_arg("after", 0) or 0
+    after = int_arg("after", 0) or 0
     kind = request.args.get("type") or None
     aggregates = reader.list_aggregates(after=after, limit=PAGE, type=kind)
     more = url_for(".index", after=aggregates[-1]["created_at_position"], type=kind) if len(aggregates) == PAGE else None
@@ -136,8 +124,8 @@ def lookup() -> Any:
 def diff(aggregate_id: str) -> Any:
     reader = _reader()
     latest = reader.history(aggregate_id, reveal_personal=True).version
-    a = _int_arg("from", max(1, latest - 1)) or 1
-    b = _int_arg("to", latest) or latest
+    a = int_arg("from", max(1, latest - 1), low=1) or 1
+    b = int_arg("to", latest, low=1) or latest
     diffs = reader.text_diff(aggregate_id, a, b)
     fmt = request.args.get("format")
     if fmt == "json":
@@ -152,8 +140,8 @@ def diff(aggregate_id: str) -> Any:
 @bp.get("/log<any('.json'):suffix>")
 def log(suffix: str | None = None) -> Any:
     reader = _reader()
-    after = _int_arg("after", 0) or 0
-    limit = max(1, min(_int_arg("limit", PAGE) or PAGE, 500))
+    after = int_arg("after", 0) or 0
+    limit = int_arg("limit", PAGE, low=1, high=500) or PAGE
     entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor())
     next_after = entries[-1]["position"] if len(entries) == limit else None
     if _json_wanted(suffix):
