@@ -136,6 +136,7 @@ ERROR_MESSAGES = {
     "session_date_outside_quarter": _l("The session's date is not in its quarter."),
     "session_date_in_past": _l("A session is scheduled for today or a later date."),
     "stale_version": _l("Someone changed this proposal since you opened it. Your text is kept below: compare it with the current version and submit again."),
+    "version_mismatch": _l("This changed since you read it; read it again before acting."),
     "invalid_id": _l("This is not a valid id."),
     "participant_erased": _l("This person's data was erased."),
     # error classes and the application (docs/rules.md, "Error classes")
