@@ -19,6 +19,7 @@ from projections import (
     liaison,
     people,
     proposals,
+    search,
     sessions,
     settings,
     tables,
@@ -37,6 +38,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     follow_up.projection,
     dashboards.projection,
     deadlines.projection,
+    search.projection,
 )
 
 
