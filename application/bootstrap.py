@@ -19,6 +19,7 @@ from application.mail import Composer, mailer_from_url
 from application.persistence import KeyStore, MasterKeyError, get_engine, parse_master_key
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
+from application.tlog.store import build_tree
 from projections.runner import ViewProjector
 from projections.versions import upgrade as upgrade_views
 
@@ -164,6 +165,9 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     views_engine = get_engine(config.views_url) if config.views_url else engine
     projector = ViewProjector(app.recorder, app.mapper, views_engine, create=False)
     if config.create_tables:
+        added = build_tree(engine)
+        if added:
+            upgrades.append(f"built the transparency log's tree: {added} leaves")
         # A projection whose version changed is rebuilt from the log before anything is served.
         upgrades.extend(upgrade_views(projector))
     accounts = Accounts(

@@ -41,6 +41,8 @@ from application.audit.verify import (
     check_signatures,
 )
 from application.persistence import EVENTS_TABLE, chain_table, commands_table
+from application.tables import tree_leaves
+from application.tlog.store import extend_tree
 from domain.errors import DomainError
 
 SOURCE = "urn:dialogue-service:event-log"
@@ -163,7 +165,8 @@ class RestoreSummary:
 def _is_empty(conn: Connection) -> bool:
     events = conn.execute(select(func.count()).select_from(events_table)).scalar()
     chain = conn.execute(select(func.count()).select_from(chain_table)).scalar()
-    return not events and not chain
+    leaves = conn.execute(select(func.count()).select_from(tree_leaves)).scalar()
+    return not events and not chain and not leaves
 
 
 def _command_of(state: bytes) -> str | None:
@@ -239,6 +242,7 @@ def import_log(
         rows = [{"command_id": k, "recorded_at": v[0], "last_position": v[1]} for k, v in commands.items()]
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
+        extend_tree(conn)  # the transparency log's tree, in the same transaction
         if postgres and n:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{EVENTS_TABLE}', 'id'), :last)"), {"last": report.head_position})
     return RestoreSummary(events=n, head_position=report.head_position, head_hash=report.head_hash, commands=len(commands))

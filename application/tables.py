@@ -155,3 +155,22 @@ security_log = Table(
 )
 
 ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log)
+
+# ---------------------------------------------------------------------------- transparency log (issue 16)
+# The RFC 9162 Merkle tree over the events (``application/tlog/``, migration 0004), written in
+# the events' own transaction: one leaf per stored event in notification order (leaf indexes
+# without gaps, positions with), and every complete subtree's hash (level 0: the leaves).
+tree_leaves = Table(
+    "dialogue_tree_leaves",
+    metadata,
+    Column("leaf_index", BigInt, primary_key=True, autoincrement=False),
+    Column("position", BigInt, nullable=False),
+    Index("ix_dialogue_tree_leaves_position", "position", unique=True),
+)
+tree_nodes = Table(
+    "dialogue_tree_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInt, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),  # hex SHA-256
+)

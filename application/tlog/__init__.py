@@ -1,0 +1,7 @@
+"""The transparency log (issue 16): an RFC 9162 Merkle tree over the event log, beside the
+hash chain (``docs/audit.md``, "The transparency log").
+
+- :mod:`application.tlog.tree`: hashes, inclusion and consistency proofs, pure;
+- :mod:`application.tlog.entry`: the canonical leaf entry of a stored event;
+- :mod:`application.tlog.store`: the stored tree, written in the events' transaction.
+"""
