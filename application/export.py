@@ -42,7 +42,9 @@ from application.audit.verify import (
 )
 from application.persistence import EVENTS_TABLE, chain_table, commands_table
 from application.tables import tree_leaves
-from application.tlog.store import extend_tree
+from application.tlog.checkpoint import TreeHead
+from application.tlog.store import extend_tree, read_nodes, tree_size
+from application.tlog.tree import root_hash
 from domain.errors import DomainError
 
 SOURCE = "urn:dialogue-service:event-log"
@@ -179,12 +181,15 @@ def _command_of(state: bytes) -> str | None:
 
 def import_log(
     engine: Engine, lines: Iterable[str], *, checkpoints: Sequence[tuple[str, Checkpoint]] = (),
-    public_keys: Sequence[bytes] = (), batch: int = 500, progress: Callable[[int], None] | None = None,
+    public_keys: Sequence[bytes] = (), tree_checkpoints: Sequence[tuple[str, TreeHead]] = (), batch: int = 500,
+    progress: Callable[[int], None] | None = None,
 ) -> RestoreSummary:
     """Restore an export into an empty event store (its tables must exist), in one transaction.
 
     Each line's chain hash must equal the hash recomputed from the lines before it, and
-    every checkpoint given must verify against the export; otherwise nothing is written.
+    every checkpoint given must verify against the export (``checkpoints`` of the chain,
+    signed with one of ``public_keys``; ``tree_checkpoints`` of the transparency log's tree,
+    whose signatures the caller checked); otherwise nothing is written.
     On PostgreSQL the events table is locked for the transaction and the id sequence is
     moved to the last position.
 
@@ -243,6 +248,10 @@ def import_log(
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
         extend_tree(conn)  # the transparency log's tree, in the same transaction
+        size = tree_size(conn)[0]
+        for name, head in tree_checkpoints:
+            if head.size > size or root_hash(head.size, lambda nodes: read_nodes(conn, nodes)) != head.root:
+                raise RestoreError(f"The export does not match the signed checkpoint {name} (tree size {head.size}); nothing imported.", code="export_tampered")
         if postgres and n:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{EVENTS_TABLE}', 'id'), :last)"), {"last": report.head_position})
     return RestoreSummary(events=n, head_position=report.head_position, head_hash=report.head_hash, commands=len(commands))

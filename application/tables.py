@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 APPLICATION_NAME = "Dialogue"
@@ -173,4 +174,17 @@ tree_nodes = Table(
     Column("level", Integer, primary_key=True, autoincrement=False),
     Column("idx", BigInt, primary_key=True, autoincrement=False),
     Column("hash", String(64), nullable=False),  # hex SHA-256
+)
+checkpoints_table = Table(
+    # Signed checkpoints of the tree (C2SP tlog-checkpoint notes), newest last; the signing
+    # key is never stored, the verifier key it checks with is (it is public).
+    "dialogue_checkpoints",
+    metadata,
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("origin", String(200), nullable=False),
+    Column("tree_size", BigInt, nullable=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("verifier_key", String(300), nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
 )

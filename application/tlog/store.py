@@ -59,7 +59,7 @@ class Leaf:
     hash: bytes
 
 
-def _read_nodes(db: Executor, nodes: Sequence[Node]) -> dict[Node, bytes]:
+def read_nodes(db: Executor, nodes: Sequence[Node]) -> dict[Node, bytes]:
     out: dict[Node, bytes] = {}
     for start in range(0, len(nodes), 200):
         chunk = nodes[start:start + 200]
@@ -86,7 +86,7 @@ def _append(db: Executor, size: int, events: Iterable[tuple[int, str, int, str, 
     def read(nodes: Sequence[Node]) -> dict[Node, bytes]:
         missing = [n for n in nodes if n not in cache]
         if missing:
-            cache.update(_read_nodes(db, missing))
+            cache.update(read_nodes(db, missing))
         return {n: cache[n] for n in nodes if n in cache}
 
     leaves: list[dict[str, Any]] = []
@@ -151,7 +151,7 @@ class StoredTree:
 
     def read(self, nodes: Sequence[Node]) -> dict[Node, bytes]:
         with self.engine.connect() as c:
-            return _read_nodes(c, nodes)
+            return read_nodes(c, nodes)
 
     def leaf_at_position(self, position: int) -> Leaf | None:
         with self.engine.connect() as c:

@@ -222,6 +222,26 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
     return fr == old_root and sr == new_root and sn == 0
 
 
+class Frontier:
+    """The root of a growing tree from O(log n) hashes: the complete subtrees on its right
+    edge (a log recomputed from its events without storing the tree)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.stack: list[bytes] = []  # one hash per set bit of size, largest subtree first
+
+    def append(self, entry_hash: bytes) -> None:
+        h, n = entry_hash, self.size
+        while n & 1:
+            h = node_hash(self.stack.pop(), h)
+            n >>= 1
+        self.stack.append(h)
+        self.size += 1
+
+    def root(self) -> bytes:
+        return _fold(self.stack) if self.stack else EMPTY_ROOT
+
+
 class MemoryTree:
     """A tree kept in a dict of nodes (tests, the standalone checks, a replayed export)."""
 

@@ -8,7 +8,9 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
 - ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
   proposal's text between two versions;
 - ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (at most 500);
-- ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI).
+- ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI);
+- ``/audit/checkpoint``, ``/audit/key``: the latest signed checkpoint of the transparency
+  log and its signer's verifier key, as ``text/plain``.
 
 Every viewer may read these pages; personal fields and who took which position show as
 ``[redacted]`` except to auditors (demo mode: acting as an auditor). Unknown ids and
@@ -22,9 +24,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from application.audit import AuditReader, verify_log
 from application.audit.history import StateAtPoint, UnreadableHistoryError
+from application.tlog.signing import latest_checkpoint
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
 
@@ -175,3 +179,26 @@ def verify(suffix: str | None = None) -> Any:
     if _json_wanted(suffix):
         return jsonify(report.as_dict())
     return render_template("audit/verify.html", report=report)
+
+
+# ---------------------------------------------------------------------------- transparency log
+def _plain(text: str, status: int = 200) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+@bp.get("/checkpoint")
+def checkpoint() -> Any:
+    """The latest signed checkpoint (C2SP tlog-checkpoint), as ``text/plain``."""
+    cp = latest_checkpoint(services().app.engine)
+    if cp is None:
+        raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
+    return _plain(cp.note)
+
+
+@bp.get("/key")
+def key() -> Any:
+    """The verifier key of the latest checkpoint's signer (``<name>+<key id>+<key>``)."""
+    cp = latest_checkpoint(services().app.engine)
+    if cp is None:
+        raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
+    return _plain(cp.verifier_key + "\n")
