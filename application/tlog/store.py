@@ -37,7 +37,7 @@ from application.tlog.entry import event_entry
 from application.tlog.tree import Node, leaf_hash, nodes_for_leaf
 
 # The library's events table, described for plain reads (its own metadata: nothing creates it).
-_events = Table(
+stored_events = Table(
     EVENTS_TABLE,
     MetaData(),
     Column("id", BigInt, primary_key=True),
@@ -105,10 +105,10 @@ def _append(db: Executor, size: int, events: Iterable[tuple[int, str, int, str, 
 
 
 def _events_between(db: Executor, after: int, before: int | None) -> list[tuple[int, str, int, str, bytes]]:
-    q = select(_events.c.id, _events.c.originator_id, _events.c.originator_version, _events.c.topic, _events.c.state).where(_events.c.id > after)
+    q = select(stored_events.c.id, stored_events.c.originator_id, stored_events.c.originator_version, stored_events.c.topic, stored_events.c.state).where(stored_events.c.id > after)
     if before is not None:
-        q = q.where(_events.c.id < before)
-    return [(int(r.id), str(r.originator_id), int(r.originator_version), r.topic, bytes(r.state)) for r in db.execute(q.order_by(_events.c.id))]
+        q = q.where(stored_events.c.id < before)
+    return [(int(r.id), str(r.originator_id), int(r.originator_version), r.topic, bytes(r.state)) for r in db.execute(q.order_by(stored_events.c.id))]
 
 
 def append_events(db: Executor, positions: Sequence[int], stored: Sequence[Any]) -> None:

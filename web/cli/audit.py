@@ -9,6 +9,8 @@
 - ``audit export FILE``: the log as JSON Lines of CloudEvents (no decrypted personal data).
 - ``audit replay --until POSITION|ISO-8601 [--as-of DATE] --into URL``: every read model
   as of that point, built in another database.
+- ``audit proof inclusion|leaf|consistency|check``: proofs of the transparency log
+  (:mod:`web.cli.audit_proofs`).
 - ``import FILE``: restore an export into an empty database, then drop the keys of
   every participant erased in the log.
 
@@ -43,6 +45,7 @@ from application.tlog.verify import read_checkpoint_files, verify_tree
 from domain.errors import DomainError
 from projections import proposals as proposal_views
 from projections.runner import ViewProjector
+from web.cli.audit_proofs import proof_group
 from web.cli.common import config, services
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -242,5 +245,7 @@ def import_command(export_file: Path, checkpoint_files: tuple[Path, ...], public
     s.projector.rebuild()
     click.echo(f"Imported {summary.events} events (head position {summary.head_position}, head hash {summary.head_hash}); {summary.commands} command ids; {dropped} erased participant key(s) dropped.")
 
+
+audit_group.add_command(proof_group)
 
 COMMANDS: list[click.Command] = [audit_group, import_command]

@@ -10,7 +10,10 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
 - ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (at most 500);
 - ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI);
 - ``/audit/checkpoint``, ``/audit/key``: the latest signed checkpoint of the transparency
-  log and its signer's verifier key, as ``text/plain``.
+  log and its signer's verifier key, as ``text/plain``;
+- ``/audit/leaf?position=P``, ``/audit/proof/inclusion?index=N&size=S``,
+  ``/audit/proof/consistency?old=M&new=S``: the transparency log's leaves and proofs, JSON
+  with base64 hashes (:mod:`application.tlog.proofs`).
 
 Every viewer may read these pages; personal fields and who took which position show as
 ``[redacted]`` except to auditors (demo mode: acting as an auditor). Unknown ids and
@@ -28,6 +31,7 @@ from flask_babel import gettext as _
 
 from application.audit import AuditReader, verify_log
 from application.audit.history import StateAtPoint, UnreadableHistoryError
+from application.tlog import proofs
 from application.tlog.signing import latest_checkpoint
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
@@ -36,6 +40,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 install(bp)
 
 PAGE = 50
+JSON_ONLY = ("/audit/leaf", "/audit/proof/")  # JSON documents, errors included
 
 
 def _reader() -> AuditReader:
@@ -93,7 +98,7 @@ def pretty(value: Any) -> str:
 @bp.errorhandler(DomainError)
 def _refused(e: DomainError) -> tuple[Any, int]:
     status = 404 if isinstance(e, NotFoundError) else 400
-    if _json_wanted(".json" if request.path.endswith(".json") else None):
+    if _json_wanted(".json" if request.path.endswith(".json") or request.path.startswith(JSON_ONLY) else None):
         return jsonify(code=e.code, status=status, message=e.message, errors={e.field: [e.message]} if e.field else {}), status
     return render_template("audit/error.html", status=status, error=e), status
 
@@ -202,3 +207,33 @@ def key() -> Any:
     if cp is None:
         raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
     return _plain(cp.verifier_key + "\n")
+
+
+def _required(name: str) -> int:
+    value = _int_arg(name)
+    if value is None:
+        raise InvalidInputError(f"{name} is required.", code="invalid_input", field=name)
+    return value
+
+
+@bp.get("/leaf")
+def leaf() -> Any:
+    """The leaf of the event at ``?position=P``: its index, entry and hash, and its proof's address."""
+    data = proofs.leaf_of_position(services().app.engine, _required("position"))
+    data["proof_url"] = url_for(".inclusion_proof", index=data["index"], size=data["tree_size"])
+    return jsonify(data)
+
+
+@bp.get("/proof/inclusion")
+def inclusion_proof() -> Any:
+    """The audit path of leaf ``?index=N`` in the tree of ``?size=S`` leaves (default: all)."""
+    index = _required("index")
+    if index < 0:
+        raise InvalidInputError("index is a leaf index, from 0.", code="invalid_input", field="index")
+    return jsonify(proofs.inclusion(services().app.engine, index, _int_arg("size")))
+
+
+@bp.get("/proof/consistency")
+def consistency_proof() -> Any:
+    """The proof that the tree of ``?old=M`` leaves is a prefix of that of ``?new=S`` (default: all)."""
+    return jsonify(proofs.consistency(services().app.engine, _required("old"), _int_arg("new")))
