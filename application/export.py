@@ -149,10 +149,20 @@ def read_export(lines: Iterable[str]) -> Iterator[LogRecord]:
             state = base64.b64decode(ce["data_base64"], validate=True)
         except (ValueError, TypeError, binascii.Error) as e:
             raise RestoreError(f"Line {number} of the export is not an event of this format: {e}.", code="bad_export") from e
-        yield LogRecord(
+        rec = LogRecord(
             position=position, originator_id=originator_id, originator_version=version,
             topic=str(ce["topic"]), state=state, chain_hash=str(ce["chainhash"]).lower(),
         )
+        # What auditors read must be what is hashed (issue 11, item 3): every attribute the
+        # export derives from the stored event is derived again and compared.
+        derived = to_cloudevent(rec)
+        for name in ("id", "source", "type", "time", "subject", "datacontenttype"):
+            if ce.get(name) != derived.get(name):
+                raise RestoreError(
+                    f"Line {number} of the export (position {position}): the exported {name} is {ce.get(name)!r}, "
+                    f"the hashed data says {derived.get(name)!r}; nothing imported.", code="export_tampered",
+                )
+        yield rec
 
 
 # ---------------------------------------------------------------------------- restore

@@ -188,3 +188,35 @@ checkpoints_table = Table(
     Column("verifier_key", String(300), nullable=False),
     Column("signed_at", DateTime(timezone=True), nullable=False),
 )
+witnesses_table = Table(
+    # Witness keys registered by the secretariat (a Liaison Table seat, a UN agency): C2SP
+    # tlog-cosignature verifier keys (type 0x04); the private keys never leave the witnesses.
+    "dialogue_witnesses",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("verifier_key", String(300), nullable=False, unique=True),
+    Column("description", String(300), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+cosignatures_table = Table(
+    # One verified cosignature line per witness and checkpoint.
+    "dialogue_cosignatures",
+    metadata,
+    Column("checkpoint_id", BigInt, ForeignKey(checkpoints_table.c.id), primary_key=True),
+    Column("witness", String(200), ForeignKey(witnesses_table.c.name), primary_key=True),
+    Column("line", Text, nullable=False),
+    Column("cosigned_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+)
+witness_conflicts_table = Table(
+    # Two checkpoints of one tree size with different roots, both signed by the log, as a
+    # witness reported them (the evidence that the log showed two histories).
+    "dialogue_witness_conflicts",
+    metadata,
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("witness", String(200), nullable=False),
+    Column("tree_size", BigInt, nullable=False),
+    Column("first", Text, nullable=False),
+    Column("second", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

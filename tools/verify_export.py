@@ -455,8 +455,13 @@ def verify(lines: Iterable[str], checkpoints: list[TreeCheckpoint | ChainCheckpo
             problems.append((None, f"checkpoint {cp.name}: the signature does not verify with the given public key(s)"))
     pending.sort(key=lambda c: c.head_position)
     previous, count, last = GENESIS, 0, 0
-    good: list[int] = [0] if 0 in trees else []  # event counts covered by matching checkpoints
+    good: list[int] = []  # event counts covered by matching checkpoints
     frontier = Frontier()
+    for tc in trees.pop(0, []):
+        if tc.root == frontier.root():
+            good.append(0)
+        else:
+            problems.append((None, f"checkpoint {tc.name}: the root of the empty tree is not the signed one"))
     positions: list[int] = []
 
     def settle_missing(upto: int | None) -> None:

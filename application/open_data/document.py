@@ -18,7 +18,7 @@ from uuid import UUID
 from sqlalchemy import Engine, func, select
 
 from application.audit.log import events_table, stored_timestamp
-from application.tables import chain_table, checkpoints_table, tree_leaves
+from application.tables import chain_table, checkpoints_table, cosignatures_table, tree_leaves
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
@@ -29,7 +29,8 @@ PUBLISHED_TOPIC_SUFFIX = ":Proposal.PublishedToGovernments"
 def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
     """Where the recommendation's publication is in the log: ``{position, chain_hash,
     recorded_at, leaf_index, checkpoint, proof_url}``, or None when it was never published.
-    ``checkpoint`` is ``{size, root_hash (base64), signed_at}`` of the latest signed
+    ``checkpoint`` is ``{size, root_hash (base64), signed_at, witnesses}`` (how many
+    witnesses co-signed it) of the latest signed
     checkpoint when it includes the leaf, else None; ``proof_url`` the path of the leaf's
     inclusion proof in that checkpoint's tree (else in the whole tree)."""
     e = events_table.c
@@ -44,9 +45,15 @@ def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
         leaf = c.execute(select(tree_leaves.c.leaf_index).where(tree_leaves.c.position == position)).scalar()
         last = c.execute(select(func.max(tree_leaves.c.leaf_index))).scalar()
         latest = c.execute(select(checkpoints_table).order_by(checkpoints_table.c.id.desc()).limit(1)).first()
+        witnesses = 0 if latest is None else c.execute(
+            select(func.count()).select_from(cosignatures_table).where(cosignatures_table.c.checkpoint_id == latest.id)
+        ).scalar()
     checkpoint = None
     if leaf is not None and latest is not None and latest.tree_size > leaf:
-        checkpoint = {"size": int(latest.tree_size), "root_hash": base64.b64encode(bytes.fromhex(latest.root_hash)).decode(), "signed_at": latest.signed_at}
+        checkpoint = {
+            "size": int(latest.tree_size), "root_hash": base64.b64encode(bytes.fromhex(latest.root_hash)).decode(),
+            "signed_at": latest.signed_at, "witnesses": int(witnesses or 0),
+        }
     proof_url = None
     if leaf is not None and last is not None:
         proof_url = f"/audit/proof/inclusion?index={leaf}&size={checkpoint['size'] if checkpoint else int(last) + 1}"

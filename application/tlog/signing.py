@@ -24,6 +24,7 @@ from domain.errors import InvalidInputError
 
 @dataclass(frozen=True)
 class StoredCheckpoint:
+    id: int
     head: TreeHead
     note: str
     verifier_key: str
@@ -37,7 +38,7 @@ def latest_checkpoint(engine: Engine) -> StoredCheckpoint | None:
     if row is None:
         return None
     return StoredCheckpoint(
-        head=TreeHead(row.origin, int(row.tree_size), bytes.fromhex(row.root_hash)), note=row.note,
+        id=int(row.id), head=TreeHead(row.origin, int(row.tree_size), bytes.fromhex(row.root_hash)), note=row.note,
         verifier_key=row.verifier_key,
         signed_at=row.signed_at if row.signed_at.tzinfo else row.signed_at.replace(tzinfo=UTC),  # SQLite keeps no zone
     )
@@ -70,8 +71,9 @@ def sign_checkpoint(engine: Engine, signer: Signer, *, now: datetime | None = No
     note = Note(head.body(), (sign(head.body(), signer),)).to_text()
     at = (now or datetime.now(UTC)).astimezone(UTC)
     with engine.begin() as c:
-        c.execute(insert(checkpoints_table).values(
+        key = c.execute(insert(checkpoints_table).values(
             origin=head.origin, tree_size=size, root_hash=head.root.hex(), note=note,
             verifier_key=signer.verifier.text(), signed_at=at,
-        ))
-    return StoredCheckpoint(head=head, note=note, verifier_key=signer.verifier.text(), signed_at=at)
+        )).inserted_primary_key
+    assert key is not None
+    return StoredCheckpoint(id=int(key[0]), head=head, note=note, verifier_key=signer.verifier.text(), signed_at=at)

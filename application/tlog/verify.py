@@ -95,10 +95,13 @@ def verify_tree(engine: Engine, checkpoints: Sequence[tuple[str, TreeHead]] = ()
     by_size: dict[int, list[CheckpointCheck]] = {}
     for c in checks:
         by_size.setdefault(c.head.size, []).append(c)
-    for c in by_size.get(0, []):
-        c.ok, c.message = (c.head.root == frontier.root()), "empty log"
-    stored = _stored_leaves(engine)
     problems: list[TreeProblem] = []
+    for c in by_size.get(0, []):
+        c.ok = c.head.root == frontier.root()
+        if not c.ok:
+            c.message = "the root of the empty tree is not the signed one"
+            problems.append(TreeProblem(None, None, f"the signed checkpoint {c.name}: {c.message}"))
+    stored = _stored_leaves(engine)
     positions: list[int] = []
     for rec in read_log(engine):
         if rec.state is None or rec.originator_id is None or rec.originator_version is None:

@@ -12,6 +12,7 @@ import pytest
 
 from application.bootstrap import Services
 from tests.integration.test_audit_tamper import build_log, cli, make_app, verify_export
+from web import create_app
 
 
 def exported(services: Services, tmp_path: Path) -> list[dict[str, object]]:
@@ -67,3 +68,14 @@ def test_an_empty_log_is_refused(services: Services, tmp_path: Path) -> None:
 def test_bad_arguments_are_a_usage_error(tmp_path: Path) -> None:
     assert verify_export().returncode == 2
     assert verify_export(tmp_path / "nothing.jsonl").returncode == 2
+
+
+def test_import_refuses_an_export_whose_attributes_the_hashed_data_contradicts(services: Services, tmp_path: Path, master_key: str) -> None:
+    lines = exported(services, tmp_path)
+    lines[1]["type"] = "dialogue.Proposal.Adopted"
+    target = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "t"})
+
+    result = target.test_cli_runner().invoke(args=["import", str(write(tmp_path, lines))])
+
+    assert result.exit_code == 1
+    assert f"position {lines[1]['position']}): the exported type is 'dialogue.Proposal.Adopted'" in result.output

@@ -10,7 +10,7 @@
 - ``audit replay --until POSITION|ISO-8601 [--as-of DATE] --into URL``: every read model
   as of that point, built in another database.
 - ``audit proof inclusion|leaf|consistency|check``: proofs of the transparency log
-  (:mod:`web.cli.audit_proofs`).
+  (:mod:`web.cli.audit_proofs`); ``audit witness …``: witnesses (:mod:`web.cli.audit_witness`).
 - ``import FILE``: restore an export into an empty database, then drop the keys of
   every participant erased in the log.
 
@@ -46,6 +46,7 @@ from domain.errors import DomainError
 from projections import proposals as proposal_views
 from projections.runner import ViewProjector
 from web.cli.audit_proofs import proof_group
+from web.cli.audit_witness import witness_group
 from web.cli.common import config, services
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -247,5 +248,6 @@ def import_command(export_file: Path, checkpoint_files: tuple[Path, ...], public
 
 
 audit_group.add_command(proof_group)
+audit_group.add_command(witness_group)
 
 COMMANDS: list[click.Command] = [audit_group, import_command]

@@ -33,6 +33,7 @@ from application.audit import AuditReader, verify_log
 from application.audit.history import StateAtPoint, UnreadableHistoryError
 from application.tlog import proofs
 from application.tlog.signing import latest_checkpoint
+from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
 
@@ -193,11 +194,16 @@ def _plain(text: str, status: int = 200) -> Response:
 
 @bp.get("/checkpoint")
 def checkpoint() -> Any:
-    """The latest signed checkpoint (C2SP tlog-checkpoint), as ``text/plain``."""
-    cp = latest_checkpoint(services().app.engine)
+    """The latest signed checkpoint (C2SP tlog-checkpoint) with the cosignature lines of
+    the witnesses who co-signed it, as ``text/plain``; ``X-Cosignatures`` says how many."""
+    engine = services().app.engine
+    cp = latest_checkpoint(engine)
     if cp is None:
         raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
-    return _plain(cp.note)
+    lines = cosignature_lines(engine, cp.id)
+    response = _plain(cp.note + "".join(lines))
+    response.headers["X-Cosignatures"] = str(len(lines))
+    return response
 
 
 @bp.get("/key")
