@@ -53,8 +53,11 @@ test-postgres: lint typecheck axe
 unit: install
 	$(BIN)/pytest tests/unit -q
 
+## bench: measure the write path, aggregate loads, a rebuild and the main pages against their
+## baselines and write BENCHMARKS.md (PostgreSQL figures too when its server answers)
+BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --postgres $(BENCH_POSTGRES)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info $(AXE_DIR)/node_modules

@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
 from application.mail import Composer, mailer_from_url
-from application.persistence import KeyStore, MasterKeyError, get_engine, parse_master_key
+from application.persistence import (
+    KeyStore,
+    get_engine,
+    parse_master_key,
+    read_master_key_file,
+)
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
 from application.tlog.store import build_tree
@@ -42,6 +47,7 @@ class Config:
     max_projection_lag: int = 1000
     demo_mode: bool = False
     demo_on_postgres: bool = False
+    allow_debug: bool = False
     smtp_url: str | None = None
     mail_from: str | None = None
     public_url: str = "http://127.0.0.1:5000"
@@ -66,6 +72,8 @@ class Config:
             # second factor. Only for demonstrations; off unless asked for.
             demo_mode=(e.get("DIALOGUE_DEMO_MODE", "no").lower() in ("1", "yes", "true")),
             demo_on_postgres=(e.get("DIALOGUE_DEMO_ON_POSTGRES", "").lower() == "yes"),
+            # Flask's debug mode serves Werkzeug's interactive debugger: code typed in a browser.
+            allow_debug=(e.get("DIALOGUE_ALLOW_DEBUG", "").lower() == "yes"),
             smtp_url=e.get("DIALOGUE_SMTP_URL") or None,
             mail_from=e.get("DIALOGUE_MAIL_FROM") or None,
             public_url=(e.get("DIALOGUE_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
@@ -91,15 +99,11 @@ class Config:
         """The master key from ``DIALOGUE_MASTER_KEY`` or the file ``DIALOGUE_MASTER_KEY_FILE``.
 
         Raises:
-            MasterKeyError: missing, unreadable or malformed.
+            MasterKeyError: missing, unreadable, a file other users may read, or malformed.
         """
-        raw = self.master_key
-        if not raw and self.master_key_file:
-            try:
-                raw = Path(self.master_key_file).read_text("utf-8").strip()
-            except OSError as e:
-                raise MasterKeyError(f"Cannot read the master key file: {e.strerror}.") from e
-        return parse_master_key(raw)
+        if not self.master_key and self.master_key_file:
+            return read_master_key_file(Path(self.master_key_file))
+        return parse_master_key(self.master_key)
 
 
 def _int(raw: str | None, name: str, default: int) -> int:

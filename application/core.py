@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from sqlalchemy import Engine, select
 
 from application.clock import Clock, FixedClock
-from application.errors import CommandAlreadyAppliedError, ConflictError
+from application.errors import CommandAlreadyAppliedError
 from application.persistence import (
     APPLICATION_NAME,
     DateAsISO,
@@ -25,6 +25,7 @@ from application.persistence import (
     commands_table,
     get_engine,
 )
+from application.retry import ConcurrentWriteError, retry_on_conflict
 from domain.base import SECRETARIAT, Ctx, DialogueAggregate
 from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS
@@ -42,6 +43,7 @@ from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
 from domain.working_table import WorkingTable
 
 A = TypeVar("A", bound=DialogueAggregate)
+T = TypeVar("T")
 
 
 def _uuid(value: UUID | str, field: str) -> UUID:
@@ -143,17 +145,37 @@ class ApplicationCore(Application[UUID]):
             return c.execute(select(commands_table.c.command_id).where(commands_table.c.command_id == command_id)).first() is not None
 
     def _save(self, ctx: Ctx, *aggregates: DialogueAggregate, **kwargs: Any) -> None:
+        """Save ``aggregates`` atomically under the command's id.
+
+        Raises:
+            CommandAlreadyAppliedError: the command id was applied meanwhile.
+            ConcurrentWriteError: (a ``ConflictError``) another command wrote to one of them since it was read.
+        """
+        read = {a.id: a.version - len(a.pending_events) for a in aggregates}
         try:
             recordings = self.save(*aggregates, command_id=ctx.command_id, **kwargs)
         except IntegrityError as e:
             if self.command_applied(ctx.command_id):
                 raise CommandAlreadyAppliedError(f"Command {ctx.command_id} was already applied.") from e
-            raise ConflictError("Someone changed this in the meantime; reload and try again.") from e
+            raise ConcurrentWriteError("Someone changed this in the meantime; reload and try again.", read=read) from e
         if recordings:
             position = max(r.notification.id for r in recordings)
             self._local.last_position = position
             for callback in self.on_saved:
                 callback(position)
+
+    def _retrying(self, attempt: Callable[[], T], own_change: Callable[[Any], bool] | None = None) -> T:
+        """Run ``attempt`` (load → check → save) again when it meets a concurrent write,
+        unless ``own_change`` holds for an event written meanwhile (:mod:`application.retry`)."""
+        return retry_on_conflict(attempt, written_since=self._written_since, own_change=own_change)
+
+    def _written_since(self, read: dict[UUID, int]) -> list[Any]:
+        """The domain events stored on each aggregate after the version read."""
+        return [
+            self.mapper.to_domain_event(stored)
+            for aggregate_id, version in read.items()
+            for stored in self.recorder.select_events(aggregate_id, gt=version)
+        ]
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, what: str) -> A:
         try:

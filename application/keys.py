@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import os
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -16,6 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Engine, delete, insert, select
 
+from application.files import open_to_others
 from application.tables import key_check_table, keys_table
 
 
@@ -44,6 +47,31 @@ def parse_master_key(raw: str | bytes | None) -> bytes:
     if len(key) != 32:
         raise MasterKeyError(f"The master key must be 32 bytes; this one is {len(key)}.")
     return key
+
+
+def read_master_key_file(path: Path) -> bytes:
+    """The master key kept in ``path``, a file only its owner may read.
+
+    Raises:
+        MasterKeyError: the file is missing (a database never set up: ``dialogue db init``
+        creates a local one), unreadable, open to the group or other users, or malformed.
+    """
+    try:
+        loose = open_to_others(path)
+        raw = path.read_text("utf-8")
+    except FileNotFoundError as e:
+        raise MasterKeyError(
+            f"Cannot read the master key file: {path.name} does not exist. Run `dialogue db init` to set up a new "
+            "database and its key, or point DIALOGUE_MASTER_KEY_FILE at the key of this database."
+        ) from e
+    except OSError as e:
+        raise MasterKeyError(f"Cannot read the master key file: {e.strerror}.") from e
+    if loose:
+        raise MasterKeyError(
+            f"The master key file {path.name} can be read by other users (mode {stat.S_IMODE(path.stat().st_mode):o}): "
+            "run `chmod 600` on it (and keep it from anyone else)."
+        )
+    return parse_master_key(raw)
 
 
 def generate_master_key() -> str:

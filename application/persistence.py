@@ -52,12 +52,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from application.chain import GENESIS, link
+from application.files import create_private_sqlite_file
 from application.keys import (
     KEY_CHECK_PLAINTEXT,
     KeyStore,
     MasterKeyError,
     generate_master_key,
     parse_master_key,
+    read_master_key_file,
 )
 from application.schema import upgrade_own_tables
 from application.tables import (
@@ -78,7 +80,7 @@ __all__ = [
     "APPLICATION_NAME", "EVENTS_TABLE", "KEY_CHECK_PLAINTEXT", "BigInt", "DateAsISO", "DialogueFactory",
     "DialogueRecorder", "KeyStore", "MasterKeyError", "PersonalDataMapper", "chain_table", "commands_table",
     "dispose_engines", "drop_erased_keys", "erased_participant_ids", "generate_master_key", "get_engine",
-    "key_check_table", "keys_table", "metadata", "notifications", "parse_master_key",
+    "key_check_table", "keys_table", "metadata", "notifications", "parse_master_key", "read_master_key_file",
 ]
 
 
@@ -113,12 +115,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def get_engine(url: str) -> Engine:
     """One engine per database URL in a process (created after a fork, never before).
 
-    SQLite files get WAL, a 30 s busy timeout and ``secure_delete``.
+    SQLite files get WAL, a 30 s busy timeout and ``secure_delete``; a new one is created
+    readable by its owner only (:func:`application.files.create_private_sqlite_file`).
     """
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
+                create_private_sqlite_file(url)  # mode 0600 before SQLite creates it
                 # hide_parameters: SQL logs and error messages never carry values (names).
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
                 event.listen(engine, "connect", _sqlite_pragmas)

@@ -155,10 +155,26 @@ security_log = Table(
     Index("ix_dialogue_security_log_account", "account_id", "at"),
 )
 
-ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log)
+api_tokens = Table(
+    "dialogue_api_tokens",
+    metadata,
+    # Personal access tokens of the JSON API (issue 13): the SHA-256 of the token shown
+    # once, a name, a scope (read | write), an expiry; revoked by the owner.
+    Column("id", AccountId, primary_key=True),
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", Digest, nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("scope", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens)
 
 # ---------------------------------------------------------------------------- transparency log (issue 16)
-# The RFC 9162 Merkle tree over the events (``application/tlog/``, migration 0004), written in
+# The RFC 9162 Merkle tree over the events (``application/tlog/``, migrations 0005-0007), written in
 # the events' own transaction: one leaf per stored event in notification order (leaf indexes
 # without gaps, positions with), and every complete subtree's hash (level 0: the leaves).
 tree_leaves = Table(

@@ -1,81 +1,94 @@
-"""Measure the scenario load, a projection rebuild, a board query and an open-data export.
+"""Run the benchmarks and write ``BENCHMARKS.md`` (``make bench``).
 
-Usage: ``python -m benchmarks [--postgres URL] [--repeat N]``. Prints one JSON object per
-back end: seconds (best of N), events per second and the process's peak resident memory.
+Usage: ``python -m benchmarks [--postgres SERVER_URL] [--quick] [--out FILE] [--save-before]``.
+
+``--postgres`` names a PostgreSQL server (its user may create databases): each benchmark
+makes a database of its own there and drops it afterwards; without a reachable server the
+PostgreSQL figures are left out and the report says so. ``--quick`` runs every benchmark
+once on tiny sizes (the smoke test's setting). ``--save-before`` also keeps the figures as
+the 'before' column of later reports (``benchmarks/before.json``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import tempfile
-import time
-from datetime import date
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine
-
-from application.bootstrap import Config, bootstrap
-from application.clock import FixedClock
-from application.open_data import build_export
-from application.persistence import dispose_engines, generate_master_key
 from application.scenario import load_scenario
-from projections import proposals as proposal_views
+from benchmarks import aggregate_load, pages, rebuild, write_path
+from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
+from benchmarks.measure import Figure
+from benchmarks.report import BEFORE, context, load_before, render, save
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "2026-Q1"
-
-
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as c:
-        md = MetaData()
-        md.reflect(c)
-        md.drop_all(c)
-    engine.dispose()
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_once(url: str) -> dict[str, float]:
-    s = bootstrap(Config(database_url=url, master_key=generate_master_key(), inline_projection=False), clock=FixedClock(date(2026, 1, 1)))
-    t0 = time.perf_counter()
-    load_scenario(s.app, SCENARIO)
-    t1 = time.perf_counter()
-    events = s.projector.catch_up()
-    t2 = time.perf_counter()
-    s.projector.rebuild()
-    t3 = time.perf_counter()
-    for _ in range(20):
-        proposal_views.list_recommendations(s.projector.engine, status="published")
-    t4 = time.perf_counter()
-    export = build_export(s.app.engine, s.app.recorder, s.app.mapper)
-    archive = export.archive()
-    t5 = time.perf_counter()
-    dispose_engines()
-    return {
-        "events": events, "load_s": t1 - t0, "catch_up_s": t2 - t1, "rebuild_s": t3 - t2, "board_query_ms": (t4 - t3) / 20 * 1000,
-        "open_data_export_s": t5 - t4, "open_data_archive_kb": len(archive) / 1024,
-    }
+@dataclass(frozen=True)
+class Sizes:
+    """How much each benchmark does (``FULL`` for ``make bench``, ``QUICK`` for the smoke test)."""
+
+    write_rounds: int
+    write_per_round: int
+    load_sizes: tuple[int, ...]
+    load_rounds: int
+    rebuild_rounds: int
+    page_rounds: int
+    page_per_round: int
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres", help="also measure on this PostgreSQL URL (its tables are dropped!)")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    backends = [("sqlite", None)] + ([("postgres", args.postgres)] if args.postgres else [])
-    for name, pg in backends:
-        runs = []
-        for _ in range(args.repeat):
-            if pg:
-                _empty_postgres(pg)
-                runs.append(run_once(pg))
-            else:
-                with tempfile.TemporaryDirectory() as d:
-                    runs.append(run_once(f"sqlite:///{d}/bench.sqlite"))
-        best = {k: min(r[k] for r in runs) for k in runs[0]}
-        best["events_per_s_load"] = best["events"] / best["load_s"]
-        best["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"backend": name, "repeat": args.repeat, **{k: round(v, 3) for k, v in best.items()}}))
+FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10)
+QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1)
+
+
+def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr) -> tuple[list[Figure], list[str]]:
+    """Every benchmark at ``sizes``; the figures and notes for the report."""
+    figures: list[Figure] = []
+    notes: list[str] = []
+    backends = ["sqlite"]
+    if postgres_reachable(postgres):
+        backends.append("postgres")
+    else:
+        notes.append("PostgreSQL was not reachable (`--postgres`): its figures are missing from this run.")
+
+    def say(what: str) -> None:
+        print(f"bench: {what}", file=log, flush=True)  # type: ignore[call-overload]
+
+    for b in backends:
+        say(f"write path on {b}")
+        figures += write_path.measure(b, postgres, rounds=sizes.write_rounds, per_round=sizes.write_per_round)
+    say("aggregate load")
+    figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
+    with fresh_database("sqlite") as url:
+        say("loading the 2026-Q1 scenario")
+        s = services(url, inline=False)
+        if sizes is QUICK:
+            write_path.draft(s.app, write_path.member(s.app))
+        else:
+            load_scenario(s.app, SCENARIO)
+        s.projector.catch_up()
+        say("rebuild")
+        history = "a tiny history" if sizes is QUICK else "2026-Q1 scenario"
+        figures += rebuild.measure(s, f"{history}, SQLite", rounds=sizes.rebuild_rounds)
+        say("pages")
+        figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)
+    return figures, notes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (databases are created and dropped on it)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, once each (smoke test)")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--save-before", action="store_true", help=f"keep these figures as the 'before' ({BEFORE.name})")
+    args = parser.parse_args(argv)
+    ctx = context({"quick": args.quick, "postgres": bool(args.postgres)})
+    figures, notes = run(QUICK if args.quick else FULL, args.postgres)
+    if args.save_before:
+        save(figures, BEFORE, ctx)
+    args.out.write_text(render(figures, ctx, load_before(), notes), "utf-8")
+    print(f"bench: wrote {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     ValidationError,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 
 from web.forms import LANGUAGE_LABELS, opts
 
@@ -98,3 +99,17 @@ class InviteForm(FlaskForm):
 class DemoSwitchForm(FlaskForm):
     account = HiddenField(validators=[InputRequired()])
     next = HiddenField()
+
+
+class TokenForm(FlaskForm):
+    """A personal access token for the JSON API (the rules: :mod:`application.accounts.tokens`)."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Give the token a name."))],
+                       description=_l("What it is for, e.g. the script that uses it."), render_kw={"maxlength": 100, "autocomplete": "off"})
+    scope = SelectField(_l("Scope"), choices=opts([("read", _l("read: what you can read")), ("write", _l("write: also act as you"))]))
+    days = IntegerField(_l("Days until it expires"), default=90,
+                        validators=[InputRequired(_l("Type a number of days.")), NumberRange(1, 365, _l("From 1 to 365 days."))])
+
+
+class RevokeTokenForm(FlaskForm):
+    token = HiddenField(validators=[InputRequired()])

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from application.bootstrap import Config
+from application.files import write_private
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,8 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not env.get("DIALOGUE_MASTER_KEY") and not env.get("DIALOGUE_MASTER_KEY_FILE"):
         env["DIALOGUE_MASTER_KEY_FILE"] = os.path.join(app.instance_path, "master.key")
     app.config["DIALOGUE"] = Config.from_env(default_url, env)
+    if app.debug:  # FLASK_DEBUG=1, `--debug`, or DEBUG in the given configuration
+        refuse_debug_unless_allowed(app.config["DIALOGUE"])
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY=None
-        app.config["SECRET_KEY"] = os.environ.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
+        app.config["SECRET_KEY"] = env.get("DIALOGUE_SECRET_KEY") or _instance_secret(app)
+    refuse_a_short_secret_key(app.config["SECRET_KEY"])
     # Flask's default config holds these keys with None, so set them unless a test did.
     given = test_config or {}
     if "MAX_CONTENT_LENGTH" not in given:
@@ -67,16 +72,66 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.pages import register_blueprints
 
     register_blueprints(app)
+    from web.api import init_app as init_api
+
+    init_api(app)
     from web.cli.commands import register_commands
 
     register_commands(app)
     return app
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the service refuses to start with (the message says what to change)."""
+
+
+class DebugModeRefusedError(ConfigurationError):
+    """Debug mode asked for where it is not allowed (:func:`refuse_debug_unless_allowed`)."""
+
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def refuse_a_short_secret_key(secret: str | bytes) -> None:
+    """The key that signs sessions and form tokens has at least 32 bytes (a short one can be
+    guessed offline from one signed cookie).
+
+    Raises:
+        ConfigurationError: with its length and how to make a good one.
+    """
+    size = len(secret.encode("utf-8") if isinstance(secret, str) else secret)
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigurationError(
+            f"The secret key (DIALOGUE_SECRET_KEY) is {size} bytes; it must be at least {MIN_SECRET_KEY_BYTES}. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def refuse_debug_unless_allowed(cfg: Config) -> None:
+    """Allow debug mode (Werkzeug's interactive debugger runs Python typed in a browser, one
+    address away from any visitor) only when ``DIALOGUE_ALLOW_DEBUG=yes``, and never on a
+    PostgreSQL database (a deployment's).
+
+    Raises:
+        DebugModeRefusedError: with the one-line reason and what to change.
+    """
+    if any((url or "").startswith("postgresql") for url in (cfg.database_url, cfg.views_url)):
+        raise DebugModeRefusedError(
+            "Refusing debug mode on PostgreSQL: the interactive debugger runs code typed in a browser. "
+            "Unset FLASK_DEBUG and leave out --debug/--debugger."
+        )
+    if not cfg.allow_debug:
+        raise DebugModeRefusedError(
+            "Refusing debug mode: the interactive debugger runs code typed in a browser. Unset FLASK_DEBUG and leave out "
+            "--debug/--debugger, or set DIALOGUE_ALLOW_DEBUG=yes on a machine of your own with a SQLite database."
+        )
+
+
 def _instance_secret(app: Flask) -> str:
-    """A per-instance secret for sessions and CSRF, kept in the instance folder."""
+    """A per-instance secret for sessions and CSRF, kept in the instance folder (created
+    readable by its owner only)."""
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another worker wrote it first
+            write_private(path, os.urandom(32).hex(), exclusive=True)
     return path.read_text().strip()

@@ -30,6 +30,10 @@ ACCOUNT_ERROR_MESSAGES = {
     "no_enrolment": _l("Start setting up the second factor again."),
     "wrong_code": _l("This code is not right; check the time on your phone and type the code it shows now."),
     "not_a_demo_account": _l("Only demo accounts are switched to, in demo mode."),
+    "unknown_scope": _l("A token's scope is read or write."),
+    "bad_token_expiry": _l("A token lasts 1 to 365 days."),
+    "invalid_token": _l("This token is unknown, revoked or expired."),
+    "token_read_only": _l("This token may only read; create one with the write scope to act."),
 }
 
 SECURITY_EVENTS = {
@@ -53,6 +57,8 @@ SECURITY_EVENTS = {
     "erasure_requested": _l("erasure asked for"),
     "language_changed": _l("language changed"),
     "account_deleted": _l("account deleted"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask, Response, g, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from application.accounts import Account
+from application.accounts import Account, TokenInfo
 from application.roles import ANONYMOUS, Identity, bind, unbind
 from web.services import services
 
@@ -66,13 +66,47 @@ def signed_in() -> SignedIn | None:
     return user if isinstance(user, SignedIn) else None
 
 
+def bearer_token() -> str | None:
+    """The personal access token an API request carries (``Authorization: Bearer …``), or
+    None (pages never read one)."""
+    if not request.path.startswith("/api/"):
+        return None
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def current_token() -> TokenInfo | None:
+    """The live personal access token this request authenticated with, or None."""
+    current_identity()
+    token = g.get("api_token")
+    return token if isinstance(token, TokenInfo) else None
+
+
+def _token_identity(secret: str) -> Identity:
+    """The identity of a personal access token: its owner, or the anonymous one for an
+    unknown, revoked or expired token (``g.api_token_refused``: the API answers 401)."""
+    accounts = services().accounts
+    token = accounts.token_account(secret)
+    account = accounts.get(token.account_id) if token is not None else None
+    if token is None or account is None:
+        g.api_token_refused = True
+        return ANONYMOUS
+    g.api_token = token
+    return Identity(account_id=account.id, participant_id=account.participant_id, demo=account.demo)
+
+
 def current_identity() -> Identity:
-    """The identity of this request (the anonymous one without a live session)."""
+    """The identity of this request: the owner of its personal access token on the API,
+    else the signed-in person (the anonymous one without a live session)."""
     cached = g.get("identity")
     if isinstance(cached, Identity):
         return cached
-    user = signed_in()
-    identity = user.identity if user is not None else ANONYMOUS
+    secret = bearer_token()
+    if secret is not None:
+        identity = _token_identity(secret)
+    else:
+        user = signed_in()
+        identity = user.identity if user is not None else ANONYMOUS
     g.identity = identity
     return identity
 
@@ -113,7 +147,7 @@ def address() -> str:
     return request.remote_addr or "unknown"
 
 
-PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting")  # Flask-Login caches its user as _login_user
+PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting", "api_token", "api_token_refused")  # Flask-Login caches its user as _login_user
 
 
 def _forget() -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
-from web.identity import address, signed_in
+from web.identity import address, current_identity
 
 READS = "600 per minute"
 WRITES = "15 per 10 seconds;120 per hour"
@@ -26,9 +26,10 @@ def by_address() -> str:
 
 
 def by_account() -> str:
-    """The signed-in account, or the network address for the public."""
-    user = signed_in()
-    return f"account:{user.account.id}" if user is not None else by_address()
+    """The acting account (signed in, or the owner of the API's token), or the network
+    address for the public."""
+    identity = current_identity()
+    return f"account:{identity.account_id}" if identity.account_id else by_address()
 
 
 def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[Blueprint, ...]) -> Limiter:
@@ -43,6 +44,10 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
     writes = limiter.shared_limit(WRITES, scope="writes", key_func=by_account, methods=["POST"])
     for bp in write_blueprints:
         writes(bp)
+    # The API's writes count in the same scope; the limiter is kept with it (its limits hold
+    # it only weakly).
+    app.extensions["dialogue_writes_limit"] = writes
+    app.extensions["dialogue_limiter"] = limiter
     for bp in exempt:
         limiter.exempt(bp)
 
@@ -51,7 +56,11 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
         from web.pages.signin import too_many
 
         limit = getattr(e, "limit", None)
-        seconds = int(limit.limit.get_expiry()) if limit is not None else 10
+        seconds = max(1, int(limit.limit.get_expiry()) if limit is not None else 10)
+        if request.path.startswith("/api/"):
+            from web.api.errors import error_response
+
+            return error_response(429, "too_many_requests", f"Too many requests: wait {seconds} seconds.", headers={"Retry-After": str(seconds)})
         return too_many(seconds)
 
     return limiter

@@ -1,5 +1,5 @@
-"""Pages of a long list: ``?page=N`` (1-based; anything else reads as page 1, a page past
-the end shows the last one), a page count, and the addresses of the previous and next
+"""Pages of a long list: ``?page=N`` (1-based, at most 1,000,000; anything else is a 400,
+a page past the end shows the last one), a page count, and the addresses of the previous and next
 pages that the list's navigation and the document's ``<link rel="prev|next">`` use. The
 other query arguments (filters, language) are kept."""
 
@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from web.query import int_arg
+
+MAX_PAGE = 1_000_000
 PER_PAGE = 10  # cards with their provenance: ten fill a few screens of a phone
 
 
 def asked_page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    return int_arg("page", 1, low=1, high=MAX_PAGE) or 1
 
 
 @dataclass(frozen=True)

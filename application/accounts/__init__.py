@@ -7,6 +7,7 @@
 - :mod:`~application.accounts.second_factor`: TOTP and recovery codes;
 - :mod:`~application.accounts.signin`: signing in, server-side sessions, throttling;
 - :mod:`~application.accounts.security_log`: the security log (180 days);
+- :mod:`~application.accounts.tokens`: personal access tokens of the JSON API;
 - :mod:`~application.accounts.tables`: their tables (never events).
 
 Roles are not stored here: they come from the mechanism's events and the grants
@@ -33,6 +34,7 @@ from application.accounts.signin import (
     SignIn,
 )
 from application.accounts.throttle import Throttle
+from application.accounts.tokens import READ, SCOPES, WRITE, TokenInfo, Tokens
 from application.keys import KeyStore
 from application.mail import Composer, Mailer, mailer_from_url
 
@@ -40,12 +42,12 @@ if TYPE_CHECKING:
     from application.service import DialogueApplication
 
 __all__ = [
-    "ENROL", "INVITATION", "PARTICIPANT", "REFUSED", "RESET", "SECOND_FACTOR", "SIGNED_IN", "STAFF", "THROTTLED",
-    "Account", "Accounts", "Attempt", "LinkRefusedError", "SessionInfo",
+    "ENROL", "INVITATION", "PARTICIPANT", "READ", "REFUSED", "RESET", "SCOPES", "SECOND_FACTOR", "SIGNED_IN", "STAFF",
+    "THROTTLED", "WRITE", "Account", "Accounts", "Attempt", "LinkRefusedError", "SessionInfo", "TokenInfo",
 ]
 
 
-class Accounts(Links, SignIn):
+class Accounts(Links, SignIn, Tokens):
     """Every account operation, on the event store's database (see the module docstring).
 
     ``now`` gives UTC instants (tests move it; no rule here reads the wall clock directly);

@@ -25,6 +25,7 @@ EVENTS = (
     "sign_in", "sign_in_failed", "sign_in_throttled", "second_factor_failed", "sign_out", "session_ended",
     "second_factor_enabled", "second_factor_disabled", "recovery_code_used", "recovery_codes_renewed",
     "access_granted", "access_revoked", "erasure_requested", "language_changed", "account_deleted",
+    "token_created", "token_revoked",
 )
 
 

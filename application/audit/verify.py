@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from application.audit.log import LogRecord, read_log
 from application.chain import GENESIS, link
+from application.files import write_private
 from domain.errors import InvalidInputError
 
 CHECKPOINT_FORMAT = "dialogue-checkpoint/1"
@@ -138,8 +139,7 @@ def generate_signing_key(path: Path) -> str:
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public_pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    path.touch(mode=0o600)
-    path.write_bytes(private_pem)
+    write_private(path, private_pem, exclusive=True)
     pub_path.write_bytes(public_pem)
     return public_pem.decode("ascii")
 

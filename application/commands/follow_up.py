@@ -8,9 +8,11 @@ from datetime import date
 from uuid import UUID
 
 from application.core import ApplicationCore
+from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.errors import RuleViolationError
 from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
+from domain.proposal import Proposal
 
 
 class FollowUpCommands(ApplicationCore):
@@ -20,10 +22,24 @@ class FollowUpCommands(ApplicationCore):
         self, proposal_id: UUID | str, *, country: str, status: str, response: str, language: str = "es",
         responding_entity: str = "", response_date: date | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
     ) -> None:
+        """Record ``country``'s response to a published recommendation (the secretariat;
+        see :meth:`Proposal.record_government_response`). Anything else written on the
+        proposal at the same moment does not refuse it: it is tried again.
+
+        Raises:
+            ConflictError: ``stale_version`` when a response of the same state was written at the same moment.
+        """
         ctx = self.ctx(actor, command_id)
-        p = self.proposal(proposal_id)
-        p.record_government_response(ctx, country=country, status=status, response=response, language=language, responding_entity=responding_entity, response_date=response_date)
-        self._save(ctx, p)
+
+        def attempt() -> None:
+            p = self.proposal(proposal_id)
+            p.record_government_response(
+                ctx, country=country, status=status, response=response, language=language,
+                responding_entity=responding_entity, response_date=response_date,
+            )
+            self._save(ctx, p)
+
+        self._retrying(attempt, own_change=event_of(Proposal, "GovernmentResponseRecorded", country=country))
 
     # ------------------------------------------------------------------ follow-up and dialogues
     def record_follow_up(
@@ -31,11 +47,21 @@ class FollowUpCommands(ApplicationCore):
         actor: str = SECRETARIAT, command_id: str | None = None,
     ) -> None:
         """Record implementation progress of a published recommendation in ``country``,
-        after that state's response (see :meth:`Proposal.record_follow_up`)."""
+        after that state's response (see :meth:`Proposal.record_follow_up`). Anything else
+        written on the proposal at the same moment does not refuse it: it is tried again.
+
+        Raises:
+            ConflictError: ``stale_version`` when a follow-up entry of the same state was
+            written at the same moment.
+        """
         ctx = self.ctx(actor, command_id)
-        p = self.proposal(proposal_id)
-        p.record_follow_up(ctx, country=country, progress=progress, note=note, on=on)
-        self._save(ctx, p)
+
+        def attempt() -> None:
+            p = self.proposal(proposal_id)
+            p.record_follow_up(ctx, country=country, progress=progress, note=note, on=on)
+            self._save(ctx, p)
+
+        self._retrying(attempt, own_change=event_of(Proposal, "FollowUpRecorded", country=country))
 
     def schedule_government_dialogue(
         self, *, period: str, on: date, title: str, governments: list[str], mode: str = "virtual",

@@ -11,6 +11,7 @@ from uuid import UUID
 from application.core import ApplicationCore, _uuid
 from application.errors import CommandAlreadyAppliedError
 from application.persistence import notifications
+from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.endorsement import LiaisonEndorsement, endorsement_tally
 from domain.errors import (
@@ -55,14 +56,25 @@ class LiaisonCommands(ApplicationCore):
         self, proposal_id: UUID | str, *, seat: str, participant_id: UUID | str, vote: str, reason: str = "",
         actor: str | None = None, command_id: str | None = None,
     ) -> None:
-        """A seat holder endorses or objects (``vote``: ``endorse`` | ``object``)."""
+        """A seat holder endorses or objects (``vote``: ``endorse`` | ``object``); a later
+        vote of the seat replaces the earlier one. Votes of other seats written at the same
+        moment do not refuse it: it is tried again (:mod:`application.retry`).
+
+        Raises:
+            ConflictError: ``stale_version`` when a vote of the same seat was written at the same moment.
+            (and every error of :meth:`LiaisonEndorsement.vote`)
+        """
         pid = _uuid(participant_id, "participant")
         ctx = self.ctx(actor or str(pid), command_id)
-        p = self.proposal(proposal_id)
-        r = self.current_round(p.id)
-        holder = self.seat_holder(seat, ctx.effective_date)
-        r.vote(ctx, seat=seat, participant_id=pid, vote=vote, reason=reason, holder_on_date=holder, is_author=p.is_author(str(pid)), rules=self.rules())
-        self._save(ctx, r)
+
+        def attempt() -> None:
+            p = self.proposal(proposal_id)
+            r = self.current_round(p.id)
+            holder = self.seat_holder(seat, ctx.effective_date)
+            r.vote(ctx, seat=seat, participant_id=pid, vote=vote, reason=reason, holder_on_date=holder, is_author=p.is_author(str(pid)), rules=self.rules())
+            self._save(ctx, r)
+
+        self._retrying(attempt, own_change=event_of(LiaisonEndorsement, "VoteRecorded", seat=seat))
 
     def record_un_advice(self, proposal_id: UUID | str, *, seat: str, agency: str = "", advice: str, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
         """Record the advice of the UN agency holding ``seat`` on the proposal's open round.
@@ -70,13 +82,19 @@ class LiaisonCommands(ApplicationCore):
         Raises:
             RuleViolationError: ``un_seat_vacant``.  InvalidInputError: ``agency_not_on_seat``, ``unknown_seat``.
             InvalidTransitionError: ``round_closed``, ``round_past_deadline``.
+            ConflictError: ``stale_version`` when advice of the same seat was written at the
+            same moment (anything else written meanwhile: tried again).
         """
         ctx = self.ctx(actor, command_id)
-        r = self.current_round(proposal_id)
-        lt = self.liaison_table()
-        nomination = lt.un_seat(seat, ctx.effective_date) if lt else None
-        r.record_un_advice(ctx, seat=seat, agency=agency, advice=advice, nomination=nomination)
-        self._save(ctx, r)
+
+        def attempt() -> None:
+            r = self.current_round(proposal_id)
+            lt = self.liaison_table()
+            nomination = lt.un_seat(seat, ctx.effective_date) if lt else None
+            r.record_un_advice(ctx, seat=seat, agency=agency, advice=advice, nomination=nomination)
+            self._save(ctx, r)
+
+        self._retrying(attempt, own_change=event_of(LiaisonEndorsement, "UnAdviceRecorded", seat=seat))
 
     def close_endorsement(self, proposal_id: UUID | str, *, early: bool = False, actor: str = SECRETARIAT, command_id: str | None = None) -> str:
         """Close the proposal's round by its tally; returns ``endorsed`` or ``not_endorsed``."""

@@ -103,14 +103,23 @@ class ProposalCommands(ApplicationCore):
         self, proposal_id: UUID | str, *, actor: str, field: str, operation: str, text: str, replaces: str | None = None,
         justification: str = "", amendment: str | None = None, command_id: str | None = None,
     ) -> str:
-        """Propose an amendment as a member of the proposal's table; returns its reference."""
+        """Propose an amendment as a member of the proposal's table; returns its reference.
+
+        Amendments proposed by others at the same moment do not refuse it: it is tried again
+        on the proposal as it then is (:mod:`application.retry`); a replacement whose text
+        was changed meanwhile is refused (``replaced_text_not_found``).
+        """
         ctx = self.ctx(actor, command_id)
-        p = self.proposal(proposal_id)
-        self._require_member(self.table(p.table), actor, ctx.effective_date)
-        ref = amendment or f"amd-{len(p.amendments) + 1:02d}-{uuid4().hex[:6]}"
-        p.propose_amendment(ctx, amendment=ref, field=field, operation=operation, text=text, replaces=replaces, justification=justification)
-        self._save(ctx, p)
-        return ref
+
+        def attempt() -> str:
+            p = self.proposal(proposal_id)
+            self._require_member(self.table(p.table), actor, ctx.effective_date)
+            ref = amendment or f"amd-{len(p.amendments) + 1:02d}-{uuid4().hex[:6]}"
+            p.propose_amendment(ctx, amendment=ref, field=field, operation=operation, text=text, replaces=replaces, justification=justification)
+            self._save(ctx, p)
+            return ref
+
+        return self._retrying(attempt)
 
     def accept_amendment(self, proposal_id: UUID | str, amendment: str, *, actor: str, command_id: str | None = None) -> None:
         ctx = self.ctx(actor, command_id)

@@ -6,6 +6,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from application.core import ApplicationCore, _uuid
+from application.retry import event_of
 from domain.base import SECRETARIAT, Ctx
 from domain.deliberation import TableDeliberation
 from domain.errors import (
@@ -65,24 +66,33 @@ class SessionCommands(ApplicationCore):
 
         Only members of the session's table on the effective date take positions; a later
         position of the same member on the same item replaces the earlier one in the tally
-        (both stay in the history). A withdrawn proposal takes no more positions.
+        (both stay in the history). A withdrawn proposal takes no more positions. Positions
+        of other members written at the same moment do not refuse it: it is tried again
+        (:mod:`application.retry`).
 
         Raises:
             NotAllowedError: ``not_allowed``, ``not_a_member``.
             RuleViolationError: ``proposal_withdrawn``.
             InvalidTransitionError: ``session_closed``, ``already_decided``.
             InvalidInputError: ``not_on_agenda``, ``unknown_position``.
+            ConflictError: ``stale_version`` when a position of the same member on the same
+            item was written at the same moment.
         """
         mid = _uuid(member, "member")
         ctx = self.ctx(actor or str(mid), command_id)
         if not (ctx.acts_as(mid) or ctx.is_secretariat):
             raise NotAllowedError("A member states their own position.", code="not_allowed")
-        s = self.session(session_id)
-        t = self.table(s.table)
-        if str(proposal_id) in s.agenda and self.proposal(proposal_id).status == "withdrawn":
-            raise RuleViolationError("The authors withdrew this proposal; it takes no more positions.", code="proposal_withdrawn")
-        s.record_position(ctx, proposal_id=_uuid(proposal_id, "proposal"), member=mid, is_member=t.is_member(mid, ctx.effective_date), position=position, reason=reason)
-        self._save(ctx, s)
+        pid = _uuid(proposal_id, "proposal")
+
+        def attempt() -> None:
+            s = self.session(session_id)
+            t = self.table(s.table)
+            if str(pid) in s.agenda and self.proposal(pid).status == "withdrawn":
+                raise RuleViolationError("The authors withdrew this proposal; it takes no more positions.", code="proposal_withdrawn")
+            s.record_position(ctx, proposal_id=pid, member=mid, is_member=t.is_member(mid, ctx.effective_date), position=position, reason=reason)
+            self._save(ctx, s)
+
+        self._retrying(attempt, own_change=event_of(TableDeliberation, "PositionRecorded", member=str(mid), proposal_id=str(pid)))
 
     def decide(self, session_id: UUID | str, proposal_id: UUID | str, decision: str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
         """Record the table's decision (the secretariat or a facilitator of the table) under the

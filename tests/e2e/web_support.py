@@ -22,7 +22,7 @@ VERSION = re.compile(r'name="expected_version"[^>]*value="([^"]+)"')
 
 def make_app(url: str, key: str, clock: str = "2026-01-05", csrf: bool = False, **extra: Any) -> Flask:
     config = {
-        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": clock, "SECRET_KEY": "test",
+        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": clock, "SECRET_KEY": "test-secret-key-0123456789abcdef",
         "WTF_CSRF_ENABLED": csrf, "TESTING": True, **extra,
     }
     return create_app(config)

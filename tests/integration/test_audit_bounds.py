@@ -15,7 +15,7 @@ from web import create_app
 def client(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Path) -> Any:
     src, key, _ = loaded_scenario_file
     shutil.copy(src, tmp_path / "db.sqlite")
-    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "DIALOGUE_MASTER_KEY": key, "SECRET_KEY": "t", "TESTING": True})
+    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "DIALOGUE_MASTER_KEY": key, "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True})
     return app.test_client()
 
 

@@ -90,7 +90,7 @@ def test_import_refuses_an_export_that_contradicts_a_checkpoint(services: Servic
     assert cli(app, "audit", "export", str(tmp_path / "log.jsonl")).exit_code == 0
     from web import create_app
 
-    target = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "t"})
+    target = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
 
     result = target.test_cli_runner().invoke(args=["import", str(tmp_path / "log.jsonl"), "--checkpoint", str(tmp_path / "cp"), "--public-key", str(tmp_path / "k.pub")])
     plain = target.test_cli_runner().invoke(args=["audit", "verify"])
@@ -103,7 +103,7 @@ def test_import_refuses_an_export_that_contradicts_a_checkpoint(services: Servic
 def test_verify_on_a_database_without_an_event_log_says_so(tmp_path: Path, master_key: str) -> None:
     from web import create_app
 
-    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "t"})
+    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
 
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
 

@@ -26,7 +26,7 @@ NAME = "Lucía Quispe Mamani"
 def app_of(services: Services, clock: str = "2026-03-27") -> Flask:
     return create_app({
         "DIALOGUE_DATABASE_URL": services.config.database_url, "DIALOGUE_MASTER_KEY": services.config.master_key or "",
-        "DIALOGUE_CLOCK": clock, "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": clock, "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
 
 

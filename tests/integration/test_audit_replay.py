@@ -22,7 +22,7 @@ Scenario = tuple[Path, str, dict[str, object]]
 def app_of(services: Services) -> Flask:
     return create_app({
         "DIALOGUE_DATABASE_URL": services.config.database_url, "DIALOGUE_MASTER_KEY": services.config.master_key or "",
-        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
 
 

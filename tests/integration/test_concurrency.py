@@ -192,7 +192,7 @@ def test_concurrent_revisions_over_http_to_several_workers_one_302_the_others_40
     services.projector.catch_up()
     before = services.app.proposal(proposal).version
     port = free_port()
-    env = cli_env(database_url, master_key) | {"DIALOGUE_SECRET_KEY": "test", "DIALOGUE_CLOCK": "2026-01-05", "DIALOGUE_INLINE_PROJECTION": "yes"}
+    env = cli_env(database_url, master_key) | {"DIALOGUE_SECRET_KEY": "test-secret-key-0123456789abcdef", "DIALOGUE_CLOCK": "2026-01-05", "DIALOGUE_INLINE_PROJECTION": "yes"}
     server = Child(dialogue("serve", "--workers", str(WRITERS), "--bind", f"127.0.0.1:{port}", "--no-access-log"), env=env)
     base = f"http://127.0.0.1:{port}"
     try:

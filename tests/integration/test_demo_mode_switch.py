@@ -16,7 +16,7 @@ def make_app(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path
     shutil.copy(src, tmp_path / "db.sqlite")
     return create_app({
         "DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "DIALOGUE_MASTER_KEY": key,
-        "DIALOGUE_CLOCK": "2026-03-27", "DIALOGUE_DEMO_MODE": demo, "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-03-27", "DIALOGUE_DEMO_MODE": demo, "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
         "WTF_CSRF_ENABLED": False,
     })
 

@@ -31,7 +31,7 @@ def no_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_app(database_url: str, tmp_path: Path, **config: str) -> Flask:
-    return create_app({"DIALOGUE_DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True, **config})
+    return create_app({"DIALOGUE_DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True, **config})
 
 
 def initialised(database_url: str, tmp_path: Path, key: str) -> None:
@@ -136,6 +136,7 @@ def test_rotating_the_master_key_keeps_data_readable_with_the_new_key_only(loade
     assert old is not None
     new_file = tmp_path / "new.key"
     new_file.write_text(generate_master_key())
+    new_file.chmod(0o600)
     runner = make_app(loaded.config.database_url, tmp_path, DIALOGUE_MASTER_KEY=old).test_cli_runner()
 
     result = runner.invoke(args=["keys", "rotate", str(new_file)])

@@ -106,7 +106,7 @@ def test_readyz_answers_503_when_the_database_is_unreachable(tmp_path: Path, mas
 
 # ---------------------------------------------------------------------------- dialogue serve
 def serve_env(url: str, master_key: str) -> dict[str, str]:
-    return cli_env(url, master_key) | {"DIALOGUE_SECRET_KEY": "test", "DIALOGUE_CLOCK": "2026-01-05"}
+    return cli_env(url, master_key) | {"DIALOGUE_SECRET_KEY": "test-secret-key-0123456789abcdef", "DIALOGUE_CLOCK": "2026-01-05"}
 
 
 def children_of(pid: int) -> list[int]:

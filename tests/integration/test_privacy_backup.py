@@ -140,7 +140,7 @@ def test_a_malformed_backup_is_refused(content: str) -> None:
 def cli(services: Services, tmp_path: Path) -> Any:
     app = create_app({
         "DIALOGUE_DATABASE_URL": services.config.database_url, "DIALOGUE_MASTER_KEY": master_key_of(services),
-        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
     return app.test_cli_runner()
 
@@ -168,7 +168,7 @@ def test_a_full_restore_through_audit_export_import_and_keys_restore(loaded: Ser
     target_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
     target = create_app({
         "DIALOGUE_DATABASE_URL": target_url, "DIALOGUE_MASTER_KEY": master_key_of(loaded), "DIALOGUE_CLOCK": "2026-03-27",
-        "SECRET_KEY": "test", "TESTING": True,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     }).test_cli_runner()
 
     imported = target.invoke(args=["import", str(log_file)])

@@ -84,7 +84,7 @@ def cli(loaded: Services, tmp_path: Path) -> Any:
     assert loaded.config.master_key is not None
     return create_app({
         "DIALOGUE_DATABASE_URL": loaded.config.database_url, "DIALOGUE_MASTER_KEY": loaded.config.master_key,
-        "SECRET_KEY": "test", "TESTING": True,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     }).test_cli_runner()
 
 

@@ -30,7 +30,7 @@ def test_loading_the_scenario_and_erasing_log_no_name(tmp_path: Path, caplog: py
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every SQL statement
     app = create_app({
         "DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY_FILE": str(tmp_path / "master.key"),
-        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
     runner = app.test_cli_runner()
 

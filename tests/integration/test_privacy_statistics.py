@@ -73,7 +73,7 @@ def test_the_public_page_shows_counts_and_no_person(loaded: Services) -> None:
     assert loaded.config.master_key is not None
     client = create_app({
         "DIALOGUE_DATABASE_URL": loaded.config.database_url, "DIALOGUE_MASTER_KEY": loaded.config.master_key,
-        "SECRET_KEY": "test", "TESTING": True,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     }).test_client()
     page = client.get("/privacy/participation?lang=en").get_data(as_text=True)
     assert "<td>woman</td><td>31</td>" in page

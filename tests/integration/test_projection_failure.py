@@ -25,7 +25,7 @@ def app(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Pat
     shutil.copy(src, tmp_path / "db.sqlite")
     return create_app({
         "DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "DIALOGUE_MASTER_KEY": key,
-        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
 
 

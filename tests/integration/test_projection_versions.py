@@ -155,7 +155,7 @@ def test_db_upgrade_rebuilds_a_changed_version_and_workers_refuse_to_start_befor
 ) -> None:
     s = loaded_small
     monkeypatch.setattr(projections, "PROJECTIONS", release(at_version(proposal_views, 2)))
-    app: Flask = create_app({"DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "SECRET_KEY": "t"})
+    app: Flask = create_app({"DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     runner = app.test_cli_runner()
 
     with app.app_context(), pytest.raises(click.ClickException) as refused:

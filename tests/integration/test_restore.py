@@ -24,7 +24,7 @@ from web import create_app
 
 
 def app_for(url: str, key: str) -> Flask:
-    return create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test", "TESTING": True})
+    return create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True})
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def shape(engine: Engine) -> dict[str, Any]:
 
 
 def cli(url: str, key: str, *args: str) -> str:
-    app: Flask = create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "SECRET_KEY": "t"})
+    app: Flask = create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     result = app.test_cli_runner().invoke(args=list(args))
     assert result.exit_code == 0, result.output
     return str(result.output)

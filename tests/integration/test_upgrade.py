@@ -34,7 +34,7 @@ RANDOM = re.compile(r'(name="(?:[a-z]+-)?(?:csrf_token|command_id)"[^>]*value=")
 def app_on(db: Path, key_file: Path) -> Flask:
     return create_app({
         "DIALOGUE_DATABASE_URL": f"sqlite:///{db}", "DIALOGUE_MASTER_KEY_FILE": str(key_file), "DIALOGUE_CLOCK": "2026-03-27",
-        "DIALOGUE_INLINE_PROJECTION": "yes", "SECRET_KEY": "test", "TESTING": True, "WTF_CSRF_ENABLED": False,
+        "DIALOGUE_INLINE_PROJECTION": "yes", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True, "WTF_CSRF_ENABLED": False,
     })
 
 
@@ -49,6 +49,7 @@ def upgraded(tmp_path: Path) -> tuple[Flask, str]:
     """A copy of the fixture, upgraded; (its app, the command's output)."""
     shutil.copy(FIXTURE / "dialogue.db", tmp_path / "old.db")
     shutil.copy(FIXTURE / "master.key", tmp_path / "old.key")
+    (tmp_path / "old.key").chmod(0o600)  # git keeps no owner-only mode; a key file others read is refused
     app = app_on(tmp_path / "old.db", tmp_path / "old.key")
     return app, run(app, "db", "upgrade")
 

@@ -17,7 +17,7 @@ class OneField(Form):
 
 
 def test_an_error_given_twice_is_shown_once(tmp_path: Path) -> None:
-    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "t"})
+    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     form: Any = OneField()
     form.title.errors = ["Not a valid date."]
     with app.test_request_context("/"):
@@ -42,7 +42,7 @@ def test_no_template_writes_a_form_control_by_hand() -> None:
 
 
 def test_a_repeated_select_names_its_options_and_links_its_error(tmp_path: Path) -> None:
-    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "t"})
+    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     with app.test_request_context("/"):
         html = render_template_string(
             "{% from 'common/_macros.html' import select %}"
@@ -56,7 +56,7 @@ def test_a_repeated_select_names_its_options_and_links_its_error(tmp_path: Path)
 
 
 def test_radios_of_a_repeated_form_get_ids_of_their_own(tmp_path: Path) -> None:
-    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "t"})
+    app = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite'}", "DIALOGUE_MASTER_KEY": generate_master_key(), "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     with app.test_request_context("/"):
         html = render_template_string(
             "{% from 'common/_macros.html' import choices %}{{ choices('vote', 'Vote', ['endorse', 'object'], 'object', id='vote-3') }}"

@@ -29,14 +29,24 @@ def cli() -> None:
 
 def _guarded_run() -> click.Command:
     """Flask's ``run`` (the development server), which first applies the demo-mode guard
-    (:func:`web.cli.common.demo_guard`)."""
+    (:func:`web.cli.common.demo_guard`) and the debug-mode guard
+    (:func:`web.app.refuse_debug_unless_allowed`: ``--debugger`` serves the interactive
+    debugger even without ``FLASK_DEBUG``)."""
     from flask.cli import ScriptInfo, run_command
+    from flask.helpers import get_debug_flag
 
     @click.pass_context
     def callback(ctx: click.Context, **kwargs: object) -> object:
+        from web.app import DebugModeRefusedError, refuse_debug_unless_allowed
         from web.cli.common import demo_guard
 
-        app = ctx.ensure_object(ScriptInfo).load_app()
+        try:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            debugger = kwargs.get("debugger")
+            if debugger or (debugger is None and get_debug_flag()):
+                refuse_debug_unless_allowed(app.config["DIALOGUE"])
+        except DebugModeRefusedError as e:
+            raise click.ClickException(str(e)) from e
         demo_guard(app.config["DIALOGUE"])
         return ctx.invoke(run_command, **kwargs)
 
@@ -59,8 +69,13 @@ def main() -> None:
     a malformed database URL) end with a one-line message and exit status 1, not a traceback."""
     from sqlalchemy.exc import ArgumentError
 
+    from web.app import ConfigurationError
+
     try:
         cli(prog_name="dialogue")
+    except ConfigurationError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
     except OSError as e:
         where = f": {Path(e.filename).name}" if e.filename else ""
         click.echo(f"Error: {e.strerror or e}{where}", err=True)

@@ -37,6 +37,7 @@ from application.audit import (
     verify_log,
 )
 from application.export import RestoreError, export_log, import_log
+from application.files import open_private
 from application.persistence import drop_erased_keys, get_engine
 from application.tlog.keyfiles import KeyFileError, read_signer, write_key_pair
 from application.tlog.note import NoteError
@@ -174,7 +175,8 @@ def export_command(out_file: Path) -> None:
             summary = export_log(engine, sys.stdout, progress=bar.update)
         else:
             partial = out_file.with_name(out_file.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
+            # The export holds the whole log (sealed personal data included): owner only.
+            with os.fdopen(open_private(partial), "w", encoding="utf-8", newline="\n") as out:
                 summary = export_log(engine, out, progress=bar.update)
             os.replace(partial, out_file)
     click.echo(f"Exported {summary.events} events (head position {summary.report.head_position}, head hash {summary.report.head_hash}).", err=True)

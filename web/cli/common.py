@@ -3,7 +3,6 @@ and the check that the database was set up."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect
 
 import projections
+from application import files
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import (
@@ -111,7 +111,6 @@ def services_with_views() -> Services:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to a file only its owner may read (mode 600)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
+    """Write ``text`` and a line break to a file only its owner may read (mode 600 from its
+    creation, :func:`application.files.write_private`)."""
+    files.write_private(path, text + "\n")

@@ -15,6 +15,7 @@ import click
 from flask.cli import with_appcontext
 
 from application.bootstrap import Config, bootstrap
+from application.files import write_private
 from application.persistence import MasterKeyError, generate_master_key
 from web.cli.common import config
 
@@ -29,8 +30,7 @@ def _upgrade() -> None:
     if not cfg.master_key and cfg.master_key_file and not Path(cfg.master_key_file).exists():
         path = Path(cfg.master_key_file)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate_master_key() + "\n")
-        path.chmod(0o600)
+        write_private(path, generate_master_key() + "\n", exclusive=True)
         click.echo(f"Created a master key file: {path.name} in the instance folder. Back it up apart from the database.", err=True)
     try:
         s = bootstrap(Config(**{**cfg.__dict__, "create_tables": True, "inline_projection": False}))

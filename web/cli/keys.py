@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from application.persistence import MasterKeyError, generate_master_key, parse_master_key
+from application.persistence import MasterKeyError, generate_master_key, read_master_key_file
 from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys, scrub_storage
 from web.cli.common import services_with_views, write_private
 
@@ -70,7 +70,7 @@ def keys_rotate(new_key_file: Path) -> None:
     erased since."""
     s = services_with_views()
     try:
-        new_key = parse_master_key(new_key_file.read_text("utf-8"))
+        new_key = read_master_key_file(new_key_file)
         if new_key == s.config.read_master_key():
             raise MasterKeyError("The new master key is the one in use.")
         n = s.keys.rotate(new_key)

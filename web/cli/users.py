@@ -15,6 +15,8 @@
 - ``dialogue users delete EMAIL``: delete a staff account (a participant's goes with the
   erasure of their data: ``dialogue participants erase``).
 - ``dialogue users demo``: demo mode only; the demo accounts and their shared password.
+- ``dialogue users token create | revoke | list``: personal access tokens of the JSON API
+  (:mod:`web.cli.tokens`).
 
 Passwords are read from the first line of standard input (``--password-stdin``), never from
 an argument (arguments show in the process list and the shell's history).
@@ -36,6 +38,7 @@ from application.privacy import resolve_participant
 from application.roles import GRANTABLE_ROLES, Identity
 from domain.errors import DomainError
 from web.cli.common import services_with_views
+from web.cli.tokens import token_group
 
 
 def _read_password() -> str:
@@ -228,5 +231,7 @@ def demo_command() -> None:
                f"{', '.join(made.staff)}.")
     click.echo(f"Shared demo password: {made.password}")
 
+
+users_group.add_command(token_group)
 
 COMMANDS: list[click.Command] = [users_group]

@@ -39,12 +39,15 @@ from web.account_forms import (
     InviteForm,
     LanguageForm,
     PasswordCheckForm,
+    RevokeTokenForm,
     SessionForm,
+    TokenForm,
 )
 from web.forms import opts
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
 from web.identity import device, signed_in, start_session
 from web.pages.common import Page, engine, form_errors, install, load_viewer, services
+from web.query import int_arg
 
 bp = Blueprint("account", __name__)
 install(bp)
@@ -64,14 +67,14 @@ def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
     forms: dict[str, Any] = {
         "language": LanguageForm(prefix="lang", language=account.language), "password": ChangePasswordForm(prefix="pw"),
         "codes": PasswordCheckForm(prefix="codes"), "off": PasswordCheckForm(prefix="off"), "erasure": ErasureForm(prefix="erase"),
-        "button": ButtonForm(prefix="others"),
+        "button": ButtonForm(prefix="others"), "token": TokenForm(prefix="token", formdata=None),
     }
     forms.update(extra.pop("forms", {}))
     return render_template(
         "accounts/account.html", account=account, forms=forms, errors=extra.pop("errors", {}), refused=extra.pop("refused", None),
         sessions=accounts.sessions(account.id), current_session=user.session_id,
         required=accounts.second_factor_required(account), codes_left=accounts.recovery_codes_left(account.id) if account.second_factor else 0,
-        log=accounts.log.entries(account.id, limit=20), **extra,
+        log=accounts.log.entries(account.id, limit=20), tokens=accounts.tokens(account.id), now=accounts.now(), **extra,
     ), status
 
 
@@ -179,6 +182,36 @@ def end_others() -> Page:
     return redirect(url_for("account.index") + "#sessions")
 
 
+@bp.post("/account/tokens")
+def create_token() -> Page:
+    """Create a personal access token for the JSON API: shown once, on the page answering."""
+    account = _me()[1]
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return _page(422, forms={"token": form}, errors={"token": form_errors(form)})
+    try:
+        info, secret = services().accounts.create_token(account.id, form.name.data or "", form.scope.data or "", form.days.data)
+    except DomainError as e:
+        field = e.field if e.field in ("name", "scope", "days") else "name"
+        return _page(422, forms={"token": form}, errors={"token": {field: [error_message(e.code, type(e).__name__, e.message)]}})
+    return _page(201, new_token={"secret": secret, "info": info})
+
+
+@bp.post("/account/tokens/revoke")
+def revoke_token() -> Page:
+    """Revoke one of my tokens (at once, for good)."""
+    account = _me()[1]
+    form = RevokeTokenForm()
+    if form.validate_on_submit():
+        try:
+            services().accounts.revoke_token(account.id, form.token.data or "")
+        except DomainError:
+            pass  # not mine, or already revoked: nothing to do
+        else:
+            flash(_("The token is revoked."), "ok")
+    return redirect(url_for("account.index") + "#tokens")
+
+
 @bp.get("/account/data.json")
 def my_data() -> Response:
     """Download my data: the right of access (everything the service holds about me)."""
@@ -255,8 +288,7 @@ def security_log() -> Page:
     _me()
     if not load_viewer().is_auditor:
         return render_template("common/error.html", code=403, message=error_message("not_allowed", "NotAllowedError", "")), 403
-    before = request.args.get("before", "")
-    entries = services().accounts.log.entries(limit=100, before_id=int(before) if before.isdigit() else None)
+    entries = services().accounts.log.entries(limit=100, before_id=int_arg("before", low=1))
     return render_template("accounts/security_log.html", entries=entries), 200
 
 

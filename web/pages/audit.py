@@ -7,7 +7,7 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
   date; latest by default) and its history;
 - ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
   proposal's text between two versions;
-- ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (at most 500);
+- ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (1 to 500);
 - ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI);
 - ``/audit/checkpoint``, ``/audit/key``: the latest signed checkpoint of the transparency
   log and its signer's verifier key, as ``text/plain``;
@@ -36,6 +36,7 @@ from application.tlog.signing import latest_checkpoint
 from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
+from web.query import QueryArgumentError, int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 install(bp)
@@ -56,21 +57,8 @@ def _json_wanted(suffix: str | None = None) -> bool:
     return suffix == ".json" or request.args.get("format") == "json"
 
 
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as e:
-        raise InvalidInputError(f"{name} is a whole number, not {raw!r}.", code="invalid_input", field=name) from e
-    if not -(2**63) < value < 2**63:  # what the databases' integers hold
-        raise InvalidInputError(f"{name} is out of range.", code="invalid_input", field=name)
-    return value
-
-
 def _point_args() -> dict[str, Any]:
-    out: dict[str, Any] = {"version": _int_arg("version")}
+    out: dict[str, Any] = {"version": int_arg("version")}
     at, as_of = request.args.get("at"), request.args.get("as_of")
     if at:
         try:
@@ -108,7 +96,7 @@ def _refused(e: DomainError) -> tuple[Any, int]:
 @bp.get("", strict_slashes=False)
 def index() -> Any:
     reader = _reader()
-    after = _int_arg("after", 0) or 0
+    after = int_arg("after", 0) or 0
     kind = request.args.get("type") or None
     aggregates = reader.list_aggregates(after=after, limit=PAGE, type=kind)
     more = url_for(".index", after=aggregates[-1]["created_at_position"], type=kind) if len(aggregates) == PAGE else None
@@ -146,8 +134,8 @@ def lookup() -> Any:
 def diff(aggregate_id: str) -> Any:
     reader = _reader()
     latest = reader.history(aggregate_id, reveal_personal=True).version
-    a = _int_arg("from", max(1, latest - 1)) or 1
-    b = _int_arg("to", latest) or latest
+    a = int_arg("from", max(1, latest - 1), low=1) or 1
+    b = int_arg("to", latest, low=1) or latest
     diffs = reader.text_diff(aggregate_id, a, b)
     fmt = request.args.get("format")
     if fmt == "json":
@@ -162,8 +150,8 @@ def diff(aggregate_id: str) -> Any:
 @bp.get("/log<any('.json'):suffix>")
 def log(suffix: str | None = None) -> Any:
     reader = _reader()
-    after = _int_arg("after", 0) or 0
-    limit = max(1, min(_int_arg("limit", PAGE) or PAGE, 500))
+    after = int_arg("after", 0) or 0
+    limit = int_arg("limit", PAGE, low=1, high=500) or PAGE
     entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor())
     next_after = entries[-1]["position"] if len(entries) == limit else None
     if _json_wanted(suffix):
@@ -215,10 +203,20 @@ def key() -> Any:
     return _plain(cp.verifier_key + "\n")
 
 
-def _required(name: str) -> int:
-    value = _int_arg(name)
-    if value is None:
+def _number(name: str, *, required: bool = False) -> int | None:
+    """A whole-number argument of the JSON documents; refusals stay JSON (400)."""
+    try:
+        value = int_arg(name)
+    except QueryArgumentError as e:
+        raise InvalidInputError(e.message, code="invalid_input", field=name) from e
+    if value is None and required:
         raise InvalidInputError(f"{name} is required.", code="invalid_input", field=name)
+    return value
+
+
+def _required(name: str) -> int:
+    value = _number(name, required=True)
+    assert value is not None
     return value
 
 
@@ -233,13 +231,10 @@ def leaf() -> Any:
 @bp.get("/proof/inclusion")
 def inclusion_proof() -> Any:
     """The audit path of leaf ``?index=N`` in the tree of ``?size=S`` leaves (default: all)."""
-    index = _required("index")
-    if index < 0:
-        raise InvalidInputError("index is a leaf index, from 0.", code="invalid_input", field="index")
-    return jsonify(proofs.inclusion(services().app.engine, index, _int_arg("size")))
+    return jsonify(proofs.inclusion(services().app.engine, _required("index"), _number("size")))
 
 
 @bp.get("/proof/consistency")
 def consistency_proof() -> Any:
     """The proof that the tree of ``?old=M`` leaves is a prefix of that of ``?new=S`` (default: all)."""
-    return jsonify(proofs.consistency(services().app.engine, _required("old"), _int_arg("new")))
+    return jsonify(proofs.consistency(services().app.engine, _required("old"), _number("new")))

@@ -22,6 +22,7 @@ from projections import sessions as session_views
 from web.forms import TABLES
 from web.pages.common import Viewer, engine, install, load_viewer
 from web.pagination import PER_PAGE, Pager, asked_page
+from web.query import int_arg
 
 bp = Blueprint("board", __name__)
 install(bp)
@@ -40,14 +41,14 @@ def _viewer_everywhere() -> dict[str, Any]:
 
 
 def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
-    """Read ``table``, ``objective`` and ``status`` from the query string; unknown values
-    are ignored (a filter never errors)."""
+    """Read ``table``, ``objective`` and ``status`` from the query string; an unknown
+    table or status is ignored, an objective that is not a GCM objective's number is a 400."""
     table = request.args.get("table", "")
-    objective = request.args.get("objective", "")
     status = request.args.get("status", "")
+    numbers = objectives()
     return {
         "table": table if table in TABLES else None,
-        "objective": int(objective) if objective.isdigit() and int(objective) in objectives() else None,
+        "objective": int_arg("objective", low=min(numbers), high=max(numbers)),
         "status": status if status in allowed_statuses else None,
     }
 

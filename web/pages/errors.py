@@ -3,6 +3,9 @@
 A page blueprint's own 404 handler answers for its routes (an unknown proposal id); this
 one answers for every other address, so that no visitor meets the framework's bare English
 "404 Not Found". Addresses under ``/api/`` get the API's JSON shape instead.
+
+A query argument out of its bounds (:mod:`web.query`) answers 400 with the argument's
+name and range, as a page or, for JSON addresses, in the API's error shape.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
 
 from web.pages.common import load_viewer, secure_headers
+from web.query import QueryArgumentError
 
 bp = Blueprint("errors", __name__)
 
@@ -20,6 +23,18 @@ bp = Blueprint("errors", __name__)
 @bp.app_errorhandler(404)
 def not_found(error: Any) -> Any:
     if request.path.startswith("/api/"):
-        return jsonify({"code": "not_found", "status": 404, "message": _("There is nothing at this address.")}), 404
+        from web.api.errors import http_error_response
+
+        return http_error_response(error)
     response = make_response(render_template("common/error.html", code=404, viewer=load_viewer()), 404)
+    return secure_headers(response)
+
+
+@bp.app_errorhandler(QueryArgumentError)
+def bad_query_argument(error: QueryArgumentError) -> Any:
+    wants_json = request.path.startswith("/api/") or request.path.endswith(".json") or request.args.get("format") == "json"
+    if wants_json:
+        body = {"code": "invalid_query_argument", "status": 400, "message": error.message, "errors": {error.argument: [error.message]}}
+        return secure_headers(make_response(jsonify(body), 400))
+    response = make_response(render_template("common/error.html", code=400, message=error.message, viewer=load_viewer()), 400)
     return secure_headers(response)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -47,6 +46,7 @@ from web.forms import TABLES
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
 from web.identity import address, device, end_session, signed_in, start_session
 from web.pages.common import Page, demo_mode, engine, form_errors, install, load_viewer, services
+from web.query import same_site_path
 
 bp = Blueprint("signin", __name__)
 install(bp)
@@ -56,14 +56,9 @@ PENDING_SECONDS = 600
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
-    """Only a path of this site (no scheme, no host) is followed after signing in."""
-    fallback = default or url_for("me.index")
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
+    """Only a path of this site (no scheme, no host, no control character) is followed
+    after signing in (:func:`web.query.same_site_path`)."""
+    return same_site_path(target) or default or url_for("me.index")
 
 
 def too_many(seconds: int) -> tuple[str, int, dict[str, str]]:

@@ -1,0 +1,87 @@
+"""Pages, in process: the board and a proposal page through Flask's test client (the whole
+request: identity, queries, templates, translations; the test client asks for no compression) against a baseline
+that reads the same rows with plain SQL on one connection and renders them with a small
+Jinja template. Served over HTTP by gunicorn: :mod:`benchmarks.http` (to come)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import text
+
+from application.bootstrap import Services
+from benchmarks.measure import Figure, figure, interleave
+from web.app import create_app
+
+GROUP = "pages (in process)"
+
+_JINJA = Environment(autoescape=True)
+BOARD = _JINJA.from_string(
+    "<!doctype html><html lang=en><title>Draft recommendations</title><h1>Draft recommendations</h1>"
+    "<p>{{ total }} proposals</p><ol>{% for p in rows %}<li><h2><a href='/proposals/{{ p.id }}'>{{ p.title }}</a></h2>"
+    "<p>{{ p.status }} · {{ p.table_code }} · {{ p.reference }} · version {{ p.content_version }}</p>"
+    "<p>GCM objectives: {{ p.objectives }} · updated {{ p.updated_on }}</p><p>By {{ p.author_id }}</p></li>{% endfor %}</ol>"
+)
+PROPOSAL = _JINJA.from_string(
+    "<!doctype html><html lang=en><title>{{ p.title }}</title><h1>{{ p.title }}</h1><p>{{ p.status }} · {{ p.table_code }}</p>"
+    "{% for f in ('problem', 'recommendation', 'rationale') %}<h2>{{ f }}</h2><p>{{ p[f] }}</p>{% endfor %}"
+    "<h2>Versions</h2><ol>{% for v in versions %}<li>{{ v.content_version }} {{ v.title }}</li>{% endfor %}</ol>"
+    "<h2>Amendments</h2><ol>{% for a in amendments %}<li>{{ a.reference }} {{ a.status }} {{ a.text }}</li>{% endfor %}</ol>"
+)
+BOARD_STATUSES = ("draft", "submitted", "on_agenda", "returned_for_revision")
+
+
+def _dicts(result: Any) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in result]
+
+
+def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) -> list[Figure]:
+    """The board's first page and the page of the proposal with the most versions."""
+    url = s.config.database_url
+    web = create_app({
+        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
+    })
+    client = web.test_client()
+    engine = s.projector.engine
+    with engine.connect() as c:
+        pid = c.execute(text(
+            "SELECT proposal_id FROM view_proposal_versions GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
+        )).scalar_one()
+    marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
+
+    def board() -> None:
+        r = client.get("/")
+        assert r.status_code == 200, r.status_code
+
+    def board_sql() -> None:
+        with engine.connect() as c:
+            total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
+            rows = _dicts(c.execute(text(
+                f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
+            )))
+        BOARD.render(rows=rows, total=total)
+
+    def proposal() -> None:
+        r = client.get(f"/proposals/{pid}")
+        assert r.status_code == 200, r.status_code
+
+    def proposal_sql() -> None:
+        with engine.connect() as c:
+            p = dict(c.execute(text("SELECT * FROM view_proposals WHERE id = :id"), {"id": pid}).one()._mapping)
+            versions = _dicts(c.execute(text("SELECT * FROM view_proposal_versions WHERE proposal_id = :id ORDER BY content_version"), {"id": pid}))
+            amendments = _dicts(c.execute(text("SELECT * FROM view_amendments WHERE proposal_id = :id ORDER BY proposed_on, reference"), {"id": pid}))
+        PROPOSAL.render(p=p, versions=versions, amendments=amendments)
+
+    board()  # warm: the services start, templates compile
+    proposal()
+    got = interleave({"board": board, "board_sql": board_sql, "proposal": proposal, "proposal_sql": proposal_sql}, rounds, per_round)
+    return [
+        figure(GROUP, f"board, first page ({label})", got["board"], baseline="plain SQL + Jinja", baseline_samples=got["board_sql"],
+               ratio_means="cost / baseline cost", invert=True, target=1.5, meets="<="),
+        figure(GROUP, f"proposal page ({label})", got["proposal"], baseline="plain SQL + Jinja", baseline_samples=got["proposal_sql"],
+               ratio_means="cost / baseline cost", invert=True, target=1.5, meets="<="),
+        figure(GROUP, f"board baseline: plain SQL + Jinja ({label})", got["board_sql"]),
+        figure(GROUP, f"proposal baseline: plain SQL + Jinja ({label})", got["proposal_sql"]),
+    ]

@@ -1,0 +1,108 @@
+"""The API's blueprint: flask-smorest's, with two of its features shaped for this service.
+
+- **Pages** (``@bp.paginate()``, ``?page=N&page_size=M``, at most 100 a page): besides
+  flask-smorest's ``X-Pagination`` header (total, pages, first, last, previous, next) each
+  page carries a ``Link`` header (``first``, ``prev``, ``next``, ``last``, other query
+  arguments kept) and the total in ``X-Total-Count``. The view counts and cuts in the
+  database in a stable order, then sets ``pagination_parameters.item_count``.
+- **ETags**: a resource's ETag is its aggregate version (``ETag: "7"``), set with
+  :meth:`Blueprint.set_version`; ``If-None-Match`` answers 304. ``If-Match`` on writes is
+  read by :mod:`web.api.versions` (the writes are ``POST`` actions, which flask-smorest's
+  own check does not cover).
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+import flask_smorest
+from flask import Response, request
+
+from domain.errors import DomainError
+from web.api.errors import domain_error_response
+
+LINK_HEADER = {
+    "description": "Links to the first, previous, next and last pages (RFC 8288), other query arguments kept.",
+    "schema": {"type": "string"},
+}
+TOTAL_HEADER = {"description": "The number of items over all pages.", "schema": {"type": "integer"}}
+
+
+def _domain_error(error: DomainError) -> Response:
+    """A refusal of the mechanism in the one error shape (401 when nobody is signed in)."""
+    from web.identity import current_identity
+
+    return domain_error_response(error, anonymous=current_identity().is_anonymous)
+
+
+class Version:
+    """An aggregate version used as an ETag (plain data, not hashed)."""
+
+    def __init__(self, version: int) -> None:
+        self.version = int(version)
+
+
+def page_url(number: int, page_size: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "page_size")]
+    args += [("page", str(number)), ("page_size", str(page_size))]
+    return request.base_url + "?" + urlencode(args)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A blueprint of ``/api/v1`` (one per area), named ``api_<area>`` beside the pages'
+    blueprint of the area; its operations are tagged ``<area>`` in the document."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register_error_handler(DomainError, _domain_error)
+
+    @property
+    def tag(self) -> str:
+        return self.name.removeprefix("api_")
+
+    def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any) -> Any:
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    @staticmethod
+    def _generate_etag(etag_data: Any, extra_data: Any = None) -> str:
+        if isinstance(etag_data, Version):
+            return str(etag_data.version)
+        return str(flask_smorest.Blueprint._generate_etag(etag_data, extra_data))
+
+    def set_version(self, version: int) -> None:
+        """Give the response the aggregate's ``version`` as its ETag (304 on ``If-None-Match``)."""
+        self.set_etag(Version(version))
+
+    def _set_pagination_metadata(self, page_params: Any, result: Any, headers: Any) -> tuple[Any, Any]:
+        result, headers = super()._set_pagination_metadata(page_params, result, headers)
+        meta = json.loads(headers[self.PAGINATION_HEADER_NAME])
+        size = page_params.page_size
+        links = []
+        if meta.get("total_pages"):
+            links.append(f'<{page_url(1, size)}>; rel="first"')
+            if meta.get("previous_page"):
+                links.append(f'<{page_url(meta["previous_page"], size)}>; rel="prev"')
+            if meta.get("next_page"):
+                links.append(f'<{page_url(meta["next_page"], size)}>; rel="next"')
+            links.append(f'<{page_url(meta["last_page"], size)}>; rel="last"')
+        if links:
+            headers["Link"] = ", ".join(links)
+        headers["X-Total-Count"] = str(meta["total"])
+        return result, headers
+
+    def errors(self, *statuses: int) -> Any:
+        """A decorator documenting the error answers (the one shape) an operation may give."""
+
+        def decorate(func: Any) -> Any:
+            for status in statuses:
+                func = self.alt_response(status, response=HTTPStatus(status).name)(func)
+            return func
+
+        return decorate
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: Any) -> None:
+        super()._document_pagination_metadata(spec, resp_doc)
+        resp_doc.setdefault("headers", {}).update({"Link": LINK_HEADER, "X-Total-Count": TOTAL_HEADER})

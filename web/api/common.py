@@ -1,0 +1,39 @@
+"""What the API's areas share: the reader of the request, the read models' engine, and
+people named only for readers who may see names (:mod:`application.access`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from projections import people as people_views
+from web.pages.common import Viewer, load_viewer
+from web.services import services
+
+
+def engine() -> Engine:
+    """The read models' engine."""
+    return services().projector.engine
+
+
+def reader() -> Viewer:
+    """Who reads: the signed-in person (web session or token) with their roles today, or the public."""
+    return load_viewer()
+
+
+class Names:
+    """``{"id", "name"}`` of participants for one reader; ``None`` for a reader who may
+    not see names (the public)."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.visible = viewer.sees_names
+        self._directory: dict[str, dict[str, Any]] | None = None
+
+    def person(self, participant_id: str | None) -> dict[str, Any] | None:
+        if not self.visible or not participant_id:
+            return None
+        if self._directory is None:
+            self._directory = people_views.directory(engine())
+        entry = self._directory.get(str(participant_id)) or {}
+        return {"id": str(participant_id), "name": entry.get("name")}

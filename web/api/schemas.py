@@ -1,0 +1,127 @@
+"""The API's marshmallow schemas for reading: what each resource looks like when dumped.
+
+Load schemas (what a client sends) live apart, in :mod:`web.api.inputs`: schemas check
+shape, the aggregates check the rules. Names are the field's words (proposal, working
+table, representative, recommendation, government response).
+
+Personal data (``docs/privacy.md``): people appear as ``{"id", "name"}`` only to readers
+who may see names (participants, the secretariat, auditors); for the public those fields
+are ``null`` and only counts are given.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from domain.reference import objectives, table_objectives
+from projections.proposals import ADOPTED_OR_LATER, DRAFT_STATUSES
+
+TABLE_CODES = tuple(sorted(table_objectives()))
+STATUSES = (*DRAFT_STATUSES, *ADOPTED_OR_LATER, "rejected", "withdrawn")
+
+
+class PersonSchema(ma.Schema):
+    """A participant named for a reader who may see names."""
+
+    id = fields.String(required=True, metadata={"description": "The participant's id (UUID)."})
+    name = fields.String(required=True, allow_none=True, metadata={"description": "Their name in the directory (a pseudonym once erased)."})
+
+
+class AuthorSchema(PersonSchema):
+    role = fields.String(required=True, validate=validate.OneOf(("author", "co_author")))
+
+
+class ProposalSchema(ma.Schema):
+    """A proposal as the board shows it (``version`` is its aggregate version, also its ETag)."""
+
+    id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    table = fields.String(required=True, validate=validate.OneOf(TABLE_CODES), metadata={"description": "Working table RT1–RT4."})
+    title = fields.String(required=True)
+    problem = fields.String(required=True)
+    recommendation = fields.String(required=True)
+    rationale = fields.String(required=True)
+    objectives = fields.List(fields.Integer(), required=True, metadata={"description": "GCM objectives (1–23)."})
+    targets = fields.List(fields.String(), required=True, metadata={"description": "Addressees: LAC state codes or 'all governments of the region'."})
+    language = fields.String(required=True)
+    source = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    version = fields.Integer(required=True, metadata={"description": "Aggregate version (the ETag)."})
+    content_version = fields.Integer(required=True, metadata={"description": "Version of the text (1 = as drafted)."})
+    submitted_version = fields.Integer(required=True, allow_none=True)
+    decided_version = fields.Integer(required=True, allow_none=True)
+    session_id = fields.UUID(required=True, allow_none=True, metadata={"description": "The session whose agenda holds it."})
+    adopted_session_id = fields.UUID(required=True, allow_none=True)
+    adopted_on = fields.Date(required=True, allow_none=True)
+    endorsement_id = fields.UUID(required=True, allow_none=True, metadata={"description": "The Liaison Table's endorsement round."})
+    endorsement_tally = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, allow_none=True)
+    endorsed_on = fields.Date(required=True, allow_none=True)
+    recipients = fields.List(fields.String(), required=True, allow_none=True, metadata={"description": "Addressees it was published to."})
+    published_on = fields.Date(required=True, allow_none=True)
+    drafted_on = fields.Date(required=True)
+    updated_on = fields.Date(required=True)
+    authors = fields.List(
+        fields.Nested(AuthorSchema), required=True, allow_none=True,
+        metadata={"description": "Author and co-authors; null for readers who may not see names."},
+    )
+
+
+class GovernmentResponseSchema(ma.Schema):
+    country = fields.String(required=True, metadata={"description": "ISO code of the LAC state."})
+    status = fields.String(required=True, validate=validate.OneOf(("accepted", "partially_accepted", "noted", "rejected")))
+    response = fields.String(required=True)
+    language = fields.String(required=True)
+    responding_entity = fields.String(required=True)
+    response_date = fields.Date(required=True)
+
+
+class EndorsementRoundSchema(ma.Schema):
+    id = fields.UUID(required=True)
+    opened_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    closed_on = fields.Date(required=True, allow_none=True)
+    outcome = fields.String(required=True, allow_none=True, metadata={"description": "endorsed, not_endorsed, or null while open."})
+    tally = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, allow_none=True)
+
+
+class SessionRefSchema(ma.Schema):
+    id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    date = fields.Date(required=True)
+
+
+class RecommendationSchema(ProposalSchema):
+    """An adopted recommendation with its provenance: the session that adopted it, the
+    Liaison Table's rounds and the governments' responses."""
+
+    adopted_in = fields.Nested(SessionRefSchema, required=True, allow_none=True, metadata={"description": "The session that adopted it."})
+    endorsement_rounds = fields.List(fields.Nested(EndorsementRoundSchema), required=True)
+    government_responses = fields.List(fields.Nested(GovernmentResponseSchema), required=True)
+
+
+class RepresentativeSchema(ma.Schema):
+    """One term of a Liaison Table seat of a working table."""
+
+    seat = fields.String(required=True, metadata={"description": "LT-RTn-A or LT-RTn-B."})
+    term_start = fields.Date(required=True)
+    term_end = fields.Date(required=True)
+    vacated_on = fields.Date(required=True, allow_none=True)
+    by_election = fields.Boolean(required=True)
+    parity_check = fields.String(required=True)
+    in_term = fields.Boolean(required=True, metadata={"description": "Holds the seat today."})
+    representative = fields.Nested(PersonSchema, required=True, allow_none=True, metadata={"description": "Null for readers who may not see names."})
+
+
+class MemberSchema(PersonSchema):
+    joined_on = fields.Date(required=True)
+
+
+class WorkingTableSchema(ma.Schema):
+    """A working table: its GCM objectives, members and representatives."""
+
+    code = fields.String(required=True, validate=validate.OneOf(TABLE_CODES))
+    objectives = fields.List(fields.Integer(validate=validate.Range(1, len(objectives()))), required=True)
+    member_count = fields.Integer(required=True)
+    members = fields.List(fields.Nested(MemberSchema), required=True, allow_none=True, metadata={"description": "Null for readers who may not see names."})
+    representatives = fields.List(fields.Nested(RepresentativeSchema), required=True, metadata={"description": "Terms in force today."})
