@@ -73,7 +73,7 @@ def test_bad_arguments_are_a_usage_error(tmp_path: Path) -> None:
 def test_import_refuses_an_export_whose_attributes_the_hashed_data_contradicts(services: Services, tmp_path: Path, master_key: str) -> None:
     lines = exported(services, tmp_path)
     lines[1]["type"] = "dialogue.Proposal.Adopted"
-    target = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "t"})
+    target = create_app({"DIALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}", "DIALOGUE_MASTER_KEY": master_key, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
 
     result = target.test_cli_runner().invoke(args=["import", str(write(tmp_path, lines))])
 

@@ -30,7 +30,7 @@ def app_of(services: Services, origin: str = ORIGIN) -> Flask:
     cfg = services.config
     return create_app({
         "DIALOGUE_DATABASE_URL": cfg.database_url, "DIALOGUE_MASTER_KEY": cfg.master_key or "", "DIALOGUE_LOG_ORIGIN": origin,
-        "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test", "TESTING": True,
+        "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
 
 
