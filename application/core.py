@@ -25,6 +25,7 @@ from application.persistence import (
     commands_table,
     get_engine,
 )
+from application.preconditions import check_expected
 from application.retry import ConcurrentWriteError, retry_on_conflict
 from domain.base import SECRETARIAT, Ctx, DialogueAggregate
 from domain.deliberation import TableDeliberation
@@ -184,6 +185,7 @@ class ApplicationCore(Application[UUID]):
             raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what) from e
         if not isinstance(agg, cls):
             raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what)
+        check_expected(agg)  # the API's If-Match (application/preconditions.py)
         return agg
 
     def _exists(self, aggregate_id: UUID) -> bool:

@@ -171,10 +171,24 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens)
+api_requests = Table(
+    "dialogue_api_requests",
+    metadata,
+    # The first answer to each API write sent with an Idempotency-Key (web/api/idempotency.py):
+    # a retry with the same key from the same account gets it again; kept 7 days.
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("request_hash", Digest, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("headers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens, api_requests)
 
 # ---------------------------------------------------------------------------- transparency log (issue 16)
-# The RFC 9162 Merkle tree over the events (``application/tlog/``, migrations 0005-0007), written in
+# The RFC 9162 Merkle tree over the events (``application/tlog/``, migrations 0006-0008), written in
 # the events' own transaction: one leaf per stored event in notification order (leaf indexes
 # without gaps, positions with), and every complete subtree's hash (level 0: the leaves).
 tree_leaves = Table(

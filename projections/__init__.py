@@ -18,6 +18,7 @@ from projections import (
     liaison,
     people,
     proposals,
+    search,
     sessions,
     settings,
     tables,
@@ -35,6 +36,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     liaison.projection,
     follow_up.projection,
     dashboards.projection,
+    search.projection,
 )
 
 
