@@ -14,6 +14,7 @@ from sqlalchemy import Table
 
 from projections import (
     dashboards,
+    deadlines,
     follow_up,
     liaison,
     people,
@@ -36,6 +37,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     liaison.projection,
     follow_up.projection,
     dashboards.projection,
+    deadlines.projection,
     search.projection,
 )
 
