@@ -99,11 +99,12 @@ def aggregate(aggregate_id: str, suffix: str | None = None) -> Any:
     reader = _reader()
     auditor = _auditor()
     point = _point_args()
-    history = reader.history(aggregate_id, reveal_personal=auditor)
+    references = load_viewer().sees_names
+    history = reader.history(aggregate_id, reveal_personal=auditor, reveal_references=references)
     state: StateAtPoint | None = None
     state_error = None
     try:
-        state = reader.state(aggregate_id, reveal_personal=auditor, **point)
+        state = reader.state(aggregate_id, reveal_personal=auditor, reveal_references=references, **point)
     except UnreadableHistoryError as e:
         state_error = e.message  # the history still shows, with the unreadable event marked
     if _json_wanted(suffix):
@@ -142,7 +143,7 @@ def log(suffix: str | None = None) -> Any:
     reader = _reader()
     after = int_arg("after", 0) or 0
     limit = int_arg("limit", PAGE, low=1, high=500) or PAGE
-    entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor())
+    entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor(), reveal_references=load_viewer().sees_names)
     next_after = entries[-1]["position"] if len(entries) == limit else None
     if _json_wanted(suffix):
         return jsonify(after=after, limit=limit, next_after=next_after, entries=entries)
