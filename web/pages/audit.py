@@ -8,7 +8,8 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
 - ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
   proposal's text between two versions;
 - ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (1 to 500);
-- ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI).
+- ``/audit/verify`` (``.json``): the chain verified from the last head this process
+  verified, cached by head (no checkpoints, no re-check of earlier events: see the CLI).
 
 Every viewer may read these pages; personal fields and who took which position show as
 ``[redacted]`` except to auditors (demo mode: acting as an auditor). Unknown ids and
@@ -21,9 +22,18 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from application.audit import AuditReader, verify_log
+from application.audit import AuditReader, IncrementalVerifier
 from application.audit.history import StateAtPoint, UnreadableHistoryError
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
@@ -160,7 +170,10 @@ def log(suffix: str | None = None) -> Any:
 @bp.get("/verify")
 @bp.get("/verify<any('.json'):suffix>")
 def verify(suffix: str | None = None) -> Any:
-    report = verify_log(services().app.engine)
+    """The chain verified from the last head this process verified, cached by head
+    (:class:`application.audit.IncrementalVerifier`); ``dialogue audit verify`` recomputes all."""
+    verifier = current_app.extensions.setdefault("dialogue_chain_verifier", IncrementalVerifier())
+    report = verifier.verify(services().app.engine)
     if _json_wanted(suffix):
         return jsonify(report.as_dict())
     return render_template("audit/verify.html", report=report)
