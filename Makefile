@@ -6,9 +6,12 @@ DEMO_CLOCK := 2026-03-27
 SCENARIO := scenarios/2026-Q1
 # The axe-core accessibility engine, injected by the browser tests (npm, into a folder the tests own).
 AXE_DIR := tests/e2e/axe
-AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+AXE := $(AXE_DIR)/node_modules $(SWAGGER_DIR)/node_modules/axe-core/axe.min.js
+# Swagger UI for the API's browsable page /api/v1/docs (npm, served by the service itself).
+SWAGGER_DIR := web/api/swagger_ui
+SWAGGER := $(SWAGGER_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 
-.PHONY: install axe demo test test-postgres lint typecheck unit bench clean
+.PHONY: install axe swagger-ui demo test test-postgres lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +29,17 @@ $(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
 
 axe: $(AXE)
 
+# --ignore-scripts: no install script runs (swagger-ui-dist's analytics dependency has one).
+$(SWAGGER): $(SWAGGER_DIR)/package.json $(SWAGGER_DIR)/package-lock.json
+	cd $(SWAGGER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+swagger-ui: $(SWAGGER)
+
 ## demo: install, load the 2026-Q1 scenario into the default SQLite file, create the demo accounts
 ## (printing their shared password), serve on http://127.0.0.1:5000 in demo mode
 DEMO_ENV := DIALOGUE_CLOCK=$(DEMO_CLOCK) DIALOGUE_DEMO_MODE=yes
-demo: install
+demo: install swagger-ui
 	$(DEMO_ENV) $(BIN)/dialogue db init
 	$(DEMO_ENV) $(BIN)/dialogue load-scenario $(SCENARIO)
 	$(DEMO_ENV) $(BIN)/dialogue users demo
@@ -43,11 +53,11 @@ typecheck: install
 	$(BIN)/mypy
 
 ## test: install and run the whole suite (lint, types, tests)
-test: lint typecheck axe
+test: lint typecheck axe swagger-ui
 	$(BIN)/pytest
 
 ## test-postgres: the same, with every persistence test also on PostgreSQL (local server, database test)
-test-postgres: lint typecheck axe
+test-postgres: lint typecheck axe swagger-ui
 	DIALOGUE_TEST_POSTGRES_URL=$${DIALOGUE_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} DIALOGUE_REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 unit: install
@@ -60,4 +70,4 @@ bench: install
 	$(BIN)/python -m benchmarks --postgres $(BENCH_POSTGRES)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info $(AXE_DIR)/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info $(AXE_DIR)/node_modules $(SWAGGER_DIR)/node_modules

@@ -24,6 +24,8 @@ from application.persistence import (
 )
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
+from projections import deadlines
+from projections.deadlines import OpenRoundsView
 from projections.runner import ViewProjector
 from projections.versions import upgrade as upgrade_views
 
@@ -167,6 +169,7 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     app = DialogueApplication(database_url=config.database_url, clock=the_clock, keys=keys, create_tables=config.create_tables)
     views_engine = get_engine(config.views_url) if config.views_url else engine
     projector = ViewProjector(app.recorder, app.mapper, views_engine, create=False)
+    app.open_rounds_view = OpenRoundsView(views_engine, lambda: projector.positions([deadlines.projection])[deadlines.projection.tracking_name])
     if config.create_tables:
         # A projection whose version changed is rebuilt from the log before anything is served.
         upgrades.extend(upgrade_views(projector))

@@ -7,10 +7,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from sqlalchemy import Engine, select
 
@@ -25,7 +26,9 @@ from application.persistence import (
     commands_table,
     get_engine,
 )
+from application.preconditions import check_expected
 from application.retry import ConcurrentWriteError, retry_on_conflict
+from application.snapshots import INTERVALS, take_due_snapshots
 from domain.base import SECRETARIAT, Ctx, DialogueAggregate
 from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS
@@ -41,6 +44,7 @@ from domain.proposal import Proposal
 from domain.reference import table_objectives
 from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
 from domain.working_table import WorkingTable
+from projections.deadlines import OpenRoundsView
 
 A = TypeVar("A", bound=DialogueAggregate)
 T = TypeVar("T")
@@ -57,6 +61,8 @@ class ApplicationCore(Application[UUID]):
     """Wiring and helpers shared by the command mixins (event store name ``Dialogue``)."""
 
     name = APPLICATION_NAME
+    # Snapshots of the aggregates whose histories grow (application/snapshots.py).
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = INTERVALS
 
     def __init__(self, *, database_url: str, clock: Clock | None = None, keys: KeyStore | None = None, create_tables: bool = True) -> None:
         self.clock: Clock = clock or FixedClock(date.today())
@@ -64,6 +70,9 @@ class ApplicationCore(Application[UUID]):
         self.database_url = database_url
         self._local = threading.local()
         self.on_saved: list[Callable[[int], None]] = []
+        # The deadline job's view of open rounds (wired by the composition root; without
+        # it the job reads the whole log by topic).
+        self.open_rounds_view: OpenRoundsView | None = None
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "application.persistence:DialogueFactory",
@@ -100,6 +109,9 @@ class ApplicationCore(Application[UUID]):
         """Create the event store's tables (``dialogue db init``)."""
         self.dialogue_recorder.create_table()
 
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        take_due_snapshots(self.snapshots, self.snapshotting_intervals, processing_event.aggregates, processing_event.events)
+
     # ------------------------------------------------------------------ helpers
     def ctx(self, actor: str, command_id: str | None = None) -> Ctx:
         """The context of a command run now by ``actor``.
@@ -117,7 +129,9 @@ class ApplicationCore(Application[UUID]):
             raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
         today = self.clock.today()
         self._authorise(actor, today)
-        if actor not in (SECRETARIAT, "administrator"):
+        if actor not in (SECRETARIAT, "administrator") and not (self.keys is not None and self.keys.holds(actor)):
+            # A participant's key is deleted in the transaction that records their erasure:
+            # while it is there they are not erased, and their history need not be loaded.
             try:
                 person: Any = self.repository.get(UUID(actor))
             except (ValueError, AggregateNotFoundError):
@@ -184,6 +198,7 @@ class ApplicationCore(Application[UUID]):
             raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what) from e
         if not isinstance(agg, cls):
             raise NotFoundError(f"No {what} with id {aggregate_id}.", field=what)
+        check_expected(agg)  # the API's If-Match (application/preconditions.py)
         return agg
 
     def _exists(self, aggregate_id: UUID) -> bool:

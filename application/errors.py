@@ -15,6 +15,13 @@ class ConflictError(DomainError):
     code = "stale_version"
 
 
+class PreconditionFailedError(ConflictError):
+    """The client's expected version (the API's ``If-Match``) is not the aggregate's current
+    one (:mod:`application.preconditions`). HTTP 412."""
+
+    code = "version_mismatch"
+
+
 class CommandAlreadyAppliedError(DomainError):
     """A command with this ``command_id`` was already applied; nothing was changed again."""
 

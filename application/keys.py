@@ -168,6 +168,12 @@ class KeyStore:
                 c.execute(insert(keys_table), rows)
         return len(rows)
 
+    def holds(self, participant_id: str) -> bool:
+        """Whether a key for ``participant_id`` is stored (one lookup of the primary key,
+        nothing unwrapped)."""
+        with self.engine.connect() as c:
+            return c.execute(select(keys_table.c.participant_id).where(keys_table.c.participant_id == participant_id)).first() is not None
+
     def get(self, participant_id: str) -> bytes | None:
         with self.engine.connect() as c:
             row = c.execute(select(keys_table.c.wrapped_key).where(keys_table.c.participant_id == participant_id)).first()

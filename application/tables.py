@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 APPLICATION_NAME = "Dialogue"
@@ -170,4 +171,18 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens)
+api_requests = Table(
+    "dialogue_api_requests",
+    metadata,
+    # The first answer to each API write sent with an Idempotency-Key (web/api/idempotency.py):
+    # a retry with the same key from the same account gets it again; kept 7 days.
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("request_hash", Digest, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("headers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens, api_requests)

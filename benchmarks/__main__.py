@@ -5,7 +5,7 @@ Usage: ``python -m benchmarks [--postgres SERVER_URL] [--quick] [--out FILE] [--
 ``--postgres`` names a PostgreSQL server (its user may create databases): each benchmark
 makes a database of its own there and drops it afterwards; without a reachable server the
 PostgreSQL figures are left out and the report says so. ``--quick`` runs every benchmark
-once on tiny sizes (the smoke test's setting). ``--save-before`` also keeps the figures as
+once on tiny sizes (the smoke test's setting); ``--only NAME`` runs some of them. ``--save-before`` also keeps the figures as
 the 'before' column of later reports (``benchmarks/before.json``).
 """
 
@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from application.scenario import load_scenario
-from benchmarks import aggregate_load, pages, rebuild, write_path
+from benchmarks import aggregate_load, growth, pages, rebuild, write_path
 from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
 from benchmarks.measure import Figure
-from benchmarks.report import BEFORE, context, load_before, render, save
+from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ("write", "load", "rebuild", "pages", "growth")
+SCENARIO_EVENTS = 702  # events of one load of the 2026-Q1 scenario
 
 
 @dataclass(frozen=True)
@@ -36,44 +39,63 @@ class Sizes:
     rebuild_rounds: int
     page_rounds: int
     page_per_round: int
+    growth_multiples: tuple[int, ...]
 
 
-FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10)
-QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1)
+FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10,
+            growth_multiples=(0, 10, 100))
+QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(0, 1))
 
 
-def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr) -> tuple[list[Figure], list[str]]:
-    """Every benchmark at ``sizes``; the figures and notes for the report."""
+def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequence[str] = ()) -> tuple[list[Figure], list[str]]:
+    """Every benchmark (or those named in ``only``) at ``sizes``; the figures and notes."""
     figures: list[Figure] = []
     notes: list[str] = []
-    backends = ["sqlite"]
-    if postgres_reachable(postgres):
-        backends.append("postgres")
-    else:
-        notes.append("PostgreSQL was not reachable (`--postgres`): its figures are missing from this run.")
+    chosen = set(only or BENCHMARKS)
 
     def say(what: str) -> None:
         print(f"bench: {what}", file=log, flush=True)  # type: ignore[call-overload]
 
-    for b in backends:
-        say(f"write path on {b}")
-        figures += write_path.measure(b, postgres, rounds=sizes.write_rounds, per_round=sizes.write_per_round)
-    say("aggregate load")
-    figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
-    with fresh_database("sqlite") as url:
-        say("loading the 2026-Q1 scenario")
-        s = services(url, inline=False)
-        if sizes is QUICK:
-            write_path.draft(s.app, write_path.member(s.app))
+    if "write" in chosen:
+        backends = ["sqlite"]
+        if postgres_reachable(postgres):
+            backends.append("postgres")
         else:
-            load_scenario(s.app, SCENARIO)
-        s.projector.catch_up()
-        say("rebuild")
-        history = "a tiny history" if sizes is QUICK else "2026-Q1 scenario"
-        figures += rebuild.measure(s, f"{history}, SQLite", rounds=sizes.rebuild_rounds)
-        say("pages")
-        figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)
+            notes.append("PostgreSQL was not reachable (`--postgres`): its figures are missing from this run.")
+        for b in backends:
+            say(f"write path on {b}")
+            figures += write_path.measure(b, postgres, rounds=sizes.write_rounds, per_round=sizes.write_per_round)
+    if "load" in chosen:
+        say("aggregate load")
+        figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
+    if chosen & {"rebuild", "pages"}:
+        with fresh_database("sqlite") as url:
+            say("loading the 2026-Q1 scenario")
+            s = services(url, inline=False)
+            if sizes is QUICK:
+                write_path.draft(s.app, write_path.member(s.app))
+            else:
+                load_scenario(s.app, SCENARIO)
+            s.projector.catch_up()
+            if "rebuild" in chosen:
+                say("rebuild")
+                history = "a tiny history" if sizes is QUICK else "2026-Q1 scenario"
+                figures += rebuild.measure(s, f"{history}, SQLite", rounds=sizes.rebuild_rounds)
+            if "pages" in chosen:
+                say("pages")
+                figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)
+    if "growth" in chosen:
+        say(f"growth ({', '.join(f'{m}x' for m in sizes.growth_multiples)})")
+        figures += growth_figures(sizes)
     return figures, notes
+
+
+def growth_figures(sizes: Sizes) -> list[Figure]:
+    """Loading a quarter into longer histories: the scenario (``FULL``), or one drafted
+    proposal (``QUICK``)."""
+    if sizes is QUICK:
+        return growth.measure(lambda app: write_path.draft(app, write_path.member(app)), 20, multiples=sizes.growth_multiples, board_requests=1)
+    return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,12 +103,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL (databases are created and dropped on it)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, once each (smoke test)")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only this benchmark (repeatable)")
     parser.add_argument("--save-before", action="store_true", help=f"keep these figures as the 'before' ({BEFORE.name})")
     args = parser.parse_args(argv)
     ctx = context({"quick": args.quick, "postgres": bool(args.postgres)})
-    figures, notes = run(QUICK if args.quick else FULL, args.postgres)
+    figures, notes = run(QUICK if args.quick else FULL, args.postgres, only=args.only or ())
     if args.save_before:
-        save(figures, BEFORE, ctx)
+        kept = [] if not args.only else [f for f in load_figures(BEFORE) if f.name not in {g.name for g in figures}]
+        save(kept + figures, BEFORE, ctx)
     args.out.write_text(render(figures, ctx, load_before(), notes), "utf-8")
     print(f"bench: wrote {args.out}", file=sys.stderr)
 

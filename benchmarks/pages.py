@@ -5,8 +5,10 @@ Jinja template. Served over HTTP by gunicorn: :mod:`benchmarks.http` (to come)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask.testing import FlaskClient
 from jinja2 import Environment
 from sqlalchemy import text
 
@@ -36,14 +38,30 @@ def _dicts(result: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in result]
 
 
-def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) -> list[Figure]:
-    """The board's first page and the page of the proposal with the most versions."""
-    url = s.config.database_url
+def web_client(s: Services) -> FlaskClient:
+    """A test client of the web app on the database of ``s`` (public visitor, 2026-03-27)."""
     web = create_app({
-        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
+        "DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
         "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
     })
-    client = web.test_client()
+    return web.test_client()
+
+
+def board_client(s: Services) -> Callable[[], None]:
+    """A call that gets the board's first page (the app started and warmed)."""
+    client = web_client(s)
+
+    def board() -> None:
+        r = client.get("/")
+        assert r.status_code == 200, r.status_code
+
+    board()
+    return board
+
+
+def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) -> list[Figure]:
+    """The board's first page and the page of the proposal with the most versions."""
+    client = web_client(s)
     engine = s.projector.engine
     with engine.connect() as c:
         pid = c.execute(text(

@@ -44,6 +44,13 @@ def load_before(path: Path = BEFORE) -> dict[str, dict[str, Any]]:
     return {f["name"]: f for f in json.loads(path.read_text("utf-8"))["figures"]}
 
 
+def load_figures(path: Path = BEFORE) -> list[Figure]:
+    """The figures kept in ``path`` (none when it does not exist)."""
+    if not path.exists():
+        return []
+    return [Figure(**f) for f in json.loads(path.read_text("utf-8"))["figures"]]
+
+
 def save(figures: Sequence[Figure], path: Path, context: dict[str, Any]) -> None:
     """The figures as JSON (``--save-before`` keeps them as the 'before' of later runs)."""
     path.write_text(json.dumps({"context": context, "figures": [f.as_dict() for f in figures]}, indent=1) + "\n", "utf-8")
@@ -70,7 +77,7 @@ def render(figures: Sequence[Figure], ctx: dict[str, Any], before: dict[str, dic
         "Each subject and its baseline take turns in the same rounds. **median** is the median of the rounds, **spread** the",
         "lowest and highest round; **ratio** is the median of the per-round ratios against the baseline named beside it",
         "(its meaning in the last column); **before** is the same figure recorded before the performance work",
-        "(`benchmarks/before.json`).",
+        "(`benchmarks/before.json`). Where a target is missed, `docs/performance.md` says why, with a profile.",
         "",
     ]
     if ctx["load_average_at_start"][0] >= 1.0:

@@ -34,6 +34,7 @@ from domain.errors import (
     NotAllowedError,
     RuleViolationError,
 )
+from domain.proposal_references import format_reference, given_reference_number
 from domain.reference import seat_codes, table_objectives
 from domain.settings import DEFAULT_RULES, Rules
 from domain.terms import (
@@ -110,6 +111,7 @@ class WorkingTable(DialogueAggregate):
         self.objectives = list(objectives)
         self.members: dict[str, date] = {}
         self.terms: list[dict[str, Any]] = []
+        self.reference_numbers: dict[str, int] = {}
 
     @classmethod
     def register(cls, ctx: Ctx, *, id: UUID, code: str) -> WorkingTable:
@@ -172,6 +174,37 @@ class WorkingTable(DialogueAggregate):
     @event("MemberLeft")
     def _member_left(self, participant: str, actor: str, effective_date: date, command_id: str) -> None:
         self.members.pop(participant, None)
+
+    # ------------------------------------------------------------------ proposal references
+    def assign_reference(self, ctx: Ctx, proposal_id: UUID, given: str = "") -> str:
+        """The reference of a proposal drafted now at this table (:mod:`domain.proposal_references`).
+
+        Without ``given``: the table's next number for the drafting year (an event). A
+        ``given`` reference in the automatic form is recorded so it is never given again;
+        any other is returned as it is, without an event.
+
+        Raises:
+            InvalidInputError: ``reference_of_another_table``, ``reference_taken``.
+        """
+        numbers = getattr(self, "reference_numbers", {})
+        if given:
+            claimed = given_reference_number(self.code, given, numbers)
+            if claimed is None:
+                return given
+            year, number = claimed
+            reference = given
+        else:
+            year = ctx.effective_date.year
+            number = numbers.get(str(year), 0) + 1
+            reference = format_reference(self.code, year, number)
+        self._reference_assigned(year=year, number=number, reference=reference, proposal_id=str(proposal_id), **ctx.stamp())
+        return reference
+
+    @event("ProposalReferenceAssigned")
+    def _reference_assigned(
+        self, year: int, number: int, reference: str, proposal_id: str, actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.reference_numbers = {**getattr(self, "reference_numbers", {}), str(year): number}
 
     # ------------------------------------------------------------------ representatives
     def holder(self, seat: str, on: date) -> dict[str, Any] | None:

@@ -14,10 +14,12 @@ from sqlalchemy import Table
 
 from projections import (
     dashboards,
+    deadlines,
     follow_up,
     liaison,
     people,
     proposals,
+    search,
     sessions,
     settings,
     tables,
@@ -35,6 +37,8 @@ PROJECTIONS: tuple[Projection, ...] = (
     liaison.projection,
     follow_up.projection,
     dashboards.projection,
+    deadlines.projection,
+    search.projection,
 )
 
 

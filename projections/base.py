@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Engine, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import SchemaItem
 
 Handler = Callable[[Session, Any, int], None]
 
@@ -57,8 +58,9 @@ class Projection:
         ``view_<base>_v<N>`` from version 2)."""
         return f"view_{base}" if self.version == 1 else f"view_{base}_v{self.version}"
 
-    def table(self, base: str, *columns: Column[Any], **kwargs: Any) -> Table:
-        """Declare a view table of this projection (``base`` without the ``view_`` prefix)."""
+    def table(self, base: str, *columns: SchemaItem, **kwargs: Any) -> Table:
+        """Declare a view table of this projection (``base`` without the ``view_`` prefix);
+        ``columns`` may hold its indexes and constraints too."""
         return Table(self.table_name(base), self.metadata, *columns, **kwargs)
 
     @property

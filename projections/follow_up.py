@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Engine, Integer, String, Text, insert, select
+from sqlalchemy import JSON, Column, Date, Engine, Integer, String, Text, func, insert, select
 from sqlalchemy.orm import Session
 
 from domain.government_dialogue import GovernmentDialogue
@@ -104,6 +104,19 @@ def government_responses(engine: Engine, proposal_id: str | None = None) -> list
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)
     return rows(engine, q)
+
+
+def page_of_government_responses(engine: Engine, *, country: str | None = None, limit: int = 10, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """One page of the government responses (of ``country``, or of every state), the latest
+    response first (then the log's order), each with the recommendation's reference and
+    title; and how many there are."""
+    r, p = view_government_responses, view_proposals
+    where = [r.c.country == country] if country else []
+    q = select(r, p.c.reference, p.c.title, p.c.language.label("proposal_language")).join(p, p.c.id == r.c.proposal_id).where(*where)
+    with engine.connect() as c:
+        total = int(c.execute(select(func.count()).select_from(r).where(*where)).scalar_one())
+        found = [dict(x) for x in c.execute(q.order_by(r.c.response_date.desc(), r.c.position.desc()).limit(limit).offset(offset)).mappings()]
+    return found, total
 
 
 def follow_ups(engine: Engine, proposal_id: str | None = None) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ meeting was recorded as started; the tables' activity per quarter.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -17,7 +18,9 @@ from sqlalchemy import (
     String,
     Text,
     delete,
+    func,
     insert,
+    or_,
     select,
     update,
 )
@@ -124,6 +127,46 @@ def list_sessions(engine: Engine, table: str | None = None) -> list[dict[str, An
     if table:
         q = q.where(view_sessions.c.table_code == table)
     return rows(engine, q)
+
+
+UPCOMING, IN_PROGRESS, CLOSED = "upcoming", "in_progress", "closed"
+
+
+def stage(session: dict[str, Any], on: date) -> str:
+    """Where a session stands on date ``on``: ``closed`` once closed; ``in_progress`` once
+    its meeting was opened or its date has come; ``upcoming`` before."""
+    if session["closed"]:
+        return CLOSED
+    if session.get("opened_on") is not None or session["date"] <= on:
+        return IN_PROGRESS
+    return UPCOMING
+
+
+def _with_openings() -> Any:
+    return select(view_sessions, view_session_openings.c.opened_on).outerjoin(
+        view_session_openings, view_session_openings.c.session_id == view_sessions.c.id)
+
+
+def page_of_sessions(engine: Engine, *, on: date, table: str | None = None, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """One page of the sessions (of ``table``, or of every table), the latest date first,
+    each with ``opened_on`` and its :func:`stage` on ``on``; and how many there are."""
+    where = [view_sessions.c.table_code == table] if table else []
+    q = _with_openings().where(*where).order_by(view_sessions.c.date.desc(), view_sessions.c.table_code, view_sessions.c.id)
+    with engine.connect() as c:
+        total = int(c.execute(select(func.count()).select_from(view_sessions).where(*where)).scalar_one())
+        found = [dict(r) for r in c.execute(q.limit(limit).offset(offset)).mappings()]
+    return [{**r, "stage": stage(r, on)} for r in found], total
+
+
+def next_session(engine: Engine, table: str, on: date) -> dict[str, Any] | None:
+    """The session of ``table`` that comes next on ``on``: the earliest not closed that is
+    dated ``on`` or later or whose meeting was opened; None when there is none."""
+    q = _with_openings().where(
+        view_sessions.c.table_code == table, view_sessions.c.closed.is_(False),
+        or_(view_sessions.c.date >= on, view_session_openings.c.opened_on.is_not(None)),
+    ).order_by(view_sessions.c.date, view_sessions.c.id).limit(1)
+    found = rows(engine, q)
+    return {**found[0], "stage": stage(found[0], on)} if found else None
 
 
 def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:

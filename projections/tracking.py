@@ -41,6 +41,35 @@ class LockingTrackingRecorder(SQLAlchemyTrackingRecorder):
             current = session.execute(select(t.c.notification_id).where(t.c.application_name == name).with_for_update()).first()
         return 0 if current is None or current[0] is None else int(current[0])
 
+    def lock_many(self, session: Session, names: list[str]) -> dict[str, int]:
+        """:meth:`lock` of several rows in a few statements whatever their number (in name
+        order, so two workers never wait on each other); their positions (0 if none)."""
+        t = self.tracking_table
+        names = sorted(names)
+        if not names:
+            return {}
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(t.update().where(t.c.application_name.in_(names)).values(notification_id=t.c.notification_id))
+            found = session.execute(select(t.c.application_name, t.c.notification_id).where(t.c.application_name.in_(names)))
+        else:
+            session.execute(select(*[func.pg_advisory_xact_lock(_advisory_key(t.name, n)) for n in names]))
+            found = session.execute(
+                select(t.c.application_name, t.c.notification_id).where(t.c.application_name.in_(names))
+                .order_by(t.c.application_name).with_for_update()
+            )
+        current = {str(n): int(v or 0) for n, v in found}
+        return {n: current.get(n, 0) for n in names}
+
+    def advance_many(self, session: Session, names: list[str], position: int) -> None:
+        """:meth:`advance` of several (locked) rows to one ``position``."""
+        t = self.tracking_table
+        r = session.execute(t.update().where(t.c.application_name.in_(names)).values(notification_id=position))
+        if getattr(r, "rowcount", 0) != len(names):
+            present = set(session.execute(select(t.c.application_name).where(t.c.application_name.in_(names))).scalars())
+            missing = [{"application_name": n, "notification_id": position} for n in names if n not in present]
+            if missing:
+                session.execute(insert(t), missing)
+
     def advance(self, session: Session, name: str, position: int) -> None:
         """Move the (locked) tracking row of ``name`` to ``position``."""
         t = self.tracking_table

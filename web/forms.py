@@ -137,8 +137,7 @@ class AmendmentForm(CommandForm):
 
 class ScheduleSessionForm(CommandForm):
     table = SelectField(_l("Working table"), choices=opts((t, t) for t in TABLES))
-    quarter = StringField(_l("Quarter (YYYY-Qn)"))
-    date = DateField(_l("Date of the session"), validators=[InputRequired()])
+    date = DateField(_l("Date of the session"), description=_l("Its quarter follows from the date."), validators=[InputRequired()])
     mode = SelectField(_l("Mode"), choices=opts([("virtual", _l("virtual")), ("in_person", _l("in person")), ("hybrid", _l("hybrid"))]))
 
 

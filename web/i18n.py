@@ -73,6 +73,9 @@ WORD_LABELS = {
     "not_endorsed": _l("not endorsed"),
     "rejected": _l("rejected"),
     "withdrawn": _l("withdrawn"),
+    # where a session stands ("in_progress" below serves it too)
+    "upcoming": _l("upcoming"),
+    "closed": _l("closed"),
     # follow-up progress, parity check outcomes, decision rules
     "not_started": _l("not started"),
     "in_progress": _l("in progress"),
@@ -133,6 +136,7 @@ ERROR_MESSAGES = {
     "session_date_outside_quarter": _l("The session's date is not in its quarter."),
     "session_date_in_past": _l("A session is scheduled for today or a later date."),
     "stale_version": _l("Someone changed this proposal since you opened it. Your text is kept below: compare it with the current version and submit again."),
+    "version_mismatch": _l("This changed since you read it; read it again before acting."),
     "invalid_id": _l("This is not a valid id."),
     "participant_erased": _l("This person's data was erased."),
     # error classes and the application (docs/rules.md, "Error classes")
@@ -145,6 +149,8 @@ ERROR_MESSAGES = {
     "command_already_applied": _l("This was already done; nothing changed again."),
     # proposals
     "already_registered": _l("This is already registered."),
+    "reference_taken": _l("This reference was already given to a proposal."),
+    "reference_of_another_table": _l("This reference names another working table."),
     "date_out_of_range": _l("This date is out of range: it must fall between 2000 and 2199."),
     "control_character": _l("This text holds an invisible control character; remove it (tabs and line breaks are fine)."),
     "proposal_not_editable": _l("A proposal is changed only while it is a draft or returned for revision."),

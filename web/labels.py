@@ -107,6 +107,7 @@ EVENT_LABELS = {
     "MemberLeft": _l("member left"),
     "RepresentativeElected": _l("representative elected"),
     "SeatVacated": _l("seat vacated"),
+    "ProposalReferenceAssigned": _l("proposal reference assigned"),
 }
 
 PERSONAL_LABELS = {

@@ -19,6 +19,7 @@ from domain.errors import (
 )
 from domain.ids import endorsement_id
 from domain.proposal import Proposal
+from projections.deadlines import CLOSED, OPENED
 
 
 class LiaisonCommands(ApplicationCore):
@@ -108,13 +109,18 @@ class LiaisonCommands(ApplicationCore):
         return "endorsed" if endorsed else "not_endorsed"
 
     def open_rounds(self) -> dict[UUID, date]:
-        """Open endorsement rounds and their ``closes_on`` dates, read from the log's
-        ``Opened`` and ``Closed`` events (without loading each round)."""
-        opened, closed = "domain.endorsement:LiaisonEndorsement.Opened", "domain.endorsement:LiaisonEndorsement.Closed"
+        """Open endorsement rounds and their ``closes_on`` dates, without loading each round:
+        the deadline view's rows at its tracking position (:mod:`projections.deadlines`,
+        when :attr:`open_rounds_view` is wired), then the log's ``Opened`` and ``Closed``
+        events after that position (the whole log without the view), read by topic."""
         rounds: dict[UUID, date] = {}
-        for n in notifications(self.recorder, [opened, closed]):
+        after: int | None = None
+        if self.open_rounds_view is not None:
+            after, found = self.open_rounds_view.read()
+            rounds = {UUID(r): d for r, d in found.items()}
+        for n in notifications(self.recorder, [OPENED, CLOSED], after=after or None):
             rid = UUID(str(n.originator_id))
-            if n.topic == opened:
+            if n.topic == OPENED:
                 rounds[rid] = self.mapper.to_domain_event(n).closes_on  # type: ignore[attr-defined]
             else:
                 rounds.pop(rid, None)

@@ -15,6 +15,9 @@ from domain.errors import (
 )
 from domain.proposal import Proposal, draft_problems
 
+REFERENCE_ATTEMPTS = 5
+"""How often a draft is numbered again when another draft of its table took the number first."""
+
 
 class ProposalCommands(ApplicationCore):
     """Commands on proposals: draft, revise, co-authors, amendments, submit, withdraw."""
@@ -27,24 +30,38 @@ class ProposalCommands(ApplicationCore):
     ) -> UUID:
         """Draft a proposal as ``actor`` (a member of ``table``); returns its id.
 
+        Without a ``reference``, the table gives the next ``RTn-YYYY-NNN`` of the drafting
+        year (:meth:`domain.working_table.WorkingTable.assign_reference`), stored in the
+        ``Drafted`` event; a given one is kept.
+
         Raises:
             NotAllowedError: ``not_a_member``.  InvalidInputError: ``objective_not_in_table`` …
         """
         ctx = self.ctx(actor, command_id)
-        wt = self.table(table)
-        self._require_member(wt, actor, ctx.effective_date)
         co = [_uuid(c, "co_author") for c in co_authors or []]
-        for c in co:
-            self._require_member(wt, str(c), ctx.effective_date, field="co_authors")
         pid = id or uuid4()
-        if self._exists(pid):
-            raise InvalidInputError("This proposal already exists.", code="already_registered")
-        p = Proposal.draft(
-            ctx, id=pid, reference=reference, table=table, author=_uuid(actor, "actor"), co_authors=co, title=title,
-            problem=problem, recommendation=recommendation, rationale=rationale, objectives=objectives,
-            targets=targets, language=language, source=source,
-        )
-        self._save(ctx, p)
+        for attempt in range(REFERENCE_ATTEMPTS):
+            wt = self.table(table)
+            self._require_member(wt, actor, ctx.effective_date)
+            for c in co:
+                self._require_member(wt, str(c), ctx.effective_date, field="co_authors")
+            if attempt == 0 and self._exists(pid):
+                raise InvalidInputError("This proposal already exists.", code="already_registered")
+            p = Proposal.draft(
+                ctx, id=pid, reference=wt.assign_reference(ctx, pid, reference.strip()), table=table,
+                author=_uuid(actor, "actor"), co_authors=co, title=title, problem=problem, recommendation=recommendation,
+                rationale=rationale, objectives=objectives, targets=targets, language=language, source=source,
+            )
+            try:
+                # The table's numbering and the proposal in one transaction: two drafts at
+                # once cannot take one number (the second finds the table changed, and
+                # numbers again from the table as it now is).
+                self._save(ctx, wt, p)
+            except ConflictError:
+                if attempt == REFERENCE_ATTEMPTS - 1 or self._exists(pid):
+                    raise
+                continue
+            break
         return p.id
 
     def check_draft(

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from application.core import ApplicationCore, _uuid
 from application.retry import event_of
 from domain.base import SECRETARIAT, Ctx
-from domain.deliberation import TableDeliberation
+from domain.deliberation import TableDeliberation, quarter_of
 from domain.errors import (
     InvalidInputError,
     NotAllowedError,
@@ -22,9 +22,13 @@ class SessionCommands(ApplicationCore):
 
     # ------------------------------------------------------------------ sessions
     def schedule_session(
-        self, *, table: str, quarter: str, on: date, mode: str = "virtual", reference: str = "",
+        self, *, table: str, on: date, quarter: str = "", mode: str = "virtual", reference: str = "",
         id: UUID | None = None, actor: str = SECRETARIAT, command_id: str | None = None,
     ) -> UUID:
+        """Schedule a session of ``table`` on date ``on``; returns its id. Without a
+        ``quarter``, the quarter is the date's (``2026-02-10`` → ``2026-Q1``); a given one
+        must contain the date (``session_date_outside_quarter``)."""
+        quarter = quarter or quarter_of(on)
         ctx = self.ctx(actor, command_id)
         self.table(table)
         sid = id or uuid4()

@@ -147,7 +147,7 @@ def test_a_refused_draft_keeps_what_was_typed_in_the_browser(page, base_url: str
         page.get_by_role("button", name="Guardar el borrador").click()
 
     assert posted.value.status == 422
-    assert "deben pertenecer a su mesa de trabajo" in page.locator("#objectives-error").inner_text()
+    assert "pertenecen a RT2, no a RT1" in page.locator("#objectives-error").inner_text()
     assert page.get_by_label("Problema").input_value() == "Texto que no se pierde 🌎"
     assert page.locator("#objectives-8").is_checked()
 

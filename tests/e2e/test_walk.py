@@ -208,7 +208,6 @@ def test_the_whole_path_with_real_accounts(page: Any, world: World) -> None:
     follow_from_me(page, w, "h-agenda")
     assert page.url.endswith("#schedule-h")
     page.locator("#table").select_option("RT1")
-    page.locator("#quarter").fill("2026-Q1")
     page.locator("#date").fill("2026-02-10")
     submit(page, "form[action$='/sessions']")
     follow_from_me(page, w, "h-agenda")

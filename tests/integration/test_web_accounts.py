@@ -121,11 +121,26 @@ def test_an_erasure_request_reaches_the_secretariats_page(app: Flask, s: Service
     member = app.test_client()
     sign_in_as(member, account.id)
     page = member.get("/account").get_data(as_text=True)
-    assert member.post("/account/erasure", data={"erase-confirm": "y", "erase-csrf_token": token(page, "erase-")}).status_code == 302
+    fields = {"erase-confirm": "y", "erase-csrf_token": token(page, "erase-")}
+    assert member.post("/account/erasure", data={**fields, "confirm": "yes"}).status_code == 302
 
     secretariat = app.test_client()
     act_as(secretariat, "secretariat")
     assert "Requests for erasure" in visible(secretariat.get("/me?lang=en"))
+
+
+def test_an_erasure_request_is_confirmed_first_and_says_what_will_happen(app: Flask, s: Services) -> None:
+    (pid,) = seed_members(s.app)
+    account = s.accounts.create_participant_account(pid, "ana@example.org", password=PASSWORD)
+    s.projector.catch_up()
+    member = app.test_client()
+    sign_in_as(member, account.id)
+    page = member.get("/account").get_data(as_text=True)
+
+    r = member.post("/account/erasure?lang=en", data={"erase-confirm": "y", "erase-csrf_token": token(page, "erase-")})
+
+    assert (r.status_code, "An erasure cannot be undone." in visible(r), 'type="hidden" name="confirm" value="yes"' in r.get_data(as_text=True)) == (200, True, True)
+    assert s.accounts.erasure_requests() == []
 
 
 def test_ending_my_other_sessions_signs_out_the_other_browser(app: Flask, s: Services) -> None:

@@ -42,7 +42,7 @@ def test_the_typed_text_is_kept_beside_the_errors_of_the_other_fields(site: Site
     body = r.get_data(as_text=True)
     assert 'value="Ventanillas únicas"' in body
     assert set(re.findall(r'<p class="error" id="([a-z]+)-error"', body)) == {"problem", "recommendation", "rationale", "objectives", "targets"}
-    assert "do not belong to RT1" in body
+    assert "GCM objectives 8 belong to RT2, not to RT1" in body
 
 
 def test_the_domain_lists_every_problem_of_a_draft_in_the_order_of_the_form() -> None:

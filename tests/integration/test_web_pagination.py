@@ -70,3 +70,28 @@ def test_the_audit_log_keeps_its_cursor_and_gets_the_links(app: Flask) -> None:
 
     assert '<link rel="prev" href="/audit/log?after=0&amp;limit=50">' in page
     assert '<a rel="next" href="/audit/log?after=100&amp;limit=50">' in page
+
+
+def test_the_government_responses_come_latest_first_ten_a_page(app: Flask, loaded: Services) -> None:
+    from projections import follow_up as follow_up_views
+
+    every = follow_up_views.government_responses(loaded.projector.engine)
+    assert every, "the scenario has government responses"
+
+    page = app.test_client().get("/dialogues/responses?lang=en").get_data(as_text=True)
+
+    shown = re.findall(r'<h2><a href="/proposals/([0-9a-f-]+)#pub-h"', page)
+    latest = max(every, key=lambda r: (r["response_date"], r["position"]))
+    assert (len(shown), shown[0]) == (min(PER_PAGE, len(every)), latest["proposal_id"])
+    assert (f"Page 1 of {-(-len(every) // PER_PAGE)}" in page) == (len(every) > PER_PAGE)
+
+
+def test_the_government_responses_of_one_state(app: Flask, loaded: Services) -> None:
+    from projections import follow_up as follow_up_views
+
+    country = follow_up_views.government_responses(loaded.projector.engine)[0]["country"]
+    of_country = [r for r in follow_up_views.government_responses(loaded.projector.engine) if r["country"] == country]
+
+    page = app.test_client().get(f"/dialogues/responses?country={country}").get_data(as_text=True)
+
+    assert len(re.findall(r'<h2><a href="/proposals/', page)) == min(PER_PAGE, len(of_country))

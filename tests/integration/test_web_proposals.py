@@ -112,7 +112,7 @@ def test_a_draft_with_an_objective_outside_the_table_is_refused_with_the_typed_t
 
     body = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert "do not belong to RT1" in text_of(body)
+    assert "GCM objectives 8 belong to RT2, not to RT1" in text_of(body)
     assert 'aria-describedby="objectives-hint objectives-error"' in body
     assert "Ventanillas  únicas para migrantes " in body
     assert "meses 🌎 por un turno." in body
@@ -129,7 +129,7 @@ def test_the_refusal_names_the_rule_in_spanish_by_default(site: Site) -> None:
     r = client.post("/proposals/new?lang=es", data=_draft_data(page, objectives=["8"]))
 
     assert r.status_code == 422
-    assert "deben pertenecer a su mesa de trabajo" in text_of(r.get_data(as_text=True))
+    assert "pertenecen a RT2, no a RT1" in text_of(r.get_data(as_text=True))
 
 
 def test_submitting_the_same_draft_form_twice_stores_one_proposal(site: Site) -> None:

@@ -75,6 +75,7 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.MemberLeft",
     "domain.working_table:WorkingTable.Registered",
     "domain.working_table:WorkingTable.RepresentativeElected",
+    "domain.working_table:WorkingTable.ProposalReferenceAssigned",
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (

@@ -1,7 +1,15 @@
 """The JSON API at ``/api/v1`` (issue 13), built with flask-smorest on marshmallow schemas,
 one blueprint per area like ``web/pages/``:
 
-- :mod:`web.api.proposals`: proposals (list with filters and pages, one proposal);
+- :mod:`web.api.proposals`: proposals (list with filters and pages, one proposal), and
+  :mod:`web.api.proposal_writes`: draft, revise, submit, withdraw, co-authors, amendments;
+- :mod:`web.api.sessions`: sessions, their agenda, positions, decisions, closing;
+- :mod:`web.api.liaison`: endorsement rounds (votes, UN advice, closing), publication,
+  government responses and follow-up;
+- :mod:`web.api.audit`: the event log paged from a position (stored bytes for auditors),
+  an aggregate's state at a version, instant or date, and its history;
+- :mod:`web.api.me`: the signed-in person's roles and what waits for them;
+- :mod:`web.api.csrf`: the web session's CSRF token, for writes sent with the session;
 - :mod:`web.api.recommendations`: the board's adopted recommendations with provenance;
 - :mod:`web.api.tables`: working tables, members and representatives.
 
@@ -85,7 +93,19 @@ def _api_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> Api:
     """Install the API on ``app``: its blueprints under ``/api/v1`` and the document."""
-    from web.api import proposals, recommendations, tables
+    from web.api import (
+        audit,
+        liaison,
+        me,
+        proposal_writes,
+        proposals,
+        recommendations,
+        sessions,
+        tables,
+    )
+    from web.api import csrf as csrf_token
+
+    assert proposal_writes.bp is proposals.bp  # its routes are the proposals' blueprint's
 
     app.config.setdefault("API_TITLE", "The dialogue service")
     app.config.setdefault("API_VERSION", "1")
@@ -102,13 +122,16 @@ def init_app(app: Flask) -> Api:
     api = Api(app)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
-    for module in (proposals, recommendations, tables):
+    for module in (proposals, recommendations, tables, sessions, liaison, audit, me, csrf_token):
         bp = module.bp
         if writes is not None:
             writes(bp)  # API writes count with the forms', per account (web/limits.py)
         api.register_blueprint(bp, url_prefix=PREFIX + (bp.url_prefix or ""))
         if csrf is not None:
             csrf.exempt(bp)  # writes check their own token (web sessions) or carry none (tokens)
+    from web.api import docs
+
+    app.register_blueprint(docs.bp)  # the browsable page (not an operation of the document)
     app.before_request(_authenticate)
     app.after_request(_api_headers)
     return api

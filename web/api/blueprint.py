@@ -1,9 +1,9 @@
 """The API's blueprint: flask-smorest's, with two of its features shaped for this service.
 
-- **Pages** (``@bp.paginate()``, ``?page=N&page_size=M``, at most 100 a page): besides
-  flask-smorest's ``X-Pagination`` header (total, pages, first, last, previous, next) each
-  page carries a ``Link`` header (``first``, ``prev``, ``next``, ``last``, other query
-  arguments kept) and the total in ``X-Total-Count``. The view counts and cuts in the
+- **Pages** (``@bp.paginate()``, ``?page=N&page_size=M``, at most 100 a page): each page
+  carries a ``Link`` header (``first``, ``prev``, ``next``, ``last``, other query arguments
+  kept) and the total in ``X-Total-Count`` (instead of flask-smorest's ``X-Pagination``, a
+  JSON object that the document cannot describe as a header). The view counts and cuts in the
   database in a stable order, then sets ``pagination_parameters.item_count``.
 - **ETags**: a resource's ETag is its aggregate version (``ETag: "7"``), set with
   :meth:`Blueprint.set_version`; ``If-None-Match`` answers 304. ``If-Match`` on writes is
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -77,8 +76,8 @@ class Blueprint(flask_smorest.Blueprint):
         self.set_etag(Version(version))
 
     def _set_pagination_metadata(self, page_params: Any, result: Any, headers: Any) -> tuple[Any, Any]:
-        result, headers = super()._set_pagination_metadata(page_params, result, headers)
-        meta = json.loads(headers[self.PAGINATION_HEADER_NAME])
+        headers = {} if headers is None else headers
+        meta = self._make_pagination_metadata(page_params.page, page_params.page_size, page_params.item_count)
         size = page_params.page_size
         links = []
         if meta.get("total_pages"):
@@ -104,5 +103,4 @@ class Blueprint(flask_smorest.Blueprint):
         return decorate
 
     def _document_pagination_metadata(self, spec: Any, resp_doc: Any) -> None:
-        super()._document_pagination_metadata(spec, resp_doc)
         resp_doc.setdefault("headers", {}).update({"Link": LINK_HEADER, "X-Total-Count": TOTAL_HEADER})

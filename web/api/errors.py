@@ -10,7 +10,8 @@ Each domain error class answers one status (:data:`STATUS_OF`, documented in
 - ``NotFoundError``: 404;
 - ``InvalidTransitionError``, ``RuleViolationError``, ``ConflictError``: 409, the state of
   the mechanism refuses the command (a stale version included);
-- an ``If-Match`` that no longer matches: 412 (:mod:`web.api.versions`).
+- ``PreconditionFailedError``: 412, an ``If-Match`` that no longer matches
+  (:mod:`web.api.commands`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import marshmallow as ma
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from application.errors import ConflictError
+from application.errors import ConflictError, PreconditionFailedError
 from domain.errors import (
     DomainError,
     InvalidInputError,
@@ -33,6 +34,7 @@ from domain.errors import (
 
 # In the order they are looked up: the first class an error is an instance of.
 STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
+    (PreconditionFailedError, 412),
     (ConflictError, 409),
     (NotFoundError, 404),
     (NotAllowedError, 403),

@@ -41,15 +41,19 @@ def with_authors(row: dict[str, Any], names: Names) -> dict[str, Any]:
     return row
 
 
+FAR = 10**9  # an offset no list reaches: answered empty without asking the database to skip it
+
+
 def page_of(statuses: list[str] | tuple[str, ...], filters: dict[str, Any], pagination: Any) -> list[dict[str, Any]]:
     """One page of proposals in the board's stable order (table, reference, drafted on, id);
-    sets the total on ``pagination``."""
+    sets the total on ``pagination``. A page past the last one is empty."""
+    far = pagination.first_item > FAR
     rows, total = proposal_views.page_of_recommendations(
         engine(), status=list(statuses), table=filters.get("table"), objective=filters.get("objective"),
-        limit=pagination.page_size, offset=pagination.first_item,
+        limit=1 if far else pagination.page_size, offset=0 if far else pagination.first_item,
     )
     pagination.item_count = total
-    return rows
+    return [] if far else rows
 
 
 @bp.route("")

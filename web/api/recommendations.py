@@ -1,6 +1,7 @@
-"""Recommendations at ``/api/v1/recommendations``: the board's adopted recommendations
-(adopted, under Liaison Table review, endorsed, not endorsed, published) with their
-provenance, as the page of adopted recommendations shows them."""
+"""Recommendations at ``/api/v1/recommendations``: the recommendation board (every proposal
+whatever its status, as ``dialogue recommendations`` lists it; ``?status=`` narrows it, e.g.
+to the adopted ones addressed to governments), each with its provenance: the session that
+adopted it, the Liaison Table's rounds and the governments' responses."""
 
 from __future__ import annotations
 
@@ -13,21 +14,20 @@ from marshmallow import fields, validate
 from domain.reference import objectives
 from projections import follow_up as follow_up_views
 from projections import liaison as liaison_views
-from projections import proposals as proposal_views
 from projections import sessions as session_views
 from web.api.blueprint import Blueprint
 from web.api.common import Names, engine, reader
 from web.api.proposals import page_of, with_authors
-from web.api.schemas import TABLE_CODES, RecommendationSchema
+from web.api.schemas import STATUSES, TABLE_CODES, RecommendationSchema
 
-bp = Blueprint("api_recommendations", __name__, url_prefix="/recommendations", description="The board: adopted recommendations addressed to governments, with their provenance.")
+bp = Blueprint("api_recommendations", __name__, url_prefix="/recommendations", description="The recommendation board, with each recommendation's provenance.")
 
 
 class RecommendationFilterSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    status = fields.String(validate=validate.OneOf(proposal_views.ADOPTED_OR_LATER))
+    status = fields.String(validate=validate.OneOf(STATUSES))
     table = fields.String(validate=validate.OneOf(TABLE_CODES))
     objective = fields.Integer(validate=validate.Range(1, len(objectives())))
 
@@ -37,9 +37,9 @@ class RecommendationFilterSchema(ma.Schema):
 @bp.response(200, RecommendationSchema(many=True))
 @bp.paginate()
 def list_recommendations(filters: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
-    """Adopted recommendations (filtered by status, working table, GCM objective), each with
+    """The recommendation board (filtered by status, working table, GCM objective), each with
     the session that adopted it, the Liaison Table's rounds and the governments' responses."""
-    statuses = [filters["status"]] if "status" in filters else list(proposal_views.ADOPTED_OR_LATER)
+    statuses = [filters["status"]] if "status" in filters else list(STATUSES)
     rows = page_of(statuses, filters, pagination_parameters)
     e = engine()
     sessions = {s["id"]: s for s in session_views.list_sessions(e)}

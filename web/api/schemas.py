@@ -125,3 +125,57 @@ class WorkingTableSchema(ma.Schema):
     member_count = fields.Integer(required=True)
     members = fields.List(fields.Nested(MemberSchema), required=True, allow_none=True, metadata={"description": "Null for readers who may not see names."})
     representatives = fields.List(fields.Nested(RepresentativeSchema), required=True, metadata={"description": "Terms in force today."})
+
+
+class CountsSchema(ma.Schema):
+    support = fields.Integer(required=True)
+    object = fields.Integer(required=True)
+    abstain = fields.Integer(required=True)
+
+
+class AgendaItemSchema(ma.Schema):
+    """An item of a session's agenda: counts of positions for everyone (who said what is
+    for the table's members and auditors, on the pages)."""
+
+    proposal_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "The proposal's version put on the agenda."})
+    counts = fields.Nested(CountsSchema, required=True)
+    decision = fields.String(required=True, allow_none=True)
+    decided_on = fields.Date(required=True, allow_none=True)
+
+
+class SessionSchema(ma.Schema):
+    """A session of a working table (``version`` is its aggregate version, the ETag)."""
+
+    id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    table = fields.String(required=True)
+    quarter = fields.String(required=True)
+    date = fields.Date(required=True)
+    mode = fields.String(required=True)
+    closed = fields.Boolean(required=True)
+    version = fields.Integer(required=True, allow_none=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), required=True)
+
+
+class EndorsementVotesSchema(ma.Schema):
+    endorse = fields.Integer(required=True)
+    object = fields.Integer(required=True)
+
+
+class EndorsementSchema(ma.Schema):
+    """The Liaison Table's current endorsement round of a proposal (``version`` is the
+    round's aggregate version, the ETag of closing)."""
+
+    id = fields.UUID(required=True)
+    proposal_id = fields.UUID(required=True)
+    version = fields.Integer(required=True, allow_none=True)
+    opened_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    closed_on = fields.Date(required=True, allow_none=True)
+    outcome = fields.String(required=True, allow_none=True)
+    tally = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, allow_none=True)
+    counts = fields.Nested(EndorsementVotesSchema, required=True)

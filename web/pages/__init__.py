@@ -11,6 +11,7 @@
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
+- :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
 - :mod:`web.pages.me`: what waits for me;
@@ -39,13 +40,14 @@ def register_blueprints(app: Flask) -> None:
         open_data,
         privacy,
         proposals,
+        search,
         sessions,
         signin,
         tables,
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, audit, privacy, open_data, dashboards, errors):
+    for module in (health, board, search, audit, privacy, open_data, dashboards, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (

@@ -47,6 +47,7 @@ from web.forms import opts
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
 from web.identity import device, signed_in, start_session
 from web.pages.common import Page, engine, form_errors, install, load_viewer, services
+from web.pages.confirm import confirmation_page, confirmed
 from web.query import int_arg
 
 bp = Blueprint("account", __name__)
@@ -243,6 +244,18 @@ def erasure() -> Page:
     form = ErasureForm(prefix="erase")
     if not form.validate_on_submit():
         return _page(422, forms={"erasure": form}, errors={"erasure": form_errors(form)})
+    if not confirmed():
+        return confirmation_page(
+            title=_("Ask for the erasure of your personal data?"),
+            consequences=[
+                _("The secretariat sees your request, and an administrator erases your personal data: your name, "
+                  "your e-mail address, your details and your account."),
+                _("Your Liaison Table seat, if you hold one, is vacated; you can no longer sign in or take part under this account."),
+                _("What you wrote for the mechanism (proposals, amendments, positions) stays, without your name."),
+                _("An erasure cannot be undone."),
+            ],
+            action=url_for("account.erasure"), back=url_for("account.index"), button=_("Yes, ask for the erasure"),
+        )
     services().accounts.request_erasure(account.id)
     flash(_("Your request is recorded. The secretariat will erase your personal data and tell you when it is done."), "ok")
     return redirect(url_for("account.index"))

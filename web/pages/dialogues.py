@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from domain.reference import lac_states
 from projections import follow_up as follow_up_views
 from projections import proposals as proposal_views
 from web.forms import FollowUpForm, GovernmentDialogueForm, PresentationForm, opts
@@ -36,6 +37,7 @@ from web.pages.common import (
     today,
 )
 from web.pages.proposals import invalid_form, render_proposal
+from web.pagination import Pager, asked_page
 
 bp = Blueprint("dialogues", __name__, url_prefix="/dialogues")
 install(bp)
@@ -78,6 +80,20 @@ def render_dialogues(status: int = 200, failed: dict[str, Any] | None = None) ->
 def index() -> Page:
     """The dialogues with governments, latest last, with the recommendations presented."""
     return render_dialogues()
+
+
+@bp.get("/responses")
+def responses() -> Page:
+    """The governments' responses to published recommendations, latest first, ten a page;
+    ``?country=`` keeps one state's."""
+    asked_country = request.args.get("country", "")
+    country = asked_country if asked_country in lac_states() else None
+    asked = Pager(asked_page(), 0)
+    found, total = follow_up_views.page_of_government_responses(engine(), country=country, limit=asked.per_page, offset=asked.offset)
+    pager = Pager.asked(total)
+    if pager.number != asked.number:
+        found, total = follow_up_views.page_of_government_responses(engine(), country=country, limit=pager.per_page, offset=pager.offset)
+    return render_template("dialogues/responses.html", responses=found, pager=pager, country=country, countries=sorted(lac_states()))
 
 
 def _after(outcome: Outcome[Any], action: str, form: Any, done: str, item: str | None = None) -> Page:

@@ -132,8 +132,22 @@ def _content_problems(form: DraftForm, errs: dict[str, list[str]]) -> dict[str, 
     merged = dict(errs)
     for e in problems:
         if e.field and e.field not in errs:
-            merged.setdefault(e.field, []).append(error_message(e.code, type(e).__name__, e.message))
+            message = error_message(e.code, type(e).__name__, e.message)
+            if e.code == "objective_not_in_table":
+                message = _objectives_elsewhere(form.table.data or "", list(form.objectives.data or []))
+            merged.setdefault(e.field, []).append(message)
     return merged
+
+
+def _objectives_elsewhere(table: str, chosen: list[int]) -> str:
+    """The refusal of objectives of other tables, naming the proposal's table and theirs."""
+    outside = sorted(set(chosen) - table_objectives().get(table, frozenset()))
+    owners = sorted({t for t, owned in table_objectives().items() for n in outside if n in owned})
+    return _(
+        "GCM objectives %(numbers)s belong to %(others)s, not to %(table)s: choose objectives of %(table)s, "
+        "or draft the proposal for %(others)s.",
+        numbers=", ".join(map(str, outside)), others=", ".join(owners), table=table,
+    )
 
 
 def _draft_page(form: DraftForm, viewer: Viewer, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:

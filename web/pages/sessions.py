@@ -11,13 +11,11 @@ the counts and the decision (docs/design.md, "Participant"; seed, "Transparency"
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from domain.deliberation import quarter_of
 from domain.ids import created_id
 from projections import proposals as proposal_views
 from projections import sessions as session_views
@@ -49,6 +47,7 @@ from web.pages.common import (
     today,
 )
 from web.pages.confirm import confirmation_page, confirmed
+from web.pagination import Pager, asked_page
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 install(bp)
@@ -67,19 +66,27 @@ def _shape(form: Any) -> tuple[Outcome[Any] | None, dict[str, list[str]], int]:
 
 
 # ---------------------------------------------------------------------------- list and scheduling
+SESSIONS_PER_PAGE = 20  # one line each
+
+
 def _index_page(form: ScheduleSessionForm, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
-    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s in session_views.list_sessions(engine()):
-        by_table[s["table_code"]].append(s)
-    return render_template("sessions/sessions.html", by_table=by_table, tables=TABLES, form=form, top=top, errs=errs or {}), status
+    """The sessions, latest first, ``?table=`` to keep one table's, ``?page=N``."""
+    asked_table = request.args.get("table", "")
+    table = asked_table if asked_table in TABLES else None
+    asked = Pager(asked_page(), 0, SESSIONS_PER_PAGE)
+    found, total = session_views.page_of_sessions(engine(), on=today(), table=table, limit=asked.per_page, offset=asked.offset)
+    pager = Pager.asked(total, SESSIONS_PER_PAGE)
+    if pager.number != asked.number:
+        found, total = session_views.page_of_sessions(engine(), on=today(), table=table, limit=pager.per_page, offset=pager.offset)
+    return render_template(
+        "sessions/sessions.html", sessions=found, pager=pager, table=table, tables=TABLES, form=form, top=top, errs=errs or {},
+    ), status
 
 
 @bp.get("")
 def index() -> Page:
     """The sessions of each working table, oldest first."""
-    form = ScheduleSessionForm(formdata=None)
-    form.quarter.data = quarter_of(today())
-    return _index_page(form)
+    return _index_page(ScheduleSessionForm(formdata=None))
 
 
 @bp.post("")
@@ -95,7 +102,7 @@ def schedule() -> Page:
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     sid = created_id("session", cid)
     outcome = execute(cid, lambda: services().app.schedule_session(
-        table=form.table.data or "", quarter=form.quarter.data or "", on=form.date.data, mode=form.mode.data or "virtual",
+        table=form.table.data or "", on=form.date.data, mode=form.mode.data or "virtual",
         id=sid, actor=actor, command_id=cid,
     ))
     if outcome.applied:
@@ -123,11 +130,13 @@ def render_session(s: dict[str, Any], status: int = 200, failed: dict[str, Any] 
             for pos in it["positions"]:
                 if pos["member_id"] == viewer.participant_id:
                     mine[it["proposal_id"]] = pos["position"]
+    opened_on = session_views.session_opened_on(e, s["id"])
     return render_template(
         "sessions/session.html", s=s, items=items, submitted=submitted, mine=mine, failed=failed or {},
         sees_positions=viewer.sees_positions(s["table_code"]), is_member=viewer.is_member(s["table_code"]),
         quorum=(settings_views.current_settings(e) or {}).get("values", {}).get("quorum", 5),
-        facilitates=facilitates, opened_on=session_views.session_opened_on(e, s["id"]),
+        facilitates=facilitates, opened_on=opened_on,
+        stage=session_views.stage({**s, "opened_on": opened_on}, today()),
     ), status
 
 

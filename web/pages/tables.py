@@ -24,6 +24,7 @@ from projections import sessions as session_views
 from projections import settings as settings_views
 from projections import tables as table_views
 from web.forms import TABLES, ElectionForm, SeatForm, TableMembershipForm, opts
+from web.i18n import day
 from web.pages.common import (
     Outcome,
     Page,
@@ -147,8 +148,11 @@ def _election_form(code: str, viewer: Viewer, failed: dict[str, Any]) -> Electio
     members = table_views.members(engine(), code)
     form.participant.choices = opts(sorted(((m["participant_id"], people.name(m["participant_id"], code)) for m in members), key=lambda c: c[1]))
     sessions = [s for s in session_views.list_sessions(engine(), code) if not s["closed"]]
-    form.session.choices = opts([("", _("none: the votes below")), *[(s["id"], f"{s['quarter']} · {s['date'].isoformat()}{' · ' + s['reference'] if s['reference'] else ''}") for s in sessions]])
+    form.session.choices = opts([("", _("none: the votes below")), *[(s["id"], f"{s['quarter']} · {day(s['date'])}{' · ' + s['reference'] if s['reference'] else ''}") for s in sessions]])
     return form
+
+
+LATEST_SESSIONS = 5  # on the table's page; the sessions page lists them all
 
 
 def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
@@ -163,7 +167,9 @@ def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = N
     upcoming = {r["seat"] for r in _terms(code) if r["term_start"] > on and r["vacated_on"] is None}
     return render_template(
         "tables/table.html", code=code, members=len(table_views.members(e, code)), seats=seats, upcoming=upcoming,
-        terms=_terms(code), activity=_activity(code), sessions=session_views.list_sessions(e, code), failed=failed,
+        terms=_terms(code), activity=_activity(code), failed=failed,
+        sessions=session_views.page_of_sessions(e, on=on, table=code, limit=LATEST_SESSIONS),
+        next_session=session_views.next_session(e, code, on),
         election_form=_election_form(code, viewer, failed) if viewer.is_secretariat or failed.get("action") == "elect" else None,
         is_member=viewer.is_member(code),
     ), status

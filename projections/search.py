@@ -1,0 +1,255 @@
+"""Search: proposal titles and texts, amendments and government responses, found by their
+words whatever the case and the accents, stemmed in each text's own language
+(``docs/search.md``).
+
+A projection like every other view, rebuilt from the log: ``view_search_documents`` holds
+one row per searchable text (a proposal, an amendment, a government response), with its
+terms (:mod:`projections.search_terms`); ``view_search_index`` indexes those terms with
+the database's own full-text search:
+
+- SQLite: an FTS5 table (``unicode61 remove_diacritics 2``), its rowid the document's id;
+- PostgreSQL: a GIN index on the terms' ``tsvector`` (``simple`` configuration: the terms are
+  stemmed already).
+
+Only texts every reader of the site may read are indexed (proposals, at every status, and
+their amendments and government responses are public pages); never a name, a position's
+reason or any personal data, so a result shows nothing its reader could not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql  # noqa: F401 - registers its to_tsvector/to_tsquery before func builds them
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
+
+from domain.proposal import Proposal
+from projections.base import BigInt, Id, Projection, topic
+from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
+
+projection = Projection("search", version=1)
+
+KINDS = ("proposal", "amendment", "government_response")
+PROPOSAL_PARTS = ("title", "problem", "recommendation", "rationale")
+SNIPPET_WORDS = 28
+
+view_search_documents = projection.table(
+    "search_documents",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),
+    Column("kind", String(24), nullable=False),
+    Column("proposal_id", Id, nullable=False, index=True),
+    Column("label", String(100), nullable=False, default=""),
+    Column("language", String(8), nullable=False),
+    Column("parts", JSON, nullable=False),
+    Column("terms", Text, nullable=False),
+    Column("position", BigInt, nullable=False),
+)
+
+_terms = Column("terms", Text, nullable=False)
+# PostgreSQL: the terms' tsvector (``simple``: they are stemmed already) under a GIN index;
+# the rows are the same text as SQLite's, so a rebuild compares equal on either back end.
+_TSVECTOR = func.to_tsvector(literal_column("'simple'"), _terms)
+view_search_index = projection.table(
+    "search_index",
+    Column("rowid", Integer, primary_key=True, autoincrement=False),
+    _terms,
+    Index(f"ix_{projection.table_name('search_index')}_terms", _TSVECTOR, postgresql_using="gin").ddl_if(dialect="postgresql"),
+)
+
+
+@compiles(CreateTable, "sqlite")
+def _create_sqlite(create: CreateTable, compiler: Any, **kw: Any) -> str:
+    """The search index is an FTS5 table on SQLite (its rowid is the document's id); every
+    other table is created as usual."""
+    if create.element is view_search_index:
+        return f"CREATE VIRTUAL TABLE {view_search_index.name} USING fts5(terms, tokenize = 'unicode61 remove_diacritics 2')"
+    return str(compiler.visit_create_table(create, **kw))
+
+
+# ---------------------------------------------------------------------------- handlers
+def _pid(e: Any) -> str:
+    return str(e.originator_id)
+
+
+def _text(parts: dict[str, str]) -> str:
+    return "\n".join(v for v in parts.values() if v)
+
+
+def _index(s: Session, doc_id: int, terms: str) -> None:
+    s.execute(delete(view_search_index).where(view_search_index.c.rowid == doc_id))
+    s.execute(insert(view_search_index).values(rowid=doc_id, terms=terms))
+
+
+def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
+    terms = index_terms(_text(parts), language)
+    doc_id = s.execute(select(view_search_documents.c.id).where(view_search_documents.c.key == key)).scalar()
+    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, terms=terms, position=position)
+    if doc_id is None:
+        doc_id = s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one()
+    else:
+        s.execute(update(view_search_documents).where(view_search_documents.c.id == doc_id).values(**values))
+    _index(s, int(doc_id), terms)
+
+
+def _proposal_doc(s: Session, proposal_id: str) -> Any:
+    return s.execute(select(view_search_documents).where(view_search_documents.c.key == f"proposal:{proposal_id}")).one()
+
+
+@projection.on(topic(Proposal, "Drafted"))
+def drafted(s: Session, e: Any, position: int) -> None:
+    parts = {p: getattr(e, p) for p in PROPOSAL_PARTS}
+    _put(s, position, key=f"proposal:{_pid(e)}", kind="proposal", proposal_id=_pid(e), label=e.reference, language=e.language, parts=parts)
+
+
+def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any]) -> None:
+    doc = _proposal_doc(s, _pid(e))
+    parts = {p: str(changes.get(p, doc.parts.get(p, ""))) for p in PROPOSAL_PARTS}
+    language = str(changes.get("language", doc.language))
+    if parts == doc.parts and language == doc.language:
+        return
+    _put(s, position, key=doc.key, kind="proposal", proposal_id=_pid(e), label=doc.label, language=language, parts=parts)
+
+
+@projection.on(topic(Proposal, "Revised"))
+def revised(s: Session, e: Any, position: int) -> None:
+    _revise_proposal(s, e, position, dict(e.changes))
+
+
+@projection.on(topic(Proposal, "AmendmentAccepted"))
+def amendment_accepted(s: Session, e: Any, position: int) -> None:
+    _revise_proposal(s, e, position, {e.field: e.merged_text})
+
+
+@projection.on(topic(Proposal, "AmendmentProposed"))
+def amendment_proposed(s: Session, e: Any, position: int) -> None:
+    proposal = _proposal_doc(s, _pid(e))
+    _put(s, position, key=f"amendment:{_pid(e)}:{e.amendment}", kind="amendment", proposal_id=_pid(e), label=e.amendment,
+         language=proposal.language, parts={"text": e.text, "justification": e.justification})
+
+
+@projection.on(topic(Proposal, "GovernmentResponseRecorded"))
+def government_response(s: Session, e: Any, position: int) -> None:
+    _put(s, position, key=f"government_response:{_pid(e)}:{position}", kind="government_response", proposal_id=_pid(e),
+         label=e.country, language=e.language, parts={"response": e.response})
+
+
+# ---------------------------------------------------------------------------- queries
+@dataclass(frozen=True)
+class Hit:
+    """One text found: its kind (:data:`KINDS`), the proposal it belongs to (id, reference,
+    title, table-free), its own label (an amendment's reference, a response's country code)
+    and a snippet as ``(text, marked)`` pieces: ``marked`` pieces are the words that matched,
+    to be shown highlighted; the pieces are plain text, to be escaped by whoever shows them."""
+
+    kind: str
+    proposal_id: str
+    reference: str
+    title: str
+    label: str
+    language: str
+    snippet: list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of hits, in a stable order, and how many there are in all."""
+
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _match(engine: Engine, query: str) -> Any | None:
+    """The condition on ``view_search_documents`` (joined with the index) that a query's
+    words meet, each in the document's own language; None when the query has no word."""
+    index, docs = view_search_index, view_search_documents
+    conditions = []
+    for language in LANGUAGES:
+        groups = query_groups(query, language)
+        if not groups:
+            return None
+        if engine.dialect.name == "postgresql":
+            expression = " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
+            met = _TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), expression))
+        else:
+            expression = " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
+            matched = text(f"{index.name} MATCH :q_{language}").bindparams(**{f"q_{language}": expression})
+            met = index.c.rowid.in_(select(literal_column("rowid")).select_from(index).where(matched))
+        conditions.append(and_(docs.c.language == language, met))
+    return or_(*conditions)
+
+
+def search(engine: Engine, query: str, *, limit: int = 10, offset: int = 0) -> Results:
+    """The texts whose words meet every word of ``query`` (at most 12 count), one page of
+    them: proposals first, then amendments, then government responses, each by the
+    proposal's reference and the document's position in the log.
+
+    Raises nothing for any query text: a query without words finds nothing."""
+    condition = _match(engine, query)
+    if condition is None:
+        return Results(query=query, total=0)
+    docs, index = view_search_documents, view_search_index
+    proposal = docs.alias("proposal_doc")
+    found = (
+        select(docs, proposal.c.label.label("reference"), proposal.c.parts.label("proposal_parts"))
+        .select_from(docs.join(index, index.c.rowid == docs.c.id).join(proposal, and_(proposal.c.kind == "proposal", proposal.c.proposal_id == docs.c.proposal_id)))
+        .where(condition)
+    )
+    kind_order = case({k: n for n, k in enumerate(KINDS)}, value=docs.c.kind, else_=len(KINDS))
+    with engine.connect() as c:
+        total = int(c.execute(select(func.count()).select_from(found.subquery())).scalar_one())
+        rows = c.execute(found.order_by(kind_order, proposal.c.label, docs.c.proposal_id, docs.c.position).limit(limit).offset(offset)).mappings().all()
+    hits = [
+        Hit(kind=r["kind"], proposal_id=r["proposal_id"], reference=r["reference"], title=r["proposal_parts"].get("title", ""),
+            label=r["label"], language=r["language"], snippet=snippet(_text(r["parts"]), query, r["language"]))
+        for r in rows
+    ]
+    return Results(query=query, total=total, hits=hits)
+
+
+def snippet(body: str, query: str, language: str, size: int = SNIPPET_WORDS) -> list[tuple[str, bool]]:
+    """A window of about ``size`` words of ``body`` around its first word that meets the
+    query, as ``(text, marked)`` pieces (every matching word of the window marked)."""
+    groups = query_groups(query, language)
+    spans = [(m.start(), m.end()) for m in WORD.finditer(body)]
+    hits = [i for i, (a, b) in enumerate(spans) if matches_word(body[a:b], language, groups)]
+    first = max(0, (hits[0] if hits else 0) - size // 3)
+    window = spans[first:first + size]
+    if not window:
+        return [(body[:200], False)] if body else []
+    start = window[0][0]
+    end = len(body) if first + size >= len(spans) else window[-1][1]
+    pieces: list[tuple[str, bool]] = [("… ", False)] if start > 0 else []
+    cursor = start
+    for a, b in window:
+        if matches_word(body[a:b], language, groups):
+            pieces += [(body[cursor:a], False), (body[a:b], True)]
+            cursor = b
+    pieces.append((body[cursor:end], False))
+    if end < len(body):
+        pieces.append((" …", False))
+    return [(t, m) for t, m in pieces if t]
+

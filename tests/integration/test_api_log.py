@@ -1,0 +1,98 @@
+"""The event log, aggregates' history and "what waits for me" through the JSON API (issue
+13): the exact stored bytes for auditors' tokens, redacted public entries otherwise, the
+state at a version or a date, and the person's own list."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from flask import Flask
+
+from application.audit.log import read_log
+from application.bootstrap import Services
+from projections import proposals as proposal_views
+from tests.e2e.web_support import app_services, make_app, participant_id
+
+
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+
+
+def staff_token(app: Flask, role: str) -> dict[str, str]:
+    s = app_services(app)
+    account = s.accounts.create_staff_account(f"{role}@tests.invalid", role)
+    return {"Authorization": f"Bearer {s.accounts.create_token(account.id, 'audit', 'read')[1]}"}
+
+
+def member_token(app: Flask, reference: str = "p-01") -> dict[str, str]:
+    s = app_services(app)
+    pid = participant_id(app, reference)
+    account = s.accounts.of_participant(pid) or s.accounts.create_participant_account(pid, f"{reference}@tests.invalid")
+    return {"Authorization": f"Bearer {s.accounts.create_token(account.id, 'me', 'read')[1]}"}
+
+
+def test_an_auditor_reads_the_exact_stored_bytes_of_each_event(app: Flask, loaded: Services) -> None:
+    r = app.test_client().get("/api/v1/log?after=0&limit=5", headers=staff_token(app, "auditor"))
+
+    entries = r.get_json()
+    stored = {rec.position: rec.state for rec in read_log(loaded.app.engine, after=0, limit=5)}
+    assert r.status_code == 200 and len(entries) == 5
+    assert all(base64.b64decode(e["stored"]) == stored[e["position"]] for e in entries)
+
+
+def test_the_public_reads_redacted_entries_without_stored_bytes(app: Flask) -> None:
+    entries = app.test_client().get("/api/v1/log?limit=500").get_json()
+
+    assert entries and all("stored" not in e for e in entries)
+    positions = [e for e in entries if e["type"] == "TableDeliberation.PositionRecorded"]
+    assert positions and all(e["data"]["member"] == "[redacted]" for e in positions)
+
+
+def test_the_log_pages_from_a_position_with_a_link_to_the_next(app: Flask) -> None:
+    client = app.test_client()
+
+    first = client.get("/api/v1/log?after=0&limit=3")
+    after = first.get_json()[-1]["position"]
+    second = client.get(f"/api/v1/log?after={after}&limit=3").get_json()
+
+    assert f"after={after}" in first.headers["Link"] and 'rel="next"' in first.headers["Link"]
+    assert second[0]["position"] > after
+
+
+def test_an_aggregate_reads_at_a_version_and_at_a_date(app: Flask, loaded: Services) -> None:
+    p = next(r for r in proposal_views.list_recommendations(loaded.projector.engine) if r["reference"] == "prop-rt1-01")
+    client = app.test_client()
+
+    at_one = client.get(f"/api/v1/aggregates/{p['id']}?version=1").get_json()
+    latest = client.get(f"/api/v1/aggregates/{p['id']}").get_json()
+    before = client.get(f"/api/v1/aggregates/{p['id']}?as_of=2000-01-01")
+
+    assert (at_one["version"], at_one["state"]["status"]) == (1, "draft")
+    assert latest["version"] == p["version"] and len(latest["history"]) == p["version"]
+    assert before.status_code == 404
+
+
+def test_two_points_at_once_are_refused(app: Flask, loaded: Services) -> None:
+    p = proposal_views.list_recommendations(loaded.projector.engine)[0]
+
+    r = app.test_client().get(f"/api/v1/aggregates/{p['id']}?version=1&as_of=2026-01-01")
+
+    assert r.status_code == 422
+
+
+def test_what_waits_for_me_lists_the_persons_own_entries(app: Flask) -> None:
+    r = app.test_client().get("/api/v1/me", headers=member_token(app))
+
+    body = r.get_json()
+    assert r.status_code == 200
+    assert body["participant_id"] == participant_id(app, "p-01") and body["token_scope"] == "read"
+    assert body["waiting_count"] == sum(len(v) for v in body["waiting"].values())
+
+
+def test_what_waits_for_me_needs_someone(app: Flask) -> None:
+    r = app.test_client().get("/api/v1/me")
+
+    assert (r.status_code, r.get_json()["code"]) == (401, "sign_in_required")
+

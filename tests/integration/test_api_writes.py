@@ -1,0 +1,223 @@
+"""Writes through the JSON API (issue 13): the status of each kind of refusal, If-Match
+(required, stale), idempotent retries, the request limits and the CSRF token of a web
+session, on the 2026-Q1 scenario with a member's write token."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from application.bootstrap import Services
+from domain.reference import ALL_GOVERNMENTS
+from projections import proposals as proposal_views
+from tests.e2e.web_support import act_as, app_services, make_app, participant_id
+
+ERROR_KEYS = {"code", "status", "message", "errors"}
+DRAFT = {"table": "RT1", "title": "Vías regulares", "problem": "Faltan vías regulares.", "recommendation": "Abrir vías regulares.",
+         "rationale": "Objetivo 5 del PMM.", "objectives": [2], "targets": [ALL_GOVERNMENTS], "language": "es"}
+
+
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+
+
+def bearer(app: Flask, reference: str = "p-01", scope: str = "write") -> dict[str, str]:
+    s = app_services(app)
+    pid = participant_id(app, reference)
+    account = s.accounts.of_participant(pid) or s.accounts.create_participant_account(pid, f"{reference}@tests.invalid")
+    return {"Authorization": f"Bearer {s.accounts.create_token(account.id, 'tests', scope)[1]}"}
+
+
+def member_of(app: Flask, table: str, not_of: str | None = None) -> str:
+    """The reference of a member of ``table`` (and not of ``not_of``)."""
+    from projections import people as people_views
+    from projections import tables as table_views
+
+    e = app_services(app).projector.engine
+    ids = {m["participant_id"] for m in table_views.members(e, table)}
+    ids -= {m["participant_id"] for m in table_views.members(e, not_of)} if not_of else set()
+    return next(p["reference"] for p in people_views.participants(e) if p["id"] in ids)
+
+
+def draft(app: Flask, auth: dict[str, str], **extra: object) -> dict:
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, **extra}, headers=auth)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def count(loaded: Services) -> int:
+    return len(proposal_views.list_recommendations(loaded.projector.engine))
+
+
+def test_a_draft_is_201_with_its_address_and_version(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+
+    r = app.test_client().post("/api/v1/proposals", json=DRAFT, headers=auth)
+
+    body = r.get_json()
+    assert r.status_code == 201
+    assert (body["status"], body["title"], body["version"]) == ("draft", "Vías regulares", 1)
+    assert r.headers["ETag"] == '"1"'
+    assert r.headers["Location"].endswith(f"/api/v1/proposals/{body['id']}")
+
+
+def test_a_write_without_a_token_is_401(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals", json=DRAFT)
+
+    assert (r.status_code, r.get_json()["code"]) == (401, "sign_in_required")
+
+
+def test_a_draft_in_a_table_of_which_one_is_not_a_member_is_403(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1", not_of="RT2"))
+
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "table": "RT2", "objectives": [4]}, headers=auth)
+
+    assert (r.status_code, r.get_json()["code"]) == (403, "not_a_member")
+
+
+def test_a_rule_of_the_mechanism_refuses_with_its_code_and_422(app: Flask, loaded: Services) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    before = count(loaded)
+
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "objectives": [14]}, headers=auth)
+
+    assert r.status_code == 422
+    assert r.get_json()["code"] == "objective_not_in_table" and set(r.get_json()) == ERROR_KEYS
+    assert count(loaded) == before
+
+
+def test_a_body_that_is_not_json_is_400(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals", data="{not json", content_type="application/json", headers=bearer(app))
+
+    assert r.status_code == 400 and set(r.get_json()) == ERROR_KEYS
+
+
+def test_an_unknown_or_missing_field_is_422_naming_it(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "colour": "red", "title": None}, headers=bearer(app))
+
+    errors = r.get_json()["errors"]["json"]
+    assert r.status_code == 422
+    assert "colour" in errors and "title" in errors
+
+
+def test_a_text_with_a_nul_character_is_422_and_stores_nothing(app: Flask, loaded: Services) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "title": "a\x00b"}, headers=bearer(app, member_of(app, "RT1")))
+
+    assert r.status_code == 422 and "title" in r.get_json()["errors"]["json"]
+    assert count(loaded) == before
+
+
+def test_a_body_over_the_size_limit_is_413(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals", data="x" * (3 * 1024 * 1024), content_type="application/json", headers=bearer(app))
+
+    assert r.status_code == 413 and r.get_json()["code"] == "request_too_large"
+
+
+def test_revise_requires_if_match(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "Otra"}}, headers=auth)
+
+    assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")
+
+
+def test_a_stale_if_match_is_412_and_changes_nothing(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+    client = app.test_client()
+    first = client.post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "Una"}}, headers={**auth, "If-Match": '"1"'})
+
+    stale = client.post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "Otra"}}, headers={**auth, "If-Match": '"1"'})
+
+    assert first.status_code == 200 and first.headers["ETag"] == '"2"'
+    assert (stale.status_code, stale.get_json()["code"]) == (412, "version_mismatch")
+    assert client.get(f"/api/v1/proposals/{p['id']}").get_json()["title"] == "Una"
+
+
+def test_withdraw_with_a_stale_if_match_is_412(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/withdraw", json={}, headers={**auth, "If-Match": '"9"'})
+
+    assert r.status_code == 412
+    assert app.test_client().get(f"/api/v1/proposals/{p['id']}").get_json()["status"] == "draft"
+
+
+def test_a_refused_transition_is_409(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+    client = app.test_client()
+    assert client.post(f"/api/v1/proposals/{p['id']}/submit", headers=auth).status_code == 200
+
+    again = client.post(f"/api/v1/proposals/{p['id']}/submit", headers=auth)
+
+    assert again.status_code == 409 and set(again.get_json()) == ERROR_KEYS
+
+
+def test_an_unknown_proposal_is_404_on_a_write(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals/6f1c1b9e-3f3e-4b8e-9a55-1d0a1f2b3c4d/submit", headers=bearer(app))
+
+    assert r.status_code == 404 and set(r.get_json()) == ERROR_KEYS
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_changes_nothing(app: Flask, loaded: Services) -> None:
+    auth = {**bearer(app, member_of(app, "RT1")), "Idempotency-Key": "draft-2026-03-27-a"}
+    client = app.test_client()
+    before = count(loaded)
+
+    first = client.post("/api/v1/proposals", json=DRAFT, headers=auth)
+    retry = client.post("/api/v1/proposals", json=DRAFT, headers=auth)
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.get_json() == first.get_json()
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.headers["Location"] == first.headers["Location"]
+    assert count(loaded) == before + 1
+
+
+def test_the_same_idempotency_key_with_another_body_is_422(app: Flask) -> None:
+    auth = {**bearer(app, member_of(app, "RT1")), "Idempotency-Key": "draft-b"}
+    client = app.test_client()
+    client.post("/api/v1/proposals", json=DRAFT, headers=auth)
+
+    other = client.post("/api/v1/proposals", json={**DRAFT, "title": "Otro"}, headers=auth)
+
+    assert (other.status_code, other.get_json()["code"]) == (422, "idempotency_key_reused")
+
+
+def test_the_idempotency_key_is_the_command_id_of_its_account(app: Flask) -> None:
+    s = app_services(app)
+    auth = {**bearer(app, member_of(app, "RT1")), "Idempotency-Key": "draft-c"}
+
+    app.test_client().post("/api/v1/proposals", json=DRAFT, headers=auth)
+
+    token = s.accounts.token_account(auth["Authorization"].split()[1])
+    assert token is not None
+    assert s.app.command_applied(f"api:{token.account_id}:draft-c")
+
+
+def test_writes_past_the_limit_are_429_with_retry_after(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    client = app.test_client()
+    statuses = [client.post("/api/v1/proposals", json={**DRAFT, "objectives": [99]}, headers=auth).status_code for _ in range(15)]
+
+    assert statuses[:15] == [422] * 15
+    last = client.post("/api/v1/proposals", json=DRAFT, headers=auth)
+    assert last.status_code == 429 and last.get_json()["code"] == "too_many_requests" and int(last.headers["Retry-After"]) >= 1
+
+
+def test_a_web_session_write_needs_the_csrf_token(loaded: Services) -> None:
+    app = make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27", csrf=True)
+    client = app.test_client()
+    act_as(client, "participant", participant_id(app, member_of(app, "RT1")))
+
+    refused = client.post("/api/v1/proposals", json=DRAFT)
+    csrf = client.get("/api/v1/csrf-token").get_json()["csrf_token"]
+    accepted = client.post("/api/v1/proposals", json=DRAFT, headers={"X-CSRFToken": csrf})
+
+    assert (refused.status_code, refused.get_json()["code"]) == (400, "csrf_token_missing")
+    assert accepted.status_code == 201

@@ -1,0 +1,120 @@
+"""Running a command from the API: who acts, the versions expected (``If-Match``), the
+command id (:mod:`web.api.idempotency`), the CSRF token of a web session, and the views
+brought up to the write before answering (read-your-writes, as the forms do).
+
+``If-Match`` carries the aggregate version the client read (the resource's ``ETag``,
+``"7"``). Revise, decide, close, publish and withdraw require it: without it they answer
+``428 if_match_required``; a version that is no longer current answers
+``412 version_mismatch`` and changes nothing. Positions, votes, UN advice, amendments,
+follow-ups and government responses accept it without requiring it.
+
+A write sent with the browser's session (no token) must carry the session's CSRF token
+in ``X-CSRFToken``, as a form does (``GET /api/v1/csrf-token`` gives it): otherwise
+``400 csrf_token_missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import UUID
+
+from flask import current_app, request
+from flask_smorest import abort
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from application.errors import CommandAlreadyAppliedError, ConflictError, PreconditionFailedError
+from application.preconditions import expecting
+from domain.errors import NotAllowedError
+from web.api.common import reader
+from web.api.idempotency import command_id
+from web.identity import current_identity, current_token
+from web.services import services
+
+T = TypeVar("T")
+
+IF_MATCH = {
+    "name": "If-Match", "in": "header", "required": True,
+    "description": 'The version read (the resource\'s ETag, e.g. "7"): the write applies only to that version.',
+    "schema": {"type": "string"},
+}
+IF_MATCH_OPTIONAL = {**IF_MATCH, "required": False}
+CSRF_HEADER = "X-CSRFToken"
+
+
+def if_match(required: bool) -> int | None:
+    """The version of ``If-Match`` (``"7"``, or ``7``), None when absent and optional.
+
+    Aborts 428 when required and absent, 412 when it names no version (``*`` is allowed
+    and expects nothing)."""
+    raw = request.headers.get("If-Match")
+    if raw is None or not raw.strip():
+        if required:
+            abort(428, message="Send If-Match with the version you read (its ETag).", code="if_match_required")
+        return None
+    value = raw.strip()
+    if value == "*":
+        return None
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        value = value[1:-1]
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        abort(412, message='If-Match names one version, the ETag read (e.g. "7").', code="version_mismatch")
+    return int(value)
+
+
+def check_csrf() -> None:
+    """A write with the browser's session needs its CSRF token (a token-authenticated
+    request carries none: no browser sends it by itself)."""
+    if current_token() is not None or current_identity().is_anonymous:
+        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return  # as the forms: tests may turn form tokens off
+    try:
+        validate_csrf(request.headers.get(CSRF_HEADER, ""))
+    except (ValidationError, CSRFError):
+        abort(400, message=f"A write with the web session needs the CSRF token in {CSRF_HEADER}.", code="csrf_token_missing")
+
+
+def acting(secretariat: bool = False) -> str:
+    """The actor of this request's commands: the person's own id (or the secretariat for a
+    staff account), or for the secretariat's and facilitators' commands the secretariat when
+    the person acts as it.
+
+    Raises:
+        NotAllowedError: ``sign_in_required`` (401) or ``no_participant`` (403).
+    """
+    if current_identity().is_anonymous:
+        raise NotAllowedError("Sign in (a personal access token) to do this.", code="sign_in_required")
+    viewer = reader()
+    actor = viewer.secretariat_actor if secretariat else viewer.actor
+    if actor is None:
+        raise NotAllowedError("Only a participant or the secretariat can do this.", code="no_participant")
+    return actor
+
+
+def run(call: Callable[[str], T], expected: dict[UUID | str, int | None] | None = None) -> T:
+    """Run ``call(command_id)`` with the versions ``expected`` (those not None), then bring
+    the views up to its write.
+
+    Raises (answered by the API): the command's DomainError; PreconditionFailedError when an
+    expected version is no longer current (also when someone saved in between).
+    """
+    check_csrf()
+    cid = command_id()
+    versions = {k: v for k, v in (expected or {}).items() if v is not None}
+    s = services()
+    try:
+        with expecting(versions):
+            value = call(cid)
+    except CommandAlreadyAppliedError:
+        abort(409, message="A request with this Idempotency-Key is being applied; retry to read its answer.", code="request_in_progress")
+        raise
+    except PreconditionFailedError:
+        raise
+    except ConflictError as e:
+        if versions:
+            raise PreconditionFailedError(e.message) from e
+        raise
+    s.wait_for_views()
+    return value

@@ -1,0 +1,120 @@
+"""Idempotent writes of the API (issue 13, "Idempotent writes").
+
+A write may carry an ``Idempotency-Key`` header (1 to 100 visible ASCII characters). Its
+command id is then ``api:<account>:<key>``, so the application applies it once whatever
+happens (``dialogue_commands``); the first answer is kept (``dialogue_api_requests``, with
+the SHA-256 of the request: method, path and body), and a retry with the same key from the
+same account gets that answer again, with ``Idempotent-Replayed: true``, changing nothing.
+The same key with another request answers ``422 idempotency_key_reused``. Refusals are not
+kept: the retry of a refused request runs again (it changed nothing the first time).
+
+Without the header each write gets a command id of its own (``api:<account>:<uuid>``).
+Kept answers are deleted after :data:`KEPT_DAYS` days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any
+from uuid import uuid4
+
+from flask import Response, g, request
+from flask_smorest import abort
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from application.tables import api_requests
+from web.identity import current_identity
+from web.services import services
+
+HEADER = "Idempotency-Key"
+KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
+KEPT_DAYS = 7
+KEPT_HEADERS = ("ETag", "Location", "Content-Type")
+PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "Makes the write safe to retry: the same key (1 to 100 visible ASCII characters) from the same account "
+                   "returns the first answer and changes nothing; with another request it answers 422.",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,100}$"},
+}
+
+
+def command_id() -> str:
+    """The command id of this API write (set by :func:`idempotent`)."""
+    cid = g.get("api_command_id")
+    if not cid:
+        cid = f"api:{current_identity().account_id or 'anonymous'}:{uuid4()}"
+        g.api_command_id = cid
+    return str(cid)
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _replay(row: Any) -> Response:
+    response = Response(row.body, status=row.status)
+    for k, v in json.loads(row.headers).items():
+        response.headers[k] = v
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _kept(account_id: str, key: str) -> Any:
+    with services().app.engine.connect() as c:
+        return c.execute(select(api_requests).where(api_requests.c.account_id == account_id, api_requests.c.key == key)).first()
+
+
+def _keep(account_id: str, key: str, digest: str, response: Response) -> None:
+    now = datetime.now(UTC)
+    headers = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+    try:
+        with services().app.engine.begin() as c:
+            c.execute(delete(api_requests).where(api_requests.c.created_at < now - timedelta(days=KEPT_DAYS)))
+            c.execute(insert(api_requests).values(
+                account_id=account_id, key=key, request_hash=digest, status=response.status_code,
+                body=response.get_data(as_text=True), headers=json.dumps(headers), created_at=now,
+            ))
+    except IntegrityError:
+        pass  # a concurrent twin kept its answer first: the same command, the same outcome
+
+
+def idempotent(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Make an API write idempotent under its ``Idempotency-Key`` (see the module)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        account_id = current_identity().account_id
+        if key is None or account_id is None:
+            g.api_command_id = f"api:{account_id or 'anonymous'}:{uuid4()}"
+            return func(*args, **kwargs)
+        if not KEY.match(key):
+            abort(400, message="An Idempotency-Key has 1 to 100 visible ASCII characters.", code="bad_idempotency_key")
+        digest = _request_hash()
+        kept = _kept(account_id, key)
+        if kept is not None:
+            if kept.request_hash != digest:
+                abort(422, message="This Idempotency-Key was used for another request.", code="idempotency_key_reused")
+            return _replay(kept)
+        g.api_command_id = f"api:{account_id}:{key}"
+        response = current_app_response(func(*args, **kwargs))
+        if 200 <= response.status_code < 300:
+            _keep(account_id, key, digest, response)
+        return response
+
+    return wrapper
+
+
+def current_app_response(rv: Any) -> Response:
+    from flask import make_response
+
+    return make_response(rv)

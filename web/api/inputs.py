@@ -1,0 +1,137 @@
+"""What clients send to the API (load schemas), apart from what it answers
+(:mod:`web.api.schemas`). They check the request's shape only: types, required fields,
+unknown fields refused, text a database can store (no NUL or other control characters but
+tab and line breaks, no lone surrogates). The mechanism's rules (lengths, GCM objectives of
+the table, addressees, who may act) are the aggregates', answered with their codes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from web.api.schemas import TABLE_CODES
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+MAX_TEXT = 100_000  # a shape bound far above the rules' (20 000 characters): the aggregate refuses with its code
+MAX_SHORT = 1_000
+
+
+def _storable(value: str) -> None:
+    if _UNSTORABLE.search(value):
+        raise ma.ValidationError("Text may not hold control characters (other than tab and line breaks) or lone surrogates.")
+
+
+def Text(required: bool = True, max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
+    return fields.String(required=required, validate=[validate.Length(max=max_length), _storable], **kwargs)
+
+
+class Input(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class DraftInput(Input):
+    """A new proposal (``POST /proposals``)."""
+
+    table = fields.String(required=True, metadata={"description": "Working table RT1–RT4.", "enum": list(TABLE_CODES)})
+    title = Text()
+    problem = Text()
+    recommendation = Text()
+    rationale = Text()
+    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), required=True, validate=validate.Length(max=100))
+    targets = fields.List(Text(max_length=MAX_SHORT), required=True, validate=validate.Length(max=100))
+    language = Text(max_length=16)
+    source = Text(required=False, max_length=MAX_SHORT)
+    reference = Text(required=False, max_length=100)
+
+
+class RevisionChanges(Input):
+    title = Text(required=False)
+    problem = Text(required=False)
+    recommendation = Text(required=False)
+    rationale = Text(required=False)
+    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), validate=validate.Length(max=100))
+    targets = fields.List(Text(max_length=MAX_SHORT), validate=validate.Length(max=100))
+    language = Text(required=False, max_length=16)
+
+
+class RevisionInput(Input):
+    """A revision by the proposal's authors: the fields that change, and a note."""
+
+    changes = fields.Nested(RevisionChanges, required=True)
+    note = Text(required=False, max_length=MAX_SHORT)
+
+
+class ReasonInput(Input):
+    reason = Text(required=False, max_length=MAX_SHORT)
+
+
+class AmendmentInput(Input):
+    """An amendment by a member of the table who is not an author."""
+
+    field = fields.String(required=True, validate=validate.OneOf(("title", "problem", "recommendation", "rationale")))
+    operation = fields.String(required=True, validate=validate.OneOf(("append", "replace")))
+    text = Text()
+    replaces = Text(required=False, allow_none=True)
+    justification = Text(required=False, max_length=MAX_SHORT)
+
+
+class CoAuthorInput(Input):
+    co_author = fields.UUID(required=True, metadata={"description": "The participant id of a member of the table."})
+
+
+class PositionInput(Input):
+    """A member's position on an item of the session's agenda."""
+
+    proposal_id = fields.UUID(required=True)
+    position = fields.String(required=True, validate=validate.OneOf(("support", "object", "abstain")))
+    reason = Text(required=False, max_length=MAX_SHORT)
+
+
+class DecisionInput(Input):
+    proposal_id = fields.UUID(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(("adopt", "return_for_revision", "reject")))
+
+
+class CloseSessionInput(Input):
+    minutes = Text()
+
+
+class VoteInput(Input):
+    """A Liaison Table seat's vote in the proposal's endorsement round."""
+
+    seat = fields.String(required=True, validate=validate.Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B (or a UN seat, when they vote)."})
+    vote = fields.String(required=True, validate=validate.OneOf(("endorse", "object")))
+    reason = Text(required=False, max_length=MAX_SHORT)
+
+
+class AdviceInput(Input):
+    seat = fields.String(required=True, validate=validate.OneOf(("LT-UN-1", "LT-UN-2")))
+    advice = Text()
+    agency = Text(required=False, max_length=200)
+
+
+class PublicationInput(Input):
+    recipients = fields.List(Text(max_length=MAX_SHORT), validate=validate.Length(max=100),
+                             metadata={"description": "Addressees (default: the adopted text's targets)."})
+
+
+class GovernmentResponseInput(Input):
+    country = fields.String(required=True, validate=validate.Length(equal=2), metadata={"description": "ISO code of the LAC state."})
+    status = fields.String(required=True, validate=validate.OneOf(("accepted", "partially_accepted", "noted", "rejected")))
+    response = Text()
+    language = fields.String(load_default="es", validate=validate.Length(max=16))
+    responding_entity = Text(required=False, max_length=MAX_SHORT)
+    response_date = fields.Date(required=False, validate=validate.Range(min=date(1900, 1, 1), max=date(9999, 12, 31)))
+
+
+class FollowUpInput(Input):
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    progress = fields.String(required=True, validate=validate.OneOf(("not_started", "in_progress", "partially_implemented", "implemented", "stalled")))
+    note = Text()
+    on = fields.Date(required=False)

@@ -1,0 +1,170 @@
+"""The Liaison Table and the governments, on a proposal (``/api/v1/proposals/{id}/…``): its
+current endorsement round (ETag: the round's version), votes and UN advice (``If-Match``
+accepted), closing the round early and publishing to governments (``If-Match`` required),
+and the governments' responses and follow-up (accepted)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask_smorest import abort
+
+from application.preconditions import aggregate_version
+from projections import liaison as liaison_views
+from web.api.blueprint import Blueprint
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
+from web.api.common import Names, engine, reader
+from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.api.idempotency import idempotent
+from web.api.inputs import (
+    AdviceInput,
+    FollowUpInput,
+    GovernmentResponseInput,
+    PublicationInput,
+    VoteInput,
+)
+from web.api.proposals import proposal_or_404, with_authors
+from web.api.schemas import EndorsementSchema, ProposalSchema
+from web.services import services
+
+bp = Blueprint("api_liaison", __name__, url_prefix="/proposals", description="The Liaison Table's endorsement rounds, publication to governments, their responses and follow-up.")
+WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 429)
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+
+
+def _round(proposal_id: UUID) -> dict[str, Any]:
+    proposal_or_404(proposal_id)
+    rounds = liaison_views.endorsement_rounds(engine(), str(proposal_id))
+    if not rounds:
+        abort(404, message="No endorsement round was opened on this proposal.", code="no_endorsement_round")
+    current = rounds[-1]
+    return {**current, "version": aggregate_version(services().app, current["id"])}
+
+
+def _round_answer(proposal_id: UUID, status: int = 200) -> Answer:
+    body = _round(proposal_id)
+    return body, status, {"ETag": f'"{body["version"]}"'}
+
+
+def _proposal_answer(proposal_id: UUID, status: int = 200) -> Answer:
+    row = proposal_or_404(proposal_id)
+    return with_authors(row, Names(reader())), status, {"ETag": f'"{row["version"]}"'}
+
+
+def _round_id(proposal_id: UUID) -> str | None:
+    rounds = liaison_views.endorsement_rounds(engine(), str(proposal_id))
+    return str(rounds[-1]["id"]) if rounds else None
+
+
+@bp.route("/<uuid:proposal_id>/endorsement")
+@bp.etag
+@bp.response(200, EndorsementSchema)
+@bp.errors(404)
+def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
+    """The proposal's current endorsement round: dates, counts, outcome; ETag its version."""
+    body = _round(proposal_id)
+    bp.set_version(body["version"] or 0)
+    return body
+
+
+@bp.route("/<uuid:proposal_id>/endorsement/votes", methods=["POST"])
+@idempotent
+@bp.arguments(VoteInput)
+@bp.response(201, EndorsementSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """The seat holder's vote, endorse or object, with a reason (a later vote replaces it)."""
+    acting()
+    version = if_match(required=False)
+    pid = reader().participant_id
+    if pid is None:
+        from domain.errors import NotAllowedError
+
+        raise NotAllowedError("Only a seat's holder votes.", code="no_participant")
+    round_id = _round_id(proposal_id)
+    run(lambda cid: services().app.vote_on_endorsement(
+        proposal_id, seat=data["seat"], participant_id=pid, vote=data["vote"], reason=data.get("reason", ""), command_id=cid,
+    ), {round_id: version} if round_id else None)
+    return _round_answer(proposal_id, 201)
+
+
+@bp.route("/<uuid:proposal_id>/endorsement/advice", methods=["POST"])
+@idempotent
+@bp.arguments(AdviceInput)
+@bp.response(201, EndorsementSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """A UN agency's technical advice (the secretariat, or the agency's focal point)."""
+    actor = acting(secretariat=True)
+    version = if_match(required=False)
+    round_id = _round_id(proposal_id)
+    run(lambda cid: services().app.record_un_advice(
+        proposal_id, seat=data["seat"], agency=data.get("agency", ""), advice=data["advice"], actor=actor, command_id=cid,
+    ), {round_id: version} if round_id else None)
+    return _round_answer(proposal_id, 201)
+
+
+@bp.route("/<uuid:proposal_id>/endorsement/close", methods=["POST"])
+@idempotent
+@bp.response(200, EndorsementSchema)
+@bp.errors(*WRITE_ERRORS, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def close_endorsement(proposal_id: UUID) -> Answer:
+    """Close the round before its date (the secretariat): endorsed or not, by the rules in force."""
+    actor = acting(secretariat=True)
+    version = if_match(required=True)
+    round_id = _round_id(proposal_id)
+    run(lambda cid: services().app.close_endorsement(proposal_id, early=True, actor=actor, command_id=cid),
+        {round_id: version} if round_id else None)
+    return _round_answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/publication", methods=["POST"])
+@idempotent
+@bp.arguments(PublicationInput)
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Publish the endorsed recommendation to governments (the secretariat); If-Match is the proposal's version."""
+    actor = acting(secretariat=True)
+    version = if_match(required=True)
+    run(lambda cid: services().app.publish_to_governments(proposal_id, data.get("recipients") or None, actor=actor, command_id=cid),
+        {proposal_id: version})
+    return _proposal_answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/government-responses", methods=["POST"])
+@idempotent
+@bp.arguments(GovernmentResponseInput)
+@bp.response(201, ProposalSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Record a government's response to the published recommendation (the secretariat)."""
+    actor = acting(secretariat=True)
+    version = if_match(required=False)
+    run(lambda cid: services().app.record_government_response(
+        proposal_id, country=data["country"], status=data["status"], response=data["response"], language=data.get("language", "es"),
+        responding_entity=data.get("responding_entity", ""), response_date=data.get("response_date"), actor=actor, command_id=cid,
+    ), {proposal_id: version})
+    return _proposal_answer(proposal_id, 201)
+
+
+@bp.route("/<uuid:proposal_id>/follow-ups", methods=["POST"])
+@idempotent
+@bp.arguments(FollowUpInput)
+@bp.response(201, ProposalSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def record_follow_up(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Record a follow-up entry (implementation progress in a state that responded; the secretariat)."""
+    actor = acting(secretariat=True)
+    version = if_match(required=False)
+    run(lambda cid: services().app.record_follow_up(
+        proposal_id, country=data["country"], progress=data["progress"], note=data["note"], on=data.get("on"), actor=actor, command_id=cid,
+    ), {proposal_id: version})
+    return _proposal_answer(proposal_id, 201)

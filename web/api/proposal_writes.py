@@ -1,0 +1,188 @@
+"""Writes on proposals (``/api/v1/proposals``): draft, revise, submit, withdraw, co-authors
+and amendments, by the same application commands as the forms (and so the same rules and
+permission checks). Each answers the proposal as it is after the write, with its new
+version as ETag. Revise and withdraw require ``If-Match``; the others accept it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import url_for
+
+from domain.ids import created_id
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
+from web.api.common import Names, reader
+from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.api.idempotency import idempotent
+from web.api.inputs import AmendmentInput, CoAuthorInput, DraftInput, ReasonInput, RevisionInput
+from web.api.proposals import bp, proposal_or_404, with_authors
+from web.api.schemas import ProposalSchema
+from web.services import services
+
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+
+
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+
+
+def _answer(proposal_id: UUID | str, status: int = 200) -> Answer:
+    """The proposal after the write, its version as ETag."""
+    row = proposal_or_404(UUID(str(proposal_id)))
+    return with_authors(row, Names(reader())), status, {"ETag": f'"{row["version"]}"'}
+
+
+@bp.route("", methods=["POST"])
+@idempotent
+@bp.arguments(DraftInput)
+@bp.response(201, ProposalSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IDEMPOTENCY_KEY])
+def draft_proposal(data: dict[str, Any]) -> Answer:
+    """Draft a proposal as the member the token belongs to (in one of their tables)."""
+    actor = acting()
+    app = services().app
+
+    def draft(cid: str) -> UUID:
+        return app.draft_proposal(
+            actor=actor, table=data["table"], title=data["title"], problem=data["problem"], recommendation=data["recommendation"],
+            rationale=data["rationale"], objectives=data["objectives"], targets=data["targets"], language=data["language"],
+            source=data.get("source", ""), reference=data.get("reference", ""), id=created_id("proposal", cid), command_id=cid,
+        )
+
+    pid = run(draft)
+    body, status, headers = _answer(pid, 201)
+    return body, status, {**headers, "Location": url_for("api_proposals.get_proposal", proposal_id=pid)}
+
+
+@bp.route("/<uuid:proposal_id>/revise", methods=["POST"])
+@idempotent
+@bp.arguments(RevisionInput)
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Revise the proposal's texts, GCM objectives, addressees or language (its authors, while
+    a draft or returned for revision)."""
+    actor = acting()
+    version = if_match(required=True)
+    run(lambda cid: services().app.revise_proposal(proposal_id, data["changes"], actor=actor, note=data.get("note", ""),
+                                                   command_id=cid), {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/submit", methods=["POST"])
+@idempotent
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def submit_proposal(proposal_id: UUID) -> Answer:
+    """Submit the proposal to its working table (its author)."""
+    actor = acting()
+    version = if_match(required=False)
+    run(lambda cid: services().app.submit_proposal(proposal_id, actor=actor, command_id=cid), {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/withdraw", methods=["POST"])
+@idempotent
+@bp.arguments(ReasonInput)
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def withdraw_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Withdraw the proposal (its author), unless its table already decided on it."""
+    actor = acting()
+    version = if_match(required=True)
+    run(lambda cid: services().app.withdraw_proposal(proposal_id, actor=actor, reason=data.get("reason", ""), command_id=cid),
+        {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/co-authors", methods=["POST"])
+@idempotent
+@bp.arguments(CoAuthorInput)
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def add_co_author(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Add a co-author, a member of the table (the author, while editable)."""
+    actor = acting()
+    version = if_match(required=False)
+    run(lambda cid: services().app.add_co_author(proposal_id, data["co_author"], actor=actor, command_id=cid), {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/co-authors/<uuid:co_author>", methods=["DELETE"])
+@idempotent
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def remove_co_author(proposal_id: UUID, co_author: UUID) -> Answer:
+    """Remove a co-author (the author, or the co-author themselves), while editable."""
+    actor = acting()
+    version = if_match(required=False)
+    run(lambda cid: services().app.remove_co_author(proposal_id, co_author, actor=actor, command_id=cid), {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/amendments", methods=["POST"])
+@idempotent
+@bp.arguments(AmendmentInput)
+@bp.response(201, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def propose_amendment(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Propose an amendment (a member of the table who is not an author), while editable."""
+    actor = acting()
+    version = if_match(required=False)
+    run(lambda cid: services().app.propose_amendment(
+        proposal_id, actor=actor, field=data["field"], operation=data["operation"], text=data["text"],
+        replaces=data.get("replaces"), justification=data.get("justification", ""), command_id=cid,
+    ), {proposal_id: version})
+    return _answer(proposal_id, 201)
+
+
+def _amendment_action(action: str, proposal_id: UUID, reference: str, reason: str = "") -> Answer:
+    actor = acting()
+    version = if_match(required=False)
+    app = services().app
+    calls = {
+        "accept": lambda cid: app.accept_amendment(proposal_id, reference, actor=actor, command_id=cid),
+        "reject": lambda cid: app.reject_amendment(proposal_id, reference, actor=actor, reason=reason, command_id=cid),
+        "withdraw": lambda cid: app.withdraw_amendment(proposal_id, reference, actor=actor, command_id=cid),
+    }
+    run(calls[action], {proposal_id: version})
+    return _answer(proposal_id)
+
+
+@bp.route("/<uuid:proposal_id>/amendments/<reference>/accept", methods=["POST"])
+@idempotent
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def accept_amendment(proposal_id: UUID, reference: str) -> Answer:
+    """Accept a pending amendment (the authors): its text is merged, its amender co-authors."""
+    return _amendment_action("accept", proposal_id, reference)
+
+
+@bp.route("/<uuid:proposal_id>/amendments/<reference>/reject", methods=["POST"])
+@idempotent
+@bp.arguments(ReasonInput)
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def reject_amendment(data: dict[str, Any], proposal_id: UUID, reference: str) -> Answer:
+    """Reject a pending amendment (the authors), with a reason."""
+    return _amendment_action("reject", proposal_id, reference, data.get("reason", ""))
+
+
+@bp.route("/<uuid:proposal_id>/amendments/<reference>/withdraw", methods=["POST"])
+@idempotent
+@bp.response(200, ProposalSchema)
+@bp.errors(*WRITE_ERRORS, 412)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def withdraw_amendment(proposal_id: UUID, reference: str) -> Answer:
+    """Withdraw one's own pending amendment (its amender)."""
+    return _amendment_action("withdraw", proposal_id, reference)
+

@@ -1,0 +1,108 @@
+"""Sessions of the working tables at ``/api/v1/sessions``: the list, one session with its
+agenda (its ETag is the session's aggregate version), and the commands of a meeting:
+positions (``If-Match`` accepted), decisions and closing (``If-Match`` required)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask_smorest import abort
+
+from application.preconditions import aggregate_version
+from projections import sessions as session_views
+from web.api.blueprint import Blueprint
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
+from web.api.common import engine, reader
+from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.api.idempotency import idempotent
+from web.api.inputs import CloseSessionInput, DecisionInput, PositionInput
+from web.api.schemas import SessionSchema
+from web.services import services
+
+bp = Blueprint("api_sessions", __name__, url_prefix="/sessions", description="Sessions of the working tables: agenda, positions, decisions, closing.")
+WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 429)
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+
+
+def _session(session_id: UUID) -> dict[str, Any]:
+    row = session_views.get_session(engine(), str(session_id))
+    if row is None:
+        abort(404, message="No session with this id.", code="not_found")
+        raise AssertionError
+    items = session_views.agenda(engine(), str(session_id))
+    return {**row, "table": row["table_code"], "version": aggregate_version(services().app, session_id), "agenda": items}
+
+
+def _answer(session_id: UUID, status: int = 200) -> Answer:
+    body = _session(session_id)
+    return body, status, {"ETag": f'"{body["version"]}"'}
+
+
+@bp.route("")
+@bp.response(200, SessionSchema(many=True))
+def list_sessions() -> list[dict[str, Any]]:
+    """Every session, by date then working table (agendas included)."""
+    return [_session(UUID(s["id"])) for s in session_views.list_sessions(engine())]
+
+
+@bp.route("/<uuid:session_id>")
+@bp.etag
+@bp.response(200, SessionSchema)
+@bp.errors(404)
+def get_session(session_id: UUID) -> dict[str, Any]:
+    """One session and its agenda; its ETag is the session's aggregate version."""
+    body = _session(session_id)
+    bp.set_version(body["version"] or 0)
+    return body
+
+
+@bp.route("/<uuid:session_id>/positions", methods=["POST"])
+@idempotent
+@bp.arguments(PositionInput)
+@bp.response(201, SessionSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def record_position(data: dict[str, Any], session_id: UUID) -> Answer:
+    """State the member's position on an agenda item (a later one replaces it)."""
+    acting()
+    version = if_match(required=False)
+    member = reader().participant_id
+    if member is None:
+        from domain.errors import NotAllowedError
+
+        raise NotAllowedError("Only members of the table state positions.", code="no_participant")
+    run(lambda cid: services().app.record_position(
+        session_id, data["proposal_id"], member=member, position=data["position"], reason=data.get("reason", ""), command_id=cid,
+    ), {session_id: version})
+    return _answer(session_id, 201)
+
+
+@bp.route("/<uuid:session_id>/decisions", methods=["POST"])
+@idempotent
+@bp.arguments(DecisionInput)
+@bp.response(201, SessionSchema)
+@bp.errors(*WRITE_ERRORS, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def decide(data: dict[str, Any], session_id: UUID) -> Answer:
+    """Record the table's decision on an agenda item (the secretariat or the table's
+    facilitators), under the quorum and decision rule in force."""
+    actor = acting(secretariat=True)
+    version = if_match(required=True)
+    run(lambda cid: services().app.decide(session_id, data["proposal_id"], data["decision"], actor=actor, command_id=cid),
+        {session_id: version})
+    return _answer(session_id, 201)
+
+
+@bp.route("/<uuid:session_id>/close", methods=["POST"])
+@idempotent
+@bp.arguments(CloseSessionInput)
+@bp.response(200, SessionSchema)
+@bp.errors(*WRITE_ERRORS, 428)
+@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+def close_session(data: dict[str, Any], session_id: UUID) -> Answer:
+    """Close the session with its minutes (the secretariat or the table's facilitators)."""
+    actor = acting(secretariat=True)
+    version = if_match(required=True)
+    run(lambda cid: services().app.close_session(session_id, data["minutes"], actor=actor, command_id=cid), {session_id: version})
+    return _answer(session_id)
