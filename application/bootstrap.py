@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
@@ -24,6 +25,7 @@ from application.persistence import (
 )
 from application.schema import upgrade_own_tables
 from application.service import DialogueApplication
+from application.tlog.store import build_tree
 from projections import deadlines
 from projections.deadlines import OpenRoundsView
 from projections.runner import ViewProjector
@@ -53,6 +55,7 @@ class Config:
     public_url: str = "http://127.0.0.1:5000"
     ratelimit_storage_url: str = "memory://"
     trusted_proxies: int = 0
+    log_origin: str = ""
 
     @classmethod
     def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
@@ -78,7 +81,16 @@ class Config:
             public_url=(e.get("DIALOGUE_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             ratelimit_storage_url=e.get("DIALOGUE_RATELIMIT_STORAGE_URL") or "memory://",
             trusted_proxies=_int(e.get("DIALOGUE_TRUSTED_PROXIES"), "DIALOGUE_TRUSTED_PROXIES", 0),
+            log_origin=e.get("DIALOGUE_LOG_ORIGIN") or "",
         )
+
+    @property
+    def origin(self) -> str:
+        """The transparency log's origin (``DIALOGUE_LOG_ORIGIN``; by default the public
+        address's host and ``/log``): the first line of its checkpoints and its key's name."""
+        if self.log_origin:
+            return self.log_origin
+        return (urlsplit(self.public_url).netloc or "localhost") + "/log"
 
     @property
     def secure_cookies(self) -> bool:
@@ -171,6 +183,9 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     projector = ViewProjector(app.recorder, app.mapper, views_engine, create=False)
     app.open_rounds_view = OpenRoundsView(views_engine, lambda: projector.positions([deadlines.projection])[deadlines.projection.tracking_name])
     if config.create_tables:
+        added = build_tree(engine)
+        if added:
+            upgrades.append(f"built the transparency log's tree: {added} leaves")
         # A projection whose version changed is rebuilt from the log before anything is served.
         upgrades.extend(upgrade_views(projector))
     accounts = Accounts(

@@ -41,6 +41,10 @@ from application.audit.verify import (
     check_signatures,
 )
 from application.persistence import EVENTS_TABLE, chain_table, commands_table
+from application.tables import tree_leaves
+from application.tlog.checkpoint import TreeHead
+from application.tlog.store import extend_tree, read_nodes, tree_size
+from application.tlog.tree import root_hash
 from domain.errors import DomainError
 
 SOURCE = "urn:dialogue-service:event-log"
@@ -145,10 +149,20 @@ def read_export(lines: Iterable[str]) -> Iterator[LogRecord]:
             state = base64.b64decode(ce["data_base64"], validate=True)
         except (ValueError, TypeError, binascii.Error) as e:
             raise RestoreError(f"Line {number} of the export is not an event of this format: {e}.", code="bad_export") from e
-        yield LogRecord(
+        rec = LogRecord(
             position=position, originator_id=originator_id, originator_version=version,
             topic=str(ce["topic"]), state=state, chain_hash=str(ce["chainhash"]).lower(),
         )
+        # What auditors read must be what is hashed (issue 11, item 3): every attribute the
+        # export derives from the stored event is derived again and compared.
+        derived = to_cloudevent(rec)
+        for name in ("id", "source", "type", "time", "subject", "datacontenttype"):
+            if ce.get(name) != derived.get(name):
+                raise RestoreError(
+                    f"Line {number} of the export (position {position}): the exported {name} is {ce.get(name)!r}, "
+                    f"the hashed data says {derived.get(name)!r}; nothing imported.", code="export_tampered",
+                )
+        yield rec
 
 
 # ---------------------------------------------------------------------------- restore
@@ -163,7 +177,8 @@ class RestoreSummary:
 def _is_empty(conn: Connection) -> bool:
     events = conn.execute(select(func.count()).select_from(events_table)).scalar()
     chain = conn.execute(select(func.count()).select_from(chain_table)).scalar()
-    return not events and not chain
+    leaves = conn.execute(select(func.count()).select_from(tree_leaves)).scalar()
+    return not events and not chain and not leaves
 
 
 def _command_of(state: bytes) -> str | None:
@@ -176,12 +191,15 @@ def _command_of(state: bytes) -> str | None:
 
 def import_log(
     engine: Engine, lines: Iterable[str], *, checkpoints: Sequence[tuple[str, Checkpoint]] = (),
-    public_keys: Sequence[bytes] = (), batch: int = 500, progress: Callable[[int], None] | None = None,
+    public_keys: Sequence[bytes] = (), tree_checkpoints: Sequence[tuple[str, TreeHead]] = (), batch: int = 500,
+    progress: Callable[[int], None] | None = None,
 ) -> RestoreSummary:
     """Restore an export into an empty event store (its tables must exist), in one transaction.
 
     Each line's chain hash must equal the hash recomputed from the lines before it, and
-    every checkpoint given must verify against the export; otherwise nothing is written.
+    every checkpoint given must verify against the export (``checkpoints`` of the chain,
+    signed with one of ``public_keys``; ``tree_checkpoints`` of the transparency log's tree,
+    whose signatures the caller checked); otherwise nothing is written.
     On PostgreSQL the events table is locked for the transaction and the id sequence is
     moved to the last position.
 
@@ -239,6 +257,11 @@ def import_log(
         rows = [{"command_id": k, "recorded_at": v[0], "last_position": v[1]} for k, v in commands.items()]
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
+        extend_tree(conn)  # the transparency log's tree, in the same transaction
+        size = tree_size(conn)[0]
+        for name, head in tree_checkpoints:
+            if head.size > size or root_hash(head.size, lambda nodes: read_nodes(conn, nodes)) != head.root:
+                raise RestoreError(f"The export does not match the signed checkpoint {name} (tree size {head.size}); nothing imported.", code="export_tampered")
         if postgres and n:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{EVENTS_TABLE}', 'id'), :last)"), {"last": report.head_position})
     return RestoreSummary(events=n, head_position=report.head_position, head_hash=report.head_hash, commands=len(commands))

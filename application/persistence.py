@@ -5,6 +5,8 @@ What this module adds to the library's recorder, in the same transaction as the 
 - the **hash chain** rows (:mod:`application.chain`), computed under the events table
   lock (PostgreSQL ``LOCK TABLE … IN EXCLUSIVE MODE``; SQLite's single writer), so the
   chain follows notification order exactly;
+- the **tree** of the transparency log (:mod:`application.tlog.store`): leaves and
+  completed subtrees of the new events;
 - the **command id** of the command that caused the events (unique: a scenario step or a
   form submission is applied exactly once);
 - the deletion of a participant's **key** when the events record their erasure.
@@ -70,6 +72,7 @@ from application.tables import (
     keys_table,
     metadata,
 )
+from application.tlog.store import append_events
 from projections.tracking import LockingTrackingRecorder
 
 # Re-exported: the tables and the key store are read as ``application.persistence.<name>``.
@@ -183,6 +186,8 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             rows.append({"position": position, "hash": previous.hex()})
         if rows:
             session.execute(insert(chain_table), rows)
+        # The transparency log's tree (application/tlog), in the same transaction.
+        append_events(session, ids, stored_events)
         command_id = kwargs.get("command_id")
         if command_id and ids:
             session.execute(

@@ -186,3 +186,67 @@ api_requests = Table(
 )
 
 ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens, api_requests)
+
+# ---------------------------------------------------------------------------- transparency log (issue 16)
+# The RFC 9162 Merkle tree over the events (``application/tlog/``, migrations 0006-0008), written in
+# the events' own transaction: one leaf per stored event in notification order (leaf indexes
+# without gaps, positions with), and every complete subtree's hash (level 0: the leaves).
+tree_leaves = Table(
+    "dialogue_tree_leaves",
+    metadata,
+    Column("leaf_index", BigInt, primary_key=True, autoincrement=False),
+    Column("position", BigInt, nullable=False),
+    Index("ix_dialogue_tree_leaves_position", "position", unique=True),
+)
+tree_nodes = Table(
+    "dialogue_tree_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInt, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),  # hex SHA-256
+)
+checkpoints_table = Table(
+    # Signed checkpoints of the tree (C2SP tlog-checkpoint notes), newest last; the signing
+    # key is never stored, the verifier key it checks with is (it is public).
+    "dialogue_checkpoints",
+    metadata,
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("origin", String(200), nullable=False),
+    Column("tree_size", BigInt, nullable=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("verifier_key", String(300), nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+)
+witnesses_table = Table(
+    # Witness keys registered by the secretariat (a Liaison Table seat, a UN agency): C2SP
+    # tlog-cosignature verifier keys (type 0x04); the private keys never leave the witnesses.
+    "dialogue_witnesses",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("verifier_key", String(300), nullable=False, unique=True),
+    Column("description", String(300), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+cosignatures_table = Table(
+    # One verified cosignature line per witness and checkpoint.
+    "dialogue_cosignatures",
+    metadata,
+    Column("checkpoint_id", BigInt, ForeignKey(checkpoints_table.c.id), primary_key=True),
+    Column("witness", String(200), ForeignKey(witnesses_table.c.name), primary_key=True),
+    Column("line", Text, nullable=False),
+    Column("cosigned_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+)
+witness_conflicts_table = Table(
+    # Two checkpoints of one tree size with different roots, both signed by the log, as a
+    # witness reported them (the evidence that the log showed two histories).
+    "dialogue_witness_conflicts",
+    metadata,
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("witness", String(200), nullable=False),
+    Column("tree_size", BigInt, nullable=False),
+    Column("first", Text, nullable=False),
+    Column("second", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

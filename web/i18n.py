@@ -227,6 +227,12 @@ ERROR_MESSAGES = {
     "already_erased": _l("This person's data was already erased."),
     # audit, export and restore
     "chain_broken": _l("The hash chain does not verify; no checkpoint is signed."),
+    "tree_broken": _l("The stored tree is not the tree of the stored events; no checkpoint is signed."),
+    "checkpoint_inconsistent": _l("The log does not extend the last signed checkpoint; no checkpoint is signed."),
+    "bad_witness_key": _l("This is not a witness's verifier key."),
+    "witness_exists": _l("This witness is registered already."),
+    "bad_cosignature": _l("No cosignature of a registered witness verifies on a checkpoint of this log."),
+    "bad_conflict": _l("These are not two checkpoints of one size with different roots, both signed by the log."),
     "one_point_only": _l("Give one point in time: a version, an instant or an effective date."),
     "not_a_proposal": _l("Text differences are shown for proposals only."),
     "bad_export": _l("This file is not an export of this service."),

@@ -3,20 +3,22 @@ document for governments"): the adopted text, its GCM objectives, the session th
 it with the tally, the Liaison Table's endorsement, the addressees it was published to,
 and the provenance: the log position of its publication and the hash chain's value there.
 
-Seam (issue 16): once the transparency log is on the main line, :func:`provenance` also
-gives the publication's leaf index, the signed checkpoint that includes it and the link
-to its inclusion proof; until then those are None and the document leaves them out.
+With the transparency log (issue 16), :func:`provenance` also gives the publication's
+leaf index, the latest signed checkpoint when it includes that leaf, and the address of
+the leaf's inclusion proof in that checkpoint's tree (in the whole tree before any
+checkpoint includes it).
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from application.audit.log import events_table, stored_timestamp
-from application.tables import chain_table
+from application.tables import chain_table, checkpoints_table, cosignatures_table, tree_leaves
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
@@ -26,8 +28,11 @@ PUBLISHED_TOPIC_SUFFIX = ":Proposal.PublishedToGovernments"
 
 def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
     """Where the recommendation's publication is in the log: ``{position, chain_hash,
-    recorded_at, leaf_index, checkpoint, proof_url}`` (the last three None until the
-    transparency log lands), or None when it was never published."""
+    recorded_at, leaf_index, checkpoint, proof_url}``, or None when it was never published.
+    ``checkpoint`` is ``{size, root_hash (base64), signed_at, witnesses}`` (how many
+    witnesses co-signed it) of the latest signed
+    checkpoint when it includes the leaf, else None; ``proof_url`` the path of the leaf's
+    inclusion proof in that checkpoint's tree (else in the whole tree)."""
     e = events_table.c
     with log_engine.connect() as c:
         found = c.execute(
@@ -37,9 +42,24 @@ def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
             return None
         position = int(found.id)
         chain_hash = c.execute(select(chain_table.c.hash).where(chain_table.c.position == position)).scalar()
+        leaf = c.execute(select(tree_leaves.c.leaf_index).where(tree_leaves.c.position == position)).scalar()
+        last = c.execute(select(func.max(tree_leaves.c.leaf_index))).scalar()
+        latest = c.execute(select(checkpoints_table).order_by(checkpoints_table.c.id.desc()).limit(1)).first()
+        witnesses = 0 if latest is None else c.execute(
+            select(func.count()).select_from(cosignatures_table).where(cosignatures_table.c.checkpoint_id == latest.id)
+        ).scalar()
+    checkpoint = None
+    if leaf is not None and latest is not None and latest.tree_size > leaf:
+        checkpoint = {
+            "size": int(latest.tree_size), "root_hash": base64.b64encode(bytes.fromhex(latest.root_hash)).decode(),
+            "signed_at": latest.signed_at, "witnesses": int(witnesses or 0),
+        }
+    proof_url = None
+    if leaf is not None and last is not None:
+        proof_url = f"/audit/proof/inclusion?index={leaf}&size={checkpoint['size'] if checkpoint else int(last) + 1}"
     return {
         "position": position, "chain_hash": chain_hash, "recorded_at": stored_timestamp(bytes(found.state)),
-        "leaf_index": None, "checkpoint": None, "proof_url": None,
+        "leaf_index": None if leaf is None else int(leaf), "checkpoint": checkpoint, "proof_url": proof_url,
     }
 
 

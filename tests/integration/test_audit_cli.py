@@ -33,7 +33,7 @@ def test_checkpoint_reads_the_key_file_from_the_environment(services: Services, 
     result = app.test_cli_runner().invoke(args=["audit", "checkpoint"], env={"DIALOGUE_AUDIT_KEY_FILE": str(tmp_path / "k")})
 
     assert result.exit_code == 0, result.output
-    assert f"head-position: {head}\n" in result.stdout
+    assert result.stdout.startswith(f"127.0.0.1:5000/log\n{head}\n")
 
 
 def test_checkpoint_without_a_key_says_how_to_get_one(services: Services, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_import_refuses_an_export_that_contradicts_a_checkpoint(services: Servic
     plain = target.test_cli_runner().invoke(args=["audit", "verify"])
 
     assert result.exit_code == 1
-    assert "does not match" in result.output
+    assert "does not match the signed checkpoint cp" in result.output
     assert "0 events" in plain.output
 
 

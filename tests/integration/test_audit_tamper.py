@@ -1,29 +1,35 @@
 """Tampering with the stored log is detected and located (issue 5, "Done when").
 
 Each way of tampering (one byte of a state changed, an event deleted, two events swapped,
-the tail truncated, an event inserted) is applied once with the chain table left as it
-was, and once by an attacker who also recomputes the chain (then only a checkpoint signed
-before the tampering catches it). Both ``dialogue audit verify`` and the standalone
-``tools/verify_export.py`` must fail and name the first bad position.
+the tail truncated, an event inserted) is applied once with the chain and the transparency
+log's tree left as they were, and once by an attacker who also recomputes the chain and the
+tree (then only a checkpoint signed before the tampering catches it). Both ``dialogue audit
+verify`` and the standalone ``tools/verify_export.py`` must fail and name the first bad
+position (issue 16: "a checkpoint signed before a rewrite exposes the rewrite").
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from click.testing import Result
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from sqlalchemy import Engine, delete, insert, select, update
 
-from application.audit import events_table
+from application.audit import Checkpoint, events_table, verify_log
 from application.bootstrap import Services
 from application.chain import GENESIS, link
 from application.persistence import chain_table
+from application.tables import tree_leaves, tree_nodes
+from application.tlog.store import build_tree
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +80,14 @@ def recompute_chain(engine: Engine) -> None:
         for r in c.execute(select(events_table).order_by(events_table.c.id)).mappings().all():
             previous = link(previous, r["id"], str(r["originator_id"]), r["originator_version"], r["topic"], bytes(r["state"]))
             c.execute(insert(chain_table).values(position=r["id"], hash=previous.hex()))
+
+
+def recompute_tree(engine: Engine) -> None:
+    """... and the transparency log's tree."""
+    with engine.begin() as c:
+        c.execute(delete(tree_nodes))
+        c.execute(delete(tree_leaves))
+    build_tree(engine)
 
 
 def change_one_byte(engine: Engine, position: int) -> None:
@@ -155,14 +169,14 @@ def test_untouched_log_verifies_in_the_database_and_in_an_export(signed: tuple[F
 
     assert result.exit_code == 0, result.output
     assert f"{head} events, head position {head}" in result.output
-    assert "OK: the chain verifies and every checkpoint matches" in result.output
+    assert "OK: the chain and the tree verify and every event is covered by a signed checkpoint" in result.output
     assert exported.exit_code == 0
     assert standalone.returncode == 0, standalone.stderr
     assert f"{head} events, head position {head}" in standalone.stdout
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_tampering_with_events_only_is_located_by_the_chain(kind: str, signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
+def test_tampering_with_events_only_is_located_by_the_chain_and_the_tree(kind: str, signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
     app, head, _, _ = signed
     in_database, in_export = tamper(kind, services.app.engine, head)
 
@@ -179,33 +193,45 @@ def test_tampering_with_events_only_is_located_by_the_chain(kind: str, signed: t
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_tampering_with_a_recomputed_chain_is_caught_by_a_checkpoint(kind: str, signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
+def test_tampering_with_the_chain_recomputed_is_located_by_the_tree(kind: str, signed: tuple[Flask, int, Path, Path], services: Services) -> None:
+    app, head, _, _ = signed
+    in_database, _ = tamper(kind, services.app.engine, head)
+    recompute_chain(services.app.engine)
+
+    result = cli(app, "audit", "verify")
+
+    assert result.exit_code == 1
+    assert f"TAMPERED: first bad position {in_database}" in result.output
+    assert "leaf" in result.output
+
+
+# What a checkpoint of the whole log names once events, chain and tree were all rewritten:
+# its last leaf's position when the log still reaches its size, else that events are missing.
+REWRITTEN = {"one_byte_changed": "first bad position {head}", "event_deleted": "a checkpoint is not valid",
+             "events_swapped": "first bad position {head}", "tail_truncated": "a checkpoint is not valid",
+             "event_inserted": "first bad position {head}"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_rewrite_of_events_chain_and_tree_is_exposed_by_a_checkpoint_signed_before(kind: str, signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
     app, head, cp, pub = signed
     tamper(kind, services.app.engine, head)
     recompute_chain(services.app.engine)
+    recompute_tree(services.app.engine)
 
+    unanchored = cli(app, "audit", "verify")
     result = cli(app, "audit", "verify", "--checkpoint", str(cp), "--public-key", str(pub))
     export = tmp_path / "log.jsonl"
     exported = cli(app, "audit", "export", str(export))
     standalone = verify_export(export, "--checkpoint", cp, "--public-key", pub)
 
+    assert unanchored.exit_code == 3  # self-consistent: only a checkpoint held outside can tell
     assert result.exit_code == 1
-    assert f"TAMPERED: first bad position {head}" in result.output
+    assert "TAMPERED: " + REWRITTEN[kind].format(head=head) in result.output
     assert "checkpoint.txt" in result.output
-    assert exported.exit_code == 0  # the rewritten chain is consistent: only the checkpoint tells
+    assert exported.exit_code == 0
     assert standalone.returncode == 1
-    assert f"TAMPERED: first bad position {head}" in standalone.stderr
-
-
-def test_a_recomputed_chain_passes_without_a_checkpoint(signed: tuple[Flask, int, Path, Path], services: Services) -> None:
-    """The threat model: the chain alone does not catch an administrator who rewrites it."""
-    app, head, _, _ = signed
-    change_one_byte(services.app.engine, 3)
-    recompute_chain(services.app.engine)
-
-    result = cli(app, "audit", "verify")
-
-    assert result.exit_code == 0
+    assert "TAMPERED" in standalone.stderr and "checkpoint.txt" in standalone.stderr
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(signed: tuple[Flask, int, Path, Path], tmp_path: Path) -> None:
@@ -223,22 +249,49 @@ def test_a_checkpoint_signed_by_another_key_is_refused(signed: tuple[Flask, int,
     assert "the signature does not verify" in standalone.stderr
 
 
-def test_events_after_the_last_checkpoint_are_reported_as_covered_by_the_chain_only(signed: tuple[Flask, int, Path, Path], services: Services) -> None:
+def test_events_after_the_last_checkpoint_are_reported_as_an_unanchored_tail(signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
     app, head, cp, pub = signed
     services.app.register_organisation(reference="o-2", name="Colectivo", stakeholder_group="academia", country="PE", languages=["es"])
 
     result = cli(app, "audit", "verify", "--checkpoint", str(cp), "--public-key", str(pub))
+    export = tmp_path / "log.jsonl"
+    cli(app, "audit", "export", str(export))
+    standalone = verify_export(export, "--checkpoint", cp, "--public-key", pub)
 
-    assert result.exit_code == 0
-    assert f"1 event(s) after position {head} are covered by the chain only" in result.output
+    assert result.exit_code == 3
+    assert f"UNANCHORED: the chain verifies, but 1 event(s) from position {head + 1} on are after the last signed checkpoint" in result.output
+    assert standalone.returncode == 3
+    assert f"1 event(s) from position {head + 1} on" in standalone.stderr
 
 
 def test_an_edited_checkpoint_is_refused(signed: tuple[Flask, int, Path, Path], tmp_path: Path) -> None:
     app, head, cp, pub = signed
     forged = tmp_path / "forged.txt"
-    forged.write_text(cp.read_text("utf-8").replace(f"count: {head}", f"count: {head - 1}"), "utf-8")
+    forged.write_text(cp.read_text("utf-8").replace(f"\n{head}\n", f"\n{head - 1}\n", 1), "utf-8")
 
     result = cli(app, "audit", "verify", "--checkpoint", str(forged), "--public-key", str(pub))
+    standalone = verify_export(tmp_path / "missing.jsonl", "--checkpoint", forged, "--public-key", pub)
 
     assert result.exit_code == 1
-    assert "forged.txt: the signature does not verify" in result.output
+    assert "checkpoint forged.txt: no given key" in result.output
+    assert "the signature does not verify" in result.output
+    assert standalone.returncode == 2
+
+
+def test_a_chain_checkpoint_of_an_earlier_release_still_verifies(services: Services, tmp_path: Path) -> None:
+    head = build_log(services)
+    app = make_app(services, tmp_path)
+    key = Ed25519PrivateKey.generate()
+    report = verify_log(services.app.engine)
+    old = Checkpoint.sign(key, count=report.count, head_position=report.head_position, head_hash=report.head_hash, time=datetime(2026, 1, 5, tzinfo=UTC))
+    (tmp_path / "old.txt").write_text(old.to_text(), "utf-8")
+    (tmp_path / "old.pub").write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    export = tmp_path / "log.jsonl"
+    cli(app, "audit", "export", str(export))
+
+    result = cli(app, "audit", "verify", "--checkpoint", str(tmp_path / "old.txt"), "--public-key", str(tmp_path / "old.pub"))
+    standalone = verify_export(export, "--checkpoint", tmp_path / "old.txt", "--public-key", tmp_path / "old.pub")
+
+    assert result.exit_code == 0, result.output
+    assert f"(position {head}, count {head}" in result.output
+    assert standalone.returncode == 0, standalone.stderr

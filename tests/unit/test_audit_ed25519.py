@@ -93,4 +93,4 @@ def test_a_pem_public_key_file_reads_as_the_raw_key(tmp_path: Path) -> None:
     pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     path = tmp_path / "k.pub"
     path.write_bytes(pem)
-    assert verify_export.read_public_key(str(path)) == raw_public(key)
+    assert verify_export.read_key(str(path)) == raw_public(key)

@@ -1,12 +1,16 @@
 """``dialogue audit …`` and ``dialogue import`` (registered by :mod:`web.cli.commands`).
 
 - ``audit verify [--checkpoint FILE --public-key FILE]...``: recompute the hash chain and
-  check signed checkpoints; exit 1 naming the first bad position. Needs no master key.
-- ``audit keygen FILE``: an Ed25519 signing key (FILE, FILE.pub); prints the public key.
-- ``audit checkpoint [--key FILE] [--out FILE]``: sign the verified chain head.
+  the transparency log's tree and check signed checkpoints; exit 1 naming the first bad
+  position, 3 with events after the last checkpoint, 4 on an empty log. Needs no master key.
+- ``audit keygen FILE``: the log's Ed25519 signing key (FILE, FILE.pub); prints the
+  verifier key text.
+- ``audit checkpoint [--key FILE] [--out FILE]``: sign a C2SP checkpoint of the verified tree.
 - ``audit export FILE``: the log as JSON Lines of CloudEvents (no decrypted personal data).
 - ``audit replay --until POSITION|ISO-8601 [--as-of DATE] --into URL``: every read model
   as of that point, built in another database.
+- ``audit proof inclusion|leaf|consistency|check``: proofs of the transparency log
+  (:mod:`web.cli.audit_proofs`); ``audit witness …``: witnesses (:mod:`web.cli.audit_witness`).
 - ``import FILE``: restore an export into an empty database, then drop the keys of
   every participant erased in the log.
 
@@ -15,6 +19,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 from datetime import UTC, date, datetime
@@ -25,23 +30,24 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine, func, select
 
 from application.audit import (
-    Checkpoint,
     CheckpointError,
     events_table,
-    generate_signing_key,
     has_log,
     last_position_at,
-    load_public_key,
-    load_signing_key,
-    make_checkpoint,
     verify_log,
 )
 from application.export import RestoreError, export_log, import_log
 from application.files import open_private
 from application.persistence import drop_erased_keys, get_engine
+from application.tlog.keyfiles import KeyFileError, read_signer, write_key_pair
+from application.tlog.note import NoteError
+from application.tlog.signing import sign_checkpoint
+from application.tlog.verify import read_checkpoint_files, verify_tree
 from domain.errors import DomainError
 from projections import proposals as proposal_views
 from projections.runner import ViewProjector
+from web.cli.audit_proofs import proof_group
+from web.cli.audit_witness import witness_group
 from web.cli.common import config, services
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -54,17 +60,6 @@ def _log_engine() -> Engine:
     if not has_log(engine):
         raise click.ClickException("This database holds no event log: run `dialogue db init` first.")
     return engine
-
-
-def _checkpoints(files: tuple[Path, ...], key_files: tuple[Path, ...]) -> tuple[list[tuple[str, Checkpoint]], list[bytes]]:
-    if files and not key_files:
-        raise click.UsageError("A checkpoint is checked against a trusted public key: give --public-key FILE.")
-    try:
-        cps = [(f.name, Checkpoint.parse(f.read_text("utf-8"))) for f in files]
-        keys = [load_public_key(k) for k in key_files]
-    except (CheckpointError, OSError, UnicodeDecodeError) as e:
-        raise click.ClickException(str(e)) from e
-    return cps, keys
 
 
 def _instant(value: str, name: str) -> datetime:
@@ -82,55 +77,87 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--checkpoint", "checkpoint_files", multiple=True, type=EXISTING_FILE, help="A signed checkpoint file (repeatable).")
-@click.option("--public-key", "public_key_files", multiple=True, type=EXISTING_FILE, help="A trusted public key file (repeatable).")
+@click.option("--public-key", "public_key_files", multiple=True, type=EXISTING_FILE, help="A trusted verifier key file (repeatable).")
 @with_appcontext
 def verify_command(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...]) -> None:
-    """Recompute the hash chain from the stored events and compare it with the stored
-    chain and the signed checkpoints. Exits 1 naming the first bad position."""
-    cps, keys = _checkpoints(checkpoint_files, public_key_files)
-    report = verify_log(_log_engine(), cps, keys)
-    for line in report.lines():
+    """Recompute the hash chain and the transparency log's tree from the stored events and
+    compare them with the stored chain and tree and with the signed checkpoints.
+
+    Exit status: 0 verified and anchored by a checkpoint up to the last event; 1 tampered
+    (naming the first bad position); 2 usage error; 3 verified, but events after the last
+    matching checkpoint are covered by the chain only; 4 the log is empty.
+    """
+    if checkpoint_files and not public_key_files:
+        raise click.UsageError("A checkpoint is checked against a trusted key: give --public-key FILE.")
+    try:
+        given = read_checkpoint_files(checkpoint_files, public_key_files)
+    except CheckpointError as e:
+        raise click.UsageError(str(e)) from e
+    engine = _log_engine()
+    chain = verify_log(engine, given.chain, given.chain_keys)
+    tree = verify_tree(engine, given.heads)
+    for line in chain.lines():
         click.echo(line)
-    if not report.ok:
-        for p in report.problems:
-            click.echo(str(p), err=True)
-        first = report.first_bad_position
-        raise click.ClickException(f"TAMPERED: first bad position {first}" if first is not None else "TAMPERED: a checkpoint is not valid")
-    click.echo("OK: the chain verifies" + (" and every checkpoint matches" if cps else ""))
+    click.echo(f"tree: {tree.size} leaves, root {base64.b64encode(tree.root).decode()}")
+    for c in tree.checkpoints:
+        click.echo(f"checkpoint {c.name} (tree size {c.head.size}): {'ok' if c.ok else 'FAILED'}{': ' + c.message if c.message and not c.ok else ''}")
+    problems = [str(p) for p in chain.problems] + [str(p) for p in tree.problems + given.problems]
+    if problems:
+        for p in problems:
+            click.echo(p, err=True)
+        positions = [p for p in (chain.first_bad_position, *(t.position for t in tree.problems)) if p is not None]
+        raise click.ClickException(f"TAMPERED: first bad position {min(positions)}" if positions else "TAMPERED: a checkpoint is not valid")
+    if chain.count == 0:
+        click.echo("EMPTY: the log holds no event", err=True)
+        sys.exit(4)
+    chain_covered = max((r.checkpoint.count for r in chain.checkpoints if r.ok), default=0)
+    unanchored = chain.count - max(tree.anchored, chain_covered)
+    if unanchored:
+        first = tree.positions[chain.count - unanchored]
+        click.echo(f"UNANCHORED: the chain verifies, but {unanchored} event(s) from position {first} on are after the last signed checkpoint", err=True)
+        sys.exit(3)
+    click.echo("OK: the chain and the tree verify and every event is covered by a signed checkpoint")
 
 
 @audit_group.command("keygen")
 @click.argument("key_file", type=FILE)
-def keygen_command(key_file: Path) -> None:
-    """Create an Ed25519 signing key: KEY_FILE (private, keep it off the database host)
-    and KEY_FILE.pub (public, give it to the Liaison Table and auditors)."""
+@click.option("--name", help="The key's name (default: the log's origin, DIALOGUE_LOG_ORIGIN).")
+@with_appcontext
+def keygen_command(key_file: Path, name: str | None) -> None:
+    """Create the log's Ed25519 signing key: KEY_FILE (private, 0600: keep it off the
+    database host) and KEY_FILE.pub (the verifier key text, printed: give it to the Liaison
+    Table and auditors)."""
     try:
-        public = generate_signing_key(key_file)
-    except (CheckpointError, OSError) as e:
+        signer = write_key_pair(key_file, name or config().origin)
+    except (KeyFileError, NoteError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"Private key: {key_file.name}; public key: {key_file.name}.pub", err=True)
-    click.echo(public, nl=False)
+    click.echo(f"Private key: {key_file.name}; verifier key: {key_file.name}.pub", err=True)
+    click.echo(signer.verifier.text())
 
 
 @audit_group.command("checkpoint")
 @click.option("--key", "key_file", type=EXISTING_FILE, envvar="DIALOGUE_AUDIT_KEY_FILE", help="The signing key (default: $DIALOGUE_AUDIT_KEY_FILE).")
-@click.option("--out", "out_file", type=FILE, help="Write the checkpoint here (never overwritten) instead of standard output.")
+@click.option("--out", "out_file", type=FILE, help="Also write the checkpoint here (never overwritten).")
 @with_appcontext
 def checkpoint_command(key_file: Path | None, out_file: Path | None) -> None:
-    """Verify the chain, then sign (count, head position, head hash, UTC time)."""
+    """Verify the log, then sign a checkpoint of its tree (C2SP tlog-checkpoint: origin,
+    tree size, root hash) and keep it; /audit/checkpoint serves the latest."""
     if key_file is None:
         raise click.UsageError("No signing key: give --key FILE or set DIALOGUE_AUDIT_KEY_FILE (create one with `dialogue audit keygen FILE`).")
     if out_file is not None and out_file.exists():
         raise click.ClickException(f"{out_file.name} exists; a checkpoint is never overwritten.")
+    origin = config().origin
     try:
-        cp = make_checkpoint(_log_engine(), load_signing_key(key_file))
-    except (CheckpointError, DomainError) as e:
+        signer = read_signer(key_file, name=origin)
+        if signer.name != origin:
+            raise click.ClickException(f"The key is named {signer.name!r}; the log's origin is {origin!r} (DIALOGUE_LOG_ORIGIN).")
+        cp = sign_checkpoint(_log_engine(), signer)
+    except (KeyFileError, DomainError) as e:
         raise click.ClickException(str(e)) from e
-    if out_file is None:
-        click.echo(cp.to_text(), nl=False)
-    else:
-        out_file.write_text(cp.to_text(), "utf-8")
-    click.echo(f"Checkpoint: {cp.count} events, head position {cp.head_position}.", err=True)
+    click.echo(cp.note, nl=False)
+    if out_file is not None:
+        out_file.write_text(cp.note, "utf-8")
+    click.echo(f"Checkpoint: tree size {cp.head.size}, signed by {cp.verifier_key}.", err=True)
 
 
 @audit_group.command("export")
@@ -198,19 +225,31 @@ def import_command(export_file: Path, checkpoint_files: tuple[Path, ...], public
     """Restore an export (``dialogue audit export``) into an EMPTY database: the same
     events at the same positions, the same chain head; then drop the keys of every
     participant erased in the log and rebuild the views."""
-    cps, keys = _checkpoints(checkpoint_files, public_key_files)
+    if checkpoint_files and not public_key_files:
+        raise click.UsageError("A checkpoint is checked against a trusted key: give --public-key FILE.")
+    try:
+        given = read_checkpoint_files(checkpoint_files, public_key_files)
+    except CheckpointError as e:
+        raise click.UsageError(str(e)) from e
+    if given.problems:
+        raise click.ClickException(f"{given.problems[0]}; nothing imported.")
     s = services()
     s.app.create_tables()
     with export_file.open(encoding="utf-8") as f:
         total = sum(1 for _ in f)
     try:
         with export_file.open(encoding="utf-8") as lines, click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-            summary = import_log(s.app.engine, lines, checkpoints=cps, public_keys=keys, progress=bar.update)
+            summary = import_log(
+                s.app.engine, lines, checkpoints=given.chain, public_keys=given.chain_keys, tree_checkpoints=given.heads, progress=bar.update,
+            )
     except RestoreError as e:
         raise click.ClickException(e.message) from e
     dropped = drop_erased_keys(s.app.recorder, s.keys)  # type: ignore[arg-type]
     s.projector.rebuild()
     click.echo(f"Imported {summary.events} events (head position {summary.head_position}, head hash {summary.head_hash}); {summary.commands} command ids; {dropped} erased participant key(s) dropped.")
 
+
+audit_group.add_command(proof_group)
+audit_group.add_command(witness_group)
 
 COMMANDS: list[click.Command] = [audit_group, import_command]

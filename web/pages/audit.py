@@ -9,7 +9,12 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
   proposal's text between two versions;
 - ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (1 to 500);
 - ``/audit/verify`` (``.json``): the chain verified from the last head this process
-  verified, cached by head (no checkpoints, no re-check of earlier events: see the CLI).
+  verified, cached by head (no checkpoints, no re-check of earlier events: see the CLI);
+- ``/audit/checkpoint``, ``/audit/key``: the latest signed checkpoint of the transparency
+  log and its signer's verifier key, as ``text/plain``;
+- ``/audit/leaf?position=P``, ``/audit/proof/inclusion?index=N&size=S``,
+  ``/audit/proof/consistency?old=M&new=S``: the transparency log's leaves and proofs, JSON
+  with base64 hashes (:mod:`application.tlog.proofs`).
 
 Every viewer may read these pages; personal fields and who took which position show as
 ``[redacted]`` except to auditors (demo mode: acting as an auditor). Unknown ids and
@@ -32,17 +37,22 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from application.audit import AuditReader, IncrementalVerifier
 from application.audit.history import StateAtPoint, UnreadableHistoryError
+from application.tlog import proofs
+from application.tlog.signing import latest_checkpoint
+from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.pages.common import install, load_viewer, services
-from web.query import int_arg
+from web.query import QueryArgumentError, int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 install(bp)
 
 PAGE = 50
+JSON_ONLY = ("/audit/leaf", "/audit/proof/")  # JSON documents, errors included
 
 
 def _reader() -> AuditReader:
@@ -87,7 +97,7 @@ def pretty(value: Any) -> str:
 @bp.errorhandler(DomainError)
 def _refused(e: DomainError) -> tuple[Any, int]:
     status = 404 if isinstance(e, NotFoundError) else 400
-    if _json_wanted(".json" if request.path.endswith(".json") else None):
+    if _json_wanted(".json" if request.path.endswith(".json") or request.path.startswith(JSON_ONLY) else None):
         return jsonify(code=e.code, status=status, message=e.message, errors={e.field: [e.message]} if e.field else {}), status
     return render_template("audit/error.html", status=status, error=e), status
 
@@ -177,3 +187,68 @@ def verify(suffix: str | None = None) -> Any:
     if _json_wanted(suffix):
         return jsonify(report.as_dict())
     return render_template("audit/verify.html", report=report)
+
+
+# ---------------------------------------------------------------------------- transparency log
+def _plain(text: str, status: int = 200) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+@bp.get("/checkpoint")
+def checkpoint() -> Any:
+    """The latest signed checkpoint (C2SP tlog-checkpoint) with the cosignature lines of
+    the witnesses who co-signed it, as ``text/plain``; ``X-Cosignatures`` says how many."""
+    engine = services().app.engine
+    cp = latest_checkpoint(engine)
+    if cp is None:
+        raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
+    lines = cosignature_lines(engine, cp.id)
+    response = _plain(cp.note + "".join(lines))
+    response.headers["X-Cosignatures"] = str(len(lines))
+    return response
+
+
+@bp.get("/key")
+def key() -> Any:
+    """The verifier key of the latest checkpoint's signer (``<name>+<key id>+<key>``)."""
+    cp = latest_checkpoint(services().app.engine)
+    if cp is None:
+        raise NotFoundError(_("No checkpoint has been signed yet."), code="no_checkpoint")
+    return _plain(cp.verifier_key + "\n")
+
+
+def _number(name: str, *, required: bool = False) -> int | None:
+    """A whole-number argument of the JSON documents; refusals stay JSON (400)."""
+    try:
+        value = int_arg(name)
+    except QueryArgumentError as e:
+        raise InvalidInputError(e.message, code="invalid_input", field=name) from e
+    if value is None and required:
+        raise InvalidInputError(f"{name} is required.", code="invalid_input", field=name)
+    return value
+
+
+def _required(name: str) -> int:
+    value = _number(name, required=True)
+    assert value is not None
+    return value
+
+
+@bp.get("/leaf")
+def leaf() -> Any:
+    """The leaf of the event at ``?position=P``: its index, entry and hash, and its proof's address."""
+    data = proofs.leaf_of_position(services().app.engine, _required("position"))
+    data["proof_url"] = url_for(".inclusion_proof", index=data["index"], size=data["tree_size"])
+    return jsonify(data)
+
+
+@bp.get("/proof/inclusion")
+def inclusion_proof() -> Any:
+    """The audit path of leaf ``?index=N`` in the tree of ``?size=S`` leaves (default: all)."""
+    return jsonify(proofs.inclusion(services().app.engine, _required("index"), _number("size")))
+
+
+@bp.get("/proof/consistency")
+def consistency_proof() -> Any:
+    """The proof that the tree of ``?old=M`` leaves is a prefix of that of ``?new=S`` (default: all)."""
+    return jsonify(proofs.consistency(services().app.engine, _required("old"), _number("new")))

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from application.open_data.document import provenance
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
@@ -272,6 +273,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
         versions=proposal_views.proposal_versions(e, pid), amendments=amendments,
         sessions=session_views.sessions_of_proposal(e, pid), rounds=liaison_views.endorsement_rounds(e, pid),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
+        provenance=provenance(services().app.engine, pid) if p["status"] == "published" else None,
     ), status
 
 

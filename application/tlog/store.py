@@ -1,0 +1,172 @@
+"""The transparency log's tree stored beside the events (``dialogue_tree_leaves``,
+``dialogue_tree_nodes``), written in the events' own transaction.
+
+- :func:`append_events` is called by the recorder under the events table lock, after the
+  events and their chain rows are inserted: it gives each new event the next leaf index
+  and stores the leaf's hash and every subtree it completes (:mod:`application.tlog.tree`).
+  Events stored before the tree existed (or by any path that skipped it) are appended
+  first, so the leaves always follow the positions with no gap in leaf indexes.
+- :func:`build_tree` does the same for a whole existing log (``dialogue db upgrade``).
+- :class:`StoredTree` answers roots and proofs with one read of O(log n) nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    insert,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy_utils.types.uuid import UUIDType
+
+from application.tables import EVENTS_TABLE, BigInt, tree_leaves, tree_nodes
+from application.tlog.entry import event_entry
+from application.tlog.tree import Node, leaf_hash, nodes_for_leaf
+
+# The library's events table, described for plain reads (its own metadata: nothing creates it).
+stored_events = Table(
+    EVENTS_TABLE,
+    MetaData(),
+    Column("id", BigInt, primary_key=True),
+    Column("originator_id", UUIDType(), nullable=False),
+    Column("originator_version", BigInt, nullable=False),
+    Column("topic", Text(), nullable=False),
+    Column("state", LargeBinary(), nullable=False),
+)
+
+Executor = Session | Connection
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One leaf: its index, the event's position and the entry's hash."""
+
+    index: int
+    position: int
+    hash: bytes
+
+
+def read_nodes(db: Executor, nodes: Sequence[Node]) -> dict[Node, bytes]:
+    out: dict[Node, bytes] = {}
+    for start in range(0, len(nodes), 200):
+        chunk = nodes[start:start + 200]
+        rows = db.execute(
+            select(tree_nodes.c.level, tree_nodes.c.idx, tree_nodes.c.hash)
+            .where(tuple_(tree_nodes.c.level, tree_nodes.c.idx).in_(list(chunk)))
+        )
+        out.update({(int(r.level), int(r.idx)): bytes.fromhex(r.hash) for r in rows})
+    return out
+
+
+def tree_size(db: Executor) -> tuple[int, int]:
+    """(number of leaves, position of the last leaf; 0 when empty)."""
+    row = db.execute(
+        select(tree_leaves.c.leaf_index, tree_leaves.c.position).order_by(tree_leaves.c.leaf_index.desc()).limit(1)
+    ).first()
+    return (0, 0) if row is None else (int(row.leaf_index) + 1, int(row.position))
+
+
+def _append(db: Executor, size: int, events: Iterable[tuple[int, str, int, str, bytes]]) -> int:
+    """Append events (position, aggregate id, version, topic, state) as leaves from ``size`` on."""
+    cache: dict[Node, bytes] = {}
+
+    def read(nodes: Sequence[Node]) -> dict[Node, bytes]:
+        missing = [n for n in nodes if n not in cache]
+        if missing:
+            cache.update(read_nodes(db, missing))
+        return {n: cache[n] for n in nodes if n in cache}
+
+    leaves: list[dict[str, Any]] = []
+    nodes: list[dict[str, Any]] = []
+    for position, originator_id, version, topic, state in events:
+        h = leaf_hash(event_entry(position, originator_id, version, topic, state))
+        for (level, idx), node in nodes_for_leaf(size, h, read):
+            cache[(level, idx)] = node
+            nodes.append({"level": level, "idx": idx, "hash": node.hex()})
+        leaves.append({"leaf_index": size, "position": position})
+        size += 1
+    if leaves:
+        db.execute(insert(tree_leaves), leaves)
+        db.execute(insert(tree_nodes), nodes)
+    return size
+
+
+def _events_between(db: Executor, after: int, before: int | None) -> list[tuple[int, str, int, str, bytes]]:
+    q = select(stored_events.c.id, stored_events.c.originator_id, stored_events.c.originator_version, stored_events.c.topic, stored_events.c.state).where(stored_events.c.id > after)
+    if before is not None:
+        q = q.where(stored_events.c.id < before)
+    return [(int(r.id), str(r.originator_id), int(r.originator_version), r.topic, bytes(r.state)) for r in db.execute(q.order_by(stored_events.c.id))]
+
+
+def append_events(db: Executor, positions: Sequence[int], stored: Sequence[Any]) -> None:
+    """Add the events just inserted at ``positions`` (``StoredEvent`` s) to the tree, after
+    any event the tree lacks before them. Call under the events table lock."""
+    if not positions:
+        return
+    size, last = tree_size(db)
+    backlog = _events_between(db, last, min(positions))
+    new = [(p, str(e.originator_id), int(e.originator_version), e.topic, bytes(e.state)) for p, e in zip(positions, stored, strict=True)]
+    _append(db, size, [*backlog, *new])
+
+
+def extend_tree(db: Executor) -> int:
+    """Append every stored event after the tree's last leaf (a restore, in its own
+    transaction). Returns how many leaves were added."""
+    size, last = tree_size(db)
+    return _append(db, size, _events_between(db, last, None)) - size
+
+
+def build_tree(engine: Engine) -> int:
+    """Append every stored event the tree lacks (a log from before the tree, ``dialogue db
+    upgrade``), in one transaction; on PostgreSQL under the events table lock, as the
+    recorder. Returns how many leaves were added."""
+    with engine.begin() as c:
+        if c.dialect.name == "postgresql":
+            c.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+        return extend_tree(c)
+
+
+class StoredTree:
+    """Roots, leaves and proofs read from the stored tree (each a few queries)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def size(self) -> int:
+        with self.engine.connect() as c:
+            return tree_size(c)[0]
+
+    def read(self, nodes: Sequence[Node]) -> dict[Node, bytes]:
+        with self.engine.connect() as c:
+            return read_nodes(c, nodes)
+
+    def leaf_at_position(self, position: int) -> Leaf | None:
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(tree_leaves.c.leaf_index, tree_nodes.c.hash)
+                .join(tree_nodes, (tree_nodes.c.level == 0) & (tree_nodes.c.idx == tree_leaves.c.leaf_index))
+                .where(tree_leaves.c.position == position)
+            ).first()
+        return None if row is None else Leaf(int(row.leaf_index), position, bytes.fromhex(row.hash))
+
+    def leaf(self, index: int) -> Leaf | None:
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(tree_leaves.c.position, tree_nodes.c.hash)
+                .join(tree_nodes, (tree_nodes.c.level == 0) & (tree_nodes.c.idx == tree_leaves.c.leaf_index))
+                .where(tree_leaves.c.leaf_index == index)
+            ).first()
+        return None if row is None else Leaf(index, int(row.position), bytes.fromhex(row.hash))
