@@ -91,6 +91,20 @@ def redact_event_data(topic: str, data: dict[str, Any], personal_fields: Sequenc
     return out
 
 
+# A participant's reference (``p-12``) links their events to the scenario and the account
+# addresses of a demo: docs/privacy.md shows it to participants, the secretariat and auditors.
+# Command ids go with them: the scenario's name the participant (``2026-Q1#setup:p-01``).
+REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {"Participant": ("reference",)}
+COMMAND_ID = "command_id"
+
+
+def redact_references(aggregate_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (an event's or a state's) with participants' references and the command id
+    replaced by ``[redacted]``."""
+    fields = [f for f in (*REFERENCE_FIELDS.get(aggregate_type, ()), COMMAND_ID) if f in data]
+    return {**data, **dict.fromkeys(fields, REDACTED)} if fields else data
+
+
 def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
     """An aggregate's plain state with personal data and who-took-which-position hidden."""
     out = dict(state)
@@ -180,6 +194,8 @@ class AuditReader:
 
     ``reveal_personal``: auditors see personal fields (decrypted where the key still
     exists, ``[erased]`` after an erasure); everyone else sees ``[redacted]``.
+    ``reveal_references`` (default: as ``reveal_personal``): participants' references
+    (``p-12``) shown, for participants, the secretariat and auditors; ``[redacted]`` otherwise.
     """
 
     def __init__(self, app: DialogueApplication) -> None:
@@ -209,7 +225,7 @@ class AuditReader:
             rows = c.execute(q.limit(limit)).all()
         return [{"id": str(r[1]), "type": type_of(r[2])[0], "created_at_position": int(r[0]), "version": int(r[3])} for r in rows]
 
-    def history(self, aggregate_id: str | UUID, *, reveal_personal: bool) -> AggregateHistory:
+    def history(self, aggregate_id: str | UUID, *, reveal_personal: bool, reveal_references: bool | None = None) -> AggregateHistory:
         """Every event of one aggregate, oldest first.
 
         Raises:
@@ -224,8 +240,13 @@ class AuditReader:
         if not rows:
             raise NotFoundError(f"No aggregate with id {uid}.", field="id")
         h = AggregateHistory(id=str(uid), type=type_of(rows[0][2])[0])
+        hide_references = not (reveal_personal if reveal_references is None else reveal_references)
         for position, version, topic, state in rows:
-            h.events.append(self._history_event(uid, int(position), int(version), topic, bytes(state), reveal_personal))
+            event = self._history_event(uid, int(position), int(version), topic, bytes(state), reveal_personal)
+            if hide_references:
+                event.data = redact_references(h.type, event.data)
+                event.command_id = REDACTED if event.command_id else event.command_id
+            h.events.append(event)
         return h
 
     def _history_event(self, uid: UUID, position: int, version: int, topic: str, state: bytes, reveal: bool) -> HistoryEvent:
@@ -268,7 +289,7 @@ class AuditReader:
     # ------------------------------------------------------------------ state at a point
     def state(
         self, aggregate_id: str | UUID, *, version: int | None = None, at: datetime | None = None, as_of: date | None = None,
-        reveal_personal: bool,
+        reveal_personal: bool, reveal_references: bool | None = None,
     ) -> StateAtPoint:
         """The aggregate replayed up to a version, a recorded instant (``at``, UTC when
         naive) or an effective date (``as_of``); the latest version when none is given.
@@ -309,6 +330,8 @@ class AuditReader:
             state.update({f: ERASED for f in PERSONAL_FIELDS if state.get(f) is None})
         if not reveal_personal:
             state = redact_state(h.type, state)
+        if not (reveal_personal if reveal_references is None else reveal_references):
+            state = redact_references(h.type, state)
         return StateAtPoint(id=h.id, type=h.type, version=v, latest_version=h.version, point=point, state=state)
 
     # ------------------------------------------------------------------ diffs
@@ -333,7 +356,7 @@ class AuditReader:
         return out
 
     # ------------------------------------------------------------------ the log
-    def log_page(self, *, after: int = 0, limit: int = 50, reveal_personal: bool) -> list[dict[str, Any]]:
+    def log_page(self, *, after: int = 0, limit: int = 50, reveal_personal: bool, reveal_references: bool | None = None) -> list[dict[str, Any]]:
         """Positions after ``after``: ``{position, aggregate_id, type, topic, version,
         recorded_at, data, hash}`` with ``data`` the stored state (personal fields as
         ciphertext markers; position takers redacted for non-auditors)."""
@@ -344,9 +367,11 @@ class AuditReader:
                             "recorded_at": None, "data": None, "hash": rec.chain_hash, "missing_event": True})
                 continue
             data = stored_state_view(rec.state)
+            cls, name = type_of(rec.topic or "")
             if not reveal_personal and isinstance(data, dict):
                 data = redact_event_data(rec.topic or "", data)
-            cls, name = type_of(rec.topic or "")
+            if not (reveal_personal if reveal_references is None else reveal_references) and isinstance(data, dict):
+                data = redact_references(cls, data)
             out.append({
                 "position": rec.position, "aggregate_id": rec.originator_id, "type": f"{cls}.{name}", "topic": rec.topic,
                 "version": rec.originator_version, "recorded_at": plain(stored_timestamp(rec.state)), "data": data, "hash": rec.chain_hash,

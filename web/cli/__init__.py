@@ -64,10 +64,21 @@ def _add_default_commands() -> None:
 _add_default_commands()
 
 
+def database_problem(error: Exception) -> str:
+    """One line for a database that cannot be used: the driver's first line, without the
+    URL (it may hold a password), and what to run when the tables are missing."""
+    orig = getattr(error, "orig", None) or error
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
+        return f"The database is not set up ({first}): run `dialogue db init` first."
+    return f"Cannot reach the database: {first}"
+
+
 def main() -> None:
     """The console script: errors of the environment (a missing folder, an unreadable file,
-    a malformed database URL) end with a one-line message and exit status 1, not a traceback."""
-    from sqlalchemy.exc import ArgumentError
+    a malformed database URL, a database that cannot be reached or was never set up, a
+    refused setting) end with a one-line message and exit status 1, not a traceback."""
+    from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 
     from web.app import ConfigurationError
 
@@ -82,4 +93,7 @@ def main() -> None:
         sys.exit(1)
     except ArgumentError as e:
         click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
+    except (OperationalError, InterfaceError, ProgrammingError) as e:
+        click.echo(f"Error: {database_problem(e)}", err=True)
         sys.exit(1)

@@ -8,7 +8,8 @@ diffs of proposals, the whole log paged, and a verification of the hash chain.
 - ``/audit/aggregates/<id>/diff?from=A&to=B`` (``format=json|text``): word-level diff of a
   proposal's text between two versions;
 - ``/audit/log`` (``.json``): the log from ``?after=POSITION``, ``?limit=`` (1 to 500);
-- ``/audit/verify`` (``.json``): the chain recomputed now (no checkpoints: see the CLI);
+- ``/audit/verify`` (``.json``): the chain verified from the last head this process
+  verified, cached by head (no checkpoints, no re-check of earlier events: see the CLI);
 - ``/audit/checkpoint``, ``/audit/key``: the latest signed checkpoint of the transparency
   log and its signer's verifier key, as ``text/plain``;
 - ``/audit/leaf?position=P``, ``/audit/proof/inclusion?index=N&size=S``,
@@ -26,10 +27,19 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from application.audit import AuditReader, verify_log
+from application.audit import AuditReader, IncrementalVerifier
 from application.audit.history import StateAtPoint, UnreadableHistoryError
 from application.tlog import proofs
 from application.tlog.signing import latest_checkpoint
@@ -109,11 +119,12 @@ def aggregate(aggregate_id: str, suffix: str | None = None) -> Any:
     reader = _reader()
     auditor = _auditor()
     point = _point_args()
-    history = reader.history(aggregate_id, reveal_personal=auditor)
+    references = load_viewer().sees_names
+    history = reader.history(aggregate_id, reveal_personal=auditor, reveal_references=references)
     state: StateAtPoint | None = None
     state_error = None
     try:
-        state = reader.state(aggregate_id, reveal_personal=auditor, **point)
+        state = reader.state(aggregate_id, reveal_personal=auditor, reveal_references=references, **point)
     except UnreadableHistoryError as e:
         state_error = e.message  # the history still shows, with the unreadable event marked
     if _json_wanted(suffix):
@@ -152,7 +163,7 @@ def log(suffix: str | None = None) -> Any:
     reader = _reader()
     after = int_arg("after", 0) or 0
     limit = int_arg("limit", PAGE, low=1, high=500) or PAGE
-    entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor())
+    entries = reader.log_page(after=after, limit=limit, reveal_personal=_auditor(), reveal_references=load_viewer().sees_names)
     next_after = entries[-1]["position"] if len(entries) == limit else None
     if _json_wanted(suffix):
         return jsonify(after=after, limit=limit, next_after=next_after, entries=entries)
@@ -169,7 +180,10 @@ def log(suffix: str | None = None) -> Any:
 @bp.get("/verify")
 @bp.get("/verify<any('.json'):suffix>")
 def verify(suffix: str | None = None) -> Any:
-    report = verify_log(services().app.engine)
+    """The chain verified from the last head this process verified, cached by head
+    (:class:`application.audit.IncrementalVerifier`); ``dialogue audit verify`` recomputes all."""
+    verifier = current_app.extensions.setdefault("dialogue_chain_verifier", IncrementalVerifier())
+    report = verifier.verify(services().app.engine)
     if _json_wanted(suffix):
         return jsonify(report.as_dict())
     return render_template("audit/verify.html", report=report)

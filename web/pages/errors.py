@@ -5,19 +5,52 @@ one answers for every other address, so that no visitor meets the framework's ba
 "404 Not Found". Addresses under ``/api/`` get the API's JSON shape instead.
 
 A query argument out of its bounds (:mod:`web.query`) answers 400 with the argument's
-name and range, as a page or, for JSON addresses, in the API's error shape.
+name and range, as a page or, for JSON addresses, in the API's error shape. An error of the
+application answers the site's own 500 page. Every response outside ``/api/`` (which sets
+its own) carries the security headers (:func:`web.pages.common.secure_headers`): pages of
+blueprints, ``/healthz``, ``/readyz``, the statistics, static files, 404, 413 and 500.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Blueprint, jsonify, make_response, render_template, request
+from flask import Blueprint, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import InternalServerError
 
 from web.pages.common import load_viewer, secure_headers
 from web.query import QueryArgumentError
 
 bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.after_app_request
+def _secure_everywhere(response: Response) -> Response:
+    if request.path.startswith("/api/"):
+        return response  # the API's own headers (web.api)
+    return secure_headers(response)
+
+
+@bp.app_errorhandler(InternalServerError)
+def server_error(error: InternalServerError) -> Any:
+    """The site's own 500 page (without the viewer when even that cannot be read)."""
+    if request.path.startswith("/api/"):
+        from web.api.errors import http_error_response
+
+        return http_error_response(error)
+    try:
+        body = render_template("common/error.html", code=500, viewer=load_viewer())
+    except Exception:  # noqa: BLE001 - the page must show whatever failed
+        log.exception("the 500 page could not show the viewer")
+        from web.pages.common import Viewer
+
+        try:
+            body = render_template("common/error.html", code=500, viewer=Viewer())
+        except Exception:  # noqa: BLE001
+            body = "<!doctype html><title>500</title><p>The page could not be shown.</p>"
+    return secure_headers(make_response(body, 500))
 
 
 @bp.app_errorhandler(404)
