@@ -10,7 +10,7 @@ of two ways:
   (:meth:`projections.runner.ViewProjector.apply_batch`). When the queue stays empty for
   ``check_interval`` seconds, the worker compares the log's last position
   (``max_notification_id()``) with its tracking position: a LISTEN message can be lost
-  and the library would then wait forever (eventsourcing issue #305; TRAPS.md), so a
+  and the library would then wait forever (eventsourcing issue #305), so a
   worker that is behind without progress catches up from the log itself and subscribes
   again.
 - **poll** (SQLite, which has no notifications): read after the tracking position every

@@ -1,6 +1,6 @@
 """The tracking recorder of the read models: the library's, with a lock.
 
-TRAPS.md: ``SQLAlchemyTrackingRecorder`` checks and then updates its tracking row without
+The library's ``SQLAlchemyTrackingRecorder`` checks and then updates its tracking row without
 a lock, so two workers running one projection both applied one event on PostgreSQL. Here
 the row is locked first (on PostgreSQL an advisory transaction lock per projection, which
 also covers the row's first insert, then ``SELECT … FOR UPDATE``; on SQLite a no-op
