@@ -6,7 +6,7 @@ DEMO_CLOCK := 2026-03-27
 SCENARIO := scenarios/2026-Q1
 # The axe-core accessibility engine, injected by the browser tests (npm, into a folder the tests own).
 AXE_DIR := tests/e2e/axe
-AXE := $(AXE_DIR)/node_modules $(SWAGGER_DIR)/node_modules/axe-core/axe.min.js
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 # Swagger UI for the API's browsable page /api/v1/docs (npm, served by the service itself).
 SWAGGER_DIR := web/api/swagger_ui
 SWAGGER := $(SWAGGER_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js
