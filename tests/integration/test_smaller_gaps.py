@@ -44,7 +44,7 @@ def test_an_error_of_the_application_is_the_sites_500_page_with_the_headers(app:
     def broken(*_a: Any, **_kw: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(privacy.people_views, "participation", broken)
+    monkeypatch.setattr(privacy, "latest_statistics", broken)
 
     response = app.test_client().get("/privacy/participation?lang=en")
 

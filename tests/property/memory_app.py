@@ -36,6 +36,9 @@ class FakeKeyStore(KeyStore):
     def create(self, participant_id: str) -> bytes:
         return self.keys.setdefault(participant_id, os.urandom(32))
 
+    def holds(self, participant_id: str) -> bool:
+        return participant_id in self.keys
+
     def delete(self, participant_ids: set[str]) -> int:
         return sum(1 for p in participant_ids if self.keys.pop(p, None) is not None)
 
