@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 import projections
 from application import files
+from application.accounts import Account, Accounts
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import (
@@ -114,3 +115,11 @@ def write_private(path: Path, text: str) -> None:
     """Write ``text`` and a line break to a file only its owner may read (mode 600 from its
     creation, :func:`application.files.write_private`)."""
     files.write_private(path, text + "\n")
+
+
+def account_by_email(accounts: Accounts, email: str) -> Account:
+    """The account with ``email``, or a one-line error for the command line."""
+    found = accounts.find(email)
+    if found is None:
+        raise click.ClickException(f"No account has the address {email!r}.")
+    return found

@@ -15,17 +15,10 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from application.accounts import SCOPES, Account, Accounts
+from application.accounts import SCOPES
 from application.accounts.tokens import DEFAULT_DAYS
 from domain.errors import DomainError
-from web.cli.common import services_with_views
-
-
-def _account(accounts: Accounts, email: str) -> Account:
-    found = accounts.find(email)
-    if found is None:
-        raise click.ClickException(f"No account has the address {email!r}.")
-    return found
+from web.cli.common import account_by_email, services_with_views
 
 
 @click.group("token")
@@ -43,7 +36,7 @@ def create_command(email: str, name: str, scope: str, days: int) -> None:
     """Create a token for the account of EMAIL and print it once."""
     s = services_with_views()
     try:
-        info, secret = s.accounts.create_token(_account(s.accounts, email).id, name, scope, days)
+        info, secret = s.accounts.create_token(account_by_email(s.accounts, email).id, name, scope, days)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(secret)
@@ -58,7 +51,7 @@ def revoke_command(email: str, token_id: str) -> None:
     """Revoke the token TOKEN_ID of the account of EMAIL."""
     s = services_with_views()
     try:
-        s.accounts.revoke_token(_account(s.accounts, email).id, token_id)
+        s.accounts.revoke_token(account_by_email(s.accounts, email).id, token_id)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Token {token_id} revoked.")
@@ -71,7 +64,7 @@ def revoke_command(email: str, token_id: str) -> None:
 def list_command(email: str, fmt: str) -> None:
     """The tokens of the account of EMAIL, newest first (never their secrets)."""
     s = services_with_views()
-    tokens = s.accounts.tokens(_account(s.accounts, email).id)
+    tokens = s.accounts.tokens(account_by_email(s.accounts, email).id)
     rows: list[dict[str, str]] = [{"id": t.id, "name": t.name, "scope": t.scope, "created_at": t.created_at.isoformat(),
              "expires_at": t.expires_at.isoformat(), "revoked_at": t.revoked_at.isoformat() if t.revoked_at else ""}
             for t in tokens]

@@ -31,13 +31,12 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from application.accounts import Account, Accounts
 from application.demo import create_demo_accounts
 from application.mail import MailError
 from application.privacy import resolve_participant
 from application.roles import GRANTABLE_ROLES, Identity
 from domain.errors import DomainError
-from web.cli.common import services_with_views
+from web.cli.common import account_by_email, services_with_views
 from web.cli.tokens import token_group
 
 
@@ -47,13 +46,6 @@ def _read_password() -> str:
     if not password:
         raise click.ClickException("No password on standard input.")
     return password
-
-
-def _account(accounts: Accounts, email: str) -> Account:
-    found = accounts.find(email)
-    if found is None:
-        raise click.ClickException(f"No account has the address {email!r}.")
-    return found
 
 
 @click.group("users")
@@ -116,7 +108,7 @@ def grant_command(email: str, role: str) -> None:
     """Grant ROLE to the account of EMAIL (an AccessGranted event)."""
     s = services_with_views()
     try:
-        s.accounts.grant_role(_account(s.accounts, email).id, role)
+        s.accounts.grant_role(account_by_email(s.accounts, email).id, role)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Granted {role}.")
@@ -131,7 +123,7 @@ def revoke_command(email: str, role: str, reason: str) -> None:
     """Revoke ROLE from the account of EMAIL (an AccessRevoked event)."""
     s = services_with_views()
     try:
-        s.accounts.revoke_role(_account(s.accounts, email).id, role, reason=reason)
+        s.accounts.revoke_role(account_by_email(s.accounts, email).id, role, reason=reason)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Revoked {role}.")
@@ -145,7 +137,7 @@ def reset_password_command(email: str, password_stdin: bool) -> None:
     """Set a new password for EMAIL, or mail a reset link; every session of the account ends
     when the password changes."""
     s = services_with_views()
-    account = _account(s.accounts, email)
+    account = account_by_email(s.accounts, email)
     try:
         if password_stdin:
             s.accounts.set_password(account.id, _read_password())
@@ -167,7 +159,7 @@ def reset_second_factor_command(email: str) -> None:
     that must use one enrols again at its next sign-in."""
     s = services_with_views()
     try:
-        s.accounts.reset_second_factor(_account(s.accounts, email).id)
+        s.accounts.reset_second_factor(account_by_email(s.accounts, email).id)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo("Second factor removed; it is set up again at the next sign-in where the account's roles require it.")
@@ -180,7 +172,7 @@ def reset_second_factor_command(email: str) -> None:
 def delete_command(email: str, yes: bool) -> None:
     """Delete the staff account of EMAIL and its key (its address becomes unreadable)."""
     s = services_with_views()
-    account = _account(s.accounts, email)
+    account = account_by_email(s.accounts, email)
     if not yes:
         click.confirm(f"Delete the account {account.id}? This cannot be undone", abort=True, err=True)
     try:
