@@ -12,7 +12,8 @@ What this module adds to the library's recorder, in the same transaction as the 
 - the deletion of a participant's **key** when the events record their erasure.
 
 It also holds the :class:`PersonalDataMapper`, which encrypts the ``personal_fields`` of
-Participant events with that participant's own AES-GCM key (``cryptography``), keys being
+Participant events (and a candidacy's answers, keyed by its candidate) with that
+participant's own AES-GCM key (``cryptography``), keys being
 wrapped by a master key given by configuration (never stored in the database).
 """
 
@@ -245,7 +246,8 @@ class PersonalDataMapper(Mapper[UUID]):
     """Stores every event with its ``class_version`` and encrypts personal fields.
 
     An event class with ``personal_fields`` gets those fields removed from the plain
-    state and stored as ``personal``: base64 of nonce ‖ AES-GCM(participant key,
+    state and stored as ``personal``: base64 of nonce ‖ AES-GCM(participant key (the
+    originator's, or that of the participant named by the class's ``personal_key_field``),
     JSON of the fields padded with spaces to a multiple of ``PERSONAL_PADDING`` bytes,
     aad = originator id and version). Reading an event whose key is gone yields
     ``None`` for each personal field, never an error.
@@ -266,7 +268,11 @@ class PersonalDataMapper(Mapper[UUID]):
             if self.keys is None:
                 raise MasterKeyError("Personal data cannot be stored without a master key.")
             personal = {f: state.pop(f) for f in fields}
-            key = self.keys.create(str(originator_id)) if originator_version == 1 else self.keys.get(str(originator_id))
+            owner_field = getattr(type(domain_event), "personal_key_field", None)
+            if owner_field:  # another aggregate's event about a person: that person's key
+                key = self.keys.get(str(state[owner_field]))
+            else:
+                key = self.keys.create(str(originator_id)) if originator_version == 1 else self.keys.get(str(originator_id))
             if key is None:
                 raise MasterKeyError("This participant's key is gone (erased); no personal data can be stored for them.")
             nonce = os.urandom(12)
@@ -289,7 +295,8 @@ class PersonalDataMapper(Mapper[UUID]):
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         sealed = state.pop("personal", None)
         if sealed is not None:
-            state.update(self.open_personal(cls, stored_event, sealed))
+            owner_field = getattr(cls, "personal_key_field", None)
+            state.update(self.open_personal(cls, stored_event, sealed, owner=str(state[owner_field]) if owner_field else None))
         state["originator_id"] = stored_event.originator_id if isinstance(stored_event.originator_id, UUID) else UUID(str(stored_event.originator_id))
         state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)
@@ -301,10 +308,14 @@ class PersonalDataMapper(Mapper[UUID]):
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
 
-    def open_personal(self, cls: type, stored_event: StoredEvent, sealed: str) -> dict[str, Any]:
-        """The personal fields of an event, or ``None`` for each when the key is gone."""
+    def open_personal(self, cls: type, stored_event: StoredEvent, sealed: str, owner: str | None = None) -> dict[str, Any]:
+        """The personal fields of an event, or ``None`` for each when the key is gone.
+
+        The key is the originator's (a Participant's own events), or ``owner``'s: the
+        person an event of another aggregate names in its ``personal_key_field`` (a
+        candidacy's ``candidate``)."""
         fields = getattr(cls, "personal_fields", ())
-        key = self.keys.get(str(stored_event.originator_id)) if self.keys else None
+        key = self.keys.get(owner or str(stored_event.originator_id)) if self.keys else None
         if key is None:
             return {f: None for f in fields}
         raw = base64.b64decode(sealed)
