@@ -5,6 +5,7 @@ Jinja template. Served over HTTP by gunicorn: :mod:`benchmarks.http` (to come)."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -94,7 +95,9 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
 
     board()  # warm: the services start, templates compile
     proposal()
-    got = interleave({"board": board, "board_sql": board_sql, "proposal": proposal, "proposal_sql": proposal_sql}, rounds, per_round)
+    cases = {"board": board, "board_sql": board_sql, "proposal": proposal, "proposal_sql": proposal_sql}
+    got = interleave(cases, rounds, per_round)
+    cpu = interleave(cases, rounds, per_round, clock=time.process_time)
     return [
         figure(GROUP, f"board, first page ({label})", got["board"], baseline="plain SQL + Jinja", baseline_samples=got["board_sql"],
                ratio_means="cost / baseline cost", invert=True, target=1.5, meets="<="),
@@ -102,4 +105,9 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
                ratio_means="cost / baseline cost", invert=True, target=1.5, meets="<="),
         figure(GROUP, f"board baseline: plain SQL + Jinja ({label})", got["board_sql"]),
         figure(GROUP, f"proposal baseline: plain SQL + Jinja ({label})", got["proposal_sql"]),
+        # The same in the process's CPU time: other work on a shared machine does not add to it.
+        figure(GROUP, f"board, first page, CPU time ({label})", cpu["board"], baseline="plain SQL + Jinja, CPU time",
+               baseline_samples=cpu["board_sql"], ratio_means="cost / baseline cost", invert=True),
+        figure(GROUP, f"proposal page, CPU time ({label})", cpu["proposal"], baseline="plain SQL + Jinja, CPU time",
+               baseline_samples=cpu["proposal_sql"], ratio_means="cost / baseline cost", invert=True),
     ]

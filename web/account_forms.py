@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange
 
 from web.forms import LANGUAGE_LABELS, opts
+from web.translate import lazy_gettext as _l
 
 LANGUAGE_CHOICES = opts((c, LANGUAGE_LABELS[c]) for c in ("es", "en", "pt", "fr"))
 

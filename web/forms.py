@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID, uuid4
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -40,6 +39,7 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
+from web.translate import lazy_gettext as _l
 
 TABLES = tuple(sorted(table_objectives()))
 DECISIONS = ("adopt", "return_for_revision", "reject")

@@ -13,17 +13,19 @@ stored data; only their labels are translated here.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_date, get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
+from web import translate
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
 from web.i18n_calls import CALL_ERROR_MESSAGES
+from web.translate import lazy_gettext as _l
 
 LANGUAGES = ("es", "en", "pt", "fr")
 DEFAULT_LANGUAGE = "es"
@@ -318,8 +320,13 @@ def target_label(target: str) -> str:
     return addressee_name(target, current_language())
 
 
+@lru_cache(maxsize=8)
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
 def country_name(code: str) -> str:
-    name = Locale.parse(current_language()).territories.get(code)
+    name = _territories(current_language()).get(code)
     if name:
         return str(name)
     state = lac_states().get(code)
@@ -358,6 +365,7 @@ def day(value: date | None, fmt: str = "medium") -> str:
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with the locale selector and the template helpers."""
     Babel(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
+    translate.install(app)
     app.before_request(_set_g_locale)
     app.after_request(_remember_language)
     app.jinja_env.globals.update(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from web.translate import lazy_gettext as _l
 
 ACCOUNT_ERROR_MESSAGES = {
     "sign_in_required": _l("Sign in to do this."),

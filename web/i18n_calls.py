@@ -3,7 +3,7 @@ rules of calls and inputs, merged into :data:`web.i18n.ERROR_MESSAGES`."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from web.translate import lazy_gettext as _l
 
 CALL_ERROR_MESSAGES = {
     "outside_call_dates": _l("This call does not take inputs on this date: see its opening and closing dates."),

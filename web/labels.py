@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
+
+from web.translate import lazy_gettext as _l
 
 GROUP_LABELS = {
     "migrants": _l("migrants"),
@@ -160,7 +161,7 @@ TEMPLATE_HELPERS: dict[str, Any] = {
 
 def tally(support: int, objecting: int, abstaining: int) -> str:
     """"3 in support, 1 objecting, 1 abstention": each count with its own plural form."""
-    from flask_babel import ngettext
+    from web.translate import ngettext
 
     return ", ".join((
         ngettext("%(num)s in support", "%(num)s in support", support),
