@@ -6,20 +6,33 @@ RT1's representative in term (seat A), a former representative whose term was va
 (seat B), a UN agency's focal point, and staff accounts of the secretariat, an auditor and
 an administrator; plus the anonymous visitor. The world is built once into a SQLite file;
 each attempt runs on a copy, so that one success never changes what another person meets.
+
+The fixtures :func:`world_file` and :func:`app_on_copy` are imported by the matrices' test
+modules (the application's, the pages' and the API's).
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from application.bootstrap import Services
+import pytest
+from flask import Flask
+
+from application.bootstrap import Config, Services, bootstrap
+from application.clock import FixedClock
+from application.persistence import dispose_engines, generate_master_key
 from domain.reference import ALL_GOVERNMENTS
+from tests.e2e.web_support import make_app
 
 PASSWORD = "una clave larga para la matriz"
 START = date(2026, 1, 5)
+ON = date(2026, 1, 10)  # the day the matrix's commands are sent
 PERSONAS = (
     "anonymous", "member", "other_member", "author", "co_author", "representative", "former_representative",
     "un_agency", "secretariat", "auditor", "administrator",
@@ -106,6 +119,40 @@ def build_world(s: Services) -> World:
     return World(
         people=people, accounts=accounts, emails=emails, draft=str(draft), submitted=str(submitted), session=str(session), **ids,
     )
+
+
+@pytest.fixture(scope="module")
+def world_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, World]:
+    """The world built once (per test module) into a SQLite file: (path, master key, ids)."""
+    path = tmp_path_factory.mktemp("matrix") / "world.sqlite"
+    key = generate_master_key()
+    s = bootstrap(Config(database_url=f"sqlite:///{path}", master_key=key, inline_projection=False), clock=FixedClock(START))
+    world = build_world(s)
+    with s.app.engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    dispose_engines()
+    return path, key, world
+
+
+def copy_world(world_file: tuple[Path, str, World], folder: Path) -> Callable[[], str]:
+    """A function giving, at each call, the URL of a new copy of the world in ``folder``."""
+    made: list[int] = []
+
+    def fresh() -> str:
+        made.append(1)
+        dst = folder / f"copy{len(made)}.sqlite"
+        shutil.copy(world_file[0], dst)
+        return f"sqlite:///{dst}"
+
+    return fresh
+
+
+@pytest.fixture
+def app_on_copy(world_file: tuple[Path, str, World], tmp_path: Path) -> Iterator[Callable[[], Flask]]:
+    """A function giving, at each call, the web app on a new copy of the world (clock: :data:`ON`)."""
+    fresh = copy_world(world_file, tmp_path)
+    yield lambda: make_app(fresh(), world_file[1], clock=ON.isoformat())
+    dispose_engines()
 
 
 # The people each command accepts; everyone else is refused and nothing changes.

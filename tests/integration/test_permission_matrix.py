@@ -3,45 +3,23 @@ identity bound: only the people the mechanism allows succeed; a refusal changes 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
-from application.persistence import dispose_engines, generate_master_key
+from application.persistence import dispose_engines
 from application.roles import ANONYMOUS, Identity, acting_as
 from domain.errors import DomainError
-from tests.matrix_support import EXPECTED, PERSONAS, START, World, build_world, run_command
-
-
-@pytest.fixture(scope="module")
-def world_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, World]:
-    path = tmp_path_factory.mktemp("matrix") / "world.sqlite"
-    key = generate_master_key()
-    s = bootstrap(Config(database_url=f"sqlite:///{path}", master_key=key, inline_projection=False), clock=FixedClock(START))
-    world = build_world(s)
-    with s.app.engine.connect() as c:
-        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    dispose_engines()
-    return path, key, world
+from tests.matrix_support import EXPECTED, ON, PERSONAS, World, copy_world, run_command, world_file  # noqa: F401
 
 
 @pytest.fixture
-def copy_of(world_file: tuple[Path, str, World], tmp_path: Path) -> Callable[[], Services]:
-    src, key, _ = world_file
-    made: list[int] = []
-
-    def fresh() -> Services:
-        made.append(1)
-        dst = tmp_path / f"copy{len(made)}.sqlite"
-        shutil.copy(src, dst)
-        return bootstrap(Config(database_url=f"sqlite:///{dst}", master_key=key, inline_projection=False), clock=FixedClock(date(2026, 1, 10)))
-
-    yield fresh
+def copy_of(world_file: tuple[Path, str, World], tmp_path: Path) -> Iterator[Callable[[], Services]]:  # noqa: F811
+    fresh = copy_world(world_file, tmp_path)
+    yield lambda: bootstrap(Config(database_url=fresh(), master_key=world_file[1], inline_projection=False), clock=FixedClock(ON))
     dispose_engines()
 
 
@@ -52,7 +30,9 @@ def identity(world: World, persona: str) -> Identity:
 
 
 @pytest.mark.parametrize("command", sorted(EXPECTED))
-def test_only_the_allowed_people_succeed(command: str, world_file: tuple[Path, str, World], copy_of: Callable[[], Services]) -> None:
+def test_only_the_allowed_people_succeed(
+    command: str, world_file: tuple[Path, str, World], copy_of: Callable[[], Services],  # noqa: F811
+) -> None:
     world = world_file[2]
     shared = copy_of()
     head = shared.app.recorder.max_notification_id()

@@ -5,22 +5,20 @@ and the log does not move."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from application.persistence import dispose_engines
 from domain.reference import ALL_GOVERNMENTS
-from tests.e2e.web_support import app_services, make_app
-from tests.integration.test_permission_matrix import world_file  # noqa: F401  (the shared world)
-from tests.matrix_support import EXPECTED, PERSONAS, World
+from tests.e2e.web_support import app_services
+from tests.matrix_support import EXPECTED, PERSONAS, World, app_on_copy, world_file  # noqa: F401  (the shared world)
 
-ON_API = ("draft_proposal", "revise_proposal", "propose_amendment", "submit_proposal", "record_position", "decide",
-          "vote_on_endorsement", "record_un_advice", "close_endorsement", "publish_to_governments")
+ON_API = ("draft_proposal", "revise_proposal", "propose_amendment", "submit_proposal", "record_position", "schedule_session",
+          "add_to_agenda", "decide", "open_endorsement", "vote_on_endorsement", "record_un_advice", "close_endorsement",
+          "publish_to_governments")
 
 
 def api_request(app: Flask, world: World, persona: str, command: str) -> tuple[str, dict[str, Any], dict[str, str]]:
@@ -40,6 +38,9 @@ def api_request(app: Flask, world: World, persona: str, command: str) -> tuple[s
         "propose_amendment": (f"/api/v1/proposals/{world.draft}/amendments", {"field": "rationale", "operation": "append", "text": "More."}, {}),
         "submit_proposal": (f"/api/v1/proposals/{world.draft}/submit", {}, {}),
         "record_position": (f"/api/v1/sessions/{world.session}/positions", {"proposal_id": world.on_agenda, "position": "object"}, {}),
+        "schedule_session": ("/api/v1/sessions", {"table": "RT1", "date": "2026-02-20"}, {}),
+        "add_to_agenda": (f"/api/v1/sessions/{world.session}/agenda", {"proposal_id": world.submitted}, {}),
+        "open_endorsement": (f"/api/v1/proposals/{world.adopted}/endorsement", {"closes_on": "2026-02-28"}, {}),
         "decide": (f"/api/v1/sessions/{world.session}/decisions", {"proposal_id": world.on_agenda, "decision": "adopt"},
                    etag(f"/api/v1/sessions/{world.session}")),
         "vote_on_endorsement": (f"/api/v1/proposals/{world.in_round}/endorsement/votes", {"seat": seat, "vote": "endorse"}, {}),
@@ -51,21 +52,6 @@ def api_request(app: Flask, world: World, persona: str, command: str) -> tuple[s
     if persona != "anonymous":
         headers = {**headers, "Authorization": f"Bearer {s.accounts.create_token(world.accounts[persona], 'matrix', 'write')[1]}"}
     return path, body, headers
-
-
-@pytest.fixture
-def app_on_copy(world_file: tuple[Path, str, World], tmp_path: Path) -> Iterator[Callable[[], Flask]]:  # noqa: F811
-    src, key, _ = world_file
-    made: list[int] = []
-
-    def fresh() -> Flask:
-        made.append(1)
-        dst = tmp_path / f"api{len(made)}.sqlite"
-        shutil.copy(src, dst)
-        return make_app(f"sqlite:///{dst}", key, clock="2026-01-10")
-
-    yield fresh
-    dispose_engines()
 
 
 def head(app: Flask) -> int:

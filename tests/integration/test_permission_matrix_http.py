@@ -4,8 +4,7 @@ anything (issue 10, "Done when")."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from uuid import uuid4
 
@@ -15,10 +14,8 @@ from sqlalchemy import func, select
 
 from application.accounts.tables import accounts as accounts_table
 from application.bootstrap import Services
-from application.persistence import dispose_engines
-from tests.e2e.web_support import app_services, make_app, sign_in_as
-from tests.integration.test_permission_matrix import world_file  # noqa: F401  (the shared world)
-from tests.matrix_support import EXPECTED, PERSONAS, World, http_form
+from tests.e2e.web_support import app_services, sign_in_as
+from tests.matrix_support import EXPECTED, PERSONAS, World, app_on_copy, http_form, world_file  # noqa: F401  (the shared world)
 
 
 def state(s: Services) -> tuple[int, int]:
@@ -26,21 +23,6 @@ def state(s: Services) -> tuple[int, int]:
     with s.app.engine.connect() as c:
         n = c.execute(select(func.count()).select_from(accounts_table)).scalar_one()
     return s.app.recorder.max_notification_id() or 0, int(n)
-
-
-@pytest.fixture
-def app_on_copy(world_file: tuple[Path, str, World], tmp_path: Path) -> Iterator[Callable[[], Flask]]:  # noqa: F811
-    src, key, _ = world_file
-    made: list[int] = []
-
-    def fresh() -> Flask:
-        made.append(1)
-        dst = tmp_path / f"http{len(made)}.sqlite"
-        shutil.copy(src, dst)
-        return make_app(f"sqlite:///{dst}", key, clock="2026-01-10")
-
-    yield fresh
-    dispose_engines()
 
 
 def send(app: Flask, world: World, persona: str, command: str) -> int:

@@ -16,7 +16,7 @@ in ``X-CSRFToken``, as a form does (``GET /api/v1/csrf-token`` gives it): otherw
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from flask import current_app, request
@@ -91,6 +91,33 @@ def acting(secretariat: bool = False) -> str:
     if actor is None:
         raise NotAllowedError("Only a participant or the secretariat can do this.", code="no_participant")
     return actor
+
+
+class Write(NamedTuple):
+    """Who a write acts as, and the version ``If-Match`` named (None: none expected)."""
+
+    actor: str
+    version: int | None
+
+
+def writing(*, secretariat: bool = False, participant: str | None = None, if_match_required: bool | None = False) -> Write:
+    """The prologue of every API write: who acts (:func:`acting`), then the version of
+    ``If-Match`` (required, accepted, or with ``if_match_required=None`` not read at all).
+
+    ``participant`` names what only a participant does in their own name (a position, a
+    vote): the actor is then the person's participant id, whatever role they also hold.
+
+    Raises:
+        NotAllowedError: ``sign_in_required`` (401) or ``no_participant`` (403).
+    """
+    actor = acting(secretariat=secretariat)
+    if participant is not None:
+        pid = reader().participant_id
+        if pid is None:
+            raise NotAllowedError(f"Only {participant} can do this.", code="no_participant")
+        actor = pid
+    version = None if if_match_required is None else if_match(required=if_match_required)
+    return Write(actor, version)
 
 
 def run(call: Callable[[str], T], expected: dict[UUID | str, int | None] | None = None) -> T:

@@ -93,6 +93,23 @@ class PositionInput(Input):
     reason = Text(required=False, max_length=MAX_SHORT)
 
 
+MODES = ("virtual", "in_person", "hybrid")
+DAYS = validate.Range(min=date(1900, 1, 1), max=date(9999, 12, 31))
+
+
+class ScheduleSessionInput(Input):
+    """A session of a working table (the secretariat): its quarter follows from the date."""
+
+    table = fields.String(required=True, metadata={"description": "Working table RT1–RT4.", "enum": list(TABLE_CODES)})
+    date = fields.Date(required=True, validate=DAYS)
+    mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
+    quarter = fields.String(validate=validate.Length(max=16), metadata={"description": "YYYY-Qn, holding the date (default: the date's)."})
+
+
+class AgendaInput(Input):
+    proposal_id = fields.UUID(required=True, metadata={"description": "A proposal of the session's table, submitted."})
+
+
 class DecisionInput(Input):
     proposal_id = fields.UUID(required=True)
     decision = fields.String(required=True, validate=validate.OneOf(("adopt", "return_for_revision", "reject")))
@@ -116,6 +133,12 @@ class AdviceInput(Input):
     agency = Text(required=False, max_length=200)
 
 
+class OpenRoundInput(Input):
+    """An endorsement round on an adopted recommendation (the secretariat)."""
+
+    closes_on = fields.Date(required=True, validate=DAYS, metadata={"description": "The round's last day."})
+
+
 class PublicationInput(Input):
     recipients = fields.List(Text(max_length=MAX_SHORT), validate=validate.Length(max=100),
                              metadata={"description": "Addressees (default: the adopted text's targets)."})
@@ -127,7 +150,7 @@ class GovernmentResponseInput(Input):
     response = Text()
     language = fields.String(load_default="es", validate=validate.Length(max=16))
     responding_entity = Text(required=False, max_length=MAX_SHORT)
-    response_date = fields.Date(required=False, validate=validate.Range(min=date(1900, 1, 1), max=date(9999, 12, 31)))
+    response_date = fields.Date(required=False, validate=DAYS)
 
 
 class FollowUpInput(Input):
@@ -135,3 +158,21 @@ class FollowUpInput(Input):
     progress = fields.String(required=True, validate=validate.OneOf(("not_started", "in_progress", "partially_implemented", "implemented", "stalled")))
     note = Text()
     on = fields.Date(required=False)
+
+
+class DialogueInput(Input):
+    """The dialogue with governments of one half-year (the secretariat)."""
+
+    period = fields.String(required=True, validate=validate.Length(max=8), metadata={"description": "YYYY-H1 or YYYY-H2."})
+    date = fields.Date(required=True, validate=DAYS)
+    title = Text(max_length=MAX_SHORT)
+    governments = fields.List(fields.String(validate=validate.Length(max=64)), required=True, validate=validate.Length(max=100),
+                              metadata={"description": "LAC state codes invited, or 'all governments of the region'."})
+    mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
+
+
+class PresentationInput(Input):
+    """An endorsed recommendation presented at the dialogue (the secretariat)."""
+
+    proposal_id = fields.UUID(required=True)
+    note = Text(required=False, max_length=MAX_SHORT)

@@ -1,6 +1,6 @@
 """The Liaison Table and the governments, on a proposal (``/api/v1/proposals/{id}/…``): its
-current endorsement round (ETag: the round's version), votes and UN advice (``If-Match``
-accepted), closing the round early and publishing to governments (``If-Match`` required),
+current endorsement round (ETag: the round's version), opening one (``If-Match`` accepted: the
+proposal's version), votes and UN advice (``If-Match`` accepted), closing the round early and publishing to governments (``If-Match`` required),
 and the governments' responses and follow-up (accepted)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask_smorest import abort
 from application.preconditions import aggregate_version
 from projections import liaison as liaison_views
 from web.api.blueprint import Blueprint
-from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, run, writing
 from web.api.common import Names, engine, reader
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
@@ -21,6 +21,7 @@ from web.api.inputs import (
     AdviceInput,
     FollowUpInput,
     GovernmentResponseInput,
+    OpenRoundInput,
     PublicationInput,
     VoteInput,
 )
@@ -68,6 +69,20 @@ def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
     return body
 
 
+@bp.route("/<uuid:proposal_id>/endorsement", methods=["POST"])
+@idempotent
+@bp.arguments(OpenRoundInput)
+@bp.response(201, EndorsementSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def open_endorsement(data: dict[str, Any], proposal_id: UUID) -> Answer:
+    """Open the Liaison Table's endorsement round on an adopted recommendation (the
+    secretariat), until ``closes_on``; If-Match is the proposal's version."""
+    actor, version = writing(secretariat=True, if_match_required=False)
+    run(lambda cid: services().app.open_endorsement(proposal_id, data["closes_on"], actor=actor, command_id=cid), {proposal_id: version})
+    return _round_answer(proposal_id, 201)
+
+
 @bp.route("/<uuid:proposal_id>/endorsement/votes", methods=["POST"])
 @idempotent
 @bp.arguments(VoteInput)
@@ -76,13 +91,7 @@ def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """The seat holder's vote, endorse or object, with a reason (a later vote replaces it)."""
-    acting()
-    version = if_match(required=False)
-    pid = reader().participant_id
-    if pid is None:
-        from domain.errors import NotAllowedError
-
-        raise NotAllowedError("Only a seat's holder votes.", code="no_participant")
+    pid, version = writing(participant="a seat's holder", if_match_required=False)
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.vote_on_endorsement(
         proposal_id, seat=data["seat"], participant_id=pid, vote=data["vote"], reason=data.get("reason", ""), command_id=cid,
@@ -98,8 +107,7 @@ def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """A UN agency's technical advice (the secretariat, or the agency's focal point)."""
-    actor = acting(secretariat=True)
-    version = if_match(required=False)
+    actor, version = writing(secretariat=True, if_match_required=False)
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.record_un_advice(
         proposal_id, seat=data["seat"], agency=data.get("agency", ""), advice=data["advice"], actor=actor, command_id=cid,
@@ -114,8 +122,7 @@ def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
 def close_endorsement(proposal_id: UUID) -> Answer:
     """Close the round before its date (the secretariat): endorsed or not, by the rules in force."""
-    actor = acting(secretariat=True)
-    version = if_match(required=True)
+    actor, version = writing(secretariat=True, if_match_required=True)
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.close_endorsement(proposal_id, early=True, actor=actor, command_id=cid),
         {round_id: version} if round_id else None)
@@ -130,8 +137,7 @@ def close_endorsement(proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
 def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Publish the endorsed recommendation to governments (the secretariat); If-Match is the proposal's version."""
-    actor = acting(secretariat=True)
-    version = if_match(required=True)
+    actor, version = writing(secretariat=True, if_match_required=True)
     run(lambda cid: services().app.publish_to_governments(proposal_id, data.get("recipients") or None, actor=actor, command_id=cid),
         {proposal_id: version})
     return _proposal_answer(proposal_id)
@@ -145,8 +151,7 @@ def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a government's response to the published recommendation (the secretariat)."""
-    actor = acting(secretariat=True)
-    version = if_match(required=False)
+    actor, version = writing(secretariat=True, if_match_required=False)
     run(lambda cid: services().app.record_government_response(
         proposal_id, country=data["country"], status=data["status"], response=data["response"], language=data.get("language", "es"),
         responding_entity=data.get("responding_entity", ""), response_date=data.get("response_date"), actor=actor, command_id=cid,
@@ -162,8 +167,7 @@ def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answe
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def record_follow_up(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a follow-up entry (implementation progress in a state that responded; the secretariat)."""
-    actor = acting(secretariat=True)
-    version = if_match(required=False)
+    actor, version = writing(secretariat=True, if_match_required=False)
     run(lambda cid: services().app.record_follow_up(
         proposal_id, country=data["country"], progress=data["progress"], note=data["note"], on=data.get("on"), actor=actor, command_id=cid,
     ), {proposal_id: version})

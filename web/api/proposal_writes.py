@@ -11,7 +11,7 @@ from uuid import UUID
 from flask import url_for
 
 from domain.ids import created_id
-from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, run, writing
 from web.api.common import Names, reader
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
@@ -40,7 +40,7 @@ def _answer(proposal_id: UUID | str, status: int = 200) -> Answer:
 @bp.doc(parameters=[IDEMPOTENCY_KEY])
 def draft_proposal(data: dict[str, Any]) -> Answer:
     """Draft a proposal as the member the token belongs to (in one of their tables)."""
-    actor = acting()
+    actor = writing(if_match_required=None).actor
     app = services().app
 
     def draft(cid: str) -> UUID:
@@ -64,8 +64,7 @@ def draft_proposal(data: dict[str, Any]) -> Answer:
 def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Revise the proposal's texts, GCM objectives, addressees or language (its authors, while
     a draft or returned for revision)."""
-    actor = acting()
-    version = if_match(required=True)
+    actor, version = writing(if_match_required=True)
     run(lambda cid: services().app.revise_proposal(proposal_id, data["changes"], actor=actor, note=data.get("note", ""),
                                                    command_id=cid), {proposal_id: version})
     return _answer(proposal_id)
@@ -78,8 +77,7 @@ def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def submit_proposal(proposal_id: UUID) -> Answer:
     """Submit the proposal to its working table (its author)."""
-    actor = acting()
-    version = if_match(required=False)
+    actor, version = writing(if_match_required=False)
     run(lambda cid: services().app.submit_proposal(proposal_id, actor=actor, command_id=cid), {proposal_id: version})
     return _answer(proposal_id)
 
@@ -92,8 +90,7 @@ def submit_proposal(proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
 def withdraw_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Withdraw the proposal (its author), unless its table already decided on it."""
-    actor = acting()
-    version = if_match(required=True)
+    actor, version = writing(if_match_required=True)
     run(lambda cid: services().app.withdraw_proposal(proposal_id, actor=actor, reason=data.get("reason", ""), command_id=cid),
         {proposal_id: version})
     return _answer(proposal_id)
@@ -107,8 +104,7 @@ def withdraw_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def add_co_author(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Add a co-author, a member of the table (the author, while editable)."""
-    actor = acting()
-    version = if_match(required=False)
+    actor, version = writing(if_match_required=False)
     run(lambda cid: services().app.add_co_author(proposal_id, data["co_author"], actor=actor, command_id=cid), {proposal_id: version})
     return _answer(proposal_id)
 
@@ -120,8 +116,7 @@ def add_co_author(data: dict[str, Any], proposal_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def remove_co_author(proposal_id: UUID, co_author: UUID) -> Answer:
     """Remove a co-author (the author, or the co-author themselves), while editable."""
-    actor = acting()
-    version = if_match(required=False)
+    actor, version = writing(if_match_required=False)
     run(lambda cid: services().app.remove_co_author(proposal_id, co_author, actor=actor, command_id=cid), {proposal_id: version})
     return _answer(proposal_id)
 
@@ -134,8 +129,7 @@ def remove_co_author(proposal_id: UUID, co_author: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def propose_amendment(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Propose an amendment (a member of the table who is not an author), while editable."""
-    actor = acting()
-    version = if_match(required=False)
+    actor, version = writing(if_match_required=False)
     run(lambda cid: services().app.propose_amendment(
         proposal_id, actor=actor, field=data["field"], operation=data["operation"], text=data["text"],
         replaces=data.get("replaces"), justification=data.get("justification", ""), command_id=cid,
@@ -144,8 +138,7 @@ def propose_amendment(data: dict[str, Any], proposal_id: UUID) -> Answer:
 
 
 def _amendment_action(action: str, proposal_id: UUID, reference: str, reason: str = "") -> Answer:
-    actor = acting()
-    version = if_match(required=False)
+    actor, version = writing(if_match_required=False)
     app = services().app
     calls = {
         "accept": lambda cid: app.accept_amendment(proposal_id, reference, actor=actor, command_id=cid),

@@ -157,6 +157,7 @@ class SessionSchema(ma.Schema):
     date = fields.Date(required=True)
     mode = fields.String(required=True)
     closed = fields.Boolean(required=True)
+    opened_on = fields.Date(required=True, allow_none=True, metadata={"description": "The day its meeting was opened (null until then)."})
     version = fields.Integer(required=True, allow_none=True)
     agenda = fields.List(fields.Nested(AgendaItemSchema), required=True)
 

@@ -1,22 +1,31 @@
 """Sessions of the working tables at ``/api/v1/sessions``: the list, one session with its
-agenda (its ETag is the session's aggregate version), and the commands of a meeting:
-positions (``If-Match`` accepted), decisions and closing (``If-Match`` required)."""
+agenda (its ETag is the session's aggregate version), scheduling one, and the commands of a
+meeting: adding to the agenda, opening, positions (``If-Match`` accepted), decisions and
+closing (``If-Match`` required)."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
+from flask import url_for
 from flask_smorest import abort
 
 from application.preconditions import aggregate_version
+from domain.ids import created_id
 from projections import sessions as session_views
 from web.api.blueprint import Blueprint
-from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, acting, if_match, run
-from web.api.common import engine, reader
+from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, run, writing
+from web.api.common import engine
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
-from web.api.inputs import CloseSessionInput, DecisionInput, PositionInput
+from web.api.inputs import (
+    AgendaInput,
+    CloseSessionInput,
+    DecisionInput,
+    PositionInput,
+    ScheduleSessionInput,
+)
 from web.api.schemas import SessionSchema
 from web.services import services
 
@@ -31,7 +40,8 @@ def _session(session_id: UUID) -> dict[str, Any]:
         abort(404, message="No session with this id.", code="not_found")
         raise AssertionError
     items = session_views.agenda(engine(), str(session_id))
-    return {**row, "table": row["table_code"], "version": aggregate_version(services().app, session_id), "agenda": items}
+    return {**row, "table": row["table_code"], "version": aggregate_version(services().app, session_id), "agenda": items,
+            "opened_on": session_views.session_opened_on(engine(), str(session_id))}
 
 
 def _answer(session_id: UUID, status: int = 200) -> Answer:
@@ -57,6 +67,54 @@ def get_session(session_id: UUID) -> dict[str, Any]:
     return body
 
 
+@bp.route("", methods=["POST"])
+@idempotent
+@bp.arguments(ScheduleSessionInput)
+@bp.response(201, SessionSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IDEMPOTENCY_KEY])
+def schedule_session(data: dict[str, Any]) -> Answer:
+    """Schedule a session of a working table (the secretariat), on a date from today on."""
+    actor = writing(secretariat=True, if_match_required=None).actor
+
+    def schedule(cid: str) -> UUID:
+        return services().app.schedule_session(
+            table=data["table"], on=data["date"], quarter=data.get("quarter", ""), mode=data["mode"],
+            id=created_id("session", cid), actor=actor, command_id=cid,
+        )
+
+    sid = run(schedule)
+    body, status, headers = _answer(sid, 201)
+    return body, status, {**headers, "Location": url_for("api_sessions.get_session", session_id=sid)}
+
+
+@bp.route("/<uuid:session_id>/agenda", methods=["POST"])
+@idempotent
+@bp.arguments(AgendaInput)
+@bp.response(201, SessionSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def add_to_agenda(data: dict[str, Any], session_id: UUID) -> Answer:
+    """Put a submitted proposal of the table on the session's agenda (the secretariat or
+    the table's facilitators); If-Match is the session's version."""
+    actor, version = writing(secretariat=True, if_match_required=False)
+    run(lambda cid: services().app.add_to_agenda(session_id, data["proposal_id"], actor=actor, command_id=cid), {session_id: version})
+    return _answer(session_id, 201)
+
+
+@bp.route("/<uuid:session_id>/open", methods=["POST"])
+@idempotent
+@bp.response(200, SessionSchema)
+@bp.errors(*WRITE_ERRORS)
+@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+def open_session(session_id: UUID) -> Answer:
+    """Record that the session's meeting started (the secretariat or the table's
+    facilitators; on or after its date, once)."""
+    actor, version = writing(secretariat=True, if_match_required=False)
+    run(lambda cid: services().app.open_session(session_id, actor=actor, command_id=cid), {session_id: version})
+    return _answer(session_id)
+
+
 @bp.route("/<uuid:session_id>/positions", methods=["POST"])
 @idempotent
 @bp.arguments(PositionInput)
@@ -65,13 +123,7 @@ def get_session(session_id: UUID) -> dict[str, Any]:
 @bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
 def record_position(data: dict[str, Any], session_id: UUID) -> Answer:
     """State the member's position on an agenda item (a later one replaces it)."""
-    acting()
-    version = if_match(required=False)
-    member = reader().participant_id
-    if member is None:
-        from domain.errors import NotAllowedError
-
-        raise NotAllowedError("Only members of the table state positions.", code="no_participant")
+    member, version = writing(participant="a member of the table", if_match_required=False)
     run(lambda cid: services().app.record_position(
         session_id, data["proposal_id"], member=member, position=data["position"], reason=data.get("reason", ""), command_id=cid,
     ), {session_id: version})
@@ -87,8 +139,7 @@ def record_position(data: dict[str, Any], session_id: UUID) -> Answer:
 def decide(data: dict[str, Any], session_id: UUID) -> Answer:
     """Record the table's decision on an agenda item (the secretariat or the table's
     facilitators), under the quorum and decision rule in force."""
-    actor = acting(secretariat=True)
-    version = if_match(required=True)
+    actor, version = writing(secretariat=True, if_match_required=True)
     run(lambda cid: services().app.decide(session_id, data["proposal_id"], data["decision"], actor=actor, command_id=cid),
         {session_id: version})
     return _answer(session_id, 201)
@@ -102,7 +153,6 @@ def decide(data: dict[str, Any], session_id: UUID) -> Answer:
 @bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
 def close_session(data: dict[str, Any], session_id: UUID) -> Answer:
     """Close the session with its minutes (the secretariat or the table's facilitators)."""
-    actor = acting(secretariat=True)
-    version = if_match(required=True)
+    actor, version = writing(secretariat=True, if_match_required=True)
     run(lambda cid: services().app.close_session(session_id, data["minutes"], actor=actor, command_id=cid), {session_id: version})
     return _answer(session_id)

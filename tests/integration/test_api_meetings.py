@@ -1,0 +1,173 @@
+"""Scheduling sessions, their agenda and opening, and opening endorsement rounds through the
+JSON API (issue 13), on the 2026-Q1 scenario (clock 2026-03-27): each with a success, the
+refusal of someone the mechanism does not allow (403, nothing changes) and a refused
+transition or rule (409/422)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from projections import proposals as proposal_views
+from projections import sessions as session_views
+from tests.e2e.web_support import account_for, app_services
+from tests.integration.test_api_writes import app, bearer, draft, member_of  # noqa: F401  (the app on a copy of the scenario)
+
+SCHEDULE = {"table": "RT1", "date": "2026-04-14", "mode": "hybrid"}
+
+
+def secretariat(app: Flask) -> dict[str, str]:  # noqa: F811
+    account = account_for(app, "secretariat")
+    return {"Authorization": f"Bearer {app_services(app).accounts.create_token(account, 'tests', 'write')[1]}"}
+
+
+def proposal(app: Flask, reference: str) -> dict[str, Any]:  # noqa: F811
+    return next(p for p in proposal_views.list_recommendations(app_services(app).projector.engine) if p["reference"] == reference)
+
+
+def session(app: Flask, reference: str) -> dict[str, Any]:  # noqa: F811
+    return next(s for s in session_views.list_sessions(app_services(app).projector.engine) if s["reference"] == reference)
+
+
+def sessions(app: Flask) -> int:  # noqa: F811
+    return len(session_views.list_sessions(app_services(app).projector.engine))
+
+
+# ---------------------------------------------------------------------------- schedule
+def test_the_secretariat_schedules_a_session_201_with_its_address(app: Flask) -> None:  # noqa: F811
+    r = app.test_client().post("/api/v1/sessions", json=SCHEDULE, headers=secretariat(app))
+
+    body = r.get_json()
+    assert r.status_code == 201
+    assert (body["table"], body["date"], body["mode"], body["quarter"], body["agenda"], body["opened_on"]) == (
+        "RT1", "2026-04-14", "hybrid", "2026-Q2", [], None)
+    assert r.headers["ETag"] == f'"{body["version"]}"'
+    assert r.headers["Location"].endswith(f"/api/v1/sessions/{body['id']}")
+
+
+def test_a_member_who_is_not_a_facilitator_may_not_schedule_a_session_403(app: Flask) -> None:  # noqa: F811
+    before = sessions(app)
+
+    r = app.test_client().post("/api/v1/sessions", json=SCHEDULE, headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (403, "secretariat_only")
+    assert sessions(app) == before
+
+
+def test_a_session_in_the_past_is_422(app: Flask) -> None:  # noqa: F811
+    before = sessions(app)
+
+    r = app.test_client().post("/api/v1/sessions", json={**SCHEDULE, "date": "2026-03-20"}, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "session_date_in_past")
+    assert sessions(app) == before
+
+
+def test_scheduling_again_with_the_same_idempotency_key_schedules_one_session(app: Flask) -> None:  # noqa: F811
+    headers = {**secretariat(app), "Idempotency-Key": "schedule-rt1-april"}
+    client = app.test_client()
+    before = sessions(app)
+
+    first = client.post("/api/v1/sessions", json=SCHEDULE, headers=headers)
+    retry = client.post("/api/v1/sessions", json=SCHEDULE, headers=headers)
+
+    assert retry.get_json() == first.get_json() and retry.headers["Idempotent-Replayed"] == "true"
+    assert sessions(app) == before + 1
+
+
+# ---------------------------------------------------------------------------- agenda
+def test_the_secretariat_puts_a_submitted_proposal_on_the_agenda(app: Flask) -> None:  # noqa: F811
+    s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
+
+    r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]}, headers=secretariat(app))
+
+    assert r.status_code == 201
+    assert p["id"] in [i["proposal_id"] for i in r.get_json()["agenda"]]
+    assert proposal(app, "prop-rt1-04")["status"] == "on_agenda"
+
+
+def test_a_member_may_not_set_the_agenda_403(app: Flask) -> None:  # noqa: F811
+    s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
+
+    r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]},
+                               headers=bearer(app, member_of(app, "RT1")))
+
+    assert r.status_code == 403 and r.get_json()["code"] in ("secretariat_only", "not_a_facilitator")
+    assert proposal(app, "prop-rt1-04")["status"] == "submitted"
+
+
+def test_a_draft_is_not_put_on_an_agenda_409(app: Flask) -> None:  # noqa: F811
+    s, p = session(app, "ses-rt1-2026q1-2"), draft(app, bearer(app, member_of(app, "RT1")))
+
+    r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]}, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"]) == (409, "proposal_not_submitted")
+
+
+def test_a_stale_if_match_on_the_agenda_is_412_and_changes_nothing(app: Flask) -> None:  # noqa: F811
+    s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
+    client = app.test_client()
+    version = int(client.get(f"/api/v1/sessions/{s['id']}").headers["ETag"].strip('"'))
+
+    r = client.post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]},
+                    headers={**secretariat(app), "If-Match": f'"{version - 1}"'})
+
+    assert (r.status_code, r.get_json()["code"]) == (412, "version_mismatch")
+    assert proposal(app, "prop-rt1-04")["status"] == "submitted"
+
+
+# ---------------------------------------------------------------------------- open
+def test_the_secretariat_opens_a_session_once(app: Flask) -> None:  # noqa: F811
+    s = session(app, "ses-rt1-2026q1-2")
+    client = app.test_client()
+    headers = secretariat(app)
+
+    first = client.post(f"/api/v1/sessions/{s['id']}/open", headers=headers)
+    again = client.post(f"/api/v1/sessions/{s['id']}/open", headers=headers)
+
+    assert (first.status_code, first.get_json()["opened_on"]) == (200, "2026-03-27")
+    assert (again.status_code, again.get_json()["code"]) == (409, "session_already_open")
+
+
+def test_a_member_may_not_open_a_session_403(app: Flask) -> None:  # noqa: F811
+    s = session(app, "ses-rt1-2026q1-2")
+
+    r = app.test_client().post(f"/api/v1/sessions/{s['id']}/open", headers=bearer(app, member_of(app, "RT1")))
+
+    assert r.status_code == 403
+    assert app.test_client().get(f"/api/v1/sessions/{s['id']}").get_json()["opened_on"] is None
+
+
+# ---------------------------------------------------------------------------- endorsement rounds
+def test_the_secretariat_opens_an_endorsement_round_on_an_adopted_recommendation(app: Flask) -> None:  # noqa: F811
+    p = proposal(app, "prop-rt1-05")
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/endorsement", json={"closes_on": "2026-04-30"}, headers=secretariat(app))
+
+    body = r.get_json()
+    assert r.status_code == 201
+    assert (body["proposal_id"], body["opened_on"], body["closes_on"], body["outcome"]) == (p["id"], "2026-03-27", "2026-04-30", None)
+    assert r.headers["ETag"] == f'"{body["version"]}"'
+    assert proposal(app, "prop-rt1-05")["status"] == "under_liaison_review"
+
+
+def test_a_member_may_not_open_an_endorsement_round_403(app: Flask) -> None:  # noqa: F811
+    p = proposal(app, "prop-rt1-05")
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/endorsement", json={"closes_on": "2026-04-30"},
+                               headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (403, "secretariat_only")
+    assert proposal(app, "prop-rt1-05")["status"] == "adopted"
+
+
+def test_a_round_on_a_proposal_not_adopted_is_409_and_one_closing_in_the_past_422(app: Flask) -> None:  # noqa: F811
+    client = app.test_client()
+    headers = secretariat(app)
+
+    submitted = client.post(f"/api/v1/proposals/{proposal(app, 'prop-rt1-04')['id']}/endorsement", json={"closes_on": "2026-04-30"}, headers=headers)
+    past = client.post(f"/api/v1/proposals/{proposal(app, 'prop-rt1-05')['id']}/endorsement", json={"closes_on": "2026-03-01"}, headers=headers)
+
+    assert (submitted.status_code, submitted.get_json()["code"]) == (409, "proposal_not_adopted")
+    assert (past.status_code, past.get_json()["code"]) == (422, "closes_in_past")
