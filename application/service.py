@@ -15,6 +15,7 @@ object (read-your-writes for the web).
 from __future__ import annotations
 
 from application.commands.access import AccessCommands
+from application.commands.calls import CallCommands
 from application.commands.elections import ElectionCommands
 from application.commands.follow_up import FollowUpCommands
 from application.commands.liaison import LiaisonCommands
@@ -27,7 +28,7 @@ from application.persistence import APPLICATION_NAME
 
 class DialogueApplication(
     PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, LiaisonCommands, FollowUpCommands,
-    AccessCommands,
+    CallCommands, AccessCommands,
 ):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""

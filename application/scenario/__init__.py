@@ -9,6 +9,7 @@ line below.
 from __future__ import annotations
 
 from application.scenario import (
+    calls,
     elections,
     follow_up,
     liaison,
@@ -26,6 +27,6 @@ from application.scenario.loader import (
     verb,
 )
 
-AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings)
+AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls)
 
 __all__ = ["AREAS", "VERBS", "Report", "ScenarioError", "ScenarioLoader", "load_scenario", "verb"]
