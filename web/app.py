@@ -53,6 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # slow connection must not lose it to an expired token.
     if "WTF_CSRF_TIME_LIMIT" not in given:
         app.config["WTF_CSRF_TIME_LIMIT"] = None
+    from web.body_limit import init_app as init_body_limit
+
+    init_body_limit(app)  # first: a body over the limit is refused before the form token is read
     CSRFProtect(app)
     proxies = int(app.config["DIALOGUE"].trusted_proxies)
     if proxies:

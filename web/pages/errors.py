@@ -63,6 +63,17 @@ def not_found(error: Any) -> Any:
     return secure_headers(response)
 
 
+@bp.app_errorhandler(413)
+def too_large(error: Any) -> Any:
+    """A body over the size limit (:mod:`web.body_limit`): nothing of it was read."""
+    if request.path.startswith("/api/"):
+        from web.api.errors import http_error_response
+
+        return http_error_response(error)
+    response = make_response(render_template("common/error.html", code=413, viewer=load_viewer()), 413)
+    return secure_headers(response)
+
+
 @bp.app_errorhandler(QueryArgumentError)
 def bad_query_argument(error: QueryArgumentError) -> Any:
     wants_json = request.path.startswith("/api/") or request.path.endswith(".json") or request.args.get("format") == "json"
