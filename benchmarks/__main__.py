@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.scenario import load_scenario
-from benchmarks import aggregate_load, growth, pages, rebuild, write_path
+from benchmarks import aggregate_load, growth, pages, read_your_writes, rebuild, write_path
 from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
 from benchmarks.measure import Figure
 from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("write", "load", "rebuild", "pages", "growth")
+BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "growth")
 SCENARIO_EVENTS = 702  # events of one load of the 2026-Q1 scenario
 
 
@@ -65,6 +65,9 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
         for b in backends:
             say(f"write path on {b}")
             figures += write_path.measure(b, postgres, rounds=sizes.write_rounds, per_round=sizes.write_per_round)
+    if "read-your-writes" in chosen:
+        say("read-your-writes (SQLite, polling worker)")
+        figures += read_your_writes.measure(rounds=sizes.write_rounds, per_round=max(1, sizes.write_per_round // 4))
     if "load" in chosen:
         say("aggregate load")
         figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
