@@ -18,13 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.scenario import load_scenario
-from benchmarks import aggregate_load, growth, pages, read_your_writes, rebuild, write_path
+from benchmarks import (
+    aggregate_load,
+    growth,
+    page_weight,
+    pages,
+    read_your_writes,
+    rebuild,
+    write_path,
+)
 from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
 from benchmarks.measure import Figure
 from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "growth")
+BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "page-weight", "growth")
 SCENARIO_EVENTS = 702  # events of one load of the 2026-Q1 scenario
 
 
@@ -71,7 +79,7 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
     if "load" in chosen:
         say("aggregate load")
         figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
-    if chosen & {"rebuild", "pages"}:
+    if chosen & {"rebuild", "pages", "page-weight"}:
         with fresh_database("sqlite") as url:
             say("loading the 2026-Q1 scenario")
             s = services(url, inline=False)
@@ -87,6 +95,9 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
             if "pages" in chosen:
                 say("pages")
                 figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)
+            if "page-weight" in chosen:
+                say("page weight")
+                figures += page_weight.measure(s, "SQLite")
     if "growth" in chosen:
         say(f"growth ({', '.join(f'{m}x' for m in sizes.growth_multiples)})")
         figures += growth_figures(sizes)
