@@ -218,6 +218,17 @@ class ApplicationCore(Application[UUID]):
         assert isinstance(settings, MechanismSettings)
         return settings.rules
 
+    def _facilitates(self, ctx: Ctx, table: str | None) -> bool:
+        """Whether the actor facilitates ``table`` on the command's date: holds one of its
+        seats (docs/design.md, "Who uses it"); never the secretariat, an administrator or
+        the public acting as such, nor anyone for no table."""
+        if table is None or ctx.is_secretariat or ctx.is_public or ctx.actor == "administrator":
+            return False
+        try:
+            return self.table(table).seat_of(ctx.actor, ctx.effective_date) is not None
+        except NotFoundError:
+            return False
+
     def _require_member(self, table: WorkingTable, participant_id: str, on: date, field: str = "actor") -> None:
         if not table.is_member(participant_id, on):
             raise NotAllowedError(f"Only members of {table.code} can do this.", code="not_a_member", field=field)

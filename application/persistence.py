@@ -19,6 +19,7 @@ wrapped by a master key given by configuration (never stored in the database).
 from __future__ import annotations
 
 import base64
+import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -214,6 +215,7 @@ class DialogueFactory(SQLAlchemyFactory):
 
 
 ERASED_TOPIC = "domain.participant:Participant.PersonalDataErased"
+CONTRIBUTOR_ERASED_TOPIC = "domain.open_call:OpenCall.ContributorErased"
 PERSONAL_PADDING = 256  # bytes: sealed personal fields are a multiple of this long
 
 
@@ -230,8 +232,13 @@ def notifications(recorder: ApplicationRecorder, topics: Sequence[str] = (), bat
 
 
 def erased_participant_ids(recorder: ApplicationRecorder) -> set[str]:
-    """Ids of every participant whose ``PersonalDataErased`` event is in the log."""
-    return {str(n.originator_id) for n in notifications(recorder, [ERASED_TOPIC], batch=1000)}
+    """Ids of every key owner erased in the log: each participant whose
+    ``PersonalDataErased`` event is in it, and each contributor without an account named
+    by an open call's ``ContributorErased`` (issue 17)."""
+    erased = {str(n.originator_id) for n in notifications(recorder, [ERASED_TOPIC], batch=1000)}
+    for n in notifications(recorder, [CONTRIBUTOR_ERASED_TOPIC], batch=1000):
+        erased.add(str(json.loads(n.state)["contributor"]))
+    return erased
 
 
 def drop_erased_keys(recorder: ApplicationRecorder, keys: KeyStore) -> int:
@@ -241,6 +248,17 @@ def drop_erased_keys(recorder: ApplicationRecorder, keys: KeyStore) -> int:
 
 
 # ---------------------------------------------------------------------------- mapper
+def _key_owner(cls: type, state: dict[str, Any], originator_id: Any) -> str | None:
+    """Whose key seals the personal fields of an event of ``cls``: the aggregate's own
+    (a participant), or the person named by the event's ``personal_key_field`` (a
+    contributor without an account, issue 17), None when that field is empty."""
+    field = getattr(cls, "personal_key_field", None)
+    if field is None:
+        return str(originator_id)
+    owner = state.get(field)
+    return None if owner is None else str(owner)
+
+
 class PersonalDataMapper(Mapper[UUID]):
     """Stores every event with its ``class_version`` and encrypts personal fields.
 
@@ -262,11 +280,16 @@ class PersonalDataMapper(Mapper[UUID]):
         originator_version = state.pop("originator_version")
         state["class_version"] = getattr(type(domain_event), "class_version", 1)
         fields = getattr(type(domain_event), "personal_fields", ())
-        if fields:
+        owner = _key_owner(type(domain_event), state, originator_id)
+        if fields and owner is None:
+            if any(state.get(f) is not None for f in fields):
+                raise MasterKeyError("Personal data is stored only with the key of the person it belongs to.")
+        elif fields:
             if self.keys is None:
                 raise MasterKeyError("Personal data cannot be stored without a master key.")
             personal = {f: state.pop(f) for f in fields}
-            key = self.keys.create(str(originator_id)) if originator_version == 1 else self.keys.get(str(originator_id))
+            first = originator_version == 1 or hasattr(type(domain_event), "personal_key_field")
+            key = self.keys.create(str(owner)) if first else self.keys.get(str(owner))
             if key is None:
                 raise MasterKeyError("This participant's key is gone (erased); no personal data can be stored for them.")
             nonce = os.urandom(12)
@@ -289,7 +312,7 @@ class PersonalDataMapper(Mapper[UUID]):
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         sealed = state.pop("personal", None)
         if sealed is not None:
-            state.update(self.open_personal(cls, stored_event, sealed))
+            state.update(self.open_personal(cls, stored_event, sealed, state))
         state["originator_id"] = stored_event.originator_id if isinstance(stored_event.originator_id, UUID) else UUID(str(stored_event.originator_id))
         state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)
@@ -301,10 +324,11 @@ class PersonalDataMapper(Mapper[UUID]):
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
 
-    def open_personal(self, cls: type, stored_event: StoredEvent, sealed: str) -> dict[str, Any]:
+    def open_personal(self, cls: type, stored_event: StoredEvent, sealed: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
         """The personal fields of an event, or ``None`` for each when the key is gone."""
         fields = getattr(cls, "personal_fields", ())
-        key = self.keys.get(str(stored_event.originator_id)) if self.keys else None
+        owner = _key_owner(cls, state or {}, stored_event.originator_id)
+        key = self.keys.get(owner) if self.keys and owner else None
         if key is None:
             return {f: None for f in fields}
         raw = base64.b64decode(sealed)

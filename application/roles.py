@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.access import GRANTABLE_ROLES
-from domain.base import ADMINISTRATOR, AUDITOR, SECRETARIAT
+from domain.base import ADMINISTRATOR, AUDITOR, PUBLIC, SECRETARIAT
 
 __all__ = ["ANONYMOUS", "GRANTABLE_ROLES", "Identity", "Roles", "acting", "acting_as", "bind", "unbind"]
 
@@ -104,7 +104,10 @@ class Roles:
         return self.is_secretariat or self.is_auditor or self.is_administrator
 
     def may_act_as(self, actor: str) -> bool:
-        """Whether this identity may run a command whose ``actor`` is ``actor``."""
+        """Whether this identity may run a command whose ``actor`` is ``actor``: anyone,
+        signed in or not, may act as ``public`` (someone without an account, issue 17)."""
+        if actor == PUBLIC:
+            return True
         if self.identity.is_anonymous:
             return False
         if actor == SECRETARIAT:

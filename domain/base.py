@@ -24,6 +24,8 @@ from domain.errors import InvalidInputError
 SECRETARIAT = "secretariat"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
+# Someone without an account (issue 17): sends inputs to open calls and asks to join tables.
+PUBLIC = "public"
 
 
 class Stamp(TypedDict):
@@ -43,6 +45,10 @@ class Ctx:
     @property
     def is_secretariat(self) -> bool:
         return self.actor == SECRETARIAT
+
+    @property
+    def is_public(self) -> bool:
+        return self.actor == PUBLIC
 
     def stamp(self) -> Stamp:
         """The three fields every event carries, as keyword arguments."""

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web import translate
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
+from web.i18n_calls import CALL_ERROR_MESSAGES
 from web.translate import lazy_gettext as _l
 
 LANGUAGES = ("es", "en", "pt", "fr")
@@ -257,6 +258,7 @@ CLASS_MESSAGES = {
 
 
 ERROR_MESSAGES.update(ACCOUNT_ERROR_MESSAGES)
+ERROR_MESSAGES.update(CALL_ERROR_MESSAGES)
 
 
 def select_locale() -> str:

@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from application.core import ApplicationCore
 from application.roles import Identity, Roles, acting
 from domain.access import ACCESS_ID, OPERATOR, Access
-from domain.base import ADMINISTRATOR, SECRETARIAT
+from domain.base import ADMINISTRATOR, PUBLIC, SECRETARIAT
 from domain.endorsement import UN_SEATS
 from domain.errors import InvalidTransitionError, NotAllowedError
 from domain.ids import table_id
@@ -102,8 +102,8 @@ class AccessCommands(ApplicationCore):
         """Refuse a command whose ``actor`` the bound identity may not act as (nothing is
         checked when no identity is bound: the operator of the service)."""
         identity = acting()
-        if identity is None:
-            return
+        if identity is None or actor == PUBLIC:
+            return  # the operator; or someone without an account, as anyone may act (issue 17)
         if identity.is_anonymous:
             raise NotAllowedError("Sign in to do this.", code="sign_in_required")
         if actor not in (SECRETARIAT, ADMINISTRATOR):

@@ -7,12 +7,11 @@ from uuid import UUID, uuid4
 
 from application.core import ApplicationCore, _uuid
 from application.retry import event_of
-from domain.base import SECRETARIAT, Ctx
+from domain.base import SECRETARIAT
 from domain.deliberation import TableDeliberation, quarter_of
 from domain.errors import (
     InvalidInputError,
     NotAllowedError,
-    NotFoundError,
     RuleViolationError,
 )
 
@@ -37,15 +36,6 @@ class SessionCommands(ApplicationCore):
         s = TableDeliberation.schedule(ctx, id=sid, reference=reference, table=table, quarter=quarter, on=on, mode=mode)
         self._save(ctx, s)
         return s.id
-
-    def _facilitates(self, ctx: Ctx, table: str) -> bool:
-        """Whether the actor facilitates ``table`` today: holds one of its seats (docs/design.md, "Who uses it")."""
-        if ctx.is_secretariat or ctx.actor in ("administrator",):
-            return False
-        try:
-            return self.table(table).seat_of(ctx.actor, ctx.effective_date) is not None
-        except NotFoundError:
-            return False
 
     def add_to_agenda(self, session_id: UUID | str, proposal_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
         """Put a submitted proposal on a session's agenda (the secretariat or a facilitator of

@@ -28,7 +28,7 @@ from uuid import UUID
 from application.clock import FixedClock
 from application.errors import CommandAlreadyAppliedError
 from application.service import DialogueApplication
-from domain.base import SECRETARIAT, check_event_text
+from domain.base import PUBLIC, SECRETARIAT, check_event_text
 from domain.errors import DomainError
 from domain.ids import scenario_id, scenario_namespace
 from domain.reference import table_objectives
@@ -115,6 +115,8 @@ class ScenarioLoader:
         a = step.get("actor")
         if a is None or a == SECRETARIAT:
             return SECRETARIAT
+        if a == PUBLIC:
+            return PUBLIC
         return str(self.pid(a))
 
     # ------------------------------------------------------------------ run
@@ -215,6 +217,7 @@ class ScenarioLoader:
         except (KeyError, ValueError) as e:
             raise ScenarioError(f"step {seq}: bad or missing 'at' date") from e
         self.app.close_due(command_prefix=f"{self.name}#close-due")
+        self.app.close_due_calls(command_prefix=f"{self.name}#close-due")
         if self.app.command_applied(cid):
             report.applied += 1
             report.already_applied += 1

@@ -20,6 +20,7 @@ import domain.deliberation
 import domain.endorsement
 import domain.government_dialogue
 import domain.liaison_table
+import domain.open_call
 import domain.organisation
 import domain.participant
 import domain.proposal
@@ -45,6 +46,12 @@ STORED_TOPICS = [
     "domain.liaison_table:LiaisonTable.Constituted",
     "domain.liaison_table:LiaisonTable.UnAgencyNominated",
     "domain.liaison_table:LiaisonTable.UnSeatVacated",
+    "domain.open_call:OpenCall.Closed",
+    "domain.open_call:OpenCall.ContributorErased",
+    "domain.open_call:OpenCall.InputLinked",
+    "domain.open_call:OpenCall.InputModerated",
+    "domain.open_call:OpenCall.InputSubmitted",
+    "domain.open_call:OpenCall.Opened",
     "domain.organisation:Organisation.Registered",
     "domain.participant:Participant.DetailsUpdated",
     "domain.participant:Participant.PersonalDataErased",
@@ -79,7 +86,7 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (
-    domain.access, domain.deliberation, domain.endorsement, domain.government_dialogue, domain.liaison_table, domain.organisation,
+    domain.access, domain.deliberation, domain.endorsement, domain.government_dialogue, domain.liaison_table, domain.open_call, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )
 

@@ -18,6 +18,8 @@ auditor = Roles(identity=Identity("acc-5"), granted=frozenset({"auditor"}))
 @pytest.mark.parametrize(("roles", "actor", "allowed"), [
     (Roles(identity=ANONYMOUS), PID, False),
     (Roles(identity=ANONYMOUS), "secretariat", False),
+    (Roles(identity=ANONYMOUS), "public", True),
+    (member, "public", True),
     (member, PID, True),
     (member, OTHER, False),
     (member, "secretariat", False),

@@ -88,16 +88,20 @@ def serve(workers: int, binds: tuple[str, ...], timeout: int, access_log: bool) 
 @click.option("--as-of", "as_of", help="Close as of this date (YYYY-MM-DD) instead of the clock's today.")
 @with_appcontext
 def close_due(as_of: str | None) -> None:
-    """The deadline job: close every endorsement round whose closes_on date has passed;
+    """The deadline job: close every endorsement round and open call whose closes_on date has passed;
     once a quarter has ended, take its participation statistics snapshot and build its
     open-data archive (served by /open-data)."""
     day = parse_date(as_of, "--as-of")
     s = services(clock=FixedClock(day)) if day else services()
     closed = s.app.close_due()
+    calls = s.app.close_due_calls()
     s.projector.catch_up()
     for proposal_id, outcome in closed:
         click.echo(f"{proposal_id}\t{outcome}")
+    for call_id in calls:
+        click.echo(f"{call_id}\tcall closed")
     click.echo(f"{len(closed)} round(s) closed.", err=True)
+    click.echo(f"{len(calls)} call(s) closed.", err=True)
     snapshot = close_due_statistics(s)
     if snapshot is not None:
         click.echo(f"Participation statistics of {snapshot['quarter']}: as of {snapshot['as_of']}.", err=True)

@@ -6,7 +6,9 @@
 - ``dialogue participants statistics``: the participation statistics as published (the
   latest quarterly snapshot);
 - ``dialogue participants publish-statistics [--quarter Q]``: take the snapshot of the quarter
-  so far (or of an ended quarter not taken yet).
+  so far (or of an ended quarter not taken yet);
+- ``dialogue contributors erase INPUT_OR_REQUEST``: erase the contact of a contributor without
+  an account (issue 17).
 
 Output names people by id and reference only; refusals go to stderr with a non-zero exit.
 """
@@ -20,6 +22,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from application.contributors import erase_contributor
 from application.participation import latest_statistics, publish_statistics
 from application.privacy import erase, export_participant, resolve_participant
 from domain.errors import DomainError
@@ -128,4 +131,33 @@ def _shown(count: int | None) -> str:
     return "suppressed" if count is None else str(count)
 
 
-COMMANDS: list[click.Command] = [participants_group]
+# ---------------------------------------------------------------------------- contributors
+@click.group("contributors")
+def contributors_group() -> None:
+    """Contributors without an account (inputs to open calls): erasure."""
+
+
+@contributors_group.command("erase")
+@click.argument("ident", metavar="INPUT_OR_REQUEST")
+@click.option("--reason", default="", help="Why (kept in the log: never a personal value).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_contributor_command(ident: str, reason: str, yes: bool) -> None:
+    """Erase the contact details of whoever sent input INPUT_OR_REQUEST (its id) without an
+    account: records ContributorErased and deletes their key in one transaction; the
+    input's text stays. Cannot be undone."""
+    s = services_with_views()
+    if not yes:
+        click.confirm(f"Erase the contact details of the sender of {ident}? This cannot be undone", abort=True, err=True)
+    try:
+        report = erase_contributor(s, ident, reason=reason)
+    except DomainError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Erased the contributor of input {report.input_id}: position {report.position}.")
+    for line in report.scrubbed:
+        click.echo(line, err=True)
+    for line in report.warnings:
+        click.echo(f"Warning: {line}", err=True)
+
+
+COMMANDS: list[click.Command] = [participants_group, contributors_group]

@@ -1,0 +1,56 @@
+"""Erasure of a contributor without an account (issue 17, "Erasure"):
+``dialogue contributors erase INPUT_OR_REQUEST``, as ``dialogue participants erase`` does
+for participants (:func:`application.privacy.erase`).
+
+A contributor is the person without an account who sent an input to an open call; their
+contact address is sealed with a key of their own (:mod:`domain.open_call`). Erasing them
+records ``ContributorErased`` and deletes that key in one transaction: the input's text
+and its moderation stay readable, the contact reads as nothing, and the chain still
+verifies (nothing stored is rewritten).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from application.bootstrap import Services
+from application.core import _uuid
+from application.privacy import scrub_storage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ContributorErasure:
+    """What an erasure of a contributor did (no personal value)."""
+
+    input_id: str
+    contributor_id: str
+    command_id: str
+    position: int
+    scrubbed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def erase_contributor(
+    services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None,
+) -> ContributorErasure:
+    """Erase the contact of whoever sent input ``ident`` (its id), then bring the views up
+    to date and scrub the storage (:func:`application.privacy.scrub_storage`).
+
+    Raises:
+        domain.errors.InvalidInputError: ``invalid_id``.  NotFoundError: no such input.
+        domain.errors.InvalidTransitionError: ``not_a_contributor``, ``already_erased``.
+    """
+    input_id: UUID = _uuid(ident.strip(), "input")
+    cid = command_id or f"erase-contributor:{input_id}"
+    contributor = services.app.erase_contributor(input_id, reason=reason, actor=actor, command_id=cid)
+    position = services.app.command_position(cid)
+    log.info("Erased the contributor of input %s at position %s", input_id, position)
+    services.projector.catch_up()
+    scrubbed, warnings = scrub_storage(services)
+    return ContributorErasure(
+        input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position, scrubbed=scrubbed, warnings=warnings,
+    )

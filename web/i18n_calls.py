@@ -1,0 +1,26 @@
+"""Words of open calls for input (issue 17) in the reader's language: refusals of the
+rules of calls and inputs, merged into :data:`web.i18n.ERROR_MESSAGES`."""
+
+from __future__ import annotations
+
+from web.translate import lazy_gettext as _l
+
+CALL_ERROR_MESSAGES = {
+    "outside_call_dates": _l("This call does not take inputs on this date: see its opening and closing dates."),
+    "language_not_accepted": _l("This call does not take inputs in this language."),
+    "call_closed": _l("This call is closed."),
+    "one_input_per_contact": _l("One input per contact address (or participant) per call, unless moderation allows more."),
+    "duplicate_input": _l("An input with this id already exists."),
+    "no_language": _l("A call takes inputs in at least one language."),
+    "closes_before_opens": _l("A call closes on or after the day it opens."),
+    "call_closes_in_past": _l("A call closes today or later."),
+    "already_moderated": _l("This input was already moderated."),
+    "unknown_moderation_decision": _l("An input is accepted or rejected."),
+    "category_required": _l("A rejection names its category."),
+    "unknown_category": _l("Only a rejection has a category: spam, abusive, off topic, personal data, duplicate or other."),
+    "reason_required": _l("A rejection gives its reason."),
+    "not_a_moderator": _l("Only the secretariat, or the facilitators of the call's table, moderate inputs."),
+    "input_not_accepted": _l("Only accepted inputs feed proposals."),
+    "already_linked": _l("This proposal already draws on this input."),
+    "not_a_contributor": _l("This input was sent by a participant: erase the participant instead."),
+}
