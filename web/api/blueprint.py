@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import flask_smorest
@@ -42,6 +43,19 @@ class Version:
 
     def __init__(self, version: int) -> None:
         self.version = int(version)
+
+
+T = TypeVar("T")
+FAR = 10**9  # an offset no list reaches: answered empty without asking the database to skip it
+
+
+def one_page(pagination: Any, fetch: Callable[[int, int], tuple[list[T], int]]) -> list[T]:
+    """The page ``pagination`` asks for, from ``fetch(limit, offset)`` → (items, total over
+    all pages); sets the total on ``pagination``. A page past the last one is empty."""
+    far = pagination.first_item > FAR
+    items, total = fetch(1 if far else pagination.page_size, 0 if far else pagination.first_item)
+    pagination.item_count = total
+    return [] if far else items
 
 
 def page_url(number: int, page_size: int) -> str:

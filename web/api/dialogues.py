@@ -18,13 +18,13 @@ from marshmallow import fields, validate
 from application.preconditions import aggregate_version
 from domain.reference import lac_states
 from projections import follow_up as follow_up_views
-from web.api.blueprint import Blueprint
+from web.api.blueprint import Blueprint, one_page
 from web.api.commands import IF_MATCH_OPTIONAL, run, writing
 from web.api.common import engine
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
 from web.api.inputs import DialogueInput, PresentationInput
-from web.api.proposals import FAR, proposal_or_404
+from web.api.proposals import proposal_or_404
 from web.api.schemas import GovernmentResponseSchema
 from web.services import services
 
@@ -148,13 +148,9 @@ def present(data: dict[str, Any], dialogue_id: UUID) -> Answer:
 @bp.paginate()
 def list_government_responses(filters: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
     """The governments' responses to published recommendations, the latest first (``country``: one state's)."""
-    far = pagination_parameters.first_item > FAR
-    found, total = follow_up_views.page_of_government_responses(
-        engine(), country=filters.get("country"), limit=1 if far else pagination_parameters.page_size,
-        offset=0 if far else pagination_parameters.first_item,
-    )
-    pagination_parameters.item_count = total
-    return [] if far else found
+    return one_page(pagination_parameters, lambda limit, offset: follow_up_views.page_of_government_responses(
+        engine(), country=filters.get("country"), limit=limit, offset=offset,
+    ))
 
 
 @bp.route("/proposals/<uuid:proposal_id>/follow-ups")
