@@ -76,22 +76,24 @@ def _answer(code: str, status: int = 200) -> tuple[dict[str, Any], int]:
     return _table(code, Names(reader())), status
 
 
+def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
+    _code_or_404(code)
+    pid = writing(participant="a participant").actor
+    command = services().app.join_table if join else services().app.leave_table
+    run(lambda cid: command(pid, code, command_id=cid))
+    return _answer(code)
+
+
 @bp.write("/<code>/join", WorkingTableSchema)
 def join_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant joins the working table."""
-    _code_or_404(code)
-    pid = writing(participant="a participant").actor
-    run(lambda cid: services().app.join_table(pid, code, command_id=cid))
-    return _answer(code)
+    return _membership(code, join=True)
 
 
 @bp.write("/<code>/leave", WorkingTableSchema)
 def leave_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant leaves the working table (a representative vacates their seat first)."""
-    _code_or_404(code)
-    pid = writing(participant="a participant").actor
-    run(lambda cid: services().app.leave_table(pid, code, command_id=cid))
-    return _answer(code)
+    return _membership(code, join=False)
 
 
 @bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput)
