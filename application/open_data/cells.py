@@ -60,13 +60,13 @@ def split_values(cell: str) -> list[str]:
 
 def csv_cell(value: Any) -> str:
     """A value as a CSV cell: text neutralised, dates ISO 8601, booleans ``true``/``false``,
-    integers in decimal, missing values empty."""
+    integers and numbers in decimal (``1850``, ``12.5``), missing values empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
     if isinstance(value, date):
         return value.isoformat()
     return neutralise(str(value))
@@ -74,8 +74,8 @@ def csv_cell(value: Any) -> str:
 
 def json_value(value: Any) -> Any:
     """A value as JSON: text neutralised as in the other formats, dates ISO 8601 text,
-    integers and booleans as such, missing values ``null``."""
-    if value is None or isinstance(value, bool | int):
+    integers, numbers and booleans as such, missing values ``null``."""
+    if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, date):
         return value.isoformat()

@@ -11,13 +11,13 @@ counts).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 
 from application.open_data.cells import join_values
+from application.open_data.fields import MULTI, Field, TableModel
+from application.open_data.indicators import INDICATOR_TABLES
 from domain.deliberation import MODES
 from domain.proposal_rules import FOLLOW_UP_PROGRESS, GOVERNMENT_RESPONSE_STATUSES, LANGUAGES
 from domain.reference import (
@@ -31,62 +31,6 @@ from projections import follow_up as follow_up_views
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
-
-MULTI = r"^[^;]+(;[^;]+)*$"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One column: Table Schema ``name``, ``type`` (string, integer, boolean, date),
-    ``description``, allowed values (``enum``) and other constraints."""
-
-    name: str
-    type: str
-    description: str
-    enum: tuple[Any, ...] | None = None
-    required: bool = False
-    minimum: int | None = None
-    maximum: int | None = None
-    pattern: str | None = None
-    multi: bool = False
-
-    def descriptor(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"name": self.name, "type": self.type, "description": self.description}
-        c: dict[str, Any] = {}
-        if self.required:
-            c["required"] = True
-        if self.enum is not None:
-            c["enum"] = list(self.enum)
-        if self.minimum is not None:
-            c["minimum"] = self.minimum
-        if self.maximum is not None:
-            c["maximum"] = self.maximum
-        if self.pattern is not None:
-            c["pattern"] = self.pattern
-        if c:
-            d["constraints"] = c
-        return d
-
-
-@dataclass(frozen=True)
-class TableModel:
-    """One table of the data model: one CSV file, one JSON array, one XLSX sheet."""
-
-    name: str
-    title: str
-    description: str
-    fields: tuple[Field, ...]
-    primary_key: tuple[str, ...]
-    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
-    rows: Callable[[Engine], list[dict[str, Any]]] = field(default=lambda _e: [], compare=False)
-
-    def schema(self) -> dict[str, Any]:
-        s: dict[str, Any] = {"fields": [f.descriptor() for f in self.fields], "primaryKey": list(self.primary_key), "missingValues": [""]}
-        if self.foreign_keys:
-            s["foreignKeys"] = [
-                {"fields": list(cols), "reference": {"resource": res, "fields": list(ref)}} for cols, res, ref in self.foreign_keys
-            ]
-        return s
 
 
 def _id(description: str) -> Field:
@@ -364,9 +308,10 @@ TABLES: tuple[TableModel, ...] = (
         ("code",), rows=_state_rows,
     ),
 )
-# Seams (docs/open-data.md, "To come"): the cross-cutting commission's indicators and
-# measurements (issue 19) and the quarter's participation snapshot (issue 11) join this
-# tuple as tables of their own once their areas are on the main line.
+# The cross-cutting commission's indicators and measurements (issue 19).
+TABLES = (*TABLES, *INDICATOR_TABLES)
+# Seam (docs/open-data.md, "To come"): the quarter's participation snapshot (issue 11)
+# joins this tuple as a table of its own once its area is on the main line.
 
 
 def collect(engine: Engine) -> dict[str, list[dict[str, Any]]]:

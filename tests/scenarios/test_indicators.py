@@ -41,3 +41,23 @@ def test_each_measurement_records_its_source_and_disaggregation(sqlite_services:
     assert (first.state, first.period, first.disaggregation, first.source["url"]) == (
         "CO", "2026-Q2", {"sex": {"women": 1010, "men": 840}}, "https://www.migracioncolombia.gov.co/datos-abiertos",
     )
+
+
+def test_the_open_data_holds_the_indicator_and_its_measurements_valid(sqlite_services: Services, tmp_path: Path) -> None:
+    from frictionless import validate
+
+    from application.open_data import build_export
+
+    sqlite_services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
+    loader = ScenarioLoader(sqlite_services.app, FOLDER)
+    loader.run()
+    app = sqlite_services.app
+    e = build_export(app.engine, app.recorder, app.mapper)
+    e.write(tmp_path)
+
+    report = validate(tmp_path / "datapackage.json")
+    measurements = (tmp_path / "measurements.csv").read_text("utf-8").splitlines()
+
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    assert (tmp_path / "indicators.csv").read_text("utf-8").count("ind-regularisation") == 1
+    assert [line.split(",")[1:4] for line in measurements[1:]] == [["CO", "2026-Q2", "1850"], ["CO", "2026-Q3", "2300"], ["MX", "2026-Q2", "1500"]]

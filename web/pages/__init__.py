@@ -12,6 +12,7 @@
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
+- :mod:`web.pages.indicators`: the commission's indicators on each recommendation's page, their charts;
 - :mod:`web.pages.feeds`, :mod:`web.pages.calendars`: the public Atom feeds and iCalendar files;
 - :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         elections,
         errors,
         feeds,
+        indicators,
         liaison,
         me,
         open_data,
@@ -52,7 +54,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, search, audit, privacy, open_data, dashboards, feeds, calendars, errors):
+    for module in (health, board, search, audit, privacy, open_data, dashboards, feeds, calendars, indicators, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (

@@ -1,0 +1,98 @@
+"""The cross-cutting commission's indicators and their measurements (issue 19, "The
+commission"): what each recommendation's page shows and the open data exports. Public:
+indicators and measurements name no person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Date, Engine, Float, String, Text, delete, insert, select
+from sqlalchemy.orm import Session
+
+from domain.commission import Indicator
+from projections.base import Id, Projection, rows, topic
+
+projection = Projection("indicators", version=1)
+
+view_indicators = projection.table(
+    "indicators",
+    Column("id", Id, primary_key=True),
+    Column("reference", String(100), nullable=False),
+    Column("recommendations", JSON, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("baseline", Float, nullable=False),
+    Column("baseline_date", Date, nullable=False),
+    Column("target", Float, nullable=False),
+    Column("target_date", Date, nullable=False),
+    Column("disaggregation", JSON, nullable=False),
+    Column("states", JSON, nullable=False),
+    Column("defined_on", Date, nullable=False),
+)
+
+view_measurements = projection.table(
+    "measurements",
+    Column("indicator_id", Id, primary_key=True),
+    Column("state", String(2), primary_key=True),
+    Column("period", String(7), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("disaggregation", JSON, nullable=False),
+    Column("source_title", Text, nullable=False),
+    Column("source_url", Text, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+)
+
+
+@projection.on(topic(Indicator, "Defined"))
+def defined(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_indicators).values(
+        id=str(e.originator_id), reference=e.reference, recommendations=list(e.recommendations), name=e.name,
+        definition=e.definition, unit=e.unit, baseline=e.baseline, baseline_date=e.baseline_date, target=e.target,
+        target_date=e.target_date, disaggregation=list(e.disaggregation), states=list(e.states), defined_on=e.effective_date,
+    ))
+
+
+@projection.on(topic(Indicator, "MeasurementRecorded"))
+def measured(s: Session, e: Any, position: int) -> None:
+    m = view_measurements
+    iid = str(e.originator_id)
+    s.execute(delete(m).where(m.c.indicator_id == iid, m.c.state == e.state, m.c.period == e.period))
+    s.execute(insert(m).values(
+        indicator_id=iid, state=e.state, period=e.period, value=e.value, disaggregation=dict(e.disaggregation),
+        source_title=e.source["title"], source_url=e.source["url"], recorded_on=e.effective_date,
+    ))
+
+
+def progress(value: float, baseline: float, target: float) -> int:
+    """How far ``value`` has gone from the baseline toward the target, in whole percent
+    (negative when it moved away; above 100 when it passed the target)."""
+    return 0 if target == baseline else round(100 * (value - baseline) / (target - baseline))
+
+
+def indicators(engine: Engine) -> list[dict[str, Any]]:
+    """Every indicator, by reference."""
+    return rows(engine, select(view_indicators).order_by(view_indicators.c.reference))
+
+
+def measurements(engine: Engine, indicator_id: str | None = None) -> list[dict[str, Any]]:
+    """The measurements (the latest of each state and period), by indicator, state and period."""
+    m = view_measurements
+    q = select(m).order_by(m.c.indicator_id, m.c.state, m.c.period)
+    return rows(engine, q if indicator_id is None else q.where(m.c.indicator_id == indicator_id))
+
+
+def of_recommendation(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
+    """The indicators following a recommendation, each with its measurements and, per state
+    it covers, the latest period's value and its progress toward the target."""
+    out = []
+    for i in indicators(engine):
+        if proposal_id not in i["recommendations"]:
+            continue
+        found = measurements(engine, i["id"])
+        latest = {}
+        for m in found:  # ordered by period: the last one of a state wins
+            latest[m["state"]] = {**m, "progress": progress(m["value"], i["baseline"], i["target"])}
+        out.append({**i, "measurements": found, "latest": [latest.get(s) or {"state": s, "progress": None} for s in i["states"]]})
+    return out
