@@ -1,5 +1,5 @@
-"""Sessions of the working tables at ``/api/v1/sessions``: the list, one session with its
-agenda (its ETag is the session's aggregate version), scheduling one, and the commands of a
+"""Sessions of the working tables at ``/api/v1/sessions``: the list (the latest first, in
+pages; ``?table=`` keeps one table's), one session with its agenda (its ETag is the session's aggregate version), scheduling one, and the commands of a
 meeting: adding to the agenda, opening, positions (``If-Match`` accepted), decisions and
 closing (``If-Match`` required)."""
 
@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import marshmallow as ma
 from flask import url_for
 from flask_smorest import abort
+from marshmallow import fields, validate
 
 from application.preconditions import aggregate_version
 from domain.ids import created_id
 from projections import sessions as session_views
-from web.api.blueprint import ACCEPTED, REQUIRED, Blueprint
+from web.api.blueprint import ACCEPTED, REQUIRED, Blueprint, one_page
 from web.api.commands import run, writing
 from web.api.common import engine
 from web.api.inputs import (
@@ -24,11 +26,18 @@ from web.api.inputs import (
     PositionInput,
     ScheduleSessionInput,
 )
-from web.api.schemas import SessionSchema
+from web.api.schemas import TABLE_CODES, SessionSchema
 from web.services import services
 
 bp = Blueprint("api_sessions", __name__, url_prefix="/sessions", description="Sessions of the working tables: agenda, positions, decisions, closing.")
 Answer = tuple[dict[str, Any], int, dict[str, str]]
+
+
+class SessionFilterSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    table = fields.String(validate=validate.OneOf(TABLE_CODES), metadata={"description": "One working table's sessions."})
 
 
 def _session(session_id: UUID) -> dict[str, Any]:
@@ -37,8 +46,9 @@ def _session(session_id: UUID) -> dict[str, Any]:
         abort(404, message="No session with this id.", code="not_found")
         raise AssertionError
     items = session_views.agenda(engine(), str(session_id))
+    opened_on = session_views.session_opened_on(engine(), str(session_id))
     return {**row, "table": row["table_code"], "version": aggregate_version(services().app, session_id), "agenda": items,
-            "opened_on": session_views.session_opened_on(engine(), str(session_id))}
+            "opened_on": opened_on, "stage": session_views.stage({**row, "opened_on": opened_on}, services().app.clock.today())}
 
 
 def _answer(session_id: UUID, status: int = 200) -> Answer:
@@ -47,10 +57,15 @@ def _answer(session_id: UUID, status: int = 200) -> Answer:
 
 
 @bp.route("")
+@bp.arguments(SessionFilterSchema, location="query")
 @bp.response(200, SessionSchema(many=True))
-def list_sessions() -> list[dict[str, Any]]:
-    """Every session, by date then working table (agendas included)."""
-    return [_session(UUID(s["id"])) for s in session_views.list_sessions(engine())]
+@bp.paginate()
+def list_sessions(filters: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    """The sessions, the latest date first (then by working table), agendas included."""
+    rows = one_page(pagination_parameters, lambda limit, offset: session_views.page_of_sessions(
+        engine(), on=services().app.clock.today(), table=filters.get("table"), limit=limit, offset=offset,
+    ))
+    return [_session(UUID(r["id"])) for r in rows]
 
 
 @bp.route("/<uuid:session_id>")
