@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 
 from projections import (
+    calls,
     dashboards,
     deadlines,
     follow_up,
@@ -39,6 +40,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     dashboards.projection,
     deadlines.projection,
     search.projection,
+    calls.projection,
 )
 
 

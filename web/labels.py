@@ -61,6 +61,7 @@ AGGREGATE_LABELS = {
     "Participant": _l("Participant"),
     "MechanismSettings": _l("Settings of the mechanism"),
     "Access": _l("Roles granted"),
+    "OpenCall": _l("Open call for input"),
 }
 
 EVENT_LABELS = {
@@ -109,6 +110,20 @@ EVENT_LABELS = {
     "RepresentativeElected": _l("representative elected"),
     "SeatVacated": _l("seat vacated"),
     "ProposalReferenceAssigned": _l("proposal reference assigned"),
+    "InputSubmitted": _l("input received"),
+    "InputModerated": _l("input moderated"),
+    "InputLinked": _l("input linked to a proposal"),
+    "ContributorErased": _l("contributor's contact erased"),
+}
+
+# Why moderation rejected an input to an open call (issue 17, "Open calls").
+CATEGORY_LABELS = {
+    "spam": _l("spam"),
+    "abusive": _l("abusive"),
+    "off_topic": _l("off topic"),
+    "personal_data": _l("personal data"),
+    "duplicate": _l("duplicate"),
+    "other": _l("other reason"),
 }
 
 PERSONAL_LABELS = {
@@ -125,6 +140,11 @@ RULE_LABELS = {
 def participation_label(value: str) -> str:
     """A stakeholder group, subregion, gender or "suppressed" as the reader says it."""
     return str(PARTICIPATION_LABELS.get(value, value))
+
+
+def category_label(code: str) -> str:
+    """A category of rejection of an input as the reader says it."""
+    return str(CATEGORY_LABELS.get(code, code))
 
 
 def aggregate_label(kind: str) -> str:
