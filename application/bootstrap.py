@@ -138,11 +138,18 @@ class Services:
         position this thread wrote), or False after ``timeout`` seconds.
 
         With the inline projection (one process, SQLite demo) the views are brought up to
-        date here; otherwise the projection worker moves them and this only waits.
+        date here. On SQLite with a separate projection worker too: SQLite has no
+        notifications, and the worker polls, so the process that wrote applies the log up
+        to its write itself (the tracking rows' lock keeps every event applied once, by
+        whichever process comes first); a request costs its own work, not a poll interval.
+        On PostgreSQL the worker is woken by LISTEN/NOTIFY and this only waits, bounded.
         """
         target = self.app.last_position if position is None else position
         if self.config.inline_projection:
             self.projector.catch_up()
+            return self.projector.position() >= target
+        if self._log_on_sqlite():
+            self.projector.catch_up(until=target)
             return self.projector.position() >= target
         deadline = time.monotonic() + timeout
         delay = 0.02
@@ -152,6 +159,10 @@ class Services:
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
         return True
+
+    def _log_on_sqlite(self) -> bool:
+        engine = getattr(getattr(self.projector.source, "datastore", None), "engine", None)
+        return engine is not None and engine.dialect.name == "sqlite"
 
 
 def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True, composer: Composer | None = None) -> Services:

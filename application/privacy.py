@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import resolve_topic
 from sqlalchemy import Engine, select, text
 
 from application.accounts.tables import accounts as accounts_table
@@ -60,7 +61,9 @@ BACKUP_FORMAT = "dialogue-key-backup"
 BACKUP_VERSION = 1
 PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
 # Fields of other aggregates' events that hold a participant id (or a list of them).
-PARTICIPANT_REFERENCE_FIELDS = ("author", "co_authors", "co_author", "amender", "member", "participant", "focal_point")
+PARTICIPANT_REFERENCE_FIELDS = (
+    "author", "co_authors", "co_author", "amender", "member", "participant", "focal_point", "candidate", "voter",
+)
 # Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
 SCRUBBED_EVENT_STORE_TABLES = (
     keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
@@ -230,6 +233,8 @@ def events_naming(app: DialogueApplication, participant_id: UUID) -> Iterator[di
             state = transcoder.decode(n.state)
             if state.get("actor") != pid and not any(_names(state.get(f), pid) for f in PARTICIPANT_REFERENCE_FIELDS):
                 continue
+            if "personal" in state and state.get(getattr(resolve_topic(n.topic), "personal_key_field", ""), None) == pid:
+                state = dict(vars(app.mapper.to_domain_event(n)))  # sealed with their key: their own candidacy
         data = {k: v for k, v in state.items() if k not in (
             "originator_id", "originator_version", "timestamp", "actor", "effective_date", "command_id", "class_version", "personal",
         )}

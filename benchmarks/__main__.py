@@ -18,13 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.scenario import load_scenario
-from benchmarks import aggregate_load, growth, pages, rebuild, write_path
+from benchmarks import (
+    aggregate_load,
+    growth,
+    page_weight,
+    pages,
+    read_your_writes,
+    rebuild,
+    write_path,
+)
 from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
 from benchmarks.measure import Figure
 from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("write", "load", "rebuild", "pages", "growth")
+BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "page-weight", "growth")
 SCENARIO_EVENTS = 702  # events of one load of the 2026-Q1 scenario
 
 
@@ -65,10 +73,13 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
         for b in backends:
             say(f"write path on {b}")
             figures += write_path.measure(b, postgres, rounds=sizes.write_rounds, per_round=sizes.write_per_round)
+    if "read-your-writes" in chosen:
+        say("read-your-writes (SQLite, polling worker)")
+        figures += read_your_writes.measure(rounds=sizes.write_rounds, per_round=max(1, sizes.write_per_round // 4))
     if "load" in chosen:
         say("aggregate load")
         figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
-    if chosen & {"rebuild", "pages"}:
+    if chosen & {"rebuild", "pages", "page-weight"}:
         with fresh_database("sqlite") as url:
             say("loading the 2026-Q1 scenario")
             s = services(url, inline=False)
@@ -84,6 +95,9 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
             if "pages" in chosen:
                 say("pages")
                 figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)
+            if "page-weight" in chosen:
+                say("page weight")
+                figures += page_weight.measure(s, "SQLite")
     if "growth" in chosen:
         say(f"growth ({', '.join(f'{m}x' for m in sizes.growth_multiples)})")
         figures += growth_figures(sizes)

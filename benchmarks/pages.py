@@ -95,7 +95,7 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
 
     board()  # warm: the services start, templates compile
     proposal()
-    cases = {"board": board, "board_sql": board_sql, "proposal": proposal, "proposal_sql": proposal_sql}
+    cases: dict[str, Callable[[], object]] = {"board": board, "board_sql": board_sql, "proposal": proposal, "proposal_sql": proposal_sql}
     got = interleave(cases, rounds, per_round)
     cpu = interleave(cases, rounds, per_round, clock=time.process_time)
     return [

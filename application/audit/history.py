@@ -76,9 +76,13 @@ def plain(value: Any) -> Any:
 
 # Fields hidden from viewers who are not auditors, besides the personal fields of the
 # Participant's own events: who took which position in a table session (issue 4: positions
-# are shown to table members and auditors only).
+# are shown to table members and auditors only), and who voted for whom in an election
+# (issue 19: ballots, as positions, never to the public).
 POSITION_TOPIC = "domain.deliberation:TableDeliberation.PositionRecorded"
 POSITION_FIELDS = ("member", "actor")
+BALLOT_TOPIC = "domain.election:Election.BallotCast"
+BALLOT_FIELDS = ("voter", "choices", "actor")
+HIDDEN_FIELDS = {POSITION_TOPIC: POSITION_FIELDS, BALLOT_TOPIC: BALLOT_FIELDS}
 
 
 # Inputs to open calls are public only once moderation accepts them (issue 17, "Open
@@ -142,6 +146,8 @@ def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
             item["position_counts"] = {p: sum(1 for v in positions.values() if v == p) for p in ("support", "object", "abstain")}
             agenda[pid] = item
         out["agenda"] = agenda
+    if aggregate_type == "Election" and "ballots" in out:
+        out["ballots"] = REDACTED  # who voted for whom (issue 19); the result stays public
     return out
 
 
@@ -298,7 +304,7 @@ class AuditReader:
             if personal != "none":
                 personal = "redacted"
         actor = getattr(event, "actor", None)
-        if not reveal and topic == POSITION_TOPIC:
+        if not reveal and topic in HIDDEN_FIELDS:
             actor = REDACTED
         return HistoryEvent(
             position=position, version=version, topic=topic, type=type_of(topic)[1],

@@ -8,7 +8,16 @@ line below.
 
 from __future__ import annotations
 
-from application.scenario import calls, follow_up, liaison, proposals, sessions, settings, tables
+from application.scenario import (
+    calls,
+    elections,
+    follow_up,
+    liaison,
+    proposals,
+    sessions,
+    settings,
+    tables,
+)
 from application.scenario.loader import (
     VERBS,
     Report,
@@ -18,6 +27,6 @@ from application.scenario.loader import (
     verb,
 )
 
-AREAS = (proposals, sessions, tables, liaison, follow_up, settings, calls)
+AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls)
 
 __all__ = ["AREAS", "VERBS", "Report", "ScenarioError", "ScenarioLoader", "load_scenario", "verb"]

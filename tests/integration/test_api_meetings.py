@@ -5,37 +5,36 @@ transition or rule (409/422)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+import pytest
 from flask import Flask
 
-from projections import proposals as proposal_views
+from application.bootstrap import Services
 from projections import sessions as session_views
-from tests.e2e.web_support import account_for, app_services
-from tests.integration.test_api_writes import app, bearer, draft, member_of  # noqa: F401  (the app on a copy of the scenario)
+from tests.e2e.web_support import app_services
+from tests.integration.api_support import (
+    api_app,
+    bearer,
+    draft,
+    member_of,
+    proposal,
+    secretariat,
+    session,
+)
 
 SCHEDULE = {"table": "RT1", "date": "2026-04-14", "mode": "hybrid"}
 
 
-def secretariat(app: Flask) -> dict[str, str]:  # noqa: F811
-    account = account_for(app, "secretariat")
-    return {"Authorization": f"Bearer {app_services(app).accounts.create_token(account, 'tests', 'write')[1]}"}
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return api_app(loaded)
 
 
-def proposal(app: Flask, reference: str) -> dict[str, Any]:  # noqa: F811
-    return next(p for p in proposal_views.list_recommendations(app_services(app).projector.engine) if p["reference"] == reference)
-
-
-def session(app: Flask, reference: str) -> dict[str, Any]:  # noqa: F811
-    return next(s for s in session_views.list_sessions(app_services(app).projector.engine) if s["reference"] == reference)
-
-
-def sessions(app: Flask) -> int:  # noqa: F811
+def sessions(app: Flask) -> int:
     return len(session_views.list_sessions(app_services(app).projector.engine))
 
 
 # ---------------------------------------------------------------------------- schedule
-def test_the_secretariat_schedules_a_session_201_with_its_address(app: Flask) -> None:  # noqa: F811
+def test_the_secretariat_schedules_a_session_201_with_its_address(app: Flask) -> None:
     r = app.test_client().post("/api/v1/sessions", json=SCHEDULE, headers=secretariat(app))
 
     body = r.get_json()
@@ -46,7 +45,7 @@ def test_the_secretariat_schedules_a_session_201_with_its_address(app: Flask) ->
     assert r.headers["Location"].endswith(f"/api/v1/sessions/{body['id']}")
 
 
-def test_a_member_who_is_not_a_facilitator_may_not_schedule_a_session_403(app: Flask) -> None:  # noqa: F811
+def test_a_member_who_is_not_a_facilitator_may_not_schedule_a_session_403(app: Flask) -> None:
     before = sessions(app)
 
     r = app.test_client().post("/api/v1/sessions", json=SCHEDULE, headers=bearer(app, member_of(app, "RT1")))
@@ -55,7 +54,7 @@ def test_a_member_who_is_not_a_facilitator_may_not_schedule_a_session_403(app: F
     assert sessions(app) == before
 
 
-def test_a_session_in_the_past_is_422(app: Flask) -> None:  # noqa: F811
+def test_a_session_in_the_past_is_422(app: Flask) -> None:
     before = sessions(app)
 
     r = app.test_client().post("/api/v1/sessions", json={**SCHEDULE, "date": "2026-03-20"}, headers=secretariat(app))
@@ -64,7 +63,7 @@ def test_a_session_in_the_past_is_422(app: Flask) -> None:  # noqa: F811
     assert sessions(app) == before
 
 
-def test_scheduling_again_with_the_same_idempotency_key_schedules_one_session(app: Flask) -> None:  # noqa: F811
+def test_scheduling_again_with_the_same_idempotency_key_schedules_one_session(app: Flask) -> None:
     headers = {**secretariat(app), "Idempotency-Key": "schedule-rt1-april"}
     client = app.test_client()
     before = sessions(app)
@@ -77,7 +76,7 @@ def test_scheduling_again_with_the_same_idempotency_key_schedules_one_session(ap
 
 
 # ---------------------------------------------------------------------------- agenda
-def test_the_secretariat_puts_a_submitted_proposal_on_the_agenda(app: Flask) -> None:  # noqa: F811
+def test_the_secretariat_puts_a_submitted_proposal_on_the_agenda(app: Flask) -> None:
     s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
 
     r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]}, headers=secretariat(app))
@@ -87,7 +86,7 @@ def test_the_secretariat_puts_a_submitted_proposal_on_the_agenda(app: Flask) -> 
     assert proposal(app, "prop-rt1-04")["status"] == "on_agenda"
 
 
-def test_a_member_may_not_set_the_agenda_403(app: Flask) -> None:  # noqa: F811
+def test_a_member_may_not_set_the_agenda_403(app: Flask) -> None:
     s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
 
     r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]},
@@ -97,7 +96,7 @@ def test_a_member_may_not_set_the_agenda_403(app: Flask) -> None:  # noqa: F811
     assert proposal(app, "prop-rt1-04")["status"] == "submitted"
 
 
-def test_a_draft_is_not_put_on_an_agenda_409(app: Flask) -> None:  # noqa: F811
+def test_a_draft_is_not_put_on_an_agenda_409(app: Flask) -> None:
     s, p = session(app, "ses-rt1-2026q1-2"), draft(app, bearer(app, member_of(app, "RT1")))
 
     r = app.test_client().post(f"/api/v1/sessions/{s['id']}/agenda", json={"proposal_id": p["id"]}, headers=secretariat(app))
@@ -105,7 +104,7 @@ def test_a_draft_is_not_put_on_an_agenda_409(app: Flask) -> None:  # noqa: F811
     assert (r.status_code, r.get_json()["code"]) == (409, "proposal_not_submitted")
 
 
-def test_a_stale_if_match_on_the_agenda_is_412_and_changes_nothing(app: Flask) -> None:  # noqa: F811
+def test_a_stale_if_match_on_the_agenda_is_412_and_changes_nothing(app: Flask) -> None:
     s, p = session(app, "ses-rt1-2026q1-2"), proposal(app, "prop-rt1-04")
     client = app.test_client()
     version = int(client.get(f"/api/v1/sessions/{s['id']}").headers["ETag"].strip('"'))
@@ -118,7 +117,7 @@ def test_a_stale_if_match_on_the_agenda_is_412_and_changes_nothing(app: Flask) -
 
 
 # ---------------------------------------------------------------------------- open
-def test_the_secretariat_opens_a_session_once(app: Flask) -> None:  # noqa: F811
+def test_the_secretariat_opens_a_session_once(app: Flask) -> None:
     s = session(app, "ses-rt1-2026q1-2")
     client = app.test_client()
     headers = secretariat(app)
@@ -130,7 +129,7 @@ def test_the_secretariat_opens_a_session_once(app: Flask) -> None:  # noqa: F811
     assert (again.status_code, again.get_json()["code"]) == (409, "session_already_open")
 
 
-def test_a_member_may_not_open_a_session_403(app: Flask) -> None:  # noqa: F811
+def test_a_member_may_not_open_a_session_403(app: Flask) -> None:
     s = session(app, "ses-rt1-2026q1-2")
 
     r = app.test_client().post(f"/api/v1/sessions/{s['id']}/open", headers=bearer(app, member_of(app, "RT1")))
@@ -140,7 +139,7 @@ def test_a_member_may_not_open_a_session_403(app: Flask) -> None:  # noqa: F811
 
 
 # ---------------------------------------------------------------------------- endorsement rounds
-def test_the_secretariat_opens_an_endorsement_round_on_an_adopted_recommendation(app: Flask) -> None:  # noqa: F811
+def test_the_secretariat_opens_an_endorsement_round_on_an_adopted_recommendation(app: Flask) -> None:
     p = proposal(app, "prop-rt1-05")
 
     r = app.test_client().post(f"/api/v1/proposals/{p['id']}/endorsement", json={"closes_on": "2026-04-30"}, headers=secretariat(app))
@@ -152,7 +151,7 @@ def test_the_secretariat_opens_an_endorsement_round_on_an_adopted_recommendation
     assert proposal(app, "prop-rt1-05")["status"] == "under_liaison_review"
 
 
-def test_a_member_may_not_open_an_endorsement_round_403(app: Flask) -> None:  # noqa: F811
+def test_a_member_may_not_open_an_endorsement_round_403(app: Flask) -> None:
     p = proposal(app, "prop-rt1-05")
 
     r = app.test_client().post(f"/api/v1/proposals/{p['id']}/endorsement", json={"closes_on": "2026-04-30"},
@@ -162,7 +161,7 @@ def test_a_member_may_not_open_an_endorsement_round_403(app: Flask) -> None:  # 
     assert proposal(app, "prop-rt1-05")["status"] == "adopted"
 
 
-def test_a_round_on_a_proposal_not_adopted_is_409_and_one_closing_in_the_past_422(app: Flask) -> None:  # noqa: F811
+def test_a_round_on_a_proposal_not_adopted_is_409_and_one_closing_in_the_past_422(app: Flask) -> None:
     client = app.test_client()
     headers = secretariat(app)
 

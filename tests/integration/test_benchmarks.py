@@ -11,7 +11,7 @@ import pytest
 from benchmarks.__main__ import QUICK, main, run
 from tests.conftest import REQUIRE_POSTGRES, SERVER_POSTGRES_URL
 
-GROUPS = {"write path", "aggregate load", "rebuild", "pages (in process)", "growth"}
+GROUPS = {"write path", "read-your-writes", "aggregate load", "rebuild", "pages (in process)", "page weight", "growth"}
 
 
 @pytest.fixture(scope="module")

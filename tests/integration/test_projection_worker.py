@@ -487,3 +487,27 @@ def test_a_failed_subscription_is_retried(services: Services) -> None:
     assert reached
     assert source.subscriptions == 2
     assert not thread.is_alive()
+
+
+def test_on_sqlite_the_process_that_wrote_brings_the_views_to_its_write_without_a_worker(services: Services, database_url: str) -> None:
+    if is_postgres(database_url):
+        pytest.skip("on PostgreSQL the worker is woken by LISTEN/NOTIFY: the writer waits for it")
+    ids = seed_members(services.app, 1)
+    proposal = draft_sample_proposal(services.app, ids[0], title="Seen at once")
+
+    reached = services.wait_for_views(timeout=0)
+
+    assert reached
+    assert services.projector.position() == services.app.last_position
+    assert [r["title"] for r in proposal_views.list_recommendations(services.projector.engine) if r["id"] == str(proposal)] == ["Seen at once"]
+
+
+def test_on_postgresql_the_writer_waits_for_the_worker_and_gives_up_at_the_bound(services: Services, database_url: str) -> None:
+    if not is_postgres(database_url):
+        pytest.skip("on SQLite the process that wrote applies its write itself")
+    seed_members(services.app, 1)
+
+    reached = services.wait_for_views(timeout=0.2)
+
+    assert reached is False
+    assert services.projector.position() == 0

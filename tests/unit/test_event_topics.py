@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 import domain.access
 import domain.deliberation
+import domain.election
 import domain.endorsement
 import domain.government_dialogue
 import domain.liaison_table
@@ -37,6 +38,11 @@ STORED_TOPICS = [
     "domain.deliberation:TableDeliberation.Opened",
     "domain.deliberation:TableDeliberation.PositionRecorded",
     "domain.deliberation:TableDeliberation.Scheduled",
+    "domain.election:Election.BallotCast",
+    "domain.election:Election.CandidacyDeclared",
+    "domain.election:Election.CandidacyWithdrawn",
+    "domain.election:Election.Closed",
+    "domain.election:Election.Opened",
     "domain.endorsement:LiaisonEndorsement.Closed",
     "domain.endorsement:LiaisonEndorsement.Opened",
     "domain.endorsement:LiaisonEndorsement.UnAdviceRecorded",
@@ -86,7 +92,8 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (
-    domain.access, domain.deliberation, domain.endorsement, domain.government_dialogue, domain.liaison_table, domain.open_call, domain.organisation,
+    domain.access, domain.deliberation, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
+    domain.open_call, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )
 

@@ -6,11 +6,14 @@ one blueprint per area like ``web/pages/``:
 - :mod:`web.api.sessions`: sessions, their agenda, positions, decisions, closing;
 - :mod:`web.api.liaison`: endorsement rounds (votes, UN advice, closing), publication,
   government responses and follow-up;
+- :mod:`web.api.dialogues`: dialogues with governments (schedule, presentations), the
+  governments' responses and a recommendation's follow-up entries;
 - :mod:`web.api.audit`: the event log paged from a position (stored bytes for auditors),
   an aggregate's state at a version, instant or date, and its history;
 - :mod:`web.api.me`: the signed-in person's roles and what waits for them;
 - :mod:`web.api.csrf`: the web session's CSRF token, for writes sent with the session;
 - :mod:`web.api.recommendations`: the board's adopted recommendations with provenance;
+- :mod:`web.api.search`: search over proposals, amendments and government responses;
 - :mod:`web.api.tables`: working tables, members and representatives.
 
 The contract is the OpenAPI 3.1 document at ``/api/v1/openapi.json``; every error answers
@@ -95,11 +98,13 @@ def init_app(app: Flask) -> Api:
     """Install the API on ``app``: its blueprints under ``/api/v1`` and the document."""
     from web.api import (
         audit,
+        dialogues,
         liaison,
         me,
         proposal_writes,
         proposals,
         recommendations,
+        search,
         sessions,
         tables,
     )
@@ -122,7 +127,7 @@ def init_app(app: Flask) -> Api:
     api = Api(app)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
-    for module in (proposals, recommendations, tables, sessions, liaison, audit, me, csrf_token):
+    for module in (proposals, recommendations, search, tables, sessions, liaison, dialogues, audit, me, csrf_token):
         bp = module.bp
         if writes is not None:
             writes(bp)  # API writes count with the forms', per account (web/limits.py)

@@ -1,5 +1,6 @@
-"""Proposals at ``/api/v1/proposals``: the list (filters, pages) and one proposal, whose
-ETag is its aggregate version. Writes come with :mod:`web.api.proposal_writes`."""
+"""Proposals at ``/api/v1/proposals``: the list (filters, pages), one proposal, whose ETag is
+its aggregate version, its co-authors and its amendments. Writes come with
+:mod:`web.api.proposal_writes`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from domain.reference import objectives
 from projections import proposals as proposal_views
 from web.api.blueprint import Blueprint
 from web.api.common import Names, engine, reader
-from web.api.schemas import STATUSES, TABLE_CODES, ProposalSchema
+from web.api.schemas import STATUSES, TABLE_CODES, AmendmentSchema, CoAuthorsSchema, ProposalSchema
 
 bp = Blueprint("api_proposals", __name__, url_prefix="/proposals", description="Proposals of the working tables: draft, revise, submit, withdraw, amendments.")
 
@@ -84,3 +85,27 @@ def get_proposal(proposal_id: UUID) -> dict[str, Any]:
     row = proposal_or_404(proposal_id)
     bp.set_version(row["version"])
     return with_authors(row, Names(reader()))
+
+
+@bp.route("/<uuid:proposal_id>/co-authors")
+@bp.etag
+@bp.response(200, CoAuthorsSchema)
+@bp.errors(404)
+def get_co_authors(proposal_id: UUID) -> dict[str, Any]:
+    """The proposal's co-authors (named for readers who may see names; a count for everyone);
+    the ETag is the proposal's version, the one to send when adding or removing one."""
+    row = proposal_or_404(proposal_id)
+    bp.set_version(row["version"])
+    names = Names(reader())
+    people = [names.person(c) for c in row["co_author_ids"]] if names.visible else None
+    return {"proposal_id": row["id"], "version": row["version"], "count": len(row["co_author_ids"]), "co_authors": people}
+
+
+@bp.route("/<uuid:proposal_id>/amendments")
+@bp.response(200, AmendmentSchema(many=True))
+@bp.errors(404)
+def list_amendments(proposal_id: UUID) -> list[dict[str, Any]]:
+    """The amendments proposed to the proposal, by date and reference, with their status."""
+    proposal_or_404(proposal_id)
+    names = Names(reader())
+    return [{**a, "amender": names.person(a["amender_id"])} for a in proposal_views.amendments_of(engine(), str(proposal_id))]

@@ -67,6 +67,31 @@ class ProposalSchema(ma.Schema):
     )
 
 
+class CoAuthorsSchema(ma.Schema):
+    """A proposal's co-authors (``version``: the proposal's, the ETag)."""
+
+    proposal_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    count = fields.Integer(required=True)
+    co_authors = fields.List(fields.Nested(PersonSchema), required=True, allow_none=True,
+                             metadata={"description": "Null for readers who may not see names."})
+
+
+class AmendmentSchema(ma.Schema):
+    """An amendment proposed to a proposal by a member of its table."""
+
+    reference = fields.String(required=True)
+    field = fields.String(required=True, validate=validate.OneOf(("title", "problem", "recommendation", "rationale")))
+    operation = fields.String(required=True, validate=validate.OneOf(("append", "replace")))
+    text = fields.String(required=True)
+    replaces = fields.String(required=True, allow_none=True)
+    justification = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "pending, accepted, rejected or withdrawn."})
+    reason = fields.String(required=True, metadata={"description": "The authors' reason of a rejection."})
+    proposed_on = fields.Date(required=True)
+    amender = fields.Nested(PersonSchema, required=True, allow_none=True, metadata={"description": "Null for readers who may not see names."})
+
+
 class GovernmentResponseSchema(ma.Schema):
     country = fields.String(required=True, metadata={"description": "ISO code of the LAC state."})
     status = fields.String(required=True, validate=validate.OneOf(("accepted", "partially_accepted", "noted", "rejected")))

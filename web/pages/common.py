@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import nh3
-from flask import Blueprint, Flask, Response, abort, current_app, g
+from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -189,9 +189,41 @@ class Outcome(Generic[T]):
     status: int = 200
     message: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.applied and self.message and has_request_context():
+            g.refusal, g.refusal_shown = self, False
+
     @property
     def error_field(self) -> str | None:
         return self.error.field if self.error else None
+
+
+# ---------------------------------------------------------------------------- refusals shown
+# Every refusal of a request is remembered (``Outcome``), and marked shown when the page
+# shows its message: the ``refusal`` macro, or the errors beside a form control. The layout
+# (base.html) renders the page's content first, then shows at its top any refusal the content
+# did not show (its form is not on the page shown: a vote on a round closed meanwhile, a vote
+# without a seat, a participant scheduling a session, an auditor joining a table).
+def refusal_shown(outcome: Outcome[Any] | None = None) -> str:
+    """Mark the request's refusal as shown (called by the ``refusal`` macro); ''."""
+    if outcome is not None and outcome is g.get("refusal"):
+        g.refusal_shown = True
+    return ""
+
+
+def errors_shown(errors: Any) -> str:
+    """Mark the request's refusal as shown when its message is among ``errors``, the errors
+    a form control shows (called by the form macros); ''."""
+    refused = g.get("refusal")
+    if refused is not None and errors and refused.message in [str(e) for e in errors]:
+        g.refusal_shown = True
+    return ""
+
+
+def unshown_refusal() -> Outcome[Any] | None:
+    """The request's refusal when the page's content did not show it (base.html)."""
+    refused = g.get("refusal")
+    return None if refused is None or g.get("refusal_shown") else refused  # type: ignore[no-any-return]
 
 
 def command_id_of(form: Any) -> str:
@@ -253,6 +285,9 @@ def install(bp: Blueprint) -> None:
     bp.add_app_template_global(new_command_id, "new_command_id")
     bp.add_app_template_global(typed, "typed")
     bp.add_app_template_global(option_pairs, "option_pairs")
+    bp.add_app_template_global(refusal_shown, "refusal_shown")
+    bp.add_app_template_global(errors_shown, "errors_shown")
+    bp.add_app_template_global(unshown_refusal, "unshown_refusal")
 
     @bp.context_processor
     def _context() -> dict[str, Any]:
