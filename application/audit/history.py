@@ -82,9 +82,6 @@ POSITION_TOPIC = "domain.deliberation:TableDeliberation.PositionRecorded"
 POSITION_FIELDS = ("member", "actor")
 BALLOT_TOPIC = "domain.election:Election.BallotCast"
 BALLOT_FIELDS = ("voter", "choices", "actor")
-HIDDEN_FIELDS = {POSITION_TOPIC: POSITION_FIELDS, BALLOT_TOPIC: BALLOT_FIELDS}
-
-
 # Inputs to open calls are public only once moderation accepts them (issue 17, "Open
 # calls": "audit pages, API and proofs included"); the log and histories do not say which
 # were accepted, so what an input says, and a moderator's reason, show to auditors only (an
@@ -93,6 +90,7 @@ INPUT_TOPIC = "domain.open_call:OpenCall.InputSubmitted"
 MODERATION_TOPIC = "domain.open_call:OpenCall.InputModerated"
 HIDDEN_FIELDS = {
     POSITION_TOPIC: POSITION_FIELDS,
+    BALLOT_TOPIC: BALLOT_FIELDS,
     INPUT_TOPIC: ("text", "organisation_name", "contact", "participant"),
     MODERATION_TOPIC: ("reason",),
 }
