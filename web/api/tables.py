@@ -14,14 +14,11 @@ from projections import tables as table_views
 from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
-from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from web.api.idempotency import idempotent
 from web.api.inputs import ElectionInput, VacateInput
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
 from web.services import services
 
 bp = Blueprint("api_tables", __name__, url_prefix="/tables", description="Working tables, their members and representatives.")
-WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def _term(row: dict[str, Any], names: Names, today: Any) -> dict[str, Any]:
@@ -79,42 +76,31 @@ def _answer(code: str, status: int = 200) -> tuple[dict[str, Any], int]:
     return _table(code, Names(reader())), status
 
 
-@bp.route("/<code>/join", methods=["POST"])
-@idempotent
-@bp.response(200, WorkingTableSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
+def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
+    _code_or_404(code)
+    pid = writing(participant="a participant").actor
+    command = services().app.join_table if join else services().app.leave_table
+    run(lambda cid: command(pid, code, command_id=cid))
+    return _answer(code)
+
+
+@bp.write("/<code>/join", WorkingTableSchema)
 def join_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant joins the working table."""
-    _code_or_404(code)
-    pid = writing(participant="a participant", if_match_required=None).actor
-    run(lambda cid: services().app.join_table(pid, code, command_id=cid))
-    return _answer(code)
+    return _membership(code, join=True)
 
 
-@bp.route("/<code>/leave", methods=["POST"])
-@idempotent
-@bp.response(200, WorkingTableSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
+@bp.write("/<code>/leave", WorkingTableSchema)
 def leave_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant leaves the working table (a representative vacates their seat first)."""
-    _code_or_404(code)
-    pid = writing(participant="a participant", if_match_required=None).actor
-    run(lambda cid: services().app.leave_table(pid, code, command_id=cid))
-    return _answer(code)
+    return _membership(code, join=False)
 
 
-@bp.route("/<code>/elections", methods=["POST"])
-@idempotent
-@bp.arguments(ElectionInput)
-@bp.response(201, WorkingTableSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
+@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput)
 def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Record the table's election of a representative to one of its two seats (the secretariat)."""
     _code_or_404(code)
-    actor = writing(secretariat=True, if_match_required=None).actor
+    actor = writing(secretariat=True).actor
     votes = data.get("votes")
     run(lambda cid: services().app.elect_representative(
         table=code, seat=data["seat"], participant_id=data["participant_id"], term_start=data["term_start"],
@@ -124,15 +110,10 @@ def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     return _answer(code, 201)
 
 
-@bp.route("/<code>/vacate", methods=["POST"])
-@idempotent
-@bp.arguments(VacateInput)
-@bp.response(200, WorkingTableSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
+@bp.write("/<code>/vacate", WorkingTableSchema, body=VacateInput)
 def vacate(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Vacate a seat of the table from today (the secretariat, or its holder resigning); a by-election fills the rest of the term."""
     _code_or_404(code)
-    actor = writing(secretariat=True, if_match_required=None).actor
+    actor = writing(secretariat=True).actor
     run(lambda cid: services().app.vacate_seat(code, data["seat"], data.get("reason", ""), actor=actor, command_id=cid))
     return _answer(code)

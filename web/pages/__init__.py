@@ -12,6 +12,7 @@
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
+- :mod:`web.pages.feeds`, :mod:`web.pages.calendars`: the public Atom feeds and iCalendar files;
 - :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
@@ -33,10 +34,12 @@ def register_blueprints(app: Flask) -> None:
         account,
         audit,
         board,
+        calendars,
         calls,
         dashboards,
         dialogues,
         errors,
+        feeds,
         liaison,
         me,
         open_data,
@@ -49,7 +52,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, search, audit, privacy, open_data, dashboards, errors):
+    for module in (health, board, search, audit, privacy, open_data, dashboards, feeds, calendars, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
