@@ -62,6 +62,7 @@ AGGREGATE_LABELS = {
     "MechanismSettings": _l("Settings of the mechanism"),
     "Access": _l("Roles granted"),
     "OpenCall": _l("Open call for input"),
+    "Election": _l("Election of representatives"),
 }
 
 EVENT_LABELS = {
@@ -114,6 +115,9 @@ EVENT_LABELS = {
     "InputModerated": _l("input moderated"),
     "InputLinked": _l("input linked to a proposal"),
     "ContributorErased": _l("contributor's contact erased"),
+    "CandidacyDeclared": _l("candidacy declared"),
+    "CandidacyWithdrawn": _l("candidacy withdrawn"),
+    "BallotCast": _l("ballot cast"),
 }
 
 # Why moderation rejected an input to an open call (issue 17, "Open calls").

@@ -6,6 +6,7 @@
 - :mod:`web.pages.sessions`: the working tables' sessions, positions and decisions;
 - :mod:`web.pages.liaison`: the Liaison Table (endorsement rounds, UN seats, publication);
 - :mod:`web.pages.tables`: working tables, members and representatives;
+- :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         calls,
         dashboards,
         dialogues,
+        elections,
         errors,
         feeds,
         liaison,
@@ -56,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
-        proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
         calls.bp, calls.links_bp,
     )
     for bp in page_blueprints:
