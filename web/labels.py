@@ -63,6 +63,8 @@ AGGREGATE_LABELS = {
     "Access": _l("Roles granted"),
     "OpenCall": _l("Open call for input"),
     "Election": _l("Election of representatives"),
+    "Commission": _l("Cross-cutting commission"),
+    "Indicator": _l("Indicator"),
 }
 
 EVENT_LABELS = {
@@ -118,6 +120,8 @@ EVENT_LABELS = {
     "CandidacyDeclared": _l("candidacy declared"),
     "CandidacyWithdrawn": _l("candidacy withdrawn"),
     "BallotCast": _l("ballot cast"),
+    "Established": _l("established"),
+    "MeasurementRecorded": _l("measurement recorded"),
 }
 
 # Why moderation rejected an input to an open call (issue 17, "Open calls").
