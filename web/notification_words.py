@@ -64,13 +64,15 @@ def describe(kind: str, d: dict[str, Any]) -> str:
 
 
 def link(d: dict[str, Any], *, external: bool = False) -> str:
-    """The page a notification leads to: its session, its proposal, or the open call."""
+    """The page a notification leads to: its session, its proposal, or the open call's moderation."""
     if d.get("session_id") and not d.get("proposal_id"):
         return url_for("sessions.show", session_id=d["session_id"], _external=external)
     if d.get("session_id") and d.get("proposal_id"):
         return url_for("sessions.show", session_id=d["session_id"], _external=external) + f"#item-{d['proposal_id']}"
     if d.get("proposal_id"):
         return url_for("proposals.show", proposal_id=d["proposal_id"], _external=external)
+    if d.get("call_id"):
+        return url_for("calls.moderation", call_id=d["call_id"], _external=external)
     return url_for("me.index", _external=external)
 
 
