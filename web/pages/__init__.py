@@ -8,6 +8,7 @@
 - :mod:`web.pages.tables`: working tables, members and representatives;
 - :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
+- :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
@@ -18,6 +19,7 @@
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
 - :mod:`web.pages.me`: what waits for me;
+- :mod:`web.pages.notifications`: my notifications and how each kind reaches me;
 - :mod:`web.pages.errors`: the site's own page for an unknown address.
 
 :mod:`web.pages.common` is what they share. A new area adds its module to
@@ -36,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         board,
         calendars,
+        calls,
         dashboards,
         dialogues,
         elections,
@@ -44,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
         indicators,
         liaison,
         me,
+        notifications,
         open_data,
         privacy,
         proposals,
@@ -58,9 +62,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
-        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
+        calls.bp, calls.links_bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
-    limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
+    limiter = limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
+    limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT)
