@@ -7,7 +7,8 @@ from the mechanism":
   positions per person (only counts and decisions);
 - names from the participant directory are shown to participants, the secretariat and
   auditors;
-- who took which position in a session is shown to members of that table and to auditors;
+- who took which position in a session, and the ballots and candidates' answers of its
+  elections, are shown to members of that table and to auditors;
 - decrypted personal fields in the audit history are shown to auditors only.
 
 A reader is built from the :class:`application.roles.Roles` of the signed-in person
@@ -114,7 +115,9 @@ class Access:
         return self.is_participant and table in self.tables
 
     def sees_positions(self, table: str) -> bool:
-        """Who said what in a session of ``table``: members of that table and auditors."""
+        """Who said what in a session of ``table``, and in its elections who voted for whom
+        and what each candidate answered to the criteria (issue 19): members of that table
+        and auditors."""
         return self.is_auditor or self.is_member(table)
 
     @property

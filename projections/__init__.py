@@ -15,6 +15,7 @@ from sqlalchemy import Table
 from projections import (
     dashboards,
     deadlines,
+    elections,
     follow_up,
     liaison,
     people,
@@ -32,6 +33,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     people.projection,
     settings.projection,
     tables.projection,
+    elections.projection,
     proposals.projection,
     sessions.projection,
     liaison.projection,

@@ -297,3 +297,40 @@ __all__ = [
     "DraftForm", "OpenRoundForm", "PositionForm", "ProposalCommandForm", "PublishForm", "ReasonForm",
     "ResponseForm", "ReviseForm", "ScheduleSessionForm", "VoteForm", "new_command_id",
 ]
+
+
+# ---------------------------------------------------------------------------- elections (issue 19)
+class OpenElectionForm(CommandForm):
+    """The secretariat opens an election of a table's seats."""
+
+    table = SelectField(_l("Working table"), choices=opts((t, t) for t in TABLES))
+    seats = SelectMultipleField(_l("Seats"), choices=[], validate_choice=False, validators=[Optional()])
+    term_start = DateField(_l("Term starts on"), validators=[InputRequired()])
+    nominations_close = DateField(_l("Last day of nominations"), validators=[InputRequired()])
+    voting_closes = DateField(_l("Last day of voting"), validators=[InputRequired()], description=_l("Voting opens the day after nominations close."))
+
+
+class CandidacyForm(CommandForm):
+    """A member stands: a statement and the answers to the seed's criteria."""
+
+    statement = TextAreaField(_l("Statement"), filters=[lf])
+    networks = TextAreaField(_l("Networks and organisations you are linked to"), filters=[lf])
+    advocacy_levels = SelectMultipleField(_l("Advocacy experience"), choices=[], validate_choice=False, validators=[Optional()])
+    coordination = TextAreaField(_l("Coordination experience"), filters=[lf])
+    availability = TextAreaField(_l("Availability (voluntary)"), filters=[lf])
+    subregion = SelectField(_l("Subregion"), choices=[], validate_choice=False)
+    sector = SelectField(_l("Sector"), choices=[], validate_choice=False)
+
+    def criteria(self) -> dict[str, Any]:
+        """The answers as the application takes them."""
+        return {
+            "networks": self.networks.data or "", "coordination": self.coordination.data or "",
+            "availability": self.availability.data or "", "advocacy_levels": list(self.advocacy_levels.data or []),
+            "subregion": self.subregion.data or "", "sector": self.sector.data or "",
+        }
+
+
+class BallotForm(CommandForm):
+    """A member's ballot: the candidates chosen."""
+
+    choices = SelectMultipleField(_l("Your choices"), choices=[], validate_choice=False, validators=[Optional()])

@@ -61,6 +61,7 @@ AGGREGATE_LABELS = {
     "Participant": _l("Participant"),
     "MechanismSettings": _l("Settings of the mechanism"),
     "Access": _l("Roles granted"),
+    "Election": _l("Election of representatives"),
 }
 
 EVENT_LABELS = {
@@ -109,6 +110,9 @@ EVENT_LABELS = {
     "RepresentativeElected": _l("representative elected"),
     "SeatVacated": _l("seat vacated"),
     "ProposalReferenceAssigned": _l("proposal reference assigned"),
+    "CandidacyDeclared": _l("candidacy declared"),
+    "CandidacyWithdrawn": _l("candidacy withdrawn"),
+    "BallotCast": _l("ballot cast"),
 }
 
 PERSONAL_LABELS = {

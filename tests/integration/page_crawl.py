@@ -19,7 +19,7 @@ ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)"')
 STARTS = ("/", "/recommendations", "/tables", "/sessions", "/liaison", "/dialogues", "/dashboards", "/open-data", "/audit", "/me", "/account", "/proposals/new", "/search?q=migrantes")
 # Links that act (sign out, switch demo account) or leave the HTML pages (files, feeds).
-SKIP = re.compile(r"(\.(pdf|csv|json|xlsx|zip|svg|ics|xml)$)|^/(logout|static/|login/demo|healthz|readyz|api/)")
+SKIP = re.compile(r"(\.(pdf|csv|json|xlsx|zip|svg|ics|xml|atom)$)|^/(logout|static/|login/demo|healthz|readyz|api/)")
 
 
 def _route(app: Flask, path: str) -> str | None:

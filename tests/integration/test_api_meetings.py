@@ -33,14 +33,28 @@ def sessions(app: Flask) -> int:
     return len(session_views.list_sessions(app_services(app).projector.engine))
 
 
+# ---------------------------------------------------------------------------- list
+def test_the_sessions_come_the_latest_first_in_pages_and_by_table(app: Flask) -> None:
+    client = app.test_client()
+
+    first = client.get("/api/v1/sessions?page_size=3")
+    rt1 = client.get("/api/v1/sessions?table=RT1").get_json()
+
+    dates = [s["date"] for s in first.get_json()]
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == str(sessions(app))
+    assert dates == sorted(dates, reverse=True) and len(dates) == 3 and 'rel="next"' in first.headers["Link"]
+    assert [s["reference"] for s in rt1] == ["ses-rt1-2026q1-2", "ses-rt1-2026q1-1"]
+    assert {s["stage"] for s in rt1} == {"in_progress"}
+
+
 # ---------------------------------------------------------------------------- schedule
 def test_the_secretariat_schedules_a_session_201_with_its_address(app: Flask) -> None:
     r = app.test_client().post("/api/v1/sessions", json=SCHEDULE, headers=secretariat(app))
 
     body = r.get_json()
     assert r.status_code == 201
-    assert (body["table"], body["date"], body["mode"], body["quarter"], body["agenda"], body["opened_on"]) == (
-        "RT1", "2026-04-14", "hybrid", "2026-Q2", [], None)
+    assert (body["table"], body["date"], body["mode"], body["quarter"], body["agenda"], body["opened_on"], body["stage"]) == (
+        "RT1", "2026-04-14", "hybrid", "2026-Q2", [], None, "upcoming")
     assert r.headers["ETag"] == f'"{body["version"]}"'
     assert r.headers["Location"].endswith(f"/api/v1/sessions/{body['id']}")
 

@@ -6,6 +6,7 @@ one blueprint per area like ``web/pages/``:
 - :mod:`web.api.sessions`: sessions, their agenda, positions, decisions, closing;
 - :mod:`web.api.liaison`: endorsement rounds (votes, UN advice, closing), publication,
   government responses and follow-up;
+- :mod:`web.api.liaison_table`: the Liaison Table's seats, the UN agencies' nominations;
 - :mod:`web.api.dialogues`: dialogues with governments (schedule, presentations), the
   governments' responses and a recommendation's follow-up entries;
 - :mod:`web.api.audit`: the event log paged from a position (stored bytes for auditors),
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> Api:
         audit,
         dialogues,
         liaison,
+        liaison_table,
         me,
         proposal_writes,
         proposals,
@@ -127,7 +129,7 @@ def init_app(app: Flask) -> Api:
     api = Api(app)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
-    for module in (proposals, recommendations, search, tables, sessions, liaison, dialogues, audit, me, csrf_token):
+    for module in (proposals, recommendations, search, tables, sessions, liaison, liaison_table, dialogues, audit, me, csrf_token):
         bp = module.bp
         if writes is not None:
             writes(bp)  # API writes count with the forms', per account (web/limits.py)

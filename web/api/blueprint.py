@@ -7,27 +7,38 @@
   database in a stable order, then sets ``pagination_parameters.item_count``.
 - **ETags**: a resource's ETag is its aggregate version (``ETag: "7"``), set with
   :meth:`Blueprint.set_version`; ``If-None-Match`` answers 304. ``If-Match`` on writes is
-  read by :mod:`web.api.versions` (the writes are ``POST`` actions, which flask-smorest's
+  read by :mod:`web.api.commands` (the writes are ``POST`` actions, which flask-smorest's
   own check does not cover).
+- **Writes** (:meth:`Blueprint.write`): one decorator gives every write its route, its
+  ``Idempotency-Key`` (:mod:`web.api.idempotency`), its body's schema, its answer and the
+  documented error statuses and headers (``If-Match`` required, accepted or not read).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import flask_smorest
-from flask import Response, request
+from flask import Response, g, request
 
 from domain.errors import DomainError
+from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
 from web.api.errors import domain_error_response
+from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.api.idempotency import idempotent
 
 LINK_HEADER = {
     "description": "Links to the first, previous, next and last pages (RFC 8288), other query arguments kept.",
     "schema": {"type": "string"},
 }
 TOTAL_HEADER = {"description": "The number of items over all pages.", "schema": {"type": "integer"}}
+# What any write may answer besides its success (the one error shape); 412 and 428 follow If-Match.
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+__all__ = ["ACCEPTED", "REQUIRED", "Blueprint", "one_page"]
 
 
 def _domain_error(error: DomainError) -> Response:
@@ -42,6 +53,19 @@ class Version:
 
     def __init__(self, version: int) -> None:
         self.version = int(version)
+
+
+T = TypeVar("T")
+FAR = 10**9  # an offset no list reaches: answered empty without asking the database to skip it
+
+
+def one_page(pagination: Any, fetch: Callable[[int, int], tuple[list[T], int]]) -> list[T]:
+    """The page ``pagination`` asks for, from ``fetch(limit, offset)`` → (items, total over
+    all pages); sets the total on ``pagination``. A page past the last one is empty."""
+    far = pagination.first_item > FAR
+    items, total = fetch(1 if far else pagination.page_size, 0 if far else pagination.first_item)
+    pagination.item_count = total
+    return [] if far else items
 
 
 def page_url(number: int, page_size: int) -> str:
@@ -91,6 +115,29 @@ class Blueprint(flask_smorest.Blueprint):
             headers["Link"] = ", ".join(links)
         headers["X-Total-Count"] = str(meta["total"])
         return result, headers
+
+    def write(self, rule: str, schema: Any, *, status: int = 200, body: Any = None, if_match: str | None = None,
+              methods: tuple[str, ...] = ("POST",)) -> Any:
+        """A write at ``rule``: ``body`` the load schema of its JSON body (None: no body),
+        answering ``status`` with ``schema``; ``if_match`` ``REQUIRED`` (412, 428),
+        ``ACCEPTED`` (412) or None (not read), as :func:`web.api.commands.writing` then
+        reads it; any ``Idempotency-Key`` makes it safe to retry."""
+        parameters = {REQUIRED: [IF_MATCH], ACCEPTED: [IF_MATCH_OPTIONAL], None: []}[if_match] + [IDEMPOTENCY_KEY]
+        statuses = WRITE_ERRORS + ((412,) if if_match else ()) + ((428,) if if_match == REQUIRED else ())
+
+        def decorate(view: Any) -> Any:
+            @functools.wraps(view)
+            def declared(*args: Any, **kwargs: Any) -> Any:
+                g.api_if_match = if_match  # read by web.api.commands.writing
+                return view(*args, **kwargs)
+
+            func = self.errors(*statuses)(self.doc(parameters=parameters)(declared))
+            func = self.response(status, schema)(func)
+            if body is not None:
+                func = self.arguments(body)(func)
+            return self.route(rule, methods=list(methods))(idempotent(func))
+
+        return decorate
 
     def errors(self, *statuses: int) -> Any:
         """A decorator documenting the error answers (the one shape) an operation may give."""

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 from uuid import UUID
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import abort
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -40,6 +40,8 @@ IF_MATCH = {
     "schema": {"type": "string"},
 }
 IF_MATCH_OPTIONAL = {**IF_MATCH, "required": False}
+# How a write reads If-Match, as its route declares it (web.api.blueprint.Blueprint.write).
+REQUIRED, ACCEPTED = "required", "accepted"
 CSRF_HEADER = "X-CSRFToken"
 
 
@@ -100,9 +102,9 @@ class Write(NamedTuple):
     version: int | None
 
 
-def writing(*, secretariat: bool = False, participant: str | None = None, if_match_required: bool | None = False) -> Write:
+def writing(*, secretariat: bool = False, participant: str | None = None) -> Write:
     """The prologue of every API write: who acts (:func:`acting`), then the version of
-    ``If-Match`` (required, accepted, or with ``if_match_required=None`` not read at all).
+    ``If-Match`` as the write's route declares it (required, accepted, or not read).
 
     ``participant`` names what only a participant does in their own name (a position, a
     vote): the actor is then the person's participant id, whatever role they also hold.
@@ -116,7 +118,8 @@ def writing(*, secretariat: bool = False, participant: str | None = None, if_mat
         if pid is None:
             raise NotAllowedError(f"Only {participant} can do this.", code="no_participant")
         actor = pid
-    version = None if if_match_required is None else if_match(required=if_match_required)
+    mode = g.get("api_if_match")
+    version = if_match(required=mode == REQUIRED) if mode in (REQUIRED, ACCEPTED) else None
     return Write(actor, version)
 
 

@@ -18,18 +18,15 @@ from marshmallow import fields, validate
 from application.preconditions import aggregate_version
 from domain.reference import lac_states
 from projections import follow_up as follow_up_views
-from web.api.blueprint import Blueprint
-from web.api.commands import IF_MATCH_OPTIONAL, run, writing
+from web.api.blueprint import ACCEPTED, Blueprint, one_page
+from web.api.commands import run, writing
 from web.api.common import engine
-from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from web.api.idempotency import idempotent
 from web.api.inputs import DialogueInput, PresentationInput
-from web.api.proposals import FAR, proposal_or_404
+from web.api.proposals import proposal_or_404
 from web.api.schemas import GovernmentResponseSchema
 from web.services import services
 
 bp = Blueprint("api_dialogues", __name__, description="Dialogues with governments, their responses and the follow-up of recommendations.")
-WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 Answer = tuple[dict[str, Any], int, dict[str, str]]
 
 
@@ -109,15 +106,10 @@ def get_dialogue(dialogue_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.route("/dialogues", methods=["POST"])
-@idempotent
-@bp.arguments(DialogueInput)
-@bp.response(201, DialogueSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
+@bp.write("/dialogues", DialogueSchema, status=201, body=DialogueInput)
 def schedule_dialogue(data: dict[str, Any]) -> Answer:
     """Schedule the dialogue with governments of a half-year (the secretariat; one each)."""
-    actor = writing(secretariat=True, if_match_required=None).actor
+    actor = writing(secretariat=True).actor
     did = run(lambda cid: services().app.schedule_government_dialogue(
         period=data["period"].strip(), on=data["date"], title=data["title"], governments=data["governments"], mode=data["mode"],
         actor=actor, command_id=cid,
@@ -126,16 +118,11 @@ def schedule_dialogue(data: dict[str, Any]) -> Answer:
     return body, status, {**headers, "Location": url_for("api_dialogues.get_dialogue", dialogue_id=did)}
 
 
-@bp.route("/dialogues/<uuid:dialogue_id>/presentations", methods=["POST"])
-@idempotent
-@bp.arguments(PresentationInput)
-@bp.response(201, DialogueSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/dialogues/<uuid:dialogue_id>/presentations", DialogueSchema, status=201, body=PresentationInput, if_match=ACCEPTED)
 def present(data: dict[str, Any], dialogue_id: UUID) -> Answer:
     """Record that an endorsed recommendation was presented at the dialogue (the
     secretariat; on or after its date); If-Match is the dialogue's version."""
-    actor, version = writing(secretariat=True, if_match_required=False)
+    actor, version = writing(secretariat=True)
     _dialogue(dialogue_id)
     run(lambda cid: services().app.present_at_dialogue(dialogue_id, data["proposal_id"], note=data.get("note", ""), actor=actor,
                                                        command_id=cid), {dialogue_id: version})
@@ -148,13 +135,9 @@ def present(data: dict[str, Any], dialogue_id: UUID) -> Answer:
 @bp.paginate()
 def list_government_responses(filters: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
     """The governments' responses to published recommendations, the latest first (``country``: one state's)."""
-    far = pagination_parameters.first_item > FAR
-    found, total = follow_up_views.page_of_government_responses(
-        engine(), country=filters.get("country"), limit=1 if far else pagination_parameters.page_size,
-        offset=0 if far else pagination_parameters.first_item,
-    )
-    pagination_parameters.item_count = total
-    return [] if far else found
+    return one_page(pagination_parameters, lambda limit, offset: follow_up_views.page_of_government_responses(
+        engine(), country=filters.get("country"), limit=limit, offset=offset,
+    ))
 
 
 @bp.route("/proposals/<uuid:proposal_id>/follow-ups")

@@ -176,3 +176,27 @@ class PresentationInput(Input):
 
     proposal_id = fields.UUID(required=True)
     note = Text(required=False, max_length=MAX_SHORT)
+
+
+class VotesInput(Input):
+    for_ = fields.Integer(required=True, data_key="for", validate=validate.Range(0, 100_000))
+    against = fields.Integer(required=True, validate=validate.Range(0, 100_000))
+    abstain = fields.Integer(required=True, validate=validate.Range(0, 100_000))
+
+
+class ElectionInput(Input):
+    """The table's election of a representative (the secretariat): by ``votes`` counted
+    against the quorum, and/or in a session of the table that is not closed."""
+
+    seat = fields.String(required=True, validate=validate.Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B."})
+    participant_id = fields.UUID(required=True, metadata={"description": "A member of the table."})
+    term_start = fields.Date(required=True, validate=DAYS)
+    session_id = fields.UUID(required=False, allow_none=True)
+    votes = fields.Nested(VotesInput, required=False, allow_none=True)
+
+
+class VacateInput(Input):
+    """A seat of the table vacated (the secretariat, or its holder resigning)."""
+
+    seat = fields.String(required=True, validate=validate.Length(max=16))
+    reason = Text(required=False, max_length=MAX_SHORT)

@@ -12,11 +12,9 @@ from flask_smorest import abort
 
 from application.preconditions import aggregate_version
 from projections import liaison as liaison_views
-from web.api.blueprint import Blueprint
-from web.api.commands import IF_MATCH, IF_MATCH_OPTIONAL, run, writing
+from web.api.blueprint import ACCEPTED, REQUIRED, Blueprint
+from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
-from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from web.api.idempotency import idempotent
 from web.api.inputs import (
     AdviceInput,
     FollowUpInput,
@@ -30,7 +28,6 @@ from web.api.schemas import EndorsementSchema, ProposalSchema
 from web.services import services
 
 bp = Blueprint("api_liaison", __name__, url_prefix="/proposals", description="The Liaison Table's endorsement rounds, publication to governments, their responses and follow-up.")
-WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 Answer = tuple[dict[str, Any], int, dict[str, str]]
 
 
@@ -69,29 +66,19 @@ def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.route("/<uuid:proposal_id>/endorsement", methods=["POST"])
-@idempotent
-@bp.arguments(OpenRoundInput)
-@bp.response(201, EndorsementSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/endorsement", EndorsementSchema, status=201, body=OpenRoundInput, if_match=ACCEPTED)
 def open_endorsement(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Open the Liaison Table's endorsement round on an adopted recommendation (the
     secretariat), until ``closes_on``; If-Match is the proposal's version."""
-    actor, version = writing(secretariat=True, if_match_required=False)
+    actor, version = writing(secretariat=True)
     run(lambda cid: services().app.open_endorsement(proposal_id, data["closes_on"], actor=actor, command_id=cid), {proposal_id: version})
     return _round_answer(proposal_id, 201)
 
 
-@bp.route("/<uuid:proposal_id>/endorsement/votes", methods=["POST"])
-@idempotent
-@bp.arguments(VoteInput)
-@bp.response(201, EndorsementSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/endorsement/votes", EndorsementSchema, status=201, body=VoteInput, if_match=ACCEPTED)
 def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """The seat holder's vote, endorse or object, with a reason (a later vote replaces it)."""
-    pid, version = writing(participant="a seat's holder", if_match_required=False)
+    pid, version = writing(participant="a seat's holder")
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.vote_on_endorsement(
         proposal_id, seat=data["seat"], participant_id=pid, vote=data["vote"], reason=data.get("reason", ""), command_id=cid,
@@ -99,15 +86,10 @@ def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.route("/<uuid:proposal_id>/endorsement/advice", methods=["POST"])
-@idempotent
-@bp.arguments(AdviceInput)
-@bp.response(201, EndorsementSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/endorsement/advice", EndorsementSchema, status=201, body=AdviceInput, if_match=ACCEPTED)
 def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """A UN agency's technical advice (the secretariat, or the agency's focal point)."""
-    actor, version = writing(secretariat=True, if_match_required=False)
+    actor, version = writing(secretariat=True)
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.record_un_advice(
         proposal_id, seat=data["seat"], agency=data.get("agency", ""), advice=data["advice"], actor=actor, command_id=cid,
@@ -115,43 +97,29 @@ def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.route("/<uuid:proposal_id>/endorsement/close", methods=["POST"])
-@idempotent
-@bp.response(200, EndorsementSchema)
-@bp.errors(*WRITE_ERRORS, 428)
-@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/endorsement/close", EndorsementSchema, if_match=REQUIRED)
 def close_endorsement(proposal_id: UUID) -> Answer:
     """Close the round before its date (the secretariat): endorsed or not, by the rules in force."""
-    actor, version = writing(secretariat=True, if_match_required=True)
+    actor, version = writing(secretariat=True)
     round_id = _round_id(proposal_id)
     run(lambda cid: services().app.close_endorsement(proposal_id, early=True, actor=actor, command_id=cid),
         {round_id: version} if round_id else None)
     return _round_answer(proposal_id)
 
 
-@bp.route("/<uuid:proposal_id>/publication", methods=["POST"])
-@idempotent
-@bp.arguments(PublicationInput)
-@bp.response(200, ProposalSchema)
-@bp.errors(*WRITE_ERRORS, 428)
-@bp.doc(parameters=[IF_MATCH, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/publication", ProposalSchema, body=PublicationInput, if_match=REQUIRED)
 def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Publish the endorsed recommendation to governments (the secretariat); If-Match is the proposal's version."""
-    actor, version = writing(secretariat=True, if_match_required=True)
+    actor, version = writing(secretariat=True)
     run(lambda cid: services().app.publish_to_governments(proposal_id, data.get("recipients") or None, actor=actor, command_id=cid),
         {proposal_id: version})
     return _proposal_answer(proposal_id)
 
 
-@bp.route("/<uuid:proposal_id>/government-responses", methods=["POST"])
-@idempotent
-@bp.arguments(GovernmentResponseInput)
-@bp.response(201, ProposalSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED)
 def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a government's response to the published recommendation (the secretariat)."""
-    actor, version = writing(secretariat=True, if_match_required=False)
+    actor, version = writing(secretariat=True)
     run(lambda cid: services().app.record_government_response(
         proposal_id, country=data["country"], status=data["status"], response=data["response"], language=data.get("language", "es"),
         responding_entity=data.get("responding_entity", ""), response_date=data.get("response_date"), actor=actor, command_id=cid,
@@ -159,15 +127,10 @@ def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answe
     return _proposal_answer(proposal_id, 201)
 
 
-@bp.route("/<uuid:proposal_id>/follow-ups", methods=["POST"])
-@idempotent
-@bp.arguments(FollowUpInput)
-@bp.response(201, ProposalSchema)
-@bp.errors(*WRITE_ERRORS)
-@bp.doc(parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY])
+@bp.write("/<uuid:proposal_id>/follow-ups", ProposalSchema, status=201, body=FollowUpInput, if_match=ACCEPTED)
 def record_follow_up(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a follow-up entry (implementation progress in a state that responded; the secretariat)."""
-    actor, version = writing(secretariat=True, if_match_required=False)
+    actor, version = writing(secretariat=True)
     run(lambda cid: services().app.record_follow_up(
         proposal_id, country=data["country"], progress=data["progress"], note=data["note"], on=data.get("on"), actor=actor, command_id=cid,
     ), {proposal_id: version})

@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 
 from domain.reference import objectives
 from projections import proposals as proposal_views
-from web.api.blueprint import Blueprint
+from web.api.blueprint import Blueprint, one_page
 from web.api.common import Names, engine, reader
 from web.api.schemas import STATUSES, TABLE_CODES, AmendmentSchema, CoAuthorsSchema, ProposalSchema
 
@@ -42,19 +42,12 @@ def with_authors(row: dict[str, Any], names: Names) -> dict[str, Any]:
     return row
 
 
-FAR = 10**9  # an offset no list reaches: answered empty without asking the database to skip it
-
-
 def page_of(statuses: list[str] | tuple[str, ...], filters: dict[str, Any], pagination: Any) -> list[dict[str, Any]]:
     """One page of proposals in the board's stable order (table, reference, drafted on, id);
     sets the total on ``pagination``. A page past the last one is empty."""
-    far = pagination.first_item > FAR
-    rows, total = proposal_views.page_of_recommendations(
-        engine(), status=list(statuses), table=filters.get("table"), objective=filters.get("objective"),
-        limit=1 if far else pagination.page_size, offset=0 if far else pagination.first_item,
-    )
-    pagination.item_count = total
-    return [] if far else rows
+    return one_page(pagination, lambda limit, offset: proposal_views.page_of_recommendations(
+        engine(), status=list(statuses), table=filters.get("table"), objective=filters.get("objective"), limit=limit, offset=offset,
+    ))
 
 
 @bp.route("")

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 
 from domain.reference import objectives, table_objectives
 from projections.proposals import ADOPTED_OR_LATER, DRAFT_STATUSES
+from projections.sessions import CLOSED, IN_PROGRESS, UPCOMING
 
 TABLE_CODES = tuple(sorted(table_objectives()))
 STATUSES = (*DRAFT_STATUSES, *ADOPTED_OR_LATER, "rejected", "withdrawn")
@@ -183,6 +184,8 @@ class SessionSchema(ma.Schema):
     mode = fields.String(required=True)
     closed = fields.Boolean(required=True)
     opened_on = fields.Date(required=True, allow_none=True, metadata={"description": "The day its meeting was opened (null until then)."})
+    stage = fields.String(required=True, validate=validate.OneOf((UPCOMING, IN_PROGRESS, CLOSED)),
+                          metadata={"description": "Today: upcoming, in progress (opened or its date has come) or closed."})
     version = fields.Integer(required=True, allow_none=True)
     agenda = fields.List(fields.Nested(AgendaItemSchema), required=True)
 

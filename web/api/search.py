@@ -11,13 +11,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from projections import search as search_views
-from web.api.blueprint import Blueprint
+from web.api.blueprint import Blueprint, one_page
 from web.api.common import engine
 from web.api.inputs import Text
-from web.api.proposals import FAR
+from web.pages.search import MAX_QUERY
 
 bp = Blueprint("api_search", __name__, url_prefix="/search", description="Search over proposals, amendments and government responses.")
-MAX_QUERY = 200  # characters, as the search page reads; at most 12 words count
 
 
 class SearchQuerySchema(ma.Schema):
@@ -52,10 +51,9 @@ def search(query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, 
     """The texts holding every word of ``q``: proposals first, then amendments, then
     government responses, each by the proposal's reference and the log's order."""
     words = " ".join(query["q"].split())
-    far = pagination_parameters.first_item > FAR
-    results = search_views.search(engine(), words, limit=1 if far else pagination_parameters.page_size,
-                                  offset=0 if far else pagination_parameters.first_item)
-    pagination_parameters.item_count = results.total
-    if far:
-        return []
-    return [{**vars(h), "snippet": [{"text": t, "marked": m} for t, m in h.snippet]} for h in results.hits]
+
+    def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        results = search_views.search(engine(), words, limit=limit, offset=offset)
+        return [{**vars(h), "snippet": [{"text": t, "marked": m} for t, m in h.snippet]} for h in results.hits], results.total
+
+    return one_page(pagination_parameters, fetch)

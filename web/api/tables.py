@@ -1,5 +1,7 @@
 """Working tables at ``/api/v1/tables``: each table's GCM objectives, its members (named
-only for readers who may see names; a count for everyone) and its representatives."""
+only for readers who may see names; a count for everyone) and its representatives; joining
+and leaving a table (the participant), recording an election and vacating a seat (the
+secretariat; a holder may resign their own seat), as the tables' pages do."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from flask_smorest import abort
 from domain.reference import table_objectives
 from projections import tables as table_views
 from web.api.blueprint import Blueprint
+from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
+from web.api.inputs import ElectionInput, VacateInput
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
 from web.services import services
 
@@ -66,3 +70,50 @@ def list_representatives(code: str) -> list[dict[str, Any]]:
     today = services().app.clock.today()
     rows = table_views.representatives(engine())
     return [_term(r, names, today) for r in rows if r["table_code"] == _code_or_404(code)]
+
+
+def _answer(code: str, status: int = 200) -> tuple[dict[str, Any], int]:
+    return _table(code, Names(reader())), status
+
+
+def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
+    _code_or_404(code)
+    pid = writing(participant="a participant").actor
+    command = services().app.join_table if join else services().app.leave_table
+    run(lambda cid: command(pid, code, command_id=cid))
+    return _answer(code)
+
+
+@bp.write("/<code>/join", WorkingTableSchema)
+def join_table(code: str) -> tuple[dict[str, Any], int]:
+    """The signed-in participant joins the working table."""
+    return _membership(code, join=True)
+
+
+@bp.write("/<code>/leave", WorkingTableSchema)
+def leave_table(code: str) -> tuple[dict[str, Any], int]:
+    """The signed-in participant leaves the working table (a representative vacates their seat first)."""
+    return _membership(code, join=False)
+
+
+@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput)
+def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
+    """Record the table's election of a representative to one of its two seats (the secretariat)."""
+    _code_or_404(code)
+    actor = writing(secretariat=True).actor
+    votes = data.get("votes")
+    run(lambda cid: services().app.elect_representative(
+        table=code, seat=data["seat"], participant_id=data["participant_id"], term_start=data["term_start"],
+        session_id=data.get("session_id"), votes={"for": votes["for_"], "against": votes["against"], "abstain": votes["abstain"]} if votes else None,
+        actor=actor, command_id=cid,
+    ))
+    return _answer(code, 201)
+
+
+@bp.write("/<code>/vacate", WorkingTableSchema, body=VacateInput)
+def vacate(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
+    """Vacate a seat of the table from today (the secretariat, or its holder resigning); a by-election fills the rest of the term."""
+    _code_or_404(code)
+    actor = writing(secretariat=True).actor
+    run(lambda cid: services().app.vacate_seat(code, data["seat"], data.get("reason", ""), actor=actor, command_id=cid))
+    return _answer(code)

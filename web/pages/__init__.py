@@ -6,11 +6,13 @@
 - :mod:`web.pages.sessions`: the working tables' sessions, positions and decisions;
 - :mod:`web.pages.liaison`: the Liaison Table (endorsement rounds, UN seats, publication);
 - :mod:`web.pages.tables`: working tables, members and representatives;
+- :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
+- :mod:`web.pages.feeds`, :mod:`web.pages.calendars`: the public Atom feeds and iCalendar files;
 - :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
@@ -32,9 +34,12 @@ def register_blueprints(app: Flask) -> None:
         account,
         audit,
         board,
+        calendars,
         dashboards,
         dialogues,
+        elections,
         errors,
+        feeds,
         liaison,
         me,
         open_data,
@@ -47,11 +52,11 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    for module in (health, board, search, audit, privacy, open_data, dashboards, errors):
+    for module in (health, board, search, audit, privacy, open_data, dashboards, feeds, calendars, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
-        proposals.bp, sessions.bp, liaison.bp, tables.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
