@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from application.commands.access import AccessCommands
 from application.commands.calls import CallCommands
+from application.commands.commission import CommissionCommands
 from application.commands.elections import ElectionCommands
 from application.commands.follow_up import FollowUpCommands
 from application.commands.liaison import LiaisonCommands
@@ -27,8 +28,8 @@ from application.persistence import APPLICATION_NAME
 
 
 class DialogueApplication(
-    PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, LiaisonCommands, FollowUpCommands,
-    CallCommands, AccessCommands,
+    PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, CommissionCommands,
+    LiaisonCommands, FollowUpCommands, CallCommands, AccessCommands,
 ):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""

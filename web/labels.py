@@ -62,6 +62,8 @@ AGGREGATE_LABELS = {
     "MechanismSettings": _l("Settings of the mechanism"),
     "Access": _l("Roles granted"),
     "Election": _l("Election of representatives"),
+    "Commission": _l("Cross-cutting commission"),
+    "Indicator": _l("Indicator"),
 }
 
 EVENT_LABELS = {
@@ -113,6 +115,8 @@ EVENT_LABELS = {
     "CandidacyDeclared": _l("candidacy declared"),
     "CandidacyWithdrawn": _l("candidacy withdrawn"),
     "BallotCast": _l("ballot cast"),
+    "Established": _l("established"),
+    "MeasurementRecorded": _l("measurement recorded"),
 }
 
 PERSONAL_LABELS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from application.scenario import (
     calls,
+    commission,
     elections,
     follow_up,
     liaison,
@@ -27,6 +28,6 @@ from application.scenario.loader import (
     verb,
 )
 
-AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls)
+AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls, commission)
 
 __all__ = ["AREAS", "VERBS", "Report", "ScenarioError", "ScenarioLoader", "load_scenario", "verb"]

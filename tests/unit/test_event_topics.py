@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, resolve_topic
 
 import domain.access
+import domain.commission
 import domain.deliberation
 import domain.election
 import domain.endorsement
@@ -32,6 +33,9 @@ STORED_TOPICS = [
     "domain.access:Access.AccessGranted",
     "domain.access:Access.AccessRevoked",
     "domain.access:Access.Started",
+    "domain.commission:Commission.Established",
+    "domain.commission:Indicator.Defined",
+    "domain.commission:Indicator.MeasurementRecorded",
     "domain.deliberation:TableDeliberation.AgendaItemAdded",
     "domain.deliberation:TableDeliberation.Closed",
     "domain.deliberation:TableDeliberation.DecisionRecorded",
@@ -92,7 +96,7 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (
-    domain.access, domain.deliberation, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
+    domain.access, domain.commission, domain.deliberation, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
     domain.open_call, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )

@@ -1,0 +1,91 @@
+"""Commands of the cross-cutting commission and its indicators (seed, footnote ii; issue 19;
+:mod:`domain.commission`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from application.core import ApplicationCore, _uuid
+from application.retry import event_of
+from domain.base import SECRETARIAT
+from domain.commission import COMMISSION_ID, Commission, Indicator, check_commission_absent
+from domain.errors import InvalidInputError, RuleViolationError
+
+
+class CommissionCommands(ApplicationCore):
+    """Establish the commission, define indicators, record measurements."""
+
+    def commission(self) -> Commission | None:
+        """The cross-cutting commission (None before it is established)."""
+        return self._get(Commission, COMMISSION_ID, "commission") if self._exists(COMMISSION_ID) else None
+
+    def indicator(self, indicator_id: UUID | str) -> Indicator:
+        return self._get(Indicator, indicator_id, "indicator")
+
+    def establish_commission(
+        self, *, reference: str, members: Sequence[UUID | str], actor: str = SECRETARIAT, command_id: str | None = None,
+    ) -> UUID:
+        """The Liaison Table establishes the commission and appoints its members.
+
+        Raises:
+            InvalidTransitionError: ``commission_already_established``.  RuleViolationError:
+            ``participant_erased``.  NotFoundError: no such participant. (and every error of
+            :meth:`Commission.establish`)
+        """
+        ctx = self.ctx(actor, command_id)
+        check_commission_absent(self._exists(COMMISSION_ID))
+        ids = [_uuid(m, "members") for m in members]
+        for pid in ids:
+            if self.participant(pid).erased:
+                raise RuleViolationError("This person's data was erased.", code="participant_erased", field="members")
+        c = Commission.establish(ctx, reference=reference, members=ids)
+        self._save(ctx, c)
+        return c.id
+
+    def define_indicator(
+        self, *, indicator_id: UUID, reference: str, recommendations: Sequence[UUID | str], name: str, definition: str,
+        unit: str, baseline: Any, baseline_date: date, target: Any, target_date: date, disaggregation: Sequence[str],
+        states: Sequence[str], actor: str, command_id: str | None = None,
+    ) -> UUID:
+        """A member of the commission defines an indicator for published recommendations.
+
+        Raises:
+            InvalidInputError: ``already_registered``. NotFoundError: no such proposal. (and
+            every error of :meth:`Indicator.define`)
+        """
+        ctx = self.ctx(actor, command_id)
+        if self._exists(indicator_id):
+            raise InvalidInputError("This indicator already exists.", code="already_registered")
+        statuses = {str(p.id): str(p.status) for p in (self.proposal(r) for r in recommendations)}
+        i = Indicator.define(
+            ctx, id=indicator_id, reference=reference, commission=self.commission(), recommendations=statuses, name=name,
+            definition=definition, unit=unit, baseline=baseline, baseline_date=baseline_date, target=target,
+            target_date=target_date, disaggregation=list(disaggregation), states=list(states),
+        )
+        self._save(ctx, i)
+        return i.id
+
+    def record_measurement(
+        self, indicator_id: UUID | str, *, state: str, period: str, value: Any, source: Mapping[str, Any],
+        disaggregation: Mapping[str, Any] | None = None, actor: str, command_id: str | None = None,
+    ) -> None:
+        """A member records the indicator's value in a state for a period, with its source.
+        Measurements of other states written at the same moment do not refuse it.
+
+        Raises:
+            RuleViolationError: ``no_commission``. (and every error of :meth:`Indicator.record_measurement`)
+        """
+        ctx = self.ctx(actor, command_id)
+
+        def attempt() -> None:
+            commission = self.commission()
+            if commission is None:
+                raise RuleViolationError("The cross-cutting commission is not established yet.", code="no_commission")
+            i = self.indicator(indicator_id)
+            i.record_measurement(ctx, commission=commission, state=state, period=period, value=value, disaggregation=disaggregation, source=source)
+            self._save(ctx, i)
+
+        self._retrying(attempt, own_change=event_of(Indicator, "MeasurementRecorded", state=state, period=period))

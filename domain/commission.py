@@ -1,0 +1,169 @@
+"""The cross-cutting commission and its indicators (seed, footnote ii: "a cross-cutting
+commission responsible for creating indicators to measure compliance/impact"; issue 19).
+
+- The Liaison Table (the secretariat) **establishes** the commission once and appoints its
+  members (:class:`Commission`, one per mechanism: :data:`COMMISSION_ID`).
+- A member **defines** an indicator for published recommendations (:class:`Indicator`):
+  name, definition, unit, baseline with its date, target with its date, the
+  disaggregations it is measured by (:data:`DISAGGREGATIONS`) and the states it covers.
+- Members **record** measurements per state and period (``YYYY`` or ``YYYY-Qn``), each with
+  its source (a public document or dataset, named and linked); a later measurement of the
+  same state and period is a correction and the latest counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import Ctx, DialogueAggregate
+from domain.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+    RuleViolationError,
+)
+from domain.ids import DIALOGUE_NS
+from domain.reference import lac_states
+
+COMMISSION_ID = uuid5(DIALOGUE_NS, "cross-cutting-commission")
+DISAGGREGATIONS = ("sex", "age", "status")
+PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+class Commission(DialogueAggregate):
+    """The cross-cutting commission: its reference and members."""
+
+    @event("Established")
+    def __init__(self, *, id: UUID, reference: str, members: list[str], actor: str, effective_date: date, command_id: str) -> None:
+        self.reference = reference
+        self.members = list(members)
+
+    @classmethod
+    def establish(cls, ctx: Ctx, *, reference: str, members: Sequence[UUID | str]) -> Commission:
+        """Establish the commission with its members (the Liaison Table, as the secretariat).
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.  InvalidInputError: ``empty_text``, ``no_members``.
+        """
+        if not ctx.is_secretariat:
+            raise NotAllowedError("The Liaison Table, as the secretariat, establishes the commission.", code="secretariat_only")
+        if not reference.strip():
+            raise InvalidInputError("The commission has a reference.", code="empty_text", field="commission")
+        names = list(dict.fromkeys(str(m) for m in members))
+        if not names:
+            raise InvalidInputError("The commission has at least one member.", code="no_members", field="members")
+        return cls(id=COMMISSION_ID, reference=reference, members=names, **ctx.stamp())
+
+    def is_member(self, participant_id: UUID | str) -> bool:
+        return str(participant_id) in self.members
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
+    return float(value)
+
+
+class Indicator(DialogueAggregate):
+    """One indicator of compliance or impact and its measurements."""
+
+    @event("Defined")
+    def __init__(
+        self, *, id: UUID, reference: str, recommendations: list[str], name: str, definition: str, unit: str,
+        baseline: float, baseline_date: date, target: float, target_date: date, disaggregation: list[str], states: list[str],
+        actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.reference = reference
+        self.recommendations = list(recommendations)
+        self.states = list(states)
+        self.disaggregation = list(disaggregation)
+        self.measurements: dict[str, float] = {}  # "state/period" → the latest value
+
+    @classmethod
+    def define(
+        cls, ctx: Ctx, *, id: UUID, reference: str, commission: Commission | None, recommendations: Mapping[str, str],
+        name: str, definition: str, unit: str, baseline: Any, baseline_date: date, target: Any, target_date: date,
+        disaggregation: Sequence[str], states: Sequence[str],
+    ) -> Indicator:
+        """Define an indicator (a member of the commission). ``recommendations`` maps each
+        proposal id to its status (read by the application).
+
+        Raises:
+            NotAllowedError: ``not_a_commission_member``.  RuleViolationError: ``no_commission``,
+            ``not_a_published_recommendation``.  InvalidInputError: ``no_recommendation``,
+            ``empty_text``, ``not_a_number``, ``target_before_baseline``,
+            ``unknown_disaggregation``, ``no_state``, ``unknown_state``.
+        """
+        if commission is None:
+            raise RuleViolationError("The cross-cutting commission is not established yet.", code="no_commission")
+        if not commission.is_member(ctx.actor):
+            raise NotAllowedError("Members of the cross-cutting commission define indicators.", code="not_a_commission_member")
+        if not recommendations:
+            raise InvalidInputError("An indicator follows at least one recommendation.", code="no_recommendation", field="recommendations")
+        if any(status != "published" for status in recommendations.values()):
+            raise RuleViolationError("Indicators follow published recommendations.", code="not_a_published_recommendation", field="recommendations")
+        for field, text in (("name", name), ("definition", definition), ("unit", unit)):
+            if not text.strip():
+                raise InvalidInputError(f"The indicator has a {field}.", code="empty_text", field=field)
+        base, goal = _number(baseline, "baseline"), _number(target, "target")
+        if target_date <= baseline_date:
+            raise InvalidInputError("The target's date comes after the baseline's.", code="target_before_baseline", field="target_date")
+        if any(d not in DISAGGREGATIONS for d in disaggregation):
+            raise InvalidInputError(f"Disaggregations are among {list(DISAGGREGATIONS)}.", code="unknown_disaggregation", field="disaggregation")
+        if not states:
+            raise InvalidInputError("The indicator applies to at least one state.", code="no_state", field="states")
+        if any(s not in lac_states() for s in states):
+            raise InvalidInputError("States are LAC states by their ISO code.", code="unknown_state", field="states")
+        return cls(
+            id=id, reference=reference, recommendations=sorted(recommendations), name=name, definition=definition, unit=unit,
+            baseline=base, baseline_date=baseline_date, target=goal, target_date=target_date,
+            disaggregation=[d for d in DISAGGREGATIONS if d in disaggregation], states=list(dict.fromkeys(states)), **ctx.stamp(),
+        )
+
+    def record_measurement(
+        self, ctx: Ctx, *, commission: Commission, state: str, period: str, value: Any,
+        disaggregation: Mapping[str, Any] | None, source: Any,
+    ) -> None:
+        """Record the value of the indicator in ``state`` for ``period`` (a member).
+
+        Raises:
+            NotAllowedError: ``not_a_commission_member``.  RuleViolationError:
+            ``state_not_covered``.  InvalidInputError: ``bad_measurement_period``,
+            ``not_a_number``, ``unknown_disaggregation``, ``bad_source``.
+        """
+        if not commission.is_member(ctx.actor):
+            raise NotAllowedError("Members of the cross-cutting commission record measurements.", code="not_a_commission_member")
+        if state not in self.states:
+            raise RuleViolationError(f"This indicator covers {self.states}.", code="state_not_covered", field="state")
+        if not isinstance(period, str) or not PERIOD.match(period):
+            raise InvalidInputError("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3.", code="bad_measurement_period", field="period")
+        number = _number(value, "value")
+        parts = dict(disaggregation or {})
+        if any(k not in self.disaggregation for k in parts):
+            raise InvalidInputError(f"This indicator is disaggregated by {self.disaggregation}.", code="unknown_disaggregation", field="disaggregation")
+        if not isinstance(source, Mapping) or not str(source.get("title", "")).strip() or not URL.match(str(source.get("url", ""))):
+            raise InvalidInputError("A measurement names its public source with a title and an http(s) link.", code="bad_source", field="source")
+        self._measured(
+            state=state, period=period, value=number, disaggregation=parts,
+            source={"title": str(source["title"]), "url": str(source["url"])}, **ctx.stamp(),
+        )
+
+    @event("MeasurementRecorded")
+    def _measured(
+        self, state: str, period: str, value: float, disaggregation: dict[str, Any], source: dict[str, str],
+        actor: str, effective_date: date, command_id: str,
+    ) -> None:
+        self.measurements[f"{state}/{period}"] = value
+
+
+def check_commission_absent(exists: bool) -> None:
+    """Raises InvalidTransitionError ``commission_already_established`` when ``exists``."""
+    if exists:
+        raise InvalidTransitionError("The cross-cutting commission is already established.", code="commission_already_established")

@@ -1,0 +1,89 @@
+"""The cross-cutting commission and its indicators on the aggregates alone (issue 19,
+"The commission"; docs/rules.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.base import SECRETARIAT, Ctx
+from domain.commission import Commission, Indicator
+from domain.errors import DomainError
+
+MEMBER, OTHER = str(UUID(int=1)), str(UUID(int=2))
+SOURCE = {"title": "Boletín estadístico", "url": "https://example.org/boletin.csv"}
+DEFINITION: dict[str, Any] = {
+    "reference": "ind-1", "recommendations": {str(UUID(int=9)): "published"}, "name": "Personas regularizadas",
+    "definition": "Permisos de residencia otorgados por año", "unit": "personas", "baseline": 100, "baseline_date": date(2025, 12, 31),
+    "target": 400, "target_date": date(2028, 12, 31), "disaggregation": ["status", "sex"], "states": ["CO", "MX"],
+}
+
+
+def ctx(actor: str) -> Ctx:
+    return Ctx(actor=actor, effective_date=date(2026, 6, 1), command_id=f"t:{actor}")
+
+
+def commission() -> Commission:
+    return Commission.establish(ctx(SECRETARIAT), reference="cct", members=[MEMBER])
+
+
+def indicator(**changes: Any) -> Indicator:
+    return Indicator.define(ctx(MEMBER), id=UUID(int=50), commission=commission(), **{**DEFINITION, **changes})
+
+
+def code_of(fn: Any) -> str:
+    with pytest.raises(DomainError) as e:
+        fn()
+    return e.value.code
+
+
+def test_only_the_secretariat_establishes_the_commission() -> None:
+    assert code_of(lambda: Commission.establish(ctx(MEMBER), reference="cct", members=[MEMBER])) == "secretariat_only"
+
+
+def test_an_indicator_keeps_its_disaggregations_in_the_documented_order() -> None:
+    assert indicator().disaggregation == ["sex", "status"]
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"recommendations": {str(UUID(int=9)): "endorsed"}}, "not_a_published_recommendation"),
+    ({"recommendations": {}}, "no_recommendation"),
+    ({"target_date": date(2025, 1, 1)}, "target_before_baseline"),
+    ({"baseline": "cien"}, "not_a_number"),
+    ({"disaggregation": ["income"]}, "unknown_disaggregation"),
+    ({"states": ["ES"]}, "unknown_state"),
+    ({"states": []}, "no_state"),
+])
+def test_a_bad_definition_is_refused(changes: dict[str, Any], code: str) -> None:
+    assert code_of(lambda: indicator(**changes)) == code
+
+
+def test_someone_outside_the_commission_defines_no_indicator() -> None:
+    got = code_of(lambda: Indicator.define(ctx(OTHER), id=UUID(int=50), commission=commission(), **DEFINITION))
+
+    assert got == "not_a_commission_member"
+
+
+@pytest.mark.parametrize(("actor", "changes", "code"), [
+    (MEMBER, {"state": "BR"}, "state_not_covered"),
+    (OTHER, {}, "not_a_commission_member"),
+    (MEMBER, {"period": "2026-H1"}, "bad_measurement_period"),
+    (MEMBER, {"disaggregation": {"age": {"0-17": 3}}}, "unknown_disaggregation"),
+    (MEMBER, {"source": {"title": "Boletín", "url": "ftp://example.org/x"}}, "bad_source"),
+])
+def test_a_bad_measurement_is_refused(actor: str, changes: dict[str, Any], code: str) -> None:
+    i = indicator()
+    values: dict[str, Any] = {"state": "CO", "period": "2026-Q2", "value": 120, "disaggregation": None, "source": SOURCE, **changes}
+
+    assert code_of(lambda: i.record_measurement(ctx(actor), commission=commission(), **values)) == code
+
+
+def test_a_later_measurement_of_the_same_state_and_period_counts() -> None:
+    i = indicator()
+    for value in (120, 135):
+        i.record_measurement(ctx(MEMBER), commission=commission(), state="CO", period="2026", value=value, disaggregation=None, source=SOURCE)
+
+    assert i.measurements == {"CO/2026": 135.0}
