@@ -121,6 +121,13 @@ class Access:
         return self.is_auditor or self.is_member(table)
 
     @property
+    def sees_unaccepted_inputs(self) -> bool:
+        """Inputs to open calls before or after a rejection: the secretariat (the
+        representatives in term among them, who facilitate their tables) and auditors
+        (issue 17, "Open calls")."""
+        return self.is_secretariat or self.is_auditor
+
+    @property
     def reveals_personal_in_history(self) -> bool:
         """Decrypted personal fields and position takers in the audit history: auditors only."""
         return self.is_auditor

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 
 from projections import (
+    calls,
     dashboards,
     deadlines,
     elections,
@@ -41,6 +42,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     dashboards.projection,
     deadlines.projection,
     search.projection,
+    calls.projection,
 )
 
 

@@ -61,6 +61,7 @@ AGGREGATE_LABELS = {
     "Participant": _l("Participant"),
     "MechanismSettings": _l("Settings of the mechanism"),
     "Access": _l("Roles granted"),
+    "OpenCall": _l("Open call for input"),
     "Election": _l("Election of representatives"),
     "Commission": _l("Cross-cutting commission"),
     "Indicator": _l("Indicator"),
@@ -112,11 +113,25 @@ EVENT_LABELS = {
     "RepresentativeElected": _l("representative elected"),
     "SeatVacated": _l("seat vacated"),
     "ProposalReferenceAssigned": _l("proposal reference assigned"),
+    "InputSubmitted": _l("input received"),
+    "InputModerated": _l("input moderated"),
+    "InputLinked": _l("input linked to a proposal"),
+    "ContributorErased": _l("contributor's contact erased"),
     "CandidacyDeclared": _l("candidacy declared"),
     "CandidacyWithdrawn": _l("candidacy withdrawn"),
     "BallotCast": _l("ballot cast"),
     "Established": _l("established"),
     "MeasurementRecorded": _l("measurement recorded"),
+}
+
+# Why moderation rejected an input to an open call (issue 17, "Open calls").
+CATEGORY_LABELS = {
+    "spam": _l("spam"),
+    "abusive": _l("abusive"),
+    "off_topic": _l("off topic"),
+    "personal_data": _l("personal data"),
+    "duplicate": _l("duplicate"),
+    "other": _l("other reason"),
 }
 
 PERSONAL_LABELS = {
@@ -133,6 +148,11 @@ RULE_LABELS = {
 def participation_label(value: str) -> str:
     """A stakeholder group, subregion, gender or "suppressed" as the reader says it."""
     return str(PARTICIPATION_LABELS.get(value, value))
+
+
+def category_label(code: str) -> str:
+    """A category of rejection of an input as the reader says it."""
+    return str(CATEGORY_LABELS.get(code, code))
 
 
 def aggregate_label(kind: str) -> str:

@@ -64,3 +64,10 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
         return too_many(seconds)
 
     return limiter
+
+
+def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, limits: str) -> None:
+    """Count the POSTs of ``endpoint`` per network address under ``limits`` as well (the
+    input form of an open call, which anyone may send: issue 17, "Anti-abuse")."""
+    limited: Any = limiter.limit(limits, key_func=by_address, methods=["POST"])(app.view_functions[endpoint])
+    app.view_functions[endpoint] = limited

@@ -82,7 +82,18 @@ POSITION_TOPIC = "domain.deliberation:TableDeliberation.PositionRecorded"
 POSITION_FIELDS = ("member", "actor")
 BALLOT_TOPIC = "domain.election:Election.BallotCast"
 BALLOT_FIELDS = ("voter", "choices", "actor")
-HIDDEN_FIELDS = {POSITION_TOPIC: POSITION_FIELDS, BALLOT_TOPIC: BALLOT_FIELDS}
+# Inputs to open calls are public only once moderation accepts them (issue 17, "Open
+# calls": "audit pages, API and proofs included"); the log and histories do not say which
+# were accepted, so what an input says, and a moderator's reason, show to auditors only (an
+# accepted input is public on its call's page).
+INPUT_TOPIC = "domain.open_call:OpenCall.InputSubmitted"
+MODERATION_TOPIC = "domain.open_call:OpenCall.InputModerated"
+HIDDEN_FIELDS = {
+    POSITION_TOPIC: POSITION_FIELDS,
+    BALLOT_TOPIC: BALLOT_FIELDS,
+    INPUT_TOPIC: ("text", "organisation_name", "contact", "participant"),
+    MODERATION_TOPIC: ("reason",),
+}
 
 
 def redact_event_data(topic: str, data: dict[str, Any], personal_fields: Sequence[str] = ()) -> dict[str, Any]:
@@ -116,6 +127,14 @@ def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
         for f in PERSONAL_FIELDS:
             if f in out:
                 out[f] = REDACTED
+    if aggregate_type == "OpenCall" and isinstance(out.get("inputs"), dict):
+        inputs = {}
+        for iid, item in out["inputs"].items():
+            item = {**item, "contact": REDACTED}
+            if item.get("status") != "accepted":
+                item.update(dict.fromkeys(("text", "organisation_name", "participant"), REDACTED))
+            inputs[iid] = item
+        out["inputs"] = inputs
     if aggregate_type == "TableDeliberation" and isinstance(out.get("agenda"), dict):
         agenda = {}
         for pid, item in out["agenda"].items():

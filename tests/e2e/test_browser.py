@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.e2e.web_support import app_services, make_app, participant_id
+from tests.e2e.web_support import add_sample_call, app_services, make_app, participant_id
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -61,6 +61,7 @@ def site(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Pa
     db = tmp_path / "browser.sqlite"
     shutil.copy(src, db)
     app = make_app(f"sqlite:///{db}", key, clock="2026-03-27", csrf=True)
+    add_sample_call(app)
     accounts = app_services(app).accounts
     accounts.create_participant_account(participant_id(app, "p-01"), MEMBER, password=PASSWORD)
     staff = accounts.create_staff_account(SECRETARIAT, "secretariat", password=PASSWORD)

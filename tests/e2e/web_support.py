@@ -123,3 +123,28 @@ def post_form(client: FlaskClient, page_url: str, action: str, prefix: str | Non
 def visible(response: TestResponse) -> str:
     """The visible text of a response with runs of white space made single spaces."""
     return re.sub(r"\s+", " ", text_of(response.get_data(as_text=True)))
+
+
+def add_sample_call(app: Flask) -> str:
+    """An open call of RT1 on objective 5 (2026-03-20 to 2026-04-30) with one accepted, one
+    rejected and one pending input, projected; its id (the scenario has no call of its own)."""
+    from datetime import date
+
+    s = app_services(app)
+    call = s.app.open_call(
+        reference="call-sample", title="Regularización: ¿qué funciona?", text="Aportes sobre vías de regularización permanentes.",
+        objectives=[5], table="RT1", languages=["es", "pt"], opens_on=date(2026, 3, 20), closes_on=date(2026, 4, 30),
+    )
+    sent = [
+        s.app.submit_input(call, text=text, organisation_name=org, country=country, stakeholder_group="migrants", language=lang,
+                           contact=f"sample-{n}@example.org", actor="public")
+        for n, (text, org, country, lang) in enumerate([
+            ("A acolhida humanitária funcionou sem exigir documentos vencidos.", "Rede Acolhida", "BR", "pt"),
+            ("Compre seguidores baratos.", "", "MX", "es"),
+            ("Las tasas deberían ser exentas para personas vulnerables.", "", "PE", "es"),
+        ])
+    ]
+    s.app.moderate_input(sent[0], decision="accept", reason="Pertinente.")
+    s.app.moderate_input(sent[1], decision="reject", reason="Publicidad.", category="spam")
+    s.projector.catch_up()
+    return str(call)

@@ -8,6 +8,7 @@
 - :mod:`web.pages.tables`: working tables, members and representatives;
 - :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
+- :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         board,
         calendars,
+        calls,
         dashboards,
         dialogues,
         elections,
@@ -57,8 +59,10 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+        calls.bp, calls.links_bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
-    limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
+    limiter = limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
+    limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT)

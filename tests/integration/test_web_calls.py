@@ -1,0 +1,166 @@
+"""The pages of open calls for input (issue 17) through HTTP, on SQLite and PostgreSQL:
+anyone sends an input (a trap field for robots, a limit per address), the public sees
+accepted inputs without contact and rejected ones by category, the secretariat moderates,
+an author links an accepted input to their proposal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import pytest
+from flask import Flask
+
+from application.bootstrap import Services
+from domain.base import PUBLIC
+from projections import calls as call_views
+from tests.conftest import draft_sample_proposal, seed_members
+from tests.e2e.web_support import act_as, make_app, post_form, visible
+
+CONTACT = "ana.souza@example.org"
+
+
+@dataclass
+class World:
+    services: Services
+    app: Flask
+    call: UUID
+    author: UUID
+    proposal: UUID
+
+
+@pytest.fixture
+def world(services: Services) -> World:
+    (author,) = seed_members(services.app)
+    proposal = draft_sample_proposal(services.app, author)
+    call = services.app.open_call(
+        reference="call-1", title="Vías regulares", text="Aportes sobre vías regulares.", objectives=[2], table="RT1",
+        languages=["es", "pt"], opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 31),
+    )
+    services.projector.catch_up()
+    app = make_app(services.config.database_url, str(services.config.master_key), clock="2026-01-10", csrf=True)
+    return World(services, app, call, author, proposal)
+
+
+def send(world: World, client: object, **changes: str) -> object:
+    data = {"text": "Um aporte em português.", "language": "pt", "organisation_name": "Rede Acolhida", "country": "BR",
+            "stakeholder_group": "migrants", "contact": CONTACT, "website": ""}
+    data.update(changes)
+    url = f"/calls/{world.call}"
+    return post_form(client, url, f"{url}/inputs", prefix="in", **data)  # type: ignore[arg-type]
+
+
+def inputs(world: World, status: str | None = None) -> list[dict[str, object]]:
+    world.services.projector.catch_up()
+    return call_views.inputs_of_call(world.services.projector.engine, str(world.call), status)
+
+
+def test_someone_without_an_account_sends_an_input_that_waits_for_moderation(world: World) -> None:
+    client = world.app.test_client()
+
+    r = send(world, client)
+    page = visible(client.get(f"/calls/{world.call}?lang=en"))
+
+    assert r.status_code == 302  # type: ignore[attr-defined]
+    assert [(i["status"], i["from_public"]) for i in inputs(world)] == [("pending", True)]
+    assert "Um aporte em português." not in page
+
+
+def test_an_input_whose_trap_field_is_filled_is_not_stored(world: World) -> None:
+    r = send(world, world.app.test_client(), website="http://spam.example")
+
+    assert r.status_code == 302  # type: ignore[attr-defined]
+    assert inputs(world) == []
+
+
+def test_a_refused_input_comes_back_with_what_was_typed(world: World) -> None:
+    r = send(world, world.app.test_client(), text=" ", organisation_name="Rede Acolhida", contact="not-an-address")
+    page = r.get_data(as_text=True)  # type: ignore[attr-defined]
+
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert 'value="Rede Acolhida"' in page and 'value="not-an-address"' in page
+    assert inputs(world) == []
+
+
+def test_a_burst_of_50_inputs_from_one_address_is_throttled(world: World) -> None:
+    client = world.app.test_client()
+
+    codes = [send(world, client, contact=f"burst-{n}@example.org").status_code for n in range(50)]  # type: ignore[attr-defined]
+
+    assert codes.count(429) >= 45
+    assert len(inputs(world)) <= 5
+
+
+def test_the_public_sees_an_accepted_input_without_its_contact(world: World) -> None:
+    iid = world.services.app.submit_input(
+        world.call, text="Um aporte em português.", organisation_name="", country="BR", stakeholder_group="migrants",
+        language="pt", contact=CONTACT, actor=PUBLIC,
+    )
+    world.services.app.moderate_input(iid, decision="accept", reason="Pertinente.")
+    world.services.projector.catch_up()
+
+    page = world.app.test_client().get(f"/calls/{world.call}").get_data(as_text=True)
+
+    assert "Um aporte em português." in page and CONTACT not in page
+
+
+def test_the_public_sees_the_rejected_inputs_by_category(world: World) -> None:
+    iid = world.services.app.submit_input(
+        world.call, text="Compre seguidores.", organisation_name="", country="MX", stakeholder_group="other", language="es",
+        contact="ventas@example.com", actor=PUBLIC,
+    )
+    world.services.app.moderate_input(iid, decision="reject", reason="Publicidad.", category="spam")
+    world.services.projector.catch_up()
+
+    page = visible(world.app.test_client().get(f"/calls/{world.call}?lang=en"))
+
+    assert "spam: 1" in page and "Compre seguidores." not in page and "Publicidad." not in page
+
+
+def test_the_moderation_page_is_not_for_the_public(world: World) -> None:
+    assert world.app.test_client().get(f"/calls/{world.call}/moderation").status_code == 403
+
+
+def test_the_secretariat_accepts_an_input_from_the_moderation_page(world: World) -> None:
+    client = world.app.test_client()
+    send(world, client)
+    [pending] = inputs(world)
+    act_as(client, "secretariat")
+
+    r = post_form(client, f"/calls/{world.call}/moderation", f"/calls/inputs/{pending['id']}/moderation", decision="accept", reason="Pertinente.", category="")
+
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert [i["status"] for i in inputs(world)] == ["accepted"]
+
+
+def test_a_rejection_without_category_comes_back_with_its_reason(world: World) -> None:
+    client = world.app.test_client()
+    send(world, client)
+    [pending] = inputs(world)
+    act_as(client, "secretariat")
+
+    r = post_form(client, f"/calls/{world.call}/moderation", f"/calls/inputs/{pending['id']}/moderation", decision="reject", reason="Fuera de tema.", category="")
+
+    page = r.get_data(as_text=True)
+
+    assert r.status_code == 422
+    assert 'id="category-1-error"' in page and 'aria-invalid="true"' in page
+    assert "Fuera de tema." in page
+
+
+def test_an_author_links_an_accepted_input_and_the_proposal_shows_it(world: World) -> None:
+    iid = world.services.app.submit_input(
+        world.call, text="Um aporte em português.", organisation_name="Rede Acolhida", country="BR", stakeholder_group="migrants",
+        language="pt", contact=CONTACT, actor=PUBLIC,
+    )
+    world.services.app.moderate_input(iid, decision="accept", reason="Pertinente.")
+    world.services.projector.catch_up()
+    client = world.app.test_client()
+    act_as(client, "participant", str(world.author))
+
+    r = post_form(client, f"/proposals/{world.proposal}", f"/proposals/{world.proposal}/inputs", prefix="link", input=str(iid))
+    page = visible(world.app.test_client().get(f"/proposals/{world.proposal}?lang=en"))
+
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert "Draws on 1 input" in page and "Rede Acolhida" in page
