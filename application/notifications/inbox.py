@@ -80,6 +80,8 @@ class Notifications:
     def _store(self, account_id: str, found: list[tuple[str, str, date, dict[str, Any]]], position: int | None) -> int:
         """Insert the rows not stored yet and move the cursor, in one transaction (a
         concurrent refresh that stored them first makes this one a no-op)."""
+        if not found and position is None:
+            return 0  # nothing new: no write transaction (the navigation asks on every page)
         try:
             with self.engine.begin() as c:
                 have = set(c.execute(select(notifications_table.c.key).where(notifications_table.c.account_id == account_id)).scalars())
