@@ -11,12 +11,15 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
 from application.mail import Composer, mailer_from_url
+from application.notifications import Notifications
+from application.notifications.mailing import Mailing
 from application.persistence import (
     KeyStore,
     get_engine,
@@ -128,6 +131,16 @@ class Services:
     accounts: Accounts
     # What starting did to the database (migrations, views built), one line each.
     upgrades: list[str] = field(default_factory=list)
+
+    @cached_property
+    def notifications(self) -> Notifications:
+        """Each account's notifications and preferences (issue 18)."""
+        return Notifications(self.app, self.projector.engine, self.accounts)
+
+    @cached_property
+    def mailing(self) -> Mailing:
+        """The notifications' e-mail and its unsubscribe links (issue 18)."""
+        return Mailing(self.notifications)
 
     def refresh_views(self) -> int:
         """Bring the views up to date now (SQLite and single-process mode)."""

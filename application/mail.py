@@ -37,6 +37,8 @@ class Message:
     text: str
     html: str
     language: str
+    # Further headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Composer(Protocol):
@@ -64,6 +66,8 @@ def build(message: Message, sender: str) -> EmailMessage:
     m["Date"] = formatdate(localtime=False)
     m["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">") or "localhost")
     m["Auto-Submitted"] = "auto-generated"
+    for name, value in message.headers:
+        m[name] = value
     m.set_content(message.text, charset="utf-8")
     m.add_alternative(message.html, subtype="html", charset="utf-8")
     m["Content-Language"] = message.language  # after the content: setting it clears Content-* headers

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 APPLICATION_NAME = "Dialogue"
@@ -202,6 +203,46 @@ api_requests = Table(
 )
 
 ACCOUNT_TABLES = (accounts, recovery_codes, sign_ins, links, sign_in_failures, security_log, api_tokens, api_requests)
+
+# ---------------------------------------------------------------------------- notifications (issue 18)
+# What notifies whom (``application/notifications/``): one row per notification of an account,
+# its preferences per kind, how far in the log its notifications were looked for, and each
+# mail sent (one per account and period). Every row cascades with its account.
+notifications_table = Table(
+    "dialogue_notifications",
+    metadata,
+    Column("id", BigInt, primary_key=True, autoincrement=True),
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("dated", Date, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("seen_at", DateTime(timezone=True)),
+    Column("mailed_in", String(80)),
+    UniqueConstraint("account_id", "key", name="uq_dialogue_notifications_account_key"),
+    Index("ix_dialogue_notifications_account_seen", "account_id", "seen_at"),
+)
+notification_preferences = Table(
+    "dialogue_notification_preferences",
+    metadata,
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("frequency", String(16), nullable=False),
+)
+notification_cursors = Table(
+    "dialogue_notification_cursors",
+    metadata,
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("position", BigInt, nullable=False),
+)
+notification_mails = Table(
+    "dialogue_notification_mails",
+    metadata,
+    Column("account_id", AccountId, ForeignKey(accounts.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("period", String(80), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("count", Integer, nullable=False),
+)
 
 # ---------------------------------------------------------------------------- transparency log (issue 16)
 # The RFC 9162 Merkle tree over the events (``application/tlog/``, migrations 0006-0008), written in

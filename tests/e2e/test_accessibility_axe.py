@@ -1,8 +1,8 @@
 """The axe-core engine (npm ``axe-core``, installed by ``make axe`` into tests/e2e/axe)
 reports no serious or critical violation on every page reached by following the site's
 links (one page of each kind, :mod:`tests.integration.page_crawl`), as the public, a member
-and the secretariat, at 375 and 1280 pixels; and on the sign-in, second-factor, account and
-"what waits for me" pages. One browser context per test, reused page after page.
+and the secretariat, at 375 and 1280 pixels; and on the sign-in, second-factor, account,
+"what waits for me", notifications and notification preference pages. One browser context per test, reused page after page.
 
 axe is injected with playwright's ``add_script_tag`` into a context that bypasses the
 Content-Security-Policy (the pages themselves allow no script).
@@ -79,6 +79,14 @@ def test_a_members_account_and_waiting_pages_have_no_serious_violation(axe_page:
     sign_in(axe_page, site.url, MEMBER)
     found: dict[str, list[str]] = {}
     for path in ("/me", "/account", "/account/second-factor"):
+        check(axe_page, site.url + path, found)
+    assert found == {}
+
+
+def test_a_members_notifications_and_preference_form_have_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
+    sign_in(axe_page, site.url, MEMBER)
+    found: dict[str, list[str]] = {}
+    for path in ("/notifications", "/notifications/preferences", "/notifications?lang=en"):
         check(axe_page, site.url + path, found)
     assert found == {}
 

@@ -18,6 +18,7 @@
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
 - :mod:`web.pages.account`: my account, the secretariat's invitations, the security log;
 - :mod:`web.pages.me`: what waits for me;
+- :mod:`web.pages.notifications`: my notifications and how each kind reaches me;
 - :mod:`web.pages.errors`: the site's own page for an unknown address.
 
 :mod:`web.pages.common` is what they share. A new area adds its module to
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         feeds,
         liaison,
         me,
+        notifications,
         open_data,
         privacy,
         proposals,
@@ -58,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
-        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp,
+        proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
         calls.bp, calls.links_bp,
     )
     for bp in page_blueprints:
