@@ -8,7 +8,8 @@ to events effective by then, into a private in-memory database), rounds every co
 nearest multiple of 5 and suppresses every cell under 5; only those figures are stored.
 ``dialogue close-due`` takes the snapshot of a quarter once it has ended (once: a final
 snapshot is never rebuilt); the secretariat may publish the quarter so far (not final, taken
-as of that day, replaced by a later one and by the final one). The public page, its JSON,
+as of that day, replaced by one of a later day and by the final one; a second one the same
+day is refused: two figures as of one day would show the difference a change made). The public page, its JSON,
 the dashboard and the quarter's open-data archive read the latest snapshot, so no change
 alters the public figures before the next snapshot.
 """
@@ -26,7 +27,7 @@ from application.open_data.quarterly import previous_quarter, quarter_bounds
 from application.tables import participation_snapshots_table
 from domain.base import SECRETARIAT
 from domain.deliberation import quarter_of
-from domain.errors import InvalidInputError, NotAllowedError, NotFoundError
+from domain.errors import InvalidInputError, NotAllowedError, NotFoundError, RuleViolationError
 from projections.people import PARTICIPATION_DIMENSIONS, view_participation
 
 BASE = 5
@@ -60,11 +61,14 @@ def publish_statistics(services: Services, quarter: str | None = None, *, actor:
     """Take and store the snapshot of ``quarter`` (default: the current one) as of its last
     day, or as of today while it runs (then not final), as the secretariat (``actor``);
     returns it as :func:`latest_statistics` does. A final snapshot already stored is
-    returned unchanged.
+    returned unchanged; a snapshot of the quarter so far replaces the one of an earlier day,
+    and is returned unchanged when asked again the same day with nothing recorded since.
 
     Raises:
         NotAllowedError: ``secretariat_only`` (and the refusals of ``ctx`` for a bound identity).
         InvalidInputError: ``bad_quarter``, ``quarter_in_future``.
+        RuleViolationError: ``statistics_published_today`` (the quarter so far was published
+            today already: two sets of figures as of one day reveal what changed between them).
         NotFoundError: ``empty_log``.
     """
     if not services.app.ctx(actor).is_secretariat:
@@ -80,6 +84,13 @@ def publish_statistics(services: Services, quarter: str | None = None, *, actor:
     position = int(services.app.recorder.max_notification_id() or 0)
     if position == 0:
         raise NotFoundError("Nothing is recorded yet.", code="empty_log")
+    if stored is not None and last >= today and stored["as_of"] == today.isoformat():
+        if _stored_position(services.app.engine, quarter) == position:
+            return stored  # nothing recorded since: the same figures (``make demo`` run again)
+        raise RuleViolationError(
+            f"The participation statistics of {quarter} so far were already published today; publish again tomorrow.",
+            code="statistics_published_today",
+        )
     as_of = min(last, today)
     _projector, views = replayed_views(services.app.recorder, services.app.mapper, position, as_of)
     try:
@@ -104,6 +115,13 @@ def close_due_statistics(services: Services) -> dict[str, Any] | None:
         return publish_statistics(services, quarter)
     except NotFoundError:
         return None
+
+
+def _stored_position(engine: Engine, quarter: str) -> int | None:
+    t = participation_snapshots_table
+    with engine.connect() as c:
+        found = c.execute(select(t.c.position).where(t.c.quarter == quarter)).scalar()
+    return None if found is None else int(found)
 
 
 def _published(row: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from domain.deliberation import TableDeliberation
 from domain.reference import table_objectives
 from projections.base import Id, Projection, rows, topic
 from projections.proposals import view_proposals
+from projections.tables import view_memberships
 
 projection = Projection("sessions", version=1)
 
@@ -175,7 +176,15 @@ def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:
 
 
 def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
-    """Agenda items with the proposal's reference, title and status, and the latest positions."""
+    """Agenda items with the proposal's reference, title and status, and the latest positions.
+
+    On an item still open, the position of someone who has left the table since stating it
+    is listed with ``counted`` false and left out of ``counts``: the decision will not count
+    it (issue 11, a member who left). On a decided item every position listed counted."""
+    found = get_session(engine, session_id)
+    members = {
+        str(r["participant_id"]) for r in rows(engine, select(view_memberships.c.participant_id).where(view_memberships.c.table_code == found["table_code"]))
+    } if found else set()
     q = (
         select(view_agenda_items, view_proposals.c.reference, view_proposals.c.title, view_proposals.c.status)
         .join(view_proposals, view_proposals.c.id == view_agenda_items.c.proposal_id)
@@ -185,10 +194,10 @@ def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
     items = rows(engine, q)
     pos = rows(engine, select(view_positions).where(view_positions.c.session_id == session_id).order_by(view_positions.c.effective_date))
     for it in items:
-        it["positions"] = [p for p in pos if p["proposal_id"] == it["proposal_id"]]
+        it["positions"] = [p | {"counted": bool(it["decision"]) or str(p["member_id"]) in members} for p in pos if p["proposal_id"] == it["proposal_id"]]
         counts = {"support": 0, "object": 0, "abstain": 0}
         for p in it["positions"]:
-            counts[p["position"]] += 1
+            counts[p["position"]] += p["counted"]
         it["counts"] = counts
     return items
 

@@ -281,6 +281,8 @@ ERROR_MESSAGES = {
     "position_beyond_head": _l("This position is beyond the end of the log."),
     "empty_log": _l("Nothing is recorded yet: there is nothing to export."),
     "quarter_in_future": _l("This quarter has not started."),
+    # participation statistics
+    "statistics_published_today": _l("The statistics of this quarter so far were already published today. Publish them again tomorrow."),
 }
 
 CLASS_MESSAGES = {

@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from web.i18n import country_name, day, word
+from web.pages.common import isolate
 
 KIND_LABELS = {
     "session_scheduled": _l("A session of my table is scheduled"),
@@ -52,9 +53,10 @@ def _day(value: str | None) -> str:
 
 
 def describe(kind: str, d: dict[str, Any]) -> str:
-    """The sentence of a notification of ``kind`` with its facts ``d``."""
+    """The sentence of a notification of ``kind`` with its facts ``d`` (a typed title between
+    directional isolates, issue 11 item 9: the sentence goes to pages and mails alike)."""
     values = {
-        "table": d.get("table", ""), "title": d.get("title") or d.get("reference") or "", "amendment": d.get("amendment", ""),
+        "table": d.get("table", ""), "title": isolate(d.get("title") or d.get("reference") or "", plain=True), "amendment": d.get("amendment", ""),
         "seat": d.get("seat", ""), "country": country_name(d["country"]) if d.get("country") else "",
         "decision": word(DECISIONS.get(d.get("event", ""), "")),
         "date": _day(d.get("session_date") or d.get("closes_on")),

@@ -30,7 +30,12 @@ from application.notifications.kinds import (
 )
 from application.persistence import notifications as log_notifications
 from application.roles import Roles
-from application.tables import notification_cursors, notification_preferences, notifications_table
+from application.tables import (
+    notification_cursors,
+    notification_mails,
+    notification_preferences,
+    notifications_table,
+)
 from application.waiting import what_waits_for
 from domain.errors import InvalidInputError
 
@@ -80,6 +85,8 @@ class Notifications:
     def _store(self, account_id: str, found: list[tuple[str, str, date, dict[str, Any]]], position: int | None) -> int:
         """Insert the rows not stored yet and move the cursor, in one transaction (a
         concurrent refresh that stored them first makes this one a no-op)."""
+        if not found and position is None:
+            return 0  # nothing new: no write transaction (the navigation asks on every page)
         try:
             with self.engine.begin() as c:
                 have = set(c.execute(select(notifications_table.c.key).where(notifications_table.c.account_id == account_id)).scalars())
@@ -117,6 +124,16 @@ class Notifications:
             where.append(t.c.id.in_(list(ids)))
         with self.engine.begin() as c:
             return int(c.execute(update(t).where(*where).values(seen_at=self.now())).rowcount)
+
+    def export(self, account_id: str) -> dict[str, Any]:
+        """Everything kept about the account's notifications (the right of access): its
+        notifications, the preferences it chose and the mails sent."""
+        p, m = notification_preferences, notification_mails
+        with self.engine.connect() as c:
+            chosen = dict(c.execute(select(p.c.kind, p.c.frequency).where(p.c.account_id == account_id)).tuples().all())
+            mails = [dict(r) for r in c.execute(select(m.c.period, m.c.sent_at, m.c.count).where(m.c.account_id == account_id).order_by(m.c.sent_at)).mappings()]
+        items = [{k: r[k] for k in ("kind", "dated", "details", "seen_at", "mailed_in")} for r in self.of(account_id, limit=100_000)]
+        return {"preferences": chosen, "notifications": items, "mails": mails}
 
     # ------------------------------------------------------------------ preferences
     def preferences(self, account_id: str, roles: Roles) -> dict[str, str]:

@@ -137,3 +137,37 @@ def test_a_member_receives_a_digest_on_each_backend(database_url: str, master_ke
     (message,) = sink.to("member@tests.invalid")
     assert message["Subject"] == "Resumen diario del Diálogo PMM: 1 notificación"
     assert "Se convocó una sesión de RT4 para el 3 feb 2026." in text(message)
+
+
+def test_the_secretariat_is_mailed_at_once_of_an_input_waiting_for_moderation(app: Flask, smtp_server: tuple[str, SmtpSink]) -> None:
+    _, sink = smtp_server
+    s = app_services(app)
+    s.accounts.create_staff_account("secretariat-mail@tests.invalid", "secretariat")
+    call = s.app.open_call(
+        reference="call-n", title="Regularización", text="Aportes sobre el Objetivo 5.", objectives=[5], table="RT1",
+        languages=["es"], opens_on=date(2026, 3, 27), closes_on=date(2026, 4, 30),
+    )
+    s.app.submit_input(call, text="Un aporte.", organisation_name="", country="PE", stakeholder_group="migrants", language="es", contact=None)
+    s.wait_for_views()
+
+    send(app, "2026-03-27")
+
+    immediate = [m for m in sink.to("secretariat-mail@tests.invalid") if "moderación" in m["Subject"]]
+    assert [m["Subject"] for m in immediate] == ["Un aporte a una convocatoria abierta espera moderación."]
+    assert f"http://127.0.0.1:5000/calls/{call}/moderation" in text(immediate[0])
+    assert not any("moderación" in m["Subject"] for ref in PEOPLE for m in sink.to(f"{ref}@tests.invalid"))
+
+
+def test_opening_the_unsubscribe_link_only_asks(app: Flask, smtp_server: tuple[str, SmtpSink]) -> None:
+    _, sink = smtp_server
+    send(app, "2026-03-27")
+    link = _link(sink.to("p-40@tests.invalid")[0])
+    s = app_services(app)
+    account = s.accounts.of_participant(participant_id(app, "p-40"))
+    assert account is not None
+    before = s.notifications.preferences(account.id, s.notifications.roles(account, date(2026, 3, 27)))
+
+    r = app.test_client().get(link + "?lang=en")
+
+    assert r.status_code == 200 and "You will no longer receive e-mails of these kinds:" in r.get_data(as_text=True)
+    assert s.notifications.preferences(account.id, s.notifications.roles(account, date(2026, 3, 27))) == before

@@ -15,7 +15,7 @@ from flask import Flask
 from application.bootstrap import Services
 from application.participation import close_due_statistics, latest_statistics, publish_statistics
 from application.privacy import erase
-from domain.errors import NotAllowedError
+from domain.errors import NotAllowedError, RuleViolationError
 from projections import people as people_views
 from tests.conftest import seed_members
 from tests.e2e.web_support import act_as, make_app, post_form
@@ -59,8 +59,37 @@ def test_no_change_alters_the_public_figures_before_the_next_snapshot(loaded: Se
     loaded.projector.catch_up()
 
     assert public_json(loaded) == published
+    loaded.app.clock.set(date(2026, 3, 28))  # type: ignore[attr-defined]
     again = publish_statistics(loaded, "2026-Q1")
     assert again != published  # the next snapshot counts them
+
+
+def test_the_quarter_so_far_is_published_at_most_once_a_day(loaded: Services) -> None:
+    published = publish_statistics(loaded, "2026-Q1")
+    for i in range(3):
+        loaded.app.register_participant(reference=f"new-{i}", display_name=f"Nueva {i}", organisation_id=None, gender="woman", preferred_language="pt")
+
+    with pytest.raises(RuleViolationError) as refused:
+        publish_statistics(loaded, "2026-Q1")
+
+    assert refused.value.code == "statistics_published_today"
+    assert latest_statistics(loaded.app.engine) == published
+
+
+def test_publishing_again_the_same_day_with_nothing_recorded_since_gives_the_same_snapshot(loaded: Services) -> None:
+    published = publish_statistics(loaded, "2026-Q1")
+
+    assert publish_statistics(loaded, "2026-Q1") == published == latest_statistics(loaded.app.engine)
+
+
+def test_a_later_days_snapshot_of_the_quarter_so_far_replaces_the_earlier_one(loaded: Services) -> None:
+    publish_statistics(loaded, "2026-Q1")
+    loaded.app.clock.set(date(2026, 3, 28))  # type: ignore[attr-defined]
+
+    later = publish_statistics(loaded, "2026-Q1")
+
+    assert (later["as_of"], later["final"]) == ("2026-03-28", False)
+    assert latest_statistics(loaded.app.engine) == later
 
 
 def test_the_deadline_job_takes_the_final_snapshot_as_of_the_quarters_last_day_once(loaded: Services) -> None:
@@ -111,6 +140,18 @@ def test_the_secretariat_publishes_the_quarter_so_far_from_the_page(app: Flask, 
     assert r.status_code == 302
     assert "Figures of 2026-Q1 so far" in page and "suppressed" in page
     assert latest_statistics(loaded.app.engine) is not None
+
+
+def test_a_second_publication_the_same_day_is_refused_on_the_page(app: Flask, loaded: Services) -> None:
+    client = app.test_client()
+    act_as(client, "secretariat")
+    first = post_form(client, "/privacy/participation", "/privacy/participation")
+    loaded.app.register_participant(reference="new-1", display_name="Nueva", organisation_id=None, gender="woman", preferred_language="pt")
+
+    second = post_form(client, "/privacy/participation", "/privacy/participation")
+
+    assert (first.status_code, second.status_code) == (302, 422)
+    assert 'data-code="statistics_published_today"' in second.get_data(as_text=True)
 
 
 def test_a_member_cannot_publish_from_the_page(app: Flask, loaded: Services) -> None:

@@ -13,8 +13,10 @@ import pytest
 from application.bootstrap import Services
 from application.privacy import erase
 from domain.errors import RuleViolationError
+from projections import sessions as session_views
 from projections import tables as table_views
 from tests.conftest import draft_sample_proposal, seed_members
+from tests.e2e.web_support import act_as, app_services, make_app, visible
 
 
 def item_on_agenda(services: Services, author: UUID) -> tuple[UUID, UUID]:
@@ -86,3 +88,38 @@ def test_an_erased_representative_loses_the_seat_and_the_membership(services: Se
 
     t = app.table("RT1")
     assert (t.is_member(rep, app.clock.today()), t.holder("LT-RT1-A", app.clock.today())) == (False, None)
+
+
+def test_the_session_view_lists_a_departed_members_position_as_no_longer_counting(services: Services) -> None:
+    app = services.app
+    author, stays, leaves = seed_members(app, 3)
+    session, proposal = item_on_agenda(services, author)
+    app.record_position(session, proposal, member=stays, position="support")
+    app.record_position(session, proposal, member=leaves, position="object")
+    app.leave_table(leaves, "RT1")
+    services.projector.catch_up()
+
+    [item] = session_views.agenda(services.projector.engine, str(session))
+
+    assert {str(p["member_id"]): p["counted"] for p in item["positions"]} == {str(stays): True, str(leaves): False}
+    assert item["counts"] == {"support": 1, "object": 0, "abstain": 0}
+
+
+def test_the_session_page_shows_a_departed_members_position_as_no_longer_counting(database_url: str, master_key: str) -> None:
+    app = make_app(database_url, master_key)
+    services = app_services(app)
+    author, stays, leaves = seed_members(services.app, 3)
+    session, proposal = item_on_agenda(services, author)
+    services.app.record_position(session, proposal, member=stays, position="support")
+    services.app.record_position(session, proposal, member=leaves, position="object")
+    services.app.leave_table(leaves, "RT1")
+    services.wait_for_views()
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    act_as(client, "auditor")
+
+    page = visible(client.get(f"/sessions/{session}"))
+
+    assert "Positions: 1 in support, 0 objecting, 0 abstentions" in page
+    assert "Member 2: object · Jan 5, 2026 · no longer counts: left the table" in page
+    assert page.count("no longer counts") == 1

@@ -114,6 +114,22 @@ def test_my_data_is_mine_only(app: Flask, s: Services) -> None:
     assert str(other) not in r.get_data(as_text=True)
 
 
+def test_my_data_holds_my_notifications_and_my_choices(app: Flask, s: Services) -> None:
+    (me,) = seed_members(s.app, table="RT2")
+    account = s.accounts.create_participant_account(me, "ana@example.org", password=PASSWORD)
+    s.app.schedule_session(table="RT2", on=date(2026, 2, 3))
+    s.projector.catch_up()
+    s.notifications.set_preferences(account.id, {"session_scheduled": "weekly"})
+    s.notifications.refresh(account)
+    client = app.test_client()
+    sign_in_as(client, account.id)
+
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+
+    assert data["notifications"]["preferences"] == {"session_scheduled": "weekly"}
+    assert [(n["kind"], n["details"]["table"]) for n in data["notifications"]["notifications"]] == [("session_scheduled", "RT2")]
+
+
 def test_an_erasure_request_reaches_the_secretariats_page(app: Flask, s: Services) -> None:
     (pid,) = seed_members(s.app)
     account = s.accounts.create_participant_account(pid, "ana@example.org", password=PASSWORD)

@@ -90,3 +90,12 @@ def test_the_preference_form_saves_each_kind(app: Flask, author: FlaskClient) ->
     saved = s.notifications.preferences(account.id, s.notifications.roles(account, s.app.clock.today()))
     assert r.status_code == 302
     assert "round_opened" in names and saved == {**dict.fromkeys(names, "weekly"), "round_opened": "none"}
+
+
+def test_a_typed_title_is_isolated_in_the_notification_sentence(app: Flask) -> None:
+    from web.notification_words import describe
+
+    with app.test_request_context("/?lang=en"):
+        sentence = describe("proposal_published", {"title": "Vías \u202eseguras"})
+
+    assert sentence == "\u2068Vías \u202eseguras\u2069 is published to governments."

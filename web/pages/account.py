@@ -225,6 +225,7 @@ def my_data() -> Response:
                                  for x in s.accounts.sessions(account.id)],
                     "security_log": [{"at": e["at"].isoformat(), "event": e["event"], "detail": e["detail"]}
                                      for e in s.accounts.log.entries(account.id, limit=1000)]},
+        "notifications": s.notifications.export(account.id),
     }
     record = s.app.access_record()
     data["grants"] = [dict(g, granted_on=str(g["granted_on"]), revoked_on=str(g["revoked_on"]) if g["revoked_on"] else None)

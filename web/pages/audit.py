@@ -45,7 +45,7 @@ from application.tlog import proofs
 from application.tlog.signing import latest_checkpoint
 from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
-from web.pages.common import install, load_viewer, services
+from web.pages.common import BIDI_CONTROLS, install, load_viewer, services
 from web.query import QueryArgumentError, int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -90,8 +90,10 @@ def _point_args() -> dict[str, Any]:
 
 
 def pretty(value: Any) -> str:
-    """Plain data as indented JSON text (for <pre> blocks)."""
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    """Plain data as indented JSON text (for <pre> blocks); a direction control typed in it
+    shows as its escape (``\\u202e``), as an auditor needs to read it, never acting on the page."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    return "".join(f"\\u{ord(c):04x}" if c in BIDI_CONTROLS else c for c in text)
 
 
 @bp.errorhandler(DomainError)

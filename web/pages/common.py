@@ -14,6 +14,7 @@ Logs carry ids and codes, never names.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -87,11 +88,55 @@ def typed(text: str | None) -> Markup:
     """A person's text as HTML: Markdown (lists, emphasis, links) rendered and cleaned.
 
     Raw HTML, images and headings are not interpreted: they show as typed. Line breaks
-    are kept; emoji, accents and their absence pass through untouched.
+    are kept; emoji, accents and their absence pass through untouched. A block that could
+    reorder the page (:func:`needs_isolation`) is isolated (``dir="auto"``): a direction
+    override typed in it ends with it.
     """
-    html = _md.render(text or "")
+    if not text:
+        return Markup("")
+    html = _md.render(text)
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
-    return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
+    return typed_block(clean) if needs_isolation(text) else Markup(clean)  # noqa: S704 - cleaned by nh3 just above
+
+
+# Unicode's explicit direction controls (embeddings, overrides, isolates and their ends): an
+# unclosed right-to-left override (U+202E) typed into a name reverses everything after it.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidirectional classes that can move text around them: right-to-left letters and digits, and
+# the controls above.
+_DIRECTIONAL = frozenset({"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+def needs_isolation(text: str) -> bool:
+    """Whether ``text`` could reorder the page around it: it holds a direction control or a
+    right-to-left character (text of left-to-right letters, digits and punctuation cannot, on
+    pages that are all left to right)."""
+    return any(unicodedata.bidirectional(c) in _DIRECTIONAL for c in text)
+
+
+def isolate(text: Any, plain: bool = False) -> Markup | str:
+    """Text a person typed (a name, a title, a reason, an agency's or an organisation's name),
+    isolated from the page around it, so that a right-to-left override or any direction it
+    carries ends with it (issue 11, item 9). The one filter every template applies to typed
+    text: ``{{ p.title|isolate }}``.
+
+    Gives ``<bdi>text</bdi>`` (escaped); with ``plain``, for places that take no markup (the
+    page's ``<title>``, an attribute, a translated sentence's argument), the text between
+    U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE. Text that cannot reorder
+    anything (:func:`needs_isolation`) comes back as it is, escaped.
+    """
+    if text is None or text == "":
+        return ""
+    if not needs_isolation(str(text)):
+        return str(text) if plain else Markup.escape(text)
+    if plain:
+        return f"\u2068{text}\u2069"
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+def typed_block(html: str) -> Markup:
+    """A block of typed Markdown already cleaned, isolated as one (``dir="auto"``)."""
+    return Markup('<div dir="auto">{}</div>').format(Markup(html))  # noqa: S704 - cleaned by the caller
 
 
 # ---------------------------------------------------------------------------- form controls
@@ -284,6 +329,7 @@ def install(bp: Blueprint) -> None:
     bp.after_request(secure_headers)
     bp.add_app_template_global(new_command_id, "new_command_id")
     bp.add_app_template_global(typed, "typed")
+    bp.add_app_template_filter(isolate, "isolate")
     bp.add_app_template_global(option_pairs, "option_pairs")
     bp.add_app_template_global(refusal_shown, "refusal_shown")
     bp.add_app_template_global(errors_shown, "errors_shown")
