@@ -216,6 +216,7 @@ class DialogueFactory(SQLAlchemyFactory):
 
 ERASED_TOPIC = "domain.participant:Participant.PersonalDataErased"
 CONTRIBUTOR_ERASED_TOPIC = "domain.open_call:OpenCall.ContributorErased"
+REQUESTER_ERASED_TOPIC = "domain.join_request:JoinRequests.RequesterErased"
 PERSONAL_PADDING = 256  # bytes: sealed personal fields are a multiple of this long
 
 
@@ -234,10 +235,11 @@ def notifications(recorder: ApplicationRecorder, topics: Sequence[str] = (), bat
 def erased_participant_ids(recorder: ApplicationRecorder) -> set[str]:
     """Ids of every key owner erased in the log: each participant whose
     ``PersonalDataErased`` event is in it, and each contributor without an account named
-    by an open call's ``ContributorErased`` (issue 17)."""
+    by an open call's ``ContributorErased`` or a table's ``RequesterErased`` (issue 17)."""
     erased = {str(n.originator_id) for n in notifications(recorder, [ERASED_TOPIC], batch=1000)}
-    for n in notifications(recorder, [CONTRIBUTOR_ERASED_TOPIC], batch=1000):
-        erased.add(str(json.loads(n.state)["contributor"]))
+    for n in notifications(recorder, [CONTRIBUTOR_ERASED_TOPIC, REQUESTER_ERASED_TOPIC], batch=1000):
+        state = json.loads(n.state)
+        erased.add(str(state.get("contributor") or state["requester"]))
     return erased
 
 

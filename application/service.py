@@ -19,6 +19,7 @@ from application.commands.calls import CallCommands
 from application.commands.commission import CommissionCommands
 from application.commands.elections import ElectionCommands
 from application.commands.follow_up import FollowUpCommands
+from application.commands.join_requests import JoinRequestCommands
 from application.commands.liaison import LiaisonCommands
 from application.commands.people import PeopleCommands
 from application.commands.proposals import ProposalCommands
@@ -29,7 +30,7 @@ from application.persistence import APPLICATION_NAME
 
 class DialogueApplication(
     PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, CommissionCommands,
-    LiaisonCommands, FollowUpCommands, CallCommands, AccessCommands,
+    LiaisonCommands, FollowUpCommands, CallCommands, JoinRequestCommands, AccessCommands,
 ):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""

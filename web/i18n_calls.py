@@ -1,5 +1,5 @@
-"""Words of open calls for input (issue 17) in the reader's language: refusals of the
-rules of calls and inputs, merged into :data:`web.i18n.ERROR_MESSAGES`."""
+"""Words of open calls for input and requests to join a table (issue 17) in the reader's
+language: refusals of their rules, merged into :data:`web.i18n.ERROR_MESSAGES`."""
 
 from __future__ import annotations
 
@@ -23,4 +23,12 @@ CALL_ERROR_MESSAGES = {
     "input_not_accepted": _l("Only accepted inputs feed proposals."),
     "already_linked": _l("This proposal already draws on this input."),
     "not_a_contributor": _l("This input was sent by a participant: erase the participant instead."),
+    # requests to join a table
+    "request_pending": _l("A request from this address to join this table is already pending."),
+    "duplicate_request": _l("A request with this id already exists."),
+    "request_decided": _l("This request was already decided."),
+    "unknown_join_decision": _l("A request is accepted or declined."),
+    "ground_required": _l("A decline names its ground: not a stakeholder, duplicate or unverifiable."),
+    "unknown_ground": _l("The ground of a decline is: not a stakeholder, duplicate or unverifiable."),
+    "not_a_representative": _l("Only the table's representatives in term, or the secretariat, decide on requests to join it."),
 }

@@ -13,6 +13,7 @@ from application.scenario import (
     commission,
     elections,
     follow_up,
+    join_requests,
     liaison,
     proposals,
     sessions,
@@ -28,6 +29,6 @@ from application.scenario.loader import (
     verb,
 )
 
-AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls, commission)
+AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls, join_requests, commission)
 
 __all__ = ["AREAS", "VERBS", "Report", "ScenarioError", "ScenarioLoader", "load_scenario", "verb"]

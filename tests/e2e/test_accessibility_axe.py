@@ -86,7 +86,7 @@ def test_a_members_account_and_waiting_pages_have_no_serious_violation(axe_page:
 def test_a_members_notifications_and_preference_form_have_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
     sign_in(axe_page, site.url, MEMBER)
     found: dict[str, list[str]] = {}
-    for path in ("/notifications", "/notifications/preferences", "/notifications?lang=en"):
+    for path in ("/notifications", "/notifications/preferences", "/notifications?lang=en", "/notifications/unsubscribe/not-a-valid-link"):
         check(axe_page, site.url + path, found)
     assert found == {}
 

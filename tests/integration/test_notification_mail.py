@@ -156,3 +156,18 @@ def test_the_secretariat_is_mailed_at_once_of_an_input_waiting_for_moderation(ap
     assert [m["Subject"] for m in immediate] == ["Un aporte a una convocatoria abierta espera moderación."]
     assert f"http://127.0.0.1:5000/calls/{call}/moderation" in text(immediate[0])
     assert not any("moderación" in m["Subject"] for ref in PEOPLE for m in sink.to(f"{ref}@tests.invalid"))
+
+
+def test_opening_the_unsubscribe_link_only_asks(app: Flask, smtp_server: tuple[str, SmtpSink]) -> None:
+    _, sink = smtp_server
+    send(app, "2026-03-27")
+    link = _link(sink.to("p-40@tests.invalid")[0])
+    s = app_services(app)
+    account = s.accounts.of_participant(participant_id(app, "p-40"))
+    assert account is not None
+    before = s.notifications.preferences(account.id, s.notifications.roles(account, date(2026, 3, 27)))
+
+    r = app.test_client().get(link + "?lang=en")
+
+    assert r.status_code == 200 and "You will no longer receive e-mails of these kinds:" in r.get_data(as_text=True)
+    assert s.notifications.preferences(account.id, s.notifications.roles(account, date(2026, 3, 27))) == before

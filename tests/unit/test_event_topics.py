@@ -21,6 +21,7 @@ import domain.deliberation
 import domain.election
 import domain.endorsement
 import domain.government_dialogue
+import domain.join_request
 import domain.liaison_table
 import domain.open_call
 import domain.organisation
@@ -56,6 +57,10 @@ STORED_TOPICS = [
     "domain.liaison_table:LiaisonTable.Constituted",
     "domain.liaison_table:LiaisonTable.UnAgencyNominated",
     "domain.liaison_table:LiaisonTable.UnSeatVacated",
+    "domain.join_request:JoinRequests.RequestDecided",
+    "domain.join_request:JoinRequests.RequestMade",
+    "domain.join_request:JoinRequests.RequesterErased",
+    "domain.join_request:JoinRequests.Started",
     "domain.open_call:OpenCall.Closed",
     "domain.open_call:OpenCall.ContributorErased",
     "domain.open_call:OpenCall.InputLinked",
@@ -97,7 +102,7 @@ STORED_TOPICS = [
 ]
 AGGREGATE_MODULES = (
     domain.access, domain.commission, domain.deliberation, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
-    domain.open_call, domain.organisation,
+    domain.join_request, domain.open_call, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )
 

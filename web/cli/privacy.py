@@ -143,8 +143,9 @@ def contributors_group() -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def erase_contributor_command(ident: str, reason: str, yes: bool) -> None:
-    """Erase the contact details of whoever sent input INPUT_OR_REQUEST (its id) without an
-    account: records ContributorErased and deletes their key in one transaction; the
+    """Erase the personal data of a contributor without an account: whoever sent input
+    INPUT_OR_REQUEST, or made that request to join a table (its id). Records
+    ContributorErased (or RequesterErased) and deletes their key in one transaction; the
     input's text stays. Cannot be undone."""
     s = services_with_views()
     if not yes:
@@ -153,7 +154,7 @@ def erase_contributor_command(ident: str, reason: str, yes: bool) -> None:
         report = erase_contributor(s, ident, reason=reason)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"Erased the contributor of input {report.input_id}: position {report.position}.")
+    click.echo(f"Erased the contributor of {report.input_id}: position {report.position}.")
     for line in report.scrubbed:
         click.echo(line, err=True)
     for line in report.warnings:
