@@ -155,7 +155,7 @@ def follow_from_me(page: Any, w: World, section: str) -> None:
     """From "what waits for me" (reached through the navigation, with its count), follow the
     first entry of ``section`` (its heading's id) to its form."""
     page.locator("nav.account a[href$='/me']").click()
-    assert int(page.locator("nav.account .count").inner_text()) >= 1
+    assert int(page.locator("nav.account a[href$='/me'] .count").inner_text()) >= 1
     page.locator(f"section[aria-labelledby={section}] .card a").first.click()
 
 
