@@ -160,3 +160,16 @@ def test_the_public_sees_whether_the_balance_holds_and_the_secretariat_its_count
     assert (holds in public, "to be elected here: 2" in public) == (True, False)
     assert "to be elected here: 2" not in member
     assert (holds in secretariat, "Vacant: 6 · to be elected here: 2 · not known: 0" in secretariat) == (True, True)
+
+
+def test_what_waits_for_a_member_links_the_candidacy_then_the_ballot(world: tuple[Flask, dict[str, str]]) -> None:
+    web, ids = world
+    eid = opened(web)
+    assert stand(web, ids, "carlos", eid).status_code == 302  # type: ignore[attr-defined]
+
+    before = as_(web, "ana", ids).get("/me?lang=en").get_data(as_text=True)
+    set_day(web, date(2026, 2, 5))
+    during = as_(web, "ana", ids).get("/me?lang=en").get_data(as_text=True)
+
+    assert (f'/elections/{eid}#stand-h' in before, f'/elections/{eid}#ballot-h' in before) == (True, False)
+    assert (f'/elections/{eid}#stand-h' in during, f'/elections/{eid}#ballot-h' in during) == (False, True)
