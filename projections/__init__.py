@@ -19,6 +19,7 @@ from projections import (
     elections,
     follow_up,
     indicators,
+    join_requests,
     liaison,
     people,
     proposals,
@@ -45,6 +46,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     deadlines.projection,
     search.projection,
     calls.projection,
+    join_requests.projection,
 )
 
 
