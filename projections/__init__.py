@@ -16,6 +16,7 @@ from projections import (
     calls,
     dashboards,
     deadlines,
+    discussion,
     elections,
     follow_up,
     indicators,
@@ -45,6 +46,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     deadlines.projection,
     search.projection,
     calls.projection,
+    discussion.projection,
 )
 
 
