@@ -16,6 +16,7 @@ from projections import (
     calls,
     dashboards,
     deadlines,
+    discussion,
     elections,
     follow_up,
     indicators,
@@ -46,6 +47,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     deadlines.projection,
     search.projection,
     calls.projection,
+    discussion.projection,
     join_requests.projection,
 )
 

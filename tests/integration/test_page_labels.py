@@ -19,7 +19,13 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.e2e.web_support import act_as, add_sample_call, add_sample_join_request, make_app, participant_id
+from tests.e2e.web_support import (
+    act_as,
+    add_sample_call,
+    add_sample_join_request,
+    make_app,
+    participant_id,
+)
 from tests.integration.page_crawl import STARTS, crawl
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "web" / "translations"
