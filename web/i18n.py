@@ -58,6 +58,7 @@ WORD_LABELS = {
     "endorse": _l("endorse"),
     "pending": _l("pending"),
     "accepted": _l("accepted"),
+    "declined": _l("declined"),
     "partially_accepted": _l("partially accepted"),
     "noted": _l("noted"),
     "append": _l("append"),
@@ -194,6 +195,7 @@ ERROR_MESSAGES = {
     "term_shorter_than_a_year": _l("A term lasts one year; only a by-election fills less."),
     "by_election_beyond_term": _l("A by-election fills the rest of the vacated term, never beyond."),
     "seat_occupied": _l("This seat is held during that time; vacate it first."),
+    "election_already_open": _l("An election of this table for this seat is still open; close it before opening another."),
     "already_a_representative": _l("One person holds one Liaison Table seat at a time."),
     "gender_parity": _l("Gender parity: the two representatives of a table differ in gender and at least one is a woman."),
     "third_consecutive_term": _l("A representative may be re-elected once immediately, never for a third consecutive term."),
@@ -226,6 +228,7 @@ ERROR_MESSAGES = {
     "no_state": _l("An indicator applies to at least one state."),
     "unknown_state": _l("States are those of Latin America and the Caribbean."),
     "state_not_covered": _l("This indicator does not cover that state."),
+    "missing_date": _l("Give the date."),
     "bad_measurement_period": _l("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3."),
     "bad_source": _l("Name the public source with a title and a link starting with http:// or https://."),
     # Liaison Table and UN agencies

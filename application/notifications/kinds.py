@@ -22,6 +22,8 @@ from sqlalchemy import Engine
 
 from application.roles import Roles
 from application.waiting import Waiting
+from domain.base import SECRETARIAT
+from projections import join_requests as join_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 
@@ -82,6 +84,10 @@ def _of_call(e: Any, views: Engine) -> Facts | None:
     return {"call_id": str(e.originator_id), "input_id": e.input_id}
 
 
+def _of_join_request(e: Any, views: Engine) -> Facts | None:
+    return {"table": join_views.table_of(e.originator_id), "request_id": e.request_id, "join_request": True}
+
+
 # ---------------------------------------------------------------------------- who is concerned
 def members(f: Facts, roles: Roles) -> bool:
     """The members of the table the facts are about."""
@@ -101,6 +107,12 @@ def seat_holders(f: Facts, roles: Roles) -> bool:
 
 def secretariat(f: Facts, roles: Roles) -> bool:
     return roles.is_secretariat
+
+
+def table_deciders(f: Facts, roles: Roles) -> bool:
+    """Who decides on a request to join the table: its representatives in term and the
+    secretariat's staff (issue 17; issue 18, "join requests")."""
+    return SECRETARIAT in roles.granted or roles.facilitates(str(f.get("table")))
 
 
 # ---------------------------------------------------------------------------- kinds from the date
@@ -157,6 +169,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("vote_reminder", seat_holders, default=IMMEDIATE, derived=_vote_reminders),
     Kind("government_response", authors, topics=(_topic("proposal:Proposal.GovernmentResponseRecorded"),), facts=_of_proposal),
     Kind("inputs_to_moderate", secretariat, default=IMMEDIATE, topics=(_topic("open_call:OpenCall.InputSubmitted"),), facts=_of_call, secretariat_only=True),
+    Kind("join_requests", table_deciders, default=IMMEDIATE, topics=(_topic("join_request:JoinRequests.RequestMade"),), facts=_of_join_request, secretariat_only=True),
     Kind("rounds_past_date", secretariat, default=IMMEDIATE, derived=_rounds_past_date, secretariat_only=True),
 )
 BY_NAME = {k.name: k for k in KINDS}

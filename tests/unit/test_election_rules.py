@@ -68,6 +68,30 @@ def test_a_seat_of_another_table_is_refused() -> None:
     assert code_of(lambda: opened(t, ("LT-RT2-A",))) == "unknown_seat"
 
 
+def test_a_second_election_for_a_seat_of_an_open_election_is_refused() -> None:
+    t = table()
+    first = opened(t, ("LT-RT1-B",))
+
+    got = code_of(lambda: Election.open(
+        ctx(SECRETARIAT, date(2026, 1, 6)), id=UUID(int=101), table=t, seats=["LT-RT1-A", "LT-RT1-B"],
+        term_start=date(2026, 3, 1), nominations_close=date(2026, 1, 31), voting_closes=date(2026, 2, 20), open_elections=[first],
+    ))
+
+    assert got == "election_already_open"
+
+
+def test_an_election_for_the_other_seat_opens_beside_an_open_one() -> None:
+    t = table()
+    first = opened(t, ("LT-RT1-B",))
+
+    second = Election.open(
+        ctx(SECRETARIAT, date(2026, 1, 6)), id=UUID(int=101), table=t, seats=["LT-RT1-A"],
+        term_start=date(2026, 3, 1), nominations_close=date(2026, 1, 31), voting_closes=date(2026, 2, 20), open_elections=[first],
+    )
+
+    assert second.seats == ["LT-RT1-A"]
+
+
 def test_the_criteria_keep_their_levels_in_the_seeds_order() -> None:
     assert check_criteria(CRITERIA)["advocacy_levels"] == ["local", "regional"]
 
