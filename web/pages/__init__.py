@@ -9,6 +9,7 @@
 - :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
+- :mod:`web.pages.discussion`: the discussion on a proposal (comments, replies, edits, hiding);
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         calls,
         dashboards,
         dialogues,
+        discussion,
         elections,
         errors,
         feeds,
@@ -63,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
-        calls.bp, calls.links_bp,
+        calls.bp, calls.links_bp, discussion.bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
