@@ -14,7 +14,9 @@ Read from the views for one person's :class:`application.roles.Roles` on a date:
 - for the secretariat: submitted proposals to put on an agenda, decisions to record, adopted
   recommendations whose endorsement round is to be opened, rounds to close (past their
   date, or already holding the endorsements needed, or every seat voted), endorsed
-  recommendations to publish, and requests for erasure.
+  recommendations to publish, and requests for erasure;
+- requests to join a table (issue 17): the pending requests of the tables where the person
+  holds a seat in term, and of every table for the secretariat's staff.
 
 Entries are plain data with the ids a page needs to link each one to its form.
 """
@@ -28,8 +30,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from application.roles import Roles
+from domain.base import SECRETARIAT
 from domain.reference import representative_seats
 from projections import elections as election_views
+from projections import join_requests as join_views
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
@@ -56,6 +60,7 @@ class Waiting:
     rounds_to_close: list[dict[str, Any]] = field(default_factory=list)
     to_publish: list[dict[str, Any]] = field(default_factory=list)
     erasure_requests: list[dict[str, Any]] = field(default_factory=list)
+    join_requests: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -98,7 +103,20 @@ def what_waits_for(roles: Roles, views: Engine, today: date, erasure_requests: l
     if roles.is_secretariat:
         _secretariat(w, proposals, rounds, views, today)
         w.erasure_requests = list(erasure_requests or [])
+    w.join_requests = _join_requests(roles, views)
     return w
+
+
+def _join_requests(roles: Roles, views: Engine) -> list[dict[str, Any]]:
+    """Pending requests to join the tables ``roles`` decide on: those where they hold a
+    seat in term; every table for staff of the secretariat."""
+    if SECRETARIAT in roles.granted:
+        tables = None
+    else:
+        tables = tuple(sorted({seat.split("-")[1] for seat in roles.seats}))
+        if not tables:
+            return []
+    return [{"request_id": r["id"], "table": r["table_code"], "made_on": r["made_on"]} for r in join_views.pending_requests(views, tables)]
 
 
 def _authors(p: dict[str, Any]) -> set[str]:

@@ -20,6 +20,7 @@ from projections import (
     elections,
     follow_up,
     indicators,
+    join_requests,
     liaison,
     people,
     proposals,
@@ -47,6 +48,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     search.projection,
     calls.projection,
     discussion.projection,
+    join_requests.projection,
 )
 
 

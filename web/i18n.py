@@ -58,6 +58,7 @@ WORD_LABELS = {
     "endorse": _l("endorse"),
     "pending": _l("pending"),
     "accepted": _l("accepted"),
+    "declined": _l("declined"),
     "partially_accepted": _l("partially accepted"),
     "noted": _l("noted"),
     "append": _l("append"),

@@ -22,7 +22,9 @@ from sqlalchemy import Engine
 
 from application.roles import Roles
 from application.waiting import Waiting
+from domain.base import SECRETARIAT
 from projections import discussion as discussion_views
+from projections import join_requests as join_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 
@@ -91,6 +93,10 @@ def _of_comment(e: Any, views: Engine) -> Facts | None:
     return _proposal_facts(views, proposal_id, comment_id=e.comment_id, parent_author=parent["author_id"] if parent else None)
 
 
+def _of_join_request(e: Any, views: Engine) -> Facts | None:
+    return {"table": join_views.table_of(e.originator_id), "request_id": e.request_id, "join_request": True}
+
+
 # ---------------------------------------------------------------------------- who is concerned
 def members(f: Facts, roles: Roles) -> bool:
     """The members of the table the facts are about."""
@@ -115,6 +121,12 @@ def seat_holders(f: Facts, roles: Roles) -> bool:
 
 def secretariat(f: Facts, roles: Roles) -> bool:
     return roles.is_secretariat
+
+
+def table_deciders(f: Facts, roles: Roles) -> bool:
+    """Who decides on a request to join the table: its representatives in term and the
+    secretariat's staff (issue 17; issue 18, "join requests")."""
+    return SECRETARIAT in roles.granted or roles.facilitates(str(f.get("table")))
 
 
 # ---------------------------------------------------------------------------- kinds from the date
@@ -172,6 +184,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("government_response", authors, topics=(_topic("proposal:Proposal.GovernmentResponseRecorded"),), facts=_of_proposal),
     Kind("comment_posted", readers_of_comment, topics=(_topic("discussion:Discussion.CommentPosted"),), facts=_of_comment),
     Kind("inputs_to_moderate", secretariat, default=IMMEDIATE, topics=(_topic("open_call:OpenCall.InputSubmitted"),), facts=_of_call, secretariat_only=True),
+    Kind("join_requests", table_deciders, default=IMMEDIATE, topics=(_topic("join_request:JoinRequests.RequestMade"),), facts=_of_join_request, secretariat_only=True),
     Kind("rounds_past_date", secretariat, default=IMMEDIATE, derived=_rounds_past_date, secretariat_only=True),
 )
 BY_NAME = {k.name: k for k in KINDS}

@@ -10,6 +10,7 @@
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
 - :mod:`web.pages.discussion`: the discussion on a proposal (comments, replies, edits, hiding);
+- :mod:`web.pages.join_requests`: requests to join a working table, and their queue;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         feeds,
         indicators,
+        join_requests,
         liaison,
         me,
         notifications,
@@ -65,10 +67,11 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
-        calls.bp, calls.links_bp, discussion.bp,
+        calls.bp, calls.links_bp, discussion.bp, join_requests.bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
     limiter = limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
     limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT)
+    limits.limit_per_address(app, limiter, "join_requests.send", calls.INPUTS_LIMIT)
