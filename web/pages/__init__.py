@@ -15,7 +15,9 @@
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
-- :mod:`web.pages.indicators`: the commission's indicators on each recommendation's page, their charts;
+- :mod:`web.pages.indicators`: the commission's indicators on each recommendation's page, their charts
+  and the forms defining an indicator and recording a measurement;
+- :mod:`web.pages.commission`: the cross-cutting commission, its members and indicators;
 - :mod:`web.pages.feeds`, :mod:`web.pages.calendars`: the public Atom feeds and iCalendar files;
 - :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
@@ -41,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         board,
         calendars,
         calls,
+        commission,
         dashboards,
         dialogues,
         discussion,
@@ -67,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
-        calls.bp, calls.links_bp, discussion.bp, join_requests.bp,
+        calls.bp, calls.links_bp, discussion.bp, join_requests.bp, commission.bp, indicators.forms_bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)

@@ -289,6 +289,7 @@ def _shown(action: str, actions: dict[str, bool], viewer: Viewer, removable: boo
     shown = {
         "submit": actions["submit"], "withdraw": actions["withdraw"], "co_author": actions["add_co_author"],
         "amend": actions["amend"], "follow_up": responses,
+        "indicator": True, "measurement": True,  # the indicators' section shows its refused forms
     }
     return shown.get(action, False)
 
