@@ -51,19 +51,29 @@ class Commission(DialogueAggregate):
         """Establish the commission with its members (the Liaison Table, as the secretariat).
 
         Raises:
-            NotAllowedError: ``secretariat_only``.  InvalidInputError: ``empty_text``, ``no_members``.
+            NotAllowedError: ``secretariat_only``.  Then the first of :func:`commission_problems`.
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("The Liaison Table, as the secretariat, establishes the commission.", code="secretariat_only")
-        if not reference.strip():
-            raise InvalidInputError("The commission has a reference.", code="empty_text", field="commission")
+        problems = commission_problems(reference, members)
+        if problems:
+            raise problems[0]
         names = list(dict.fromkeys(str(m) for m in members))
-        if not names:
-            raise InvalidInputError("The commission has at least one member.", code="no_members", field="members")
         return cls(id=COMMISSION_ID, reference=reference, members=names, **ctx.stamp())
 
     def is_member(self, participant_id: UUID | str) -> bool:
         return str(participant_id) in self.members
+
+
+def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[DomainError]:
+    """Every problem of the commission's content at once (reference, members): ``empty_text``
+    (field ``commission``), ``no_members``."""
+    found: list[DomainError] = []
+    if not isinstance(reference, str) or not reference.strip():
+        found.append(InvalidInputError("The commission has a reference.", code="empty_text", field="commission"))
+    if not members:
+        found.append(InvalidInputError("The commission has at least one member.", code="no_members", field="members"))
+    return found
 
 
 def _number(value: Any, field: str) -> float:

@@ -58,6 +58,12 @@ def subregions() -> tuple[str, ...]:
     return tuple(sorted({s.subregion for s in lac_states().values()}))
 
 
+def balance_holds(counts: Mapping[str, int], seats: int) -> bool:
+    """Whether the Liaison Table keeps its subregional (or sectoral) balance: no subregion
+    (sector) holds more than half of its ``seats`` (the eight representative seats)."""
+    return all(n * 2 <= seats for n in counts.values())
+
+
 def check_criteria(criteria: Any) -> dict[str, Any]:
     """The answers to the criteria, checked; returns a clean copy.
 

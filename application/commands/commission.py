@@ -16,6 +16,7 @@ from domain.commission import (
     Commission,
     Indicator,
     check_commission_absent,
+    commission_problems,
     indicator_problems,
 )
 from domain.errors import DomainError, InvalidInputError, RuleViolationError
@@ -60,6 +61,12 @@ class CommissionCommands(ApplicationCore):
         return self.indicator(indicator_id).measurement_problems(
             state=state, period=period, value=value, disaggregation=disaggregation, source=source,
         )
+
+    def check_commission(self, *, reference: str, members: Sequence[UUID | str]) -> list[DomainError]:
+        """Every problem of the commission's content at once, without writing anything
+        (:func:`domain.commission.commission_problems`); :meth:`establish_commission` refuses
+        with the first."""
+        return commission_problems(reference, members)
 
     def establish_commission(
         self, *, reference: str, members: Sequence[UUID | str], actor: str = SECRETARIAT, command_id: str | None = None,

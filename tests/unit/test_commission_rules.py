@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from domain.base import SECRETARIAT, Ctx
-from domain.commission import Commission, Indicator, indicator_problems
+from domain.commission import DISAGGREGATIONS, Commission, Indicator, indicator_problems
 from domain.errors import DomainError
 
 MEMBER, OTHER = str(UUID(int=1)), str(UUID(int=2))
@@ -125,3 +125,9 @@ def test_a_measurement_with_several_problems_is_refused_with_the_first() -> None
     ))
 
     assert got == "bad_measurement_period"
+
+
+def test_the_forms_label_every_disaggregation_of_the_domain() -> None:
+    from web.commission_forms import DISAGGREGATION_LABELS
+
+    assert tuple(DISAGGREGATION_LABELS) == DISAGGREGATIONS

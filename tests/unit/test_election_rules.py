@@ -10,7 +10,7 @@ import pytest
 
 from application.audit.history import BALLOT_TOPIC, REDACTED, redact_event_data, redact_state
 from domain.base import SECRETARIAT, Ctx
-from domain.election import Election, check_criteria
+from domain.election import Election, balance_holds, check_criteria
 from domain.errors import DomainError
 from domain.settings import Rules
 from domain.working_table import WorkingTable
@@ -165,3 +165,12 @@ def test_an_elections_state_hides_its_ballots_from_the_public() -> None:
     state = redact_state("Election", {"ballots": {W1: [M1]}, "seats": ["LT-RT1-A"]})
 
     assert state == {"ballots": REDACTED, "seats": ["LT-RT1-A"]}
+
+
+@pytest.mark.parametrize(("counts", "holds"), [
+    ({"caribbean": 4, "south_america": 4}, True),
+    ({"caribbean": 5, "south_america": 1}, False),
+    ({}, True),
+])
+def test_a_balance_holds_while_no_subregion_or_sector_has_more_than_half_of_the_seats(counts: dict[str, int], holds: bool) -> None:
+    assert balance_holds(counts, 8) is holds

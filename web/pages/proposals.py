@@ -300,9 +300,12 @@ def _shown(action: str, actions: dict[str, bool], viewer: Viewer, removable: boo
         return actions["remove_co_author"] and removable
     if action.startswith("amendment:"):
         return action.split(":")[1] in pending
+    if action.startswith("discussion:"):
+        return True  # the thread shows its own refusals (base.html any it could not place)
     shown = {
         "submit": actions["submit"], "withdraw": actions["withdraw"], "co_author": actions["add_co_author"],
         "amend": actions["amend"], "follow_up": responses,
+        "indicator": True, "measurement": True,  # the indicators' section shows its refused forms
     }
     return shown.get(action, False)
 
