@@ -145,6 +145,19 @@ class Access:
         return self.secretariat_actor if self.is_secretariat else None
 
     @property
+    def sees_hidden_comments(self) -> bool:
+        """The text of a hidden comment on a proposal (issue 17, "Discussion on drafts"):
+        auditors only; everyone else sees the reason in its place."""
+        return self.is_auditor
+
+    def hides_comments(self, table: str) -> bool:
+        """Whether the person may hide comments on ``table``'s proposals: its facilitators
+        (a seat of that table held today) or the secretariat's staff."""
+        if self.is_participant:
+            return any(seat.split("-")[1:2] == [table] for seat in self.seats)
+        return self.is_secretariat
+
+    @property
     def reveals_personal_in_history(self) -> bool:
         """Decrypted personal fields and position takers in the audit history: auditors only."""
         return self.is_auditor

@@ -107,3 +107,10 @@ def comment_count(engine: Engine, proposal_id: str) -> int:
     """How many comments a proposal has (hidden ones included)."""
     with engine.connect() as c:
         return int(c.execute(select(func.count()).where(view_comments.c.proposal_id == proposal_id)).scalar() or 0)
+
+
+def proposal_of_discussion(engine: Engine, discussion_id: str) -> str | None:
+    """The id of the proposal a discussion is about (None before its view has it)."""
+    with engine.connect() as c:
+        found = c.execute(select(view_discussions.c.proposal_id).where(view_discussions.c.id == discussion_id)).scalar()
+    return None if found is None else str(found)

@@ -25,6 +25,7 @@ KIND_LABELS = {
     "round_opened": _l("An endorsement round is opened for my seat"),
     "vote_reminder": _l("My vote is due (two days before the round closes)"),
     "government_response": _l("A government responds to my recommendation"),
+    "comment_posted": _l("A member comments on my proposal, or replies to my comment"),
     "inputs_to_moderate": _l("An input waits for moderation"),
     "rounds_past_date": _l("An endorsement round is past its date"),
     "join_requests": _l("Someone asks to join a table I decide for"),
@@ -42,6 +43,7 @@ TEXTS = {
     "round_opened": _l("An endorsement round on %(title)s is open until %(date)s."),
     "vote_reminder": _l("Your vote for seat %(seat)s on %(title)s is due by %(date)s."),
     "government_response": _l("%(country)s responded to %(title)s."),
+    "comment_posted": _l("A member of %(table)s commented on %(title)s."),
     "inputs_to_moderate": _l("An input to an open call waits for moderation."),
     "rounds_past_date": _l("The endorsement round on %(title)s closed on %(date)s and waits to be closed."),
     "join_requests": _l("Someone without an account asks to join %(table)s."),
@@ -74,6 +76,8 @@ def link(d: dict[str, Any], *, external: bool = False) -> str:
         return url_for("sessions.show", session_id=d["session_id"], _external=external)
     if d.get("session_id") and d.get("proposal_id"):
         return url_for("sessions.show", session_id=d["session_id"], _external=external) + f"#item-{d['proposal_id']}"
+    if d.get("proposal_id") and d.get("comment_id"):
+        return url_for("proposals.show", proposal_id=d["proposal_id"], _external=external) + f"#comment-{d['comment_id']}"
     if d.get("proposal_id"):
         return url_for("proposals.show", proposal_id=d["proposal_id"], _external=external)
     if d.get("join_request") and d.get("table"):

@@ -9,6 +9,7 @@
 - :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
+- :mod:`web.pages.discussion`: the discussion on a proposal (comments, replies, edits, hiding);
 - :mod:`web.pages.join_requests`: requests to join a working table, and their queue;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
@@ -45,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
         commission,
         dashboards,
         dialogues,
+        discussion,
         elections,
         errors,
         feeds,
@@ -68,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
-        calls.bp, calls.links_bp, join_requests.bp, commission.bp, indicators.forms_bp,
+        calls.bp, calls.links_bp, discussion.bp, join_requests.bp, commission.bp, indicators.forms_bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
