@@ -22,8 +22,6 @@ from projections.base import BigInt, Id, Projection, rows, topic
 
 projection = Projection("join_requests", version=1)
 
-STATUSES = ("pending", "accepted", "declined")
-
 view_join_requests = projection.table(
     "join_requests",
     Column("id", Id, primary_key=True),
@@ -90,11 +88,3 @@ def get_request(engine: Engine, request_id: str) -> dict[str, Any] | None:
     found = rows(engine, select(view_join_requests).where(view_join_requests.c.id == request_id))
     return found[0] if found else None
 
-
-def counts_of_table(engine: Engine, table: str) -> dict[str, int]:
-    """How many requests to ``table`` are pending, accepted and declined (public figures:
-    counts only, never who asked)."""
-    counts = dict.fromkeys(STATUSES, 0)
-    for r in requests_of_table(engine, table):
-        counts[r["status"]] += 1
-    return counts
