@@ -28,7 +28,6 @@ from domain.errors import (
     InvalidTransitionError,
     NotAllowedError,
     NotFoundError,
-    RuleViolationError,
 )
 from domain.ids import DIALOGUE_NS
 from domain.proposal_rules import DRAFT, ON_AGENDA, RETURNED, SUBMITTED
@@ -82,11 +81,10 @@ class Discussion(DialogueAggregate):
         today), or a reply to a comment that is not itself a reply.
 
         Raises:
-            InvalidInputError: ``duplicate_comment``, ``empty_text``, ``text_too_long``.
+            InvalidInputError: ``duplicate_comment``, ``reply_too_deep``, ``empty_text``, ``text_too_long``.
             NotAllowedError: ``not_a_member``.
             InvalidTransitionError: ``discussion_closed``.
             NotFoundError: ``reply_to`` is no comment of this proposal.
-            RuleViolationError: ``reply_too_deep``.
         """
         key = str(comment_id)
         if key in self.comments:
@@ -100,7 +98,7 @@ class Discussion(DialogueAggregate):
             if parent not in self.comments:
                 raise NotFoundError(f"No comment with id {reply_to} on this proposal.", field="reply_to")
             if self.comments[parent]["reply_to"] is not None:
-                raise RuleViolationError("A reply answers a comment, not another reply.", code="reply_too_deep", field="reply_to")
+                raise InvalidInputError("A reply answers a comment, not another reply.", code="reply_too_deep", field="reply_to")
         _check_text(text)
         self._posted(comment_id=key, author=ctx.actor, text=text, reply_to=parent, **ctx.stamp())
 

@@ -12,7 +12,7 @@ stored data; only their labels are translated here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -397,7 +397,30 @@ def lang_url(code: str) -> str:
 
 
 def day(value: date | None, fmt: str = "medium") -> str:
-    return "" if value is None else str(format_date(value, fmt))
+    """A date as the reader writes it (a date, not a time of day: the same for every reader
+    of a language, so kept once made; a datetime is formatted each time, in its time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return str(format_date(value, fmt))
+    return _day(value, fmt, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, fmt: str, language: str) -> str:
+    return str(format_date(value, fmt))
+
+
+def objective_options() -> list[tuple[int, str]]:
+    """The filters' GCM objective options, ``(number, "3. Title…")`` cut at 60 characters, in
+    the reader's language (made once per language, not on every page)."""
+    return _objective_options(current_language())
+
+
+@lru_cache(maxsize=8)
+def _objective_options(language: str) -> list[tuple[int, str]]:
+    cut = current_app.jinja_env.filters["truncate"]
+    return [(n, f"{n}. {cut(current_app.jinja_env, objective_title(n), 60)}") for n in sorted(objectives())]
 
 
 def init_app(app: Flask) -> None:
@@ -408,7 +431,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_language)
     app.jinja_env.globals.update(
         status_label=status_label, word=word, objective_title=objective_title, target_label=target_label,
-        country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day,
+        country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day, objective_options=objective_options,
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
     from web.labels import TEMPLATE_HELPERS

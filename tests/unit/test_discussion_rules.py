@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 
+from application.audit.history import COMMENT_TOPICS, REDACTED, redact_event_data, redact_state
 from domain.base import SECRETARIAT, Ctx
 from domain.discussion import Discussion, discussion_id
 from domain.errors import DomainError
@@ -154,3 +155,21 @@ def test_hiding_twice_is_refused() -> None:
     d.hide(ctx(SECRETARIAT), comment_id=cid, reason="Abusivo.", facilitator=False)
 
     assert refusal(d.hide, ctx(SECRETARIAT), comment_id=cid, reason="Otra vez.", facilitator=False) == "already_hidden"
+
+
+def test_the_log_shows_no_comment_text_to_those_who_are_not_auditors() -> None:
+    data = redact_event_data(COMMENT_TOPICS[0], {"comment_id": "c", "text": "Compre seguidores.", "reply_to": None})
+
+    assert data == {"comment_id": "c", "text": REDACTED, "reply_to": None}
+
+
+def test_a_discussion_s_state_hides_the_text_and_history_of_hidden_comments_only() -> None:
+    d = discussion()
+    shown, hidden = post(d, text="Visible."), post(d, text="Oculto.")
+    d.hide(ctx(SECRETARIAT), comment_id=hidden, reason="Abusivo.", facilitator=False)
+
+    state = redact_state("Discussion", {"comments": d.comments})
+
+    assert (state["comments"][shown]["text"], state["comments"][hidden]["text"], state["comments"][hidden]["history"]) == (
+        "Visible.", REDACTED, REDACTED,
+    )
