@@ -106,6 +106,7 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
         for b in ["sqlite", *(["postgres"] if postgres_reachable(postgres) else [])]:
             say(f"HTTP on {b} (gunicorn, 2 workers, projection worker)")
             figures += http.measure(b, postgres, rounds=sizes.http_rounds, per_round=sizes.http_per_round)
+        figures += http.sqlite_against_postgres(figures)
     if "growth" in chosen:
         say(f"growth ({', '.join(f'{m}x' for m in sizes.growth_multiples)})")
         figures += growth_figures(sizes)

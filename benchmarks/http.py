@@ -196,3 +196,17 @@ def _timed_get(b: Browser, path: str) -> float:
     start = time.perf_counter()
     b.get(path)
     return time.perf_counter() - start
+
+
+def sqlite_against_postgres(figures: list[Figure]) -> list[Figure]:
+    """The issue's target: the SQLite draft POST p50 within 2× the PostgreSQL one (a ratio of
+    the two medians, measured one after the other); nothing without both figures."""
+    by_name = {f.name: f for f in figures if f.group == GROUP}
+    lite, pg = by_name.get("draft POST (sqlite) p50"), by_name.get("draft POST (postgres) p50")
+    if lite is None or pg is None:
+        return []
+    return [Figure(
+        group=GROUP, name="draft POST p50, SQLite against PostgreSQL", unit=lite.unit, value=lite.value, low=lite.low, high=lite.high,
+        baseline="draft POST (postgres) p50", ratio=lite.value / pg.value, ratio_means="cost / baseline cost (medians)",
+        target=2.0, meets="<=", rounds=lite.rounds,
+    )]

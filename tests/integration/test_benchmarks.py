@@ -58,3 +58,6 @@ def test_the_http_benchmark_measures_a_draft_post_and_the_board_against_their_ba
     assert {"draft POST (sqlite) p95", "draft POST (sqlite) p99", "board page (sqlite) p99"} <= set(http)
     if SERVER_POSTGRES_URL or REQUIRE_POSTGRES:
         assert "draft POST (postgres) p50" in http
+        both = http["draft POST p50, SQLite against PostgreSQL"]
+        assert both.ratio == http["draft POST (sqlite) p50"].value / http["draft POST (postgres) p50"].value
+        assert both.target == 2.0
