@@ -117,6 +117,20 @@ def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(si
     assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
 
 
+def test_a_baseline_typed_as_nan_is_refused_and_later_writes_still_work(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    member = as_participant(web, "p-01")
+
+    r = post_form(member, f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **{**INDICATOR, "baseline": "nan", "target": "inf"})
+    after = post_form(member, f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **INDICATOR)
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert ('value="nan"' in html, 'id="ind-baseline-error"' in html, 'id="ind-target-error"' in html) == (True, True, True)
+    assert after.status_code == 302
+    assert sorted(i["reference"] for i in views.indicators(app_services(web).projector.engine)) == ["IND-9", "ind-regularisation"]
+
+
 def test_someone_outside_the_commission_defines_no_indicator(site: tuple[Flask, str]) -> None:
     web, pid = site
 
