@@ -33,6 +33,7 @@ from application.audit.log import (
 from application.chain import GENESIS
 from application.persistence import chain_table
 from domain.errors import DomainError, InvalidInputError, NotFoundError
+from domain.join_request import PERSONAL as JOIN_REQUEST_PERSONAL
 from domain.participant import PERSONAL_FIELDS
 
 if TYPE_CHECKING:
@@ -143,6 +144,9 @@ def redact_state(aggregate_type: str, state: dict[str, Any], hidden_comments: Co
                 item.update(dict.fromkeys(("text", "organisation_name", "participant"), REDACTED))
             inputs[iid] = item
         out["inputs"] = inputs
+    if aggregate_type == "JoinRequests" and isinstance(out.get("requests"), dict):
+        # the requester's sealed fields (issue 17: personal data of someone without an account)
+        out["requests"] = {rid: {**item, **dict.fromkeys([f for f in JOIN_REQUEST_PERSONAL if f in item], REDACTED)} for rid, item in out["requests"].items()}
     if aggregate_type == "Discussion" and isinstance(out.get("comments"), dict):
         out["comments"] = {
             cid: {**c, "text": REDACTED, "history": REDACTED} if c.get("hidden") or cid in hidden_comments else c
