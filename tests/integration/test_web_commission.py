@@ -103,6 +103,19 @@ def test_a_member_defines_an_indicator(site: tuple[Flask, str]) -> None:
     assert (found["IND-9"]["target"], found["IND-9"]["states"], found["IND-9"]["recommendations"]) == (250.5, ["CO", "PE"], [pid])
 
 
+def test_a_second_indicator_with_a_reference_already_used_is_refused(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    r = post_form(
+        as_participant(web, "p-01"), f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind",
+        **{**INDICATOR, "reference": "IND-REGULARISATION"},
+    )
+
+    assert r.status_code == 422
+    assert 'id="ind-reference-error"' in r.get_data(as_text=True)
+    assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
+
+
 def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(site: tuple[Flask, str]) -> None:
     web, pid = site
     bad = {**INDICATOR, "reference": " ", "baseline": "cien", "target_date": "2025-01-01", "states": []}
