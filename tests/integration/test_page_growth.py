@@ -122,3 +122,14 @@ def test_the_adopted_list_shows_the_sessions_rounds_and_responses_of_its_own_rec
     assert page.count("<dt>Liaison Table</dt>") == len(rounds)
     assert page.count("<h3>Government responses</h3>") == len(answered)
     assert page.count("in the session of") == sum(1 for pid in shown if rows[pid]["adopted_session_id"] in every_session)
+
+
+def test_a_version_page_links_the_first_the_last_and_five_versions_on_each_side(sqlite_services: Services) -> None:
+    app, pid = _revised_proposal(sqlite_services)
+
+    page = app.test_client().get(f"/proposals/{pid}/versions/25?lang=en").get_data(as_text=True)
+
+    assert f"Version 25 of {REVISIONS + 1}" in page
+    assert [int(n) for n in VERSION_LINK.findall(page)] == [1, 20, 21, 22, 23, 24, 26, 27, 28, 29, 30, REVISIONS + 1]
+    assert "<strong>25</strong>" in page
+    assert page.count('<li aria-hidden="true">…</li>') == 2
