@@ -61,3 +61,23 @@ def test_the_http_benchmark_measures_a_draft_post_and_the_board_against_their_ba
         both = http["draft POST p50, SQLite against PostgreSQL"]
         assert both.ratio == http["draft POST (sqlite) p50"].value / http["draft POST (postgres) p50"].value
         assert both.target == 2.0
+
+
+def test_the_growth_benchmark_reports_board_cpu_time_and_a_web_workers_peak_memory_at_each_size(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    growth = {f.name: f for f in figures if f.group == "growth"}
+    board = growth["board p50, CPU time, after 1× history"]
+    assert board.baseline == "after 0× history" and board.ratio is not None
+    for m in QUICK.growth_multiples:
+        rss = growth[f"web worker peak RSS, 1 boards after {m}× history"]
+        assert rss.unit == "MiB"
+        assert 20 < rss.value < 4096  # a Python process with the web app loaded, in MiB (not KiB, not bytes)
+
+
+def test_a_web_workers_peak_memory_is_its_high_water_mark_in_kib() -> None:
+    from benchmarks.worker_rss import high_water_kib
+
+    before = high_water_kib()
+    block = bytearray(64 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page so it is resident
+    assert high_water_kib() >= before + 60 * 1024
