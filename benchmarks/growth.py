@@ -31,16 +31,17 @@ PER_PROPOSAL = 1_000  # events of one filler proposal
 CHUNK = 500
 
 
-def filler(app: DialogueApplication, events: int) -> int:
-    """Write about ``events`` events of filler proposals (RT4, drafted and revised); how many."""
+def filler(app: DialogueApplication, events: int, on: date = date(2025, 12, 1), label: str = "") -> int:
+    """Write about ``events`` events of filler proposals (RT4, drafted and revised, effective
+    ``on``; references ``filler-{label}N``); how many."""
     written = 0
     author = uuid4()
     n = 0
     while written < events:
         n += 1
-        ctx = Ctx(actor=str(author), effective_date=date(2025, 12, 1), command_id=f"filler:{uuid4()}")
+        ctx = Ctx(actor=str(author), effective_date=on, command_id=f"filler:{uuid4()}")
         p = Proposal.draft(
-            ctx, id=uuid4(), reference=f"filler-{n}", table="RT4", author=author, co_authors=[], title=f"Filler {n}",
+            ctx, id=uuid4(), reference=f"filler-{label}{n}", table="RT4", author=author, co_authors=[], title=f"Filler {n}",
             problem="An earlier quarter's problem.", recommendation="An earlier recommendation.", rationale="Filler.",
             objectives=[1], targets=[ALL_GOVERNMENTS], language="es", source="",
         )
