@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -39,8 +39,12 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer:  # type: ignore[name-def
     return snowballstemmer.stemmer(LANGUAGES.get(language, "english"))
 
 
+@lru_cache(maxsize=200_000)
 def word_terms(word: str, language: str) -> tuple[str, ...]:
-    """The one or two terms of one ``word`` in ``language`` (es, en, pt, fr; English else)."""
+    """The one or two terms of one ``word`` in ``language`` (es, en, pt, fr; English else).
+
+    Kept in a bounded cache: a text's words repeat, and stemming is most of the cost of
+    indexing a document (a rebuild's largest part before, docs/performance.md)."""
     stem = _stemmer(language).stemWord
     lowered = word.casefold()
     return tuple(dict.fromkeys((fold(stem(lowered)), stem(fold(lowered)))))
