@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    delete,
     insert,
     select,
     update,
@@ -27,6 +26,7 @@ from domain.liaison_table import UN_SEATS, LiaisonTable
 from domain.reference import representative_seats
 from projections.base import BigInt, Id, Projection, rows, topic
 from projections.proposals import view_proposals
+from projections.statements import delete_rows, insert_row
 from projections.tables import representatives
 
 projection = Projection("liaison", version=1)
@@ -91,10 +91,10 @@ def round_opened(s: Session, e: Any, position: int) -> None:
 @projection.on(topic(LiaisonEndorsement, "VoteRecorded"))
 def vote_recorded(s: Session, e: Any, position: int) -> None:
     votes = view_endorsement_votes
-    s.execute(delete(votes).where(votes.c.round_id == _pid(e), votes.c.seat == e.seat))
-    s.execute(insert(votes).values(
-        round_id=_pid(e), seat=e.seat, participant_id=e.participant, vote=e.vote, reason=e.reason, effective_date=e.effective_date,
-    ))
+    delete_rows(s, votes, round_id=_pid(e), seat=e.seat)
+    insert_row(
+        s, votes, round_id=_pid(e), seat=e.seat, participant_id=e.participant, vote=e.vote, reason=e.reason, effective_date=e.effective_date,
+    )
 
 
 @projection.on(topic(LiaisonEndorsement, "UnAdviceRecorded"))

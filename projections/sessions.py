@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    delete,
     func,
     insert,
     or_,
@@ -30,6 +29,7 @@ from domain.deliberation import TableDeliberation
 from domain.reference import table_objectives
 from projections.base import Id, Projection, rows, topic
 from projections.proposals import view_proposals
+from projections.statements import delete_rows, insert_row
 from projections.tables import view_memberships
 
 projection = Projection("sessions", version=1)
@@ -97,12 +97,9 @@ def agenda_item(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(TableDeliberation, "PositionRecorded"))
 def position_recorded(s: Session, e: Any, position: int) -> None:
-    key = (view_positions.c.session_id == _pid(e), view_positions.c.proposal_id == e.proposal_id, view_positions.c.member_id == e.member)
-    s.execute(delete(view_positions).where(*key))
-    s.execute(insert(view_positions).values(
-        session_id=_pid(e), proposal_id=e.proposal_id, member_id=e.member, position=e.position, reason=e.reason,
-        effective_date=e.effective_date,
-    ))
+    key = {"session_id": _pid(e), "proposal_id": e.proposal_id, "member_id": e.member}
+    delete_rows(s, view_positions, **key)
+    insert_row(s, view_positions, **key, position=e.position, reason=e.reason, effective_date=e.effective_date)
 
 
 @projection.on(topic(TableDeliberation, "DecisionRecorded"))

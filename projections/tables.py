@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from domain.ids import table_code_of
 from domain.working_table import WorkingTable
 from projections.base import Id, Projection, rows, topic
+from projections.statements import insert_row
 
 projection = Projection("tables", version=1)
 
@@ -49,7 +50,7 @@ def table_registered(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(WorkingTable, "MemberJoined"))
 def member_joined(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_memberships).values(table_code=_table_code(e), participant_id=e.participant, joined_on=e.effective_date))
+    insert_row(s, view_memberships, table_code=_table_code(e), participant_id=e.participant, joined_on=e.effective_date)
 
 
 @projection.on(topic(WorkingTable, "MemberLeft"))
