@@ -51,6 +51,12 @@ def batch_state(s: Session, key: str, load: Callable[[Session], T], write: Calla
     return b.states[key][0]  # type: ignore[no-any-return]
 
 
+def peek(s: Session, key: str) -> Any:
+    """The state ``key`` of this transaction's batch if it was used, else None."""
+    found = s.info.get(_KEY)
+    return None if found is None or key not in found.states else found.states[key][0]
+
+
 def flush(s: Session) -> None:
     """Write every state of the session's batch and forget them (the next use loads again)."""
     b = s.info.pop(_KEY, None)

@@ -30,6 +30,7 @@ from domain.organisation import Organisation
 from domain.participant import Participant, pseudonym
 from projections.base import Id, Projection, rows, topic
 from projections.batch import batch_state
+from projections.statements import insert_row
 
 projection = Projection("people", version=1)
 
@@ -74,19 +75,21 @@ def _pid(e: Any) -> str:
 
 @projection.on(topic(Organisation, "Registered"))
 def organisation_registered(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_organisations).values(
+    insert_row(
+        s, view_organisations,
         id=_pid(e), reference=e.reference, name=e.name, stakeholder_group=e.stakeholder_group, country=e.country,
         subregion=e.subregion, languages=list(e.languages),
-    ))
+    )
     _counts(s).organisations[_pid(e)] = (e.stakeholder_group, e.subregion)
 
 
 @projection.on(topic(Participant, "Registered"))
 def participant_registered(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_participants).values(
+    insert_row(
+        s, view_participants,
         id=_pid(e), reference=e.reference, display_name=e.display_name, organisation_id=e.organisation_id,
         gender=e.gender, preferred_language=e.preferred_language, erased=e.display_name is None,
-    ))
+    )
     counts = _counts(s)
     counts.people[_pid(e)] = {
         "organisation_id": e.organisation_id, "gender": e.gender, "preferred_language": e.preferred_language,

@@ -46,7 +46,7 @@ from sqlalchemy.schema import CreateTable
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, topic
 from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
-from projections.statements import delete_rows, insert_row, select_first, update_rows
+from projections.statements import replace_row, select_first, update_rows
 
 projection = Projection("search", version=1)
 
@@ -98,8 +98,7 @@ def _text(parts: dict[str, str]) -> str:
 
 
 def _index(s: Session, doc_id: int, terms: str) -> None:
-    delete_rows(s, view_search_index, rowid=doc_id)
-    insert_row(s, view_search_index, rowid=doc_id, terms=terms)
+    replace_row(s, view_search_index, rowid=doc_id, terms=terms)
 
 
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Engine, String, delete, insert, or_, select, update
+from sqlalchemy import Boolean, Column, Date, Engine, String, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.ids import table_code_of
@@ -60,10 +60,11 @@ def member_left(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(WorkingTable, "RepresentativeElected"))
 def representative_elected(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_representatives).values(
+    insert_row(
+        s, view_representatives,
         seat=e.seat, term_start=e.term_start, table_code=_table_code(e), participant_id=e.participant, term_end=e.term_end,
         by_election=e.by_election, parity_check=e.parity_check, session_id=e.session_id,
-    ))
+    )
 
 
 @projection.on(topic(WorkingTable, "SeatVacated"))
