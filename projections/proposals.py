@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, rows, topic
-from projections.statements import insert_row, select_first, update_rows
+from projections.statements import insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
 
@@ -105,7 +105,7 @@ def _pid(e: Any) -> str:
 
 
 def _touch(s: Session, e: Any, position: int, **values: Any) -> None:
-    update_rows(s, view_proposals, {"id": _pid(e)}, version=e.originator_version, updated_on=e.effective_date, last_position=position, **values)
+    update_row(s, view_proposals, {"id": _pid(e)}, version=e.originator_version, updated_on=e.effective_date, last_position=position, **values)
 
 
 def _snapshot_version(s: Session, e: Any, kind: str, note: str = "") -> None:
@@ -163,7 +163,7 @@ def amendment_proposed(s: Session, e: Any, position: int) -> None:
 
 
 def _amendment_status(s: Session, e: Any, status: str, reason: str = "") -> None:
-    update_rows(s, view_amendments, {"proposal_id": _pid(e), "reference": e.amendment}, status=status, reason=reason)
+    update_row(s, view_amendments, {"proposal_id": _pid(e), "reference": e.amendment}, status=status, reason=reason)
 
 
 @projection.on(topic(Proposal, "AmendmentAccepted"))

@@ -80,10 +80,12 @@ def _select(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Se
 
 
 class _Waiting:
-    """The rows of one batch not written yet: table → primary key → (row, replace)."""
+    """The rows of one batch not written yet: table → primary key → (row, how), ``how``
+    one of ``insert``, ``replace`` (delete by the key, then insert) and ``update`` (the row
+    holds the key and the new values)."""
 
     def __init__(self) -> None:
-        self.tables: dict[Table, dict[Any, tuple[dict[str, Any], bool]]] = {}
+        self.tables: dict[Table, dict[Any, tuple[dict[str, Any], str]]] = {}
         self.serial = count()
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
@@ -94,20 +96,27 @@ class _Waiting:
 
     def write(self, s: Session, table: Table) -> None:
         """Write the waiting rows of ``table``: the replaced rows' old versions deleted, then
-        every row inserted, each in one ``executemany`` per shape."""
+        every new row inserted and every update made, in one ``executemany`` per shape."""
         waiting = self.tables.pop(table, None)
         if not waiting:
             return
         c = s.connection()
         names = _primary_key(table)
-        replaced = [{_key(n): row[n] for n in names} for row, replace in waiting.values() if replace]
+        replaced = [{_key(n): row[n] for n in names} for row, how in waiting.values() if how == "replace"]
         if replaced:
             c.execute(_delete(table, names), replaced)
-        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row, _ in waiting.values():
-            shapes.setdefault(tuple(row), []).append(row)
-        for same in shapes.values():
-            c.execute(_insert(table), same)
+        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row, how in waiting.values():
+            if how == "update":
+                values = tuple(n for n in row if n not in names)
+                updates.setdefault(values, []).append({_key(n): row[n] for n in names} | {_value(n): row[n] for n in values})
+            else:
+                inserts.setdefault(tuple(row), []).append(row)
+        for rows in inserts.values():
+            c.execute(_insert(table), rows)
+        for values, rows in updates.items():
+            c.execute(_update(table, names, values), rows)
 
     def write_all(self, s: Session) -> None:
         for table in list(self.tables):
@@ -150,14 +159,14 @@ def _waiting(s: Session) -> _Waiting:
     return batch_state(s, _STATE, _load, lambda s, waiting: waiting.write_all(s))
 
 
-def _wait(s: Session, table: Table, row: dict[str, Any], replace: bool) -> None:
+def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
     waiting = _waiting(s)
     key = waiting.key(table, row)
     rows = waiting.tables.setdefault(table, {})
-    if key in rows and not replace:
-        waiting.write(s, table)  # the same key inserted twice: the table refuses it as it would have
+    if key in rows and how == "insert":
+        waiting.write(s, table)  # the same key inserted again: the table answers as it would have
         rows = waiting.tables.setdefault(table, {})
-    rows[key] = (row, replace)
+    rows[key] = (row, how)
 
 
 def _before(s: Session, table: Table, where: dict[str, Any] | None = None) -> None:
@@ -165,15 +174,21 @@ def _before(s: Session, table: Table, where: dict[str, Any] | None = None) -> No
     waiting = peek(s, _STATE)
     if waiting is None or table not in waiting.tables:
         return
-    names = _primary_key(table)
-    if where is not None and names and set(where) == set(names) and tuple(where[n] for n in names) not in waiting.tables[table]:
-        return
+    full = None if where is None else _full_key(table, where)
+    if full is not None and full not in waiting.tables[table]:
+        return  # the one row it can meet is not waiting
     waiting.write(s, table)
+
+
+def _full_key(table: Table, where: dict[str, Any]) -> Any:
+    """The primary key that ``where`` names whole, else None."""
+    names = _primary_key(table)
+    return tuple(where[n] for n in names) if names and set(where) == set(names) else None
 
 
 def insert_row(s: Session, table: Table, **values: Any) -> None:
     """``INSERT`` one row of ``table`` (written with the batch)."""
-    _wait(s, table, values, replace=False)
+    _wait(s, table, values, "insert")
 
 
 def replace_row(s: Session, table: Table, **values: Any) -> None:
@@ -181,7 +196,22 @@ def replace_row(s: Session, table: Table, **values: Any) -> None:
     then ``INSERT``; written with the batch)."""
     if not _primary_key(table):
         raise ValueError(f"{table.name} has no primary key")
-    _wait(s, table, values, replace=True)
+    _wait(s, table, values, "replace")
+
+
+def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> None:
+    """``UPDATE`` the row of ``table`` whose whole primary key is ``key`` (written with the
+    batch; merged into the row when it waits to be inserted)."""
+    full = _full_key(table, key)
+    if full is None or any(n in values for n in key):
+        update_rows(s, table, key, **values)
+        return
+    waiting = _waiting(s)
+    rows = waiting.tables.setdefault(table, {})
+    if full in rows:
+        rows[full][0].update(values)
+    else:
+        rows[full] = ({**key, **values}, "update")
 
 
 def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
@@ -201,6 +231,14 @@ def delete_rows(s: Session, table: Table, **where: Any) -> None:
 
 def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **where: Any) -> Any:
     """The first row (a mapping) of ``columns`` (default: all) of ``table`` where every
-    column of ``where`` equals its value, or None."""
+    column of ``where`` equals its value, or None. A row waiting to be inserted is read
+    from memory when it holds every column asked for."""
+    waiting = peek(s, _STATE)
+    full = _full_key(table, where)
+    if waiting is not None and full is not None and full in waiting.tables.get(table, {}):
+        row, how = waiting.tables[table][full]
+        wanted = columns or tuple(c.name for c in table.columns)
+        if how != "update" and all(n in row for n in wanted):
+            return {n: row[n] for n in wanted}
     _before(s, table, where)
     return s.connection().execute(_select(table, columns, tuple(where)), {_key(k): v for k, v in where.items()}).mappings().first()

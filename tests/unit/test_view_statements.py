@@ -10,7 +10,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from projections import batch
-from projections.statements import delete_rows, insert_row, replace_row, select_first, update_rows
+from projections.statements import (
+    delete_rows,
+    insert_row,
+    replace_row,
+    select_first,
+    update_row,
+    update_rows,
+)
 
 metadata = MetaData()
 things = Table("things", metadata, Column("id", Integer, primary_key=True), Column("name", String(20), nullable=False))
@@ -95,3 +102,24 @@ def test_a_failed_transaction_writes_no_waiting_row(engine: Engine) -> None:
         insert_row(s, things, id=1, name="one")
         raise RuntimeError("handler failed")
     assert names(engine) == {}
+
+
+def test_an_update_of_a_waiting_row_is_merged_into_it_and_read_back(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        insert_row(s, things, id=1, name="one")
+        update_row(s, things, {"id": 1}, name="uno")
+        assert select_first(s, things, ("name",), id=1) == {"name": "uno"}
+        assert count_in(s) == 0
+    assert names(engine) == {1: "uno"}
+
+
+def test_updates_of_stored_rows_wait_and_the_last_value_wins(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        insert_row(s, things, id=1, name="one")
+        insert_row(s, things, id=2, name="two")
+    with Session(engine) as s, s.begin():
+        update_row(s, things, {"id": 1}, name="a")
+        update_row(s, things, {"id": 2}, name="b")
+        update_row(s, things, {"id": 1}, name="c")
+        assert select_first(s, things, ("name",), id=1)["name"] == "c"
+    assert names(engine) == {1: "c", 2: "b"}
