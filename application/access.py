@@ -127,6 +127,36 @@ class Access:
         (issue 17, "Open calls")."""
         return self.is_secretariat or self.is_auditor
 
+    def represents(self, table: str) -> bool:
+        """Holds a seat of ``table`` in term today (a liaison representative of it)."""
+        return any(seat.split("-")[1] == table for seat in self.seats)
+
+    def decides_join_requests(self, table: str) -> bool:
+        """Requests to join ``table``, with the requesters' details, and their decisions:
+        the table's representatives in term and the secretariat (issue 17, "Requests to join
+        the mechanism through a table")."""
+        return self.represents(table) or self.is_secretariat
+
+    def join_request_actor(self, table: str) -> str | None:
+        """The actor of a decision on a request to join ``table``: a representative of the
+        table as themselves, anyone else of the secretariat as the secretariat."""
+        if self.represents(table) and self.participant_id:
+            return self.participant_id
+        return self.secretariat_actor if self.is_secretariat else None
+
+    @property
+    def sees_hidden_comments(self) -> bool:
+        """The text of a hidden comment on a proposal (issue 17, "Discussion on drafts"):
+        auditors only; everyone else sees the reason in its place."""
+        return self.is_auditor
+
+    def hides_comments(self, table: str) -> bool:
+        """Whether the person may hide comments on ``table``'s proposals: its facilitators
+        (a seat of that table held today) or the secretariat's staff."""
+        if self.is_participant:
+            return any(seat.split("-")[1:2] == [table] for seat in self.seats)
+        return self.is_secretariat
+
     @property
     def reveals_personal_in_history(self) -> bool:
         """Decrypted personal fields and position takers in the audit history: auditors only."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from application.commands.access import AccessCommands
 from application.commands.calls import CallCommands
 from application.commands.commission import CommissionCommands
+from application.commands.discussion import DiscussionCommands
 from application.commands.elections import ElectionCommands
 from application.commands.follow_up import FollowUpCommands
 from application.commands.join_requests import JoinRequestCommands
@@ -30,7 +31,7 @@ from application.persistence import APPLICATION_NAME
 
 class DialogueApplication(
     PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, CommissionCommands,
-    LiaisonCommands, FollowUpCommands, CallCommands, JoinRequestCommands, AccessCommands,
+    LiaisonCommands, FollowUpCommands, CallCommands, JoinRequestCommands, DiscussionCommands, AccessCommands,
 ):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""

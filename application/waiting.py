@@ -8,10 +8,15 @@ Read from the views for one person's :class:`application.roles.Roles` on a date:
   holds has not voted and the person is not an author of the proposal;
 - amendments waiting for the person's decision on proposals they author or co-author;
 - their drafts, and their proposals returned for revision;
+- elections of the tables the person is a member of (issue 19): a candidacy to declare
+  while nominations are open and they are not a candidate, and a ballot to cast while
+  voting is open, when they were a member on the day nominations closed and cast none;
 - for the secretariat: submitted proposals to put on an agenda, decisions to record, adopted
   recommendations whose endorsement round is to be opened, rounds to close (past their
   date, or already holding the endorsements needed, or every seat voted), endorsed
-  recommendations to publish, and requests for erasure.
+  recommendations to publish, and requests for erasure;
+- requests to join a table (issue 17): the pending requests of the tables where the person
+  holds a seat in term, and of every table for the secretariat's staff.
 
 Entries are plain data with the ids a page needs to link each one to its form.
 """
@@ -25,11 +30,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from application.roles import Roles
+from domain.base import SECRETARIAT
 from domain.reference import representative_seats
+from projections import elections as election_views
+from projections import join_requests as join_views
 from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 from projections import settings as settings_views
+from projections import tables as table_views
 
 EDITABLE = ("draft", "returned_for_revision")
 
@@ -43,12 +52,15 @@ class Waiting:
     amendments: list[dict[str, Any]] = field(default_factory=list)
     drafts: list[dict[str, Any]] = field(default_factory=list)
     returned: list[dict[str, Any]] = field(default_factory=list)
+    candidacies: list[dict[str, Any]] = field(default_factory=list)
+    ballots: list[dict[str, Any]] = field(default_factory=list)
     to_agenda: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     rounds_to_open: list[dict[str, Any]] = field(default_factory=list)
     rounds_to_close: list[dict[str, Any]] = field(default_factory=list)
     to_publish: list[dict[str, Any]] = field(default_factory=list)
     erasure_requests: list[dict[str, Any]] = field(default_factory=list)
+    join_requests: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -80,6 +92,7 @@ def what_waits_for(roles: Roles, views: Engine, today: date, erasure_requests: l
                 w.decisions.append(_item(p, **where))
     if pid:
         _authored(w, pid, proposals, views)
+        _elections(w, pid, roles.tables, views, today)
     rounds = liaison_views.endorsement_rounds(views, open_only=True) if roles.seats or roles.is_secretariat else []
     for r in rounds:
         p = proposals[r["proposal_id"]]
@@ -90,7 +103,20 @@ def what_waits_for(roles: Roles, views: Engine, today: date, erasure_requests: l
     if roles.is_secretariat:
         _secretariat(w, proposals, rounds, views, today)
         w.erasure_requests = list(erasure_requests or [])
+    w.join_requests = _join_requests(roles, views)
     return w
+
+
+def _join_requests(roles: Roles, views: Engine) -> list[dict[str, Any]]:
+    """Pending requests to join the tables ``roles`` decide on: those where they hold a
+    seat in term; every table for staff of the secretariat."""
+    if SECRETARIAT in roles.granted:
+        tables = None
+    else:
+        tables = tuple(sorted({seat.split("-")[1] for seat in roles.seats}))
+        if not tables:
+            return []
+    return [{"request_id": r["id"], "table": r["table_code"], "made_on": r["made_on"]} for r in join_views.pending_requests(views, tables)]
 
 
 def _authors(p: dict[str, Any]) -> set[str]:
@@ -109,6 +135,21 @@ def _authored(w: Waiting, pid: str, proposals: dict[str, dict[str, Any]], views:
             for a in proposal_views.amendments_of(views, p["id"]):
                 if a["status"] == "pending":
                     w.amendments.append(_item(p, amendment=a["reference"], field=a["field"], proposed_on=a["proposed_on"]))
+
+
+def _elections(w: Waiting, pid: str, tables: Any, views: Engine, today: date) -> None:
+    for e in election_views.elections(views):
+        if e["closed_on"] is not None or e["table_code"] not in tables:
+            continue
+        entry = {"election_id": e["id"], "table": e["table_code"], "seats": list(e["seats"]), "nominations_close": e["nominations_close"], "voting_closes": e["voting_closes"]}
+        if today <= e["nominations_close"]:
+            if not any(c["candidate"] == pid and c["withdrawn_on"] is None for c in election_views.candidacies(views, e["id"])):
+                w.candidacies.append(entry)
+        elif today <= e["voting_closes"]:
+            since = next((m["joined_on"] for m in table_views.members(views, e["table_code"]) if m["participant_id"] == pid), None)
+            voted = any(b["voter"] == pid for b in election_views.ballots(views, e["id"]))
+            if since is not None and since <= e["nominations_close"] and not voted:
+                w.ballots.append(entry)
 
 
 def _secretariat(w: Waiting, proposals: dict[str, dict[str, Any]], rounds: list[dict[str, Any]], views: Engine, today: date) -> None:

@@ -23,6 +23,7 @@ from eventsourcing.domain import event
 
 from domain.base import Ctx, DialogueAggregate
 from domain.errors import (
+    DomainError,
     InvalidInputError,
     InvalidTransitionError,
     NotAllowedError,
@@ -50,25 +51,84 @@ class Commission(DialogueAggregate):
         """Establish the commission with its members (the Liaison Table, as the secretariat).
 
         Raises:
-            NotAllowedError: ``secretariat_only``.  InvalidInputError: ``empty_text``, ``no_members``.
+            NotAllowedError: ``secretariat_only``.  Then the first of :func:`commission_problems`.
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("The Liaison Table, as the secretariat, establishes the commission.", code="secretariat_only")
-        if not reference.strip():
-            raise InvalidInputError("The commission has a reference.", code="empty_text", field="commission")
+        problems = commission_problems(reference, members)
+        if problems:
+            raise problems[0]
         names = list(dict.fromkeys(str(m) for m in members))
-        if not names:
-            raise InvalidInputError("The commission has at least one member.", code="no_members", field="members")
         return cls(id=COMMISSION_ID, reference=reference, members=names, **ctx.stamp())
 
     def is_member(self, participant_id: UUID | str) -> bool:
         return str(participant_id) in self.members
 
 
+def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[DomainError]:
+    """Every problem of the commission's content at once (reference, members): ``empty_text``
+    (field ``commission``), ``no_members``."""
+    found: list[DomainError] = []
+    if not isinstance(reference, str) or not reference.strip():
+        found.append(InvalidInputError("The commission has a reference.", code="empty_text", field="commission"))
+    if not members:
+        found.append(InvalidInputError("The commission has at least one member.", code="no_members", field="members"))
+    return found
+
+
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
     return float(value)
+
+
+def _collect(found: list[DomainError], check: Any, *args: Any) -> None:
+    try:
+        check(*args)
+    except DomainError as e:
+        found.append(e)
+
+
+def indicator_problems(
+    *, reference: str, recommendations: Mapping[str, str], name: str, definition: str, unit: str, baseline: Any,
+    baseline_date: date | None, target: Any, target_date: date | None, disaggregation: Sequence[str], states: Sequence[str],
+) -> list[DomainError]:
+    """Every problem of an indicator's content at once, in the order of the form (reference,
+    recommendations, name, definition, unit, baseline and its date, target and its date,
+    disaggregation, states): a person learns them in one answer. Empty when it may be
+    defined; :meth:`Indicator.define` refuses with the first. ``recommendations`` maps each
+    proposal id to its status.
+
+    Codes: ``empty_text``, ``no_recommendation``, ``not_a_number``, ``missing_date``,
+    ``target_before_baseline``, ``unknown_disaggregation``, ``no_state``, ``unknown_state``
+    (InvalidInputError); ``not_a_published_recommendation`` (RuleViolationError).
+    """
+    found: list[DomainError] = []
+
+    def text(field: str, value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            found.append(InvalidInputError(f"The indicator has a {field}.", code="empty_text", field=field))
+
+    text("reference", reference)
+    if not recommendations:
+        found.append(InvalidInputError("An indicator follows at least one recommendation.", code="no_recommendation", field="recommendations"))
+    elif any(status != "published" for status in recommendations.values()):
+        found.append(RuleViolationError("Indicators follow published recommendations.", code="not_a_published_recommendation", field="recommendations"))
+    for field, value in (("name", name), ("definition", definition), ("unit", unit)):
+        text(field, value)
+    for field, number, day in (("baseline", baseline, baseline_date), ("target", target, target_date)):
+        _collect(found, _number, number, field)
+        if day is None:
+            found.append(InvalidInputError(f"The {field} has a date.", code="missing_date", field=f"{field}_date"))
+    if baseline_date is not None and target_date is not None and target_date <= baseline_date:
+        found.append(InvalidInputError("The target's date comes after the baseline's.", code="target_before_baseline", field="target_date"))
+    if any(d not in DISAGGREGATIONS for d in disaggregation):
+        found.append(InvalidInputError(f"Disaggregations are among {list(DISAGGREGATIONS)}.", code="unknown_disaggregation", field="disaggregation"))
+    if not states:
+        found.append(InvalidInputError("The indicator applies to at least one state.", code="no_state", field="states"))
+    elif any(s not in lac_states() for s in states):
+        found.append(InvalidInputError("States are LAC states by their ISO code.", code="unknown_state", field="states"))
+    return found
 
 
 class Indicator(DialogueAggregate):
@@ -96,31 +156,21 @@ class Indicator(DialogueAggregate):
         proposal id to its status (read by the application).
 
         Raises:
-            NotAllowedError: ``not_a_commission_member``.  RuleViolationError: ``no_commission``,
-            ``not_a_published_recommendation``.  InvalidInputError: ``no_recommendation``,
-            ``empty_text``, ``not_a_number``, ``target_before_baseline``,
-            ``unknown_disaggregation``, ``no_state``, ``unknown_state``.
+            NotAllowedError: ``not_a_commission_member``.  RuleViolationError: ``no_commission``;
+            then the first of :func:`indicator_problems`.
         """
         if commission is None:
             raise RuleViolationError("The cross-cutting commission is not established yet.", code="no_commission")
         if not commission.is_member(ctx.actor):
             raise NotAllowedError("Members of the cross-cutting commission define indicators.", code="not_a_commission_member")
-        if not recommendations:
-            raise InvalidInputError("An indicator follows at least one recommendation.", code="no_recommendation", field="recommendations")
-        if any(status != "published" for status in recommendations.values()):
-            raise RuleViolationError("Indicators follow published recommendations.", code="not_a_published_recommendation", field="recommendations")
-        for field, text in (("name", name), ("definition", definition), ("unit", unit)):
-            if not text.strip():
-                raise InvalidInputError(f"The indicator has a {field}.", code="empty_text", field=field)
+        problems = indicator_problems(
+            reference=reference, recommendations=recommendations, name=name, definition=definition, unit=unit,
+            baseline=baseline, baseline_date=baseline_date, target=target, target_date=target_date,
+            disaggregation=disaggregation, states=states,
+        )
+        if problems:
+            raise problems[0]
         base, goal = _number(baseline, "baseline"), _number(target, "target")
-        if target_date <= baseline_date:
-            raise InvalidInputError("The target's date comes after the baseline's.", code="target_before_baseline", field="target_date")
-        if any(d not in DISAGGREGATIONS for d in disaggregation):
-            raise InvalidInputError(f"Disaggregations are among {list(DISAGGREGATIONS)}.", code="unknown_disaggregation", field="disaggregation")
-        if not states:
-            raise InvalidInputError("The indicator applies to at least one state.", code="no_state", field="states")
-        if any(s not in lac_states() for s in states):
-            raise InvalidInputError("States are LAC states by their ISO code.", code="unknown_state", field="states")
         return cls(
             id=id, reference=reference, recommendations=sorted(recommendations), name=name, definition=definition, unit=unit,
             baseline=base, baseline_date=baseline_date, target=goal, target_date=target_date,
@@ -134,26 +184,40 @@ class Indicator(DialogueAggregate):
         """Record the value of the indicator in ``state`` for ``period`` (a member).
 
         Raises:
-            NotAllowedError: ``not_a_commission_member``.  RuleViolationError:
-            ``state_not_covered``.  InvalidInputError: ``bad_measurement_period``,
-            ``not_a_number``, ``unknown_disaggregation``, ``bad_source``.
+            NotAllowedError: ``not_a_commission_member``.  Then the first of
+            :meth:`measurement_problems`.
         """
         if not commission.is_member(ctx.actor):
             raise NotAllowedError("Members of the cross-cutting commission record measurements.", code="not_a_commission_member")
-        if state not in self.states:
-            raise RuleViolationError(f"This indicator covers {self.states}.", code="state_not_covered", field="state")
-        if not isinstance(period, str) or not PERIOD.match(period):
-            raise InvalidInputError("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3.", code="bad_measurement_period", field="period")
-        number = _number(value, "value")
-        parts = dict(disaggregation or {})
-        if any(k not in self.disaggregation for k in parts):
-            raise InvalidInputError(f"This indicator is disaggregated by {self.disaggregation}.", code="unknown_disaggregation", field="disaggregation")
-        if not isinstance(source, Mapping) or not str(source.get("title", "")).strip() or not URL.match(str(source.get("url", ""))):
-            raise InvalidInputError("A measurement names its public source with a title and an http(s) link.", code="bad_source", field="source")
+        problems = self.measurement_problems(state=state, period=period, value=value, disaggregation=disaggregation, source=source)
+        if problems:
+            raise problems[0]
+        number, parts = _number(value, "value"), dict(disaggregation or {})
         self._measured(
             state=state, period=period, value=number, disaggregation=parts,
             source={"title": str(source["title"]), "url": str(source["url"])}, **ctx.stamp(),
         )
+
+    def measurement_problems(
+        self, *, state: str, period: Any, value: Any, disaggregation: Mapping[str, Any] | None, source: Any,
+    ) -> list[DomainError]:
+        """Every problem of a measurement's content at once, in the order of the form (state,
+        period, value, disaggregation, source); empty when it may be recorded.
+
+        Codes: ``state_not_covered`` (RuleViolationError), ``bad_measurement_period``,
+        ``not_a_number``, ``unknown_disaggregation``, ``bad_source`` (InvalidInputError).
+        """
+        found: list[DomainError] = []
+        if state not in self.states:
+            found.append(RuleViolationError(f"This indicator covers {self.states}.", code="state_not_covered", field="state"))
+        if not isinstance(period, str) or not PERIOD.match(period):
+            found.append(InvalidInputError("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3.", code="bad_measurement_period", field="period"))
+        _collect(found, _number, value, "value")
+        if any(k not in self.disaggregation for k in dict(disaggregation or {})):
+            found.append(InvalidInputError(f"This indicator is disaggregated by {self.disaggregation}.", code="unknown_disaggregation", field="disaggregation"))
+        if not isinstance(source, Mapping) or not str(source.get("title", "")).strip() or not URL.match(str(source.get("url", ""))):
+            found.append(InvalidInputError("A measurement names its public source with a title and an http(s) link.", code="bad_source", field="source"))
+        return found
 
     @event("MeasurementRecorded")
     def _measured(

@@ -58,6 +58,12 @@ def subregions() -> tuple[str, ...]:
     return tuple(sorted({s.subregion for s in lac_states().values()}))
 
 
+def balance_holds(counts: Mapping[str, int], seats: int) -> bool:
+    """Whether the Liaison Table keeps its subregional (or sectoral) balance: no subregion
+    (sector) holds more than half of its ``seats`` (the eight representative seats)."""
+    return all(n * 2 <= seats for n in counts.values())
+
+
 def check_criteria(criteria: Any) -> dict[str, Any]:
     """The answers to the criteria, checked; returns a clean copy.
 
@@ -118,15 +124,18 @@ class Election(DialogueAggregate):
     @classmethod
     def open(
         cls, ctx: Ctx, *, id: UUID, table: WorkingTable, seats: Sequence[str], term_start: date,
-        nominations_close: date, voting_closes: date,
+        nominations_close: date, voting_closes: date, open_elections: Sequence[Election] = (),
     ) -> Election:
-        """Open an election of ``table``'s ``seats`` (the secretariat).
+        """Open an election of ``table``'s ``seats`` (the secretariat). ``open_elections``
+        are the elections not yet closed (read by the application).
 
         Raises:
             NotAllowedError: ``secretariat_only``.  InvalidInputError: ``unknown_table``,
             ``no_seats``, ``unknown_seat``, ``duplicate_seat``, ``nominations_close_in_past``,
             ``voting_closes_before_nominations``, ``term_starts_before_voting_closes``.
-            RuleViolationError: ``seat_occupied`` (a seat is held during part of the term).
+            RuleViolationError: ``seat_occupied`` (a seat is held during part of the term),
+            ``election_already_open`` (an election of the same table for one of these seats is
+            not closed yet).
         """
         if not ctx.is_secretariat:
             raise NotAllowedError("The secretariat opens elections.", code="secretariat_only")
@@ -149,6 +158,12 @@ class Election(DialogueAggregate):
             end = table.planned_term_end(seat, term_start, None)
             if table.terms_overlapping(seat, term_start, end):
                 raise RuleViolationError(f"{seat} is held during part of {term_start}..{end}.", code="seat_occupied", field="seats")
+        for other in open_elections:
+            if not other.closed and other.table == table.code and set(other.seats) & set(seats):
+                raise RuleViolationError(
+                    f"An election of {table.code} for {sorted(set(other.seats) & set(seats))} is still open; close it first.",
+                    code="election_already_open", field="seats",
+                )
         return cls(
             id=id, table=table.code, seats=list(seats), term_start=term_start, nominations_close=nominations_close,
             voting_closes=voting_closes, **ctx.stamp(),

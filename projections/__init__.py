@@ -16,9 +16,11 @@ from projections import (
     calls,
     dashboards,
     deadlines,
+    discussion,
     elections,
     follow_up,
     indicators,
+    join_requests,
     liaison,
     people,
     proposals,
@@ -45,6 +47,8 @@ PROJECTIONS: tuple[Projection, ...] = (
     deadlines.projection,
     search.projection,
     calls.projection,
+    discussion.projection,
+    join_requests.projection,
 )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Date,
     Engine,
+    Index,
     String,
     Text,
     and_,
@@ -32,7 +33,8 @@ from domain.open_call import REJECTION_CATEGORIES, OpenCall
 from projections.base import BigInt, Id, Projection, rows, topic
 from projections.proposals import view_proposals
 
-projection = Projection("calls", version=1)
+# Version 2: the links from proposals are indexed by proposal (a proposal page reads its own).
+projection = Projection("calls", version=2)
 
 view_calls = projection.table(
     "calls",
@@ -76,6 +78,7 @@ view_input_links = projection.table(
     Column("proposal_id", Id, primary_key=True),
     Column("call_id", Id, nullable=False),
     Column("linked_on", Date, nullable=False),
+    Index(f"ix_{projection.table_name('input_links')}_proposal", "proposal_id"),
 )
 
 

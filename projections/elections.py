@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from domain.election import Election
+from domain.election import Election, balance_holds
 from domain.participant import Participant
 from domain.reference import representative_seats
 from projections.base import Id, Projection, rows, topic
@@ -164,7 +164,9 @@ def _profile(engine: Engine, participant_id: str) -> tuple[str, str] | None:
 def balance(engine: Engine, election_id: str) -> dict[str, Any]:
     """The Liaison Table's eight representative seats on the election's term start, with
     its result (its seats ``pending`` until it closes): counts of subregions and sectors,
-    of vacant, pending and unknown seats. Never a person, never a gender."""
+    of vacant, pending and unknown seats, and whether each balance holds
+    (:func:`domain.election.balance_holds`): the public sees only that. Never a person,
+    never a gender."""
     found = election(engine, election_id)
     if found is None:
         return {}
@@ -189,4 +191,8 @@ def balance(engine: Engine, election_id: str) -> dict[str, Any]:
         else:
             subregions[profile[0]] += 1
             sectors[profile[1]] += 1
-    return {"subregions": dict(sorted(subregions.items())), "sectors": dict(sorted(sectors.items())), **counts}
+    seats = len(representative_seats())
+    return {
+        "subregions": dict(sorted(subregions.items())), "sectors": dict(sorted(sectors.items())), **counts,
+        "holds": {"subregions": balance_holds(subregions, seats), "sectors": balance_holds(sectors, seats)},
+    }

@@ -1,6 +1,9 @@
-"""The cross-cutting commission's indicators and their measurements (issue 19, "The
-commission"): what each recommendation's page shows and the open data exports. Public:
-indicators and measurements name no person.
+"""The cross-cutting commission, its indicators and their measurements (issue 19, "The
+commission"): the commission's page (its reference, date and members), what each
+recommendation's page shows and the open data exports. Indicators and measurements name no
+person; the members are ids, named by the pages only to those who see names.
+
+Version 2 added the commission and its members.
 """
 
 from __future__ import annotations
@@ -10,10 +13,23 @@ from typing import Any
 from sqlalchemy import JSON, Column, Date, Engine, Float, String, Text, delete, insert, select
 from sqlalchemy.orm import Session
 
-from domain.commission import Indicator
+from domain.commission import Commission, Indicator
 from projections.base import Id, Projection, rows, topic
 
-projection = Projection("indicators", version=1)
+projection = Projection("indicators", version=2)
+
+view_commission = projection.table(
+    "commission",
+    Column("id", Id, primary_key=True),
+    Column("reference", String(100), nullable=False),
+    Column("established_on", Date, nullable=False),
+)
+
+view_commission_members = projection.table(
+    "commission_members",
+    Column("participant_id", Id, primary_key=True),
+    Column("appointed_on", Date, nullable=False),
+)
 
 view_indicators = projection.table(
     "indicators",
@@ -45,6 +61,13 @@ view_measurements = projection.table(
 )
 
 
+@projection.on(topic(Commission, "Established"))
+def established(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_commission).values(id=str(e.originator_id), reference=e.reference, established_on=e.effective_date))
+    for member in e.members:
+        s.execute(insert(view_commission_members).values(participant_id=str(member), appointed_on=e.effective_date))
+
+
 @projection.on(topic(Indicator, "Defined"))
 def defined(s: Session, e: Any, position: int) -> None:
     s.execute(insert(view_indicators).values(
@@ -69,6 +92,22 @@ def progress(value: float, baseline: float, target: float) -> int:
     """How far ``value`` has gone from the baseline toward the target, in whole percent
     (negative when it moved away; above 100 when it passed the target)."""
     return 0 if target == baseline else round(100 * (value - baseline) / (target - baseline))
+
+
+def commission(engine: Engine) -> dict[str, Any] | None:
+    """The commission (``reference``, ``established_on``) with its ``members`` (participant
+    ids and ``appointed_on``, in the order appointed); None before it is established."""
+    found = rows(engine, select(view_commission))
+    if not found:
+        return None
+    m = view_commission_members
+    return {**found[0], "members": rows(engine, select(m).order_by(m.c.appointed_on, m.c.participant_id))}
+
+
+def is_member(engine: Engine, participant_id: str | None) -> bool:
+    """Whether ``participant_id`` is a member of the commission."""
+    m = view_commission_members
+    return bool(participant_id) and bool(rows(engine, select(m.c.participant_id).where(m.c.participant_id == participant_id)))
 
 
 def indicators(engine: Engine) -> list[dict[str, Any]]:

@@ -140,9 +140,15 @@ def endorsement_rounds(engine: Engine, proposal_id: str | None = None, *, open_o
     if open_only:
         q = q.where(r.c.outcome.is_(None))
     found = rows(engine, q)
-    votes = rows(engine, select(view_endorsement_votes).order_by(view_endorsement_votes.c.seat))
+    v = view_endorsement_votes
+    # Only the votes of the rounds found (one page's rounds, not every vote ever cast).
+    wanted = select(v).order_by(v.c.seat) if not proposal_id and not open_only else select(v).where(v.c.round_id.in_([r["id"] for r in found])).order_by(v.c.seat)
+    votes = rows(engine, wanted) if found else []
+    by_round: dict[str, list[dict[str, Any]]] = {}
+    for vote in votes:
+        by_round.setdefault(vote["round_id"], []).append(vote)
     for rnd in found:
-        rnd["votes"] = [v for v in votes if v["round_id"] == rnd["id"]]
+        rnd["votes"] = by_round.get(rnd["id"], [])
         rnd["counts"] = {k: sum(1 for v in rnd["votes"] if v["vote"] == k) for k in ("endorse", "object")}
     return found
 

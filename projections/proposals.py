@@ -308,6 +308,15 @@ def proposal_versions(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     return rows(engine, select(view_proposal_versions).where(view_proposal_versions.c.proposal_id == proposal_id).order_by(view_proposal_versions.c.content_version))
 
 
+def page_of_versions(engine: Engine, proposal_id: str, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of a proposal's content versions, newest first, and how many it has:
+    ``(rows, total)`` (two reads of the table's primary key, however long its history)."""
+    t = view_proposal_versions
+    total = int(rows(engine, select(func.count().label("n")).select_from(t).where(t.c.proposal_id == proposal_id))[0]["n"])
+    q = select(t).where(t.c.proposal_id == proposal_id).order_by(t.c.content_version.desc()).limit(limit).offset(offset)
+    return rows(engine, q), total
+
+
 def amendments_of(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     return rows(engine, select(view_amendments).where(view_amendments.c.proposal_id == proposal_id).order_by(view_amendments.c.proposed_on, view_amendments.c.reference))
 

@@ -12,7 +12,7 @@ stored data; only their labels are translated here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -58,6 +58,7 @@ WORD_LABELS = {
     "endorse": _l("endorse"),
     "pending": _l("pending"),
     "accepted": _l("accepted"),
+    "declined": _l("declined"),
     "partially_accepted": _l("partially accepted"),
     "noted": _l("noted"),
     "append": _l("append"),
@@ -194,6 +195,7 @@ ERROR_MESSAGES = {
     "term_shorter_than_a_year": _l("A term lasts one year; only a by-election fills less."),
     "by_election_beyond_term": _l("A by-election fills the rest of the vacated term, never beyond."),
     "seat_occupied": _l("This seat is held during that time; vacate it first."),
+    "election_already_open": _l("An election of this table for this seat is still open; close it before opening another."),
     "already_a_representative": _l("One person holds one Liaison Table seat at a time."),
     "gender_parity": _l("Gender parity: the two representatives of a table differ in gender and at least one is a woman."),
     "third_consecutive_term": _l("A representative may be re-elected once immediately, never for a third consecutive term."),
@@ -226,6 +228,7 @@ ERROR_MESSAGES = {
     "no_state": _l("An indicator applies to at least one state."),
     "unknown_state": _l("States are those of Latin America and the Caribbean."),
     "state_not_covered": _l("This indicator does not cover that state."),
+    "missing_date": _l("Give the date."),
     "bad_measurement_period": _l("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3."),
     "bad_source": _l("Name the public source with a title and a link starting with http:// or https://."),
     # Liaison Table and UN agencies
@@ -394,7 +397,30 @@ def lang_url(code: str) -> str:
 
 
 def day(value: date | None, fmt: str = "medium") -> str:
-    return "" if value is None else str(format_date(value, fmt))
+    """A date as the reader writes it (a date, not a time of day: the same for every reader
+    of a language, so kept once made; a datetime is formatted each time, in its time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return str(format_date(value, fmt))
+    return _day(value, fmt, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, fmt: str, language: str) -> str:
+    return str(format_date(value, fmt))
+
+
+def objective_options() -> list[tuple[int, str]]:
+    """The filters' GCM objective options, ``(number, "3. Title…")`` cut at 60 characters, in
+    the reader's language (made once per language, not on every page)."""
+    return _objective_options(current_language())
+
+
+@lru_cache(maxsize=8)
+def _objective_options(language: str) -> list[tuple[int, str]]:
+    cut = current_app.jinja_env.filters["truncate"]
+    return [(n, f"{n}. {cut(current_app.jinja_env, objective_title(n), 60)}") for n in sorted(objectives())]
 
 
 def init_app(app: Flask) -> None:
@@ -405,7 +431,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_language)
     app.jinja_env.globals.update(
         status_label=status_label, word=word, objective_title=objective_title, target_label=target_label,
-        country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day,
+        country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day, objective_options=objective_options,
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
     from web.labels import TEMPLATE_HELPERS

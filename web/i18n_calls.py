@@ -1,5 +1,5 @@
-"""Words of open calls for input and requests to join a table (issue 17) in the reader's
-language: refusals of their rules, merged into :data:`web.i18n.ERROR_MESSAGES`."""
+"""Words of open calls for input, requests to join a table and the discussion on drafts
+(issue 17) in the reader's language: refusals of their rules, merged into :data:`web.i18n.ERROR_MESSAGES`."""
 
 from __future__ import annotations
 
@@ -31,4 +31,12 @@ CALL_ERROR_MESSAGES = {
     "ground_required": _l("A decline names its ground: not a stakeholder, duplicate or unverifiable."),
     "unknown_ground": _l("The ground of a decline is: not a stakeholder, duplicate or unverifiable."),
     "not_a_representative": _l("Only the table's representatives in term, or the secretariat, decide on requests to join it."),
+    # discussion on drafts
+    "discussion_closed": _l("The discussion is closed: comments are taken while the proposal is a draft, submitted, on the agenda or returned for revision."),
+    "reply_too_deep": _l("A reply answers a comment, not another reply."),
+    "comment_hidden": _l("This comment is hidden: it cannot be edited."),
+    "duplicate_comment": _l("A comment with this id already exists."),
+    "not_the_comment_author": _l("Only the author of a comment edits it."),
+    "already_hidden": _l("This comment is already hidden."),
+    "hide_reason_required": _l("Hiding a comment gives its reason."),
 }

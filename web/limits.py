@@ -9,16 +9,45 @@ wait (``Retry-After``).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
+from limits.storage import MemoryStorage
 
 from web.identity import address, current_identity
 
 READS = "600 per minute"
 WRITES = "15 per 10 seconds;120 per hour"
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """The ``limits`` library's memory storage without its thread per request: the library
+    starts a timer thread to sweep expired counts whenever the last one has ended (so on
+    nearly every request of a page seen now and then), which costs a thread start and, on a
+    busy machine, a wait for the scheduler. Here the sweep runs in the request itself, at
+    most once a second; an expired count is still never read (``get`` checks the expiry)."""
+
+    STORAGE_SCHEME = ["dialogue-memory"]
+    SWEEP_EVERY = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
+        self._next_sweep = 0.0
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - replaces the library's private method
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_EVERY
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+
+
+def storage_uri(configured: str) -> str:
+    """The limiter's storage: counts in this process's memory swept without threads
+    (:class:`SweptMemoryStorage`) for ``memory://``, else the storage configured."""
+    return "dialogue-memory://" if configured == "memory://" else configured
 
 
 def by_address() -> str:
@@ -38,7 +67,7 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
     are never limited."""
     config: Any = app.config["DIALOGUE"]
     limiter = Limiter(
-        by_address, app=app, application_limits=[READS], storage_uri=config.ratelimit_storage_url, headers_enabled=True,
+        by_address, app=app, application_limits=[READS], storage_uri=storage_uri(config.ratelimit_storage_url), headers_enabled=True,
         key_prefix="dialogue",
     )
     writes = limiter.shared_limit(WRITES, scope="writes", key_func=by_account, methods=["POST"])

@@ -25,8 +25,10 @@ KIND_LABELS = {
     "round_opened": _l("An endorsement round is opened for my seat"),
     "vote_reminder": _l("My vote is due (two days before the round closes)"),
     "government_response": _l("A government responds to my recommendation"),
+    "comment_posted": _l("A member comments on my proposal, or replies to my comment"),
     "inputs_to_moderate": _l("An input waits for moderation"),
     "rounds_past_date": _l("An endorsement round is past its date"),
+    "join_requests": _l("Someone asks to join a table I decide for"),
 }
 
 TEXTS = {
@@ -41,8 +43,10 @@ TEXTS = {
     "round_opened": _l("An endorsement round on %(title)s is open until %(date)s."),
     "vote_reminder": _l("Your vote for seat %(seat)s on %(title)s is due by %(date)s."),
     "government_response": _l("%(country)s responded to %(title)s."),
+    "comment_posted": _l("A member of %(table)s commented on %(title)s."),
     "inputs_to_moderate": _l("An input to an open call waits for moderation."),
     "rounds_past_date": _l("The endorsement round on %(title)s closed on %(date)s and waits to be closed."),
+    "join_requests": _l("Someone without an account asks to join %(table)s."),
 }
 
 DECISIONS = {"Adopted": "adopted", "ReturnedForRevision": "returned_for_revision", "Rejected": "rejected", "Endorsed": "endorsed", "NotEndorsed": "not_endorsed"}
@@ -66,13 +70,18 @@ def describe(kind: str, d: dict[str, Any]) -> str:
 
 
 def link(d: dict[str, Any], *, external: bool = False) -> str:
-    """The page a notification leads to: its session, its proposal, or the open call's moderation."""
+    """The page a notification leads to: its session, its proposal, the open call's moderation,
+    or the queue of requests to join a table."""
     if d.get("session_id") and not d.get("proposal_id"):
         return url_for("sessions.show", session_id=d["session_id"], _external=external)
     if d.get("session_id") and d.get("proposal_id"):
         return url_for("sessions.show", session_id=d["session_id"], _external=external) + f"#item-{d['proposal_id']}"
+    if d.get("proposal_id") and d.get("comment_id"):
+        return url_for("proposals.show", proposal_id=d["proposal_id"], _external=external) + f"#comment-{d['comment_id']}"
     if d.get("proposal_id"):
         return url_for("proposals.show", proposal_id=d["proposal_id"], _external=external)
+    if d.get("join_request") and d.get("table"):
+        return url_for("join_requests.queue", code=d["table"], _external=external) + f"#request-{d['request_id']}"
     if d.get("call_id"):
         return url_for("calls.moderation", call_id=d["call_id"], _external=external)
     return url_for("me.index", _external=external)

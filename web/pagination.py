@@ -16,23 +16,25 @@ MAX_PAGE = 1_000_000
 PER_PAGE = 10  # cards with their provenance: ten fill a few screens of a phone
 
 
-def asked_page() -> int:
-    return int_arg("page", 1, low=1, high=MAX_PAGE) or 1
+def asked_page(param: str = "page") -> int:
+    return int_arg(param, 1, low=1, high=MAX_PAGE) or 1
 
 
 @dataclass(frozen=True)
 class Pager:
-    """Page ``number`` of ``pages`` over ``total`` items, ``per_page`` each."""
+    """Page ``number`` of ``pages`` over ``total`` items, ``per_page`` each; ``param`` is
+    the query argument that names the page (``page``; another for a second list on a page)."""
 
     number: int
     total: int
     per_page: int = PER_PAGE
+    param: str = "page"
 
     @classmethod
-    def asked(cls, total: int, per_page: int = PER_PAGE) -> Pager:
+    def asked(cls, total: int, per_page: int = PER_PAGE, param: str = "page") -> Pager:
         """The page the request asks for, kept within the pages that exist."""
         last = max(1, -(-total // per_page))
-        return cls(min(asked_page(), last), total, per_page)
+        return cls(min(asked_page(param), last), total, per_page, param)
 
     @property
     def pages(self) -> int:
@@ -43,9 +45,9 @@ class Pager:
         return (self.number - 1) * self.per_page
 
     def url(self, number: int) -> str:
-        args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != self.param]
         if number > 1:
-            args.append(("page", str(number)))
+            args.append((self.param, str(number)))
         return request.path + ("?" + urlencode(args) if args else "")
 
     @property

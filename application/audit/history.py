@@ -88,11 +88,16 @@ BALLOT_FIELDS = ("voter", "choices", "actor")
 # accepted input is public on its call's page).
 INPUT_TOPIC = "domain.open_call:OpenCall.InputSubmitted"
 MODERATION_TOPIC = "domain.open_call:OpenCall.InputModerated"
+# Comments on proposals (issue 17, "Discussion on drafts"): a hidden comment's text shows to
+# auditors only, and the log does not say which comments were hidden later, so the text of
+# every comment and edit is redacted here (the visible ones are public on the proposal's page).
+COMMENT_TOPICS = ("domain.discussion:Discussion.CommentPosted", "domain.discussion:Discussion.CommentEdited")
 HIDDEN_FIELDS = {
     POSITION_TOPIC: POSITION_FIELDS,
     BALLOT_TOPIC: BALLOT_FIELDS,
     INPUT_TOPIC: ("text", "organisation_name", "contact", "participant"),
     MODERATION_TOPIC: ("reason",),
+    **dict.fromkeys(COMMENT_TOPICS, ("text",)),
 }
 
 
@@ -135,6 +140,10 @@ def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
                 item.update(dict.fromkeys(("text", "organisation_name", "participant"), REDACTED))
             inputs[iid] = item
         out["inputs"] = inputs
+    if aggregate_type == "Discussion" and isinstance(out.get("comments"), dict):
+        out["comments"] = {
+            cid: {**c, "text": REDACTED, "history": REDACTED} if c.get("hidden") else c for cid, c in out["comments"].items()
+        }
     if aggregate_type == "TableDeliberation" and isinstance(out.get("agenda"), dict):
         agenda = {}
         for pid, item in out["agenda"].items():

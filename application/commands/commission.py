@@ -11,8 +11,15 @@ from uuid import UUID
 from application.core import ApplicationCore, _uuid
 from application.retry import event_of
 from domain.base import SECRETARIAT
-from domain.commission import COMMISSION_ID, Commission, Indicator, check_commission_absent
-from domain.errors import InvalidInputError, RuleViolationError
+from domain.commission import (
+    COMMISSION_ID,
+    Commission,
+    Indicator,
+    check_commission_absent,
+    commission_problems,
+    indicator_problems,
+)
+from domain.errors import DomainError, InvalidInputError, RuleViolationError
 
 
 class CommissionCommands(ApplicationCore):
@@ -24,6 +31,42 @@ class CommissionCommands(ApplicationCore):
 
     def indicator(self, indicator_id: UUID | str) -> Indicator:
         return self._get(Indicator, indicator_id, "indicator")
+
+    def _statuses(self, recommendations: Sequence[UUID | str]) -> dict[str, str]:
+        """Each recommendation's status by id (NotFoundError for an unknown one)."""
+        return {str(p.id): str(p.status) for p in (self.proposal(r) for r in recommendations)}
+
+    def check_indicator(
+        self, *, reference: str, recommendations: Sequence[UUID | str], name: str, definition: str, unit: str,
+        baseline: Any, baseline_date: date | None, target: Any, target_date: date | None, disaggregation: Sequence[str],
+        states: Sequence[str],
+    ) -> list[DomainError]:
+        """Every problem of an indicator's content at once, without writing anything
+        (:func:`domain.commission.indicator_problems`): the forms ask it before
+        :meth:`define_indicator`, which refuses with the first. Who may define is still
+        checked on defining."""
+        return indicator_problems(
+            reference=reference, recommendations=self._statuses(recommendations), name=name, definition=definition,
+            unit=unit, baseline=baseline, baseline_date=baseline_date, target=target, target_date=target_date,
+            disaggregation=list(disaggregation), states=list(states),
+        )
+
+    def check_measurement(
+        self, indicator_id: UUID | str, *, state: str, period: str, value: Any, source: Mapping[str, Any],
+        disaggregation: Mapping[str, Any] | None = None,
+    ) -> list[DomainError]:
+        """Every problem of a measurement's content at once, without writing anything
+        (:meth:`Indicator.measurement_problems`); :meth:`record_measurement` refuses with
+        the first."""
+        return self.indicator(indicator_id).measurement_problems(
+            state=state, period=period, value=value, disaggregation=disaggregation, source=source,
+        )
+
+    def check_commission(self, *, reference: str, members: Sequence[UUID | str]) -> list[DomainError]:
+        """Every problem of the commission's content at once, without writing anything
+        (:func:`domain.commission.commission_problems`); :meth:`establish_commission` refuses
+        with the first."""
+        return commission_problems(reference, members)
 
     def establish_commission(
         self, *, reference: str, members: Sequence[UUID | str], actor: str = SECRETARIAT, command_id: str | None = None,
@@ -59,7 +102,7 @@ class CommissionCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         if self._exists(indicator_id):
             raise InvalidInputError("This indicator already exists.", code="already_registered")
-        statuses = {str(p.id): str(p.status) for p in (self.proposal(r) for r in recommendations)}
+        statuses = self._statuses(recommendations)
         i = Indicator.define(
             ctx, id=indicator_id, reference=reference, commission=self.commission(), recommendations=statuses, name=name,
             definition=definition, unit=unit, baseline=baseline, baseline_date=baseline_date, target=target,

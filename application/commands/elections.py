@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
+from application.persistence import notifications
 from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.election import Election
@@ -18,6 +20,7 @@ from domain.reference import table_objectives
 from domain.terms import MAX_CONSECUTIVE_TERMS
 from domain.working_table import WorkingTable
 
+OPENED = "domain.election:Election.Opened"
 JOINED = "domain.working_table:WorkingTable.MemberJoined"
 LEFT = "domain.working_table:WorkingTable.MemberLeft"
 
@@ -44,6 +47,16 @@ class ElectionCommands(ApplicationCore):
                 since.pop(e.participant, None)
         return sorted(since)
 
+    def open_elections(self, table: str) -> list[Election]:
+        """The elections of ``table`` not closed yet (read from the log's openings)."""
+        found = []
+        for n in notifications(self.recorder, [OPENED]):
+            if json.loads(n.state).get("table") == table:
+                e = self.election(n.originator_id)
+                if not e.closed:
+                    found.append(e)
+        return found
+
     def open_election(
         self, *, election_id: UUID, table: str, seats: Sequence[str], term_start: date, nominations_close: date,
         voting_closes: date, actor: str = SECRETARIAT, command_id: str | None = None,
@@ -59,7 +72,7 @@ class ElectionCommands(ApplicationCore):
             raise InvalidInputError("This election already exists.", code="already_registered")
         e = Election.open(
             ctx, id=election_id, table=self.table(table), seats=list(seats), term_start=term_start,
-            nominations_close=nominations_close, voting_closes=voting_closes,
+            nominations_close=nominations_close, voting_closes=voting_closes, open_elections=self.open_elections(table),
         )
         self._save(ctx, e)
         return e.id

@@ -7,6 +7,7 @@ to create their account is sent by :func:`application.joining.decide_join_reques
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
@@ -34,6 +35,18 @@ class JoinRequestCommands(ApplicationCore):
         if not self._exists(join_requests_id(table)):
             return None
         return self._get(JoinRequests, join_requests_id(table), "join requests")
+
+    def join_request_details(self, table: str) -> dict[str, dict[str, Any]]:
+        """Every request made to ``table`` by id, with its personal fields read from the
+        aggregate (decrypted with each requester's key; None once erased): for those who
+        decide only (:meth:`application.access.Access.decides_join_requests`), never a
+        public page. Plain data.
+
+        Raises:
+            InvalidInputError: ``unknown_table``.  NotFoundError: the table is not registered.
+        """
+        requests = self.join_requests(table)
+        return {rid: dict(r) for rid, r in requests.requests.items()} if requests is not None else {}
 
     def request_to_join(
         self, table: str, *, motivation: str, display_name: str, organisation_name: str, country: str,

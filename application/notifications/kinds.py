@@ -22,6 +22,9 @@ from sqlalchemy import Engine
 
 from application.roles import Roles
 from application.waiting import Waiting
+from domain.base import SECRETARIAT
+from projections import discussion as discussion_views
+from projections import join_requests as join_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 
@@ -82,6 +85,18 @@ def _of_call(e: Any, views: Engine) -> Facts | None:
     return {"call_id": str(e.originator_id), "input_id": e.input_id}
 
 
+def _of_comment(e: Any, views: Engine) -> Facts | None:
+    proposal_id = discussion_views.proposal_of_discussion(views, str(e.originator_id))
+    if proposal_id is None:
+        return None
+    parent = discussion_views.get_comment(views, e.reply_to) if e.reply_to else None
+    return _proposal_facts(views, proposal_id, comment_id=e.comment_id, parent_author=parent["author_id"] if parent else None)
+
+
+def _of_join_request(e: Any, views: Engine) -> Facts | None:
+    return {"table": join_views.table_of(e.originator_id), "request_id": e.request_id, "join_request": True}
+
+
 # ---------------------------------------------------------------------------- who is concerned
 def members(f: Facts, roles: Roles) -> bool:
     """The members of the table the facts are about."""
@@ -94,6 +109,11 @@ def authors(f: Facts, roles: Roles) -> bool:
     return pid is not None and (pid in f.get("authors", ()) or pid == f.get("co_author"))
 
 
+def readers_of_comment(f: Facts, roles: Roles) -> bool:
+    """The authors of the proposal commented on, and the author of the comment replied to."""
+    return authors(f, roles) or (roles.participant_id is not None and roles.participant_id == f.get("parent_author"))
+
+
 def seat_holders(f: Facts, roles: Roles) -> bool:
     """Whoever holds a seat of the Liaison Table, unless they wrote the proposal."""
     return bool(roles.seats) and roles.participant_id not in f.get("authors", ())
@@ -101,6 +121,12 @@ def seat_holders(f: Facts, roles: Roles) -> bool:
 
 def secretariat(f: Facts, roles: Roles) -> bool:
     return roles.is_secretariat
+
+
+def table_deciders(f: Facts, roles: Roles) -> bool:
+    """Who decides on a request to join the table: its representatives in term and the
+    secretariat's staff (issue 17; issue 18, "join requests")."""
+    return SECRETARIAT in roles.granted or roles.facilitates(str(f.get("table")))
 
 
 # ---------------------------------------------------------------------------- kinds from the date
@@ -156,7 +182,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("round_opened", seat_holders, default=IMMEDIATE, topics=(_topic("endorsement:LiaisonEndorsement.Opened"),), facts=_of_round),
     Kind("vote_reminder", seat_holders, default=IMMEDIATE, derived=_vote_reminders),
     Kind("government_response", authors, topics=(_topic("proposal:Proposal.GovernmentResponseRecorded"),), facts=_of_proposal),
+    Kind("comment_posted", readers_of_comment, topics=(_topic("discussion:Discussion.CommentPosted"),), facts=_of_comment),
     Kind("inputs_to_moderate", secretariat, default=IMMEDIATE, topics=(_topic("open_call:OpenCall.InputSubmitted"),), facts=_of_call, secretariat_only=True),
+    Kind("join_requests", table_deciders, default=IMMEDIATE, topics=(_topic("join_request:JoinRequests.RequestMade"),), facts=_of_join_request, secretariat_only=True),
     Kind("rounds_past_date", secretariat, default=IMMEDIATE, derived=_rounds_past_date, secretariat_only=True),
 )
 BY_NAME = {k.name: k for k in KINDS}

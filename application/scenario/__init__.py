@@ -11,6 +11,7 @@ from __future__ import annotations
 from application.scenario import (
     calls,
     commission,
+    discussion,
     elections,
     follow_up,
     join_requests,
@@ -29,6 +30,6 @@ from application.scenario.loader import (
     verb,
 )
 
-AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls, join_requests, commission)
+AREAS = (proposals, sessions, tables, elections, liaison, follow_up, settings, calls, join_requests, commission, discussion)
 
 __all__ = ["AREAS", "VERBS", "Report", "ScenarioError", "ScenarioLoader", "load_scenario", "verb"]

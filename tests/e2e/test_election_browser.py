@@ -11,8 +11,6 @@ service's own.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,11 +19,11 @@ from uuid import uuid4
 
 import pyotp
 import pytest
-from werkzeug.serving import make_server
 
 from application.persistence import generate_master_key
+from tests.e2e.browser_support import chromium, new_page, require_chromium, serving
 from tests.e2e.test_accessibility_axe import AXE, serious
-from tests.e2e.test_browser import ARGS, CHROMIUM, PASSWORD, sign_in
+from tests.e2e.test_browser import PASSWORD
 from tests.e2e.web_support import app_services, make_app
 
 pytestmark = pytest.mark.browser
@@ -35,10 +33,7 @@ SECRETARIAT = "secretaria-elecciones@tests.invalid"
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    if not CHROMIUM.exists():
-        if os.environ.get("DIALOGUE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing but DIALOGUE_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require_chromium()
     web = make_app(f"sqlite:///{tmp_path / 'elections.sqlite'}", generate_master_key(), clock="2026-01-05", csrf=True)
     s = app_services(web)
     app, accounts = s.app, s.accounts
@@ -63,35 +58,20 @@ def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
         app.declare_candidacy(eid, candidate=ids[who], statement=f"Candidatura de {who}", criteria=criteria)
     staff = accounts.create_staff_account(SECRETARIAT, "secretariat", password=PASSWORD)
     codes = accounts.confirm_enrolment(staff.id, pyotp.TOTP(accounts.begin_enrolment(staff.id).secret).at(accounts.now()))
-    server = make_server("127.0.0.1", 0, web)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "election": str(eid), "ids": ids, "codes": codes, "app": app}
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+    with serving(web) as url:
+        yield {"url": url, "election": str(eid), "ids": ids, "codes": codes, "app": app}
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def page_of(browser: Any, site: dict[str, Any], who: str | None, code: str | None = None) -> Any:
     """A new browser context signed in as ``who`` (None: the public), on the election's page;
     the serious accessibility violations axe finds there are kept in ``site["axe"]``."""
-    page = browser.new_context(locale="es-ES", bypass_csp=True, viewport={"width": 1280, "height": 900}).new_page()
-    if who is not None:
-        sign_in(page, site["url"], who if "@" in who else f"{who}@tests.invalid", code)
+    page = new_page(browser, site["url"], None if who is None else (who if "@" in who else f"{who}@tests.invalid"), code)
     page.goto(f"{site['url']}/elections/{site['election']}")
     if AXE.exists():
         problems = serious(page)

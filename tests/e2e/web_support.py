@@ -148,3 +148,15 @@ def add_sample_call(app: Flask) -> str:
     s.app.moderate_input(sent[1], decision="reject", reason="Publicidad.", category="spam")
     s.projector.catch_up()
     return str(call)
+
+
+def add_sample_join_request(app: Flask, table: str = "RT1") -> str:
+    """A pending request of someone without an account to join ``table``, projected; its id
+    (the scenario has no request of its own)."""
+    s = app_services(app)
+    rid = s.app.request_to_join(
+        table, motivation="Coordino una red de acogida en Cusco.", display_name="María Huamán", organisation_name="Red de Acogida Cusco",
+        country="PE", stakeholder_group="migrant_organisation", language="es", contact="sample-join@example.org",
+    )
+    s.projector.catch_up()
+    return str(rid)

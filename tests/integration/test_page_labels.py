@@ -19,7 +19,13 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.e2e.web_support import act_as, add_sample_call, make_app, participant_id
+from tests.e2e.web_support import (
+    act_as,
+    add_sample_call,
+    add_sample_join_request,
+    make_app,
+    participant_id,
+)
 from tests.integration.page_crawl import STARTS, crawl
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "web" / "translations"
@@ -78,6 +84,7 @@ def pages(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path_fa
     shutil.copy(src, dst)
     app: Flask = make_app(f"sqlite:///{dst}", key, clock="2026-03-27")
     add_sample_call(app)
+    add_sample_join_request(app)
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for role in ("public", "p-01", "secretariat"):
         for lang in ("es", "en", "pt", "fr"):

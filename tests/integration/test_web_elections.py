@@ -147,3 +147,29 @@ def test_closing_gives_the_second_seat_to_the_woman_and_publishes_the_result(vot
     assert done.status_code == 302
     public = visible(web.test_client().get(f"/elections/{eid}?lang=en"))
     assert "LT-RT1-A representative of RT1 3 most votes LT-RT1-B representative of RT1 1 best placed who keeps gender parity" in public
+
+
+def test_the_public_sees_whether_the_balance_holds_and_the_secretariat_its_counts(voted: tuple[Flask, dict[str, str], str]) -> None:
+    web, ids, eid = voted
+
+    public = visible(web.test_client().get(f"/elections/{eid}?lang=en"))
+    member = visible(as_(web, "bea", ids).get(f"/elections/{eid}?lang=en"))
+    secretariat = visible(as_(web, "secretariat", ids).get(f"/elections/{eid}?lang=en"))
+
+    holds = "The subregional balance holds: no subregion would hold more than half of the eight seats."
+    assert (holds in public, "to be elected here: 2" in public) == (True, False)
+    assert "to be elected here: 2" not in member
+    assert (holds in secretariat, "Vacant: 6 · to be elected here: 2 · not known: 0" in secretariat) == (True, True)
+
+
+def test_what_waits_for_a_member_links_the_candidacy_then_the_ballot(world: tuple[Flask, dict[str, str]]) -> None:
+    web, ids = world
+    eid = opened(web)
+    assert stand(web, ids, "carlos", eid).status_code == 302  # type: ignore[attr-defined]
+
+    before = as_(web, "ana", ids).get("/me?lang=en").get_data(as_text=True)
+    set_day(web, date(2026, 2, 5))
+    during = as_(web, "ana", ids).get("/me?lang=en").get_data(as_text=True)
+
+    assert (f'/elections/{eid}#stand-h' in before, f'/elections/{eid}#ballot-h' in before) == (True, False)
+    assert (f'/elections/{eid}#stand-h' in during, f'/elections/{eid}#ballot-h' in during) == (False, True)

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from domain.base import SECRETARIAT, Ctx
-from domain.commission import Commission, Indicator
+from domain.commission import DISAGGREGATIONS, Commission, Indicator, indicator_problems
 from domain.errors import DomainError
 
 MEMBER, OTHER = str(UUID(int=1)), str(UUID(int=2))
@@ -87,3 +87,47 @@ def test_a_later_measurement_of_the_same_state_and_period_counts() -> None:
         i.record_measurement(ctx(MEMBER), commission=commission(), state="CO", period="2026", value=value, disaggregation=None, source=SOURCE)
 
     assert i.measurements == {"CO/2026": 135.0}
+
+
+def test_the_indicator_reference_is_required() -> None:
+    assert code_of(lambda: indicator(reference="  ")) == "empty_text"
+
+
+def test_indicator_problems_lists_every_problem_in_the_order_of_the_form() -> None:
+    content = {**DEFINITION, "reference": "", "name": " ", "baseline": "cien", "target_date": None, "states": ["ES"]}
+
+    found = [(e.field, e.code) for e in indicator_problems(**content)]
+
+    assert found == [
+        ("reference", "empty_text"), ("name", "empty_text"), ("baseline", "not_a_number"),
+        ("target_date", "missing_date"), ("states", "unknown_state"),
+    ]
+
+
+def test_indicator_problems_is_empty_for_a_good_definition() -> None:
+    assert indicator_problems(**DEFINITION) == []
+
+
+def test_measurement_problems_lists_every_problem_at_once() -> None:
+    found = indicator().measurement_problems(
+        state="BR", period="2026-H1", value="mucho", disaggregation={"age": 3}, source={"title": "", "url": "https://x.org"},
+    )
+
+    assert [(e.field, e.code) for e in found] == [
+        ("state", "state_not_covered"), ("period", "bad_measurement_period"), ("value", "not_a_number"),
+        ("disaggregation", "unknown_disaggregation"), ("source", "bad_source"),
+    ]
+
+
+def test_a_measurement_with_several_problems_is_refused_with_the_first() -> None:
+    got = code_of(lambda: indicator().record_measurement(
+        ctx(MEMBER), commission=commission(), state="CO", period="26", value="x", disaggregation=None, source=SOURCE,
+    ))
+
+    assert got == "bad_measurement_period"
+
+
+def test_the_forms_label_every_disaggregation_of_the_domain() -> None:
+    from web.commission_forms import DISAGGREGATION_LABELS
+
+    assert tuple(DISAGGREGATION_LABELS) == DISAGGREGATIONS

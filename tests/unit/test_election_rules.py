@@ -10,7 +10,7 @@ import pytest
 
 from application.audit.history import BALLOT_TOPIC, REDACTED, redact_event_data, redact_state
 from domain.base import SECRETARIAT, Ctx
-from domain.election import Election, check_criteria
+from domain.election import Election, balance_holds, check_criteria
 from domain.errors import DomainError
 from domain.settings import Rules
 from domain.working_table import WorkingTable
@@ -66,6 +66,30 @@ def test_a_seat_of_another_table_is_refused() -> None:
     t = table()
 
     assert code_of(lambda: opened(t, ("LT-RT2-A",))) == "unknown_seat"
+
+
+def test_a_second_election_for_a_seat_of_an_open_election_is_refused() -> None:
+    t = table()
+    first = opened(t, ("LT-RT1-B",))
+
+    got = code_of(lambda: Election.open(
+        ctx(SECRETARIAT, date(2026, 1, 6)), id=UUID(int=101), table=t, seats=["LT-RT1-A", "LT-RT1-B"],
+        term_start=date(2026, 3, 1), nominations_close=date(2026, 1, 31), voting_closes=date(2026, 2, 20), open_elections=[first],
+    ))
+
+    assert got == "election_already_open"
+
+
+def test_an_election_for_the_other_seat_opens_beside_an_open_one() -> None:
+    t = table()
+    first = opened(t, ("LT-RT1-B",))
+
+    second = Election.open(
+        ctx(SECRETARIAT, date(2026, 1, 6)), id=UUID(int=101), table=t, seats=["LT-RT1-A"],
+        term_start=date(2026, 3, 1), nominations_close=date(2026, 1, 31), voting_closes=date(2026, 2, 20), open_elections=[first],
+    )
+
+    assert second.seats == ["LT-RT1-A"]
 
 
 def test_the_criteria_keep_their_levels_in_the_seeds_order() -> None:
@@ -141,3 +165,12 @@ def test_an_elections_state_hides_its_ballots_from_the_public() -> None:
     state = redact_state("Election", {"ballots": {W1: [M1]}, "seats": ["LT-RT1-A"]})
 
     assert state == {"ballots": REDACTED, "seats": ["LT-RT1-A"]}
+
+
+@pytest.mark.parametrize(("counts", "holds"), [
+    ({"caribbean": 4, "south_america": 4}, True),
+    ({"caribbean": 5, "south_america": 1}, False),
+    ({}, True),
+])
+def test_a_balance_holds_while_no_subregion_or_sector_has_more_than_half_of_the_seats(counts: dict[str, int], holds: bool) -> None:
+    assert balance_holds(counts, 8) is holds

@@ -18,6 +18,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 import domain.access
 import domain.commission
 import domain.deliberation
+import domain.discussion
 import domain.election
 import domain.endorsement
 import domain.government_dialogue
@@ -43,6 +44,10 @@ STORED_TOPICS = [
     "domain.deliberation:TableDeliberation.Opened",
     "domain.deliberation:TableDeliberation.PositionRecorded",
     "domain.deliberation:TableDeliberation.Scheduled",
+    "domain.discussion:Discussion.CommentEdited",
+    "domain.discussion:Discussion.CommentHidden",
+    "domain.discussion:Discussion.CommentPosted",
+    "domain.discussion:Discussion.Started",
     "domain.election:Election.BallotCast",
     "domain.election:Election.CandidacyDeclared",
     "domain.election:Election.CandidacyWithdrawn",
@@ -101,7 +106,7 @@ STORED_TOPICS = [
     "domain.working_table:WorkingTable.SeatVacated",
 ]
 AGGREGATE_MODULES = (
-    domain.access, domain.commission, domain.deliberation, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
+    domain.access, domain.commission, domain.deliberation, domain.discussion, domain.election, domain.endorsement, domain.government_dialogue, domain.liaison_table,
     domain.join_request, domain.open_call, domain.organisation,
     domain.participant, domain.proposal, domain.settings, domain.working_table,
 )

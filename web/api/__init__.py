@@ -3,6 +3,7 @@ one blueprint per area like ``web/pages/``:
 
 - :mod:`web.api.proposals`: proposals (list with filters and pages, one proposal), and
   :mod:`web.api.proposal_writes`: draft, revise, submit, withdraw, co-authors, amendments;
+- :mod:`web.api.discussion`: a proposal's comments, and a new comment or reply;
 - :mod:`web.api.sessions`: sessions, their agenda, positions, decisions, closing;
 - :mod:`web.api.liaison`: endorsement rounds (votes, UN advice, closing), publication,
   government responses and follow-up;
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> Api:
     from web.api import (
         audit,
         dialogues,
+        discussion,
         liaison,
         liaison_table,
         me,
@@ -129,7 +131,7 @@ def init_app(app: Flask) -> Api:
     api = Api(app)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
-    for module in (proposals, recommendations, search, tables, sessions, liaison, liaison_table, dialogues, audit, me, csrf_token):
+    for module in (proposals, discussion, recommendations, search, tables, sessions, liaison, liaison_table, dialogues, audit, me, csrf_token):
         bp = module.bp
         if writes is not None:
             writes(bp)  # API writes count with the forms', per account (web/limits.py)

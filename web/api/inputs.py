@@ -200,3 +200,10 @@ class VacateInput(Input):
 
     seat = fields.String(required=True, validate=validate.Length(max=16))
     reason = Text(required=False, max_length=MAX_SHORT)
+
+
+class CommentInput(Input):
+    """A comment on a proposal, or a reply to one of its comments (a member of its table)."""
+
+    text = Text(metadata={"description": "Markdown, up to 5,000 characters (the rule's bound)."})
+    reply_to = fields.UUID(required=False, allow_none=True, metadata={"description": "The comment replied to (not itself a reply)."})

@@ -208,3 +208,20 @@ class EndorsementSchema(ma.Schema):
     outcome = fields.String(required=True, allow_none=True)
     tally = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, allow_none=True)
     counts = fields.Nested(EndorsementVotesSchema, required=True)
+
+
+class CommentSchema(ma.Schema):
+    """A comment on a proposal by a member of its table (issue 17, "Discussion on drafts")."""
+
+    id = fields.UUID(required=True)
+    proposal_id = fields.UUID(required=True)
+    table = fields.String(required=True, validate=validate.OneOf(TABLE_CODES))
+    author = fields.Nested(PersonSchema, required=True, allow_none=True, metadata={"description": "Null for readers who may not see names."})
+    reply_to = fields.UUID(required=True, allow_none=True, metadata={"description": "The comment this one replies to (threads are one level deep)."})
+    text = fields.String(required=True, allow_none=True, metadata={"description": "Markdown; null for a hidden comment (auditors read it)."})
+    posted_on = fields.Date(required=True)
+    edited_on = fields.Date(required=True, allow_none=True)
+    edits = fields.Integer(required=True, metadata={"description": "How many times its author changed it (earlier texts stay in the log)."})
+    hidden = fields.Boolean(required=True)
+    hidden_by = fields.String(required=True, allow_none=True, validate=validate.OneOf(("secretariat", "facilitator")))
+    hide_reason = fields.String(required=True, allow_none=True, metadata={"description": "Why it is hidden, shown in its place."})

@@ -9,11 +9,15 @@
 - :mod:`web.pages.elections`: elections of the representatives (candidacies, ballots, results);
 - :mod:`web.pages.dialogues`: follow-up and dialogues with governments;
 - :mod:`web.pages.calls`: open calls for input, their inputs and moderation;
+- :mod:`web.pages.discussion`: the discussion on a proposal (comments, replies, edits, hiding);
+- :mod:`web.pages.join_requests`: requests to join a working table, and their queue;
 - :mod:`web.pages.privacy`: participation statistics, the master-key error page;
 - :mod:`web.pages.audit`: the auditors' pages;
 - :mod:`web.pages.open_data`: the open-data download and the recommendations' PDF;
 - :mod:`web.pages.dashboards`: the public dashboards;
-- :mod:`web.pages.indicators`: the commission's indicators on each recommendation's page, their charts;
+- :mod:`web.pages.indicators`: the commission's indicators on each recommendation's page, their charts
+  and the forms defining an indicator and recording a measurement;
+- :mod:`web.pages.commission`: the cross-cutting commission, its members and indicators;
 - :mod:`web.pages.feeds`, :mod:`web.pages.calendars`: the public Atom feeds and iCalendar files;
 - :mod:`web.pages.search`: search over proposals, amendments and government responses;
 - :mod:`web.pages.signin`: signing in and out, links to choose a password, demo accounts;
@@ -39,12 +43,15 @@ def register_blueprints(app: Flask) -> None:
         board,
         calendars,
         calls,
+        commission,
         dashboards,
         dialogues,
+        discussion,
         elections,
         errors,
         feeds,
         indicators,
+        join_requests,
         liaison,
         me,
         notifications,
@@ -63,10 +70,11 @@ def register_blueprints(app: Flask) -> None:
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).
     page_blueprints = (
         proposals.bp, sessions.bp, liaison.bp, tables.bp, elections.bp, dialogues.bp, dialogues.follow_up_bp, signin.bp, account.bp, me.bp, notifications.bp,
-        calls.bp, calls.links_bp,
+        calls.bp, calls.links_bp, discussion.bp, join_requests.bp, commission.bp, indicators.forms_bp,
     )
     for bp in page_blueprints:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
     limiter = limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
     limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT)
+    limits.limit_per_address(app, limiter, "join_requests.send", calls.INPUTS_LIMIT)

@@ -74,7 +74,7 @@ def board() -> str:
     """The board of draft recommendations (everything not yet adopted)."""
     f = _filters(BOARD_STATUSES)
     rows, pager = _listing(BOARD_STATUSES, f)
-    return render_template("board/board.html", rows=rows, pager=pager, filters=f, statuses=BOARD_STATUSES, tables=TABLES, objectives=sorted(objectives()))
+    return render_template("board/board.html", rows=rows, pager=pager, filters=f, statuses=BOARD_STATUSES, tables=TABLES)
 
 
 @bp.get("/recommendations")
@@ -91,7 +91,7 @@ def adopted() -> str:
     for r in follow_up_views.government_responses(e):
         responses[r["proposal_id"]].append(r)
     return render_template(
-        "board/adopted.html", rows=rows, pager=pager, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES, objectives=sorted(objectives()),
+        "board/adopted.html", rows=rows, pager=pager, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES,
         sessions=sessions, rounds=rounds, responses=responses,
     )
 

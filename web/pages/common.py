@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -94,6 +95,14 @@ def typed(text: str | None) -> Markup:
     """
     if not text:
         return Markup("")
+    return _typed_html(text)
+
+
+@lru_cache(maxsize=2048)
+def _typed_html(text: str) -> Markup:
+    """:func:`typed`'s HTML of ``text``, kept: the same text always gives the same HTML, and a
+    page shows the same texts to every reader (rendering and cleaning is a page's dearest
+    per-text cost)."""
     html = _md.render(text)
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
     return typed_block(clean) if needs_isolation(text) else Markup(clean)  # noqa: S704 - cleaned by nh3 just above

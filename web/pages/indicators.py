@@ -2,19 +2,43 @@
 commission"): each indicator with its definition, baseline and target, and its progress
 toward the target per state as a small server-drawn SVG chart (:mod:`web.dashboards.draw`)
 with the data table beside it. Indicators and measurements are public (no person).
+
+The forms of the commission's members on a published recommendation's page: define an
+indicator, record a measurement of one. A refused form comes back with what was typed and
+every problem of its content at once (:meth:`CommissionCommands.check_indicator`,
+:meth:`CommissionCommands.check_measurement`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
+from domain.ids import created_id
+from domain.reference import lac_states
 from projections import indicators as views
+from projections import proposals as proposal_views
+from web.commission_forms import DISAGGREGATION_LABELS, IndicatorForm, MeasurementForm, number
 from web.dashboards import draw
+from web.forms import opts
 from web.i18n import country_name, current_language
-from web.pages.common import engine, install, services
+from web.pages.commission import expired, problems_by_field
+from web.pages.common import (
+    Page,
+    command_id_of,
+    engine,
+    execute,
+    form_errors,
+    found_or_404,
+    install,
+    load_viewer,
+    place_error,
+    refusal,
+    services,
+)
+from web.pages.proposals import render_proposal
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 install(bp)
@@ -29,6 +53,40 @@ def indicators_of(proposal_id: str) -> list[dict[str, Any]]:
 
 
 bp.add_app_template_global(views.progress, "progress")
+forms_bp = Blueprint("indicator_forms", __name__)
+install(forms_bp)
+SOURCE_FIELDS = {"source": "source_url", "commission": "reference"}
+
+
+def _indicator_form(failed: dict[str, Any]) -> IndicatorForm:
+    form = failed["form"] if failed.get("action") == "indicator" else IndicatorForm(formdata=None, prefix="ind")
+    form.disaggregation.choices = opts(DISAGGREGATION_LABELS.items())
+    form.states.choices = opts((c, country_name(c)) for c in sorted(lac_states(), key=country_name))
+    return form
+
+
+def _measurement_form(indicator: dict[str, Any], failed: dict[str, Any]) -> MeasurementForm:
+    here = failed.get("action") == "measurement" and failed.get("indicator") == indicator["id"]
+    form = failed["form"] if here else MeasurementForm(formdata=None, prefix=f"m-{indicator['id'][:8]}")
+    form.state.choices = opts((s, country_name(s)) for s in indicator["states"])
+    return form
+
+
+@bp.app_template_global("commission_forms")
+def commission_forms(p: dict[str, Any], indicators: list[dict[str, Any]], failed: dict[str, Any]) -> dict[str, Any]:
+    """The forms the page offers on recommendation ``p``: to members of the commission on
+    a published recommendation, and any refused one again."""
+    viewer = load_viewer()
+    member = p["status"] == "published" and views.is_member(engine(), viewer.participant_id if viewer.is_participant else None)
+    action = failed.get("action")
+    return {
+        "indicator": _indicator_form(failed) if member or action == "indicator" else None,
+        "measurement": {
+            i["id"]: _measurement_form(i, failed) for i in indicators
+            if member or (action == "measurement" and failed.get("indicator") == i["id"])
+        },
+    }
+
 
 
 def _chart(indicator: dict[str, Any]) -> bytes:
@@ -58,3 +116,65 @@ def chart(indicator_id: str) -> Response:
     r.headers["Content-Security-Policy"] = SVG_CSP  # drawn by the library; as an image it runs nothing
     r.headers["Cache-Control"] = "no-cache"
     return r
+
+
+# ---------------------------------------------------------------------------- the forms
+@forms_bp.post("/proposals/<proposal_id>/indicators")
+def define(proposal_id: str) -> Page:
+    """A member of the commission defines an indicator for this recommendation."""
+    p = found_or_404(proposal_views.get_proposal, proposal_id)
+    viewer = load_viewer()
+    form = IndicatorForm(prefix="ind")
+    form.validate_on_submit()
+    if (top := expired(form)) is not None:
+        return render_proposal(p, 400, {"action": "indicator", "form": form, "top": top, "errs": form_errors(form)})
+    if viewer.participant_id is None or not viewer.is_participant:
+        return render_proposal(p, 422, {"action": "indicator", "form": form, "top": refusal("no_participant"), "errs": {}})
+    content: dict[str, Any] = {
+        "reference": form.reference.data or "", "recommendations": [proposal_id], "name": form.name.data or "",
+        "definition": form.definition.data or "", "unit": form.unit.data or "", "baseline": number(form.baseline.data),
+        "baseline_date": form.baseline_date.data, "target": number(form.target.data), "target_date": form.target_date.data,
+        "disaggregation": list(form.disaggregation.data or []), "states": list(form.states.data or []),
+    }
+    errs = problems_by_field(form_errors(form), services().app.check_indicator(**content), {})
+    if errs:
+        return render_proposal(p, 422, {"action": "indicator", "form": form, "top": None, "errs": errs})
+    actor, cid = str(viewer.participant_id), command_id_of(form)
+    outcome = execute(cid, lambda: services().app.define_indicator(indicator_id=created_id("indicator", cid), actor=actor, command_id=cid, **content))
+    if outcome.applied:
+        flash(_("The indicator is defined."), "ok")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#ind-h")
+    top, errs = place_error(outcome, form, inline=set(content) - {"recommendations"})
+    return render_proposal(found_or_404(proposal_views.get_proposal, proposal_id), outcome.status, {"action": "indicator", "form": form, "top": top, "errs": errs})
+
+
+@forms_bp.post("/proposals/<proposal_id>/indicators/<indicator_id>/measurements")
+def measure(proposal_id: str, indicator_id: str) -> Page:
+    """A member of the commission records a measurement of an indicator of this recommendation."""
+    p = found_or_404(proposal_views.get_proposal, proposal_id)
+    indicator = next((i for i in views.of_recommendation(engine(), proposal_id) if i["id"] == indicator_id), None)
+    if indicator is None:
+        abort(404)
+    viewer = load_viewer()
+    form = MeasurementForm(prefix=f"m-{indicator_id[:8]}")
+    form.validate_on_submit()
+    failed: dict[str, Any] = {"action": "measurement", "indicator": indicator_id, "form": form}
+    if (top := expired(form)) is not None:
+        return render_proposal(p, 400, {**failed, "top": top, "errs": form_errors(form)})
+    if viewer.participant_id is None or not viewer.is_participant:
+        return render_proposal(p, 422, {**failed, "top": refusal("no_participant"), "errs": {}})
+    content: dict[str, Any] = {
+        "state": form.state.data or "", "period": (form.period.data or "").strip(), "value": number(form.value.data),
+        "source": {"title": form.source_title.data or "", "url": (form.source_url.data or "").strip()},
+    }
+    problems = services().app.check_measurement(indicator_id, **content)
+    errs = problems_by_field(form_errors(form), problems, SOURCE_FIELDS)
+    if errs:
+        return render_proposal(p, 422, {**failed, "top": None, "errs": errs})
+    actor, cid = str(viewer.participant_id), command_id_of(form)
+    outcome = execute(cid, lambda: services().app.record_measurement(indicator_id, actor=actor, command_id=cid, **content))
+    if outcome.applied:
+        flash(_("The measurement is recorded."), "ok")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#ind-h")
+    top, errs = place_error(outcome, form, SOURCE_FIELDS, inline={"state", "period", "value", "source_url"})
+    return render_proposal(found_or_404(proposal_views.get_proposal, proposal_id), outcome.status, {**failed, "top": top, "errs": errs})

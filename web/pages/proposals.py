@@ -54,11 +54,14 @@ from web.pages.common import (
     refusal,
     services,
 )
+from web.pagination import Pager, asked_page
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 install(bp)
 
 WITHDRAWABLE = ("draft", "submitted", "on_agenda", "returned_for_revision")
+VERSIONS_PER_PAGE = 20
+VERSIONS_PARAM = "versions"
 
 
 def _proposal_or_404(proposal_id: str) -> dict[str, Any]:
@@ -265,16 +268,29 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
     amendments = proposal_views.amendments_of(e, pid)
+    versions, versions_pager = _versions(pid)
     if failed.get("action"):
         pending = {a["reference"] for a in amendments if a["status"] == "pending"}
         failed["elsewhere"] = not _shown(str(failed["action"]), actions, viewer, bool(removable), bool(responses), pending)
     return render_template(
         "proposals/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
-        versions=proposal_views.proposal_versions(e, pid), amendments=amendments,
+        versions=versions, versions_pager=versions_pager, amendments=amendments,
         sessions=session_views.sessions_of_proposal(e, pid), rounds=liaison_views.endorsement_rounds(e, pid),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
         provenance=provenance(services().app.engine, pid) if p["status"] == "published" else None,
     ), status
+
+
+def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
+    """One page of the version history, newest first (``?versions=N``; a page past the end
+    shows the last): a proposal revised a thousand times does not make its page a thousand
+    rows long."""
+    asked = Pager(asked_page(VERSIONS_PARAM), 0, VERSIONS_PER_PAGE, VERSIONS_PARAM)
+    found, total = proposal_views.page_of_versions(engine(), proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset)
+    pager = Pager.asked(total, VERSIONS_PER_PAGE, VERSIONS_PARAM)
+    if pager.number != asked.number:
+        found, total = proposal_views.page_of_versions(engine(), proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset)
+    return found, pager
 
 
 def _shown(action: str, actions: dict[str, bool], viewer: Viewer, removable: bool, responses: bool, pending: set[str]) -> bool:
@@ -284,9 +300,12 @@ def _shown(action: str, actions: dict[str, bool], viewer: Viewer, removable: boo
         return actions["remove_co_author"] and removable
     if action.startswith("amendment:"):
         return action.split(":")[1] in pending
+    if action.startswith("discussion:"):
+        return True  # the thread shows its own refusals (base.html any it could not place)
     shown = {
         "submit": actions["submit"], "withdraw": actions["withdraw"], "co_author": actions["add_co_author"],
         "amend": actions["amend"], "follow_up": responses,
+        "indicator": True, "measurement": True,  # the indicators' section shows its refused forms
     }
     return shown.get(action, False)
 

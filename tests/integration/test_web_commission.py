@@ -1,0 +1,210 @@
+"""The cross-cutting commission's pages through HTTP (issue 19, "The commission"), on SQLite
+and PostgreSQL: /commission (members named only to those who see names), the secretariat's
+form establishing it, and the members' forms on a published recommendation's page (define
+an indicator, record a measurement), each refused with what was typed and every problem at
+once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from application.bootstrap import Services
+from application.scenario.loader import ScenarioLoader
+from projections import indicators as views
+from projections import people as people_views
+from tests.e2e.web_support import act_as, app_services, make_app, participant_id, post_form, visible
+
+FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "indicators"
+INDICATOR = {
+    "reference": "IND-9", "name": "Niñas y niños con acceso a la escuela", "definition": "Matrícula de niñas y niños migrantes.",
+    "unit": "personas", "baseline": "100", "baseline_date": "2025-12-31", "target": "250,5", "target_date": "2028-12-31",
+    "disaggregation": ["age"], "states": ["CO", "PE"],
+}
+
+
+@pytest.fixture
+def site(services: Services) -> tuple[Flask, str]:
+    """The indicators scenario: prop-a published, the commission (p-01, p-06), one indicator."""
+    services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
+    loader = ScenarioLoader(services.app, FOLDER)
+    loader.run()
+    services.projector.catch_up()
+    web = make_app(services.config.database_url, str(services.config.master_key), clock="2026-10-05")
+    return web, str(loader.prop("prop-a"))
+
+
+def as_participant(web: Flask, reference: str) -> FlaskClient:
+    client = web.test_client()
+    act_as(client, "participant", participant_id(web, reference))
+    return client
+
+
+def measurement_prefix(web: Flask) -> str:
+    indicator = views.indicators(app_services(web).projector.engine)[0]
+    return f"m-{indicator['id'][:8]}"
+
+
+def test_the_public_sees_how_many_members_the_commission_has_never_who(site: tuple[Flask, str]) -> None:
+    web, _ = site
+
+    page = visible(web.test_client().get("/commission?lang=en"))
+
+    assert "Reference cct-2026 · established on Jun 1, 2026" in page
+    assert "2 members, appointed by the Liaison Table." in page
+    assert "ind-regularisation" in page
+
+
+def test_a_participant_sees_the_members_names(site: tuple[Flask, str]) -> None:
+    web, _ = site
+    directory = people_views.directory(app_services(web).projector.engine)
+    names = [directory[participant_id(web, r)]["name"] for r in ("p-01", "p-06")]
+
+    page = visible(as_participant(web, "p-03").get("/commission?lang=en"))
+    public = visible(web.test_client().get("/commission?lang=en"))
+
+    assert [f"{n} · appointed on Jun 1, 2026" in page for n in names] == [True, True]
+    assert [n in public for n in names] == [False, False]
+
+
+def test_only_members_of_the_commission_are_offered_the_indicator_forms(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    member = visible(as_participant(web, "p-01").get(f"/proposals/{pid}?lang=en"))
+    other = visible(as_participant(web, "p-03").get(f"/proposals/{pid}?lang=en"))
+    public = visible(web.test_client().get(f"/proposals/{pid}?lang=en"))
+
+    assert ("Define an indicator" in member, "Record a measurement" in member) == (True, True)
+    assert ("Define an indicator" in other, "Record a measurement" in other) == (False, False)
+    assert ("Define an indicator" in public, "Indicators of the cross-cutting commission" in public) == (False, True)
+
+
+def test_the_recommendation_page_shows_the_progress_per_state_of_the_latest_period(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    page = visible(web.test_client().get(f"/proposals/{pid}?lang=en"))
+
+    assert "Progress toward the target per state (latest period)" in page
+    assert "Colombia 2026-Q3 2300 29 %" in page
+
+
+def test_a_member_defines_an_indicator(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    r = post_form(as_participant(web, "p-01"), f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **INDICATOR)
+
+    assert r.status_code == 302
+    found = {i["reference"]: i for i in views.indicators(app_services(web).projector.engine)}
+    assert (found["IND-9"]["target"], found["IND-9"]["states"], found["IND-9"]["recommendations"]) == (250.5, ["CO", "PE"], [pid])
+
+
+def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    bad = {**INDICATOR, "reference": " ", "baseline": "cien", "target_date": "2025-01-01", "states": []}
+
+    r = post_form(as_participant(web, "p-01"), f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **bad)
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Niñas y niños con acceso a la escuela" in html and 'value="cien"' in html
+    errors = [f'id="ind-{f}-error"' in html for f in ("reference", "baseline", "target_date", "states", "name")]
+    assert errors == [True, True, True, True, False]
+    assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
+
+
+def test_someone_outside_the_commission_defines_no_indicator(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    r = post_form(as_participant(web, "p-03"), f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **INDICATOR)
+
+    assert r.status_code == 422
+    assert "Solo los integrantes de la comisión transversal definen indicadores" in visible(r)
+    assert len(views.indicators(app_services(web).projector.engine)) == 1
+
+
+def test_a_member_records_a_measurement(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    prefix = measurement_prefix(web)
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+
+    r = post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=prefix,
+        state="CO", period="2026-Q4", value="2600", source_title="Boletín", source_url="https://example.org/b.csv",
+    )
+
+    assert r.status_code == 302
+    got = [(m["state"], m["period"], m["value"]) for m in views.measurements(app_services(web).projector.engine, iid) if m["period"] == "2026-Q4"]
+    assert got == [("CO", "2026-Q4", 2600.0)]
+
+
+def test_a_refused_measurement_comes_back_with_the_text_typed_and_every_problem(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    prefix = measurement_prefix(web)
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    before = views.measurements(app_services(web).projector.engine, iid)
+
+    r = post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=prefix,
+        state="CO", period="2026-H2", value="mucho", source_title="Boletín", source_url="ftp://example.org/b.csv",
+    )
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert 'value="2026-H2"' in html and 'value="ftp://example.org/b.csv"' in html
+    assert [f'id="{prefix}-{f}-error"' in html for f in ("period", "value", "source_url", "state")] == [True, True, True, False]
+    assert views.measurements(app_services(web).projector.engine, iid) == before
+
+
+@pytest.fixture
+def fresh(services: Services) -> tuple[Flask, list[str]]:
+    """Two participants, no commission yet."""
+    ids = [
+        str(services.app.register_participant(
+            reference=f"p-{n}", display_name=name, organisation_id=None, gender="woman", preferred_language="es", id=uuid4(),
+        )) for n, name in (("1", "Ana Pérez"), ("2", "Bea Soto"))
+    ]
+    return make_app(services.config.database_url, str(services.config.master_key), clock="2026-06-01"), ids
+
+
+def test_the_secretariat_establishes_the_commission_with_its_members(fresh: tuple[Flask, list[str]]) -> None:
+    web, ids = fresh
+    secretariat = web.test_client()
+    act_as(secretariat, "secretariat")
+
+    r = post_form(secretariat, "/commission", "/commission", prefix="cct", reference="CCT-1", members=ids)
+
+    assert r.status_code == 302
+    found = views.commission(app_services(web).projector.engine)
+    assert found is not None
+    assert (found["reference"], sorted(m["participant_id"] for m in found["members"])) == ("CCT-1", sorted(ids))
+
+
+def test_a_refused_establishment_shows_every_problem_at_once(fresh: tuple[Flask, list[str]]) -> None:
+    web, _ = fresh
+    secretariat = web.test_client()
+    act_as(secretariat, "secretariat")
+
+    r = post_form(secretariat, "/commission", "/commission", prefix="cct", reference=" ")
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert ('id="cct-reference-error"' in html, 'id="cct-members-error"' in html) == (True, True)
+    assert views.commission(app_services(web).projector.engine) is None
+
+
+def test_only_the_secretariat_establishes_the_commission(fresh: tuple[Flask, list[str]]) -> None:
+    web, ids = fresh
+
+    public = visible(web.test_client().get("/commission?lang=en"))
+    participant = web.test_client()
+    act_as(participant, "participant", ids[0])
+    r = participant.post("/commission", data={"cct-command_id": str(uuid4()), "cct-reference": "CCT-1", "cct-members": ids})
+
+    assert "Establish the commission" not in public
+    assert r.status_code == 422
+    assert views.commission(app_services(web).projector.engine) is None

@@ -1,0 +1,64 @@
+"""The forms of the cross-cutting commission (issue 19, "The commission"): establishing it
+with its members (the Liaison Table, through the secretariat), defining an indicator on a
+published recommendation's page and recording a measurement (its members). Shape only: the
+rules are the application's (:mod:`application.commands.commission`), whose ``check_*``
+list every problem of the content at once.
+
+Numbers are text fields, so that a refused one comes back as typed; :func:`number` reads
+them (a decimal comma as a point)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from web.forms import CommandForm, lf
+from web.translate import lazy_gettext as _l
+
+# The codes of domain.commission.DISAGGREGATIONS, in its order.
+DISAGGREGATION_LABELS = {"sex": _l("sex"), "age": _l("age"), "status": _l("migratory status")}
+
+
+def number(text: str | None) -> Any:
+    """The number typed (``12,5`` reads as 12.5); the text itself when it is none, so the
+    application names the problem (``not_a_number``)."""
+    raw = (text or "").strip()
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return raw
+    return int(value) if value.is_integer() else value
+
+
+class CommissionForm(CommandForm):
+    """The Liaison Table establishes the commission and appoints its members."""
+
+    reference = StringField(_l("Reference of the commission"), filters=[lf])
+    members = SelectMultipleField(_l("Members"), choices=[], validate_choice=False, validators=[Optional()])
+
+
+class IndicatorForm(CommandForm):
+    """A member of the commission defines an indicator for the recommendation of the page."""
+
+    reference = StringField(_l("Reference of the indicator"), filters=[lf], description=_l("A short code, e.g. IND-1."))
+    name = StringField(_l("Name"), filters=[lf])
+    definition = TextAreaField(_l("Definition"), filters=[lf], description=_l("What is counted, and how."))
+    unit = StringField(_l("Unit"), filters=[lf], description=_l("e.g. people, per cent, days."))
+    baseline = StringField(_l("Baseline"), filters=[lf])
+    baseline_date = DateField(_l("Date of the baseline"), validators=[Optional()])
+    target = StringField(_l("Target"), filters=[lf])
+    target_date = DateField(_l("Date of the target"), validators=[Optional()])
+    disaggregation = SelectMultipleField(_l("Disaggregated by"), choices=[], validate_choice=False, validators=[Optional()])
+    states = SelectMultipleField(_l("States it applies to"), choices=[], validate_choice=False, validators=[Optional()])
+
+
+class MeasurementForm(CommandForm):
+    """A member of the commission records a measurement of one indicator."""
+
+    state = SelectField(_l("State"), choices=[], validate_choice=False)
+    period = StringField(_l("Period"), filters=[lf], description=_l("YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3."))
+    value = StringField(_l("Value"), filters=[lf])
+    source_title = StringField(_l("Source"), filters=[lf], description=_l("The public document or dataset the value comes from."))
+    source_url = StringField(_l("Link to the source"), filters=[lf], description=_l("Starting with https:// or http://."))

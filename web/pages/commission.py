@@ -1,0 +1,110 @@
+"""The cross-cutting commission's page (issue 19, "The commission"): its reference, the date
+it was established and its members (named to those who see names, counted for the public,
+as people are elsewhere), and the indicators it defined, each linked to its recommendation.
+The Liaison Table, through the secretariat, establishes it and appoints its members with the
+form of this page (once: the application refuses a second). A refused form comes back with
+what was typed and every problem at once (:meth:`CommissionCommands.check_commission`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from domain.errors import DomainError
+from projections import indicators as views
+from projections import people as people_views
+from projections import proposals as proposal_views
+from web.commission_forms import CommissionForm
+from web.forms import opts
+from web.i18n import error_message
+from web.pages.common import (
+    Outcome,
+    Page,
+    command_id_of,
+    engine,
+    execute,
+    form_errors,
+    install,
+    load_viewer,
+    place_error,
+    refusal,
+    services,
+)
+
+bp = Blueprint("commission", __name__, url_prefix="/commission")
+install(bp)
+
+
+def problems_by_field(errs: dict[str, list[str]], problems: list[DomainError], fields: dict[str, str]) -> dict[str, list[str]]:
+    """The form's shape errors, then each problem of the content (``fields`` maps the
+    application's field names to the form's) on every field whose shape passed."""
+    merged = dict(errs)
+    for e in problems:
+        name = fields.get(e.field or "", e.field or "")
+        if name and name not in errs:
+            merged.setdefault(name, []).append(error_message(e.code, type(e).__name__, e.message))
+    return merged
+
+
+def expired(form: Any) -> Outcome[Any] | None:
+    """The refusal of a form whose token expired or was damaged (what was typed is kept)."""
+    errs = form_errors(form)
+    if "csrf_token" in errs or "command_id" in errs:
+        return Outcome[Any](applied=False, status=400, message=_("The form expired or was damaged. What you typed is kept below: submit it again."))
+    return None
+
+
+def _establish_form(failed: dict[str, Any]) -> CommissionForm:
+    form = failed["form"] if failed.get("action") == "establish" else CommissionForm(formdata=None, prefix="cct")
+    form.members.choices = opts(
+        (pid, f"{p['name']} ({p['reference']})") for pid, p in sorted(people_views.directory(engine()).items(), key=lambda x: str(x[1]["name"]))
+        if not p["erased"]
+    )
+    return form
+
+
+def render_commission(status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The page; ``failed`` re-shows the refused form: ``{"action", "form", "top", "errs"}``."""
+    viewer = load_viewer()
+    failed = failed or {}
+    e = engine()
+    found = views.commission(e)
+    recommendations = {p["id"]: p for p in proposal_views.list_recommendations(e)}
+    indicators = [{**i, "proposals": [recommendations[r] for r in i["recommendations"] if r in recommendations]} for i in views.indicators(e)]
+    return render_template(
+        "commission/commission.html", commission=found, indicators=indicators, failed=failed,
+        member=views.is_member(e, viewer.participant_id if viewer.is_participant else None),
+        form=_establish_form(failed) if (viewer.is_secretariat and found is None) or failed.get("action") == "establish" else None,
+    ), status
+
+
+@bp.get("")
+def show() -> Page:
+    return render_commission()
+
+
+@bp.post("")
+def establish() -> Page:
+    """The Liaison Table (the secretariat) establishes the commission with its members."""
+    viewer = load_viewer()
+    form = CommissionForm(prefix="cct")
+    form.validate_on_submit()
+    top = expired(form)
+    if top is not None:
+        return render_commission(400, {"action": "establish", "form": form, "top": top, "errs": form_errors(form)})
+    if viewer.secretariat_actor is None:
+        return render_commission(422, {"action": "establish", "form": form, "top": refusal("secretariat_only"), "errs": {}})
+    reference, members = form.reference.data or "", list(form.members.data or [])
+    errs = problems_by_field(form_errors(form), services().app.check_commission(reference=reference, members=members), {"commission": "reference"})
+    if errs:
+        return render_commission(422, {"action": "establish", "form": form, "top": None, "errs": errs})
+    actor, cid = viewer.secretariat_actor, command_id_of(form)
+    outcome = execute(cid, lambda: services().app.establish_commission(reference=reference, members=members, actor=actor, command_id=cid))
+    if outcome.applied:
+        flash(_("The cross-cutting commission is established."), "ok")
+        return redirect(url_for("commission.show"))
+    top, errs = place_error(outcome, form, {"commission": "reference"}, inline={"reference", "members"})
+    return render_commission(outcome.status, {"action": "establish", "form": form, "top": top, "errs": errs})
