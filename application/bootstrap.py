@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from eventsourcing.persistence import Notification
+from sqlalchemy.orm import Session
 
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
@@ -218,7 +223,20 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     )
     services = Services(config=config, app=app, projector=projector, keys=keys, accounts=accounts, upgrades=upgrades)
     if config.inline_projection:
-        def catch_up(_position: int) -> None:
+        # The views are written in the events' own transaction when they share its database
+        # (one commit per command); the position they reached so is remembered per thread.
+        applied = threading.local()
+        if views_engine is engine:
+            def in_transaction(session: Session, notes: Sequence[Notification], before: int) -> bool:
+                done = projector.apply_in_transaction(session, notes, before)
+                applied.position = notes[-1].id if done else 0
+                return done
+
+            app.dialogue_recorder.views = in_transaction
+
+        def catch_up(position: int) -> None:
+            if getattr(applied, "position", 0) == position:
+                return  # applied with the events (committed with them)
             # The command is stored: a view that cannot apply it must not turn the command
             # into an error. The failure is logged (ids only) and /readyz reports it.
             try:

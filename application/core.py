@@ -10,11 +10,17 @@ from datetime import date
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from sqlalchemy import Engine, select
 
+from application.aggregate_cache import CACHE_SIZE, AggregateCache
 from application.clock import Clock, FixedClock
 from application.errors import CommandAlreadyAppliedError
 from application.persistence import (
@@ -82,6 +88,15 @@ class ApplicationCore(Application[UUID]):
         )
 
     # ------------------------------------------------------------------ wiring
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository with the aggregate cache of
+        :mod:`application.aggregate_cache` (fast-forwarded on every get; never personal data)."""
+        repository = super().construct_repository()
+        repository.cache = AggregateCache(maxsize=CACHE_SIZE)
+        repository.fastforward = True
+        repository.deepcopy_from_cache = True
+        return repository
+
     def construct_mapper(self) -> Mapper[UUID]:
         transcoder = self.construct_transcoder()
         assert isinstance(transcoder, JSONTranscoder)

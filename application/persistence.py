@@ -22,7 +22,7 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID
@@ -155,6 +155,11 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
     - ``erase_key``: a participant id whose key row is deleted in the same transaction.
     """
 
+    # Called in the events' transaction with the new notifications and the log's last
+    # position before them (the inline views, :meth:`ViewProjector.apply_in_transaction`);
+    # returns whether the views were brought up to date there.
+    views: Callable[[Session, Sequence[Notification], int], bool] | None = None
+
     def create_table(self) -> None:
         """The library creates its events table; the project's own tables follow their
         migrations (:func:`application.schema.upgrade_own_tables`)."""
@@ -194,6 +199,15 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             session.execute(
                 commands_table.update().where(commands_table.c.command_id == command_id).values(last_position=max(ids))
             )
+        if self.views is not None and ids:
+            # Under the events' lock the last earlier row is the last committed event.
+            t = self.events_record_cls.__table__
+            before = session.execute(select(t.c.id).where(t.c.id < min(ids)).order_by(t.c.id.desc()).limit(1)).scalar()
+            notes = [
+                Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
+                for i, e in zip(ids, stored_events, strict=True)
+            ]
+            self.views(session, notes, int(before or 0))
         return ids
 
 

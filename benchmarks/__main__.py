@@ -21,6 +21,7 @@ from application.scenario import load_scenario
 from benchmarks import (
     aggregate_load,
     growth,
+    http,
     page_weight,
     pages,
     read_your_writes,
@@ -32,7 +33,7 @@ from benchmarks.measure import Figure
 from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "page-weight", "growth")
+BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "page-weight", "growth", "http")
 SCENARIO_EVENTS = 702  # events of one load of the 2026-Q1 scenario
 
 
@@ -48,11 +49,14 @@ class Sizes:
     page_rounds: int
     page_per_round: int
     growth_multiples: tuple[int, ...]
+    http_rounds: int
+    http_per_round: int
 
 
 FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10,
-            growth_multiples=(0, 10, 100))
-QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(0, 1))
+            growth_multiples=(0, 10, 100), http_rounds=5, http_per_round=10)
+QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(0, 1),
+              http_rounds=1, http_per_round=2)
 
 
 def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequence[str] = ()) -> tuple[list[Figure], list[str]]:
@@ -98,6 +102,11 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
             if "page-weight" in chosen:
                 say("page weight")
                 figures += page_weight.measure(s, "SQLite")
+    if "http" in chosen:
+        for b in ["sqlite", *(["postgres"] if postgres_reachable(postgres) else [])]:
+            say(f"HTTP on {b} (gunicorn, 2 workers, projection worker)")
+            figures += http.measure(b, postgres, rounds=sizes.http_rounds, per_round=sizes.http_per_round)
+        figures += http.sqlite_against_postgres(figures)
     if "growth" in chosen:
         say(f"growth ({', '.join(f'{m}x' for m in sizes.growth_multiples)})")
         figures += growth_figures(sizes)

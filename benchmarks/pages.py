@@ -1,7 +1,7 @@
 """Pages, in process: the board and a proposal page through Flask's test client (the whole
 request: identity, queries, templates, translations; the test client asks for no compression) against a baseline
 that reads the same rows with plain SQL on one connection and renders them with a small
-Jinja template. Served over HTTP by gunicorn: :mod:`benchmarks.http` (to come)."""
+Jinja template. Served over HTTP by gunicorn: :mod:`benchmarks.http`."""
 
 from __future__ import annotations
 

@@ -39,12 +39,10 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer:  # type: ignore[name-def
     return snowballstemmer.stemmer(LANGUAGES.get(language, "english"))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def word_terms(word: str, language: str) -> tuple[str, ...]:
-    """The one or two terms of one ``word`` in ``language`` (es, en, pt, fr; English else).
-
-    Kept in a bounded cache: a text's words repeat, and stemming is most of the cost of
-    indexing a document (a rebuild's largest part before, docs/performance.md)."""
+    """The one or two terms of one ``word`` in ``language`` (es, en, pt, fr; English else);
+    kept for the words met again (each revision indexes its whole text anew)."""
     stem = _stemmer(language).stemWord
     lowered = word.casefold()
     return tuple(dict.fromkeys((fold(stem(lowered)), stem(fold(lowered)))))

@@ -11,7 +11,7 @@ import pytest
 from benchmarks.__main__ import QUICK, main, run
 from tests.conftest import REQUIRE_POSTGRES, SERVER_POSTGRES_URL
 
-GROUPS = {"write path", "read-your-writes", "aggregate load", "rebuild", "pages (in process)", "page weight", "growth"}
+GROUPS = {"write path", "read-your-writes", "aggregate load", "rebuild", "pages (in process)", "page weight", "growth", "HTTP (gunicorn, 2 workers)"}
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,16 @@ def test_the_report_is_a_table_of_every_group(tmp_path: Path) -> None:
     for group in GROUPS:
         assert f"## {group}" in text
     assert "| revising a proposal (sqlite) |" in text
+
+
+def test_the_http_benchmark_measures_a_draft_post_and_the_board_against_their_baselines(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
+    assert http["draft POST (sqlite) p50"].baseline == "plain INSERT + COMMIT endpoint"
+    assert http["board page (sqlite) p50"].baseline == "plain SQL + Jinja endpoint"
+    assert {"draft POST (sqlite) p95", "draft POST (sqlite) p99", "board page (sqlite) p99"} <= set(http)
+    if SERVER_POSTGRES_URL or REQUIRE_POSTGRES:
+        assert "draft POST (postgres) p50" in http
+        both = http["draft POST p50, SQLite against PostgreSQL"]
+        assert both.ratio == http["draft POST (sqlite) p50"].value / http["draft POST (postgres) p50"].value
+        assert both.target == 2.0

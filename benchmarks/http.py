@@ -1,0 +1,212 @@
+"""HTTP: the service as it runs, ``dialogue serve`` (gunicorn, 2 workers) beside a projection
+worker (``dialogue projections run``), views not written inline; the load generator is this
+process, with a browser's cookies. Measured: a member's draft POST (the form fetched first,
+not counted; the answer is the redirect, after the views show the draft) and the board's
+first page, each as p50/p95/p99, against a baseline served by gunicorn the same way
+(:mod:`benchmarks.http_baseline`: a plain ``INSERT`` + ``COMMIT`` of the form's fields, and the
+board's rows from one SQL query rendered with a small Jinja template), on SQLite and
+PostgreSQL. Requests go one at a time; the subject and the baseline take turns in rounds.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from application.persistence import dispose_engines, get_engine
+from benchmarks.databases import fresh_database, services
+from benchmarks.http_baseline import create_table
+from benchmarks.measure import Figure, figure
+from benchmarks.write_path import member
+from domain.reference import ALL_GOVERNMENTS
+
+GROUP = "HTTP (gunicorn, 2 workers)"
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "una clave larga de medida"
+SECRET = "bench-secret-key-0123456789abcdef"
+FIELD = r'name="{}"[^>]*value="([^"]*)"'
+DRAFTS_PER_ACCOUNT = 10  # under the writes' limit per account (15 in 10 s)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Browser:
+    """One person's cookies; ``get`` gives the page, ``post`` the status (redirects not followed)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=60) as r:
+            return str(r.read().decode("utf-8"))
+
+    def post(self, path: str, data: dict[str, Any]) -> int:
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as r:
+                r.read()
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            e.close()
+            return int(e.code)
+
+
+def field(page: str, name: str) -> str:
+    found = re.search(FIELD.format(name), page)
+    if not found:
+        raise RuntimeError(f"no {name} in the form")
+    return found.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_up(url: str, seconds: float = 90) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def running(*commands: list[str], env: dict[str, str]) -> Iterator[None]:
+    """The processes of ``commands`` (Python arguments), stopped with SIGTERM at the end."""
+    procs = [subprocess.Popen([sys.executable, *c], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in commands]
+    try:
+        yield
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(10)
+
+
+def _env(url: str, master_key: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALOGUE_")}
+    return env | {
+        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": master_key, "DIALOGUE_SECRET_KEY": SECRET,
+        "DIALOGUE_INLINE_PROJECTION": "no", "DIALOGUE_CLOCK": "2026-01-05", "PYTHONPATH": str(ROOT),
+    }
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(backend: str, postgres: str | None = None, *, rounds: int = 5, per_round: int = 10) -> list[Figure]:
+    """``rounds`` rounds of ``per_round`` drafts, baseline inserts, board pages and baseline boards."""
+    with fresh_database(backend, postgres) as url:
+        s = services(url, inline=False)
+        create_table(get_engine(url))
+        drafts = rounds * per_round
+        accounts = []
+        for n in range(-(-drafts // DRAFTS_PER_ACCOUNT)):
+            email = f"bench-{n}@bench.invalid"
+            s.accounts.create_participant_account(str(member(s.app)), email, password=PASSWORD)
+            accounts.append(email)
+        s.projector.catch_up()
+        dispose_engines()
+        env = _env(url, str(s.config.master_key))
+        port, base_port = free_port(), free_port()
+        serve = ["-c", "from web.cli import main; main()", "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-access-log"]
+        worker = ["-c", "from web.cli import main; main()", "projections", "run"]
+        baseline = ["-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{base_port}", "benchmarks.http_baseline:create()"]
+        with running(serve, worker, baseline, env=env):
+            site, plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}"
+            _wait_up(site + "/healthz")
+            _wait_up(plain + "/board")
+            return _rounds(site, plain, accounts, backend, rounds, per_round)
+
+
+def _rounds(site: str, plain: str, accounts: list[str], backend: str, rounds: int, per_round: int) -> list[Figure]:
+    browsers = []
+    for email in accounts:
+        b = Browser(site)
+        page = b.get("/login")
+        if b.post("/login", {"email": email, "password": PASSWORD, "csrf_token": field(page, "csrf_token")}) != 302:
+            raise RuntimeError(f"{email} could not sign in")
+        browsers.append(b)
+    public, base = Browser(site), Browser(plain)
+    got: dict[str, list[float]] = {"draft": [], "insert": [], "board": [], "board_sql": []}
+    count = 0
+    for _ in range(rounds):
+        for _ in range(per_round):
+            b = browsers[count // DRAFTS_PER_ACCOUNT]
+            count += 1
+            page = b.get("/proposals/new")
+            form = {
+                "csrf_token": field(page, "csrf_token"), "command_id": field(page, "command_id"), "table": "RT1",
+                "title": f"Safe pathways {count}", "problem": "Migrants lack regular pathways.", "recommendation": "Open regular pathways.",
+                "rationale": "GCM objective 5.", "objectives": "2", "targets": ALL_GOVERNMENTS, "language": "es",
+            }
+            got["draft"].append(_timed_post(b, "/proposals/new", form))
+            got["insert"].append(_timed_post(base, "/insert", form))
+            got["board"].append(_timed_get(public, "/"))
+            got["board_sql"].append(_timed_get(base, "/board"))
+    out = []
+    for name, subject, baseline, what in (
+        (f"draft POST ({backend})", "draft", "insert", "plain INSERT + COMMIT endpoint"),
+        (f"board page ({backend})", "board", "board_sql", "plain SQL + Jinja endpoint"),
+    ):
+        out.append(figure(GROUP, f"{name} p50", got[subject], baseline=what, baseline_samples=got[baseline], ratio_means="cost / baseline cost", invert=True))
+        out += [figure(GROUP, f"{name} p{p}", [percentile(got[subject], p)]) for p in (95, 99)]
+        out.append(figure(GROUP, f"{what} ({backend}) p50", got[baseline]))
+    return out
+
+
+def _timed_post(b: Browser, path: str, form: dict[str, Any]) -> float:
+    start = time.perf_counter()
+    status = b.post(path, form)
+    took = time.perf_counter() - start
+    if status not in (302, 303):
+        raise RuntimeError(f"POST {path}: {status}")
+    return took
+
+
+def _timed_get(b: Browser, path: str) -> float:
+    start = time.perf_counter()
+    b.get(path)
+    return time.perf_counter() - start
+
+
+def sqlite_against_postgres(figures: list[Figure]) -> list[Figure]:
+    """The issue's target: the SQLite draft POST p50 within 2× the PostgreSQL one (a ratio of
+    the two medians, measured one after the other); nothing without both figures."""
+    by_name = {f.name: f for f in figures if f.group == GROUP}
+    lite, pg = by_name.get("draft POST (sqlite) p50"), by_name.get("draft POST (postgres) p50")
+    if lite is None or pg is None:
+        return []
+    return [Figure(
+        group=GROUP, name="draft POST p50, SQLite against PostgreSQL", unit=lite.unit, value=lite.value, low=lite.low, high=lite.high,
+        baseline="draft POST (postgres) p50", ratio=lite.value / pg.value, ratio_means="cost / baseline cost (medians)",
+        target=2.0, meets="<=", rounds=lite.rounds,
+    )]

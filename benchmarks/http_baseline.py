@@ -1,0 +1,65 @@
+"""The HTTP benchmark's baseline: a bare WSGI application served by gunicorn like the service
+(same workers, same database, the project's engine settings): ``POST /insert`` inserts one row
+of a form's fields and commits (then answers 303, as a draft does), ``GET /board`` renders the
+board's first page from one plain SQL query with a small Jinja template.
+
+Served with ``gunicorn 'benchmarks.http_baseline:create()'``; the database URL is
+``DIALOGUE_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+from uuid import uuid4
+
+from sqlalchemy import Engine, text
+
+from application.persistence import get_engine
+
+TABLE = "bench_http_inserts"
+Start = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def create_table(engine: Engine) -> None:
+    with engine.begin() as c:
+        c.execute(text(f"CREATE TABLE IF NOT EXISTS {TABLE} (id VARCHAR(36) PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL)"))
+
+
+def create() -> Callable[[dict[str, Any], Start], Iterable[bytes]]:
+    """The WSGI application (its engine made in each worker, after the fork)."""
+    state: dict[str, Engine] = {}
+
+    def engine() -> Engine:
+        if "engine" not in state:
+            state["engine"] = get_engine(os.environ["DIALOGUE_DATABASE_URL"])
+        return state["engine"]
+
+    def app(environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        from benchmarks.pages import BOARD, BOARD_STATUSES, _dicts
+
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/insert" and method == "POST":
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(size).decode()).items()}
+            with engine().begin() as c:
+                c.execute(text(f"INSERT INTO {TABLE} (id, title, body) VALUES (:id, :title, :body)"),
+                          {"id": str(uuid4()), "title": form.get("title", ""), "body": form.get("problem", "")})
+            start("303 See Other", [("Location", "/board"), ("Content-Length", "0")])
+            return [b""]
+        if path == "/board":
+            marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
+            with engine().connect() as c:
+                total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
+                rows = _dicts(c.execute(text(
+                    f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
+                )))
+            body = BOARD.render(rows=rows, total=total).encode()
+            start("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+            return [body]
+        start("404 Not Found", [("Content-Length", "0")])
+        return [b""]
+
+    return app

@@ -1,0 +1,80 @@
+"""The write path's shortcuts (docs/performance.md): the inline views written in the events'
+own transaction, and the aggregate cache, fast-forwarded and never holding personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from application.bootstrap import Config, Services, bootstrap
+from application.clock import FixedClock
+from domain.errors import DomainError
+from projections.proposals import get_proposal
+from tests.conftest import draft_sample_proposal, seed_members
+
+
+def _inline(url: str, key: str, clock: FixedClock) -> Services:
+    return bootstrap(Config(database_url=url, master_key=key, inline_projection=True), clock=clock)
+
+
+def _cached_ids(s: Services) -> set[UUID]:
+    cache: Any = s.app.repository.cache
+    return set(cache.cache)
+
+
+def test_the_views_are_written_in_the_events_transaction(database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+
+    def no_catch_up(**_: Any) -> int:
+        raise AssertionError("the views should have been written with the events")
+
+    monkeypatch.setattr(s.projector, "catch_up", no_catch_up)
+    s.app.revise_proposal(pid, {"title": "Written with the events"}, actor=str(author))
+    assert s.projector.position() == s.app.last_position
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "Written with the events"  # type: ignore[index]
+
+
+def test_views_left_behind_are_caught_up_after_the_save(database_url: str, master_key: str, clock: FixedClock) -> None:
+    behind = bootstrap(Config(database_url=database_url, master_key=master_key, inline_projection=False), clock=clock)
+    author = seed_members(behind.app)[0]
+    pid = draft_sample_proposal(behind.app, author)
+    assert behind.projector.position() == 0
+    s = _inline(database_url, master_key, clock)
+    s.app.revise_proposal(pid, {"title": "Caught up"}, actor=str(author))
+    assert s.projector.position() == s.app.last_position
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "Caught up"  # type: ignore[index]
+
+
+def test_a_cached_proposal_sees_what_another_process_wrote(database_url: str, master_key: str, clock: FixedClock) -> None:
+    first = _inline(database_url, master_key, clock)
+    author = seed_members(first.app)[0]
+    pid = draft_sample_proposal(first.app, author)
+    assert first.app.proposal(pid).title == "Safe pathways"
+    assert pid in _cached_ids(first)
+    other = _inline(database_url, master_key, clock)
+    other.app.revise_proposal(pid, {"title": "Revised elsewhere"}, actor=str(author))
+    assert first.app.proposal(pid).title == "Revised elsewhere"
+    first.app.revise_proposal(pid, {"title": "Revised here"}, actor=str(author))
+    assert other.app.proposal(pid).title == "Revised here"
+
+
+def test_a_refused_command_leaves_the_cached_proposal_unchanged(database_url: str, master_key: str, clock: FixedClock) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    version = s.app.proposal(pid).version
+    with pytest.raises(DomainError):
+        s.app.revise_proposal(pid, {"title": ""}, actor=str(author))
+    cached: Any = s.app.repository.cache.get(pid)  # type: ignore[union-attr]
+    assert (cached.title, cached.version) == ("Safe pathways", version)
+
+
+def test_participants_are_never_cached(database_url: str, master_key: str, clock: FixedClock) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    assert s.app.participant(author).display_name == "Member 0"
+    assert author not in _cached_ids(s)
