@@ -13,6 +13,7 @@ commission responsible for creating indicators to measure compliance/impact"; is
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -77,7 +78,9 @@ def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[D
 
 
 def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """``value`` as a float: a finite number (never a bool, NaN or an infinity, which no view
+    or chart can hold)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
     return float(value)
 

@@ -98,11 +98,14 @@ def recommendation_presented(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
-def government_responses(engine: Engine, proposal_id: str | None = None) -> list[dict[str, Any]]:
+def government_responses(engine: Engine, proposal_id: str | None = None, *, proposal_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Government responses, oldest first: every one, one proposal's, or those of ``proposal_ids`` (a page's)."""
     r, p = view_government_responses, view_proposals
     q = select(r, p.c.reference, p.c.title).join(p, p.c.id == r.c.proposal_id).order_by(r.c.response_date, r.c.position)
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)
+    if proposal_ids is not None:
+        q = q.where(r.c.proposal_id.in_(proposal_ids))
     return rows(engine, q)
 
 

@@ -132,17 +132,24 @@ def un_seat_vacated(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
-def endorsement_rounds(engine: Engine, proposal_id: str | None = None, *, open_only: bool = False) -> list[dict[str, Any]]:
+def endorsement_rounds(
+    engine: Engine, proposal_id: str | None = None, *, open_only: bool = False, proposal_ids: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Endorsement rounds with their votes and counts: every round, one proposal's, those of
+    ``proposal_ids`` (a page's), or the open ones."""
     r, p = view_endorsement_rounds, view_proposals
     q = select(r, p.c.reference, p.c.title, p.c.table_code).join(p, p.c.id == r.c.proposal_id).order_by(r.c.opened_on, p.c.reference)
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)
+    if proposal_ids is not None:
+        q = q.where(r.c.proposal_id.in_(proposal_ids))
     if open_only:
         q = q.where(r.c.outcome.is_(None))
     found = rows(engine, q)
     v = view_endorsement_votes
     # Only the votes of the rounds found (one page's rounds, not every vote ever cast).
-    wanted = select(v).order_by(v.c.seat) if not proposal_id and not open_only else select(v).where(v.c.round_id.in_([r["id"] for r in found])).order_by(v.c.seat)
+    narrowed = proposal_id or open_only or proposal_ids is not None
+    wanted = select(v).where(v.c.round_id.in_([r["id"] for r in found])).order_by(v.c.seat) if narrowed else select(v).order_by(v.c.seat)
     votes = rows(engine, wanted) if found else []
     by_round: dict[str, list[dict[str, Any]]] = {}
     for vote in votes:

@@ -317,6 +317,15 @@ def page_of_versions(engine: Engine, proposal_id: str, *, limit: int, offset: in
     return rows(engine, q), total
 
 
+def version_and_previous(engine: Engine, proposal_id: str, number: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int]:
+    """Content version ``number`` of a proposal, the one before it (None for the first), and
+    how many versions it has: ``(version, previous, total)``, read by the primary key."""
+    t = view_proposal_versions
+    found = {r["content_version"]: r for r in rows(engine, select(t).where(t.c.proposal_id == proposal_id, t.c.content_version.in_([number - 1, number])))}
+    total = int(rows(engine, select(func.count().label("n")).select_from(t).where(t.c.proposal_id == proposal_id))[0]["n"])
+    return found.get(number), found.get(number - 1), total
+
+
 def amendments_of(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     return rows(engine, select(view_amendments).where(view_amendments.c.proposal_id == proposal_id).order_by(view_amendments.c.proposed_on, view_amendments.c.reference))
 

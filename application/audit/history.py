@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -33,6 +33,7 @@ from application.audit.log import (
 from application.chain import GENESIS
 from application.persistence import chain_table
 from domain.errors import DomainError, InvalidInputError, NotFoundError
+from domain.join_request import PERSONAL as JOIN_REQUEST_PERSONAL
 from domain.participant import PERSONAL_FIELDS
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ MODERATION_TOPIC = "domain.open_call:OpenCall.InputModerated"
 # Comments on proposals (issue 17, "Discussion on drafts"): a hidden comment's text shows to
 # auditors only, and the log does not say which comments were hidden later, so the text of
 # every comment and edit is redacted here (the visible ones are public on the proposal's page).
+COMMENT_HIDDEN_TOPIC = "domain.discussion:Discussion.CommentHidden"
 COMMENT_TOPICS = ("domain.discussion:Discussion.CommentPosted", "domain.discussion:Discussion.CommentEdited")
 HIDDEN_FIELDS = {
     POSITION_TOPIC: POSITION_FIELDS,
@@ -125,8 +127,10 @@ def redact_references(aggregate_type: str, data: dict[str, Any]) -> dict[str, An
     return {**data, **dict.fromkeys(fields, REDACTED)} if fields else data
 
 
-def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
-    """An aggregate's plain state with personal data and who-took-which-position hidden."""
+def redact_state(aggregate_type: str, state: dict[str, Any], hidden_comments: Collection[str] = ()) -> dict[str, Any]:
+    """An aggregate's plain state with personal data and who-took-which-position hidden.
+    ``hidden_comments``: the comments of a discussion hidden at any version (a state of an
+    earlier version, before the hiding, shows their text no more than the latest)."""
     out = dict(state)
     if aggregate_type == "Participant":
         for f in PERSONAL_FIELDS:
@@ -140,9 +144,13 @@ def redact_state(aggregate_type: str, state: dict[str, Any]) -> dict[str, Any]:
                 item.update(dict.fromkeys(("text", "organisation_name", "participant"), REDACTED))
             inputs[iid] = item
         out["inputs"] = inputs
+    if aggregate_type == "JoinRequests" and isinstance(out.get("requests"), dict):
+        # the requester's sealed fields (issue 17: personal data of someone without an account)
+        out["requests"] = {rid: {**item, **dict.fromkeys([f for f in JOIN_REQUEST_PERSONAL if f in item], REDACTED)} for rid, item in out["requests"].items()}
     if aggregate_type == "Discussion" and isinstance(out.get("comments"), dict):
         out["comments"] = {
-            cid: {**c, "text": REDACTED, "history": REDACTED} if c.get("hidden") else c for cid, c in out["comments"].items()
+            cid: {**c, "text": REDACTED, "history": REDACTED} if c.get("hidden") or cid in hidden_comments else c
+            for cid, c in out["comments"].items()
         }
     if aggregate_type == "TableDeliberation" and isinstance(out.get("agenda"), dict):
         agenda = {}
@@ -363,7 +371,8 @@ class AuditReader:
         if h.type == "Participant" and getattr(aggregate, "display_name", None) is None and not getattr(aggregate, "erased", False):
             state.update({f: ERASED for f in PERSONAL_FIELDS if state.get(f) is None})
         if not reveal_personal:
-            state = redact_state(h.type, state)
+            hidden = [str(e.data.get("comment_id")) for e in h.events if e.topic == COMMENT_HIDDEN_TOPIC]
+            state = redact_state(h.type, state, hidden)
         if not (reveal_personal if reveal_references is None else reveal_references):
             state = redact_references(h.type, state)
         return StateAtPoint(id=h.id, type=h.type, version=v, latest_version=h.version, point=point, state=state)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
+from application.persistence import notifications
 from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.commission import (
@@ -20,6 +22,8 @@ from domain.commission import (
     indicator_problems,
 )
 from domain.errors import DomainError, InvalidInputError, RuleViolationError
+
+INDICATOR_DEFINED = "domain.commission:Indicator.Defined"
 
 
 class CommissionCommands(ApplicationCore):
@@ -36,6 +40,15 @@ class CommissionCommands(ApplicationCore):
         """Each recommendation's status by id (NotFoundError for an unknown one)."""
         return {str(p.id): str(p.status) for p in (self.proposal(r) for r in recommendations)}
 
+    def _reference_taken(self, reference: str) -> DomainError | None:
+        """The refusal of an indicator whose reference another already has (compared
+        without case or surrounding spaces; read from the log's definitions), else None."""
+        wanted = reference.strip().casefold()
+        for n in notifications(self.recorder, [INDICATOR_DEFINED]):
+            if wanted and str(json.loads(n.state).get("reference", "")).strip().casefold() == wanted:
+                return InvalidInputError(f"An indicator with the reference {reference.strip()} already exists.", code="already_registered", field="reference")
+        return None
+
     def check_indicator(
         self, *, reference: str, recommendations: Sequence[UUID | str], name: str, definition: str, unit: str,
         baseline: Any, baseline_date: date | None, target: Any, target_date: date | None, disaggregation: Sequence[str],
@@ -45,11 +58,13 @@ class CommissionCommands(ApplicationCore):
         (:func:`domain.commission.indicator_problems`): the forms ask it before
         :meth:`define_indicator`, which refuses with the first. Who may define is still
         checked on defining."""
-        return indicator_problems(
+        found = indicator_problems(
             reference=reference, recommendations=self._statuses(recommendations), name=name, definition=definition,
             unit=unit, baseline=baseline, baseline_date=baseline_date, target=target, target_date=target_date,
             disaggregation=list(disaggregation), states=list(states),
         )
+        taken = self._reference_taken(reference)
+        return [taken, *found] if taken is not None else found
 
     def check_measurement(
         self, indicator_id: UUID | str, *, state: str, period: str, value: Any, source: Mapping[str, Any],
@@ -96,7 +111,8 @@ class CommissionCommands(ApplicationCore):
         """A member of the commission defines an indicator for published recommendations.
 
         Raises:
-            InvalidInputError: ``already_registered``. NotFoundError: no such proposal. (and
+            InvalidInputError: ``already_registered`` (this id, or another indicator with this
+            reference). NotFoundError: no such proposal. (and
             every error of :meth:`Indicator.define`)
         """
         ctx = self.ctx(actor, command_id)
@@ -108,6 +124,8 @@ class CommissionCommands(ApplicationCore):
             definition=definition, unit=unit, baseline=baseline, baseline_date=baseline_date, target=target,
             target_date=target_date, disaggregation=list(disaggregation), states=list(states),
         )
+        if (taken := self._reference_taken(reference)) is not None:
+            raise taken
         self._save(ctx, i)
         return i.id
 

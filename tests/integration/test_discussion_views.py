@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from application.audit.history import REDACTED, AuditReader
 from application.bootstrap import Services
 from application.scenario import load_scenario
+from domain.discussion import discussion_id
 from domain.ids import scenario_id, scenario_namespace
 from projections import discussion as views
 
@@ -61,3 +63,20 @@ def test_auditors_read_a_hidden_comment_s_text(loaded: Services) -> None:
 def test_a_comment_leaves_the_proposal_s_version_alone(loaded: Services) -> None:
     # drafted, then withdrawn; the discussion: started, three comments, an edit, two hidings
     assert (loaded.app.proposal(proposal()).version, loaded.app.discussion(proposal()).version) == (2, 7)
+
+
+def test_a_comment_hidden_later_shows_no_text_in_an_earlier_state_to_the_public(loaded: Services) -> None:
+    reader = AuditReader(loaded.app)
+    did = discussion_id(proposal())
+    states = [reader.state(did, version=v, reveal_personal=False).state["comments"] for v in range(1, 8)]
+    before_hiding = [c[cid("c-5")] for c in states if cid("c-5") in c and c[cid("c-5")]["hidden"] is None]
+
+    assert len(before_hiding) >= 1
+    assert [(c["text"], c["history"]) for c in before_hiding] == [(REDACTED, REDACTED)] * len(before_hiding)
+
+
+def test_auditors_read_a_comment_hidden_later_in_an_earlier_state(loaded: Services) -> None:
+    reader = AuditReader(loaded.app)
+    states = [reader.state(discussion_id(proposal()), version=v, reveal_personal=True).state["comments"] for v in range(1, 8)]
+
+    assert {c[cid("c-5")]["text"] for c in states if cid("c-5") in c} == {"Compre seguidores baratos en nuestra tienda."}

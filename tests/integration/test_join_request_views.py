@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from application.audit import AuditReader
+from application.audit.history import REDACTED
 from application.bootstrap import Services
+from domain.join_request import join_requests_id
 from projections import join_requests as join_views
 from tests.conftest import seed_members
 
@@ -81,3 +84,23 @@ def test_an_erasure_marks_the_request_erased(services: Services) -> None:
     [row] = _rows(services)
 
     assert (row["status"], row["erased"]) == ("pending", True)
+
+
+def test_the_audit_state_of_the_requests_shows_no_personal_field_to_the_public(services: Services) -> None:
+    seed_members(services.app)
+    rid = _ask(services)
+
+    state = AuditReader(services.app).state(join_requests_id("RT1"), reveal_personal=False).state
+    request = state["requests"][rid]
+
+    assert [request[f] for f in ("display_name", "organisation_name", "motivation", "contact")] == [REDACTED] * 4
+    assert (request["country"], request["stakeholder_group"]) == ("PE", "migrant_organisation")
+
+
+def test_auditors_read_the_requester_s_details_in_the_audit_state(services: Services) -> None:
+    seed_members(services.app)
+    rid = _ask(services)
+
+    state = AuditReader(services.app).state(join_requests_id("RT1"), reveal_personal=True).state
+
+    assert (state["requests"][rid]["display_name"], state["requests"][rid]["contact"]) == ("María Huamán", CONTACT)

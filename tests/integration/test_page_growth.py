@@ -11,6 +11,7 @@ from flask import Flask
 
 from application.bootstrap import Services
 from projections import liaison as liaison_views
+from projections import proposals as proposal_views
 from tests.conftest import draft_sample_proposal, seed_members
 from tests.e2e.web_support import make_app
 from web.limits import SweptMemoryStorage
@@ -101,3 +102,34 @@ def test_an_expired_count_of_the_request_limits_reads_zero() -> None:
 
     assert storage.get("address:192.0.2.1") == 0
     assert storage.incr("address:192.0.2.1", 60) == 1
+
+
+def test_the_adopted_list_shows_the_sessions_rounds_and_responses_of_its_own_recommendations(loaded: Services) -> None:
+    from projections import follow_up as follow_up_views
+    from projections import sessions as session_views
+
+    e = loaded.projector.engine
+    app = make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+
+    page = app.test_client().get("/recommendations?lang=en").get_data(as_text=True)
+
+    shown = re.findall(r'<h2><a href="/proposals/([0-9a-f-]+)"', page)
+    every_session = {s["id"] for s in session_views.list_sessions(e)}
+    rows = {p["id"]: p for p in proposal_views.list_recommendations(e, status=proposal_views.ADOPTED_OR_LATER)}
+    rounds = [r for r in liaison_views.endorsement_rounds(e) if r["proposal_id"] in shown]
+    answered = {r["proposal_id"] for r in follow_up_views.government_responses(e)} & set(shown)
+    assert rounds and answered, "the scenario's first page has rounds and responses"
+    assert page.count("<dt>Liaison Table</dt>") == len(rounds)
+    assert page.count("<h3>Government responses</h3>") == len(answered)
+    assert page.count("in the session of") == sum(1 for pid in shown if rows[pid]["adopted_session_id"] in every_session)
+
+
+def test_a_version_page_links_the_first_the_last_and_five_versions_on_each_side(sqlite_services: Services) -> None:
+    app, pid = _revised_proposal(sqlite_services)
+
+    page = app.test_client().get(f"/proposals/{pid}/versions/25?lang=en").get_data(as_text=True)
+
+    assert f"Version 25 of {REVISIONS + 1}" in page
+    assert [int(n) for n in VERSION_LINK.findall(page)] == [1, 20, 21, 22, 23, 24, 26, 27, 28, 29, 30, REVISIONS + 1]
+    assert "<strong>25</strong>" in page
+    assert page.count('<li aria-hidden="true">…</li>') == 2

@@ -103,6 +103,19 @@ def test_a_member_defines_an_indicator(site: tuple[Flask, str]) -> None:
     assert (found["IND-9"]["target"], found["IND-9"]["states"], found["IND-9"]["recommendations"]) == (250.5, ["CO", "PE"], [pid])
 
 
+def test_a_second_indicator_with_a_reference_already_used_is_refused(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    r = post_form(
+        as_participant(web, "p-01"), f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind",
+        **{**INDICATOR, "reference": "IND-REGULARISATION"},
+    )
+
+    assert r.status_code == 422
+    assert 'id="ind-reference-error"' in r.get_data(as_text=True)
+    assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
+
+
 def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(site: tuple[Flask, str]) -> None:
     web, pid = site
     bad = {**INDICATOR, "reference": " ", "baseline": "cien", "target_date": "2025-01-01", "states": []}
@@ -115,6 +128,20 @@ def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(si
     errors = [f'id="ind-{f}-error"' in html for f in ("reference", "baseline", "target_date", "states", "name")]
     assert errors == [True, True, True, True, False]
     assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
+
+
+def test_a_baseline_typed_as_nan_is_refused_and_later_writes_still_work(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    member = as_participant(web, "p-01")
+
+    r = post_form(member, f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **{**INDICATOR, "baseline": "nan", "target": "inf"})
+    after = post_form(member, f"/proposals/{pid}", f"/proposals/{pid}/indicators", prefix="ind", **INDICATOR)
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert ('value="nan"' in html, 'id="ind-baseline-error"' in html, 'id="ind-target-error"' in html) == (True, True, True)
+    assert after.status_code == 302
+    assert sorted(i["reference"] for i in views.indicators(app_services(web).projector.engine)) == ["IND-9", "ind-regularisation"]
 
 
 def test_someone_outside_the_commission_defines_no_indicator(site: tuple[Flask, str]) -> None:

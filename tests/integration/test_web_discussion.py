@@ -111,6 +111,18 @@ def test_a_refused_comment_keeps_the_text_typed(world: World) -> None:
     assert "x" * 5001 in r.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
+def test_a_too_long_comment_s_error_names_the_comment_s_own_bound(world: World) -> None:
+    client = world.app.test_client()
+    act_as(client, "participant", str(world.member))
+
+    r = comment(world, client, "x" * 5001)
+
+    page = visible(r)  # type: ignore[arg-type]
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert ("Tiene más de 5000 caracteres." in page, "20.000" in page) == (True, False)
+    assert world.comments() == []
+
+
 def test_a_member_of_another_table_is_refused(world: World) -> None:
     (outsider,) = seed_members(world.services.app, 1, table="RT2")
     world.services.projector.catch_up()

@@ -61,6 +61,23 @@ def test_a_bad_definition_is_refused(changes: dict[str, Any], code: str) -> None
     assert code_of(lambda: indicator(**changes)) == code
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_baseline_or_target_that_is_no_finite_number_is_refused(value: float) -> None:
+    assert code_of(lambda: indicator(baseline=value)) == "not_a_number"
+    assert code_of(lambda: indicator(target=value)) == "not_a_number"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_measurement_that_is_no_finite_number_is_refused(value: float) -> None:
+    i = indicator()
+
+    got = code_of(lambda: i.record_measurement(
+        ctx(MEMBER), commission=commission(), state="CO", period="2026", value=value, disaggregation=None, source=SOURCE,
+    ))
+
+    assert (got, i.measurements) == ("not_a_number", {})
+
+
 def test_someone_outside_the_commission_defines_no_indicator() -> None:
     got = code_of(lambda: Indicator.define(ctx(OTHER), id=UUID(int=50), commission=commission(), **DEFINITION))
 

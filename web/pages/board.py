@@ -83,12 +83,14 @@ def adopted() -> str:
     f = _filters(ADOPTED_STATUSES)
     rows, pager = _listing(ADOPTED_STATUSES, f)
     e = engine()
-    sessions = {s["id"]: s for s in session_views.list_sessions(e)}
+    # Only what this page's recommendations need, not every session, round and response.
+    ids = [p["id"] for p in rows]
+    sessions = session_views.sessions_by_id(e, [p["adopted_session_id"] for p in rows if p.get("adopted_session_id")])
     rounds: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in liaison_views.endorsement_rounds(e):
+    for r in liaison_views.endorsement_rounds(e, proposal_ids=ids):
         rounds[r["proposal_id"]].append(r)
     responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in follow_up_views.government_responses(e):
+    for r in follow_up_views.government_responses(e, proposal_ids=ids):
         responses[r["proposal_id"]].append(r)
     return render_template(
         "board/adopted.html", rows=rows, pager=pager, filters=f, statuses=ADOPTED_STATUSES, tables=TABLES,

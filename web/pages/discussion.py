@@ -16,11 +16,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from wtforms import TextAreaField
+from wtforms.validators import Length
 
 from domain.discussion import MAX_COMMENT, MAX_HIDE_REASON, OPEN_STATUSES
 from projections import discussion as discussion_views
 from projections import proposals as proposal_views
 from web.forms import CommandForm, lf
+from web.join_forms import TOO_LONG
 from web.pages.common import (
     Page,
     command_id_of,
@@ -43,16 +45,19 @@ install(bp)
 class CommentForm(CommandForm):
     """A comment, or a reply to one (the reply's address names the comment)."""
 
-    text = TextAreaField(_l("Your comment"), filters=[lf], render_kw={"maxlength": MAX_COMMENT},
+    text = TextAreaField(_l("Your comment"), filters=[lf], render_kw={"maxlength": MAX_COMMENT}, validators=[Length(max=MAX_COMMENT, message=TOO_LONG)],
                          description=_l("Markdown: lists, emphasis and links. Up to 5,000 characters."))
 
 
 class EditCommentForm(CommandForm):
-    text = TextAreaField(_l("New text"), filters=[lf], render_kw={"maxlength": MAX_COMMENT})
+    text = TextAreaField(_l("New text"), filters=[lf], render_kw={"maxlength": MAX_COMMENT}, validators=[Length(max=MAX_COMMENT, message=TOO_LONG)])
 
 
 class HideCommentForm(CommandForm):
-    reason = TextAreaField(_l("Reason, shown in its place"), filters=[lf], render_kw={"maxlength": MAX_HIDE_REASON})
+    reason = TextAreaField(
+        _l("Reason, shown in its place"), filters=[lf], render_kw={"maxlength": MAX_HIDE_REASON},
+        validators=[Length(max=MAX_HIDE_REASON, message=TOO_LONG)],
+    )
 
 
 def _prefix(kind: str, comment_id: str | None = None) -> str:

@@ -319,14 +319,17 @@ def show(proposal_id: str) -> Page:
 def version(proposal_id: str, number: int) -> Page:
     """One content version of a proposal (1 = as drafted), with the fields it changed."""
     p = _proposal_or_404(proposal_id)
-    versions = proposal_views.proposal_versions(engine(), proposal_id)
-    by_number = {v["content_version"]: v for v in versions}
-    v = by_number.get(number)
+    v, previous, total = proposal_views.version_and_previous(engine(), proposal_id, number)
     if v is None:
         abort(404)
-    previous = by_number.get(number - 1)
     changed = [f for f in (*TEXT_FIELDS, "objectives", "targets") if previous is not None and previous[f] != v[f]]
-    return render_template("proposals/version.html", p=p, v=v, versions=versions, changed=changed, previous=previous)
+    return render_template("proposals/version.html", p=p, v=v, total=total, numbers=version_numbers(number, total), changed=changed, previous=previous)
+
+
+def version_numbers(number: int, total: int, around: int = 5) -> list[int]:
+    """The version numbers a version's page links to: the first, the last and ``around`` on
+    each side of ``number`` (not every version of a long history)."""
+    return sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
 
 
 # ---------------------------------------------------------------------------- actions
