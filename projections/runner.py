@@ -173,10 +173,11 @@ class ViewProjector:
                     self.tracking.advance(session, p.tracking_name, mine[-1])
         return len(fresh)
 
-    def apply_in_transaction(self, session: Session, notes: Sequence[Notification], before: int) -> bool:
+    def apply_in_transaction(self, session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:
         """Apply ``notes``, just written in the events' transaction ``session``, to every view
-        in that same transaction, when every projection stands at ``before`` (the log's last
-        position ahead of them): one commit per command instead of two.
+        in that same transaction, when every projection stands at the log's last position
+        before them (``last_before(session, position)``, asked only when the positions are
+        not contiguous): one commit per command instead of two.
 
         Runs in a savepoint: a view that cannot apply an event, or projections that stand
         elsewhere (a version being built, a worker behind), leave the views as they were and
@@ -188,8 +189,10 @@ class ViewProjector:
         names = [p.tracking_name for p in self.projections]
         savepoint = session.begin_nested()
         try:
-            current = self._lock(session, self.projections)
-            if any(v != before for v in current.values()):
+            current = set(self._lock(session, self.projections).values())
+            first = notes[0].id
+            position = current.pop() if len(current) == 1 else -1
+            if position != first - 1 and (position < 0 or position != last_before(session, first)):
                 savepoint.rollback()
                 return False
             for n in notes:
