@@ -10,7 +10,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -227,8 +227,8 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         # (one commit per command); the position they reached so is remembered per thread.
         applied = threading.local()
         if views_engine is engine:
-            def in_transaction(session: Session, notes: Sequence[Notification], before: int) -> bool:
-                done = projector.apply_in_transaction(session, notes, before)
+            def in_transaction(session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:
+                done = projector.apply_in_transaction(session, notes, last_before)
                 applied.position = notes[-1].id if done else 0
                 return done
 

@@ -155,10 +155,11 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
     - ``erase_key``: a participant id whose key row is deleted in the same transaction.
     """
 
-    # Called in the events' transaction with the new notifications and the log's last
-    # position before them (the inline views, :meth:`ViewProjector.apply_in_transaction`);
-    # returns whether the views were brought up to date there.
-    views: Callable[[Session, Sequence[Notification], int], bool] | None = None
+    # Called in the events' transaction with the new notifications and a function giving
+    # the log's last position before a position (the inline views,
+    # :meth:`ViewProjector.apply_in_transaction`); returns whether the views were brought
+    # up to date there.
+    views: Callable[[Session, Sequence[Notification], Callable[[Session, int], int]], bool] | None = None
 
     def create_table(self) -> None:
         """The library creates its events table; the project's own tables follow their
@@ -174,9 +175,6 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         upgrade_own_tables(engine)
 
     def _insert_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        command_id = kwargs.get("command_id")
-        if command_id:
-            session.execute(insert(commands_table).values(command_id=command_id, recorded_at=datetime.now(UTC)))
         erase_key = kwargs.get("erase_key")
         if erase_key:
             session.execute(delete(keys_table).where(keys_table.c.participant_id == str(erase_key)))
@@ -195,20 +193,23 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         # The transparency log's tree (application/tlog), in the same transaction.
         append_events(session, ids, stored_events)
         command_id = kwargs.get("command_id")
-        if command_id and ids:
-            session.execute(
-                commands_table.update().where(commands_table.c.command_id == command_id).values(last_position=max(ids))
-            )
+        if command_id:
+            # In the events' transaction: a second save under the same id fails on the key.
+            last = max(ids) if ids else None
+            session.execute(insert(commands_table).values(command_id=command_id, recorded_at=datetime.now(UTC), last_position=last))
         if self.views is not None and ids:
-            # Under the events' lock the last earlier row is the last committed event.
-            t = self.events_record_cls.__table__
-            before = session.execute(select(t.c.id).where(t.c.id < min(ids)).order_by(t.c.id.desc()).limit(1)).scalar()
             notes = [
                 Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
                 for i, e in zip(ids, stored_events, strict=True)
             ]
-            self.views(session, notes, int(before or 0))
+            self.views(session, notes, self._last_before)
         return ids
+
+    def _last_before(self, session: Session, position: int) -> int:
+        """The last event's position before ``position`` (0 if none): under the events' lock,
+        the last committed event (PostgreSQL's positions may have gaps)."""
+        t = self.events_record_cls.__table__
+        return int(session.execute(select(t.c.id).where(t.c.id < position).order_by(t.c.id.desc()).limit(1)).scalar() or 0)
 
 
 class DialogueFactory(SQLAlchemyFactory):

@@ -64,30 +64,50 @@ def balance_holds(counts: Mapping[str, int], seats: int) -> bool:
     return all(n * 2 <= seats for n in counts.values())
 
 
+def criteria_problems(criteria: Any) -> list[InvalidInputError]:
+    """Every problem of the answers to the criteria at once (``invalid_criteria``, each
+    ``field`` naming its answer), in the order of the form; empty when they are good."""
+    if not isinstance(criteria, Mapping):
+        return [InvalidInputError(f"The criteria are answered as an object of {list(CRITERIA)}.", code="invalid_criteria", field="criteria")]
+    found = []
+    unknown = sorted(set(criteria) - set(CRITERIA))
+    if unknown:
+        found.append(InvalidInputError(f"Unknown criteria {unknown}; they are {list(CRITERIA)}.", code="invalid_criteria", field=unknown[0]))
+    for name in TEXT_CRITERIA:
+        if not isinstance(criteria.get(name), str) or not criteria[name].strip():
+            found.append(InvalidInputError(f"Answer the criterion {name!r}.", code="invalid_criteria", field=name))
+    levels = criteria.get("advocacy_levels", [])
+    if not isinstance(levels, list) or any(lv not in ADVOCACY_LEVELS for lv in levels) or len(set(levels)) != len(levels):
+        found.append(InvalidInputError(f"Advocacy levels are among {list(ADVOCACY_LEVELS)}.", code="invalid_criteria", field="advocacy_levels"))
+    if criteria.get("subregion") not in subregions():
+        found.append(InvalidInputError(f"The subregion is one of {list(subregions())}.", code="invalid_criteria", field="subregion"))
+    if criteria.get("sector") not in STAKEHOLDER_GROUPS:
+        found.append(InvalidInputError("The sector is one of the stakeholder groups.", code="invalid_criteria", field="sector"))
+    return found
+
+
+def candidacy_problems(statement: Any, criteria: Any) -> list[InvalidInputError]:
+    """Every problem of a candidacy's content at once (the statement, then the answers):
+    the form asks it before declaring, which refuses with the first."""
+    found = []
+    if not isinstance(statement, str) or not statement.strip():
+        found.append(InvalidInputError("A candidacy has a statement.", code="empty_text", field="statement"))
+    return [*found, *criteria_problems(criteria)]
+
+
 def check_criteria(criteria: Any) -> dict[str, Any]:
     """The answers to the criteria, checked; returns a clean copy.
 
     Raises:
-        InvalidInputError: ``invalid_criteria`` (``field`` names the answer).
+        InvalidInputError: ``invalid_criteria`` (``field`` names the answer): the first of
+        :func:`criteria_problems`.
     """
-    if not isinstance(criteria, Mapping):
-        raise InvalidInputError(f"The criteria are answered as an object of {list(CRITERIA)}.", code="invalid_criteria", field="criteria")
-    unknown = sorted(set(criteria) - set(CRITERIA))
-    if unknown:
-        raise InvalidInputError(f"Unknown criteria {unknown}; they are {list(CRITERIA)}.", code="invalid_criteria", field=unknown[0])
-    for name in TEXT_CRITERIA:
-        if not isinstance(criteria.get(name), str) or not criteria[name].strip():
-            raise InvalidInputError(f"Answer the criterion {name!r}.", code="invalid_criteria", field=name)
-    levels = criteria.get("advocacy_levels", [])
-    if not isinstance(levels, list) or any(lv not in ADVOCACY_LEVELS for lv in levels) or len(set(levels)) != len(levels):
-        raise InvalidInputError(f"Advocacy levels are among {list(ADVOCACY_LEVELS)}.", code="invalid_criteria", field="advocacy_levels")
-    if criteria.get("subregion") not in subregions():
-        raise InvalidInputError(f"The subregion is one of {list(subregions())}.", code="invalid_criteria", field="subregion")
-    if criteria.get("sector") not in STAKEHOLDER_GROUPS:
-        raise InvalidInputError("The sector is one of the stakeholder groups.", code="invalid_criteria", field="sector")
+    problems = criteria_problems(criteria)
+    if problems:
+        raise problems[0]
     return {
         **{n: criteria[n] for n in TEXT_CRITERIA},
-        "advocacy_levels": [lv for lv in ADVOCACY_LEVELS if lv in levels],
+        "advocacy_levels": [lv for lv in ADVOCACY_LEVELS if lv in criteria.get("advocacy_levels", [])],
         "subregion": criteria["subregion"], "sector": criteria["sector"],
     }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Column, Date, Engine, String, insert, select
+from sqlalchemy import Column, Date, Engine, String, select
 from sqlalchemy.orm import Session
 
 from domain.deliberation import quarter_of
@@ -23,6 +23,7 @@ from projections.base import BigInt, Id, Projection, rows, topic
 from projections.follow_up import view_government_responses
 from projections.proposals import view_proposals
 from projections.sessions import table_activity
+from projections.statements import insert_row, select_first
 
 projection = Projection("dashboards", version=1)
 
@@ -46,8 +47,8 @@ view_proposal_stages = projection.table(
 def _reached(s: Session, e: Any, position: int, stage: str, on: Any) -> None:
     t = view_proposal_stages
     pid = str(e.originator_id)
-    if s.execute(select(t.c.stage).where(t.c.proposal_id == pid, t.c.stage == stage)).first() is None:
-        s.execute(insert(t).values(proposal_id=pid, stage=stage, reached_on=on, quarter=quarter_of(on), position=position))
+    if select_first(s, t, ("stage",), proposal_id=pid, stage=stage) is None:
+        insert_row(s, t, proposal_id=pid, stage=stage, reached_on=on, quarter=quarter_of(on), position=position)
 
 
 _STAGE_OF_EVENT = {"Drafted": "drafted", "Submitted": "submitted", "Adopted": "adopted", "Endorsed": "endorsed", "PublishedToGovernments": "published"}

@@ -15,8 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    delete,
-    insert,
     select,
     update,
 )
@@ -27,6 +25,7 @@ from domain.liaison_table import UN_SEATS, LiaisonTable
 from domain.reference import representative_seats
 from projections.base import BigInt, Id, Projection, rows, topic
 from projections.proposals import view_proposals
+from projections.statements import insert_row, replace_row
 from projections.tables import representatives
 
 projection = Projection("liaison", version=1)
@@ -83,25 +82,26 @@ def _pid(e: Any) -> str:
 
 @projection.on(topic(LiaisonEndorsement, "Opened"))
 def round_opened(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_endorsement_rounds).values(
+    insert_row(
+        s, view_endorsement_rounds,
         id=_pid(e), proposal_id=e.proposal_id, version=e.version, opened_on=e.effective_date, closes_on=e.closes_on,
-    ))
+    )
 
 
 @projection.on(topic(LiaisonEndorsement, "VoteRecorded"))
 def vote_recorded(s: Session, e: Any, position: int) -> None:
     votes = view_endorsement_votes
-    s.execute(delete(votes).where(votes.c.round_id == _pid(e), votes.c.seat == e.seat))
-    s.execute(insert(votes).values(
-        round_id=_pid(e), seat=e.seat, participant_id=e.participant, vote=e.vote, reason=e.reason, effective_date=e.effective_date,
-    ))
+    replace_row(
+        s, votes, round_id=_pid(e), seat=e.seat, participant_id=e.participant, vote=e.vote, reason=e.reason, effective_date=e.effective_date,
+    )
 
 
 @projection.on(topic(LiaisonEndorsement, "UnAdviceRecorded"))
 def un_advice_recorded(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_un_advice).values(
+    insert_row(
+        s, view_un_advice,
         round_id=_pid(e), position=position, seat=e.seat, agency=e.agency, advice=e.advice, effective_date=e.effective_date,
-    ))
+    )
 
 
 @projection.on(topic(LiaisonEndorsement, "Closed"))
@@ -118,10 +118,11 @@ def liaison_table_constituted(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(LiaisonTable, "UnAgencyNominated"))
 def un_agency_nominated(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_un_seats).values(
+    insert_row(
+        s, view_un_seats,
         seat=e.seat, nominated_on=e.effective_date, position=position, agency=e.agency, focal_point_id=e.focal_point,
         consensus_record=e.consensus_record,
-    ))
+    )
 
 
 @projection.on(topic(LiaisonTable, "UnSeatVacated"))

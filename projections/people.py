@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     delete,
     insert,
     select,
@@ -28,6 +29,8 @@ from sqlalchemy.orm import Session
 from domain.organisation import Organisation
 from domain.participant import Participant, pseudonym
 from projections.base import Id, Projection, rows, topic
+from projections.batch import batch_state
+from projections.statements import insert_row
 
 projection = Projection("people", version=1)
 
@@ -72,73 +75,136 @@ def _pid(e: Any) -> str:
 
 @projection.on(topic(Organisation, "Registered"))
 def organisation_registered(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_organisations).values(
+    insert_row(
+        s, view_organisations,
         id=_pid(e), reference=e.reference, name=e.name, stakeholder_group=e.stakeholder_group, country=e.country,
         subregion=e.subregion, languages=list(e.languages),
-    ))
+    )
+    _counts(s).organisations[_pid(e)] = (e.stakeholder_group, e.subregion)
 
 
 @projection.on(topic(Participant, "Registered"))
 def participant_registered(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_participants).values(
+    insert_row(
+        s, view_participants,
         id=_pid(e), reference=e.reference, display_name=e.display_name, organisation_id=e.organisation_id,
         gender=e.gender, preferred_language=e.preferred_language, erased=e.display_name is None,
-    ))
-    _count(s, _profile(s, _directory_row(s, _pid(e))), +1)
+    )
+    counts = _counts(s)
+    counts.people[_pid(e)] = {
+        "organisation_id": e.organisation_id, "gender": e.gender, "preferred_language": e.preferred_language,
+        "erased": e.display_name is None,
+    }
+    counts.add(s, _pid(e), +1)
 
 
 @projection.on(topic(Participant, "DetailsUpdated"))
 def participant_updated(s: Session, e: Any, position: int) -> None:
     values = {f: getattr(e, f) for f in ("display_name", "organisation_id", "gender", "preferred_language") if getattr(e, f) is not None}
     if values:
-        _count(s, _profile(s, _directory_row(s, _pid(e))), -1)
+        counts = _counts(s)
+        counts.add(s, _pid(e), -1)
         s.execute(update(view_participants).where(view_participants.c.id == _pid(e)).values(**values))
-        _count(s, _profile(s, _directory_row(s, _pid(e))), +1)
+        person = counts.person(s, _pid(e))
+        if person is not None:
+            person.update({k: v for k, v in values.items() if k in person})
+        counts.add(s, _pid(e), +1)
 
 
 @projection.on(topic(Participant, "PersonalDataErased"))
 def participant_erased(s: Session, e: Any, position: int) -> None:
     # Stop counting the person's attributes before they are redacted. A rebuild reads
     # their events redacted (key gone) and never counts them: both end with the same rows.
-    _count(s, _profile(s, _directory_row(s, _pid(e))), -1)
+    counts = _counts(s)
+    counts.add(s, _pid(e), -1)
     s.execute(update(view_participants).where(view_participants.c.id == _pid(e)).values(
         display_name=None, organisation_id=None, gender=None, preferred_language=None, erased=True,
     ))
+    person = counts.person(s, _pid(e))
+    if person is not None:
+        person.update(organisation_id=None, gender=None, preferred_language=None, erased=True)
 
 
-def _directory_row(s: Session, participant_id: str) -> Any:
-    return s.execute(select(view_participants).where(view_participants.c.id == participant_id)).mappings().first()
+class _Counts:
+    """The participation counts of one batch of events, kept in memory (read once, written
+    once by :func:`_write_counts`), with the directory rows and organisations they need."""
+
+    def __init__(self, counts: dict[tuple[str, str], int]) -> None:
+        self.initial = dict(counts)
+        self.counts = counts
+        # participant id → its directory row's counted fields (None: no row); org id →
+        # (stakeholder group, subregion) (None: no row). Read on first need.
+        self.people: dict[str, dict[str, Any] | None] = {}
+        self.organisations: dict[str, tuple[str, str] | None] = {}
+
+    def person(self, s: Session, participant_id: str) -> dict[str, Any] | None:
+        if participant_id not in self.people:
+            p = view_participants
+            row = s.execute(
+                select(p.c.organisation_id, p.c.gender, p.c.preferred_language, p.c.erased).where(p.c.id == participant_id)
+            ).mappings().first()
+            self.people[participant_id] = dict(row) if row is not None else None
+        return self.people[participant_id]
+
+    def organisation(self, s: Session, organisation_id: str) -> tuple[str, str] | None:
+        if organisation_id not in self.organisations:
+            o = view_organisations
+            row = s.execute(select(o.c.stakeholder_group, o.c.subregion).where(o.c.id == organisation_id)).first()
+            self.organisations[organisation_id] = (str(row[0]), str(row[1])) if row is not None else None
+        return self.organisations[organisation_id]
+
+    def profile(self, s: Session, participant_id: str) -> dict[str, str]:
+        """The participation statistics' dimensions of one person (none when erased or unknown)."""
+        row = self.person(s, participant_id)
+        if row is None or row["erased"]:
+            return {}
+        org = self.organisation(s, row["organisation_id"]) if row["organisation_id"] else None
+        return {
+            "stakeholder_group": org[0] if org else ("unknown" if row["organisation_id"] else "unaffiliated"),
+            "subregion": org[1] if org else "unknown",
+            "language": row["preferred_language"] or "unknown",
+            "gender": row["gender"] or "unknown",
+        }
+
+    def add(self, s: Session, participant_id: str, delta: int) -> None:
+        """Add ``delta`` to each (dimension, value) count of the person; a count reaching 0
+        is removed, and a count never starts below 1."""
+        for key in self.profile(s, participant_id).items():
+            current = self.counts.get(key)
+            if current is None:
+                if delta > 0:
+                    self.counts[key] = delta
+            elif current + delta <= 0:
+                del self.counts[key]
+            else:
+                self.counts[key] = current + delta
 
 
-def _profile(s: Session, row: Any) -> dict[str, str]:
-    """The participation statistics' dimensions of one directory row (none when erased)."""
-    if row is None or row["erased"]:
-        return {}
-    org = None
-    if row["organisation_id"]:
-        o = view_organisations
-        org = s.execute(select(o.c.stakeholder_group, o.c.subregion).where(o.c.id == row["organisation_id"])).first()
-    return {
-        "stakeholder_group": org.stakeholder_group if org else ("unknown" if row["organisation_id"] else "unaffiliated"),
-        "subregion": org.subregion if org else "unknown",
-        "language": row["preferred_language"] or "unknown",
-        "gender": row["gender"] or "unknown",
-    }
-
-
-def _count(s: Session, profile: dict[str, str], delta: int) -> None:
-    """Add ``delta`` to each (dimension, value) count; a count reaching 0 is deleted."""
+def _load_counts(s: Session) -> _Counts:
     t = view_participation
-    for dimension, value in profile.items():
-        key = (t.c.dimension == dimension, t.c.value == value)
-        current = s.execute(select(t.c.count).where(*key)).scalar()
-        if current is None:
-            if delta > 0:
-                s.execute(insert(t).values(dimension=dimension, value=value, count=delta))
-        elif current + delta <= 0:
-            s.execute(delete(t).where(*key))
-        else:
-            s.execute(update(t).where(*key).values(count=current + delta))
+    return _Counts({(str(d), str(v)): int(n) for d, v, n in s.execute(select(t.c.dimension, t.c.value, t.c.count))})
+
+
+_t = view_participation
+_INSERT_COUNT = insert(_t).values(dimension=bindparam("d"), value=bindparam("v"), count=bindparam("n"))
+_UPDATE_COUNT = update(_t).where(_t.c.dimension == bindparam("d"), _t.c.value == bindparam("v")).values(count=bindparam("n"))
+_DELETE_COUNT = delete(_t).where(_t.c.dimension == bindparam("d"), _t.c.value == bindparam("v"))
+
+
+def _write_counts(s: Session, state: _Counts) -> None:
+    """The counts that changed in the batch, in at most three statements (``executemany``)."""
+    before, after = state.initial, state.counts
+    for statement, keys in (
+        (_DELETE_COUNT, [k for k in before if k not in after]),
+        (_UPDATE_COUNT, [k for k in after if k in before and after[k] != before[k]]),
+        (_INSERT_COUNT, [k for k in after if k not in before]),
+    ):
+        if keys:
+            s.connection().execute(statement, [{"d": d, "v": v, "n": after.get((d, v), 0)} for d, v in keys])
+
+
+def _counts(s: Session) -> _Counts:
+    return batch_state(s, "people.participation", _load_counts, _write_counts)
 
 
 # ---------------------------------------------------------------------------- queries

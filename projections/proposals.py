@@ -19,14 +19,13 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, rows, topic
+from projections.statements import insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
 
@@ -106,38 +105,39 @@ def _pid(e: Any) -> str:
 
 
 def _touch(s: Session, e: Any, position: int, **values: Any) -> None:
-    s.execute(
-        update(view_proposals).where(view_proposals.c.id == _pid(e)).values(
-            version=e.originator_version, updated_on=e.effective_date, last_position=position, **values,
-        )
-    )
+    update_row(s, view_proposals, {"id": _pid(e)}, version=e.originator_version, updated_on=e.effective_date, last_position=position, **values)
 
 
 def _snapshot_version(s: Session, e: Any, kind: str, note: str = "") -> None:
-    row = s.execute(select(view_proposals).where(view_proposals.c.id == _pid(e))).mappings().one()
-    s.execute(insert(view_proposal_versions).values(
+    row = select_first(s, view_proposals, _VERSIONED, id=_pid(e))
+    insert_row(
+        s, view_proposal_versions,
         proposal_id=_pid(e), content_version=row["content_version"], aggregate_version=e.originator_version,
         kind=kind, actor=e.actor, effective_date=e.effective_date, recorded_at=e.timestamp,
         title=row["title"], problem=row["problem"], recommendation=row["recommendation"], rationale=row["rationale"],
         objectives=row["objectives"], targets=row["targets"], note=note,
-    ))
+    )
+
+
+_VERSIONED = ("content_version", "title", "problem", "recommendation", "rationale", "objectives", "targets")
 
 
 @projection.on(topic(Proposal, "Drafted"))
 def drafted(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_proposals).values(
+    insert_row(
+        s, view_proposals,
         id=_pid(e), reference=e.reference, table_code=e.table, title=e.title, problem=e.problem,
         recommendation=e.recommendation, rationale=e.rationale, objectives=list(e.objectives), targets=list(e.targets),
         language=e.language, source=e.source, status="draft", author_id=e.author, co_author_ids=list(e.co_authors),
         version=e.originator_version, content_version=1, drafted_on=e.effective_date, updated_on=e.effective_date,
         last_position=position,
-    ))
+    )
     _snapshot_version(s, e, "drafted")
 
 
 @projection.on(topic(Proposal, "Revised"))
 def revised(s: Session, e: Any, position: int) -> None:
-    row = s.execute(select(view_proposals.c.content_version).where(view_proposals.c.id == _pid(e))).scalar_one()
+    row = select_first(s, view_proposals, ("content_version",), id=_pid(e))["content_version"]
     _touch(s, e, position, content_version=row + 1, **{k: v for k, v in e.changes.items()})
     _snapshot_version(s, e, "revised", e.note)
 
@@ -154,17 +154,16 @@ def co_authors_changed(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(Proposal, "AmendmentProposed"))
 def amendment_proposed(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_amendments).values(
+    insert_row(
+        s, view_amendments,
         proposal_id=_pid(e), reference=e.amendment, amender_id=e.amender, field=e.field, operation=e.operation,
         text=e.text, replaces=e.replaces, justification=e.justification, status="pending", proposed_on=e.effective_date,
-    ))
+    )
     _touch(s, e, position)
 
 
 def _amendment_status(s: Session, e: Any, status: str, reason: str = "") -> None:
-    s.execute(update(view_amendments).where(
-        view_amendments.c.proposal_id == _pid(e), view_amendments.c.reference == e.amendment,
-    ).values(status=status, reason=reason))
+    update_row(s, view_amendments, {"proposal_id": _pid(e), "reference": e.amendment}, status=status, reason=reason)
 
 
 @projection.on(topic(Proposal, "AmendmentAccepted"))

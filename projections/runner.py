@@ -10,8 +10,9 @@ stand behind, the ones furthest behind catch up first, alone, until they reach t
 A batch reads notifications after the group's position from an application recorder
 (``select_notifications``, on SQLite and PostgreSQL), turns them into domain events with the
 application's mapper (which decrypts personal fields, or redacts them when the key is gone),
-applies them to the view tables of the group and moves the group's tracking positions, all in
-one transaction on the views database. The tracking rows are locked first, so two workers
+applies them to the view tables of the group (state the handlers keep for the whole batch,
+:mod:`projections.batch`, is written at its end) and moves the group's tracking positions, all
+in one transaction on the views database. The tracking rows are locked first, so two workers
 never apply one event twice.
 """
 
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import projections as views
+from projections import batch as view_batch
 from projections.base import Projection
 from projections.tracking import LockingTrackingRecorder
 
@@ -142,6 +144,7 @@ class ViewProjector:
                     for n in notes:
                         self.failing_position = n.id
                         self.apply(session, n, group)
+                    view_batch.flush(session)
                     self.tracking.advance_many(session, [p.tracking_name for p in group], notes[-1].id)
             except Exception as e:
                 self.failure = (self.failing_position, type(e).__name__)
@@ -167,16 +170,18 @@ class ViewProjector:
             fresh = [n for n in notes if any(n.id > v for v in current.values())]
             for n in fresh:
                 self.apply(session, n, tuple(p for p in self.projections if n.id > current[p.tracking_name]))
+            view_batch.flush(session)
             for p in self.projections:
                 mine = [n.id for n in fresh if n.id > current[p.tracking_name]]
                 if mine:
                     self.tracking.advance(session, p.tracking_name, mine[-1])
         return len(fresh)
 
-    def apply_in_transaction(self, session: Session, notes: Sequence[Notification], before: int) -> bool:
+    def apply_in_transaction(self, session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:
         """Apply ``notes``, just written in the events' transaction ``session``, to every view
-        in that same transaction, when every projection stands at ``before`` (the log's last
-        position ahead of them): one commit per command instead of two.
+        in that same transaction, when every projection stands at the log's last position
+        before them (``last_before(session, position)``, asked only when the positions are
+        not contiguous): one commit per command instead of two.
 
         Runs in a savepoint: a view that cannot apply an event, or projections that stand
         elsewhere (a version being built, a worker behind), leave the views as they were and
@@ -188,15 +193,19 @@ class ViewProjector:
         names = [p.tracking_name for p in self.projections]
         savepoint = session.begin_nested()
         try:
-            current = self._lock(session, self.projections)
-            if any(v != before for v in current.values()):
+            current = set(self._lock(session, self.projections).values())
+            first = notes[0].id
+            position = current.pop() if len(current) == 1 else -1
+            if position != first - 1 and (position < 0 or position != last_before(session, first)):
                 savepoint.rollback()
                 return False
             for n in notes:
                 self.failing_position = n.id
                 self.apply(session, n)
+            view_batch.flush(session)
             self.tracking.advance_many(session, names, notes[-1].id)
         except Exception as e:  # noqa: BLE001 - the command stands; catch_up retries and reports
+            view_batch.discard(session)  # a savepoint's rollback is not the transaction's: forget the batch here
             savepoint.rollback()
             self.failure = (self.failing_position, type(e).__name__)
             return False

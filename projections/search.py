@@ -31,14 +31,12 @@ from sqlalchemy import (
     Text,
     and_,
     case,
-    delete,
     func,
     insert,
     literal_column,
     or_,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects import postgresql  # noqa: F401 - registers its to_tsvector/to_tsquery before func builds them
 from sqlalchemy.ext.compiler import compiles
@@ -48,6 +46,7 @@ from sqlalchemy.schema import CreateTable
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, topic
 from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
+from projections.statements import replace_row, select_first, update_rows
 
 projection = Projection("search", version=1)
 
@@ -99,18 +98,18 @@ def _text(parts: dict[str, str]) -> str:
 
 
 def _index(s: Session, doc_id: int, terms: str) -> None:
-    s.execute(delete(view_search_index).where(view_search_index.c.rowid == doc_id))
-    s.execute(insert(view_search_index).values(rowid=doc_id, terms=terms))
+    replace_row(s, view_search_index, rowid=doc_id, terms=terms)
 
 
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
     terms = index_terms(_text(parts), language)
-    doc_id = s.execute(select(view_search_documents.c.id).where(view_search_documents.c.key == key)).scalar()
+    found = select_first(s, view_search_documents, ("id",), key=key)
+    doc_id = None if found is None else found["id"]
     values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, terms=terms, position=position)
     if doc_id is None:
         doc_id = s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one()
     else:
-        s.execute(update(view_search_documents).where(view_search_documents.c.id == doc_id).values(**values))
+        update_rows(s, view_search_documents, {"id": doc_id}, **values)
     _index(s, int(doc_id), terms)
 
 

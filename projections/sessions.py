@@ -17,9 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    delete,
     func,
-    insert,
     or_,
     select,
     update,
@@ -30,6 +28,7 @@ from domain.deliberation import TableDeliberation
 from domain.reference import table_objectives
 from projections.base import Id, Projection, rows, topic
 from projections.proposals import view_proposals
+from projections.statements import insert_row, replace_row
 from projections.tables import view_memberships
 
 projection = Projection("sessions", version=1)
@@ -85,24 +84,21 @@ def _pid(e: Any) -> str:
 
 @projection.on(topic(TableDeliberation, "Scheduled"))
 def scheduled(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_sessions).values(
+    insert_row(
+        s, view_sessions,
         id=_pid(e), reference=e.reference, table_code=e.table, quarter=e.quarter, date=e.date, mode=e.mode, closed=False, minutes="",
-    ))
+    )
 
 
 @projection.on(topic(TableDeliberation, "AgendaItemAdded"))
 def agenda_item(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_agenda_items).values(session_id=_pid(e), proposal_id=e.proposal_id, version=e.version))
+    insert_row(s, view_agenda_items, session_id=_pid(e), proposal_id=e.proposal_id, version=e.version)
 
 
 @projection.on(topic(TableDeliberation, "PositionRecorded"))
 def position_recorded(s: Session, e: Any, position: int) -> None:
-    key = (view_positions.c.session_id == _pid(e), view_positions.c.proposal_id == e.proposal_id, view_positions.c.member_id == e.member)
-    s.execute(delete(view_positions).where(*key))
-    s.execute(insert(view_positions).values(
-        session_id=_pid(e), proposal_id=e.proposal_id, member_id=e.member, position=e.position, reason=e.reason,
-        effective_date=e.effective_date,
-    ))
+    key = {"session_id": _pid(e), "proposal_id": e.proposal_id, "member_id": e.member}
+    replace_row(s, view_positions, **key, position=e.position, reason=e.reason, effective_date=e.effective_date)
 
 
 @projection.on(topic(TableDeliberation, "DecisionRecorded"))
@@ -119,7 +115,7 @@ def session_closed(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(TableDeliberation, "Opened"))
 def session_opened(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_session_openings).values(session_id=_pid(e), opened_on=e.effective_date))
+    insert_row(s, view_session_openings, session_id=_pid(e), opened_on=e.effective_date)
 
 
 # ---------------------------------------------------------------------------- queries

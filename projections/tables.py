@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Engine, String, delete, insert, or_, select, update
+from sqlalchemy import Boolean, Column, Date, Engine, String, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.ids import table_code_of
 from domain.working_table import WorkingTable
 from projections.base import Id, Projection, rows, topic
+from projections.statements import insert_row
 
 projection = Projection("tables", version=1)
 
@@ -49,7 +50,7 @@ def table_registered(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(WorkingTable, "MemberJoined"))
 def member_joined(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_memberships).values(table_code=_table_code(e), participant_id=e.participant, joined_on=e.effective_date))
+    insert_row(s, view_memberships, table_code=_table_code(e), participant_id=e.participant, joined_on=e.effective_date)
 
 
 @projection.on(topic(WorkingTable, "MemberLeft"))
@@ -59,10 +60,11 @@ def member_left(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(WorkingTable, "RepresentativeElected"))
 def representative_elected(s: Session, e: Any, position: int) -> None:
-    s.execute(insert(view_representatives).values(
+    insert_row(
+        s, view_representatives,
         seat=e.seat, term_start=e.term_start, table_code=_table_code(e), participant_id=e.participant, term_end=e.term_end,
         by_election=e.by_election, parity_check=e.parity_check, session_id=e.session_id,
-    ))
+    )
 
 
 @projection.on(topic(WorkingTable, "SeatVacated"))

@@ -371,6 +371,12 @@ def country_name(code: str) -> str:
     return state.name_en if state else code
 
 
+def country_options() -> list[tuple[str, str]]:
+    """The LAC states as a form's options, ``(code, name)`` in the reader's language, sorted
+    by that name."""
+    return sorted(((c, country_name(c)) for c in lac_states()), key=lambda o: o[1])
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 

@@ -13,8 +13,8 @@ from application.core import ApplicationCore, _uuid
 from application.persistence import notifications
 from application.retry import event_of
 from domain.base import SECRETARIAT
-from domain.election import Election
-from domain.errors import InvalidInputError, RuleViolationError
+from domain.election import Election, candidacy_problems
+from domain.errors import DomainError, InvalidInputError, RuleViolationError
 from domain.ids import table_id
 from domain.reference import table_objectives
 from domain.terms import MAX_CONSECUTIVE_TERMS
@@ -46,6 +46,13 @@ class ElectionCommands(ApplicationCore):
             else:
                 since.pop(e.participant, None)
         return sorted(since)
+
+    def check_candidacy(self, *, statement: str, criteria: Any) -> list[DomainError]:
+        """Every problem of a candidacy's content at once, without writing anything
+        (:func:`domain.election.candidacy_problems`): the form asks it before
+        :meth:`declare_candidacy`, which refuses with the first. Who may stand, and when,
+        is still checked on declaring."""
+        return list(candidacy_problems(statement, criteria))
 
     def open_elections(self, table: str) -> list[Election]:
         """The elections of ``table`` not closed yet (read from the log's openings)."""

@@ -67,6 +67,12 @@ def test_someone_without_an_account_sends_an_input_that_waits_for_moderation(wor
     assert "Um aporte em português." not in page
 
 
+def test_the_input_form_names_the_countries_in_the_reader_s_language(world: World) -> None:
+    html = world.app.test_client().get(f"/calls/{world.call}", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+
+    assert ('<option value="BR">Brasil</option>' in html, '<option value="BR">Brazil</option>' in html) == (True, False)
+
+
 def test_an_input_whose_trap_field_is_filled_is_not_stored(world: World) -> None:
     r = send(world, world.app.test_client(), website="http://spam.example")
 

@@ -91,6 +91,22 @@ def test_a_refused_candidacy_comes_back_with_the_text_typed_and_the_rule(world: 
     assert election_views.candidacies(app_services(web).projector.engine, eid) == []
 
 
+def test_a_candidacy_with_several_problems_shows_every_one_at_once(world: tuple[Flask, dict[str, str]]) -> None:
+    web, ids = world
+    eid = opened(web)
+
+    r = post_form(
+        as_(web, "ana", ids), f"/elections/{eid}", f"/elections/{eid}/candidacy", prefix="stand",
+        **{**CRITERIA, "statement": " ", "availability": " ", "subregion": "mars", "sector": "nobody"},
+    )
+
+    html = r.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    shown = [f'id="stand-{f}-error"' in html for f in ("statement", "availability", "subregion", "sector", "networks")]
+    assert shown == [True, True, True, True, False]
+    assert election_views.candidacies(app_services(web).projector.engine, eid) == []
+
+
 def test_a_candidacy_from_outside_the_table_is_refused(world: tuple[Flask, dict[str, str]]) -> None:
     web, ids = world
     eid = opened(web)

@@ -116,6 +116,20 @@ def test_someone_without_an_account_asks_and_reads_the_confirmation(world: World
     assert [x["status"] for x in requests(world)] == ["pending"]
 
 
+def test_a_signed_in_participant_who_posts_the_request_form_is_refused(world: World) -> None:
+    r = ask(world, client_as(world, "member"))
+
+    assert r.status_code == 422
+    assert "María Huamán" in r.get_data(as_text=True)
+    assert requests(world) == []
+
+
+def test_the_request_form_names_the_countries_in_the_reader_s_language(world: World) -> None:
+    html = world.app.test_client().get(FORM, headers={"Accept-Language": "es"}).get_data(as_text=True)
+
+    assert ('<option value="PE">Perú</option>' in html, '<option value="BO">Bolivia (Plurinational State of)</option>' in html) == (True, False)
+
+
 def test_a_request_whose_trap_field_is_filled_is_not_stored(world: World) -> None:
     r = ask(world, world.app.test_client(), website="http://spam.example")
 

@@ -23,6 +23,7 @@ from projections import calls as call_views
 from projections import proposals as proposal_views
 from web.call_forms import InputForm, LinkInputForm, ModerationForm, OpenCallForm
 from web.forms import LANGUAGE_LABELS, opts
+from web.i18n import country_options
 from web.labels import category_label, participation_label
 from web.pages.common import (
     Outcome,
@@ -102,6 +103,7 @@ def render_call(call: dict[str, Any], status: int = 200, failed: dict[str, Any] 
     failed = failed or {}
     form = failed.get("form") or InputForm(formdata=None, prefix="in")
     form.language.choices = opts((c, LANGUAGE_LABELS.get(c, c)) for c in call["languages"])
+    form.country.choices = opts(country_options())
     e = engine()
     return render_template(
         "calls/call.html", call=call, inputs=call_views.accepted_inputs(e, call["id"]), rejected=call_views.rejected_by_category(e, call["id"]),

@@ -21,6 +21,7 @@ from domain.reference import seat_codes
 from projections import elections as views
 from web.forms import TABLES, BallotForm, CandidacyForm, CommandForm, OpenElectionForm, opts
 from web.labels import GROUP_LABELS, SUBREGION_LABELS
+from web.pages.commission import problems_by_field
 from web.pages.common import (
     Outcome,
     Page,
@@ -188,6 +189,9 @@ def declare(election_id: str) -> Page:
     form = CandidacyForm(prefix="stand")
     if (page := _refused(election_id, form, "candidacy", None if viewer.participant_id else "no_participant")) is not None:
         return page
+    problems = services().app.check_candidacy(statement=form.statement.data or "", criteria=form.criteria())
+    if problems:  # every problem of the content at once; the command refuses with the first
+        return render_election(election_id, 422, {"action": "candidacy", "form": form, "top": None, "errs": problems_by_field({}, problems, {})})
     pid, cid = str(viewer.participant_id), command_id_of(form)
     outcome = execute(cid, lambda: services().app.declare_candidacy(
         election_id, candidate=pid, statement=form.statement.data or "", criteria=form.criteria(), actor=pid, command_id=cid,

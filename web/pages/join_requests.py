@@ -25,7 +25,8 @@ from application.joining import JoinDecision, decide_join_request
 from application.mail import MailError
 from domain.base import PUBLIC
 from projections import join_requests as join_views
-from web.forms import TABLES
+from web.forms import TABLES, opts
+from web.i18n import country_options
 from web.join_forms import GROUND_LABELS, JoinDecisionForm, JoinRequestForm
 from web.pages.common import (
     Outcome,
@@ -72,6 +73,7 @@ bp.add_app_template_global(ground_label, "ground_label")
 def render_request(code: str, status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
     failed = failed or {}
     form = failed.get("form") or JoinRequestForm(formdata=None, prefix="join")
+    form.country.choices = opts(country_options())
     return render_template("join_requests/request.html", code=code, form=form, failed=failed), status
 
 
@@ -94,11 +96,15 @@ def send(code: str) -> Page:
         top = _expired(form)
         return render_request(code, 400 if top else 422, {"form": form, "top": top, "errs": form_errors(form)})
     cid = command_id_of(form)
+    # A signed-in participant asks as themselves, and the application refuses them
+    # (``not_allowed``: participants join tables by themselves, never through a request).
+    viewer = load_viewer()
+    actor = str(viewer.participant_id) if viewer.is_participant and viewer.participant_id else PUBLIC
     outcome = execute(cid, lambda: services().app.request_to_join(
         code, motivation=form.motivation.data or "", display_name=form.display_name.data or "",
         organisation_name=form.organisation_name.data or "", country=form.country.data or "",
         stakeholder_group=form.stakeholder_group.data or "", language=form.language.data or "", contact=form.contact.data or "",
-        actor=PUBLIC, command_id=cid,
+        actor=actor, command_id=cid,
     ))
     if outcome.applied:
         return redirect(url_for("join_requests.sent", code=code))

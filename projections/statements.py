@@ -1,0 +1,244 @@
+"""Reusable statements for the handlers, and rows written in batches.
+
+Building an SQLAlchemy statement and its cache key for every event was most of a
+rebuild's time (``docs/performance.md``). Here an ``INSERT``, an ``UPDATE … WHERE``, a
+``DELETE … WHERE`` or a ``SELECT … WHERE`` of a table is built the first time a handler
+asks for that shape (the names of its key and value columns), its bound parameters carry
+the columns' types (JSON, dates), and the same statement object, whose compiled form
+SQLAlchemy keeps, serves every later event.
+
+Rows given to :func:`insert_row` and :func:`replace_row` are not written at once: they wait,
+by table and primary key, and are written with one ``executemany`` per table and shape
+when the batch of events ends (:mod:`projections.batch`), or earlier when something could
+see them: before any other statement of these helpers on the same table (a ``SELECT`` by the
+full primary key of a row that is not waiting goes straight to the table), and before any
+statement a handler runs itself with ``Session.execute`` that names the table (every waiting
+row before a statement that names none, such as a text statement). So every statement sees the rows
+as if each had been written at once, and a handler may mix these helpers with its own
+statements. (A handler must not read the views through ``Session.connection()`` directly.)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import count
+from typing import Any
+
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
+
+from projections.batch import batch_state, peek
+
+
+def _key(name: str) -> str:
+    return f"k_{name}"
+
+
+def _value(name: str) -> str:
+    return f"v_{name}"
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _update(table: Table, keys: tuple[str, ...], columns: tuple[str, ...]) -> Update:
+    c = table.c
+    return (
+        table.update()
+        .where(*(c[k] == bindparam(_key(k), type_=c[k].type) for k in keys))
+        .values({name: bindparam(_value(name), type_=c[name].type) for name in columns})
+    )
+
+
+@cache
+def _delete(table: Table, keys: tuple[str, ...]) -> Delete:
+    c = table.c
+    return delete(table).where(*(c[k] == bindparam(_key(k), type_=c[k].type) for k in keys))
+
+
+@cache
+def _select(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Select[Any]:
+    c = table.c
+    chosen = [c[n] for n in columns] if columns else [table]
+    return select(*chosen).where(*(c[k] == bindparam(_key(k), type_=c[k].type) for k in keys))
+
+
+class _Waiting:
+    """The rows of one batch not written yet: table → primary key → (row, how), ``how``
+    one of ``insert``, ``replace`` (delete by the key, then insert) and ``update`` (the row
+    holds the key and the new values)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[Table, dict[Any, tuple[dict[str, Any], str]]] = {}
+        self.serial = count()
+
+    def key(self, table: Table, row: dict[str, Any]) -> Any:
+        names = _primary_key(table)
+        if not names or any(n not in row for n in names):
+            return ("#", next(self.serial))  # no key to find it by: always a new row
+        return tuple(row[n] for n in names)
+
+    def write(self, s: Session, table: Table) -> None:
+        """Write the waiting rows of ``table``: the replaced rows' old versions deleted, then
+        every new row inserted and every update made, in one ``executemany`` per shape."""
+        waiting = self.tables.pop(table, None)
+        if not waiting:
+            return
+        c = s.connection()
+        names = _primary_key(table)
+        replaced = [{_key(n): row[n] for n in names} for row, how in waiting.values() if how == "replace"]
+        if replaced:
+            c.execute(_delete(table, names), replaced)
+        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row, how in waiting.values():
+            if how == "update":
+                values = tuple(n for n in row if n not in names)
+                updates.setdefault(values, []).append({_key(n): row[n] for n in names} | {_value(n): row[n] for n in values})
+            else:
+                inserts.setdefault(tuple(row), []).append(row)
+        for rows in inserts.values():
+            c.execute(_insert(table), rows)
+        for values, rows in updates.items():
+            c.execute(_update(table, names, values), rows)
+
+    def write_all(self, s: Session) -> None:
+        for table in list(self.tables):
+            self.write(s, table)
+
+
+@cache
+def _primary_key(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
+_STATE = "statements.waiting"
+
+
+def _write_before_execute(state: ORMExecuteState) -> None:
+    """A handler's own statement: the waiting rows of the tables it names are written
+    first (every waiting row when it names none, e.g. a text statement)."""
+    waiting = peek(state.session, _STATE)
+    if waiting is None or not waiting.tables:
+        return
+    statement = state.statement
+    if not isinstance(statement, ClauseElement):
+        waiting.write_all(state.session)
+        return
+    named = find_tables(statement, check_columns=True, include_aliases=True, include_joins=True, include_selects=True, include_crud=True)
+    if not named:
+        waiting.write_all(state.session)
+    for table in named:
+        if isinstance(table, Table):
+            waiting.write(state.session, table)
+
+
+def _load(s: Session) -> _Waiting:
+    if not event.contains(s, "do_orm_execute", _write_before_execute):
+        event.listen(s, "do_orm_execute", _write_before_execute)
+    return _Waiting()
+
+
+def _waiting(s: Session) -> _Waiting:
+    return batch_state(s, _STATE, _load, lambda s, waiting: waiting.write_all(s))
+
+
+def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
+    waiting = _waiting(s)
+    key = waiting.key(table, row)
+    rows = waiting.tables.setdefault(table, {})
+    if key in rows and how == "insert":
+        waiting.write(s, table)  # the same key inserted again: the table answers as it would have
+        rows = waiting.tables.setdefault(table, {})
+    rows[key] = (row, how)
+
+
+def _before(s: Session, table: Table, where: dict[str, Any] | None = None) -> None:
+    """Write the waiting rows of ``table`` that a statement ``where`` could meet."""
+    waiting = peek(s, _STATE)
+    if waiting is None or table not in waiting.tables:
+        return
+    full = None if where is None else _full_key(table, where)
+    if full is not None and full not in waiting.tables[table]:
+        return  # the one row it can meet is not waiting
+    waiting.write(s, table)
+
+
+def _full_key(table: Table, where: dict[str, Any]) -> Any:
+    """The primary key that ``where`` names whole, else None."""
+    names = _primary_key(table)
+    return tuple(where[n] for n in names) if names and set(where) == set(names) else None
+
+
+def insert_row(s: Session, table: Table, **values: Any) -> None:
+    """``INSERT`` one row of ``table`` (written with the batch)."""
+    _wait(s, table, values, "insert")
+
+
+def replace_row(s: Session, table: Table, **values: Any) -> None:
+    """The row of ``table`` with this primary key becomes ``values`` (``DELETE`` by the key,
+    then ``INSERT``; written with the batch)."""
+    if not _primary_key(table):
+        raise ValueError(f"{table.name} has no primary key")
+    _wait(s, table, values, "replace")
+
+
+def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> None:
+    """``UPDATE`` the row of ``table`` whose whole primary key is ``key`` (written with the
+    batch; merged into the row when it waits to be inserted)."""
+    full = _full_key(table, key)
+    if full is None or any(n in values for n in key):
+        update_rows(s, table, key, **values)
+        return
+    waiting = _waiting(s)
+    rows = waiting.tables.setdefault(table, {})
+    if full in rows:
+        rows[full][0].update(values)
+    else:
+        rows[full] = ({**key, **values}, "update")
+
+
+def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
+    """``UPDATE table SET values WHERE`` every column of ``where`` equals its value; the
+    number of rows changed."""
+    _before(s, table)
+    params = {_key(k): v for k, v in where.items()} | {_value(k): v for k, v in values.items()}
+    result = s.connection().execute(_update(table, tuple(where), tuple(values)), params)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delete_rows(s: Session, table: Table, **where: Any) -> None:
+    """``DELETE FROM table WHERE`` every column of ``where`` equals its value."""
+    _before(s, table)
+    s.connection().execute(_delete(table, tuple(where)), {_key(k): v for k, v in where.items()})
+
+
+def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **where: Any) -> Any:
+    """The first row (a mapping) of ``columns`` (default: all) of ``table`` where every
+    column of ``where`` equals its value, or None. A row waiting to be inserted is read
+    from memory when it holds every column asked for."""
+    waiting = peek(s, _STATE)
+    full = _full_key(table, where)
+    if waiting is not None and full is not None and full in waiting.tables.get(table, {}):
+        row, how = waiting.tables[table][full]
+        wanted = columns or tuple(c.name for c in table.columns)
+        if how != "update" and all(n in row for n in wanted):
+            return {n: row[n] for n in wanted}
+    _before(s, table, where)
+    return s.connection().execute(_select(table, columns, tuple(where)), {_key(k): v for k, v in where.items()}).mappings().first()
