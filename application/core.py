@@ -18,7 +18,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from application.aggregate_cache import CACHE_SIZE, AggregateCache
 from application.clock import Clock, FixedClock
@@ -140,11 +140,15 @@ class ApplicationCore(Application[UUID]):
             NotAllowedError: ``participant_erased`` when the actor is a participant whose
                 data was erased (they take no further part under that id).
         """
-        if command_id is not None and self.command_applied(command_id):
+        person_check = actor not in (SECRETARIAT, "administrator")
+        with self.engine.connect() as c:  # both lookups through one connection
+            applied = command_id is not None and self._command_applied(c, command_id)
+            holds_key = person_check and self.keys is not None and self.keys.holds(actor, c)
+        if applied:
             raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
         today = self.clock.today()
         self._authorise(actor, today)
-        if actor not in (SECRETARIAT, "administrator") and not (self.keys is not None and self.keys.holds(actor)):
+        if person_check and not holds_key:
             # A participant's key is deleted in the transaction that records their erasure:
             # while it is there they are not erased, and their history need not be loaded.
             try:
@@ -171,7 +175,11 @@ class ApplicationCore(Application[UUID]):
     def command_applied(self, command_id: str) -> bool:
         """Whether a command with this id was already applied (its events are stored)."""
         with self.engine.connect() as c:
-            return c.execute(select(commands_table.c.command_id).where(commands_table.c.command_id == command_id)).first() is not None
+            return self._command_applied(c, command_id)
+
+    @staticmethod
+    def _command_applied(c: Connection, command_id: str) -> bool:
+        return c.execute(select(commands_table.c.command_id).where(commands_table.c.command_id == command_id)).first() is not None
 
     def _save(self, ctx: Ctx, *aggregates: DialogueAggregate, **kwargs: Any) -> None:
         """Save ``aggregates`` atomically under the command's id.

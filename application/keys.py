@@ -168,11 +168,14 @@ class KeyStore:
                 c.execute(insert(keys_table), rows)
         return len(rows)
 
-    def holds(self, participant_id: str) -> bool:
+    def holds(self, participant_id: str, connection: Connection | None = None) -> bool:
         """Whether a key for ``participant_id`` is stored (one lookup of the primary key,
-        nothing unwrapped)."""
+        nothing unwrapped; in ``connection`` when given)."""
+        query = select(keys_table.c.participant_id).where(keys_table.c.participant_id == participant_id)
+        if connection is not None:
+            return connection.execute(query).first() is not None
         with self.engine.connect() as c:
-            return c.execute(select(keys_table.c.participant_id).where(keys_table.c.participant_id == participant_id)).first() is not None
+            return c.execute(query).first() is not None
 
     def get(self, participant_id: str) -> bytes | None:
         with self.engine.connect() as c:
