@@ -8,6 +8,7 @@ Version 2 added the commission and its members.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import JSON, Column, Date, Engine, Float, String, Text, delete, insert, select
@@ -88,10 +89,18 @@ def measured(s: Session, e: Any, position: int) -> None:
     ))
 
 
+PROGRESS_BOUND = 10_000  # per cent: a progress beyond it shows as the bound
+
+
 def progress(value: float, baseline: float, target: float) -> int:
     """How far ``value`` has gone from the baseline toward the target, in whole percent
-    (negative when it moved away; above 100 when it passed the target)."""
-    return 0 if target == baseline else round(100 * (value - baseline) / (target - baseline))
+    (negative when it moved away; above 100 when it passed the target), within
+    ±:data:`PROGRESS_BOUND`. Computed exactly: huge values typed by a member neither
+    overflow nor break the recommendation's page and chart."""
+    if target == baseline:
+        return 0
+    share = 100 * (Fraction(value) - Fraction(baseline)) / (Fraction(target) - Fraction(baseline))
+    return round(max(Fraction(-PROGRESS_BOUND), min(Fraction(PROGRESS_BOUND), share)))
 
 
 def commission(engine: Engine) -> dict[str, Any] | None:

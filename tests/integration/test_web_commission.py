@@ -169,6 +169,20 @@ def test_a_member_records_a_measurement(site: tuple[Flask, str]) -> None:
     assert got == [("CO", "2026-Q4", 2600.0)]
 
 
+def test_a_huge_measurement_leaves_the_recommendation_page_and_chart_readable(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    r = post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=measurement_prefix(web),
+        state="CO", period="2027", value="1e307", source_title="Boletín", source_url="https://example.org/b.csv",
+    )
+
+    page, chart = web.test_client().get(f"/proposals/{pid}"), web.test_client().get(f"/indicators/{iid}.svg")
+
+    assert (r.status_code, page.status_code, chart.status_code) == (302, 200, 200)
+    assert "10000 %" in page.get_data(as_text=True)
+
+
 def test_a_refused_measurement_comes_back_with_the_text_typed_and_every_problem(site: tuple[Flask, str]) -> None:
     web, pid = site
     prefix = measurement_prefix(web)

@@ -12,6 +12,7 @@ import pytest
 from domain.base import SECRETARIAT, Ctx
 from domain.commission import DISAGGREGATIONS, Commission, Indicator, indicator_problems
 from domain.errors import DomainError
+from projections.indicators import PROGRESS_BOUND, progress
 
 MEMBER, OTHER = str(UUID(int=1)), str(UUID(int=2))
 SOURCE = {"title": "Boletín estadístico", "url": "https://example.org/boletin.csv"}
@@ -148,3 +149,16 @@ def test_the_forms_label_every_disaggregation_of_the_domain() -> None:
     from web.commission_forms import DISAGGREGATION_LABELS
 
     assert tuple(DISAGGREGATION_LABELS) == DISAGGREGATIONS
+
+
+@pytest.mark.parametrize(("value", "baseline", "target", "expected"), [
+    (150.0, 100.0, 200.0, 50),
+    (1e307, 0.0, 1.0, PROGRESS_BOUND),
+    (-1e308, 1e308, -1e308, 100),
+    (-1e308, 0.0, 1.0, -PROGRESS_BOUND),
+    (5.0, 3.0, 3.0, 0),
+])
+def test_progress_toward_the_target_is_a_bounded_whole_percent_even_for_huge_values(
+    value: float, baseline: float, target: float, expected: int,
+) -> None:
+    assert progress(value, baseline, target) == expected
