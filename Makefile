@@ -11,7 +11,7 @@ AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 SWAGGER_DIR := web/api/swagger_ui
 SWAGGER := $(SWAGGER_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 
-.PHONY: install axe swagger-ui demo test test-postgres lint typecheck unit bench clean
+.PHONY: install axe swagger-ui demo test test-postgres lint typecheck unit bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,16 @@ unit: install
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: install
 	$(BIN)/python -m benchmarks --postgres $(BENCH_POSTGRES)
+
+## bench-scale: a generated history of ten years at 100 times the scenario's volume (about 2.8 million
+## events; generated once, hours, and kept in .bench-cache/), loaded with `dialogue import` on SQLite and
+## PostgreSQL: database size, import and rebuild time, board p50/p99, a web worker's peak memory; writes
+## BENCHMARKS-scale.md. Smaller: make bench-scale SCALE_YEARS=1 SCALE_MULTIPLE=1
+SCALE_YEARS ?= 10
+SCALE_MULTIPLE ?= 100
+SCALE_REQUESTS ?= 100
+bench-scale: install
+	$(BIN)/python -m benchmarks.scale --postgres $(BENCH_POSTGRES) --years $(SCALE_YEARS) --multiple $(SCALE_MULTIPLE) --requests $(SCALE_REQUESTS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info $(AXE_DIR)/node_modules $(SWAGGER_DIR)/node_modules

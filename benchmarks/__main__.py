@@ -117,7 +117,7 @@ def growth_figures(sizes: Sizes) -> list[Figure]:
     """Loading a quarter into longer histories: the scenario (``FULL``), or one drafted
     proposal (``QUICK``)."""
     if sizes is QUICK:
-        return growth.measure(lambda app: write_path.draft(app, write_path.member(app)), 20, multiples=sizes.growth_multiples, board_requests=1)
+        return growth.measure(lambda app: write_path.draft(app, write_path.member(app)), 20, multiples=sizes.growth_multiples, board_requests=1, rss_requests=1)
     return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples)
 
 

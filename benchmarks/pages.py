@@ -41,8 +41,13 @@ def _dicts(result: Any) -> list[dict[str, Any]]:
 
 def web_client(s: Services) -> FlaskClient:
     """A test client of the web app on the database of ``s`` (public visitor, 2026-03-27)."""
+    return web_client_on(s.config.database_url, str(s.config.master_key))
+
+
+def web_client_on(database_url: str, master_key: str) -> FlaskClient:
+    """A test client of the web app on ``database_url`` with ``master_key`` (public visitor, 2026-03-27)."""
     web = create_app({
-        "DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": "2026-03-27",
+        "DIALOGUE_DATABASE_URL": database_url, "DIALOGUE_MASTER_KEY": master_key, "DIALOGUE_CLOCK": "2026-03-27",
         "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
     })
     return web.test_client()

@@ -64,12 +64,15 @@ def context(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(figures: Sequence[Figure], ctx: dict[str, Any], before: dict[str, dict[str, Any]], notes: Sequence[str] = ()) -> str:
-    """The Markdown of ``BENCHMARKS.md``."""
+def render(
+    figures: Sequence[Figure], ctx: dict[str, Any], before: dict[str, dict[str, Any]], notes: Sequence[str] = (), *,
+    title: str = "Benchmarks", written_by: str = "`make bench` (`python -m benchmarks`)",
+) -> str:
+    """The Markdown of ``BENCHMARKS.md`` (or, with another ``title``, of another report)."""
     out = [
-        "# Benchmarks",
+        f"# {title}",
         "",
-        "Written by `make bench` (`python -m benchmarks`); do not edit by hand. Speed is measured here, never in timed",
+        f"Written by {written_by}; do not edit by hand. Speed is measured here, never in timed",
         "tests; `tests/integration/test_benchmarks.py` runs every benchmark once on tiny sizes so they keep working.",
         "",
         f"Run: {ctx['when']}, Python {ctx['python']}, {ctx['cpus']} CPUs, load average at start {ctx['load_average_at_start']}.",

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import scale
 from benchmarks.__main__ import QUICK, main, run
+from benchmarks.scale import ScaleSizes
 from tests.conftest import REQUIRE_POSTGRES, SERVER_POSTGRES_URL
 
 GROUPS = {"write path", "read-your-writes", "aggregate load", "rebuild", "pages (in process)", "page weight", "growth", "HTTP (gunicorn, 2 workers)"}
@@ -61,3 +63,63 @@ def test_the_http_benchmark_measures_a_draft_post_and_the_board_against_their_ba
         both = http["draft POST p50, SQLite against PostgreSQL"]
         assert both.ratio == http["draft POST (sqlite) p50"].value / http["draft POST (postgres) p50"].value
         assert both.target == 2.0
+
+
+def test_the_growth_benchmark_reports_board_cpu_time_and_a_web_workers_peak_memory_at_each_size(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    growth = {f.name: f for f in figures if f.group == "growth"}
+    board = growth["board p50, CPU time, after 1× history"]
+    assert board.baseline == "after 0× history" and board.ratio is not None
+    for m in QUICK.growth_multiples:
+        rss = growth[f"web worker peak RSS, 1 boards after {m}× history"]
+        assert rss.unit == "MiB"
+        assert 20 < rss.value < 4096  # a Python process with the web app loaded, in MiB (not KiB, not bytes)
+
+
+def test_a_web_workers_peak_memory_is_its_high_water_mark_in_kib() -> None:
+    from benchmarks.worker_rss import high_water_kib
+
+    block = bytearray(64 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page so it is resident
+    status = Path("/proc/self/status").read_text("ascii").splitlines()
+    resident = int(next(line for line in status if line.startswith("VmRSS:")).split()[1])
+    assert resident >= 64 * 1024
+    assert resident <= high_water_kib() < 64 * 1024 * 1024  # KiB: at least what is resident now, far below 64 GiB
+
+
+@pytest.fixture(scope="module")
+def scale_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, list[str], Path, ScaleSizes]:
+    cache = tmp_path_factory.mktemp("bench-cache")
+    sizes = ScaleSizes(years=1, multiple=1, quarter_events=5, requests=2)
+    figures, notes = scale.run(sizes, SERVER_POSTGRES_URL, cache, log=io.StringIO())
+    return figures, notes, cache, sizes
+
+
+def test_bench_scale_reports_size_rebuild_board_p99_and_peak_memory_on_each_database(scale_run: tuple[list, list[str], Path, ScaleSizes]) -> None:
+    figures, _, _, sizes = scale_run
+    names = {f.name: f for f in figures if f.group == "scale"}
+    backends = ["SQLite", *(["PostgreSQL"] if SERVER_POSTGRES_URL or REQUIRE_POSTGRES else [])]
+    for b in backends:
+        where = f"{sizes.label}, {b}"
+        assert names[f"database size ({where})"].value > 0
+        assert names[f"board page p99, 2 requests ({where})"].unit == "ms"
+        assert names[f"web worker peak RSS, 2 boards ({where})"].unit == "MiB"
+        # the rebuild read back every generated event: the import restored the whole history
+        rate = names[f"full rebuild, events per second ({where})"].value
+        assert round(rate * names[f"full rebuild of the views ({where})"].value) == sizes.events == 20
+    assert len(names) == 7 * len(backends)
+
+
+def test_bench_scale_keeps_the_generated_history_and_reuses_it(scale_run: tuple[list, list[str], Path, ScaleSizes]) -> None:
+    _, _, cache, sizes = scale_run
+    kept = list(cache.iterdir())
+    assert [p.name for p in kept] == ["history-1y-1x-5.jsonl"]
+    before = kept[0].stat().st_mtime_ns
+    log = io.StringIO()
+    assert scale.history(sizes, cache, log) == kept[0]
+    assert log.getvalue() == "" and kept[0].stat().st_mtime_ns == before
+
+
+def test_the_cache_of_generated_histories_is_a_path_of_the_project() -> None:
+    assert not scale.CACHE.is_absolute()
+    assert f"{scale.CACHE}/" in (Path(__file__).parents[2] / ".gitignore").read_text("utf-8").splitlines()
