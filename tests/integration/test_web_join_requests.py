@@ -225,6 +225,17 @@ def test_the_representative_accepts_a_request_and_the_person_becomes_a_member(wo
     assert world.services.app.table("RT1").is_member(person.id, world.services.app.clock.today())
 
 
+def test_an_acceptance_with_a_participant_reference_already_used_is_refused(world: World) -> None:
+    rid = stored_request(world)
+    taken = world.services.app.participant(world.member).reference
+
+    r = decide(world, client_as(world, "representative"), rid, participant_reference=taken.upper(), reason="Red conocida.")
+
+    assert r.status_code == 422
+    assert "Referencia del nuevo participante (en una aceptación) Esto ya está registrado." in visible(r)
+    assert [row["status"] for row in requests(world)] == ["pending"]
+
+
 def test_the_secretariat_declines_a_request_with_its_ground(world: World) -> None:
     rid = stored_request(world)
 
