@@ -7,14 +7,13 @@ to create their account is sent by :func:`application.joining.decide_join_reques
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
+from application.commands.people import check_reference_free
 from application.core import ApplicationCore, _uuid
-from application.persistence import notifications
 from domain.base import PUBLIC, SECRETARIAT, Ctx, DialogueAggregate
-from domain.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from domain.errors import InvalidTransitionError, NotFoundError
 from domain.ids import created_id
 from domain.join_request import JoinRequests, join_requests_id
 from domain.participant import Participant
@@ -24,7 +23,6 @@ from domain.reference import table_objectives
 UNSTATED_GENDER = "prefer_not_to_say"
 
 
-PARTICIPANT_REGISTERED = "domain.participant:Participant.Registered"
 
 
 class JoinRequestCommands(ApplicationCore):
@@ -52,15 +50,6 @@ class JoinRequestCommands(ApplicationCore):
         """
         requests = self.join_requests(table)
         return {rid: dict(r) for rid, r in requests.requests.items()} if requests is not None else {}
-
-    def _reference_in_use(self, reference: str) -> bool:
-        """Whether a registered participant has ``reference`` (without regard to case or
-        surrounding spaces; read from the log's registrations)."""
-        wanted = reference.strip().casefold()
-        return any(
-            str(json.loads(n.state).get("reference", "")).strip().casefold() == wanted
-            for n in notifications(self.recorder, [PARTICIPANT_REGISTERED])
-        )
 
     def request_to_join(
         self, table: str, *, motivation: str, display_name: str, organisation_name: str, country: str,
@@ -127,10 +116,8 @@ class JoinRequestCommands(ApplicationCore):
         if decision == "accept" and found["status"] == "pending" and (ctx.is_secretariat or self._facilitates(ctx, requests.table)):
             if found["erased"] or found["display_name"] is None:
                 raise InvalidTransitionError("This requester's data was erased; nobody can be registered from it.", code="already_erased")
-            if participant_reference and self._reference_in_use(participant_reference):
-                raise InvalidInputError(
-                    f"A participant already has the reference {participant_reference.strip()}.", code="already_registered", field="participant_reference",
-                )
+            if participant_reference:
+                check_reference_free(self.recorder, participant_reference, field="participant_reference")
             pid = participant_id or created_id("participant", ctx.command_id)
             as_secretariat = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
             person = Participant.register(

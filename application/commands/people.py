@@ -4,10 +4,14 @@ membership, erasure.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.persistence import ApplicationRecorder
+
 from application.core import ApplicationCore, _uuid
+from application.persistence import notifications
 from domain.base import SECRETARIAT, Ctx
 from domain.errors import (
     InvalidInputError,
@@ -20,6 +24,20 @@ from domain.participant import Participant
 from domain.reference import table_objectives
 from domain.settings import SETTINGS_ID, MechanismSettings
 from domain.working_table import WorkingTable
+
+PARTICIPANT_REGISTERED = "domain.participant:Participant.Registered"
+
+
+def check_reference_free(recorder: ApplicationRecorder, reference: str, *, field: str = "reference") -> None:
+    """Raises InvalidInputError ``already_registered`` when a registered participant has
+    ``reference`` (without regard to case or surrounding spaces; read from the log's
+    registrations): the secretariat's, the command line's and a join acceptance's check."""
+    wanted = reference.strip().casefold()
+    if any(
+        str(json.loads(n.state).get("reference", "")).strip().casefold() == wanted
+        for n in notifications(recorder, [PARTICIPANT_REGISTERED])
+    ):
+        raise InvalidInputError(f"A participant already has the reference {reference.strip()}.", code="already_registered", field=field)
 
 
 class PeopleCommands(ApplicationCore):
@@ -75,6 +93,7 @@ class PeopleCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         if organisation_id is not None:
             self._get(Organisation, organisation_id, "organisation")
+        check_reference_free(self.recorder, reference)
         p = Participant.register(
             ctx, id=id or uuid4(), reference=reference, display_name=display_name, organisation_id=organisation_id,
             gender=gender, preferred_language=preferred_language,

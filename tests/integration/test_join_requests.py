@@ -13,6 +13,7 @@ from application.bootstrap import Services
 from application.joining import decide_join_request
 from application.mail import mailer_from_url
 from application.persistence import erased_participant_ids
+from domain.errors import DomainError
 from domain.join_request import requester_id
 from tests.conftest import SmtpSink, link_in
 from tests.e2e.web_support import make_app
@@ -81,3 +82,12 @@ def test_an_erased_request_cannot_be_accepted(services: Services) -> None:
         services.app.decide_join_request(rid, decision="accept", participant_reference="p-41")
 
     assert getattr(e.value, "code", None) == "already_erased"
+
+
+def test_the_secretariat_registers_no_second_participant_with_a_reference_already_used(services: Services) -> None:
+    services.app.register_participant(reference="p-77", display_name="Ana", organisation_id=None, gender="woman", preferred_language="es")
+
+    with pytest.raises(DomainError) as refused:
+        services.app.register_participant(reference=" P-77 ", display_name="Bea", organisation_id=None, gender="woman", preferred_language="es")
+
+    assert (refused.value.code, refused.value.field) == ("already_registered", "reference")
