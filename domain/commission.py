@@ -54,8 +54,7 @@ class Commission(DialogueAggregate):
         Raises:
             NotAllowedError: ``secretariat_only``.  Then the first of :func:`commission_problems`.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("The Liaison Table, as the secretariat, establishes the commission.", code="secretariat_only")
+        check_establisher(ctx)
         problems = commission_problems(reference, members)
         if problems:
             raise problems[0]
@@ -228,6 +227,13 @@ class Indicator(DialogueAggregate):
         actor: str, effective_date: date, command_id: str,
     ) -> None:
         self.measurements[f"{state}/{period}"] = value
+
+
+def check_establisher(ctx: Ctx) -> None:
+    """Raises NotAllowedError ``secretariat_only`` unless the secretariat acts (checked before
+    anything else, so a participant learns nothing of the commission's state)."""
+    if not ctx.is_secretariat:
+        raise NotAllowedError("The Liaison Table, as the secretariat, establishes the commission.", code="secretariat_only")
 
 
 def check_commission_absent(exists: bool) -> None:

@@ -18,6 +18,7 @@ from domain.commission import (
     Commission,
     Indicator,
     check_commission_absent,
+    check_establisher,
     commission_problems,
     indicator_problems,
 )
@@ -89,11 +90,13 @@ class CommissionCommands(ApplicationCore):
         """The Liaison Table establishes the commission and appoints its members.
 
         Raises:
+            NotAllowedError: ``secretariat_only`` (checked first).
             InvalidTransitionError: ``commission_already_established``.  RuleViolationError:
             ``participant_erased``.  NotFoundError: no such participant. (and every error of
             :meth:`Commission.establish`)
         """
         ctx = self.ctx(actor, command_id)
+        check_establisher(ctx)
         check_commission_absent(self._exists(COMMISSION_ID))
         ids = [_uuid(m, "members") for m in members]
         for pid in ids:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from application.bootstrap import Services
 from application.scenario.loader import ScenarioLoader
+from domain.errors import NotAllowedError
 from projections import indicators as views
 from projections import people as people_views
 from tests.e2e.web_support import act_as, app_services, make_app, participant_id, post_form, visible
@@ -249,3 +250,15 @@ def test_only_the_secretariat_establishes_the_commission(fresh: tuple[Flask, lis
     assert "Establish the commission" not in public
     assert r.status_code == 422
     assert views.commission(app_services(web).projector.engine) is None
+
+
+def test_a_participant_establishing_an_established_commission_is_told_secretariat_only(
+    site: tuple[Flask, str], services: Services,
+) -> None:
+    web, _ = site
+    member = participant_id(web, "p-01")
+
+    with pytest.raises(NotAllowedError) as refused:
+        services.app.establish_commission(reference="cct-2", members=[member], actor=member)
+
+    assert refused.value.code == "secretariat_only"
