@@ -39,6 +39,7 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
+from web.i18n import country_options
 from web.translate import lazy_gettext as _l
 
 TABLES = tuple(sorted(table_objectives()))
@@ -191,12 +192,16 @@ class PublishForm(ProposalCommandForm):
 
 class ResponseForm(CommandForm):
     proposal = SelectField(_l("Published recommendation"), choices=[], validate_choice=False)
-    country = SelectField(_l("LAC state"), choices=opts((c, s.name_en) for c, s in sorted(lac_states().items())))
+    country = SelectField(_l("LAC state"), choices=[])
     status = SelectField(_l("Response"), choices=opts((s, s) for s in GOVERNMENT_RESPONSE_STATUSES))
     response = TextAreaField(_l("Text of the response"), filters=[lf])
     language = language_field(_l("Language of the response"))
     responding_entity = StringField(_l("Responding entity"), filters=[lf])
     response_date = DateField(_l("Date of the response"), validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = opts(country_options())  # the states named in the reader's language
 
 
 MODE_CHOICES = [("virtual", _l("virtual")), ("in_person", _l("in person")), ("hybrid", _l("hybrid"))]

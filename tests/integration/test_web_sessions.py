@@ -179,3 +179,15 @@ def test_a_government_response_is_recorded_and_shown_to_the_public(app: Flask, l
     page = text_of(app.test_client().get(f"/proposals/{proposal['id']}?lang=en").get_data(as_text=True))
     assert "Costa Rica" in page
     assert "Se acepta en parte." in page
+
+
+def test_the_government_response_form_lists_the_states_by_their_name_in_the_readers_language(app: Flask) -> None:
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    html = client.get("/liaison?lang=es").get_data(as_text=True)
+    form = html[html.index('id="response-country"'):]
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)<', form[:form.index("</select>")])
+
+    assert ("México" in names, "Mexico" in names, len(names) > 20) == (True, False, True)
+    assert names == sorted(names)
