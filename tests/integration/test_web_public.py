@@ -177,6 +177,19 @@ def test_typed_html_is_shown_as_text_never_run(app: Flask, loaded: Services) -> 
     )
 
 
+def test_the_rendered_text_cache_keeps_short_texts_only_and_a_bounded_number_of_them() -> None:
+    from web.pages import common
+
+    common._typed_html.cache_clear()
+    long_text = "palabra " * 2_000  # 16,000 characters
+
+    html = common.typed(long_text)
+    common.typed("Un comentario breve")
+
+    assert "palabra palabra" in html
+    assert (common._typed_html.cache_info().currsize, common._typed_html.cache_info().maxsize) == (1, 1024)
+
+
 BOARD_HEADINGS = {
     "es": "Recomendaciones en borrador",
     "en": "Draft recommendations",

@@ -95,14 +95,24 @@ def typed(text: str | None) -> Markup:
     """
     if not text:
         return Markup("")
-    return _typed_html(text)
+    return _typed_html(text) if len(text) <= CACHED_TEXT_CHARS else _render_typed(text)
 
 
-@lru_cache(maxsize=2048)
+# The cache holds short texts only (titles, comments, summaries: the ones pages repeat), so its
+# worst case per worker stays a few MB (1,024 texts of 4,000 characters and their HTML); a
+# longer text is rendered each time.
+CACHED_TEXT_CHARS = 4_000
+
+
+@lru_cache(maxsize=1024)
 def _typed_html(text: str) -> Markup:
     """:func:`typed`'s HTML of ``text``, kept: the same text always gives the same HTML, and a
     page shows the same texts to every reader (rendering and cleaning is a page's dearest
     per-text cost)."""
+    return _render_typed(text)
+
+
+def _render_typed(text: str) -> Markup:
     html = _md.render(text)
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
     return typed_block(clean) if needs_isolation(text) else Markup(clean)  # noqa: S704 - cleaned by nh3 just above
