@@ -59,40 +59,48 @@ class DiscussionCommands(ApplicationCore):
         self._retrying(attempt)
         return cid
 
-    def discussion_of_comment(self, comment_id: UUID | str) -> Discussion:
+    def discussion_of_comment(self, comment_id: UUID | str, proposal_id: UUID | str | None = None) -> Discussion:
         """The discussion comment ``comment_id`` belongs to (read from the log by topic; the
         comment's id is in the plain part of its event).
 
         Raises:
-            NotFoundError: no comment with this id.
+            NotFoundError: no comment with this id (on proposal ``proposal_id`` when given).
         """
         wanted = str(_uuid(comment_id, "comment"))
         for n in notifications(self.recorder, [COMMENT_POSTED], batch=1000):
             if json.loads(n.state).get("comment_id") == wanted:
-                return self._get(Discussion, UUID(str(n.originator_id)), "discussion")
+                d = self._get(Discussion, UUID(str(n.originator_id)), "discussion")
+                if proposal_id is None or str(d.proposal_id) == str(proposal_id):
+                    return d
+                break
         raise NotFoundError(f"No comment with id {comment_id}.", field="comment")
 
-    def edit_comment(self, comment_id: UUID | str, *, text: str, actor: str, command_id: str | None = None) -> None:
+    def edit_comment(
+        self, comment_id: UUID | str, *, text: str, actor: str, command_id: str | None = None, proposal_id: UUID | str | None = None,
+    ) -> None:
         """Replace the text of one's own comment while the proposal is under discussion.
 
         Raises:
-            NotFoundError: no such comment.
+            NotFoundError: no such comment (on proposal ``proposal_id`` when given).
             (every error of :meth:`Discussion.edit`)
         """
         ctx = self.ctx(actor, command_id)
-        d = self.discussion_of_comment(comment_id)
+        d = self.discussion_of_comment(comment_id, proposal_id)
         d.edit(ctx, comment_id=str(comment_id), text=text, proposal_status=self.proposal(d.proposal_id).status)
         self._save(ctx, d)
 
-    def hide_comment(self, comment_id: UUID | str, *, reason: str, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+    def hide_comment(
+        self, comment_id: UUID | str, *, reason: str, actor: str = SECRETARIAT, command_id: str | None = None,
+        proposal_id: UUID | str | None = None,
+    ) -> None:
         """Hide a comment with a reason (a facilitator of the proposal's table, or the
         secretariat).
 
         Raises:
-            NotFoundError: no such comment.
+            NotFoundError: no such comment (on proposal ``proposal_id`` when given).
             (every error of :meth:`Discussion.hide`)
         """
         ctx = self.ctx(actor, command_id)
-        d = self.discussion_of_comment(comment_id)
+        d = self.discussion_of_comment(comment_id, proposal_id)
         d.hide(ctx, comment_id=str(comment_id), reason=reason, facilitator=self._facilitates(ctx, d.table))
         self._save(ctx, d)

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from application.bootstrap import Services
+from domain.errors import NotFoundError
 from projections import discussion as discussion_views
 from tests.conftest import draft_sample_proposal, seed_members
 from tests.e2e.web_support import act_as, make_app, post_form, visible
@@ -216,3 +217,41 @@ def test_hiding_without_a_reason_comes_back_with_its_error(world: World) -> None
 
     assert r.status_code == 422
     assert f'id="hide-{cid}-reason-error"' in r.get_data(as_text=True)
+
+
+def _comment_on_another_proposal(world: World) -> str:
+    other = draft_sample_proposal(world.services.app, world.author, title="Another proposal")
+    cid = world.services.app.comment(other, text="En otra propuesta.", actor=str(world.member))
+    world.services.projector.catch_up()
+    return str(cid)
+
+
+def test_editing_a_comment_through_another_proposal_s_address_is_not_found(world: World) -> None:
+    cid = _comment_on_another_proposal(world)
+    client = world.app.test_client()
+    act_as(client, "participant", str(world.member))
+
+    r = post_form(client, world.url, f"{world.url}/comments/{cid}/edit", prefix=f"edit-{cid}", text="Cambiado.")
+
+    world.services.projector.catch_up()
+    assert r.status_code == 404
+    assert discussion_views.get_comment(world.services.projector.engine, cid)["text"] == "En otra propuesta."  # type: ignore[index]
+
+
+def test_hiding_a_comment_through_another_proposal_s_address_is_not_found(world: World) -> None:
+    cid = _comment_on_another_proposal(world)
+    client = world.app.test_client()
+    act_as(client, "secretariat")
+
+    r = post_form(client, world.url, f"{world.url}/comments/{cid}/hide", prefix=f"hide-{cid}", reason="Publicidad.")
+
+    world.services.projector.catch_up()
+    assert r.status_code == 404
+    assert discussion_views.get_comment(world.services.projector.engine, cid)["hidden_on"] is None  # type: ignore[index]
+
+
+def test_the_application_finds_no_comment_on_a_proposal_it_is_not_on(world: World) -> None:
+    cid = _comment_on_another_proposal(world)
+
+    with pytest.raises(NotFoundError):
+        world.services.app.edit_comment(cid, text="Cambiado.", actor=str(world.member), proposal_id=world.proposal)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -137,10 +137,18 @@ def reply(proposal_id: str, comment_id: str) -> Page:
     return _comment(proposal_id, "reply", comment_id)
 
 
+def _on_proposal(p: dict[str, Any], comment_id: str) -> None:
+    """A 404 unless ``comment_id`` is a comment on proposal ``p`` (the one of the URL)."""
+    found = found_or_404(discussion_views.get_comment, comment_id)
+    if str(found["proposal_id"]) != str(p["id"]):
+        abort(404)
+
+
 @bp.post("/<comment_id>/edit")
 def edit(proposal_id: str, comment_id: str) -> Page:
     """Replace the text of one's own comment (its author)."""
     p = _proposal(proposal_id)
+    _on_proposal(p, comment_id)
     form = EditCommentForm(prefix=_prefix("edit", comment_id))
     action = f"discussion:edit:{comment_id}"
     if not form.validate_on_submit():
@@ -149,7 +157,9 @@ def edit(proposal_id: str, comment_id: str) -> Page:
     if not viewer.is_participant:
         return render_proposal(p, 422, {"action": action, "form": form, "top": refusal("not_the_comment_author"), "errs": {}})
     actor, cid = str(viewer.participant_id), command_id_of(form)
-    outcome = execute(cid, lambda: services().app.edit_comment(comment_id, text=form.text.data or "", actor=actor, command_id=cid))
+    outcome = execute(cid, lambda: services().app.edit_comment(
+        comment_id, text=form.text.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
+    ))
     return _after(p, action, form, outcome, _("Your comment is changed."), f"#comment-{comment_id}")
 
 
@@ -157,6 +167,7 @@ def edit(proposal_id: str, comment_id: str) -> Page:
 def hide(proposal_id: str, comment_id: str) -> Page:
     """Hide a comment with a reason (a facilitator of the proposal's table, or the secretariat)."""
     p = _proposal(proposal_id)
+    _on_proposal(p, comment_id)
     form = HideCommentForm(prefix=_prefix("hide", comment_id))
     action = f"discussion:hide:{comment_id}"
     if not form.validate_on_submit():
@@ -166,5 +177,7 @@ def hide(proposal_id: str, comment_id: str) -> Page:
     if actor is None:
         return render_proposal(p, 422, {"action": action, "form": form, "top": refusal("not_a_facilitator"), "errs": {}})
     cid = command_id_of(form)
-    outcome = execute(cid, lambda: services().app.hide_comment(comment_id, reason=form.reason.data or "", actor=actor, command_id=cid))
+    outcome = execute(cid, lambda: services().app.hide_comment(
+        comment_id, reason=form.reason.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
+    ))
     return _after(p, action, form, outcome, _("The comment is hidden."), f"#comment-{comment_id}")
