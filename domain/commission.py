@@ -36,6 +36,9 @@ from domain.reference import lac_states
 COMMISSION_ID = uuid5(DIALOGUE_NS, "cross-cutting-commission")
 DISAGGREGATIONS = ("sex", "age", "status")
 PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
+MAX_NAME = 300  # an indicator's name, like a title
+MAX_CATEGORY = 100  # a category of a breakdown (e.g. "women")
+FIRST_PERIOD_YEAR = 1900
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -79,9 +82,20 @@ def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[D
 def _number(value: Any, field: str) -> float:
     """``value`` as a float: a finite number (never a bool, NaN or an infinity, which no view
     or chart can hold)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not _finite(value):
         raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
     return float(value)
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` is a number a float holds (never a bool, NaN, an infinity or an
+    integer too big for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _collect(found: list[DomainError], check: Any, *args: Any) -> None:
@@ -118,6 +132,8 @@ def indicator_problems(
         found.append(RuleViolationError("Indicators follow published recommendations.", code="not_a_published_recommendation", field="recommendations"))
     for field, value in (("name", name), ("definition", definition), ("unit", unit)):
         text(field, value)
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        found.append(InvalidInputError(f"The name is longer than {MAX_NAME} characters.", code="text_too_long", field="name"))
     for field, number, day in (("baseline", baseline, baseline_date), ("target", target, target_date)):
         _collect(found, _number, number, field)
         if day is None:
@@ -191,7 +207,9 @@ class Indicator(DialogueAggregate):
         """
         if not commission.is_member(ctx.actor):
             raise NotAllowedError("Members of the cross-cutting commission record measurements.", code="not_a_commission_member")
-        problems = self.measurement_problems(state=state, period=period, value=value, disaggregation=disaggregation, source=source)
+        problems = self.measurement_problems(
+            state=state, period=period, value=value, disaggregation=disaggregation, source=source, today=ctx.effective_date,
+        )
         if problems:
             raise problems[0]
         number, parts = _number(value, "value"), dict(disaggregation or {})
@@ -201,22 +219,30 @@ class Indicator(DialogueAggregate):
         )
 
     def measurement_problems(
-        self, *, state: str, period: Any, value: Any, disaggregation: Mapping[str, Any] | None, source: Any,
+        self, *, state: str, period: Any, value: Any, disaggregation: Mapping[str, Any] | None, source: Any, today: date | None = None,
     ) -> list[DomainError]:
         """Every problem of a measurement's content at once, in the order of the form (state,
         period, value, disaggregation, source); empty when it may be recorded.
 
+        A period's year is from 1900 to the year after ``today``'s (when given). A breakdown
+        maps each of the indicator's disaggregations to its categories' finite numbers.
+
         Codes: ``state_not_covered`` (RuleViolationError), ``bad_measurement_period``,
-        ``not_a_number``, ``unknown_disaggregation``, ``bad_source`` (InvalidInputError).
+        ``not_a_number``, ``unknown_disaggregation``, ``bad_disaggregation``, ``bad_source``
+        (InvalidInputError).
         """
         found: list[DomainError] = []
         if state not in self.states:
             found.append(RuleViolationError(f"This indicator covers {self.states}.", code="state_not_covered", field="state"))
-        if not isinstance(period, str) or not PERIOD.match(period):
+        if not _sane_period(period, today):
             found.append(InvalidInputError("A period reads YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3.", code="bad_measurement_period", field="period"))
         _collect(found, _number, value, "value")
-        if any(k not in self.disaggregation for k in dict(disaggregation or {})):
+        parts = disaggregation if isinstance(disaggregation, Mapping) else {}
+        if disaggregation is not None and not isinstance(disaggregation, Mapping):
+            found.append(InvalidInputError("A breakdown names its categories' numbers.", code="bad_disaggregation", field="disaggregation"))
+        if any(k not in self.disaggregation for k in parts):
             found.append(InvalidInputError(f"This indicator is disaggregated by {self.disaggregation}.", code="unknown_disaggregation", field="disaggregation"))
+        found.extend(_breakdown_problems({k: v for k, v in parts.items() if k in self.disaggregation}))
         if not isinstance(source, Mapping) or not str(source.get("title", "")).strip() or not URL.match(str(source.get("url", ""))):
             found.append(InvalidInputError("A measurement names its public source with a title and an http(s) link.", code="bad_source", field="source"))
         return found
@@ -227,6 +253,36 @@ class Indicator(DialogueAggregate):
         actor: str, effective_date: date, command_id: str,
     ) -> None:
         self.measurements[f"{state}/{period}"] = value
+
+
+def _sane_period(period: Any, today: date | None) -> bool:
+    """Whether ``period`` reads YYYY or YYYY-Qn with a year from 1900 to the year after ``today``."""
+    if not isinstance(period, str) or not PERIOD.match(period):
+        return False
+    year = int(period[:4])
+    return year >= FIRST_PERIOD_YEAR and (today is None or year <= today.year + 1)
+
+
+def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
+    """At most one ``bad_disaggregation`` (a breakdown that is not categories, or a category
+    named by no text or by a long one) and one ``not_a_number`` (a category's value that is no
+    finite number: NaN, an infinity or one too big for a float)."""
+    found: list[DomainError] = []
+    shapes, numbers = True, True
+    for categories in parts.values():
+        if not isinstance(categories, Mapping):
+            shapes = False
+            continue
+        for category, number in categories.items():
+            shapes = shapes and isinstance(category, str) and 0 < len(category.strip()) <= MAX_CATEGORY
+            numbers = numbers and _finite(number)
+    if not shapes:
+        found.append(InvalidInputError(
+            f"A breakdown names each category (up to {MAX_CATEGORY} characters) with its number.", code="bad_disaggregation", field="disaggregation",
+        ))
+    if not numbers:
+        found.append(InvalidInputError("Each category of a breakdown is a finite number.", code="not_a_number", field="disaggregation"))
+    return found
 
 
 def check_establisher(ctx: Ctx) -> None:

@@ -75,7 +75,7 @@ class CommissionCommands(ApplicationCore):
         (:meth:`Indicator.measurement_problems`); :meth:`record_measurement` refuses with
         the first."""
         return self.indicator(indicator_id).measurement_problems(
-            state=state, period=period, value=value, disaggregation=disaggregation, source=source,
+            state=state, period=period, value=value, disaggregation=disaggregation, source=source, today=self.clock.today(),
         )
 
     def check_commission(self, *, reference: str, members: Sequence[UUID | str]) -> list[DomainError]:

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from application.bootstrap import Services
 from application.scenario.loader import ScenarioLoader
-from domain.errors import NotAllowedError
+from domain.errors import DomainError, NotAllowedError
 from projections import indicators as views
 from projections import people as people_views
 from tests.e2e.web_support import act_as, app_services, make_app, participant_id, post_form, visible
@@ -262,3 +262,18 @@ def test_a_participant_establishing_an_established_commission_is_told_secretaria
         services.app.establish_commission(reference="cct-2", members=[member], actor=member)
 
     assert refused.value.code == "secretariat_only"
+
+
+def test_a_measurement_with_a_nan_breakdown_is_refused_and_never_stored(site: tuple[Flask, str], services: Services) -> None:
+    web, _ = site
+    indicator = views.indicators(services.projector.engine)[0]["id"]
+    before = views.measurements(services.projector.engine, indicator)
+
+    with pytest.raises(DomainError) as refused:
+        services.app.record_measurement(
+            indicator, state="CO", period="2026-Q3", value=10, disaggregation={"sex": {"women": float("nan")}},
+            source={"title": "Boletín", "url": "https://example.org/b.csv"}, actor=participant_id(web, "p-06"),
+        )
+
+    services.projector.catch_up()
+    assert (refused.value.code, views.measurements(services.projector.engine, indicator)) == ("not_a_number", before)

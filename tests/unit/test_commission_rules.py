@@ -57,6 +57,7 @@ def test_an_indicator_keeps_its_disaggregations_in_the_documented_order() -> Non
     ({"disaggregation": ["income"]}, "unknown_disaggregation"),
     ({"states": ["ES"]}, "unknown_state"),
     ({"states": []}, "no_state"),
+    ({"name": "n" * 301}, "text_too_long"),
 ])
 def test_a_bad_definition_is_refused(changes: dict[str, Any], code: str) -> None:
     assert code_of(lambda: indicator(**changes)) == code
@@ -68,7 +69,7 @@ def test_a_baseline_or_target_that_is_no_finite_number_is_refused(value: float) 
     assert code_of(lambda: indicator(target=value)) == "not_a_number"
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 10**400])
 def test_a_measurement_that_is_no_finite_number_is_refused(value: float) -> None:
     i = indicator()
 
@@ -90,6 +91,14 @@ def test_someone_outside_the_commission_defines_no_indicator() -> None:
     (OTHER, {}, "not_a_commission_member"),
     (MEMBER, {"period": "2026-H1"}, "bad_measurement_period"),
     (MEMBER, {"disaggregation": {"age": {"0-17": 3}}}, "unknown_disaggregation"),
+    (MEMBER, {"period": "1899"}, "bad_measurement_period"),
+    (MEMBER, {"period": "2028-Q1"}, "bad_measurement_period"),
+    (MEMBER, {"disaggregation": {"sex": {"women": float("nan")}}}, "not_a_number"),
+    (MEMBER, {"disaggregation": {"sex": {"women": float("inf")}}}, "not_a_number"),
+    (MEMBER, {"disaggregation": {"sex": {"women": 10**400}}}, "not_a_number"),
+    (MEMBER, {"disaggregation": {"sex": {"women": "diez"}}}, "not_a_number"),
+    (MEMBER, {"disaggregation": {"sex": 12}}, "bad_disaggregation"),
+    (MEMBER, {"disaggregation": {"sex": {"w" * 101: 3}}}, "bad_disaggregation"),
     (MEMBER, {"source": {"title": "Boletín", "url": "ftp://example.org/x"}}, "bad_source"),
 ])
 def test_a_bad_measurement_is_refused(actor: str, changes: dict[str, Any], code: str) -> None:
