@@ -62,6 +62,7 @@ from application.keys import (
     parse_master_key,
     read_master_key_file,
 )
+from application.references import index_registrations
 from application.schema import upgrade_own_tables
 from application.tables import (
     APPLICATION_NAME,
@@ -192,6 +193,8 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             session.execute(insert(chain_table), rows)
         # The transparency log's tree (application/tlog), in the same transaction.
         append_events(session, ids, stored_events)
+        # The participants' references (the reference check's index), in the same transaction.
+        index_registrations(session, ((i, e.topic, e.state) for i, e in zip(ids, stored_events, strict=True)))
         command_id = kwargs.get("command_id")
         if command_id:
             # In the events' transaction: a second save under the same id fails on the key.

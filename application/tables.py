@@ -49,6 +49,16 @@ keys_table = Table(
     Column("participant_id", String(36), primary_key=True),
     Column("wrapped_key", LargeBinary, nullable=False),
 )
+reference_index_table = Table(
+    # The participants' references, written with their registrations in the events'
+    # transaction (application/persistence.py): the reference check is one indexed look-up,
+    # not a read of every registration (issue 14).
+    "dialogue_participant_references",
+    metadata,
+    Column("position", BigInt, primary_key=True, autoincrement=False),
+    Column("reference_key", String(200), nullable=False),
+    Index("ix_dialogue_participant_references_key", "reference_key"),
+)
 key_check_table = Table(
     "dialogue_key_check",
     metadata,

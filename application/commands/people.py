@@ -4,14 +4,14 @@ membership, erasure.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import ApplicationRecorder
+from sqlalchemy import Engine
 
 from application.core import ApplicationCore, _uuid
-from application.persistence import notifications
+from application.references import reference_taken
 from domain.base import SECRETARIAT, Ctx
 from domain.errors import (
     InvalidInputError,
@@ -25,18 +25,15 @@ from domain.reference import table_objectives
 from domain.settings import SETTINGS_ID, MechanismSettings
 from domain.working_table import WorkingTable
 
-PARTICIPANT_REGISTERED = "domain.participant:Participant.Registered"
-
 
 def check_reference_free(recorder: ApplicationRecorder, reference: str, *, field: str = "reference") -> None:
     """Raises InvalidInputError ``already_registered`` when a registered participant has
     ``reference`` (without regard to case or surrounding spaces; read from the log's
-    registrations): the secretariat's, the command line's and a join acceptance's check."""
-    wanted = reference.strip().casefold()
-    if any(
-        str(json.loads(n.state).get("reference", "")).strip().casefold() == wanted
-        for n in notifications(recorder, [PARTICIPANT_REGISTERED])
-    ):
+    registrations' index, :mod:`application.references`): the secretariat's, the command line's and a join acceptance's check."""
+    engine = cast(Engine, recorder.datastore.engine)  # type: ignore[attr-defined]
+    with engine.connect() as c:
+        taken = reference_taken(c, reference)
+    if taken:
         raise InvalidInputError(f"A participant already has the reference {reference.strip()}.", code="already_registered", field=field)
 
 

@@ -18,6 +18,7 @@ from application.audit.log import events_table
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import chain_table, dispose_engines
+from domain.errors import InvalidInputError
 from projections.runner import snapshot_rows
 from tests.integration.test_audit_tamper import build_log, cli, recompute_chain, rows
 from web import create_app
@@ -101,6 +102,17 @@ def test_the_command_register_is_rebuilt_so_a_replayed_command_applies_once(sour
 
     assert all(target.app.command_applied(c) for c in command_ids)
     assert target.app.command_position(json.loads(bytes(rows(source.app.engine)[-1]["state"]))["command_id"]) == 12
+
+
+def test_the_references_index_is_rebuilt_so_a_restored_reference_is_refused(source: Services, database_url: str, master_key: str, tmp_path: Path) -> None:
+    backup = export_of(source, tmp_path)
+    assert cli(app_for(database_url, master_key), "import", str(backup)).exit_code == 0
+    target = bootstrap(Config(database_url=database_url, master_key=master_key, inline_projection=False))
+    reference = next(json.loads(bytes(r["state"]))["reference"] for r in rows(source.app.engine) if r["topic"].endswith("Participant.Registered"))
+
+    with pytest.raises(InvalidInputError) as refused:
+        target.app.register_participant(reference=reference.upper(), display_name="Bo", organisation_id=None, gender="man", preferred_language="es")
+    assert refused.value.code == "already_registered"
 
 
 def test_restore_into_a_database_holding_events_is_refused(source: Services, database_url: str, master_key: str, tmp_path: Path) -> None:

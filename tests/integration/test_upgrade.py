@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import create_engine, inspect, select
 
 from application.schema import VERSION_TABLE, head_revision
+from domain.errors import DomainError
 from projections import PROJECTIONS
 from projections import people as people_views
 from projections import proposals as proposal_views
@@ -158,3 +159,15 @@ def test_a_second_upgrade_changes_nothing(upgraded: tuple[Flask, str]) -> None:
         after = snapshot_rows(services().projector.engine)
     assert output.strip() == "Database ready."
     assert after == before
+
+
+def test_after_the_upgrade_a_reference_of_the_log_is_refused(upgraded: tuple[Flask, str]) -> None:
+    """The upgrade fills the references' index from the log's registrations (issue 14)."""
+    app, _ = upgraded
+    with app.app_context():
+        s = services()
+        with pytest.raises(DomainError) as refused:
+            s.app.register_participant(
+                reference=" P-01 ", display_name="Someone Else", organisation_id=None, gender="woman", preferred_language="es",
+            )
+    assert refused.value.code == "already_registered"
