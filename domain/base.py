@@ -83,7 +83,7 @@ def check_event_text(event_name: str, values: dict[str, Any]) -> None:
                 )
             if len(text) > MAX_FIELD_CHARS:
                 raise InvalidInputError(
-                    f"The {name} is longer than {MAX_FIELD_CHARS} characters.", code="text_too_long", field=name
+                    f"The {name} is longer than {MAX_FIELD_CHARS} characters.", code="text_too_long", field=name, limit=MAX_FIELD_CHARS
                 )
 
 

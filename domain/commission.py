@@ -133,7 +133,7 @@ def indicator_problems(
     for field, value in (("name", name), ("definition", definition), ("unit", unit)):
         text(field, value)
     if isinstance(name, str) and len(name) > MAX_NAME:
-        found.append(InvalidInputError(f"The name is longer than {MAX_NAME} characters.", code="text_too_long", field="name"))
+        found.append(InvalidInputError(f"The name is longer than {MAX_NAME} characters.", code="text_too_long", field="name", limit=MAX_NAME))
     for field, number, day in (("baseline", baseline, baseline_date), ("target", target, target_date)):
         _collect(found, _number, number, field)
         if day is None:

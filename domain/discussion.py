@@ -46,7 +46,7 @@ def _check_text(text: str, *, field: str = "text") -> None:
     if not text.strip():
         raise InvalidInputError("The comment is empty.", code="empty_text", field=field)
     if len(text) > MAX_COMMENT:
-        raise InvalidInputError(f"The comment is longer than {MAX_COMMENT} characters.", code="text_too_long", field=field)
+        raise InvalidInputError(f"The comment is longer than {MAX_COMMENT} characters.", code="text_too_long", field=field, limit=MAX_COMMENT)
 
 
 class Discussion(DialogueAggregate):
@@ -152,7 +152,7 @@ class Discussion(DialogueAggregate):
         if not reason.strip():
             raise InvalidInputError("Hiding a comment gives its reason.", code="hide_reason_required", field="reason")
         if len(reason) > MAX_HIDE_REASON:
-            raise InvalidInputError(f"The reason is longer than {MAX_HIDE_REASON} characters.", code="text_too_long", field="reason")
+            raise InvalidInputError(f"The reason is longer than {MAX_HIDE_REASON} characters.", code="text_too_long", field="reason", limit=MAX_HIDE_REASON)
         by = "secretariat" if ctx.is_secretariat else "facilitator"
         self._hidden(comment_id=str(comment_id), by=by, reason=reason.strip(), **ctx.stamp())
 

@@ -15,16 +15,19 @@ class DomainError(Exception):
         message: a sentence naming the rule, safe to show to the person who acted
             (never carries personal data).
         field: the form field the refusal is about, when there is one.
+        limit: the number the input went past, when the rule is one (a field's
+            length for ``text_too_long``), so every language can name it.
     """
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None, limit: int | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.field = field
+        self.limit = limit
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

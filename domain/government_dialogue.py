@@ -88,7 +88,7 @@ class GovernmentDialogue(DialogueAggregate):
         if not title.strip():
             raise InvalidInputError("A dialogue has a title.", code="empty_text", field="title")
         if len(title) > MAX_TITLE:
-            raise InvalidInputError(f"The title is longer than {MAX_TITLE} characters.", code="text_too_long", field="title")
+            raise InvalidInputError(f"The title is longer than {MAX_TITLE} characters.", code="text_too_long", field="title", limit=MAX_TITLE)
         if not governments:
             raise InvalidInputError("Invite at least one government.", code="no_government", field="governments")
         bad = [g for g in governments if g != ALL_GOVERNMENTS and g not in lac_states()]

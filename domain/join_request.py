@@ -57,7 +57,7 @@ def _text(field: str, value: str, limit: int, *, required: bool = True) -> None:
     if required and not value.strip():
         raise InvalidInputError(f"The {field} is empty.", code="empty_text", field=field)
     if len(value) > limit:
-        raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field)
+        raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)
 
 
 class JoinRequests(DialogueAggregate):

@@ -83,7 +83,7 @@ class LiaisonTable(DialogueAggregate):
         if not agency.strip():
             raise InvalidInputError("Name the UN agency.", code="empty_text", field="agency")
         if len(agency) > MAX_AGENCY:
-            raise InvalidInputError(f"An agency's name is at most {MAX_AGENCY} characters.", code="text_too_long", field="agency")
+            raise InvalidInputError(f"An agency's name is at most {MAX_AGENCY} characters.", code="text_too_long", field="agency", limit=MAX_AGENCY)
         if not consensus_record.strip():
             raise InvalidInputError("Say where the WG-CS consensus is recorded.", code="empty_text", field="consensus_record")
         if not isinstance(objections, int) or isinstance(objections, bool) or objections < 0:

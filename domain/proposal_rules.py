@@ -116,7 +116,7 @@ def check_text(field: str, value: Any) -> None:
         raise InvalidInputError(f"The {field} cannot be empty.", code="empty_text", field=field)
     limit = MAX_TITLE if field == "title" else MAX_TEXT
     if len(value) > limit:
-        raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field)
+        raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)
 
 
 def draft_problems(

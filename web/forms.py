@@ -39,7 +39,7 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
-from web.i18n import country_options
+from web.i18n import WORD_LABELS, country_options
 from web.translate import lazy_gettext as _l
 
 TABLES = tuple(sorted(table_objectives()))
@@ -193,7 +193,7 @@ class PublishForm(ProposalCommandForm):
 class ResponseForm(CommandForm):
     proposal = SelectField(_l("Published recommendation"), choices=[], validate_choice=False)
     country = SelectField(_l("LAC state"), choices=[])
-    status = SelectField(_l("Response"), choices=opts((s, s) for s in GOVERNMENT_RESPONSE_STATUSES))
+    status = SelectField(_l("Response"), choices=opts((s, WORD_LABELS[s]) for s in GOVERNMENT_RESPONSE_STATUSES))
     response = TextAreaField(_l("Text of the response"), filters=[lf])
     language = language_field(_l("Language of the response"))
     responding_entity = StringField(_l("Responding entity"), filters=[lf])

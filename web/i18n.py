@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_date, get_locale
 from werkzeug.exceptions import HTTPException
 
+from domain.errors import DomainError
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web import translate
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
@@ -225,6 +226,7 @@ ERROR_MESSAGES = {
     "not_a_number": _l("Give a number."),
     "target_before_baseline": _l("The target's date comes after the baseline's date."),
     "unknown_disaggregation": _l("Disaggregations are by sex, age or migratory status, as the indicator defines."),
+    "bad_disaggregation": _l("A breakdown lists each category (up to 100 characters) with its number."),
     "no_state": _l("An indicator applies to at least one state."),
     "unknown_state": _l("States are those of Latin America and the Caribbean."),
     "state_not_covered": _l("This indicator does not cover that state."),
@@ -287,6 +289,9 @@ ERROR_MESSAGES = {
     # participation statistics
     "statistics_published_today": _l("The statistics of this quarter so far were already published today. Publish them again tomorrow."),
 }
+
+# A text past its field's limit, in every form and for every refusal: the field's own limit.
+TOO_LONG = _l("This is longer than %(max)d characters.")
 
 CLASS_MESSAGES = {
     "InvalidTransitionError": _l("This is not possible in the current status."),
@@ -379,6 +384,13 @@ def country_options() -> list[tuple[str, str]]:
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
+
+
+def refusal_words(e: DomainError) -> str:
+    """A refusal's words in the reader's language; a text past its length names its own limit."""
+    if e.code == "text_too_long" and e.limit is not None:
+        return str(TOO_LONG) % {"max": e.limit}
+    return error_message(e.code, type(e).__name__, e.message)
 
 
 def error_message(code: str, error_class: str, fallback: str) -> str:

@@ -18,6 +18,7 @@ from domain.join_request import DECLINE_GROUNDS, MAX_MOTIVATION
 from domain.open_call import EMAIL, MAX_CONTACT, MAX_NAME, MAX_REASON
 from domain.reference import lac_states
 from web.forms import LANGUAGE_LABELS, CommandForm, lf, opts
+from web.i18n import TOO_LONG
 from web.labels import GROUP_LABELS
 from web.translate import lazy_gettext as _l
 
@@ -26,7 +27,6 @@ GROUND_LABELS = {
     "duplicate": _l("duplicate"),
     "unverifiable": _l("unverifiable"),
 }
-TOO_LONG = _l("This is longer than %(max)d characters.")
 
 
 def _required(message: Any) -> Any:

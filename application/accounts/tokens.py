@@ -69,7 +69,7 @@ def token_problems(name: str, scope: str, days: int | None) -> list[InvalidInput
     if not (name or "").strip():
         problems.append(InvalidInputError("A token needs a name.", code="empty_text", field="name"))
     elif len(name.strip()) > MAX_NAME:
-        problems.append(InvalidInputError(f"A token's name has at most {MAX_NAME} characters.", code="text_too_long", field="name"))
+        problems.append(InvalidInputError(f"A token's name has at most {MAX_NAME} characters.", code="text_too_long", field="name", limit=MAX_NAME))
     if scope not in SCOPES:
         problems.append(InvalidInputError("A token's scope is read or write.", code="unknown_scope", field="scope"))
     if days is not None and not 1 <= days <= MAX_DAYS:

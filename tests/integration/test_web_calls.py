@@ -89,6 +89,19 @@ def test_a_refused_input_comes_back_with_what_was_typed(world: World) -> None:
     assert inputs(world) == []
 
 
+@pytest.mark.parametrize(("language", "words"), [("es", "Tiene más de 5000 caracteres."), ("en", "This is longer than 5000 characters.")])
+def test_a_too_long_input_is_refused_naming_its_own_limit_of_5000_characters(world: World, language: str, words: str) -> None:
+    url = f"/calls/{world.call}"
+    data = {"text": "x" * 5_001, "language": "pt", "organisation_name": "Rede Acolhida", "country": "BR",
+            "stakeholder_group": "migrants", "contact": CONTACT, "website": ""}
+
+    r = post_form(world.app.test_client(), url, f"{url}/inputs?lang={language}", prefix="in", **data)
+
+    assert r.status_code == 422
+    assert (words in visible(r), "20,000" in visible(r), "20.000" in visible(r)) == (True, False, False)
+    assert inputs(world) == []
+
+
 def test_a_burst_of_50_inputs_from_one_address_is_throttled(world: World) -> None:
     client = world.app.test_client()
 

@@ -131,6 +131,20 @@ def test_a_refused_indicator_comes_back_with_the_text_typed_and_every_problem(si
     assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
 
 
+@pytest.mark.parametrize(("language", "words"), [("es", "Tiene más de 300 caracteres."), ("en", "This is longer than 300 characters.")])
+def test_a_too_long_indicator_name_is_refused_naming_its_own_limit_of_300_characters(
+    site: tuple[Flask, str], language: str, words: str,
+) -> None:
+    web, pid = site
+
+    r = post_form(as_participant(web, "p-01"), f"/proposals/{pid}", f"/proposals/{pid}/indicators?lang={language}", prefix="ind",
+                  **{**INDICATOR, "name": "n" * 301})
+
+    assert r.status_code == 422
+    assert (words in visible(r), "20,000" in visible(r), "20.000" in visible(r)) == (True, False, False)
+    assert [i["reference"] for i in views.indicators(app_services(web).projector.engine)] == ["ind-regularisation"]
+
+
 def test_a_baseline_typed_as_nan_is_refused_and_later_writes_still_work(site: tuple[Flask, str]) -> None:
     web, pid = site
     member = as_participant(web, "p-01")

@@ -191,3 +191,15 @@ def test_the_government_response_form_lists_the_states_by_their_name_in_the_read
 
     assert ("México" in names, "Mexico" in names, len(names) > 20) == (True, False, True)
     assert names == sorted(names)
+
+
+def test_the_government_response_form_offers_the_statuses_in_the_readers_words(app: Flask) -> None:
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    html = client.get("/liaison?lang=es").get_data(as_text=True)
+    form = html[html.index('id="response-status"'):]
+    options = re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)<', form[:form.index("</select>")])
+
+    assert options == [("accepted", "aceptada"), ("partially_accepted", "parcialmente aceptada"), ("noted", "tomada en cuenta"),
+                       ("rejected", "rechazada")]

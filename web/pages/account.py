@@ -44,7 +44,7 @@ from web.account_forms import (
     TokenForm,
 )
 from web.forms import opts
-from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
+from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message, refusal_words
 from web.identity import device, signed_in, start_session
 from web.pages.common import Page, engine, form_errors, install, load_viewer, services
 from web.pages.confirm import confirmation_page, confirmed
@@ -110,7 +110,7 @@ def password() -> Page:
         accounts.set_password(account.id, form.password.data or "", current=form.current_password.data or "")
     except DomainError as e:
         field = "current_password" if e.code == "wrong_password" else "password"
-        return _page(422, forms={"password": form}, errors={"password": {field: [error_message(e.code, type(e).__name__, e.message)]}})
+        return _page(422, forms={"password": form}, errors={"password": {field: [refusal_words(e)]}})
     start_session(accounts.start_session(account.id, device()))
     flash(_("Your password is changed. Every other browser signed in with your account is signed out."), "ok")
     return redirect(url_for("account.index"))
@@ -130,7 +130,7 @@ def second_factor() -> Page:
             codes = accounts.confirm_enrolment(account.id, form.code.data or "")
         except DomainError as e:
             return render_template("accounts/enrol.html", form=form, enrolment=enrolment, action=url_for("account.second_factor"),
-                                   errors={"code": [error_message(e.code, type(e).__name__, e.message)]}), 422
+                                   errors={"code": [refusal_words(e)]}), 422
         return render_template("accounts/recovery_codes.html", codes=codes, next=url_for("account.index"))
     errors = form_errors(form) if request.method == "POST" else {}
     return render_template("accounts/enrol.html", form=form, enrolment=enrolment, action=url_for("account.second_factor"), errors=errors), (422 if errors else 200)
@@ -159,7 +159,7 @@ def _with_password(what: str) -> Page:
             codes = accounts.renew_recovery_codes(account.id, form.password.data or "")
             return render_template("accounts/recovery_codes.html", codes=codes, next=url_for("account.index"))
     except DomainError as e:
-        return _page(422, forms={what: form}, errors={what: {"password": [error_message(e.code, type(e).__name__, e.message)]}})
+        return _page(422, forms={what: form}, errors={what: {"password": [refusal_words(e)]}})
     flash(_("The second factor is off."), "ok")
     return redirect(url_for("account.index"))
 
@@ -194,7 +194,7 @@ def create_token() -> Page:
         info, secret = services().accounts.create_token(account.id, form.name.data or "", form.scope.data or "", form.days.data)
     except DomainError as e:
         field = e.field if e.field in ("name", "scope", "days") else "name"
-        return _page(422, forms={"token": form}, errors={"token": {field: [error_message(e.code, type(e).__name__, e.message)]}})
+        return _page(422, forms={"token": form}, errors={"token": {field: [refusal_words(e)]}})
     return _page(201, new_token={"secret": secret, "info": info})
 
 
@@ -282,7 +282,7 @@ def invite() -> Page:
                 invited = accounts.invite(form.participant.data or "", form.email.data or "", by=account.id)
             except DomainError as e:
                 field = e.field if e.field in ("participant", "email") else "email"
-                errors = {field: [error_message(e.code, type(e).__name__, e.message)]}
+                errors = {field: [refusal_words(e)]}
             except MailError:
                 current_app.logger.warning("invitation not sent: the mail server did not take it")
                 errors = {"email": [_("The mail server did not take the invitation. Try again later; nothing else is needed.")]}

@@ -19,7 +19,7 @@ from projections import people as people_views
 from projections import proposals as proposal_views
 from web.commission_forms import CommissionForm
 from web.forms import opts
-from web.i18n import error_message
+from web.i18n import refusal_words
 from web.pages.common import (
     Outcome,
     Page,
@@ -45,7 +45,7 @@ def problems_by_field(errs: dict[str, list[str]], problems: list[DomainError], f
     for e in problems:
         name = fields.get(e.field or "", e.field or "")
         if name and name not in errs:
-            merged.setdefault(name, []).append(error_message(e.code, type(e).__name__, e.message))
+            merged.setdefault(name, []).append(refusal_words(e))
     return merged
 
 

@@ -37,7 +37,7 @@ from application.roles import Roles
 from domain.errors import DomainError
 from projections import people as people_views
 from web.forms import new_command_id
-from web.i18n import error_message
+from web.i18n import error_message, refusal_words
 from web.identity import current_account, current_identity
 from web.services import services as _services
 
@@ -309,13 +309,13 @@ def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
         return Outcome(applied=True)
     except ConflictError as e:
         current_app.logger.info("command %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=409, message=error_message(e.code, type(e).__name__, e.message))
+        return Outcome(applied=False, error=e, status=409, message=refusal_words(e))
     except DomainError as e:
         if s.app.command_applied(command_id):
             s.wait_for_views(s.app.command_position(command_id))
             return Outcome(applied=True)
         current_app.logger.info("command %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=422, message=error_message(e.code, type(e).__name__, e.message))
+        return Outcome(applied=False, error=e, status=422, message=refusal_words(e))
     s.wait_for_views()
     return Outcome(applied=True, value=value)
 

@@ -22,7 +22,7 @@ from domain.discussion import MAX_COMMENT, MAX_HIDE_REASON, OPEN_STATUSES
 from projections import discussion as discussion_views
 from projections import proposals as proposal_views
 from web.forms import CommandForm, lf
-from web.join_forms import TOO_LONG
+from web.i18n import TOO_LONG
 from web.pages.common import (
     Page,
     command_id_of,

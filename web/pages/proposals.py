@@ -38,7 +38,7 @@ from web.forms import (
     ReviseForm,
     opts,
 )
-from web.i18n import current_language, error_message
+from web.i18n import current_language, refusal_words
 from web.pages.common import (
     Outcome,
     Page,
@@ -136,7 +136,7 @@ def _content_problems(form: DraftForm, errs: dict[str, list[str]]) -> dict[str, 
     merged = dict(errs)
     for e in problems:
         if e.field and e.field not in errs:
-            message = error_message(e.code, type(e).__name__, e.message)
+            message = refusal_words(e)
             if e.code == "objective_not_in_table":
                 message = _objectives_elsewhere(form.table.data or "", list(form.objectives.data or []))
             merged.setdefault(e.field, []).append(message)

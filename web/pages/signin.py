@@ -43,7 +43,7 @@ from web.account_forms import (
     SignInForm,
 )
 from web.forms import TABLES
-from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message
+from web.i18n import COOKIE, COOKIE_MAX_AGE, refusal_words
 from web.identity import address, device, end_session, signed_in, start_session
 from web.pages.common import Page, demo_mode, engine, form_errors, install, load_viewer, services
 from web.query import same_site_path
@@ -162,7 +162,7 @@ def enrol() -> Page:
             codes, token = accounts.finish_enrolment(pending["account"], form.code.data or "", device=device())
         except DomainError as e:
             form.code.data = ""
-            return render_template("accounts/enrol.html", form=form, enrolment=enrolment, errors={"code": [error_message(e.code, type(e).__name__, e.message)]}), 422
+            return render_template("accounts/enrol.html", form=form, enrolment=enrolment, errors={"code": [refusal_words(e)]}), 422
         start_session(token)
         return render_template("accounts/recovery_codes.html", codes=codes, next=str(pending["next"]))
     errors = form_errors(form) if request.method == "POST" else {}
@@ -213,7 +213,7 @@ def choose_password(purpose: str, token: str) -> Page:
             return render_template("accounts/link_invalid.html"), 410
         except DomainError as e:
             return render_template("accounts/choose_password.html", form=form, purpose=purpose, email=account.email,
-                                   errors={"password": [error_message(e.code, type(e).__name__, e.message)]}), 422
+                                   errors={"password": [refusal_words(e)]}), 422
         end_session()
         flash(_("Your password is set. Sign in with it."), "ok")
         response = make_response(redirect(url_for("signin.login")))
