@@ -16,13 +16,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from wtforms import TextAreaField
-from wtforms.validators import Length
 
 from domain.discussion import MAX_COMMENT, MAX_HIDE_REASON, OPEN_STATUSES
 from projections import discussion as discussion_views
 from projections import proposals as proposal_views
 from web.forms import CommandForm, lf
-from web.i18n import TOO_LONG
 from web.pages.common import (
     Page,
     command_id_of,
@@ -45,18 +43,17 @@ install(bp)
 class CommentForm(CommandForm):
     """A comment, or a reply to one (the reply's address names the comment)."""
 
-    text = TextAreaField(_l("Your comment"), filters=[lf], render_kw={"maxlength": MAX_COMMENT}, validators=[Length(max=MAX_COMMENT, message=TOO_LONG)],
+    text = TextAreaField(_l("Your comment"), filters=[lf], render_kw={"maxlength": MAX_COMMENT},
                          description=_l("Markdown: lists, emphasis and links. Up to 5,000 characters."))
 
 
 class EditCommentForm(CommandForm):
-    text = TextAreaField(_l("New text"), filters=[lf], render_kw={"maxlength": MAX_COMMENT}, validators=[Length(max=MAX_COMMENT, message=TOO_LONG)])
+    text = TextAreaField(_l("New text"), filters=[lf], render_kw={"maxlength": MAX_COMMENT})
 
 
 class HideCommentForm(CommandForm):
     reason = TextAreaField(
         _l("Reason, shown in its place"), filters=[lf], render_kw={"maxlength": MAX_HIDE_REASON},
-        validators=[Length(max=MAX_HIDE_REASON, message=TOO_LONG)],
     )
 
 
