@@ -41,7 +41,7 @@ from application.audit.verify import (
     check_signatures,
 )
 from application.persistence import EVENTS_TABLE, chain_table, commands_table
-from application.references import PARTICIPANT_REGISTERED, index_registrations
+from application.references import COMMENT_POSTED, PARTICIPANT_REGISTERED, index_registrations
 from application.tables import tree_leaves
 from application.tlog.checkpoint import TreeHead
 from application.tlog.store import extend_tree, read_nodes, tree_size
@@ -244,7 +244,7 @@ def import_log(
                 "topic": rec.topic, "state": rec.state,
             })
             chain_rows.append({"position": rec.position, "hash": rec.chain_hash})
-            if rec.topic == PARTICIPANT_REGISTERED:
+            if rec.topic in (PARTICIPANT_REGISTERED, COMMENT_POSTED):
                 imported_registrations.append(events_rows[-1])
             command_id = _command_of(rec.state)
             if command_id:
@@ -261,7 +261,7 @@ def import_log(
         rows = [{"command_id": k, "recorded_at": v[0], "last_position": v[1]} for k, v in commands.items()]
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
-        index_registrations(conn, ((r["id"], r["topic"], r["state"]) for r in imported_registrations))
+        index_registrations(conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations))
         extend_tree(conn)  # the transparency log's tree, in the same transaction
         size = tree_size(conn)[0]
         for name, head in tree_checkpoints:

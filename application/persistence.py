@@ -193,8 +193,8 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             session.execute(insert(chain_table), rows)
         # The transparency log's tree (application/tlog), in the same transaction.
         append_events(session, ids, stored_events)
-        # The participants' references (the reference check's index), in the same transaction.
-        index_registrations(session, ((i, e.topic, e.state) for i, e in zip(ids, stored_events, strict=True)))
+        # The look-up tables (participants' references, comments' discussions), same transaction.
+        index_registrations(session, ((i, e.topic, e.state, str(e.originator_id)) for i, e in zip(ids, stored_events, strict=True)))
         command_id = kwargs.get("command_id")
         if command_id:
             # In the events' transaction: a second save under the same id fails on the key.

@@ -1,7 +1,7 @@
-"""The participants' references as an indexed table (issue 14): written with each
-registration in the events' transaction (:class:`application.persistence.DialogueRecorder`,
-and by ``dialogue import``), so that the reference check is one look-up, not a read of every
-registration in the log."""
+"""Look-up tables of the log (issue 14): the participants' references and each comment's
+discussion, written with their events in the events' transaction (:class:`application.persistence.DialogueRecorder`,
+and by ``dialogue import``), so that the reference check and finding a comment's discussion are
+one indexed look-up each, not a read of every registration or comment in the log."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from application.tables import reference_index_table
+from application.tables import comment_index_table, reference_index_table
 
 PARTICIPANT_REGISTERED = "domain.participant:Participant.Registered"
+COMMENT_POSTED = "domain.discussion:Discussion.CommentPosted"
 
 
 def reference_key(reference: object) -> str:
@@ -22,14 +23,27 @@ def reference_key(reference: object) -> str:
     return str(reference or "").strip().casefold()[:200]
 
 
-def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes]]) -> None:
-    """Index the references of the registrations among ``events`` (position, topic, state)."""
-    rows: list[dict[str, Any]] = [
-        {"position": position, "reference_key": reference_key(json.loads(state).get("reference"))}
-        for position, topic, state in events if topic == PARTICIPANT_REGISTERED
-    ]
-    if rows:
-        conn.execute(insert(reference_index_table), rows)
+def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes, str]]) -> None:
+    """Index the references of the registrations and the comments' discussions among
+    ``events`` (position, topic, state, originator id)."""
+    references: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
+    for position, topic, state, originator_id in events:
+        if topic == PARTICIPANT_REGISTERED:
+            references.append({"position": position, "reference_key": reference_key(json.loads(state).get("reference"))})
+        elif topic == COMMENT_POSTED:
+            comments.append({"comment_id": str(json.loads(state)["comment_id"]), "discussion_id": str(originator_id)})
+    if references:
+        conn.execute(insert(reference_index_table), references)
+    if comments:
+        conn.execute(insert(comment_index_table), comments)
+
+
+def discussion_of(conn: Connection, comment_id: str) -> str | None:
+    """The id of the discussion comment ``comment_id`` was posted in (None if no such comment)."""
+    t = comment_index_table
+    v = conn.execute(select(t.c.discussion_id).where(t.c.comment_id == comment_id)).scalar()
+    return None if v is None else str(v)
 
 
 def reference_taken(conn: Connection, reference: str) -> bool:

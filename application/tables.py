@@ -59,6 +59,14 @@ reference_index_table = Table(
     Column("reference_key", String(200), nullable=False),
     Index("ix_dialogue_participant_references_key", "reference_key"),
 )
+comment_index_table = Table(
+    # Each comment's discussion, written with its CommentPosted in the events' transaction:
+    # editing or hiding a comment finds its discussion by one look-up (issue 14).
+    "dialogue_comment_discussions",
+    metadata,
+    Column("comment_id", String(36), primary_key=True),
+    Column("discussion_id", String(36), nullable=False),
+)
 key_check_table = Table(
     "dialogue_key_check",
     metadata,

@@ -10,11 +10,10 @@ the API's ETag) does not move.
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
-from application.persistence import notifications
+from application.references import discussion_of
 from domain.base import SECRETARIAT
 from domain.discussion import Discussion, discussion_id
 from domain.errors import NotFoundError
@@ -60,19 +59,19 @@ class DiscussionCommands(ApplicationCore):
         return cid
 
     def discussion_of_comment(self, comment_id: UUID | str, proposal_id: UUID | str | None = None) -> Discussion:
-        """The discussion comment ``comment_id`` belongs to (read from the log by topic; the
-        comment's id is in the plain part of its event).
+        """The discussion comment ``comment_id`` belongs to (one look-up in the comments'
+        index written with each comment, :mod:`application.references`).
 
         Raises:
             NotFoundError: no comment with this id (on proposal ``proposal_id`` when given).
         """
         wanted = str(_uuid(comment_id, "comment"))
-        for n in notifications(self.recorder, [COMMENT_POSTED], batch=1000):
-            if json.loads(n.state).get("comment_id") == wanted:
-                d = self._get(Discussion, UUID(str(n.originator_id)), "discussion")
-                if proposal_id is None or str(d.proposal_id) == str(proposal_id):
-                    return d
-                break
+        with self.engine.connect() as c:
+            discussion_id = discussion_of(c, wanted)
+        if discussion_id is not None:
+            d = self._get(Discussion, UUID(discussion_id), "discussion")
+            if proposal_id is None or str(d.proposal_id) == str(proposal_id):
+                return d
         raise NotFoundError(f"No comment with id {comment_id}.", field="comment")
 
     def edit_comment(
