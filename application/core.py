@@ -33,6 +33,7 @@ from application.persistence import (
     get_engine,
 )
 from application.preconditions import check_expected
+from application.references import reference_taken
 from application.retry import ConcurrentWriteError, retry_on_conflict
 from application.snapshots import INTERVALS, take_due_snapshots
 from domain.base import SECRETARIAT, Ctx, DialogueAggregate
@@ -141,9 +142,7 @@ class ApplicationCore(Application[UUID]):
                 data was erased (they take no further part under that id).
         """
         person_check = actor not in (SECRETARIAT, "administrator")
-        with self.engine.connect() as c:  # both lookups through one connection
-            applied = command_id is not None and self._command_applied(c, command_id)
-            holds_key = person_check and self.keys is not None and self.keys.holds(actor, c)
+        applied, holds_key = self._applied_and_holds_key(command_id, actor if person_check else None)
         if applied:
             raise CommandAlreadyAppliedError(f"Command {command_id} was already applied.")
         today = self.clock.today()
@@ -158,6 +157,26 @@ class ApplicationCore(Application[UUID]):
             if isinstance(person, Participant) and person.erased:
                 raise NotAllowedError("This person's data was erased; they take no further part under this id.", code="participant_erased")
         return Ctx(actor=actor, effective_date=today, command_id=command_id or f"cmd:{uuid4()}")
+
+    def _applied_and_holds_key(self, command_id: str | None, person: str | None) -> tuple[bool, bool]:
+        """Whether ``command_id`` was applied, and whether ``person`` (None: not a person)
+        holds a key: both lookups through one connection."""
+        with self.engine.connect() as c:
+            applied = command_id is not None and self._command_applied(c, command_id)
+            holds_key = person is not None and self.keys is not None and self.keys.holds(person, c)
+        return applied, holds_key
+
+    def _participant_reference_taken(self, reference: str) -> bool:
+        with self.engine.connect() as c:
+            return reference_taken(c, reference)
+
+    def check_reference_free(self, reference: str, *, field: str = "reference") -> None:
+        """Raises InvalidInputError ``already_registered`` when a registered participant has
+        ``reference`` (without regard to case or surrounding spaces; read from the log's
+        registrations' index, :mod:`application.references`): the secretariat's, the command
+        line's and a join acceptance's check."""
+        if self._participant_reference_taken(reference):
+            raise InvalidInputError(f"A participant already has the reference {reference.strip()}.", code="already_registered", field=field)
 
     def _authorise(self, actor: str, on: date) -> None:
         """Refuse an ``actor`` the identity bound to this context may not act as

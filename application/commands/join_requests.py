@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from application.commands.people import check_reference_free
 from application.core import ApplicationCore, _uuid
 from domain.base import PUBLIC, SECRETARIAT, Ctx, DialogueAggregate
 from domain.errors import InvalidTransitionError, NotFoundError
@@ -117,7 +116,7 @@ class JoinRequestCommands(ApplicationCore):
             if found["erased"] or found["display_name"] is None:
                 raise InvalidTransitionError("This requester's data was erased; nobody can be registered from it.", code="already_erased")
             if participant_reference:
-                check_reference_free(self.recorder, participant_reference, field="participant_reference")
+                self.check_reference_free(participant_reference, field="participant_reference")
             pid = participant_id or created_id("participant", ctx.command_id)
             as_secretariat = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
             person = Participant.register(

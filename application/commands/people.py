@@ -4,14 +4,10 @@ membership, erasure.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import ApplicationRecorder
-from sqlalchemy import Engine
-
 from application.core import ApplicationCore, _uuid
-from application.references import reference_taken
 from domain.base import SECRETARIAT, Ctx
 from domain.errors import (
     InvalidInputError,
@@ -24,17 +20,6 @@ from domain.participant import Participant
 from domain.reference import table_objectives
 from domain.settings import SETTINGS_ID, MechanismSettings
 from domain.working_table import WorkingTable
-
-
-def check_reference_free(recorder: ApplicationRecorder, reference: str, *, field: str = "reference") -> None:
-    """Raises InvalidInputError ``already_registered`` when a registered participant has
-    ``reference`` (without regard to case or surrounding spaces; read from the log's
-    registrations' index, :mod:`application.references`): the secretariat's, the command line's and a join acceptance's check."""
-    engine = cast(Engine, recorder.datastore.engine)  # type: ignore[attr-defined]
-    with engine.connect() as c:
-        taken = reference_taken(c, reference)
-    if taken:
-        raise InvalidInputError(f"A participant already has the reference {reference.strip()}.", code="already_registered", field=field)
 
 
 class PeopleCommands(ApplicationCore):
@@ -90,7 +75,7 @@ class PeopleCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         if organisation_id is not None:
             self._get(Organisation, organisation_id, "organisation")
-        check_reference_free(self.recorder, reference)
+        self.check_reference_free(reference)
         p = Participant.register(
             ctx, id=id or uuid4(), reference=reference, display_name=display_name, organisation_id=organisation_id,
             gender=gender, preferred_language=preferred_language,

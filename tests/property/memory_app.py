@@ -20,8 +20,10 @@ from eventsourcing.application import Application
 
 from application.clock import FixedClock
 from application.persistence import KeyStore
+from application.references import reference_key
 from application.service import DialogueApplication
 from domain.base import Ctx, DialogueAggregate
+from domain.participant import Participant
 
 
 class FakeKeyStore(KeyStore):
@@ -67,6 +69,13 @@ class InMemoryDialogue(DialogueApplication):
 
     def command_applied(self, command_id: str) -> bool:
         return command_id in self.applied
+
+    def _participant_reference_taken(self, reference: str) -> bool:
+        key = reference_key(reference)
+        return any(isinstance(a, Participant) and reference_key(a.reference) == key for a in self.saved.values())
+
+    def _applied_and_holds_key(self, command_id: str | None, person: str | None) -> tuple[bool, bool]:
+        return command_id in self.applied, person is not None and self.keys.holds(person)
 
 
 def state_of(aggregate: DialogueAggregate) -> dict[str, Any]:
