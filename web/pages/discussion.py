@@ -11,6 +11,7 @@ comes back on the proposal page with the person's text and its errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
@@ -23,6 +24,7 @@ from projections import proposals as proposal_views
 from web.forms import CommandForm, lf
 from web.pages.common import (
     Page,
+    Viewer,
     command_id_of,
     engine,
     execute,
@@ -141,40 +143,49 @@ def _on_proposal(p: dict[str, Any], comment_id: str) -> None:
         abort(404)
 
 
+def _on_comment(
+    proposal_id: str, comment_id: str, kind: str, cls: type[CommandForm],
+    actor_of: Callable[[Viewer], str | None], refused: str,
+    command: Callable[[CommandForm, str, str, dict[str, Any]], Any], done: str,
+) -> Page:
+    """What editing and hiding share: the proposal of the URL, a comment on it, the form
+    (a refused one back on the proposal page), the viewer's actor (``refused`` when none),
+    then ``command(form, actor, command_id, proposal)`` and the answer."""
+    p = _proposal(proposal_id)
+    _on_proposal(p, comment_id)
+    form = cls(prefix=_prefix(kind, comment_id))
+    action = f"discussion:{kind}:{comment_id}"
+    if not form.validate_on_submit():
+        return invalid_form(p, action, form)
+    actor = actor_of(load_viewer())
+    if actor is None:
+        return render_proposal(p, 422, {"action": action, "form": form, "top": refusal(refused), "errs": {}})
+    cid = command_id_of(form)
+    outcome = execute(cid, lambda: command(form, actor, cid, p))
+    return _after(p, action, form, outcome, done, f"#comment-{comment_id}")
+
+
 @bp.post("/<comment_id>/edit")
 def edit(proposal_id: str, comment_id: str) -> Page:
     """Replace the text of one's own comment (its author)."""
-    p = _proposal(proposal_id)
-    _on_proposal(p, comment_id)
-    form = EditCommentForm(prefix=_prefix("edit", comment_id))
-    action = f"discussion:edit:{comment_id}"
-    if not form.validate_on_submit():
-        return invalid_form(p, action, form)
-    viewer = load_viewer()
-    if not viewer.is_participant:
-        return render_proposal(p, 422, {"action": action, "form": form, "top": refusal("not_the_comment_author"), "errs": {}})
-    actor, cid = str(viewer.participant_id), command_id_of(form)
-    outcome = execute(cid, lambda: services().app.edit_comment(
-        comment_id, text=form.text.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
-    ))
-    return _after(p, action, form, outcome, _("Your comment is changed."), f"#comment-{comment_id}")
+    return _on_comment(
+        proposal_id, comment_id, "edit", EditCommentForm,
+        lambda viewer: str(viewer.participant_id) if viewer.is_participant else None, "not_the_comment_author",
+        lambda form, actor, cid, p: services().app.edit_comment(
+            comment_id, text=form.text.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
+        ),
+        _("Your comment is changed."),
+    )
 
 
 @bp.post("/<comment_id>/hide")
 def hide(proposal_id: str, comment_id: str) -> Page:
     """Hide a comment with a reason (a facilitator of the proposal's table, or the secretariat)."""
-    p = _proposal(proposal_id)
-    _on_proposal(p, comment_id)
-    form = HideCommentForm(prefix=_prefix("hide", comment_id))
-    action = f"discussion:hide:{comment_id}"
-    if not form.validate_on_submit():
-        return invalid_form(p, action, form)
-    viewer = load_viewer()
-    actor = viewer.participant_id if viewer.is_participant else viewer.secretariat_actor
-    if actor is None:
-        return render_proposal(p, 422, {"action": action, "form": form, "top": refusal("not_a_facilitator"), "errs": {}})
-    cid = command_id_of(form)
-    outcome = execute(cid, lambda: services().app.hide_comment(
-        comment_id, reason=form.reason.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
-    ))
-    return _after(p, action, form, outcome, _("The comment is hidden."), f"#comment-{comment_id}")
+    return _on_comment(
+        proposal_id, comment_id, "hide", HideCommentForm,
+        lambda viewer: viewer.participant_id if viewer.is_participant else viewer.secretariat_actor, "not_a_facilitator",
+        lambda form, actor, cid, p: services().app.hide_comment(
+            comment_id, reason=form.reason.data or "", actor=actor, command_id=cid, proposal_id=p["id"],
+        ),
+        _("The comment is hidden."),
+    )
