@@ -54,11 +54,29 @@ class IndicatorForm(CommandForm):
     states = SelectMultipleField(_l("States it applies to"), choices=[], validate_choice=False, validators=[Optional()])
 
 
+def breakdown(form: Any, dimensions: list[str]) -> dict[str, dict[str, Any]]:
+    """The breakdown typed in ``form`` for each of the indicator's ``dimensions`` that has
+    any line: ``category: number`` a line (the number read by :func:`number`). A line
+    without its colon keeps its text as the category and no number, so the application
+    names the problem."""
+    parts: dict[str, dict[str, Any]] = {}
+    for dimension in dimensions:
+        lines = [line.strip() for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines() if line.strip()]
+        for line in lines:
+            category, colon, value = line.rpartition(":") if ":" in line else (line, "", "")
+            parts.setdefault(dimension, {})[category.strip()] = number(value) if colon else ""
+    return parts
+
+
 class MeasurementForm(CommandForm):
-    """A member of the commission records a measurement of one indicator."""
+    """A member of the commission records a measurement of one indicator, with its breakdown
+    by each of the indicator's disaggregations (optional: ``breakdown_<code>``)."""
 
     state = SelectField(_l("State"), choices=[], validate_choice=False)
     period = StringField(_l("Period"), filters=[lf], description=_l("YYYY or YYYY-Qn, e.g. 2026 or 2026-Q3."))
     value = StringField(_l("Value"), filters=[lf])
     source_title = StringField(_l("Source"), filters=[lf], description=_l("The public document or dataset the value comes from."))
     source_url = StringField(_l("Link to the source"), filters=[lf], description=_l("Starting with https:// or http://."))
+    breakdown_sex = TextAreaField(_l("Breakdown by sex"), filters=[lf], description=_l("Optional. One category a line with its number, e.g. women: 120."))
+    breakdown_age = TextAreaField(_l("Breakdown by age"), filters=[lf], description=_l("Optional. One category a line with its number, e.g. 0-17: 45."))
+    breakdown_status = TextAreaField(_l("Breakdown by migratory status"), filters=[lf], description=_l("Optional. One category a line with its number, e.g. refugees: 30."))

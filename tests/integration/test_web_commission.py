@@ -216,6 +216,48 @@ def test_a_refused_measurement_comes_back_with_the_text_typed_and_every_problem(
     assert views.measurements(app_services(web).projector.engine, iid) == before
 
 
+def test_a_member_records_a_measurement_with_its_breakdown_by_sex_and_status(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+
+    r = post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=measurement_prefix(web),
+        state="CO", period="2026-Q4", value="2600", source_title="Boletín", source_url="https://example.org/b.csv",
+        breakdown_sex="mujeres: 1400\nhombres: 1200,5\n", breakdown_status="refugiadas: 300",
+    )
+
+    assert r.status_code == 302
+    got = [m["disaggregation"] for m in views.measurements(app_services(web).projector.engine, iid) if m["period"] == "2026-Q4"]
+    assert got == [{"sex": {"mujeres": 1400, "hombres": 1200.5}, "status": {"refugiadas": 300}}]
+
+
+def test_the_measurement_form_offers_a_breakdown_only_by_the_indicators_disaggregations(site: tuple[Flask, str]) -> None:
+    web, pid = site
+
+    page = visible(as_participant(web, "p-06").get(f"/proposals/{pid}?lang=en"))
+
+    assert ("Breakdown by sex" in page, "Breakdown by migratory status" in page, "Breakdown by age" in page) == (True, True, False)
+
+
+def test_a_refused_breakdown_comes_back_as_typed_with_every_problem_on_its_own_field(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    prefix = measurement_prefix(web)
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    before = views.measurements(app_services(web).projector.engine, iid)
+
+    r = post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=prefix,
+        state="CO", period="2026-H2", value="2600", source_title="Boletín", source_url="https://example.org/b.csv",
+        breakdown_sex="mujeres: muchas", breakdown_status="refugiadas: 300",
+    )
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "mujeres: muchas</textarea>" in html
+    assert [f'id="{prefix}-{f}-error"' in html for f in ("period", "breakdown_sex", "breakdown_status")] == [True, True, False]
+    assert views.measurements(app_services(web).projector.engine, iid) == before
+
+
 @pytest.fixture
 def fresh(services: Services) -> tuple[Flask, list[str]]:
     """Two participants, no commission yet."""

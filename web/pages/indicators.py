@@ -16,14 +16,21 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
+from domain.errors import DomainError
 from domain.ids import created_id
 from domain.reference import lac_states
 from projections import indicators as views
 from projections import proposals as proposal_views
-from web.commission_forms import DISAGGREGATION_LABELS, IndicatorForm, MeasurementForm, number
+from web.commission_forms import (
+    DISAGGREGATION_LABELS,
+    IndicatorForm,
+    MeasurementForm,
+    breakdown,
+    number,
+)
 from web.dashboards import draw
 from web.forms import opts
-from web.i18n import country_name, current_language
+from web.i18n import country_name, current_language, refusal_words
 from web.pages.commission import expired, problems_by_field
 from web.pages.common import (
     Page,
@@ -148,6 +155,18 @@ def define(proposal_id: str) -> Page:
     return render_proposal(found_or_404(proposal_views.get_proposal, proposal_id), outcome.status, {"action": "indicator", "form": form, "top": top, "errs": errs})
 
 
+def _breakdown_errors(indicator_id: str, content: dict[str, Any], parts: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The breakdown's problems on the field of each disaggregation that has them (the
+    application's check of that part alone)."""
+    errs: dict[str, list[str]] = {}
+    for dimension, categories in parts.items():
+        alone: list[DomainError] = services().app.check_measurement(indicator_id, **{**content, "disaggregation": {dimension: categories}})
+        words = [refusal_words(e) for e in alone if e.field == "disaggregation"]
+        if words:
+            errs[f"breakdown_{dimension}"] = words
+    return errs
+
+
 @forms_bp.post("/proposals/<proposal_id>/indicators/<indicator_id>/measurements")
 def measure(proposal_id: str, indicator_id: str) -> Page:
     """A member of the commission records a measurement of an indicator of this recommendation."""
@@ -163,12 +182,16 @@ def measure(proposal_id: str, indicator_id: str) -> Page:
         return render_proposal(p, 400, {**failed, "top": top, "errs": form_errors(form)})
     if viewer.participant_id is None or not viewer.is_participant:
         return render_proposal(p, 422, {**failed, "top": refusal("no_participant"), "errs": {}})
+    parts = breakdown(form, indicator["disaggregation"])
     content: dict[str, Any] = {
         "state": form.state.data or "", "period": (form.period.data or "").strip(), "value": number(form.value.data),
         "source": {"title": form.source_title.data or "", "url": (form.source_url.data or "").strip()},
+        "disaggregation": parts or None,
     }
     problems = services().app.check_measurement(indicator_id, **content)
-    errs = problems_by_field(form_errors(form), problems, SOURCE_FIELDS)
+    errs = problems_by_field(form_errors(form), [e for e in problems if e.field != "disaggregation"], SOURCE_FIELDS)
+    if len(problems) > len([e for e in problems if e.field != "disaggregation"]):
+        errs |= _breakdown_errors(indicator_id, content, parts)
     if errs:
         return render_proposal(p, 422, {**failed, "top": None, "errs": errs})
     actor, cid = str(viewer.participant_id), command_id_of(form)
