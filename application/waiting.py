@@ -9,7 +9,8 @@ Read from the views for one person's :class:`application.roles.Roles` on a date:
 - amendments waiting for the person's decision on proposals they author or co-author;
 - their drafts, and their proposals returned for revision;
 - elections of the tables the person is a member of (issue 19): a candidacy to declare
-  while nominations are open and they are not a candidate, and a ballot to cast while
+  while nominations are open, they are not a candidate and the re-election limit does not
+  bar them (``barred``, the application's rule, when the caller gives it), and a ballot to cast while
   voting is open, when they were a member on the day nominations closed and cast none;
 - for the secretariat: submitted proposals to put on an agenda, decisions to record, adopted
   recommendations whose endorsement round is to be opened, rounds to close (past their
@@ -23,6 +24,7 @@ Entries are plain data with the ids a page needs to link each one to its form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -72,9 +74,13 @@ def _item(p: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"proposal_id": p["id"], "reference": p["reference"], "title": p["title"], "table": p["table"], "status": p["status"], **extra}
 
 
-def what_waits_for(roles: Roles, views: Engine, today: date, erasure_requests: list[dict[str, Any]] | None = None) -> Waiting:
+def what_waits_for(
+    roles: Roles, views: Engine, today: date, erasure_requests: list[dict[str, Any]] | None = None,
+    *, barred: Callable[[str, str], bool] | None = None,
+) -> Waiting:
     """The list of ``roles`` on ``today`` (``erasure_requests`` given by the caller from the
-    accounts, shown to the secretariat)."""
+    accounts, shown to the secretariat; ``barred(election_id, participant_id)``: whether the
+    re-election limit bars them from standing, as ``ElectionCommands.barred_from_standing``)."""
     w = Waiting()
     pid = roles.participant_id
     proposals = {p["id"]: p for p in proposal_views.list_recommendations(views)}
@@ -92,7 +98,7 @@ def what_waits_for(roles: Roles, views: Engine, today: date, erasure_requests: l
                 w.decisions.append(_item(p, **where))
     if pid:
         _authored(w, pid, proposals, views)
-        _elections(w, pid, roles.tables, views, today)
+        _elections(w, pid, roles.tables, views, today, barred or (lambda election_id, participant_id: False))
     rounds = liaison_views.endorsement_rounds(views, open_only=True) if roles.seats or roles.is_secretariat else []
     for r in rounds:
         p = proposals[r["proposal_id"]]
@@ -137,13 +143,14 @@ def _authored(w: Waiting, pid: str, proposals: dict[str, dict[str, Any]], views:
                     w.amendments.append(_item(p, amendment=a["reference"], field=a["field"], proposed_on=a["proposed_on"]))
 
 
-def _elections(w: Waiting, pid: str, tables: Any, views: Engine, today: date) -> None:
+def _elections(w: Waiting, pid: str, tables: Any, views: Engine, today: date, barred: Callable[[str, str], bool]) -> None:
     for e in election_views.elections(views):
         if e["closed_on"] is not None or e["table_code"] not in tables:
             continue
         entry = {"election_id": e["id"], "table": e["table_code"], "seats": list(e["seats"]), "nominations_close": e["nominations_close"], "voting_closes": e["voting_closes"]}
         if today <= e["nominations_close"]:
-            if not any(c["candidate"] == pid and c["withdrawn_on"] is None for c in election_views.candidacies(views, e["id"])):
+            standing = any(c["candidate"] == pid and c["withdrawn_on"] is None for c in election_views.candidacies(views, e["id"]))
+            if not standing and not barred(str(e["id"]), pid):
                 w.candidacies.append(entry)
         elif today <= e["voting_closes"]:
             since = next((m["joined_on"] for m in table_views.members(views, e["table_code"]) if m["participant_id"] == pid), None)

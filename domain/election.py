@@ -222,8 +222,7 @@ class Election(DialogueAggregate):
             raise RuleViolationError(f"Only members of {self.table} stand for its seats.", code="not_a_member", field="candidate")
         if pid in self.candidates:
             raise InvalidTransitionError("This person is already a candidate.", code="already_a_candidate", field="candidate")
-        end = table.planned_term_end(self.seats[0], self.term_start, None)
-        if table.consecutive_terms(pid, self.term_start, end) > MAX_CONSECUTIVE_TERMS:
+        if self.barred_by_term_limit(table, pid):
             raise RuleViolationError(
                 "A representative may be re-elected once immediately, never for a third consecutive term.",
                 code="third_consecutive_term", field="candidate",
@@ -231,6 +230,12 @@ class Election(DialogueAggregate):
         if not statement.strip():
             raise InvalidInputError("A candidacy has a statement.", code="empty_text", field="statement")
         self._candidacy_declared(candidate=pid, statement=statement, criteria=check_criteria(criteria), **ctx.stamp())
+
+    def barred_by_term_limit(self, table: WorkingTable, candidate: str) -> bool:
+        """Whether the re-election limit bars ``candidate`` from this election's term: it
+        would be their third consecutive term at ``table``."""
+        end = table.planned_term_end(self.seats[0], self.term_start, None)
+        return table.consecutive_terms(str(candidate), self.term_start, end) > MAX_CONSECUTIVE_TERMS
 
     @event(CandidacyDeclared)
     def _candidacy_declared(

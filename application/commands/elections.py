@@ -17,7 +17,6 @@ from domain.election import Election, candidacy_problems
 from domain.errors import DomainError, InvalidInputError, RuleViolationError
 from domain.ids import table_id
 from domain.reference import table_objectives
-from domain.terms import MAX_CONSECUTIVE_TERMS
 from domain.working_table import WorkingTable
 
 OPENED = "domain.election:Election.Opened"
@@ -138,6 +137,13 @@ class ElectionCommands(ApplicationCore):
 
         self._retrying(attempt, own_change=event_of(Election, "BallotCast", voter=str(vid)))
 
+    def barred_from_standing(self, election_id: UUID | str, candidate: UUID | str) -> bool:
+        """Whether the re-election limit bars ``candidate`` from standing in the election
+        (:meth:`Election.barred_by_term_limit`; :meth:`declare_candidacy` would refuse with
+        ``third_consecutive_term``)."""
+        e = self.election(election_id)
+        return e.barred_by_term_limit(self.table(e.table), str(candidate))
+
     def close_election(self, election_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> list[dict[str, Any]]:
         """Close the election (the secretariat): count, fill the seats, and record each
         winner with the table's ``RepresentativeElected`` in the same transaction. Returns
@@ -177,9 +183,9 @@ class ElectionCommands(ApplicationCore):
             return "participant_erased"
         if not t.is_member(candidate, today):
             return "not_a_member"
-        end = t.planned_term_end(e.seats[0], e.term_start, None)
-        if t.consecutive_terms(candidate, e.term_start, end) > MAX_CONSECUTIVE_TERMS:
+        if e.barred_by_term_limit(t, candidate):
             return "third_consecutive_term"
+        end = t.planned_term_end(e.seats[0], e.term_start, None)
         if t.holds_seat_between(candidate, e.term_start, end):
             return "already_a_representative"
         for code in sorted(table_objectives()):

@@ -76,7 +76,7 @@ class Notifications:
             if facts is not None and kind.concerns(facts, roles):
                 found.append((f"{kind.name}:{n.id}", kind.name, getattr(e, "effective_date", on), facts))
         if derived:
-            waiting = what_waits_for(roles, self.views, on)
+            waiting = what_waits_for(roles, self.views, on, barred=self.app.barred_from_standing)
             for kind in KINDS:
                 if kind.derived is not None:  # the waiting list is already the person's
                     found += [(f"{kind.name}:{key}", kind.name, dated, facts) for key, dated, facts in kind.derived(waiting, on)]

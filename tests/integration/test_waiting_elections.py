@@ -92,3 +92,22 @@ def test_a_second_election_for_the_same_seat_is_refused_while_the_first_is_open(
         )
 
     assert refused.value.code == "election_already_open"
+
+
+def test_a_member_the_re_election_limit_bars_is_not_asked_to_stand(election: tuple[Services, dict[str, str], str]) -> None:
+    s, ids, _ = election
+    for start in (date(2026, 3, 1), date(2027, 3, 1)):
+        s.app.elect_representative(table="RT1", seat="LT-RT1-A", participant_id=ids["ana"], term_start=start, votes={"for": 3, "against": 0, "abstain": 0})
+    later = uuid4()
+    s.app.open_election(
+        election_id=later, table="RT1", seats=["LT-RT1-B"], term_start=date(2028, 3, 1),
+        nominations_close=date(2026, 1, 31), voting_closes=date(2026, 2, 20),
+    )
+    s.projector.catch_up()
+    barred = s.app.barred_from_standing
+
+    ana = what_waits_for(s.app.roles_of(Identity("acc", ids["ana"]), date(2026, 1, 10)), s.projector.engine, date(2026, 1, 10), barred=barred)
+    bea = what_waits_for(s.app.roles_of(Identity("acc", ids["bea"]), date(2026, 1, 10)), s.projector.engine, date(2026, 1, 10), barred=barred)
+
+    assert str(later) not in [e["election_id"] for e in ana.candidacies]
+    assert str(later) in [e["election_id"] for e in bea.candidacies]

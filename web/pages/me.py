@@ -32,7 +32,7 @@ def waiting() -> Waiting:
     if roles.is_secretariat:
         requests = [{"account_id": a.id, "participant_id": a.participant_id, "requested_at": a.erasure_requested_at}
                     for a in s.accounts.erasure_requests()]
-    result = what_waits_for(roles, engine(), today(), requests)
+    result = what_waits_for(roles, engine(), today(), requests, barred=s.app.barred_from_standing)
     g.waiting = result
     return result
 
