@@ -2,7 +2,8 @@
 commission responsible for creating indicators to measure compliance/impact"; issue 19).
 
 - The Liaison Table (the secretariat) **establishes** the commission once and appoints its
-  members (:class:`Commission`, one per mechanism: :data:`COMMISSION_ID`).
+  members (:class:`Commission`, one per mechanism: :data:`COMMISSION_ID`), and may
+  **appoint** a member later.
 - A member **defines** an indicator for published recommendations (:class:`Indicator`):
   name, definition, unit, baseline with its date, target with its date, the
   disaggregations it is measured by (:data:`DISAGGREGATIONS`) and the states it covers.
@@ -66,6 +67,21 @@ class Commission(DialogueAggregate):
 
     def is_member(self, participant_id: UUID | str) -> bool:
         return str(participant_id) in self.members
+
+    def appoint_member(self, ctx: Ctx, participant_id: UUID | str) -> None:
+        """The Liaison Table (the secretariat) appoints one more member after establishing it.
+
+        Raises:
+            NotAllowedError: ``secretariat_only``.  InvalidTransitionError: ``already_a_commission_member``.
+        """
+        check_establisher(ctx)
+        if self.is_member(participant_id):
+            raise InvalidTransitionError("This person is already a member of the commission.", code="already_a_commission_member", field="member")
+        self._member_appointed(participant_id=str(participant_id), **ctx.stamp())
+
+    @event("MemberAppointed")
+    def _member_appointed(self, participant_id: str, actor: str, effective_date: date, command_id: str) -> None:
+        self.members.append(participant_id)
 
 
 def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[DomainError]:

@@ -69,6 +69,11 @@ def established(s: Session, e: Any, position: int) -> None:
         s.execute(insert(view_commission_members).values(participant_id=str(member), appointed_on=e.effective_date))
 
 
+@projection.on(topic(Commission, "MemberAppointed"))
+def member_appointed(s: Session, e: Any, position: int) -> None:
+    s.execute(insert(view_commission_members).values(participant_id=str(e.participant_id), appointed_on=e.effective_date))
+
+
 @projection.on(topic(Indicator, "Defined"))
 def defined(s: Session, e: Any, position: int) -> None:
     s.execute(insert(view_indicators).values(

@@ -1,5 +1,5 @@
 """The forms of the cross-cutting commission (issue 19, "The commission"): establishing it
-with its members (the Liaison Table, through the secretariat), defining an indicator on a
+with its members and appointing one later (the Liaison Table, through the secretariat), defining an indicator on a
 published recommendation's page and recording a measurement (its members). Shape only: the
 rules are the application's (:mod:`application.commands.commission`), whose ``check_*``
 list every problem of the content at once.
@@ -37,6 +37,12 @@ class CommissionForm(CommandForm):
 
     reference = StringField(_l("Reference of the commission"), filters=[lf])
     members = SelectMultipleField(_l("Members"), choices=[], validate_choice=False, validators=[Optional()])
+
+
+class AppointForm(CommandForm):
+    """The Liaison Table appoints one more member of the established commission."""
+
+    member = SelectField(_l("Person to appoint"), choices=[], validate_choice=False)
 
 
 class IndicatorForm(CommandForm):

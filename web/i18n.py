@@ -218,6 +218,7 @@ ERROR_MESSAGES = {
     "election_closed": _l("This election is closed."),
     # the cross-cutting commission and its indicators
     "commission_already_established": _l("The cross-cutting commission is already established."),
+    "already_a_commission_member": _l("This person is already a member of the cross-cutting commission."),
     "no_members": _l("Appoint at least one member."),
     "no_commission": _l("The cross-cutting commission is not established yet."),
     "not_a_commission_member": _l("Only members of the cross-cutting commission define indicators and record measurements."),

@@ -106,6 +106,25 @@ class CommissionCommands(ApplicationCore):
         self._save(ctx, c)
         return c.id
 
+    def appoint_commission_member(self, participant_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
+        """The Liaison Table (the secretariat) appoints one more member of the established commission.
+
+        Raises:
+            NotAllowedError: ``secretariat_only`` (checked first).  RuleViolationError:
+            ``no_commission``, ``participant_erased``.  NotFoundError: no such participant.
+            (and every error of :meth:`Commission.appoint_member`)
+        """
+        ctx = self.ctx(actor, command_id)
+        check_establisher(ctx)
+        c = self.commission()
+        if c is None:
+            raise RuleViolationError("The cross-cutting commission is not established yet.", code="no_commission")
+        pid = _uuid(participant_id, "member")
+        if self.participant(pid).erased:
+            raise RuleViolationError("This person's data was erased.", code="participant_erased", field="member")
+        c.appoint_member(ctx, pid)
+        self._save(ctx, c)
+
     def define_indicator(
         self, *, indicator_id: UUID, reference: str, recommendations: Sequence[UUID | str], name: str, definition: str,
         unit: str, baseline: Any, baseline_date: date, target: Any, target_date: date, disaggregation: Sequence[str],

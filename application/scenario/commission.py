@@ -20,6 +20,11 @@ def establish_commission(loader: ScenarioLoader, s: Step, cid: str) -> None:
     )
 
 
+@verb("appoint_commission_member")
+def appoint_commission_member(loader: ScenarioLoader, s: Step, cid: str) -> None:
+    loader.app.appoint_commission_member(loader.pid(s["member"]), actor=loader.actor(s), command_id=cid)
+
+
 @verb("define_indicator")
 def define_indicator(loader: ScenarioLoader, s: Step, cid: str) -> None:
     loader.app.define_indicator(

@@ -320,6 +320,44 @@ def test_a_participant_establishing_an_established_commission_is_told_secretaria
     assert refused.value.code == "secretariat_only"
 
 
+def test_the_secretariat_appoints_a_member_of_the_established_commission(site: tuple[Flask, str]) -> None:
+    web, _ = site
+    secretariat = web.test_client()
+    act_as(secretariat, "secretariat")
+    newcomer = participant_id(web, "p-03")
+
+    r = post_form(secretariat, "/commission", "/commission/members", prefix="appoint", member=newcomer)
+
+    assert r.status_code == 302
+    assert views.is_member(app_services(web).projector.engine, newcomer)
+
+
+def test_an_appointment_without_a_person_comes_back_with_its_problem(site: tuple[Flask, str]) -> None:
+    web, _ = site
+    secretariat = web.test_client()
+    act_as(secretariat, "secretariat")
+    before = views.commission(app_services(web).projector.engine)
+
+    r = post_form(secretariat, "/commission", "/commission/members", prefix="appoint", member="")
+
+    assert r.status_code == 422
+    assert 'id="appoint-member-error"' in r.get_data(as_text=True)
+    assert views.commission(app_services(web).projector.engine) == before
+
+
+def test_a_participant_appoints_no_member_and_is_not_offered_the_form(site: tuple[Flask, str]) -> None:
+    web, _ = site
+    member = as_participant(web, "p-01")
+    newcomer = participant_id(web, "p-03")
+
+    page = visible(member.get("/commission?lang=en"))
+    r = member.post("/commission/members", data={"appoint-command_id": str(uuid4()), "appoint-member": newcomer})
+
+    assert "Appoint a member" not in page
+    assert r.status_code == 422
+    assert not views.is_member(app_services(web).projector.engine, newcomer)
+
+
 def test_a_measurement_with_a_nan_breakdown_is_refused_and_never_stored(site: tuple[Flask, str], services: Services) -> None:
     web, _ = site
     indicator = views.indicators(services.projector.engine)[0]["id"]

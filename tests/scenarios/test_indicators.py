@@ -11,6 +11,7 @@ from typing import Any
 from application.bootstrap import Services
 from application.scenario.loader import ScenarioLoader
 from domain.ids import scenario_id
+from projections import indicators as views
 
 FOLDER = Path(__file__).resolve().parent / "indicators"
 
@@ -61,3 +62,17 @@ def test_the_open_data_holds_the_indicator_and_its_measurements_valid(sqlite_ser
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     assert (tmp_path / "indicators.csv").read_text("utf-8").count("ind-regularisation") == 1
     assert [line.split(",")[1:4] for line in measurements[1:]] == [["CO", "2026-Q2", "1850"], ["CO", "2026-Q3", "2300"], ["MX", "2026-Q2", "1500"]]
+
+
+def test_a_member_appointed_later_joins_the_commission_from_that_day(sqlite_services: Services) -> None:
+    sqlite_services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
+    loader = ScenarioLoader(sqlite_services.app, FOLDER.parent / "commission-appointment")
+    loader.run()
+    sqlite_services.projector.catch_up()
+
+    found = views.commission(sqlite_services.projector.engine)
+
+    assert found is not None
+    assert [(m["participant_id"], m["appointed_on"]) for m in found["members"]] == [
+        (str(loader.pid("p-01")), date(2026, 6, 1)), (str(loader.pid("p-06")), date(2026, 6, 10)),
+    ]

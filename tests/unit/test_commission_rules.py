@@ -171,3 +171,20 @@ def test_progress_toward_the_target_is_a_bounded_whole_percent_even_for_huge_val
     value: float, baseline: float, target: float, expected: int,
 ) -> None:
     assert progress(value, baseline, target) == expected
+
+
+def test_the_secretariat_appoints_a_member_later_who_may_then_define_indicators() -> None:
+    c = commission()
+    c.appoint_member(ctx(SECRETARIAT), OTHER)
+
+    defined = Indicator.define(ctx(OTHER), id=UUID(int=51), commission=c, **DEFINITION)
+
+    assert (c.members, defined.reference) == ([MEMBER, OTHER], "ind-1")
+
+
+def test_only_the_secretariat_appoints_a_member() -> None:
+    assert code_of(lambda: commission().appoint_member(ctx(MEMBER), OTHER)) == "secretariat_only"
+
+
+def test_a_member_is_not_appointed_twice() -> None:
+    assert code_of(lambda: commission().appoint_member(ctx(SECRETARIAT), MEMBER)) == "already_a_commission_member"

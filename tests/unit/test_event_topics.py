@@ -36,6 +36,7 @@ STORED_TOPICS = [
     "domain.access:Access.AccessRevoked",
     "domain.access:Access.Started",
     "domain.commission:Commission.Established",
+    "domain.commission:Commission.MemberAppointed",
     "domain.commission:Indicator.Defined",
     "domain.commission:Indicator.MeasurementRecorded",
     "domain.deliberation:TableDeliberation.AgendaItemAdded",
