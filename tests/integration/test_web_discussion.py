@@ -160,6 +160,45 @@ def test_the_author_edits_their_comment(world: World) -> None:
     assert [(c["text"], c["edits"]) for c in world.comments()] == [("Sin error.", 1)]
 
 
+def edited(world: World, *, hide: bool = False) -> UUID:
+    """A comment of the member, edited once ("Primera versión." → "Segunda versión."), hidden when ``hide``."""
+    cid = world.services.app.comment(world.proposal, text="Primera versión.", actor=str(world.member))
+    world.services.app.edit_comment(cid, text="Segunda versión.", actor=str(world.member), proposal_id=world.proposal)
+    if hide:
+        world.services.app.hide_comment(cid, reason="Publicidad.")
+    world.services.projector.catch_up()
+    return UUID(str(cid))
+
+
+def test_a_member_sees_an_edited_comment_s_mark_and_its_earlier_text(world: World) -> None:
+    edited(world)
+    client = world.app.test_client()
+    act_as(client, "participant", str(world.author))
+
+    page = visible(client.get(f"{world.url}?lang=en"))
+
+    assert ("edited on" in page, "1 earlier text" in page, "Primera versión." in page) == (True, True, True)
+
+
+def test_the_public_sees_the_edited_mark_but_no_earlier_text(world: World) -> None:
+    edited(world)
+
+    page = visible(world.app.test_client().get(f"{world.url}?lang=en"))
+
+    assert ("Segunda versión." in page, "edited on" in page, "Primera versión." in page) == (True, True, False)
+
+
+def test_a_hidden_comment_s_earlier_texts_are_for_auditors_only(world: World) -> None:
+    edited(world, hide=True)
+    member, auditor = world.app.test_client(), world.app.test_client()
+    act_as(member, "participant", str(world.author))
+    act_as(auditor, "auditor")
+
+    seen = [("Primera versión." in visible(c.get(f"{world.url}?lang=en"))) for c in (member, auditor)]
+
+    assert seen == [False, True]
+
+
 def test_someone_else_gets_no_edit_form(world: World) -> None:
     cid = world.services.app.comment(world.proposal, text="Mío.", actor=str(world.member))
     world.services.projector.catch_up()

@@ -79,7 +79,9 @@ def discussion_of(p: dict[str, Any], failed: dict[str, Any] | None = None) -> di
         return cls(formdata=None, prefix=_prefix(kind, comment_id))
 
     thread = discussion_views.thread(engine(), p["id"], hidden_text=viewer.sees_hidden_comments)
-    for c in [*thread, *(r for t in thread for r in t["replies"])]:
+    comments = [*thread, *(r for t in thread for r in t["replies"])]
+    _earlier_texts(p, comments, viewer)
+    for c in comments:
         mine = viewer.is_participant and viewer.participant_id == c["author_id"]
         c["reply_form"] = form("reply", CommentForm, c["id"]) if member and is_open and c["reply_to"] is None and not c["hidden"] else None
         c["edit_form"] = form("edit", EditCommentForm, c["id"]) if mine and is_open and not c["hidden"] else None
@@ -93,6 +95,22 @@ def discussion_of(p: dict[str, Any], failed: dict[str, Any] | None = None) -> di
 
 
 bp.add_app_template_global(discussion_of, "discussion_of")
+
+
+def _earlier_texts(p: dict[str, Any], comments: list[dict[str, Any]], viewer: Viewer) -> None:
+    """Sets each edited comment's ``history`` (its earlier texts, oldest first, each with the
+    day it was replaced: ``{"text", "until"}``, from the log) for those who see the authors'
+    names; a hidden comment's for auditors only. Empty for everyone else."""
+    for c in comments:
+        c["history"] = []
+    edited = [c for c in comments if c["edits"] and (not c["hidden"] or viewer.sees_hidden_comments)]
+    if not edited or not viewer.sees_names:
+        return
+    found = services().app.discussion(p["id"])
+    if found is None:
+        return
+    for c in edited:
+        c["history"] = list(found.comments.get(str(c["id"]), {}).get("history", []))
 
 
 def _proposal(proposal_id: str) -> dict[str, Any]:
