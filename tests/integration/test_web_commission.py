@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -49,6 +50,17 @@ def as_participant(web: Flask, reference: str) -> FlaskClient:
 def measurement_prefix(web: Flask) -> str:
     indicator = views.indicators(app_services(web).projector.engine)[0]
     return f"m-{indicator['id'][:8]}"
+
+
+def measure(web: Flask, pid: str, **fields: str) -> Any:
+    """p-06 (a member) sends the measurement form of the first indicator with ``fields``
+    (state CO and a good source unless given)."""
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    good = {"state": "CO", "source_title": "Boletín", "source_url": "https://example.org/b.csv"}
+    return post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements",
+        prefix=measurement_prefix(web), **{**good, **fields},
+    )
 
 
 def test_the_public_sees_how_many_members_the_commission_has_never_who(site: tuple[Flask, str]) -> None:
@@ -204,10 +216,7 @@ def test_a_refused_measurement_comes_back_with_the_text_typed_and_every_problem(
     iid = views.indicators(app_services(web).projector.engine)[0]["id"]
     before = views.measurements(app_services(web).projector.engine, iid)
 
-    r = post_form(
-        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=prefix,
-        state="CO", period="2026-H2", value="mucho", source_title="Boletín", source_url="ftp://example.org/b.csv",
-    )
+    r = measure(web, pid, period="2026-H2", value="mucho", source_url="ftp://example.org/b.csv")
 
     html = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -220,11 +229,7 @@ def test_a_member_records_a_measurement_with_its_breakdown_by_sex_and_status(sit
     web, pid = site
     iid = views.indicators(app_services(web).projector.engine)[0]["id"]
 
-    r = post_form(
-        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=measurement_prefix(web),
-        state="CO", period="2026-Q4", value="2600", source_title="Boletín", source_url="https://example.org/b.csv",
-        breakdown_sex="mujeres: 1400\nhombres: 1200,5\n", breakdown_status="refugiadas: 300",
-    )
+    r = measure(web, pid, period="2026-Q4", value="2600", breakdown_sex="mujeres: 1400\nhombres: 1200,5\n", breakdown_status="refugiadas: 300")
 
     assert r.status_code == 302
     got = [m["disaggregation"] for m in views.measurements(app_services(web).projector.engine, iid) if m["period"] == "2026-Q4"]
@@ -245,11 +250,7 @@ def test_a_refused_breakdown_comes_back_as_typed_with_every_problem_on_its_own_f
     iid = views.indicators(app_services(web).projector.engine)[0]["id"]
     before = views.measurements(app_services(web).projector.engine, iid)
 
-    r = post_form(
-        as_participant(web, "p-06"), f"/proposals/{pid}", f"/proposals/{pid}/indicators/{iid}/measurements", prefix=prefix,
-        state="CO", period="2026-H2", value="2600", source_title="Boletín", source_url="https://example.org/b.csv",
-        breakdown_sex="mujeres: muchas", breakdown_status="refugiadas: 300",
-    )
+    r = measure(web, pid, period="2026-H2", value="2600", breakdown_sex="mujeres: muchas", breakdown_status="refugiadas: 300")
 
     html = r.get_data(as_text=True)
     assert r.status_code == 422
