@@ -316,7 +316,21 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The reader's language code (``es``, ``en``, ``pt``, ``fr``): the locale Flask-Babel chose
+    for the request, or forced for a mail. Pages ask for it dozens of times a request: the
+    chosen locale is read where Flask-Babel keeps it, and a plain language's code is its
+    ``language`` (``str`` of a locale builds its identifier anew each time)."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        locale = None
+    if locale is None:
+        locale = get_locale()
+        if locale is None:
+            return DEFAULT_LANGUAGE
+    if locale.territory is None and locale.script is None and locale.variant is None and getattr(locale, "modifier", None) is None:
+        return str(locale.language)
+    return str(locale)
 
 
 def _remember_language(response: Response) -> Response:
