@@ -67,6 +67,15 @@ comment_index_table = Table(
     Column("comment_id", String(36), primary_key=True),
     Column("discussion_id", String(36), nullable=False),
 )
+indicator_reference_table = Table(
+    # The indicators' references, written with each Indicator.Defined in the events'
+    # transaction: the reference check of a new indicator is one indexed look-up (issue 14).
+    "dialogue_indicator_references",
+    metadata,
+    Column("position", BigInt, primary_key=True, autoincrement=False),
+    Column("reference_key", String(200), nullable=False),
+    Index("ix_dialogue_indicator_references_key", "reference_key"),
+)
 key_check_table = Table(
     "dialogue_key_check",
     metadata,
