@@ -58,7 +58,8 @@ def test_the_upgrade_fills_the_index_from_the_log(defined: tuple[Services, Scena
     services, loader = defined
     engine = services.app.engine
     with engine.begin() as c:
-        c.execute(text("DROP TABLE dialogue_indicator_references"))
+        for table in ("dialogue_indicator_references", "dialogue_open_election_seats", "dialogue_input_calls"):  # and the later migration's
+            c.execute(text(f"DROP TABLE {table}"))
         c.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '0012'"))
 
     upgrade_own_tables(engine)
