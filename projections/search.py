@@ -45,8 +45,9 @@ from sqlalchemy.schema import CreateTable
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, topic
+from projections.batch import batch_state
 from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
-from projections.statements import replace_row, select_first, update_rows
+from projections.statements import replace_row, select_first, update_row
 
 projection = Projection("search", version=1)
 
@@ -101,20 +102,44 @@ def _index(s: Session, doc_id: int, terms: str) -> None:
     replace_row(s, view_search_index, rowid=doc_id, terms=terms)
 
 
+_DOC = ("id", "key", "label", "language", "parts")
+
+
+def _documents(s: Session) -> dict[str, dict[str, Any]]:
+    """The documents this batch of events met, by key (``_DOC``'s columns, kept current):
+    a proposal revised again in the same batch is not read again."""
+    return batch_state(s, "search.documents", lambda s: {}, lambda s, documents: None)
+
+
+def _document(s: Session, key: str) -> dict[str, Any] | None:
+    documents = _documents(s)
+    if key not in documents:
+        found = select_first(s, view_search_documents, _DOC, key=key)
+        if found is None:
+            return None
+        documents[key] = dict(found)
+    return documents[key]
+
+
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
     terms = index_terms(_text(parts), language)
-    found = select_first(s, view_search_documents, ("id",), key=key)
-    doc_id = None if found is None else found["id"]
+    found = _document(s, key)
     values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, terms=terms, position=position)
-    if doc_id is None:
-        doc_id = s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one()
+    if found is None:
+        doc_id = int(s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one())
+        _documents(s)[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts}
     else:
-        update_rows(s, view_search_documents, {"id": doc_id}, **values)
-    _index(s, int(doc_id), terms)
+        doc_id = int(found["id"])
+        update_row(s, view_search_documents, {"id": doc_id}, **values)
+        found.update(label=label, language=language, parts=parts)
+    _index(s, doc_id, terms)
 
 
-def _proposal_doc(s: Session, proposal_id: str) -> Any:
-    return s.execute(select(view_search_documents).where(view_search_documents.c.key == f"proposal:{proposal_id}")).one()
+def _proposal_doc(s: Session, proposal_id: str) -> dict[str, Any]:
+    found = _document(s, f"proposal:{proposal_id}")
+    if found is None:
+        raise LookupError(f"no search document for proposal {proposal_id}")
+    return found
 
 
 @projection.on(topic(Proposal, "Drafted"))
@@ -125,11 +150,11 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any]) -> None:
     doc = _proposal_doc(s, _pid(e))
-    parts = {p: str(changes.get(p, doc.parts.get(p, ""))) for p in PROPOSAL_PARTS}
-    language = str(changes.get("language", doc.language))
-    if parts == doc.parts and language == doc.language:
+    parts = {p: str(changes.get(p, doc["parts"].get(p, ""))) for p in PROPOSAL_PARTS}
+    language = str(changes.get("language", doc["language"]))
+    if parts == doc["parts"] and language == doc["language"]:
         return
-    _put(s, position, key=doc.key, kind="proposal", proposal_id=_pid(e), label=doc.label, language=language, parts=parts)
+    _put(s, position, key=doc["key"], kind="proposal", proposal_id=_pid(e), label=doc["label"], language=language, parts=parts)
 
 
 @projection.on(topic(Proposal, "Revised"))
@@ -146,7 +171,7 @@ def amendment_accepted(s: Session, e: Any, position: int) -> None:
 def amendment_proposed(s: Session, e: Any, position: int) -> None:
     proposal = _proposal_doc(s, _pid(e))
     _put(s, position, key=f"amendment:{_pid(e)}:{e.amendment}", kind="amendment", proposal_id=_pid(e), label=e.amendment,
-         language=proposal.language, parts={"text": e.text, "justification": e.justification})
+         language=proposal["language"], parts={"text": e.text, "justification": e.justification})
 
 
 @projection.on(topic(Proposal, "GovernmentResponseRecorded"))
