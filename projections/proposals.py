@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
-from projections.base import BigInt, Id, Projection, rows, topic
+from projections.base import BigInt, Id, Projection, rows, text_id, topic
 from projections.statements import insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
@@ -101,7 +101,7 @@ view_amendments = projection.table(
 
 # ---------------------------------------------------------------------------- handlers
 def _pid(e: Any) -> str:
-    return str(e.originator_id)
+    return text_id(e.originator_id)
 
 
 def _touch(s: Session, e: Any, position: int, **values: Any) -> None:

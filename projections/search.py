@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
 from domain.proposal import Proposal
-from projections.base import BigInt, Id, Projection, topic
+from projections.base import BigInt, Id, Projection, text_id, topic
 from projections.batch import batch_state
 from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
 from projections.statements import replace_row, select_first, update_row
@@ -91,7 +91,7 @@ def _create_sqlite(create: CreateTable, compiler: Any, **kw: Any) -> str:
 
 # ---------------------------------------------------------------------------- handlers
 def _pid(e: Any) -> str:
-    return str(e.originator_id)
+    return text_id(e.originator_id)
 
 
 def _text(parts: dict[str, str]) -> str:
@@ -105,14 +105,31 @@ def _index(s: Session, doc_id: int, terms: str) -> None:
 _DOC = ("id", "key", "label", "language", "parts")
 
 
-def _documents(s: Session) -> dict[str, dict[str, Any]]:
-    """The documents this batch of events met, by key (``_DOC``'s columns, kept current):
-    a proposal revised again in the same batch is not read again."""
-    return batch_state(s, "search.documents", lambda s: {}, lambda s, documents: None)
+class _Documents:
+    """The documents this batch of events met, by key (``_DOC``'s columns, kept current), and
+    those whose terms wait to be computed: a proposal revised a hundred times in one batch
+    is read once and its text stemmed once, at the batch's end, for its last version."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, dict[str, Any]] = {}
+        self.unindexed: dict[int, dict[str, Any]] = {}
+
+
+def _index_waiting(s: Session, documents: _Documents) -> None:
+    """The terms of the documents changed in the batch, in their table and the index."""
+    for doc_id, doc in documents.unindexed.items():
+        terms = index_terms(_text(doc["parts"]), doc["language"])
+        update_row(s, view_search_documents, {"id": doc_id}, terms=terms)
+        _index(s, doc_id, terms)
+    documents.unindexed.clear()
+
+
+def _documents(s: Session) -> _Documents:
+    return batch_state(s, "search.documents", lambda s: _Documents(), _index_waiting)
 
 
 def _document(s: Session, key: str) -> dict[str, Any] | None:
-    documents = _documents(s)
+    documents = _documents(s).by_key
     if key not in documents:
         found = select_first(s, view_search_documents, _DOC, key=key)
         if found is None:
@@ -122,17 +139,17 @@ def _document(s: Session, key: str) -> dict[str, Any] | None:
 
 
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
-    terms = index_terms(_text(parts), language)
     found = _document(s, key)
-    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, terms=terms, position=position)
+    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, position=position)
     if found is None:
-        doc_id = int(s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one())
-        _documents(s)[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts}
+        terms = index_terms(_text(parts), language)
+        doc_id = int(s.execute(insert(view_search_documents).values(key=key, terms=terms, **values).returning(view_search_documents.c.id)).scalar_one())
+        _documents(s).by_key[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts}
+        _index(s, doc_id, terms)
     else:
-        doc_id = int(found["id"])
-        update_row(s, view_search_documents, {"id": doc_id}, **values)
+        update_row(s, view_search_documents, {"id": found["id"]}, **values)
         found.update(label=label, language=language, parts=parts)
-    _index(s, doc_id, terms)
+        _documents(s).unindexed[int(found["id"])] = found
 
 
 def _proposal_doc(s: Session, proposal_id: str) -> dict[str, Any]:

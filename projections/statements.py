@@ -99,10 +99,10 @@ class _Waiting:
         self.known: dict[Table, dict[Any, dict[str, Any]]] = {}
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
-        names = _primary_key(table)
-        if not names or any(n not in row for n in names):
+        try:
+            return tuple(row[n] for n in _primary_key(table)) or ("#", next(self.serial))
+        except KeyError:
             return ("#", next(self.serial))  # no key to find it by: always a new row
-        return tuple(row[n] for n in names)
 
     def write(self, s: Session, table: Table) -> None:
         """Write the waiting rows of ``table``: the replaced rows' old versions deleted, then
@@ -131,6 +131,11 @@ class _Waiting:
     def write_all(self, s: Session) -> None:
         for table in list(self.tables):
             self.write(s, table)
+
+
+@cache
+def _columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
 
 
 @cache
@@ -207,7 +212,12 @@ def _forget(s: Session, table: Table) -> None:
 def _full_key(table: Table, where: dict[str, Any]) -> Any:
     """The primary key that ``where`` names whole, else None."""
     names = _primary_key(table)
-    return tuple(where[n] for n in names) if names and set(where) == set(names) else None
+    if not names or len(where) != len(names):
+        return None
+    try:
+        return tuple(where[n] for n in names)
+    except KeyError:
+        return None
 
 
 def insert_row(s: Session, table: Table, **values: Any) -> None:
@@ -265,7 +275,7 @@ def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **wher
     key is read whole once in the batch, then from memory."""
     waiting = peek(s, _STATE)
     full = _full_key(table, where)
-    wanted = columns or tuple(c.name for c in table.columns)
+    wanted = columns or _columns(table)
     if waiting is not None and full is not None:
         if full in waiting.tables.get(table, {}):
             row, how = waiting.tables[table][full]
