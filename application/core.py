@@ -18,7 +18,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, literal, select
 
 from application.aggregate_cache import CACHE_SIZE, AggregateCache
 from application.clock import Clock, FixedClock
@@ -31,6 +31,7 @@ from application.persistence import (
     PersonalDataMapper,
     commands_table,
     get_engine,
+    keys_table,
 )
 from application.preconditions import check_expected
 from application.references import reference_taken
@@ -55,6 +56,13 @@ from projections.deadlines import OpenRoundsView
 
 A = TypeVar("A", bound=DialogueAggregate)
 T = TypeVar("T")
+
+# A command's two look-ups (its id applied before? its actor's key stored?) in one
+# statement, built once: two scalar subqueries, each one primary-key probe.
+_APPLIED_AND_KEY = select(
+    select(literal(1)).where(commands_table.c.command_id == bindparam("command_id")).scalar_subquery().label("applied"),
+    select(literal(1)).where(keys_table.c.participant_id == bindparam("person")).scalar_subquery().label("holds_key"),
+)
 
 
 def _uuid(value: UUID | str, field: str) -> UUID:
@@ -160,11 +168,12 @@ class ApplicationCore(Application[UUID]):
 
     def _applied_and_holds_key(self, command_id: str | None, person: str | None) -> tuple[bool, bool]:
         """Whether ``command_id`` was applied, and whether ``person`` (None: not a person)
-        holds a key: both lookups through one connection."""
+        holds a key: both answered by one statement."""
+        if command_id is None and (person is None or self.keys is None):
+            return False, False
         with self.engine.connect() as c:
-            applied = command_id is not None and self._command_applied(c, command_id)
-            holds_key = person is not None and self.keys is not None and self.keys.holds(person, c)
-        return applied, holds_key
+            row = c.execute(_APPLIED_AND_KEY, {"command_id": command_id, "person": person}).one()
+        return row.applied is not None, person is not None and self.keys is not None and row.holds_key is not None
 
     def _participant_reference_taken(self, reference: str) -> bool:
         with self.engine.connect() as c:

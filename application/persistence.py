@@ -74,7 +74,7 @@ from application.tables import (
     keys_table,
     metadata,
 )
-from application.tlog.store import append_events
+from application.tlog.store import append_events, read_tip, tip_statement
 from projections.tracking import LockingTrackingRecorder
 
 # Re-exported: the tables and the key store are read as ``application.persistence.<name>``.
@@ -182,30 +182,39 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
-        # Under the table lock: the head is the last committed link, the new rows follow it.
-        head = session.execute(select(chain_table.c.hash).order_by(chain_table.c.position.desc()).limit(1)).scalar()
-        previous = bytes.fromhex(head) if head else GENESIS
+        command_id = kwargs.get("command_id")
+        if not ids:
+            if command_id:
+                session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": None})
+            return ids
+        # Under the table lock, one read: the chain's head (the last committed link; the new
+        # rows follow it), the tree's size, and the last event before the new ones.
+        tip = read_tip(session, _TIP, min(ids))
+        previous = bytes.fromhex(tip.head) if tip.head else GENESIS
         rows = []
         for position, e in zip(ids, stored_events, strict=True):
             previous = link(previous, position, str(e.originator_id), e.originator_version, e.topic, e.state)
             rows.append({"position": position, "hash": previous.hex()})
-        if rows:
-            session.execute(insert(chain_table), rows)
+        session.execute(_INSERT_CHAIN, rows)
         # The transparency log's tree (application/tlog), in the same transaction.
-        append_events(session, ids, stored_events)
+        append_events(session, ids, stored_events, tip)
         # The look-up tables (participants' references, comments' discussions), same transaction.
         index_registrations(session, ((i, e.topic, e.state, str(e.originator_id)) for i, e in zip(ids, stored_events, strict=True)))
         command_id = kwargs.get("command_id")
         if command_id:
             # In the events' transaction: a second save under the same id fails on the key.
-            last = max(ids) if ids else None
-            session.execute(insert(commands_table).values(command_id=command_id, recorded_at=datetime.now(UTC), last_position=last))
-        if self.views is not None and ids:
+            session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": max(ids)})
+        if self.views is not None:
             notes = [
                 Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
                 for i, e in zip(ids, stored_events, strict=True)
             ]
-            self.views(session, notes, self._last_before)
+            first = min(ids)
+
+            def last_before(s: Session, position: int) -> int:
+                return tip.before if position == first else self._last_before(s, position)
+
+            self.views(session, notes, last_before)
         return ids
 
     def _last_before(self, session: Session, position: int) -> int:
@@ -213,6 +222,12 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         the last committed event (PostgreSQL's positions may have gaps)."""
         t = self.events_record_cls.__table__
         return int(session.execute(select(t.c.id).where(t.c.id < position).order_by(t.c.id.desc()).limit(1)).scalar() or 0)
+
+
+# The save's own statements, built once (SQLAlchemy then skips building them per save).
+_TIP = tip_statement(chain_table)
+_INSERT_CHAIN = insert(chain_table)
+_INSERT_COMMAND = insert(commands_table)
 
 
 class DialogueFactory(SQLAlchemyFactory):

@@ -10,15 +10,11 @@ PostgreSQL. Requests go one at a time; the subject and the baseline take turns i
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from application.persistence import dispose_engines, get_engine
+from benchmarks.browser import Browser
 from benchmarks.databases import fresh_database, services
 from benchmarks.http_baseline import create_table
 from benchmarks.measure import Figure, figure
@@ -36,42 +33,10 @@ GROUP = "HTTP (gunicorn, 2 workers)"
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "una clave larga de medida"
 SECRET = "bench-secret-key-0123456789abcdef"
-FIELD = r'name="{}"[^>]*value="([^"]*)"'
 DRAFTS_PER_ACCOUNT = 10  # under the writes' limit per account (15 in 10 s)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Browser:
-    """One person's cookies; ``get`` gives the page, ``post`` the status (redirects not followed)."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as r:
-            return str(r.read().decode("utf-8"))
-
-    def post(self, path: str, data: dict[str, Any]) -> int:
-        body = urllib.parse.urlencode(data, doseq=True).encode()
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as r:
-                r.read()
-                return int(r.status)
-        except urllib.error.HTTPError as e:
-            e.close()
-            return int(e.code)
-
-
-def field(page: str, name: str) -> str:
-    found = re.search(FIELD.format(name), page)
-    if not found:
-        raise RuntimeError(f"no {name} in the form")
-    return found.group(1)
+field = Browser.field
 
 
 def free_port() -> int:

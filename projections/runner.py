@@ -195,7 +195,8 @@ class ViewProjector:
         names = [p.tracking_name for p in self.projections]
         savepoint = session.begin_nested()
         try:
-            current = set(self._lock(session, self.projections).values())
+            locked = self.tracking.lock_present(session, names)
+            current = set(locked.values()) if locked is not None else set()
             first = notes[0].id
             position = current.pop() if len(current) == 1 else -1
             if position != first - 1 and (position < 0 or position != last_before(session, first)):

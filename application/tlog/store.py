@@ -24,6 +24,8 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    bindparam,
+    func,
     insert,
     select,
     text,
@@ -111,13 +113,47 @@ def _events_between(db: Executor, after: int, before: int | None) -> list[tuple[
     return [(int(r.id), str(r.originator_id), int(r.originator_version), r.topic, bytes(r.state)) for r in db.execute(q.order_by(stored_events.c.id))]
 
 
-def append_events(db: Executor, positions: Sequence[int], stored: Sequence[Any]) -> None:
+@dataclass(frozen=True)
+class Tip:
+    """What a save reads before it links and appends its events, in one statement
+    (:data:`TIP`): the chain's head hash, the tree's size and its last leaf's position,
+    and the position of the last event before the first new one."""
+
+    head: str | None
+    size: int
+    last_leaf: int
+    before: int
+
+
+def tip_statement(chain_table: Table) -> Any:
+    """The statement of :class:`Tip`, built once (parameter ``first``: the first new position)."""
+    last_leaf = select(tree_leaves.c.leaf_index, tree_leaves.c.position).order_by(tree_leaves.c.leaf_index.desc()).limit(1).subquery()
+    return select(
+        select(chain_table.c.hash).order_by(chain_table.c.position.desc()).limit(1).scalar_subquery().label("head"),
+        select(last_leaf.c.leaf_index).scalar_subquery().label("leaf_index"),
+        select(last_leaf.c.position).scalar_subquery().label("leaf_position"),
+        select(func.max(stored_events.c.id)).where(stored_events.c.id < bindparam("first")).scalar_subquery().label("before"),
+    )
+
+
+def read_tip(db: Executor, statement: Any, first: int) -> Tip:
+    row = db.execute(statement, {"first": first}).one()
+    size = 0 if row.leaf_index is None else int(row.leaf_index) + 1
+    return Tip(row.head, size, int(row.leaf_position or 0), int(row.before or 0))
+
+
+def append_events(db: Executor, positions: Sequence[int], stored: Sequence[Any], tip: Tip | None = None) -> None:
     """Add the events just inserted at ``positions`` (``StoredEvent`` s) to the tree, after
-    any event the tree lacks before them. Call under the events table lock."""
+    any event the tree lacks before them (``tip``, when given, tells the tree's size and
+    whether any is lacking, read in the same transaction). Call under the events table lock."""
     if not positions:
         return
-    size, last = tree_size(db)
-    backlog = _events_between(db, last, min(positions))
+    if tip is None:
+        size, last = tree_size(db)
+        backlog = _events_between(db, last, min(positions))
+    else:
+        size, last = tip.size, tip.last_leaf
+        backlog = [] if tip.before == last else _events_between(db, last, min(positions))
     new = [(p, str(e.originator_id), int(e.originator_version), e.topic, bytes(e.state)) for p, e in zip(positions, stored, strict=True)]
     _append(db, size, [*backlog, *new])
 

@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import multiprocessing
-import re
 import socket
 import threading
 import urllib.error
@@ -31,6 +29,7 @@ from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.errors import ConflictError
 from application.persistence import dispose_engines
+from benchmarks.browser import Browser
 from domain.ids import table_id
 from domain.working_table import WorkingTable
 from projections.runner import ViewProjector, snapshot_rows
@@ -132,45 +131,6 @@ def test_writer_processes_revising_one_version_one_wins_the_others_conflict(serv
 
 
 # ---------------------------------------------------------------------------- over HTTP
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-FIELD = r'name="{}"[^>]*value="([^"]*)"'
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Browser:
-    """One person's browser: its own cookies, forms fetched before they are sent."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as r:
-            return str(r.read().decode("utf-8"))
-
-    def post(self, path: str, data: dict[str, Any]) -> int:
-        body = urllib.parse.urlencode(data, doseq=True).encode()
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as r:
-                return int(r.status)
-        except urllib.error.HTTPError as e:
-            e.close()
-            return int(e.code)
-
-    def sign_in(self, email: str, password: str) -> int:
-        """Sign in through the sign-in form (the status of its answer: 302 when signed in)."""
-        page = self.get("/login")
-        return self.post("/login", {"email": email, "password": password, "csrf_token": Browser.field(page, "csrf_token")})
-
-    @staticmethod
-    def field(page: str, name: str) -> str:
-        m = re.search(FIELD.format(name), page)
-        assert m, f"no {name} in the form"
-        return m.group(1)
 
 
 PASSWORD = "una clave larga de prueba"
