@@ -41,7 +41,7 @@ from application.audit.verify import (
     check_signatures,
 )
 from application.persistence import EVENTS_TABLE, chain_table, commands_table
-from application.references import COMMENT_POSTED, PARTICIPANT_REGISTERED, index_registrations
+from application.references import INDEXED_TOPICS, index_registrations
 from application.tables import tree_leaves
 from application.tlog.checkpoint import TreeHead
 from application.tlog.store import extend_tree, read_nodes, tree_size
@@ -244,7 +244,7 @@ def import_log(
                 "topic": rec.topic, "state": rec.state,
             })
             chain_rows.append({"position": rec.position, "hash": rec.chain_hash})
-            if rec.topic in (PARTICIPANT_REGISTERED, COMMENT_POSTED):
+            if rec.topic in INDEXED_TOPICS:
                 imported_registrations.append(events_rows[-1])
             command_id = _command_of(rec.state)
             if command_id:

@@ -67,6 +67,34 @@ comment_index_table = Table(
     Column("comment_id", String(36), primary_key=True),
     Column("discussion_id", String(36), nullable=False),
 )
+indicator_reference_table = Table(
+    # The indicators' references, written with each Indicator.Defined in the events'
+    # transaction: the reference check of a new indicator is one indexed look-up (issue 14).
+    "dialogue_indicator_references",
+    metadata,
+    Column("position", BigInt, primary_key=True, autoincrement=False),
+    Column("reference_key", String(200), nullable=False),
+    Index("ix_dialogue_indicator_references_key", "reference_key"),
+)
+open_election_seats_table = Table(
+    # The seats of the elections not closed yet: a row per seat written with each
+    # Election.Opened, deleted with its Closed, in the events' transaction. Its key makes two
+    # openings at once for one seat of a table impossible (the second save fails and its
+    # command checks again), and the check is one look-up, not a read of every opening.
+    "dialogue_open_election_seats",
+    metadata,
+    Column("table_code", String(20), primary_key=True),
+    Column("seat", String(200), primary_key=True),
+    Column("election_id", String(36), nullable=False, index=True),
+)
+input_calls_table = Table(
+    # The call each input was sent to, written with each OpenCall.InputSubmitted in the
+    # events' transaction: moderating or linking an input finds its call by one look-up.
+    "dialogue_input_calls",
+    metadata,
+    Column("input_id", String(36), primary_key=True),
+    Column("call_id", String(36), nullable=False),
+)
 key_check_table = Table(
     "dialogue_key_check",
     metadata,

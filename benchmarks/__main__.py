@@ -56,9 +56,9 @@ class Sizes:
 
 
 FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10,
-            growth_multiples=(0, 10, 100), http_rounds=5, http_per_round=10,
+            growth_multiples=(1, 10, 100), http_rounds=5, http_per_round=10,
             rebuild_history=ScaleSizes(years=1, multiple=36))  # 101,088 generated events + 702 of the scenario
-QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(0, 1),
+QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(1, 2),
               http_rounds=1, http_per_round=2, rebuild_history=ScaleSizes(years=1, multiple=1, quarter_events=5))
 
 
@@ -120,11 +120,11 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
 
 
 def growth_figures(sizes: Sizes) -> list[Figure]:
-    """Loading a quarter into longer histories: the scenario (``FULL``), or one drafted
-    proposal (``QUICK``)."""
+    """Loading a quarter into longer histories: the scenario (``FULL``, the histories kept in
+    ``.bench-cache/``), or one drafted proposal (``QUICK``, nothing kept)."""
     if sizes is QUICK:
         return growth.measure(lambda app: write_path.draft(app, write_path.member(app)), 20, multiples=sizes.growth_multiples, board_requests=1, rss_requests=1)
-    return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples)
+    return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples, cache=growth.CACHE)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,13 +9,13 @@ table; inputs come from ``public`` (someone without an account) or a participant
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
 from application.errors import CommandAlreadyAppliedError
 from application.persistence import notifications
+from application.references import call_of
 from domain.base import ADMINISTRATOR, PUBLIC, SECRETARIAT
 from domain.errors import NotAllowedError, NotFoundError
 from domain.ids import created_id
@@ -23,7 +23,6 @@ from domain.open_call import OpenCall
 
 CALL_OPENED = "domain.open_call:OpenCall.Opened"
 CALL_CLOSED = "domain.open_call:OpenCall.Closed"
-INPUT_SUBMITTED = "domain.open_call:OpenCall.InputSubmitted"
 
 
 class CallCommands(ApplicationCore):
@@ -85,18 +84,21 @@ class CallCommands(ApplicationCore):
         self._retrying(attempt)
         return iid
 
+    def _call_of(self, input_id: str) -> str | None:
+        with self.engine.connect() as c:
+            return call_of(c, input_id)
+
     def call_of_input(self, input_id: UUID | str) -> UUID:
-        """The id of the call input ``input_id`` was sent to (read from the log by topic;
-        the input's id is in the plain part of its event).
+        """The id of the call input ``input_id`` was sent to (one look-up in the inputs'
+        index, :mod:`application.references`).
 
         Raises:
             NotFoundError: no input with this id.
         """
-        wanted = str(_uuid(input_id, "input"))
-        for n in notifications(self.recorder, [INPUT_SUBMITTED], batch=1000):
-            if json.loads(n.state).get("input_id") == wanted:
-                return UUID(str(n.originator_id))
-        raise NotFoundError(f"No input with id {input_id}.", field="input")
+        call_id = self._call_of(str(_uuid(input_id, "input")))
+        if call_id is None:
+            raise NotFoundError(f"No input with id {input_id}.", field="input")
+        return UUID(call_id)
 
     def moderate_input(
         self, input_id: UUID | str, *, decision: str, reason: str = "", category: str | None = None,

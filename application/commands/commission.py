@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
-from application.persistence import notifications
+from application.references import indicator_reference_taken
 from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.commission import (
@@ -23,8 +22,6 @@ from domain.commission import (
     indicator_problems,
 )
 from domain.errors import DomainError, InvalidInputError, RuleViolationError
-
-INDICATOR_DEFINED = "domain.commission:Indicator.Defined"
 
 
 class CommissionCommands(ApplicationCore):
@@ -41,13 +38,16 @@ class CommissionCommands(ApplicationCore):
         """Each recommendation's status by id (NotFoundError for an unknown one)."""
         return {str(p.id): str(p.status) for p in (self.proposal(r) for r in recommendations)}
 
+    def _indicator_reference_taken(self, reference: str) -> bool:
+        with self.engine.connect() as c:
+            return indicator_reference_taken(c, reference)
+
     def _reference_taken(self, reference: str) -> DomainError | None:
         """The refusal of an indicator whose reference another already has (compared
-        without case or surrounding spaces; read from the log's definitions), else None."""
-        wanted = reference.strip().casefold()
-        for n in notifications(self.recorder, [INDICATOR_DEFINED]):
-            if wanted and str(json.loads(n.state).get("reference", "")).strip().casefold() == wanted:
-                return InvalidInputError(f"An indicator with the reference {reference.strip()} already exists.", code="already_registered", field="reference")
+        without case or surrounding spaces; one look-up in the definitions' index,
+        :mod:`application.references`), else None."""
+        if self._indicator_reference_taken(reference):
+            return InvalidInputError(f"An indicator with the reference {reference.strip()} already exists.", code="already_registered", field="reference")
         return None
 
     def check_indicator(

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
-from application.persistence import notifications
+from application.references import open_election_ids
 from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.election import Election, candidacy_problems
@@ -20,7 +19,6 @@ from domain.reference import table_objectives
 from domain.terms import MAX_CONSECUTIVE_TERMS
 from domain.working_table import WorkingTable
 
-OPENED = "domain.election:Election.Opened"
 JOINED = "domain.working_table:WorkingTable.MemberJoined"
 LEFT = "domain.working_table:WorkingTable.MemberLeft"
 
@@ -54,15 +52,14 @@ class ElectionCommands(ApplicationCore):
         is still checked on declaring."""
         return list(candidacy_problems(statement, criteria))
 
+    def _open_election_ids(self, table: str) -> list[str]:
+        with self.engine.connect() as c:
+            return open_election_ids(c, table)
+
     def open_elections(self, table: str) -> list[Election]:
-        """The elections of ``table`` not closed yet (read from the log's openings)."""
-        found = []
-        for n in notifications(self.recorder, [OPENED]):
-            if json.loads(n.state).get("table") == table:
-                e = self.election(n.originator_id)
-                if not e.closed:
-                    found.append(e)
-        return found
+        """The elections of ``table`` not closed yet (their seats' index,
+        :mod:`application.references`)."""
+        return [e for e in (self.election(i) for i in self._open_election_ids(table)) if not e.closed]
 
     def open_election(
         self, *, election_id: UUID, table: str, seats: Sequence[str], term_start: date, nominations_close: date,
@@ -72,17 +69,22 @@ class ElectionCommands(ApplicationCore):
 
         Raises:
             InvalidInputError: ``already_registered`` (the id is taken), and every error of
-            :meth:`Election.open`.
+            :meth:`Election.open` (``election_already_open`` also when another opening of one
+            of these seats was saved at the same moment).
         """
         ctx = self.ctx(actor, command_id)
-        if self._exists(election_id):
-            raise InvalidInputError("This election already exists.", code="already_registered")
-        e = Election.open(
-            ctx, id=election_id, table=self.table(table), seats=list(seats), term_start=term_start,
-            nominations_close=nominations_close, voting_closes=voting_closes, open_elections=self.open_elections(table),
-        )
-        self._save(ctx, e)
-        return e.id
+
+        def attempt() -> UUID:
+            if self._exists(election_id):
+                raise InvalidInputError("This election already exists.", code="already_registered")
+            e = Election.open(
+                ctx, id=election_id, table=self.table(table), seats=list(seats), term_start=term_start,
+                nominations_close=nominations_close, voting_closes=voting_closes, open_elections=self.open_elections(table),
+            )
+            self._save(ctx, e)  # an opening of one of these seats saved meanwhile fails it on the seats' key
+            return e.id
+
+        return self._retrying(attempt)  # checked again: ``election_already_open``
 
     def declare_candidacy(
         self, election_id: UUID | str, *, candidate: UUID | str, statement: str, criteria: dict[str, Any],

@@ -24,12 +24,13 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    and_,
     bindparam,
     func,
     insert,
+    or_,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy_utils.types.uuid import UUIDType
@@ -62,12 +63,18 @@ class Leaf:
 
 
 def read_nodes(db: Executor, nodes: Sequence[Node]) -> dict[Node, bytes]:
+    """The stored hashes of ``nodes`` (those stored). One condition per level,
+    ``level = L AND idx IN (...)``, so each is a search of the primary key: SQLite scanned
+    the whole table for a row-value ``(level, idx) IN (...)``, a cost that grew with the log
+    (issue 14)."""
     out: dict[Node, bytes] = {}
     for start in range(0, len(nodes), 200):
-        chunk = nodes[start:start + 200]
+        by_level: dict[int, list[int]] = {}
+        for level, idx in nodes[start:start + 200]:
+            by_level.setdefault(level, []).append(idx)
         rows = db.execute(
             select(tree_nodes.c.level, tree_nodes.c.idx, tree_nodes.c.hash)
-            .where(tuple_(tree_nodes.c.level, tree_nodes.c.idx).in_(list(chunk)))
+            .where(or_(*(and_(tree_nodes.c.level == level, tree_nodes.c.idx.in_(idxs)) for level, idxs in sorted(by_level.items()))))
         )
         out.update({(int(r.level), int(r.idx)): bytes.fromhex(r.hash) for r in rows})
     return out

@@ -1,0 +1,113 @@
+"""The seats of the elections not closed and each input's call are indexed with their events
+in their transaction (``application/references.py``, issue 14); migration 0014 fills both
+from the log. The seats' key refuses a second opening of a seat that read before the first
+was saved."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from application.bootstrap import Services
+from application.persistence import notifications
+from application.scenario import load_scenario
+from application.schema import VERSION_TABLE, upgrade_own_tables
+from application.tables import input_calls_table, open_election_seats_table
+from domain.errors import RuleViolationError
+from tests.scenarios.test_elections import loaded as load_elections
+
+CALLS = Path(__file__).resolve().parents[1] / "scenarios" / "open-participation"
+SUBMITTED = "domain.open_call:OpenCall.InputSubmitted"
+
+
+def rows(engine: Engine, table: Any) -> list[tuple[Any, ...]]:
+    with engine.connect() as c:
+        return sorted(tuple(r) for r in c.execute(select(table)))
+
+
+def back_to_0013(engine: Engine) -> None:
+    with engine.begin() as c:
+        c.execute(text("DROP TABLE dialogue_open_election_seats"))
+        c.execute(text("DROP TABLE dialogue_input_calls"))
+        c.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '0013'"))
+
+
+def open_rt1_seat(services: Services, *, election: str) -> None:
+    services.app.open_election(
+        election_id=UUID(election), table="RT1", seats=["LT-RT1-A"], term_start=date(2029, 3, 1),
+        nominations_close=date(2029, 1, 20), voting_closes=date(2029, 2, 1),
+    )
+
+
+FIRST, SECOND = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+
+
+@pytest.fixture
+def elections(sqlite_services: Services) -> Services:
+    """The elections scenario (both its elections closed), the clock at 2029-01-02."""
+    load_elections(sqlite_services)
+    sqlite_services.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
+    return sqlite_services
+
+
+def test_closed_elections_leave_no_open_seat(elections: Services) -> None:
+    assert rows(elections.app.engine, open_election_seats_table) == []
+
+
+def test_an_opening_writes_its_seats(elections: Services) -> None:
+    open_rt1_seat(elections, election=FIRST)
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
+
+
+def test_an_opening_that_read_before_another_was_saved_is_refused(elections: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_rt1_seat(elections, election=FIRST)
+    reads: list[str] = []
+    real = elections.app._open_election_ids
+
+    def stale_first(table: str) -> list[str]:  # the first read misses the opening, as at the same moment
+        reads.append(table)
+        return [] if len(reads) == 1 else real(table)
+
+    monkeypatch.setattr(elections.app, "_open_election_ids", stale_first)
+    with pytest.raises(RuleViolationError) as refused:
+        open_rt1_seat(elections, election=SECOND)
+    assert (refused.value.code, len(reads)) == ("election_already_open", 2)
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
+
+
+def test_the_upgrade_fills_the_open_seats_from_the_log(elections: Services) -> None:
+    open_rt1_seat(elections, election=FIRST)
+    back_to_0013(elections.app.engine)
+    upgrade_own_tables(elections.app.engine)
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
+
+
+@pytest.fixture
+def calls(sqlite_services: Services) -> Services:
+    sqlite_services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
+    load_scenario(sqlite_services.app, CALLS)
+    return sqlite_services
+
+
+def submitted(services: Services) -> list[tuple[str, str]]:
+    return sorted((json.loads(n.state)["input_id"], str(n.originator_id)) for n in notifications(services.app.recorder, [SUBMITTED]))
+
+
+def test_each_input_is_indexed_with_its_call(calls: Services) -> None:
+    expected = submitted(calls)
+    assert len(expected) > 2
+    assert rows(calls.app.engine, input_calls_table) == expected
+
+
+def test_the_upgrade_fills_the_inputs_calls_from_the_log(calls: Services) -> None:
+    expected = submitted(calls)
+    back_to_0013(calls.app.engine)
+    upgrade_own_tables(calls.app.engine)
+    assert rows(calls.app.engine, input_calls_table) == expected
+    assert str(calls.app.call_of_input(expected[0][0])) == expected[0][1]
