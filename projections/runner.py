@@ -83,8 +83,6 @@ class ViewProjector:
         # The last failure to apply an event (position, error class), None once a batch applies.
         self.failure: tuple[int, str] | None = None
         self.failing_position = 0
-        # (topic, projections) → their handlers of that topic, in order (asked for every event).
-        self._handlers: dict[tuple[str, tuple[Projection, ...]], list[Any]] = {}
         if create:
             self.create_tables()
 
@@ -218,11 +216,8 @@ class ViewProjector:
 
     def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
         """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
-        chosen = self.projections if projections is None else projections
-        handlers = self._handlers.get((notification.topic, chosen))
-        if handlers is None:
-            topic = notification.topic
-            handlers = self._handlers[(topic, chosen)] = [p.handlers[topic] for p in chosen if topic in p.handlers]
+        topic = notification.topic
+        handlers = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
         if not handlers:
             return
         event = self.mapper.to_domain_event(notification)
