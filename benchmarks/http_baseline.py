@@ -1,7 +1,8 @@
 """The HTTP benchmark's baseline: a bare WSGI application served by gunicorn like the service
 (same workers, same database, the project's engine settings): ``POST /insert`` inserts one row
 of a form's fields and commits (then answers 303, as a draft does), ``GET /board`` renders the
-board's first page from one plain SQL query with a small Jinja template.
+board's first page from one plain SQL query with a small Jinja template, ``GET /proposal?id=ID``
+a proposal with its versions and amendments the same way (:mod:`benchmarks.pages`'s baselines).
 
 Served with ``gunicorn 'benchmarks.http_baseline:create()'``; the database URL is
 ``DIALOGUE_DATABASE_URL``.
@@ -38,7 +39,7 @@ def create() -> Callable[[dict[str, Any], Start], Iterable[bytes]]:
         return state["engine"]
 
     def app(environ: dict[str, Any], start: Start) -> Iterable[bytes]:
-        from benchmarks.pages import BOARD, BOARD_STATUSES, _dicts
+        from benchmarks.pages import board_baseline, proposal_baseline
 
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/insert" and method == "POST":
@@ -49,14 +50,13 @@ def create() -> Callable[[dict[str, Any], Start], Iterable[bytes]]:
                           {"id": str(uuid4()), "title": form.get("title", ""), "body": form.get("problem", "")})
             start("303 See Other", [("Location", "/board"), ("Content-Length", "0")])
             return [b""]
-        if path == "/board":
-            marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
+        if path in ("/board", "/proposal"):
             with engine().connect() as c:
-                total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
-                rows = _dicts(c.execute(text(
-                    f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
-                )))
-            body = BOARD.render(rows=rows, total=total).encode()
+                if path == "/board":
+                    html = board_baseline(c)
+                else:
+                    html = proposal_baseline(c, parse_qs(environ.get("QUERY_STRING", "")).get("id", [""])[0])
+            body = html.encode()
             start("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
             return [body]
         start("404 Not Found", [("Content-Length", "0")])

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from jinja2 import Environment
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from application.bootstrap import Services
 from benchmarks.measure import Figure, figure, interleave
@@ -37,6 +37,24 @@ BOARD_STATUSES = ("draft", "submitted", "on_agenda", "returned_for_revision")
 
 def _dicts(result: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in result]
+
+
+def board_baseline(c: Connection) -> str:
+    """The baseline's board: its rows from one plain SQL query (and their count), rendered."""
+    marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
+    total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
+    rows = _dicts(c.execute(text(
+        f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
+    )))
+    return BOARD.render(rows=rows, total=total)
+
+
+def proposal_baseline(c: Connection, pid: str) -> str:
+    """The baseline's proposal page: the proposal, its versions and amendments by plain SQL, rendered."""
+    p = dict(c.execute(text("SELECT * FROM view_proposals WHERE id = :id"), {"id": pid}).one()._mapping)
+    versions = _dicts(c.execute(text("SELECT * FROM view_proposal_versions WHERE proposal_id = :id ORDER BY content_version"), {"id": pid}))
+    amendments = _dicts(c.execute(text("SELECT * FROM view_amendments WHERE proposal_id = :id ORDER BY proposed_on, reference"), {"id": pid}))
+    return PROPOSAL.render(p=p, versions=versions, amendments=amendments)
 
 
 def web_client(s: Services) -> FlaskClient:
@@ -73,7 +91,6 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
         pid = c.execute(text(
             "SELECT proposal_id FROM view_proposal_versions GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
         )).scalar_one()
-    marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
 
     def board() -> None:
         r = client.get("/")
@@ -81,11 +98,7 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
 
     def board_sql() -> None:
         with engine.connect() as c:
-            total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
-            rows = _dicts(c.execute(text(
-                f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
-            )))
-        BOARD.render(rows=rows, total=total)
+            board_baseline(c)
 
     def proposal() -> None:
         r = client.get(f"/proposals/{pid}")
@@ -93,10 +106,7 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
 
     def proposal_sql() -> None:
         with engine.connect() as c:
-            p = dict(c.execute(text("SELECT * FROM view_proposals WHERE id = :id"), {"id": pid}).one()._mapping)
-            versions = _dicts(c.execute(text("SELECT * FROM view_proposal_versions WHERE proposal_id = :id ORDER BY content_version"), {"id": pid}))
-            amendments = _dicts(c.execute(text("SELECT * FROM view_amendments WHERE proposal_id = :id ORDER BY proposed_on, reference"), {"id": pid}))
-        PROPOSAL.render(p=p, versions=versions, amendments=amendments)
+            proposal_baseline(c, pid)
 
     board()  # warm: the services start, templates compile
     proposal()

@@ -65,6 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.i18n import init_app as init_i18n
 
     init_i18n(app)
+    from web.navigation import init_app as init_navigation
+
+    init_navigation(app)
     from web.assets import init_app as init_assets
 
     init_assets(app)

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_date, get_locale
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
@@ -316,7 +317,21 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The reader's language code (``es``, ``en``, ``pt``, ``fr``): the locale Flask-Babel chose
+    for the request, or forced for a mail. Pages ask for it dozens of times a request: the
+    chosen locale is read where Flask-Babel keeps it, and a plain language's code is its
+    ``language`` (``str`` of a locale builds its identifier anew each time)."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        locale = None
+    if locale is None:
+        locale = get_locale()
+        if locale is None:
+            return DEFAULT_LANGUAGE
+    if locale.territory is None and locale.script is None and locale.variant is None and getattr(locale, "modifier", None) is None:
+        return str(locale.language)
+    return str(locale)
 
 
 def _remember_language(response: Response) -> Response:
@@ -336,6 +351,19 @@ def status_label(code: str | None) -> str:
     if code is None:
         return ""
     return str(STATUS_LABELS.get(code, code))
+
+
+def status_badge(code: str | None) -> Markup:
+    """A status as the pages show it (the ``status`` macro of ``common/_macros.html``): its code
+    for styling, its label in the reader's language."""
+    c = escape(code)
+    return Markup(f'<span class="status s-{c}" data-status="{c}">{escape(status_label(code))}</span>')  # noqa: S704 - escaped just above
+
+
+def objectives_abbr(numbers: list[int]) -> Markup:
+    """GCM objectives' numbers, each with its title as an abbreviation's (the
+    ``objectives_short`` macro): "2, 5"."""
+    return Markup(", ".join(f'<abbr title="{escape(objective_title(n))}">{escape(n)}</abbr>' for n in numbers))  # noqa: S704 - escaped
 
 
 def word(code: str | None) -> str:
@@ -448,7 +476,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_set_g_locale)
     app.after_request(_remember_language)
     app.jinja_env.globals.update(
-        status_label=status_label, word=word, objective_title=objective_title, target_label=target_label,
+        status_label=status_label, status_badge=status_badge, objectives_abbr=objectives_abbr, word=word, objective_title=objective_title, target_label=target_label,
         country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day, objective_options=objective_options,
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )

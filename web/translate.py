@@ -15,6 +15,9 @@ from typing import Any
 from babel.support import NullTranslations
 from flask import Flask, g
 from flask_babel import LazyString, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 
 def translations() -> NullTranslations:
@@ -53,6 +56,29 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    """A template's ``_``/``gettext``: Jinja's "newstyle" gettext (the translation, made
+    ``Markup`` where the template autoescapes, always formatted with ``variables``) in one
+    call. Jinja's own is three calls through the template's context for each label (its
+    ``_`` alias, the newstyle wrapper, the translation), about a third of the template calls
+    of a page."""
+    rv = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    """A template's ``ngettext``, newstyle as :func:`template_gettext` (``%(num)s`` is ``num``)."""
+    variables.setdefault("num", num)
+    rv = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
+
+
 def install(app: Flask) -> None:
     """Templates' ``_``/``gettext``/``ngettext`` through ``translations`` (after Flask-Babel,
     which installs its own)."""
@@ -63,3 +89,4 @@ def install(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

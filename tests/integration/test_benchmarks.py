@@ -52,12 +52,15 @@ def test_the_report_is_a_table_of_every_group(tmp_path: Path) -> None:
     assert "| revising a proposal (sqlite) |" in text
 
 
-def test_the_http_benchmark_measures_a_draft_post_and_the_board_against_their_baselines(quick_run: tuple[list, list[str]]) -> None:
+def test_the_http_benchmark_measures_a_draft_post_the_board_and_a_proposal_page_against_their_baselines(quick_run: tuple[list, list[str]]) -> None:
     figures, _ = quick_run
     http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
     assert http["draft POST (sqlite) p50"].baseline == "plain INSERT + COMMIT endpoint"
     assert http["board page (sqlite) p50"].baseline == "plain SQL + Jinja endpoint"
-    assert {"draft POST (sqlite) p95", "draft POST (sqlite) p99", "board page (sqlite) p99"} <= set(http)
+    assert http["proposal page (sqlite) p50"].baseline == "plain SQL + Jinja proposal endpoint"
+    assert http["proposal page (sqlite) p50"].target == 1.5
+    assert {"draft POST (sqlite) p95", "draft POST (sqlite) p99", "board page (sqlite) p99", "proposal page (sqlite) p95", "proposal page (sqlite) p99",
+            "plain SQL + Jinja proposal endpoint (sqlite) p99"} <= set(http)
     if SERVER_POSTGRES_URL or REQUIRE_POSTGRES:
         assert "draft POST (postgres) p50" in http
         both = http["draft POST p50, SQLite against PostgreSQL"]

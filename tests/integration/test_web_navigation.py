@@ -1,51 +1,45 @@
-"""Navigation on a phone, checked on the HTML (the browser tests measure it): the menu
-folds without JavaScript (details/summary), the current page is marked with
-aria-current, and every part of the page sits in a landmark (banner, main, contentinfo)."""
+"""The layout's main navigation (web/navigation.py): the page shown is marked, the labels are
+in the reader's language, and the addresses follow the script root the site is served under."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-import pytest
-from flask import Flask
-
-from application.bootstrap import Services
 from tests.e2e.web_support import make_app
 
-
-@pytest.fixture
-def app(loaded: Services) -> Flask:
-    return make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+NAV = re.compile(r'<nav aria-label="[^"]*">\s*<ul>(.*?)</ul>', re.S)
 
 
-def test_the_menu_folds_without_javascript(app: Flask) -> None:
-    page = app.test_client().get("/?lang=en").get_data(as_text=True)
-
-    menu = re.search(r'<details class="menu">\s*<summary>Menu</summary>(.*?)</details>', page, re.S)
-    assert menu and 'aria-label="Main"' in menu.group(1)
-    assert "<script" not in page
+def _main_links(page: str) -> list[str]:
+    found = NAV.search(page)
+    assert found is not None
+    return re.findall(r"<li>(.*?)</li>", found.group(1))
 
 
-@pytest.mark.parametrize(("path", "current"), [
-    ("/", "Draft recommendations"), ("/recommendations", "Adopted recommendations"), ("/tables/RT2", "Working tables"),
-    ("/sessions", "Table sessions"), ("/audit/log", "Audit"),
-])
-def test_the_current_page_is_marked(app: Flask, path: str, current: str) -> None:
-    page = app.test_client().get(f"{path}?lang=en").get_data(as_text=True)
+def test_a_page_under_a_links_address_is_marked_as_that_link(tmp_path: Path, master_key: str) -> None:
+    client = make_app(f"sqlite:///{tmp_path / 'd.sqlite'}", master_key).test_client()
 
-    assert re.findall(r'aria-current="page">([^<]+)</a>', page) == [current]
+    links = _main_links(client.get("/sessions?lang=en").get_data(as_text=True))
 
-
-def test_every_part_of_the_page_is_in_a_landmark(app: Flask) -> None:
-    page = app.test_client().get("/tables/RT1?lang=en").get_data(as_text=True)
-    body = page.split("<body>", 1)[1]
-
-    outside = re.sub(r'<a class="skip"[^>]*>.*?</a>|<header class="site">.*?</header>|<main id="main">.*</main>|<footer>.*?</footer>', "", body, flags=re.S)
-    assert re.sub(r"<[^>]+>|\s", "", outside) == ""
-    assert body.index("<h1") > body.index('<main id="main">')
+    assert [link for link in links if "aria-current" in link] == ['<a href="/sessions" aria-current="page">Table sessions</a>']
+    assert len(links) == 11
 
 
-def test_the_scrolling_table_can_be_reached_and_is_named(app: Flask) -> None:
-    page = app.test_client().get("/tables/RT1?lang=en").get_data(as_text=True)
+def test_the_labels_are_in_the_readers_language(tmp_path: Path, master_key: str) -> None:
+    client = make_app(f"sqlite:///{tmp_path / 'd.sqlite'}", master_key).test_client()
 
-    assert '<div class="scroll" role="region" tabindex="0" aria-labelledby="activity-h">' in page
+    links = _main_links(client.get("/?lang=pt").get_data(as_text=True))
+
+    assert links[0] == '<a href="/" aria-current="page">Recomendações em rascunho</a>'
+    assert links[-1] == '<a href="/audit">Auditoria</a>'
+
+
+def test_the_addresses_follow_the_script_root_of_each_request(tmp_path: Path, master_key: str) -> None:
+    client = make_app(f"sqlite:///{tmp_path / 'd.sqlite'}", master_key).test_client()
+
+    plain = _main_links(client.get("/?lang=en").get_data(as_text=True))
+    prefixed = _main_links(client.get("/?lang=en", environ_overrides={"SCRIPT_NAME": "/dialogue"}).get_data(as_text=True))
+
+    assert plain[2] == '<a href="/tables">Working tables</a>'
+    assert prefixed[2] == '<a href="/dialogue/tables">Working tables</a>'

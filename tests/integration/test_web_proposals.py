@@ -102,6 +102,18 @@ def test_the_proposal_page_shows_the_text_as_typed(site: Site) -> None:
     assert "Sin tilde: informacion" in page
 
 
+def test_the_public_reads_a_proposal_page_without_being_given_a_session(site: Site) -> None:
+    author = site.client()
+    act_as(author, "participant", site.author)
+    r = author.post("/proposals/new", data=_draft_data(_draft_form(author)))
+
+    page = site.client().get(r.headers["Location"] + "?lang=en")
+
+    assert page.status_code == 200
+    assert "Las personas migrantes esperan" in text_of(page.get_data(as_text=True))
+    assert [c for c in page.headers.getlist("Set-Cookie") if c.startswith("session=")] == []
+
+
 def test_a_draft_with_an_objective_outside_the_table_is_refused_with_the_typed_text_kept(site: Site) -> None:
     client = site.client()
     act_as(client, "participant", site.author)

@@ -46,3 +46,31 @@ def test_plural_forms_fill_the_number() -> None:
 
 def test_outside_a_request_the_message_is_left_as_written() -> None:
     assert gettext("South America") == "South America"
+
+
+def test_a_templates_label_escapes_its_arguments_where_the_template_autoescapes() -> None:
+    app = _app()
+    with app.test_request_context("/?lang=en"):
+        assert app.jinja_env.from_string("{{ _('version %(v)s', v='<b>') }}").render() == "version &lt;b&gt;"
+
+
+def test_a_plain_text_templates_label_keeps_its_arguments_as_they_are() -> None:
+    with _app().test_request_context("/?lang=en"):
+        assert render_template_string("{% autoescape false %}{{ _('version %(v)s', v='<b>') }}{% endautoescape %}") == "version <b>"
+
+
+def test_a_templates_plural_label_fills_the_number_in_the_readers_language() -> None:
+    with _app().test_request_context("/?lang=pt"):
+        assert render_template_string("{{ ngettext('%(num)d proposal', '%(num)d proposals', 3) }}") == "3 propostas"
+
+
+def test_the_current_language_follows_a_forced_language_and_comes_back() -> None:
+    with _app().test_request_context("/?lang=pt"):
+        assert i18n.current_language() == "pt"
+        with force_locale("fr"):
+            assert i18n.current_language() == "fr"
+        assert i18n.current_language() == "pt"
+
+
+def test_outside_a_request_the_language_is_the_default() -> None:
+    assert i18n.current_language() == "es"

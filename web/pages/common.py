@@ -126,10 +126,18 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _DIRECTIONAL = frozenset({"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 
 
+# Every character before the Hebrew block is of a left-to-right, neutral or weak class (none is
+# in _DIRECTIONAL; a unit test checks it against the running Python's Unicode tables): text
+# made only of them, as most titles and names are, needs no look-up character by character.
+BEFORE_DIRECTIONAL = "\u0590"
+
+
 def needs_isolation(text: str) -> bool:
     """Whether ``text`` could reorder the page around it: it holds a direction control or a
     right-to-left character (text of left-to-right letters, digits and punctuation cannot, on
     pages that are all left to right)."""
+    if not text or max(text) < BEFORE_DIRECTIONAL:
+        return False
     return any(unicodedata.bidirectional(c) in _DIRECTIONAL for c in text)
 
 

@@ -257,15 +257,21 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
             for m in table_views.members(e, p["table"]) if m["participant_id"] not in authors
         ]
     failed = failed or {}
-    amend_form = failed["form"] if failed.get("action") == "amend" else AmendmentForm(formdata=None)
-    co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None)
-    co_form.co_author.choices = opts(candidates)
+    # A form is made only where the page shows it (making one makes its form token, and
+    # so a session, for a visitor who is shown no form).
+    amend_form = failed["form"] if failed.get("action") == "amend" else AmendmentForm(formdata=None) if actions["amend"] else None
+    co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None) if actions["add_co_author"] else None
+    if co_form is not None:
+        co_form.co_author.choices = opts(candidates)
     responses = follow_up_views.government_responses(e, pid)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
     for f in follow_up_views.follow_ups(e, pid):
         follow_ups.setdefault(f["country"], []).append(f)
-    follow_form = failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow")
-    follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
+    follow_form = (
+        failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow") if viewer.is_secretariat else None
+    )
+    if follow_form is not None:
+        follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
     amendments = proposal_views.amendments_of(e, pid)
     versions, versions_pager = _versions(pid)
