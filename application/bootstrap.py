@@ -228,6 +228,7 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         applied = threading.local()
         if views_engine is engine:
             def in_transaction(session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:
+                applied.position = 0
                 done = projector.apply_in_transaction(session, notes, last_before)
                 applied.position = notes[-1].id if done else 0
                 return done

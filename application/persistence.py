@@ -44,6 +44,7 @@ from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import (
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -75,6 +76,7 @@ from application.tables import (
     metadata,
 )
 from application.tlog.store import append_events, read_tip, tip_statement
+from projections.runner import ViewsFailed
 from projections.tracking import LockingTrackingRecorder
 
 # Re-exported: the tables and the key store are read as ``application.persistence.<name>``.
@@ -162,6 +164,12 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
     # up to date there.
     views: Callable[[Session, Sequence[Notification], Callable[[Session, int], int]], bool] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._insert_returning: Any = None
+        self._selects: dict[tuple[bool, bool, bool, bool], Any] = {}
+        self._local = threading.local()
+
     def create_table(self) -> None:
         """The library creates its events table; the project's own tables follow their
         migrations (:func:`application.schema.upgrade_own_tables`)."""
@@ -180,8 +188,71 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         if erase_key:
             session.execute(delete(keys_table).where(keys_table.c.participant_id == str(erase_key)))
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], *, session: Session | None = None, **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert; when the inline views fail (:class:`projections.runner.ViewsFailed`)
+        the whole transaction is rolled back and the events are stored again without them:
+        a view failure never turns into an error of the stored command (the views catch up
+        after it, and report the failure)."""
+        if session is not None or not self.views_enabled():
+            return self._without_views(stored_events, session=session, **kwargs)
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except ViewsFailed:
+            return self._without_views(stored_events, **kwargs)
+
+    def _without_views(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        previous = getattr(self._local, "no_views", False)
+        self._local.no_views = True
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        finally:
+            self._local.no_views = previous
+
+    def views_enabled(self) -> bool:
+        return self.views is not None and not getattr(self._local, "no_views", False)
+
+    def _store(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """The library's insert of the events, as one prebuilt statement answering their
+        positions (``RETURNING``) instead of ORM records flushed one by one."""
+        if not stored_events:
+            return []
+        t = self.events_record_cls.__table__
+        if self._insert_returning is None:
+            self._insert_returning = insert(t).returning(t.c.id, sort_by_parameter_order=True)
+        self._lock_table(session)  # PostgreSQL: positions committed in the order given
+        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version, "topic": e.topic, "state": e.state} for e in stored_events]
+        ids = [int(i) for i in session.execute(self._insert_returning, rows).scalars()]
+        self._notify_channel(session)
+        return ids
+
+    def select_events(
+        self, originator_id: UUID | str, gt: int | None = None, lte: int | None = None, desc: bool = False, limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's ``select_events`` through prebuilt Core statements (one per shape
+        of the arguments) instead of an ORM query built and loaded per call."""
+        shape = (gt is not None, lte is not None, desc, limit is not None)
+        statement = self._selects.get(shape)
+        if statement is None:
+            t = self.events_record_cls.__table__
+            statement = select(t.c.originator_id, t.c.originator_version, t.c.topic, t.c.state).where(t.c.originator_id == bindparam("originator_id"))
+            if gt is not None:
+                statement = statement.where(t.c.originator_version > bindparam("gt"))
+            if lte is not None:
+                statement = statement.where(t.c.originator_version <= bindparam("lte"))
+            statement = statement.order_by(t.c.originator_version.desc() if desc else t.c.originator_version)
+            if limit is not None:
+                statement = statement.limit(bindparam("limit"))
+            self._selects[shape] = statement
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+        with self.transaction(commit=False) as session:
+            rows = session.execute(statement, {k: v for k, v in params.items() if v is not None or k == "originator_id"}).all()
+        return [
+            StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]) if isinstance(r[3], memoryview) else r[3])
+            for r in rows
+        ]
+
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        ids = super()._insert_stored_events(session, stored_events, **kwargs)
+        ids = self._store(session, stored_events)
         command_id = kwargs.get("command_id")
         if not ids:
             if command_id:
@@ -204,7 +275,8 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         if command_id:
             # In the events' transaction: a second save under the same id fails on the key.
             session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": max(ids)})
-        if self.views is not None:
+        if self.views_enabled():
+            assert self.views is not None
             notes = [
                 Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
                 for i, e in zip(ids, stored_events, strict=True)

@@ -42,6 +42,11 @@ TRACKING_TABLE = "view_tracking"
 REBUILD_BATCH = 2000
 
 
+class ViewsFailed(Exception):  # noqa: N818 - a signal to the recorder, not an error shown
+    """A view could not apply an event in the events' own transaction (the position is
+    its argument): the recorder stores the command again without the views."""
+
+
 class NotificationSource(Protocol):
     def select_notifications(
         self, start: int | None, limit: int, stop: int | None = None, topics: Sequence[str] = (), *, inclusive_of_start: bool = True
@@ -183,34 +188,33 @@ class ViewProjector:
         before them (``last_before(session, position)``, asked only when the positions are
         not contiguous): one commit per command instead of two.
 
-        Runs in a savepoint: a view that cannot apply an event, or projections that stand
-        elsewhere (a version being built, a worker behind), leave the views as they were and
-        the command saved; :meth:`catch_up` then applies the events as before. Returns whether
+        Projections that stand elsewhere (a version being built, a worker behind) are left
+        as they are: returns False having written nothing (the tracking rows stay locked
+        until the commit), and :meth:`catch_up` applies the events after it. A view that
+        cannot apply an event raises :class:`ViewsFailed` (no savepoint: the events'
+        transaction is rolled back with the views, and its recorder stores the command again
+        without them, :class:`application.persistence.DialogueRecorder`). Returns whether
         the views were brought up to date here.
         """
         if not notes:
             return True
         names = [p.tracking_name for p in self.projections]
-        savepoint = session.begin_nested()
+        locked = self.tracking.lock_present(session, names)
+        current = set(locked.values()) if locked is not None else set()
+        first = notes[0].id
+        position = current.pop() if len(current) == 1 else -1
+        if position != first - 1 and (position < 0 or position != last_before(session, first)):
+            return False
         try:
-            locked = self.tracking.lock_present(session, names)
-            current = set(locked.values()) if locked is not None else set()
-            first = notes[0].id
-            position = current.pop() if len(current) == 1 else -1
-            if position != first - 1 and (position < 0 or position != last_before(session, first)):
-                savepoint.rollback()
-                return False
             for n in notes:
                 self.failing_position = n.id
                 self.apply(session, n)
             view_batch.flush(session)
             self.tracking.advance_many(session, names, notes[-1].id)
-        except Exception as e:  # noqa: BLE001 - the command stands; catch_up retries and reports
-            view_batch.discard(session)  # a savepoint's rollback is not the transaction's: forget the batch here
-            savepoint.rollback()
+        except Exception as e:
+            view_batch.discard(session)  # the transaction is rolled back: forget the batch too
             self.failure = (self.failing_position, type(e).__name__)
-            return False
-        savepoint.commit()
+            raise ViewsFailed(self.failing_position) from e
         self.failure = None
         return True
 

@@ -11,6 +11,9 @@ import pytest
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from domain.errors import DomainError
+from domain.proposal import Proposal
+from projections import proposals as proposal_views
+from projections.base import topic as topic_of
 from projections.proposals import get_proposal
 from tests.conftest import draft_sample_proposal, seed_members
 
@@ -78,3 +81,23 @@ def test_participants_are_never_cached(database_url: str, master_key: str, clock
     author = seed_members(s.app)[0]
     assert s.app.participant(author).display_name == "Member 0"
     assert author not in _cached_ids(s)
+
+
+def test_a_view_failing_with_the_events_leaves_the_command_stored_once_and_the_views_behind(
+    database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    views_at = s.projector.position()
+
+    def failing(*_: Any) -> None:
+        raise RuntimeError("injected view failure")
+
+    monkeypatch.setitem(proposal_views.projection.handlers, topic_of(Proposal, "Revised"), failing)
+    version = s.app.revise_proposal(pid, {"title": "Stored without the views"}, actor=str(author), command_id="failing-view")
+    assert s.app.proposal(pid).title == "Stored without the views"
+    assert [e.originator_version for e in s.app.recorder.select_events(pid, gt=version - 2)] == [version - 1, version]
+    assert s.app.command_position("failing-view") == s.app.last_position
+    assert s.projector.position() == views_at
+    assert s.projector.failure == (s.app.last_position, "RuntimeError")
