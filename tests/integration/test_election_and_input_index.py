@@ -49,11 +49,12 @@ FIRST, SECOND = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000
 
 
 @pytest.fixture
-def elections(sqlite_services: Services) -> Services:
-    """The elections scenario (both its elections closed), the clock at 2029-01-02."""
-    load_elections(sqlite_services)
-    sqlite_services.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
-    return sqlite_services
+def elections(services: Services) -> Services:
+    """The elections scenario (both its elections closed), the clock at 2029-01-02; on
+    SQLite and PostgreSQL (the seats' key refuses the second opening on both)."""
+    load_elections(services)
+    services.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
+    return services
 
 
 def test_closed_elections_leave_no_open_seat(elections: Services) -> None:
