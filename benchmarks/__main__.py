@@ -31,6 +31,7 @@ from benchmarks import (
 from benchmarks.databases import SCENARIO, fresh_database, postgres_reachable, services
 from benchmarks.measure import Figure
 from benchmarks.report import BEFORE, context, load_before, load_figures, render, save
+from benchmarks.scale import CACHE, ScaleSizes
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ("write", "read-your-writes", "load", "rebuild", "pages", "page-weight", "growth", "http")
@@ -51,12 +52,14 @@ class Sizes:
     growth_multiples: tuple[int, ...]
     http_rounds: int
     http_per_round: int
+    rebuild_history: ScaleSizes  # the generated history the rebuild is measured on (the scenario on top)
 
 
 FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10,
-            growth_multiples=(1, 10, 100), http_rounds=5, http_per_round=10)
+            growth_multiples=(1, 10, 100), http_rounds=5, http_per_round=10,
+            rebuild_history=ScaleSizes(years=1, multiple=36))  # 101,088 generated events + 702 of the scenario
 QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(1, 2),
-              http_rounds=1, http_per_round=2)
+              http_rounds=1, http_per_round=2, rebuild_history=ScaleSizes(years=1, multiple=1, quarter_events=5))
 
 
 def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequence[str] = ()) -> tuple[list[Figure], list[str]]:
@@ -83,7 +86,14 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
     if "load" in chosen:
         say("aggregate load")
         figures += aggregate_load.measure("sqlite", sizes=sizes.load_sizes, rounds=sizes.load_rounds)
-    if chosen & {"rebuild", "pages", "page-weight"}:
+    if "rebuild" in chosen:
+        h = sizes.rebuild_history
+        say(f"rebuild: importing the generated history ({h.events:,} events; generated on first use into {CACHE}/), the 2026-Q1 scenario on top")
+        on_top = (lambda app: write_path.draft(app, write_path.member(app))) if sizes is QUICK else (lambda app: load_scenario(app, SCENARIO))
+        with rebuild.history_services(h, on_top, cache=None if sizes is QUICK else CACHE) as s:
+            say("rebuild")
+            figures += rebuild.measure(s, f"{h.events:,}-event generated history and {'a draft' if sizes is QUICK else 'the 2026-Q1 scenario'}, SQLite", rounds=sizes.rebuild_rounds)
+    if chosen & {"pages", "page-weight"}:
         with fresh_database("sqlite") as url:
             say("loading the 2026-Q1 scenario")
             s = services(url, inline=False)
@@ -92,10 +102,6 @@ def run(sizes: Sizes, postgres: str | None, log: object = sys.stderr, only: Sequ
             else:
                 load_scenario(s.app, SCENARIO)
             s.projector.catch_up()
-            if "rebuild" in chosen:
-                say("rebuild")
-                history = "a tiny history" if sizes is QUICK else "2026-Q1 scenario"
-                figures += rebuild.measure(s, f"{history}, SQLite", rounds=sizes.rebuild_rounds)
             if "pages" in chosen:
                 say("pages")
                 figures += pages.measure(s, "SQLite", rounds=sizes.page_rounds, per_round=sizes.page_per_round)

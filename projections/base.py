@@ -12,6 +12,7 @@ the exactly-once runner (:mod:`projections.runner`) applies them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, String, Table
@@ -23,6 +24,13 @@ Handler = Callable[[Session, Any, int], None]
 # Column types shared by the view tables.
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 Id = String(36)
+
+
+@lru_cache(maxsize=4096)
+def text_id(uuid: Any) -> str:
+    """An aggregate's id as the views' text (``str`` of a UUID, kept for the ids met again:
+    handlers ask for it several times per event)."""
+    return str(uuid)
 
 
 def topic(aggregate: type, event_name: str) -> str:

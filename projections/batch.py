@@ -58,12 +58,12 @@ def peek(s: Session, key: str) -> Any:
 
 
 def flush(s: Session) -> None:
-    """Write every state of the session's batch and forget them (the next use loads again)."""
-    b = s.info.pop(_KEY, None)
-    if b is None:
-        return
-    for state, write in b.states.values():
-        write(s, state)
+    """Write every state of the session's batch and forget them (the next use loads again).
+    A state whose ``write`` uses another state (rows of :mod:`projections.statements`)
+    starts a new batch: it is written too, before this returns."""
+    while (b := s.info.pop(_KEY, None)) is not None:
+        for state, write in b.states.values():
+            write(s, state)
 
 
 def discard(s: Session) -> None:

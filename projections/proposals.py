@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
-from projections.base import BigInt, Id, Projection, rows, topic
+from projections.base import BigInt, Id, Projection, rows, text_id, topic
 from projections.statements import insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
@@ -101,15 +101,18 @@ view_amendments = projection.table(
 
 # ---------------------------------------------------------------------------- handlers
 def _pid(e: Any) -> str:
-    return str(e.originator_id)
+    return text_id(e.originator_id)
 
 
 def _touch(s: Session, e: Any, position: int, **values: Any) -> None:
     update_row(s, view_proposals, {"id": _pid(e)}, version=e.originator_version, updated_on=e.effective_date, last_position=position, **values)
 
 
-def _snapshot_version(s: Session, e: Any, kind: str, note: str = "") -> None:
-    row = select_first(s, view_proposals, _VERSIONED, id=_pid(e))
+def _snapshot_version(s: Session, e: Any, kind: str, note: str = "", row: Any = None) -> None:
+    """The proposal's content version row (``row``: its ``_VERSIONED`` columns when the
+    handler has them already)."""
+    if row is None:
+        row = select_first(s, view_proposals, _VERSIONED, id=_pid(e))
     insert_row(
         s, view_proposal_versions,
         proposal_id=_pid(e), content_version=row["content_version"], aggregate_version=e.originator_version,
@@ -137,9 +140,12 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(Proposal, "Revised"))
 def revised(s: Session, e: Any, position: int) -> None:
-    row = select_first(s, view_proposals, ("content_version",), id=_pid(e))["content_version"]
-    _touch(s, e, position, content_version=row + 1, **{k: v for k, v in e.changes.items()})
-    _snapshot_version(s, e, "revised", e.note)
+    changes = dict(e.changes)
+    row = dict(select_first(s, view_proposals, _VERSIONED, id=_pid(e)))
+    row.update((k, v) for k, v in changes.items() if k in row)
+    row["content_version"] += 1
+    _touch(s, e, position, **changes, content_version=row["content_version"])
+    _snapshot_version(s, e, "revised", e.note, row)
 
 
 @projection.on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))

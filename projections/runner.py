@@ -39,7 +39,7 @@ VIEW_NAME = "views"
 TRACKING_TABLE = "view_tracking"
 # A rebuild reads the log in large pages (one transaction each): fewer round trips and
 # tracking updates per event than a live catch-up's batches.
-REBUILD_BATCH = 2000
+REBUILD_BATCH = 5000
 
 
 class ViewsFailed(Exception):  # noqa: N818 - a signal to the recorder, not an error shown

@@ -44,9 +44,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
 from domain.proposal import Proposal
-from projections.base import BigInt, Id, Projection, topic
+from projections.base import BigInt, Id, Projection, text_id, topic
+from projections.batch import batch_state
 from projections.search_terms import LANGUAGES, WORD, index_terms, matches_word, query_groups
-from projections.statements import replace_row, select_first, update_rows
+from projections.statements import replace_row, select_first, update_row
 
 projection = Projection("search", version=1)
 
@@ -90,7 +91,7 @@ def _create_sqlite(create: CreateTable, compiler: Any, **kw: Any) -> str:
 
 # ---------------------------------------------------------------------------- handlers
 def _pid(e: Any) -> str:
-    return str(e.originator_id)
+    return text_id(e.originator_id)
 
 
 def _text(parts: dict[str, str]) -> str:
@@ -101,20 +102,61 @@ def _index(s: Session, doc_id: int, terms: str) -> None:
     replace_row(s, view_search_index, rowid=doc_id, terms=terms)
 
 
+_DOC = ("id", "key", "label", "language", "parts")
+
+
+class _Documents:
+    """The documents this batch of events met, by key (``_DOC``'s columns, kept current), and
+    those whose terms wait to be computed: a proposal revised a hundred times in one batch
+    is read once and its text stemmed once, at the batch's end, for its last version."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, dict[str, Any]] = {}
+        self.unindexed: dict[int, dict[str, Any]] = {}
+
+
+def _index_waiting(s: Session, documents: _Documents) -> None:
+    """The terms of the documents changed in the batch, in their table and the index."""
+    for doc_id, doc in documents.unindexed.items():
+        terms = index_terms(_text(doc["parts"]), doc["language"])
+        update_row(s, view_search_documents, {"id": doc_id}, terms=terms)
+        _index(s, doc_id, terms)
+    documents.unindexed.clear()
+
+
+def _documents(s: Session) -> _Documents:
+    return batch_state(s, "search.documents", lambda s: _Documents(), _index_waiting)
+
+
+def _document(s: Session, key: str) -> dict[str, Any] | None:
+    documents = _documents(s).by_key
+    if key not in documents:
+        found = select_first(s, view_search_documents, _DOC, key=key)
+        if found is None:
+            return None
+        documents[key] = dict(found)
+    return documents[key]
+
+
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
-    terms = index_terms(_text(parts), language)
-    found = select_first(s, view_search_documents, ("id",), key=key)
-    doc_id = None if found is None else found["id"]
-    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, terms=terms, position=position)
-    if doc_id is None:
-        doc_id = s.execute(insert(view_search_documents).values(key=key, **values).returning(view_search_documents.c.id)).scalar_one()
+    found = _document(s, key)
+    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, position=position)
+    if found is None:
+        terms = index_terms(_text(parts), language)
+        doc_id = int(s.execute(insert(view_search_documents).values(key=key, terms=terms, **values).returning(view_search_documents.c.id)).scalar_one())
+        _documents(s).by_key[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts}
+        _index(s, doc_id, terms)
     else:
-        update_rows(s, view_search_documents, {"id": doc_id}, **values)
-    _index(s, int(doc_id), terms)
+        update_row(s, view_search_documents, {"id": found["id"]}, **values)
+        found.update(label=label, language=language, parts=parts)
+        _documents(s).unindexed[int(found["id"])] = found
 
 
-def _proposal_doc(s: Session, proposal_id: str) -> Any:
-    return s.execute(select(view_search_documents).where(view_search_documents.c.key == f"proposal:{proposal_id}")).one()
+def _proposal_doc(s: Session, proposal_id: str) -> dict[str, Any]:
+    found = _document(s, f"proposal:{proposal_id}")
+    if found is None:
+        raise LookupError(f"no search document for proposal {proposal_id}")
+    return found
 
 
 @projection.on(topic(Proposal, "Drafted"))
@@ -125,11 +167,11 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any]) -> None:
     doc = _proposal_doc(s, _pid(e))
-    parts = {p: str(changes.get(p, doc.parts.get(p, ""))) for p in PROPOSAL_PARTS}
-    language = str(changes.get("language", doc.language))
-    if parts == doc.parts and language == doc.language:
+    parts = {p: str(changes.get(p, doc["parts"].get(p, ""))) for p in PROPOSAL_PARTS}
+    language = str(changes.get("language", doc["language"]))
+    if parts == doc["parts"] and language == doc["language"]:
         return
-    _put(s, position, key=doc.key, kind="proposal", proposal_id=_pid(e), label=doc.label, language=language, parts=parts)
+    _put(s, position, key=doc["key"], kind="proposal", proposal_id=_pid(e), label=doc["label"], language=language, parts=parts)
 
 
 @projection.on(topic(Proposal, "Revised"))
@@ -146,7 +188,7 @@ def amendment_accepted(s: Session, e: Any, position: int) -> None:
 def amendment_proposed(s: Session, e: Any, position: int) -> None:
     proposal = _proposal_doc(s, _pid(e))
     _put(s, position, key=f"amendment:{_pid(e)}:{e.amendment}", kind="amendment", proposal_id=_pid(e), label=e.amendment,
-         language=proposal.language, parts={"text": e.text, "justification": e.justification})
+         language=proposal["language"], parts={"text": e.text, "justification": e.justification})
 
 
 @projection.on(topic(Proposal, "GovernmentResponseRecorded"))

@@ -16,6 +16,14 @@ statement a handler runs itself with ``Session.execute`` that names the table (e
 row before a statement that names none, such as a text statement). So every statement sees the rows
 as if each had been written at once, and a handler may mix these helpers with its own
 statements. (A handler must not read the views through ``Session.connection()`` directly.)
+
+A row read by :func:`select_first` by its whole primary key is kept, whole, for the rest of
+the batch and kept current by :func:`update_row`: the next events of the same row (a
+proposal revised a thousand times) read it from memory instead of writing the waiting
+update and reading the row again. Anything else that may change the table's rows (
+:func:`insert_row` or :func:`replace_row` of that key, :func:`update_rows`,
+:func:`delete_rows`, a handler's own statement that writes and names the table, or names
+no table) forgets what was kept of it.
 """
 
 from __future__ import annotations
@@ -87,12 +95,14 @@ class _Waiting:
     def __init__(self) -> None:
         self.tables: dict[Table, dict[Any, tuple[dict[str, Any], str]]] = {}
         self.serial = count()
+        # table → primary key → the whole row as read by select_first, then updated.
+        self.known: dict[Table, dict[Any, dict[str, Any]]] = {}
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
-        names = _primary_key(table)
-        if not names or any(n not in row for n in names):
+        try:
+            return tuple(row[n] for n in _primary_key(table)) or ("#", next(self.serial))
+        except KeyError:
             return ("#", next(self.serial))  # no key to find it by: always a new row
-        return tuple(row[n] for n in names)
 
     def write(self, s: Session, table: Table) -> None:
         """Write the waiting rows of ``table``: the replaced rows' old versions deleted, then
@@ -124,6 +134,11 @@ class _Waiting:
 
 
 @cache
+def _columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
+@cache
 def _primary_key(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.primary_key.columns)
 
@@ -135,18 +150,24 @@ def _write_before_execute(state: ORMExecuteState) -> None:
     """A handler's own statement: the waiting rows of the tables it names are written
     first (every waiting row when it names none, e.g. a text statement)."""
     waiting = peek(state.session, _STATE)
-    if waiting is None or not waiting.tables:
+    if waiting is None or not (waiting.tables or waiting.known):
         return
     statement = state.statement
+    writes = not state.is_select
     if not isinstance(statement, ClauseElement):
         waiting.write_all(state.session)
+        waiting.known.clear()
         return
     named = find_tables(statement, check_columns=True, include_aliases=True, include_joins=True, include_selects=True, include_crud=True)
     if not named:
         waiting.write_all(state.session)
+        if writes:
+            waiting.known.clear()
     for table in named:
         if isinstance(table, Table):
             waiting.write(state.session, table)
+            if writes:
+                waiting.known.pop(table, None)
 
 
 def _load(s: Session) -> _Waiting:
@@ -162,6 +183,7 @@ def _waiting(s: Session) -> _Waiting:
 def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
     waiting = _waiting(s)
     key = waiting.key(table, row)
+    waiting.known.get(table, {}).pop(key, None)
     rows = waiting.tables.setdefault(table, {})
     if key in rows and how == "insert":
         waiting.write(s, table)  # the same key inserted again: the table answers as it would have
@@ -180,10 +202,22 @@ def _before(s: Session, table: Table, where: dict[str, Any] | None = None) -> No
     waiting.write(s, table)
 
 
+def _forget(s: Session, table: Table) -> None:
+    """Forget the rows of ``table`` kept in memory (a statement may change any of them)."""
+    waiting = peek(s, _STATE)
+    if waiting is not None:
+        waiting.known.pop(table, None)
+
+
 def _full_key(table: Table, where: dict[str, Any]) -> Any:
     """The primary key that ``where`` names whole, else None."""
     names = _primary_key(table)
-    return tuple(where[n] for n in names) if names and set(where) == set(names) else None
+    if not names or len(where) != len(names):
+        return None
+    try:
+        return tuple(where[n] for n in names)
+    except KeyError:
+        return None
 
 
 def insert_row(s: Session, table: Table, **values: Any) -> None:
@@ -207,6 +241,9 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
         update_rows(s, table, key, **values)
         return
     waiting = _waiting(s)
+    known = waiting.known.get(table, {}).get(full)
+    if known is not None:
+        known.update(values)
     rows = waiting.tables.setdefault(table, {})
     if full in rows:
         rows[full][0].update(values)
@@ -217,6 +254,7 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
 def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
     """``UPDATE table SET values WHERE`` every column of ``where`` equals its value; the
     number of rows changed."""
+    _forget(s, table)
     _before(s, table)
     params = {_key(k): v for k, v in where.items()} | {_value(k): v for k, v in values.items()}
     result = s.connection().execute(_update(table, tuple(where), tuple(values)), params)
@@ -225,6 +263,7 @@ def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) 
 
 def delete_rows(s: Session, table: Table, **where: Any) -> None:
     """``DELETE FROM table WHERE`` every column of ``where`` equals its value."""
+    _forget(s, table)
     _before(s, table)
     s.connection().execute(_delete(table, tuple(where)), {_key(k): v for k, v in where.items()})
 
@@ -232,13 +271,26 @@ def delete_rows(s: Session, table: Table, **where: Any) -> None:
 def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **where: Any) -> Any:
     """The first row (a mapping) of ``columns`` (default: all) of ``table`` where every
     column of ``where`` equals its value, or None. A row waiting to be inserted is read
-    from memory when it holds every column asked for."""
+    from memory when it holds every column asked for; a row asked for by its whole primary
+    key is read whole once in the batch, then from memory."""
     waiting = peek(s, _STATE)
     full = _full_key(table, where)
-    if waiting is not None and full is not None and full in waiting.tables.get(table, {}):
-        row, how = waiting.tables[table][full]
-        wanted = columns or tuple(c.name for c in table.columns)
-        if how != "update" and all(n in row for n in wanted):
-            return {n: row[n] for n in wanted}
+    wanted = columns or _columns(table)
+    if waiting is not None and full is not None:
+        if full in waiting.tables.get(table, {}):
+            row, how = waiting.tables[table][full]
+            if how != "update" and all(n in row for n in wanted):
+                return {n: row[n] for n in wanted}
+        known = waiting.known.get(table, {}).get(full)
+        if known is not None:
+            return {n: known[n] for n in wanted}
     _before(s, table, where)
-    return s.connection().execute(_select(table, columns, tuple(where)), {_key(k): v for k, v in where.items()}).mappings().first()
+    params = {_key(k): v for k, v in where.items()}
+    if full is None:
+        return s.connection().execute(_select(table, columns, tuple(where)), params).mappings().first()
+    found = s.connection().execute(_select(table, (), tuple(where)), params).mappings().first()
+    if found is None:
+        return None
+    whole = dict(found)
+    _waiting(s).known.setdefault(table, {})[full] = whole
+    return {n: whole[n] for n in wanted}

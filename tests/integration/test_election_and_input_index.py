@@ -1,6 +1,6 @@
 """The seats of the elections not closed and each input's call are indexed with their events
 in their transaction (``application/references.py``, issue 14); migration 0014 fills both
-from the log. The seats' key refuses a second opening of a seat that read before the first
+from the log, ``dialogue import`` too. The seats' key refuses a second opening of a seat that read before the first
 was saved."""
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine, select, text
 
-from application.bootstrap import Services
+from application.bootstrap import Config, Services, bootstrap
 from application.persistence import notifications
 from application.scenario import load_scenario
 from application.schema import VERSION_TABLE, upgrade_own_tables
 from application.tables import input_calls_table, open_election_seats_table
 from domain.errors import RuleViolationError
+from tests.integration.test_audit_tamper import cli
+from tests.integration.test_restore import app_for, export_of
 from tests.scenarios.test_elections import loaded as load_elections
 
 CALLS = Path(__file__).resolve().parents[1] / "scenarios" / "open-participation"
@@ -49,11 +51,12 @@ FIRST, SECOND = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000
 
 
 @pytest.fixture
-def elections(sqlite_services: Services) -> Services:
-    """The elections scenario (both its elections closed), the clock at 2029-01-02."""
-    load_elections(sqlite_services)
-    sqlite_services.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
-    return sqlite_services
+def elections(services: Services) -> Services:
+    """The elections scenario (both its elections closed), the clock at 2029-01-02; on
+    SQLite and PostgreSQL (the seats' key refuses the second opening on both)."""
+    load_elections(services)
+    services.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
+    return services
 
 
 def test_closed_elections_leave_no_open_seat(elections: Services) -> None:
@@ -111,3 +114,13 @@ def test_the_upgrade_fills_the_inputs_calls_from_the_log(calls: Services) -> Non
     upgrade_own_tables(calls.app.engine)
     assert rows(calls.app.engine, input_calls_table) == expected
     assert str(calls.app.call_of_input(expected[0][0])) == expected[0][1]
+
+
+def test_an_import_fills_the_inputs_calls(calls: Services, tmp_path: Path) -> None:
+    expected = submitted(calls)
+    backup = export_of(calls, tmp_path)
+    url, key = f"sqlite:///{tmp_path / 'restored.sqlite'}", calls.config.master_key or ""
+    assert cli(app_for(url, key), "import", str(backup)).exit_code == 0
+    target = bootstrap(Config(database_url=url, master_key=key, inline_projection=False))
+
+    assert rows(target.app.engine, input_calls_table) == expected

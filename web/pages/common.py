@@ -24,7 +24,6 @@ from uuid import UUID
 
 import nh3
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context
-from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
@@ -40,6 +39,7 @@ from web.forms import new_command_id
 from web.i18n import error_message, refusal_words
 from web.identity import current_account, current_identity
 from web.services import services as _services
+from web.translate import gettext as _
 
 T = TypeVar("T")
 
