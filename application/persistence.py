@@ -65,6 +65,7 @@ from application.keys import (
 )
 from application.references import index_registrations
 from application.schema import upgrade_own_tables
+from application.subscription import PromptSubscription
 from application.tables import (
     APPLICATION_NAME,
     EVENTS_TABLE,
@@ -169,6 +170,14 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         self._insert_returning: Any = None
         self._selects: dict[tuple[bool, bool, bool, bool], Any] = {}
         self._local = threading.local()
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any:
+        """The library's LISTEN/NOTIFY subscription (PostgreSQL), taking a notification as
+        soon as it arrives (:mod:`application.subscription`)."""
+        assert self.datastore.engine
+        if self.datastore.engine.dialect.name != "postgresql":
+            return super().subscribe(gt=gt, topics=topics)
+        return PromptSubscription(recorder=self, gt=gt, topics=topics)
 
     def create_table(self) -> None:
         """The library creates its events table; the project's own tables follow their

@@ -362,6 +362,30 @@ def test_the_subscription_delivers_new_events_without_polling(services: Services
     assert not thread.is_alive()
 
 
+def test_the_subscription_takes_each_notification_as_it_arrives_without_the_library_pause(
+    services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not is_postgres(database_url):
+        pytest.skip("subscriptions exist on PostgreSQL only")
+    # The library's listening thread sleeps 0.1 s whenever a wait finds nothing; ours never sleeps.
+    monkeypatch.setattr(time, "sleep", lambda _s: (_ for _ in ()).throw(AssertionError("the listening thread slept")))
+    start = services.app.dialogue_recorder.max_notification_id() or 0
+    sub = services.app.dialogue_recorder.subscribe(gt=start)
+    got: list[int] = []
+    guard = threading.Timer(30, sub.stop)  # a subscription that never delivers fails the test, not hangs it
+    guard.start()
+    with sub:
+        draft_sample_proposal(services.app, seed_members(services.app, 2)[0])
+        for n in sub:
+            got.append(n.id)
+            if n.id >= services.app.dialogue_recorder.max_notification_id():
+                break
+    guard.cancel()
+
+    assert type(sub).__name__ == "PromptSubscription"
+    assert got and got[0] == start + 1 and got == sorted(got)
+
+
 def test_a_lost_notification_does_not_stall_the_worker(services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if not is_postgres(database_url):
         pytest.skip("LISTEN/NOTIFY exists on PostgreSQL only")
