@@ -14,6 +14,9 @@ from typing import Any
 from benchmarks.measure import Figure
 
 BEFORE = Path(__file__).resolve().parent / "before.json"
+# Where the misses are explained, with their profiles: its section is copied into the report.
+PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+WHY_HEADING = "## Targets not met, and why"
 
 
 def _num(v: float | None) -> str:
@@ -35,6 +38,37 @@ def _target(f: Figure) -> str:
         return ""
     mark = {True: "met", False: "**missed**", None: ""}[f.met]
     return f"{f.meets} {_num(f.target)}× {mark}".strip()
+
+
+def shortfall(f: Figure) -> float:
+    """How far a missed figure is from its target, as a factor (2 = twice too slow)."""
+    assert f.ratio is not None and f.target is not None
+    return f.target / f.ratio if f.meets == ">=" else f.ratio / f.target
+
+
+def why_missed(path: Path = PERFORMANCE) -> list[str]:
+    """The lines of ``docs/performance.md``'s section on the missed targets (none without it)."""
+    if not path.exists():
+        return []
+    lines = path.read_text("utf-8").splitlines()
+    if WHY_HEADING not in lines:
+        return []
+    start = lines.index(WHY_HEADING) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return [line.replace("## ", "### ", 1) if line.startswith("## ") else line for line in lines[start:end]]
+
+
+def _missed(figures: Sequence[Figure], why: Path) -> list[str]:
+    missed = [f for f in figures if f.met is False]
+    if not missed:
+        return []
+    out = ["## Targets missed, by how much and why", ""]
+    out += [f"- {f.name}: {_ratio(f.as_dict())} against a target of {f.meets} {_num(f.target)}×, "
+            f"{_num(shortfall(f))} times short of it." for f in missed]
+    reasons = why_missed(why)
+    if reasons:
+        out += ["", f"Why, with the profiles (copied from `docs/performance.md`, section \"{WHY_HEADING[3:]}\"):", *reasons]
+    return [*out, ""]
 
 
 def load_before(path: Path = BEFORE) -> dict[str, dict[str, Any]]:
@@ -66,7 +100,7 @@ def context(args: dict[str, Any]) -> dict[str, Any]:
 
 def render(
     figures: Sequence[Figure], ctx: dict[str, Any], before: dict[str, dict[str, Any]], notes: Sequence[str] = (), *,
-    title: str = "Benchmarks", written_by: str = "`make bench` (`python -m benchmarks`)",
+    title: str = "Benchmarks", written_by: str = "`make bench` (`python -m benchmarks`)", why: Path = PERFORMANCE,
 ) -> str:
     """The Markdown of ``BENCHMARKS.md`` (or, with another ``title``, of another report)."""
     out = [
@@ -80,7 +114,7 @@ def render(
         "Each subject and its baseline take turns in the same rounds. **median** is the median of the rounds, **spread** the",
         "lowest and highest round; **ratio** is the median of the per-round ratios against the baseline named beside it",
         "(its meaning in the last column); **before** is the same figure recorded before the performance work",
-        "(`benchmarks/before.json`). Where a target is missed, `docs/performance.md` says why, with a profile.",
+        "(`benchmarks/before.json`). Where a target is missed, the last section says by how much and why, with a profile.",
         "",
     ]
     if ctx["load_average_at_start"][0] >= 1.0:
@@ -105,4 +139,5 @@ def render(
             out.append("")
     if notes:
         out += ["## Notes", "", *[f"- {n}" for n in notes], ""]
+    out += _missed(figures, why)
     return "\n".join(out)

@@ -10,6 +10,8 @@ import pytest
 
 from benchmarks import scale
 from benchmarks.__main__ import QUICK, main, run
+from benchmarks.measure import Figure
+from benchmarks.report import context, render, why_missed
 from benchmarks.scale import ScaleSizes
 from tests.conftest import REQUIRE_POSTGRES, SERVER_POSTGRES_URL
 
@@ -146,3 +148,31 @@ def test_a_growth_history_is_written_once_and_then_copied_from_the_cache(tmp_pat
         second = aggregates()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["growth-5.key", "growth-5.sqlite"]
     assert len(first) == 1 and second == first  # the filler's ids are random: the same ids mean a copy
+
+
+def _figure(name: str, ratio: float, target: float, meets: str) -> Figure:
+    return Figure(group="g", name=name, unit="ms", value=1.0, low=1.0, high=1.0, baseline="b", ratio=ratio, target=target, meets=meets)
+
+
+def test_the_report_says_by_how_much_each_missed_target_is_missed_and_why(tmp_path: Path) -> None:
+    why = tmp_path / "performance.md"
+    why.write_text("# P\n\n## Targets not met, and why\n\n- **Slow**: the profile says so.\n\n## Later\n\nnot copied\n", "utf-8")
+    figures = [_figure("fast enough", 0.1, 0.25, ">="), _figure("page", 3.0, 1.5, "<="), _figure("met", 1.0, 2.0, "<=")]
+    text = render(figures, context({}), {}, why=why)
+
+    missed = text[text.index("## Targets missed, by how much and why"):]
+    assert "- fast enough: 0.1× against a target of >= 0.25×, 2.5 times short of it." in missed
+    assert "- page: 3× against a target of <= 1.5×, 2 times short of it." in missed
+    assert "- met:" not in missed
+    assert "- **Slow**: the profile says so." in missed
+    assert "not copied" not in missed
+
+
+def test_a_report_with_every_target_met_has_no_section_of_misses(tmp_path: Path) -> None:
+    text = render([_figure("met", 1.0, 2.0, "<=")], context({}), {}, why=tmp_path / "absent.md")
+
+    assert "Targets missed" not in text
+
+
+def test_the_section_copied_into_the_report_is_the_one_of_the_repository() -> None:
+    assert why_missed()[0:1] == [""] and any(line.startswith("- **Write path**") for line in why_missed())
