@@ -28,12 +28,16 @@ no table) forgets what was kept of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from itertools import count
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    Connection,
     Delete,
+    Dialect,
     Insert,
     Select,
     Table,
@@ -114,7 +118,7 @@ class _Waiting:
         names = _primary_key(table)
         replaced = [{_key(n): row[n] for n in names} for row, how in waiting.values() if how == "replace"]
         if replaced:
-            c.execute(_delete(table, names), replaced)
+            _executemany(c, _delete(table, names), replaced)
         inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row, how in waiting.values():
@@ -124,13 +128,70 @@ class _Waiting:
             else:
                 inserts.setdefault(tuple(row), []).append(row)
         for rows in inserts.values():
-            c.execute(_insert(table), rows)
+            _executemany(c, _insert(table), rows)
         for values, rows in updates.items():
-            c.execute(_update(table, names, values), rows)
+            _executemany(c, _update(table, names, values), rows)
 
     def write_all(self, s: Session) -> None:
         for table in list(self.tables):
             self.write(s, table)
+
+
+class _Prepared:
+    """A statement compiled once for a dialect and one shape of rows: its SQL, the names of
+    its parameters in order, and each one's bind processor (None: the value as it is)."""
+
+    def __init__(self, sql: str, names: tuple[str, ...], processors: tuple[Callable[[Any], Any] | None, ...], positional: bool) -> None:
+        self.sql = sql
+        self.names = names
+        self.processors = processors
+        self.positional = positional
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """The driver's parameters of each row, every value through its column type's bind
+        processor (as SQLAlchemy would, once per value, None included: JSON's ``null``)."""
+        pairs = tuple(zip(self.names, self.processors, strict=True))
+        if self.positional:
+            return [tuple(row[n] if f is None else f(row[n]) for n, f in pairs) for row in rows]
+        return [{n: (row[n] if f is None else f(row[n])) for n, f in pairs} for row in rows]
+
+
+# dialect → (statement, shape) → prepared form, or None when SQLAlchemy must execute it.
+_PREPARED: WeakKeyDictionary[Dialect, dict[tuple[Any, tuple[str, ...]], _Prepared | None]] = WeakKeyDictionary()
+
+
+def _prepare(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple[str, ...]) -> _Prepared | None:
+    found = _PREPARED.setdefault(dialect, {})
+    key = (statement, shape)
+    if key not in found:
+        found[key] = _compile(dialect, statement, shape)
+    return found[key]
+
+
+def _compile(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple[str, ...]) -> _Prepared | None:
+    compiled: Any = statement.compile(dialect=dialect, column_keys=list(shape))
+    if compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params or compiled.post_compile_params:
+        return None  # defaults computed in Python, or parameters expanded per row: SQLAlchemy's work
+    positional = bool(compiled.positional)
+    order = tuple(compiled.positiontup) if positional else tuple(compiled.binds)
+    if set(order) != set(shape):
+        return None
+    escaped = getattr(compiled, "escaped_bind_names", None) or {}
+    processors = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
+    if not positional and escaped:
+        return None
+    return _Prepared(compiled.string, order, processors, positional)
+
+
+def _executemany(c: Connection, statement: Insert | Update | Delete, rows: list[dict[str, Any]]) -> None:
+    """``c.execute(statement, rows)`` (rows of one shape), with the statement compiled once
+    per dialect and shape and the rows' values processed here: SQLAlchemy's per-row work
+    on the parameters of an ``executemany`` was a fifth of a rebuild (``docs/performance.md``)."""
+    prepared = _prepare(c.dialect, statement, tuple(rows[0]))
+    if prepared is None:
+        c.execute(statement, rows)
+        return
+    c.exec_driver_sql(prepared.sql, prepared.parameters(rows))  # type: ignore[arg-type]
 
 
 @cache
