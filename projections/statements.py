@@ -150,10 +150,29 @@ class _Prepared:
     def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The driver's parameters of each row, every value through its column type's bind
         processor (as SQLAlchemy would, once per value, None included: JSON's ``null``)."""
-        pairs = tuple(zip(self.names, self.processors, strict=True))
+        columns = [_processed([row[n] for row in rows], f) for n, f in zip(self.names, self.processors, strict=True)]
         if self.positional:
-            return [tuple(row[n] if f is None else f(row[n]) for n, f in pairs) for row in rows]
-        return [{n: (row[n] if f is None else f(row[n])) for n, f in pairs} for row in rows]
+            return list(zip(*columns, strict=True))
+        return [dict(zip(self.names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _processed(values: list[Any], processor: Callable[[Any], Any] | None) -> list[Any]:
+    """``values`` through ``processor``; a list or dict met again in the same column (the
+    same object: a proposal's objectives in each of its versions) is processed once (JSON
+    serialised once)."""
+    if processor is None:
+        return values
+    seen: dict[int, Any] = {}
+    out = []
+    for v in values:
+        if isinstance(v, list | dict):
+            found = seen.get(id(v))
+            if found is None:
+                found = seen[id(v)] = processor(v)
+            out.append(found)
+        else:
+            out.append(processor(v))
+    return out
 
 
 # dialect → (statement, shape) → prepared form, or None when SQLAlchemy must execute it.
