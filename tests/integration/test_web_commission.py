@@ -403,3 +403,17 @@ def test_a_refused_establishment_by_a_participant_lists_nobody(fresh: tuple[Flas
     assert r.status_code == 422
     assert not any(f'value="{i}"' in r.get_data(as_text=True) for i in ids)
     assert 'name="cct-members"' not in r.get_data(as_text=True)
+
+
+def test_a_breakdown_naming_a_category_twice_comes_back_asking_which_number_was_meant(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    prefix = measurement_prefix(web)
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    before = views.measurements(app_services(web).projector.engine, iid)
+
+    r = measure(web, pid, period="2026", value="2600", breakdown_sex="mujeres: 10\nhombres: 5\nmujeres: 20")
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert f'id="{prefix}-breakdown_sex-error"' in html and "mujeres: 20</textarea>" in html
+    assert views.measurements(app_services(web).projector.engine, iid) == before
