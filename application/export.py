@@ -261,7 +261,9 @@ def import_log(
         rows = [{"command_id": k, "recorded_at": v[0], "last_position": v[1]} for k, v in commands.items()]
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
-        index_registrations(conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations))
+        index_registrations(
+            conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations), first_opening_keeps_seat=True,
+        )
         extend_tree(conn)  # the transparency log's tree, in the same transaction
         size = tree_size(conn)[0]
         for name, head in tree_checkpoints:

@@ -36,10 +36,15 @@ def reference_key(reference: object) -> str:
     return str(reference or "").strip().casefold()[:200]
 
 
-def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes, str]]) -> None:
+def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes, str]], *, first_opening_keeps_seat: bool = False) -> None:
     """Index the references of the registrations and of the indicators, the comments'
     discussions, the open elections' seats and the inputs' calls, among ``events``
-    (position, topic, state, originator id; in the log's order)."""
+    (position, topic, state, originator id; in the log's order).
+
+    A new opening of a seat already open fails on the seats' key (two openings at once:
+    the second command is refused). ``first_opening_keeps_seat`` (an import of a log
+    written before that key, which may hold such a pair) keeps the first, as migration
+    0014 does."""
     references: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
@@ -47,7 +52,7 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
     for position, topic, state, originator_id in events:
         if topic in (ELECTION_OPENED, ELECTION_CLOSED):
             # In order: an election opened and closed in one save leaves no row.
-            _flush_seats(conn, topic, state, str(originator_id))
+            _flush_seats(conn, topic, state, str(originator_id), first_opening_keeps_seat)
             continue
         if topic == PARTICIPANT_REGISTERED:
             references.append({"position": position, "reference_key": reference_key(json.loads(state).get("reference"))})
@@ -67,14 +72,18 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
         conn.execute(insert(input_calls_table), inputs)
 
 
-def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str) -> None:
-    """An opening's seats in, a closing's out (the seats' key refuses a seat open twice)."""
+def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str, first_keeps: bool = False) -> None:
+    """An opening's seats in, a closing's out (the seats' key refuses a seat open twice,
+    unless ``first_keeps``: then a seat already open stays with its first election)."""
     t = open_election_seats_table
     if topic == ELECTION_CLOSED:
         conn.execute(delete(t).where(t.c.election_id == election_id))
         return
     opened = json.loads(state)
     rows = [{"table_code": str(opened["table"]), "seat": str(seat), "election_id": election_id} for seat in opened["seats"]]
+    if first_keeps and rows:
+        taken = set(conn.execute(select(t.c.seat).where(t.c.table_code == str(opened["table"]))).scalars())
+        rows = [r for r in rows if r["seat"] not in taken]
     if rows:
         conn.execute(insert(t), rows)
 

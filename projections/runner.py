@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Notification
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import projections as views
@@ -199,7 +200,11 @@ class ViewProjector:
         if not notes:
             return True
         names = [p.tracking_name for p in self.projections]
-        locked = self.tracking.lock_present(session, names)
+        try:
+            locked = self.tracking.lock_present(session, names)
+        except DBAPIError as e:  # a lock refused (deadlock, timeout): the command is stored without the views
+            self.failure = (notes[0].id, type(e).__name__)
+            raise ViewsFailed(notes[0].id) from e
         current = set(locked.values()) if locked is not None else set()
         first = notes[0].id
         position = current.pop() if len(current) == 1 else -1

@@ -15,6 +15,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import Optional
 
 from web.forms import CommandForm, lf
+from web.translate import gettext as _
 from web.translate import lazy_gettext as _l
 
 # The codes of domain.commission.DISAGGREGATIONS, in its order.
@@ -72,6 +73,23 @@ def breakdown(form: Any, dimensions: list[str]) -> dict[str, dict[str, Any]]:
             category, colon, value = line.rpartition(":") if ":" in line else (line, "", "")
             parts.setdefault(dimension, {})[category.strip()] = number(value) if colon else ""
     return parts
+
+
+def repeated_categories(form: Any, dimensions: list[str]) -> dict[str, list[str]]:
+    """The problem of each breakdown field that names a category twice (:func:`breakdown`
+    keeps one number a category, so the person is asked which one they meant)."""
+    errs: dict[str, list[str]] = {}
+    for dimension in dimensions:
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines():
+            category = (line.rpartition(":")[0] if ":" in line else line).strip()
+            if category and category in seen and category not in repeated:
+                repeated.append(category)
+            seen.add(category)
+        if repeated:
+            errs[f"breakdown_{dimension}"] = [_("Each category comes once; repeated: %(names)s.", names=", ".join(repeated))]
+    return errs
 
 
 class MeasurementForm(CommandForm):

@@ -66,6 +66,7 @@ AGGREGATE_LABELS = {
     "Election": _l("Election of representatives"),
     "Commission": _l("Cross-cutting commission"),
     "Indicator": _l("Indicator"),
+    "Discussion": _l("Discussion of a draft"),
 }
 
 EVENT_LABELS = {
@@ -126,6 +127,10 @@ EVENT_LABELS = {
     "BallotCast": _l("ballot cast"),
     "Established": _l("established"),
     "MeasurementRecorded": _l("measurement recorded"),
+    "MemberAppointed": _l("member appointed"),
+    "CommentPosted": _l("comment posted"),
+    "CommentEdited": _l("comment edited"),
+    "CommentHidden": _l("comment hidden"),
 }
 
 # Why moderation rejected an input to an open call (issue 17, "Open calls").

@@ -13,9 +13,11 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import IntegrityError
 
 from application.bootstrap import Config, Services, bootstrap
 from application.persistence import notifications
+from application.references import ELECTION_OPENED, index_registrations
 from application.scenario import load_scenario
 from application.schema import VERSION_TABLE, upgrade_own_tables
 from application.tables import input_calls_table, open_election_seats_table
@@ -124,3 +126,24 @@ def test_an_import_fills_the_inputs_calls(calls: Services, tmp_path: Path) -> No
     target = bootstrap(Config(database_url=url, master_key=key, inline_projection=False))
 
     assert rows(target.app.engine, input_calls_table) == expected
+
+
+def _opening(election: str) -> tuple[int, str, bytes, str]:
+    state = json.dumps({"table": "RT1", "seats": ["LT-RT1-A"]}).encode()
+    return (1, ELECTION_OPENED, state, election)
+
+
+def test_an_import_keeps_a_seat_opened_twice_in_an_old_log_with_its_first_election(elections: Services) -> None:
+    # A log written before the seats' key may hold two openings of one seat; the import,
+    # like migration 0014, keeps the first instead of refusing the whole restore.
+    with elections.app.engine.begin() as c:
+        index_registrations(c, [_opening(FIRST), _opening(SECOND)], first_opening_keeps_seat=True)
+
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
+
+
+def test_a_live_second_opening_of_an_open_seat_fails_on_the_key(elections: Services) -> None:
+    with pytest.raises(IntegrityError), elections.app.engine.begin() as c:
+        index_registrations(c, [_opening(FIRST), _opening(SECOND)])
+
+    assert rows(elections.app.engine, open_election_seats_table) == []

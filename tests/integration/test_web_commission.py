@@ -372,3 +372,48 @@ def test_a_measurement_with_a_nan_breakdown_is_refused_and_never_stored(site: tu
 
     services.projector.catch_up()
     assert (refused.value.code, views.measurements(services.projector.engine, indicator)) == ("not_a_number", before)
+
+
+def test_a_refused_appointment_by_the_public_lists_nobody_and_says_why(site: tuple[Flask, str]) -> None:
+    web, _ = site
+    someone = participant_id(web, "p-03")
+    name = people_views.directory(app_services(web).projector.engine)[someone]["name"]
+
+    expired = web.test_client().post("/commission/members?lang=en", data={"appoint-member": "x"})
+    refused = web.test_client().post("/commission/members?lang=en", data={"appoint-command_id": str(uuid4()), "appoint-member": "x"})
+
+    assert expired.status_code in (400, 422) and refused.status_code == 422
+    for r in (expired, refused):
+        text = r.get_data(as_text=True)
+        assert name not in text and "(p-03)" not in text and 'name="appoint-member"' not in text
+    assert "secretariat" in visible(refused).lower()
+
+
+def test_a_refused_establishment_by_a_participant_lists_nobody(fresh: tuple[Flask, list[str]]) -> None:
+    web, ids = fresh
+    participant = web.test_client()
+    act_as(participant, "participant", ids[0])
+    secretariat = web.test_client()
+    act_as(secretariat, "secretariat")
+    offered = secretariat.get("/commission?lang=en").get_data(as_text=True)
+
+    r = participant.post("/commission?lang=en", data={"cct-command_id": str(uuid4()), "cct-reference": "CCT-1", "cct-members": ids})
+
+    assert all(f'value="{i}"' in offered for i in ids)  # the secretariat's form lists them
+    assert r.status_code == 422
+    assert not any(f'value="{i}"' in r.get_data(as_text=True) for i in ids)
+    assert 'name="cct-members"' not in r.get_data(as_text=True)
+
+
+def test_a_breakdown_naming_a_category_twice_comes_back_asking_which_number_was_meant(site: tuple[Flask, str]) -> None:
+    web, pid = site
+    prefix = measurement_prefix(web)
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    before = views.measurements(app_services(web).projector.engine, iid)
+
+    r = measure(web, pid, period="2026", value="2600", breakdown_sex="mujeres: 10\nhombres: 5\nmujeres: 20")
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert f'id="{prefix}-breakdown_sex-error"' in html and "mujeres: 20</textarea>" in html
+    assert views.measurements(app_services(web).projector.engine, iid) == before

@@ -199,6 +199,17 @@ def test_a_hidden_comment_s_earlier_texts_are_for_auditors_only(world: World) ->
     assert seen == [False, True]
 
 
+def test_a_hiding_the_views_do_not_show_yet_already_keeps_the_earlier_texts_from_members(world: World) -> None:
+    cid = edited(world)
+    world.services.app.hide_comment(cid, reason="Publicidad.")  # the views are not caught up
+    member = world.app.test_client()
+    act_as(member, "participant", str(world.author))
+
+    page = visible(member.get(f"{world.url}?lang=en"))
+
+    assert "Primera versión." not in page
+
+
 def test_someone_else_gets_no_edit_form(world: World) -> None:
     cid = world.services.app.comment(world.proposal, text="Mío.", actor=str(world.member))
     world.services.projector.catch_up()

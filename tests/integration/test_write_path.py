@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
@@ -101,3 +102,23 @@ def test_a_view_failing_with_the_events_leaves_the_command_stored_once_and_the_v
     assert s.app.command_position("failing-view") == s.app.last_position
     assert s.projector.position() == views_at
     assert s.projector.failure == (s.app.last_position, "RuntimeError")
+
+
+def test_a_refused_lock_on_the_views_tracking_leaves_the_command_stored_and_the_views_behind(
+    database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    views_at = s.projector.position()
+
+    def refused(*_: Any) -> None:
+        raise OperationalError("SELECT ... FOR UPDATE", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(s.projector.tracking, "lock_present", refused)
+    s.app.revise_proposal(pid, {"title": "Stored though the lock was refused"}, actor=str(author), command_id="refused-lock")
+
+    assert s.app.proposal(pid).title == "Stored though the lock was refused"
+    assert s.app.command_position("refused-lock") == s.app.last_position
+    assert s.projector.position() == s.app.last_position > views_at  # caught up after the command, as before
+    assert proposal_views.get_proposal(s.projector.engine, str(pid))["title"] == "Stored though the lock was refused"

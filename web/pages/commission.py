@@ -89,8 +89,10 @@ def render_commission(status: int = 200, failed: dict[str, Any] | None = None) -
     return render_template(
         "commission/commission.html", commission=found, indicators=indicators, failed=failed,
         member=views.is_member(e, viewer.participant_id if viewer.is_participant else None),
-        form=_establish_form(failed) if (viewer.is_secretariat and found is None) or failed.get("action") == "establish" else None,
-        appoint=_appoint_form(failed, found) if (viewer.is_secretariat and found is not None) or failed.get("action") == "appoint" else None,
+        # The forms list every registered person: shown to the secretariat only, even when
+        # someone else's refused post comes back (that refusal is shown alone).
+        form=_establish_form(failed) if viewer.is_secretariat and (found is None or failed.get("action") == "establish") else None,
+        appoint=_appoint_form(failed, found) if viewer.is_secretariat and (found is not None or failed.get("action") == "appoint") else None,
     ), status
 
 

@@ -110,7 +110,10 @@ def _earlier_texts(p: dict[str, Any], comments: list[dict[str, Any]], viewer: Vi
     if found is None:
         return
     for c in edited:
-        c["history"] = list(found.comments.get(str(c["id"]), {}).get("history", []))
+        kept = found.comments.get(str(c["id"]), {})
+        # The log may already hold a hiding the view has not shown yet (a worker behind).
+        if kept.get("hidden") is None or viewer.sees_hidden_comments:
+            c["history"] = list(kept.get("history", []))
 
 
 def _proposal(proposal_id: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from web.commission_forms import (
     MeasurementForm,
     breakdown,
     number,
+    repeated_categories,
 )
 from web.dashboards import draw
 from web.forms import opts
@@ -192,6 +193,8 @@ def measure(proposal_id: str, indicator_id: str) -> Page:
     errs = problems_by_field(form_errors(form), [e for e in problems if e.field != "disaggregation"], SOURCE_FIELDS)
     if len(problems) > len([e for e in problems if e.field != "disaggregation"]):
         errs |= _breakdown_errors(indicator_id, content, parts)
+    for field, words in repeated_categories(form, indicator["disaggregation"]).items():
+        errs[field] = [*errs.get(field, []), *words]
     if errs:
         return render_proposal(p, 422, {**failed, "top": None, "errs": errs})
     actor, cid = str(viewer.participant_id), command_id_of(form)
