@@ -15,10 +15,12 @@ Logs carry ids and codes, never names.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from threading import Lock
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -26,7 +28,7 @@ import nh3
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import Access
@@ -195,12 +197,79 @@ class Viewer(Access):
     demo: bool = False
 
 
+# ---------------------------------------------------------------------------- kept per position
+class PositionMemo:
+    """What a signed-in person's pages read from the whole log on every request (their roles,
+    what waits for them), kept per process under a key that holds the log's and the views'
+    positions (:func:`log_positions`): any write moves a position, so a kept answer is never
+    served after a write; the oldest of at most ``size`` answers is dropped first."""
+
+    def __init__(self, owner: Services, size: int = 512) -> None:
+        self.owner = owner
+        self.size = size
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]  # type: ignore[no-any-return]
+        value = make()
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return value
+
+
+def position_memo() -> PositionMemo:
+    """This app's :class:`PositionMemo` (a new one when the app's services were built anew)."""
+    s = services()
+    memo = current_app.extensions.get("dialogue_position_memo")
+    if not isinstance(memo, PositionMemo) or memo.owner is not s:
+        memo = PositionMemo(s)
+        current_app.extensions["dialogue_position_memo"] = memo
+    return memo
+
+
+def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
+    """Where the event log (its last notification id) and every view (its tracking
+    position) stand, read once per request (cached on ``g``) and before anything kept under
+    them is read: an answer worked out after this read is at least as new as the positions."""
+    cached = g.get("log_positions")
+    if isinstance(cached, tuple):
+        return cached
+    s = services()
+    events = s.app.recorder.events_record_cls.__table__
+    with s.app.engine.connect() as c:
+        last = int(c.execute(select(func.max(events.c.id))).scalar() or 0)
+    positions = (last, tuple(sorted(s.projector.positions().items())))
+    g.log_positions = positions
+    return positions
+
+
+def directory() -> dict[str, dict[str, Any]]:
+    """The participants' directory (:func:`projections.people.directory`), kept per process
+    for the views' positions (a signed-in person's page names them in its layout, and names
+    the people it shows for those who see names). Read it, never change it."""
+    return position_memo().get(("directory", log_positions()[1]), lambda: people_views.directory(engine()))
+
+
 def current_roles() -> Roles:
-    """The roles of this request's identity today (read once per request, cached on ``g``)."""
+    """The roles of this request's identity today (read once per request, cached on ``g``;
+    a signed-in person's are kept per process for the log's position and the day, as they
+    are read from the events of the tables, the Liaison Table and the grants)."""
     cached = g.get("roles")
     if isinstance(cached, Roles):
         return cached
-    roles = services().app.roles_of(current_identity())
+    identity = current_identity()
+    app = services().app
+    if identity.is_anonymous:
+        roles = app.roles_of(identity)
+    else:
+        day = today()
+        roles = position_memo().get(("roles", identity, day, log_positions()[0]), lambda: app.roles_of(identity, day))
     g.roles = roles
     return roles
 
@@ -215,7 +284,7 @@ def load_viewer() -> Viewer:
     if not identity.is_anonymous:
         access = Access.of(current_roles())
         account = current_account()
-        entry = people_views.directory(engine()).get(identity.participant_id or "") or {}
+        entry = directory().get(identity.participant_id or "") or {}
         viewer = Viewer(
             **vars(access), name=entry.get("name"), reference=entry.get("reference"),
             email=account.email if account else None, demo=bool(account and account.demo),
@@ -235,7 +304,7 @@ class People:
     @property
     def directory(self) -> dict[str, dict[str, Any]]:
         if self._directory is None:
-            self._directory = people_views.directory(engine()) if self.viewer.sees_names else {}
+            self._directory = directory() if self.viewer.sees_names else {}
         return self._directory
 
     def name(self, participant_id: str | None, table: str | None = None) -> str:

@@ -7,6 +7,7 @@ navigation shows how many entries wait (:func:`waiting_count`).
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 from application.waiting import Waiting, what_waits_for
 from projections import sessions as session_views
 from web.identity import signed_in
-from web.pages.common import Page, current_roles, engine, install, load_viewer, services, today
+from web.pages.common import Page, current_roles, engine, install, load_viewer, log_positions, position_memo, services, today
 
 bp = Blueprint("me", __name__)
 install(bp)
@@ -29,10 +30,18 @@ def waiting() -> Waiting:
     s = services()
     roles = current_roles()
     requests: list[dict[str, Any]] = []
+    day = today()
     if roles.is_secretariat:
         requests = [{"account_id": a.id, "participant_id": a.participant_id, "requested_at": a.erasure_requested_at}
                     for a in s.accounts.erasure_requests()]
-    result = what_waits_for(roles, engine(), today(), requests, barred=s.app.barred_from_standing)
+        result = what_waits_for(roles, engine(), day, requests, barred=s.app.barred_from_standing)
+    else:
+        # Read from the views and the log only (the secretariat's list also holds the accounts'
+        # erasure requests): kept per process for their positions, the roles and the day.
+        kept = position_memo().get(
+            ("waiting", roles, day, log_positions()), lambda: what_waits_for(roles, engine(), day, barred=s.app.barred_from_standing),
+        )
+        result = replace(kept, **{f.name: list(getattr(kept, f.name)) for f in fields(kept)})
     g.waiting = result
     return result
 
