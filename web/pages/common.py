@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import nh3
-from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context
+from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine, func, select
@@ -38,7 +38,7 @@ from application.roles import Roles
 from domain.errors import DomainError
 from projections import people as people_views
 from web.forms import new_command_id
-from web.i18n import error_message, refusal_words
+from web.i18n import current_language, error_message, refusal_words
 from web.identity import current_account, current_identity
 from web.services import services as _services
 from web.translate import gettext as _
@@ -168,6 +168,50 @@ def typed_block(html: str) -> Markup:
     return Markup('<div dir="auto">{}</div>').format(Markup(html))  # noqa: S704 - cleaned by the caller
 
 
+# ---------------------------------------------------------------------------- pieces of pages kept
+# A piece of a page that is a function of a few values (a board's card of one proposal row,
+# the filters' form) is rendered once per process for those values, the reader's language and
+# the site's address, and its HTML kept: ``{% set key = fragment_key(...) %}{% set hit =
+# kept_fragment(key) %}{% if hit is not none %}{{ hit }}{% else %}{% set html %}…{% endset
+# %}{{ keep_fragment(key, html) }}{% endif %}``. The key holds the row's values themselves, so a
+# changed row is a new key (never a stale piece); at most FRAGMENTS pieces are kept.
+FRAGMENTS = 2048
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` as a hashable key: dicts and lists (a row's JSON columns) as tuples."""
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return (type(value).__name__, *(_frozen(v) for v in items))
+    return value  # type: ignore[no-any-return]
+
+
+def fragment_key(*parts: Any) -> Hashable:
+    """The key of a kept piece of a page: ``parts`` (a name and the values it shows), the
+    reader's language and the site's address (the links it holds)."""
+    return (current_language(), request.script_root, *(_frozen(p) for p in parts))
+
+
+def _fragments() -> PositionMemo:
+    memo = current_app.extensions.get("dialogue_fragments")
+    if not isinstance(memo, PositionMemo):
+        memo = PositionMemo(services(), FRAGMENTS)
+        current_app.extensions["dialogue_fragments"] = memo
+    return memo
+
+
+def kept_fragment(key: Hashable) -> Markup | None:
+    """The HTML kept for ``key``, or None."""
+    return _fragments().peek(key)  # type: ignore[no-any-return]
+
+
+def keep_fragment(key: Hashable, html: Markup) -> Markup:
+    """Keep ``html`` for ``key``; gives it back."""
+    return _fragments().put(key, html)
+
+
 # ---------------------------------------------------------------------------- form controls
 def option_pairs(options: Any, text_of: Callable[[Any], Any] | None = None) -> list[tuple[str, Any]]:
     """``(value, text)`` of each option for the form macros: ``options`` are values, a
@@ -210,17 +254,26 @@ class PositionMemo:
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+    def peek(self, key: Hashable) -> Any:
+        """The answer kept for ``key``, or None."""
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
-                return self._kept[key]  # type: ignore[no-any-return]
-        value = make()
+                return self._kept[key]
+        return None
+
+    def put(self, key: Hashable, value: T) -> T:
+        """Keep ``value`` for ``key`` (dropping the oldest beyond ``size``); gives it back."""
         with self._lock:
             self._kept[key] = value
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
         return value
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The answer kept for ``key``, else ``make()``'s, kept (``make`` never gives None)."""
+        kept = self.peek(key)
+        return kept if kept is not None else self.put(key, make())  # type: ignore[no-any-return]
 
 
 def position_memo() -> PositionMemo:
@@ -306,6 +359,12 @@ class People:
         if self._directory is None:
             self._directory = directory() if self.viewer.sees_names else {}
         return self._directory
+
+    @property
+    def version(self) -> Hashable:
+        """What the names given depend on besides the ids (for a kept piece of a page's key):
+        the views' positions for a viewer who sees names, nothing for the others."""
+        return log_positions()[1] if self.viewer.sees_names else None
 
     def name(self, participant_id: str | None, table: str | None = None) -> str:
         if participant_id and self.viewer.sees_names:
@@ -430,6 +489,9 @@ def install(bp: Blueprint) -> None:
     bp.add_app_template_global(refusal_shown, "refusal_shown")
     bp.add_app_template_global(errors_shown, "errors_shown")
     bp.add_app_template_global(unshown_refusal, "unshown_refusal")
+    bp.add_app_template_global(fragment_key, "fragment_key")
+    bp.add_app_template_global(kept_fragment, "kept_fragment")
+    bp.add_app_template_global(keep_fragment, "keep_fragment")
 
     @bp.context_processor
     def _context() -> dict[str, Any]:
