@@ -147,7 +147,7 @@ def address() -> str:
     return request.remote_addr or "unknown"
 
 
-PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting", "api_token", "api_token_refused", "log_positions")  # Flask-Login caches its user as _login_user
+PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting", "api_token", "api_token_refused", "log_position", "views_positions")  # Flask-Login caches its user as _login_user
 
 
 def _forget() -> None:

@@ -20,7 +20,7 @@ from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 from web.forms import TABLES
-from web.pages.common import Viewer, engine, install, load_viewer
+from web.pages.common import Viewer, engine, install, kept_view, load_viewer
 from web.pagination import PER_PAGE, Pager, asked_page
 from web.query import int_arg
 
@@ -58,13 +58,13 @@ def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> tuple[list[dict[str
     and its pager."""
     status = [f["status"]] if f["status"] else list(allowed)
     asked = Pager(asked_page(), 0)
-    rows, total = proposal_views.page_of_recommendations(
-        engine(), status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset,
+    rows, total = kept_view(
+        proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset,
     )
     pager = Pager.asked(total)
     if pager.number != asked.number:
-        rows, total = proposal_views.page_of_recommendations(
-            engine(), status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset,
+        rows, total = kept_view(
+            proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset,
         )
     return rows, pager
 

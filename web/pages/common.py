@@ -63,14 +63,15 @@ def engine() -> Engine:
 Page = str | tuple[str, int] | BaseResponse
 
 
-def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str) -> T:
+def found_or_404(lookup: Callable[[Engine, str], T | None], aggregate_id: str, *, kept: bool = False) -> T:
     """The view row of ``aggregate_id`` from ``lookup`` (e.g. ``proposal_views.get_proposal``),
-    or a 404 for a malformed id or an unknown one."""
+    or a 404 for a malformed id or an unknown one; with ``kept``, read by :func:`kept_view`
+    (``lookup`` reads the views only)."""
     try:
         UUID(aggregate_id)
     except ValueError:
         abort(404)
-    row = lookup(engine(), aggregate_id)
+    row = kept_view(lookup, aggregate_id) if kept else lookup(engine(), aggregate_id)
     if row is None:
         abort(404)
     return row
@@ -276,6 +277,33 @@ class PositionMemo:
         return kept if kept is not None else self.put(key, make())  # type: ignore[no-any-return]
 
 
+def kept(key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``'s answer kept per process under ``key`` (which holds the positions it
+    depends on), on a GET or HEAD; a request that may write (a POST) always works it out."""
+    if request.method not in ("GET", "HEAD"):
+        return make()
+    return position_memo().get(key, make)
+
+
+def _copied(value: Any) -> Any:
+    """A copy of the lists and dicts of a kept read (a page may add to its rows)."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value
+
+
+def kept_view(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``read(engine(), *args, **kwargs)``, a read of the views only, kept per process for the
+    views' positions (:func:`views_positions`) and its arguments; each call gets a copy of
+    the rows."""
+    key = ("view", read.__module__, read.__qualname__, _frozen(args), _frozen(kwargs), views_positions())
+    return _copied(kept(key, lambda: read(engine(), *args, **kwargs)))  # type: ignore[no-any-return]
+
+
 def position_memo() -> PositionMemo:
     """This app's :class:`PositionMemo` (a new one when the app's services were built anew)."""
     s = services()
@@ -286,27 +314,49 @@ def position_memo() -> PositionMemo:
     return memo
 
 
-def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
-    """Where the event log (its last notification id) and every view (its tracking
-    position) stand, read once per request (cached on ``g``) and before anything kept under
-    them is read: an answer worked out after this read is at least as new as the positions."""
-    cached = g.get("log_positions")
-    if isinstance(cached, tuple):
+def log_position() -> int:
+    """Where the event log stands (its last notification id), read once per request (cached
+    on ``g``) and before anything kept under it is read: an answer worked out after this
+    read is at least as new as the position. The events' ids are given in the order their
+    transactions commit (the events table is locked by each write on PostgreSQL)."""
+    cached = g.get("log_position")
+    if isinstance(cached, int):
         return cached
     s = services()
     events = s.app.recorder.events_record_cls.__table__
     with s.app.engine.connect() as c:
         last = int(c.execute(select(func.max(events.c.id))).scalar() or 0)
-    positions = (last, tuple(sorted(s.projector.positions().items())))
-    g.log_positions = positions
+    g.log_position = last
+    return last
+
+
+def views_positions() -> tuple[tuple[str, int], ...]:
+    """Where every view stands (its tracking position, moved in the transaction that writes
+    its rows), read once per request (cached on ``g``) before anything kept under them."""
+    cached = g.get("views_positions")
+    if isinstance(cached, tuple):
+        return cached
+    positions = tuple(sorted(services().projector.positions().items()))
+    g.views_positions = positions
     return positions
+
+
+def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
+    """:func:`log_position` and :func:`views_positions`."""
+    return log_position(), views_positions()
 
 
 def directory() -> dict[str, dict[str, Any]]:
     """The participants' directory (:func:`projections.people.directory`), kept per process
     for the views' positions (a signed-in person's page names them in its layout, and names
     the people it shows for those who see names). Read it, never change it."""
-    return position_memo().get(("directory", log_positions()[1]), lambda: people_views.directory(engine()))
+    return kept(("directory", views_positions()), lambda: people_views.directory(engine()))
+
+
+def forget_positions() -> None:
+    """Read the positions again at their next use in this request (a command ran)."""
+    g.pop("log_position", None)
+    g.pop("views_positions", None)
 
 
 def current_roles() -> Roles:
@@ -322,7 +372,7 @@ def current_roles() -> Roles:
         roles = app.roles_of(identity)
     else:
         day = today()
-        roles = position_memo().get(("roles", identity, day, log_positions()[0]), lambda: app.roles_of(identity, day))
+        roles = kept(("roles", identity, day, log_position()), lambda: app.roles_of(identity, day))
     g.roles = roles
     return roles
 
@@ -364,7 +414,7 @@ class People:
     def version(self) -> Hashable:
         """What the names given depend on besides the ids (for a kept piece of a page's key):
         the views' positions for a viewer who sees names, nothing for the others."""
-        return log_positions()[1] if self.viewer.sees_names else None
+        return views_positions() if self.viewer.sees_names else None
 
     def name(self, participant_id: str | None, table: str | None = None) -> str:
         if participant_id and self.viewer.sees_names:
@@ -438,6 +488,7 @@ def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
     the reader's language. Refusals are logged with the command id and the code only.
     """
     s = services()
+    forget_positions()  # the command moves them: what this request reads after it is read anew
     try:
         value = call()
     except CommandAlreadyAppliedError:

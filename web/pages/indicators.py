@@ -41,6 +41,7 @@ from web.pages.common import (
     form_errors,
     found_or_404,
     install,
+    kept_view,
     load_viewer,
     place_error,
     refusal,
@@ -57,7 +58,7 @@ _cache: dict[tuple[str, str, int], bytes] = {}
 @bp.app_template_global("indicators_of")
 def indicators_of(proposal_id: str) -> list[dict[str, Any]]:
     """The indicators following the recommendation, for its page."""
-    return views.of_recommendation(engine(), str(proposal_id))
+    return kept_view(views.of_recommendation, str(proposal_id))
 
 
 bp.add_app_template_global(views.progress, "progress")

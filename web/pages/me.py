@@ -16,7 +16,17 @@ from werkzeug.wrappers import Response
 from application.waiting import Waiting, what_waits_for
 from projections import sessions as session_views
 from web.identity import signed_in
-from web.pages.common import Page, current_roles, engine, install, load_viewer, log_positions, position_memo, services, today
+from web.pages.common import (
+    Page,
+    current_roles,
+    engine,
+    install,
+    kept,
+    load_viewer,
+    log_positions,
+    services,
+    today,
+)
 
 bp = Blueprint("me", __name__)
 install(bp)
@@ -38,10 +48,10 @@ def waiting() -> Waiting:
     else:
         # Read from the views and the log only (the secretariat's list also holds the accounts'
         # erasure requests): kept per process for their positions, the roles and the day.
-        kept = position_memo().get(
+        found = kept(
             ("waiting", roles, day, log_positions()), lambda: what_waits_for(roles, engine(), day, barred=s.app.barred_from_standing),
         )
-        result = replace(kept, **{f.name: list(getattr(kept, f.name)) for f in fields(kept)})
+        result = replace(found, **{f.name: list(getattr(found, f.name)) for f in fields(found)})
     g.waiting = result
     return result
 

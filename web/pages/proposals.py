@@ -49,6 +49,7 @@ from web.pages.common import (
     form_errors,
     found_or_404,
     install,
+    kept_view,
     load_viewer,
     place_error,
     refusal,
@@ -65,7 +66,7 @@ VERSIONS_PARAM = "versions"
 
 
 def _proposal_or_404(proposal_id: str) -> dict[str, Any]:
-    return found_or_404(proposal_views.get_proposal, proposal_id)
+    return found_or_404(proposal_views.get_proposal, proposal_id, kept=True)
 
 
 def _text_choices() -> dict[str, Any]:
@@ -263,9 +264,9 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None) if actions["add_co_author"] else None
     if co_form is not None:
         co_form.co_author.choices = opts(candidates)
-    responses = follow_up_views.government_responses(e, pid)
+    responses = kept_view(follow_up_views.government_responses, pid)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
-    for f in follow_up_views.follow_ups(e, pid):
+    for f in kept_view(follow_up_views.follow_ups, pid):
         follow_ups.setdefault(f["country"], []).append(f)
     follow_form = (
         failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow") if viewer.is_secretariat else None
@@ -273,7 +274,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     if follow_form is not None:
         follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
-    amendments = proposal_views.amendments_of(e, pid)
+    amendments = kept_view(proposal_views.amendments_of, pid)
     versions, versions_pager = _versions(pid)
     if failed.get("action"):
         pending = {a["reference"] for a in amendments if a["status"] == "pending"}
@@ -281,7 +282,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     return render_template(
         "proposals/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
         versions=versions, versions_pager=versions_pager, amendments=amendments,
-        sessions=session_views.sessions_of_proposal(e, pid), rounds=liaison_views.endorsement_rounds(e, pid),
+        sessions=kept_view(session_views.sessions_of_proposal, pid), rounds=kept_view(liaison_views.endorsement_rounds, pid),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
         provenance=provenance(services().app.engine, pid) if p["status"] == "published" else None,
     ), status
@@ -292,10 +293,10 @@ def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
     shows the last): a proposal revised a thousand times does not make its page a thousand
     rows long."""
     asked = Pager(asked_page(VERSIONS_PARAM), 0, VERSIONS_PER_PAGE, VERSIONS_PARAM)
-    found, total = proposal_views.page_of_versions(engine(), proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset)
+    found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset)
     pager = Pager.asked(total, VERSIONS_PER_PAGE, VERSIONS_PARAM)
     if pager.number != asked.number:
-        found, total = proposal_views.page_of_versions(engine(), proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset)
+        found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset)
     return found, pager
 
 
