@@ -55,16 +55,16 @@ def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
 
 def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> tuple[list[dict[str, Any]], Pager]:
     """One page of the proposals the filters select (a page past the end shows the last),
-    and its pager."""
+    and its pager. The rows are the kept ones (:func:`kept_view`): read them, never change them."""
     status = [f["status"]] if f["status"] else list(allowed)
     asked = Pager(asked_page(), 0)
     rows, total = kept_view(
-        proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset,
+        proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset, copied=False,
     )
     pager = Pager.asked(total)
     if pager.number != asked.number:
         rows, total = kept_view(
-            proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset,
+            proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset, copied=False,
         )
     return rows, pager
 

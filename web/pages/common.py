@@ -28,7 +28,7 @@ import nh3
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, Table, func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import Access
@@ -296,12 +296,13 @@ def _copied(value: Any) -> Any:
     return value
 
 
-def kept_view(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def kept_view(read: Callable[..., T], *args: Any, copied: bool = True, **kwargs: Any) -> T:
     """``read(engine(), *args, **kwargs)``, a read of the views only, kept per process for the
     views' positions (:func:`views_positions`) and its arguments; each call gets a copy of
-    the rows."""
+    the rows (``copied=False``: the kept rows themselves, for a page that never changes them)."""
     key = ("view", read.__module__, read.__qualname__, _frozen(args), _frozen(kwargs), views_positions())
-    return _copied(kept(key, lambda: read(engine(), *args, **kwargs)))  # type: ignore[no-any-return]
+    found = kept(key, lambda: read(engine(), *args, **kwargs))
+    return _copied(found) if copied else found  # type: ignore[no-any-return]
 
 
 def position_memo() -> PositionMemo:
@@ -323,11 +324,22 @@ def log_position() -> int:
     if isinstance(cached, int):
         return cached
     s = services()
-    events = s.app.recorder.events_record_cls.__table__
     with s.app.engine.connect() as c:
-        last = int(c.execute(select(func.max(events.c.id))).scalar() or 0)
+        last = int(c.execute(_last_id_of(s.app.recorder.events_record_cls.__table__)).scalar() or 0)
     g.log_position = last
     return last
+
+
+# The two reads of every kept answer's key, built once (a statement built anew is compiled
+# and keyed anew by SQLAlchemy on each request).
+@lru_cache(maxsize=8)
+def _last_id_of(events: Table) -> Select[Any]:
+    return select(func.max(events.c.id))
+
+
+@lru_cache(maxsize=8)
+def _positions_of(tracking: Table) -> Select[Any]:
+    return select(tracking.c.application_name, tracking.c.notification_id)
 
 
 def views_positions() -> tuple[tuple[str, int], ...]:
@@ -336,7 +348,9 @@ def views_positions() -> tuple[tuple[str, int], ...]:
     cached = g.get("views_positions")
     if isinstance(cached, tuple):
         return cached
-    positions = tuple(sorted(services().projector.positions().items()))
+    projector = services().projector
+    with projector.engine.connect() as c:
+        positions = tuple(sorted((str(n), int(v or 0)) for n, v in c.execute(_positions_of(projector.tracking.tracking_table)).tuples()))
     g.views_positions = positions
     return positions
 
@@ -409,12 +423,6 @@ class People:
         if self._directory is None:
             self._directory = directory() if self.viewer.sees_names else {}
         return self._directory
-
-    @property
-    def version(self) -> Hashable:
-        """What the names given depend on besides the ids (for a kept piece of a page's key):
-        the views' positions for a viewer who sees names, nothing for the others."""
-        return views_positions() if self.viewer.sees_names else None
 
     def name(self, participant_id: str | None, table: str | None = None) -> str:
         if participant_id and self.viewer.sees_names:
@@ -541,6 +549,7 @@ def install(bp: Blueprint) -> None:
     bp.add_app_template_global(errors_shown, "errors_shown")
     bp.add_app_template_global(unshown_refusal, "unshown_refusal")
     bp.add_app_template_global(fragment_key, "fragment_key")
+    bp.add_app_template_global(views_positions, "views_positions")
     bp.add_app_template_global(kept_fragment, "kept_fragment")
     bp.add_app_template_global(keep_fragment, "keep_fragment")
 
