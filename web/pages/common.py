@@ -285,14 +285,14 @@ def kept(key: Hashable, make: Callable[[], T]) -> T:
     return position_memo().get(key, make)
 
 
-def _copied(value: Any) -> Any:
+def copy_rows(value: Any) -> Any:
     """A copy of the lists and dicts of a kept read (a page may add to its rows)."""
     if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
+        return {k: copy_rows(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copied(v) for v in value]
+        return [copy_rows(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(_copied(v) for v in value)
+        return tuple(copy_rows(v) for v in value)
     return value
 
 
@@ -302,7 +302,7 @@ def kept_view(read: Callable[..., T], *args: Any, copied: bool = True, **kwargs:
     the rows (``copied=False``: the kept rows themselves, for a page that never changes them)."""
     key = ("view", read.__module__, read.__qualname__, _frozen(args), _frozen(kwargs), views_positions())
     found = kept(key, lambda: read(engine(), *args, **kwargs))
-    return _copied(found) if copied else found  # type: ignore[no-any-return]
+    return copy_rows(found) if copied else found  # type: ignore[no-any-return]
 
 
 def position_memo() -> PositionMemo:

@@ -16,8 +16,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from application.open_data.document import provenance
+from application.tables import checkpoints_table, cosignatures_table
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
@@ -44,13 +46,16 @@ from web.pages.common import (
     Page,
     Viewer,
     command_id_of,
+    copy_rows,
     engine,
     execute,
     form_errors,
     found_or_404,
     install,
+    kept,
     kept_view,
     load_viewer,
+    log_position,
     place_error,
     refusal,
     services,
@@ -284,8 +289,25 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
         versions=versions, versions_pager=versions_pager, amendments=amendments,
         sessions=kept_view(session_views.sessions_of_proposal, pid), rounds=kept_view(liaison_views.endorsement_rounds, pid),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
-        provenance=provenance(services().app.engine, pid) if p["status"] == "published" else None,
+        provenance=_provenance(pid) if p["status"] == "published" else None,
     ), status
+
+
+# The signed checkpoints and their cosignatures are written by ``dialogue audit``, not as
+# events: a publication's provenance is kept for the log's position and for these two.
+_CHECKPOINTS = select(
+    select(func.max(checkpoints_table.c.id)).scalar_subquery(), select(func.count()).select_from(cosignatures_table).scalar_subquery(),
+)
+
+
+def _provenance(proposal_id: str) -> dict[str, Any] | None:
+    """:func:`provenance` of a published recommendation, kept per process for the log's
+    position and the checkpoints' and cosignatures' (:func:`kept`)."""
+    log = services().app.engine
+    position = log_position()
+    with log.connect() as c:
+        checkpoints = tuple(c.execute(_CHECKPOINTS).one())
+    return copy_rows(kept(("provenance", proposal_id, position, checkpoints), lambda: provenance(log, proposal_id)))  # type: ignore[no-any-return]
 
 
 def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
