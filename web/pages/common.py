@@ -32,6 +32,7 @@ from sqlalchemy import Engine, Select, Table, func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import Access
+from application.audit.log import events_table
 from application.bootstrap import Services
 from application.errors import CommandAlreadyAppliedError, ConflictError
 from application.roles import Roles
@@ -325,16 +326,14 @@ def log_position() -> int:
         return cached
     s = services()
     with s.app.engine.connect() as c:
-        last = int(c.execute(_last_id_of(s.app.recorder.events_record_cls.__table__)).scalar() or 0)
+        last = int(c.execute(_LAST_ID).scalar() or 0)
     g.log_position = last
     return last
 
 
 # The two reads of every kept answer's key, built once (a statement built anew is compiled
 # and keyed anew by SQLAlchemy on each request).
-@lru_cache(maxsize=8)
-def _last_id_of(events: Table) -> Select[Any]:
-    return select(func.max(events.c.id))
+_LAST_ID = select(func.max(events_table.c.id))
 
 
 @lru_cache(maxsize=8)

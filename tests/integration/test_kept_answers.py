@@ -1,0 +1,99 @@
+"""Answers kept per process for the log's and the views' positions (web.pages.common: a
+signed-in person's roles, the views' reads of the board and the proposal page, the board's
+cards and filters): a write made anywhere moves a position, so the next page shows it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+
+from application.bootstrap import Services
+from tests.conftest import draft_sample_proposal, seed_members
+from tests.e2e.web_support import account_for, app_services, make_app, sign_in_as, text_of
+from web.pages.common import PositionMemo
+
+TOKEN = re.compile(r'value="[^"]*"')  # the form tokens of a signed-in person's layout
+NAME = "Member 0"  # the author's name (tests.conftest.seed_members)
+
+
+@dataclass
+class Site:
+    app: Flask
+    services: Services
+    author: str
+    outsider: str
+    proposal: str
+
+
+@pytest.fixture
+def site(sqlite_url: str, master_key: str) -> Iterator[Site]:
+    """A member of RT1 with a draft, and a participant of no table (with an account)."""
+    app = make_app(sqlite_url, master_key)
+    s = app_services(app)
+    for code in ("RT1", "RT2"):
+        s.app.register_table(code)
+    author = seed_members(s.app, 1, "RT1")[0]
+    outsider = s.app.register_participant(reference="p-out", display_name="Olga Ortiz", organisation_id=None, gender="woman", preferred_language="es")
+    proposal = draft_sample_proposal(s.app, author, title="Safe pathways")
+    s.wait_for_views()
+    yield Site(app, s, str(author), str(outsider), str(proposal))
+
+
+def test_a_revision_saved_outside_the_web_shows_on_the_next_board_and_proposal_page(site: Site) -> None:
+    client = site.app.test_client()
+    assert "Safe pathways" in client.get("/?lang=en").get_data(as_text=True)
+    assert "Safe pathways" in client.get(f"/proposals/{site.proposal}?lang=en").get_data(as_text=True)
+
+    site.services.app.revise_proposal(site.proposal, {"title": "Regular pathways"}, actor=site.author)
+    site.services.wait_for_views()
+
+    board = text_of(client.get("/?lang=en").get_data(as_text=True))
+    page = text_of(client.get(f"/proposals/{site.proposal}?lang=en").get_data(as_text=True))
+    assert ("Regular pathways" in board, "Safe pathways" in board) == (True, False)
+    assert ("Regular pathways" in page, "version 2" in page.lower()) == (True, True)
+
+
+def test_a_participant_who_joins_the_table_is_offered_an_amendment_on_the_next_page(site: Site) -> None:
+    client = site.app.test_client()
+    sign_in_as(client, account_for(site.app, "participant", site.outsider))
+    before = client.get(f"/proposals/{site.proposal}?lang=en").get_data(as_text=True)
+
+    site.services.app.join_table(site.outsider, "RT1")
+    site.services.wait_for_views()
+    after = client.get(f"/proposals/{site.proposal}?lang=en").get_data(as_text=True)
+
+    assert ("Propose an amendment" in before, "Propose an amendment" in after) == (False, True)
+
+
+def test_the_board_kept_in_one_language_is_not_shown_in_another(site: Site) -> None:
+    client = site.app.test_client()
+    english = client.get("/?lang=en").get_data(as_text=True)
+    spanish = client.get("/?lang=es").get_data(as_text=True)
+    again = client.get("/?lang=en").get_data(as_text=True)
+
+    assert ">Filter</button>" in english
+    assert ">Filtrar</button>" in spanish
+    assert again == english
+
+
+def test_a_kept_board_is_the_board_rendered_anew_for_the_public_and_for_a_member(site: Site) -> None:
+    public, member = site.app.test_client(), site.app.test_client()
+    sign_in_as(member, account_for(site.app, "participant", site.author))
+    pages = {}
+    for who, client in (("public", public), ("member", member)):
+        first, second = (TOKEN.sub("TOKEN", client.get("/?lang=en").get_data(as_text=True)) for _ in range(2))
+        pages[who] = (first == second, NAME in first)
+
+    assert pages == {"public": (True, False), "member": (True, True)}
+
+
+def test_a_position_memo_drops_its_oldest_answer_beyond_its_size(sqlite_services: Services) -> None:
+    memo = PositionMemo(sqlite_services, size=2)
+    for key in ("a", "b", "c"):
+        memo.put(key, key.upper())
+
+    assert (memo.peek("a"), memo.peek("b"), memo.peek("c")) == (None, "B", "C")
