@@ -280,8 +280,9 @@ class PositionMemo:
 
 def kept(key: Hashable, make: Callable[[], T]) -> T:
     """``make()``'s answer kept per process under ``key`` (which holds the positions it
-    depends on), on a GET or HEAD; a request that may write (a POST) always works it out."""
-    if request.method not in ("GET", "HEAD"):
+    depends on), on a GET or HEAD; a request that may write (a POST), or work outside a
+    request, always works it out."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
         return make()
     return position_memo().get(key, make)
 
