@@ -13,13 +13,13 @@ phones and weak connections. For an anonymous ``GET`` of one of the pages in
   into ``"<tag>:br"`` (or ``:gzip``) and answers the conditional request itself; the tag of an
   uncompressed body is answered by :func:`_conditional`, the last hook of a response.
 - **The page cache.** The body is kept, in a bounded LRU of this process
-  (:class:`PageCache`: 256 pages, 32 MiB), under the page's path, its sorted query
-  arguments, the reader's language, the position of every view (one indexed query of the
-  tracking rows; the audit pages, which read the log itself, also the log's last position),
-  the current minute and the service's date (pages show deadlines and relative dates). A
-  later request with the same key is answered from memory before its view runs; the
-  ``after_request`` hooks still run (security headers, the language cookie, compression,
-  the ``ETag``). Any write moves a view's position, so a page is never served older than
+  (:class:`PageCache`: 256 pages, 32 MiB), under the page's address (host, script root,
+  path) and its sorted query arguments, the reader's language, the position of every view
+  (one indexed query of the tracking rows; the audit pages, which read the log itself, also
+  the log's last position), the current minute and the service's date (pages show
+  deadlines and relative dates). A later request with the same key is answered from memory
+  before its view runs; the ``after_request`` hooks still run (security headers, the
+  language cookie, compression, the ``ETag``). Any write moves a view's position, so a page is never served older than
   the history it was asked after.
 
 Never for a signed-in person or an API token, never in demo mode, never while a flash
@@ -154,7 +154,7 @@ def _key() -> tuple[Any, ...]:
     views = tuple(sorted(s.projector.positions().items()))
     log = s.app.recorder.max_notification_id() if request.endpoint in READS_THE_LOG else None
     query = tuple(sorted(request.args.items(multi=True)))
-    return (request.path, query, str(get_locale()), views, log, int(time.time() // 60), s.app.clock.today())
+    return (request.host_url, request.path, query, str(get_locale()), views, log, int(time.time() // 60), s.app.clock.today())
 
 
 def _serve_kept() -> Response | None:
