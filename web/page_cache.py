@@ -159,6 +159,8 @@ def _key() -> tuple[Any, ...]:
 
 def _serve_kept() -> Response | None:
     """``before_request``: the kept page of this key, if any (its view does not run)."""
+    for mark in ("page_cache_key", "page_cache_hit", "page_cache_tagged"):  # ``g`` may outlive a request
+        g.pop(mark, None)
     cache = page_cache()
     if cache is None or not _anonymous_page():
         return None
