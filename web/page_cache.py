@@ -34,6 +34,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +80,9 @@ class Entry:
 class PageCache:
     """A bounded LRU of pages: at most ``max_entries`` pages and ``max_bytes`` of bodies."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES, now: Callable[[], float] = time.time) -> None:
         self.max_entries = max_entries
+        self.now = now  # seconds since the epoch: the key's minute (tests pin it)
         self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._bytes = 0
@@ -149,12 +151,12 @@ def _anonymous_page() -> bool:
     return current_identity().account_id is None
 
 
-def _key() -> tuple[Any, ...]:
+def _key(cache: PageCache) -> tuple[Any, ...]:
     s = services()
     views = tuple(sorted(s.projector.positions().items()))
     log = s.app.recorder.max_notification_id() if request.endpoint in READS_THE_LOG else None
     query = tuple(sorted(request.args.items(multi=True)))
-    return (request.host_url, request.path, query, str(get_locale()), views, log, int(time.time() // 60), s.app.clock.today())
+    return (request.host_url, request.path, query, str(get_locale()), views, log, int(cache.now() // 60), s.app.clock.today())
 
 
 def _serve_kept() -> Response | None:
@@ -164,7 +166,7 @@ def _serve_kept() -> Response | None:
     cache = page_cache()
     if cache is None or not _anonymous_page():
         return None
-    key = _key()
+    key = _key(cache)
     g.page_cache_key = key
     entry = cache.get(key)
     if entry is None:

@@ -31,8 +31,14 @@ class Site:
         return found
 
 
+MINUTE = 1_767_225_600.0  # 2026-01-01 00:00 UTC
+
+
 def _site(url: str, key: str, **extra: str) -> Site:
     app = make_app(url, key, **extra)
+    cache = page_cache(app)
+    if cache is not None:
+        cache.now = lambda: MINUTE + 1  # the same minute, however slow the machine
     s = app_services(app)
     (author,) = seed_members(s.app)
     proposal = draft_sample_proposal(s.app, author, title="Safe pathways")
@@ -102,6 +108,16 @@ def test_a_new_draft_shows_on_the_next_read_of_the_board(site: Site) -> None:
     assert "Consular protection abroad" in client.get("/?lang=en").get_data(as_text=True)
 
 
+def test_the_next_minute_has_its_own_entry(site: Site) -> None:
+    client = site.app.test_client()
+    client.get("/?lang=en")
+    site.cache.now = lambda: MINUTE + 61
+
+    client.get("/?lang=en")
+
+    assert (len(site.cache), site.cache.hits, site.cache.misses) == (2, 0, 2)
+
+
 def test_a_signed_in_member_is_never_served_a_kept_page_nor_given_an_etag(site: Site) -> None:
     public = site.app.test_client()
     public.get("/?lang=en")
@@ -122,14 +138,15 @@ def test_a_page_with_a_form_token_is_neither_kept_nor_tagged(services: Services)
     )
     services.projector.catch_up()
     app = make_app(services.config.database_url, str(services.config.master_key), clock="2026-01-10", csrf=True)
+    cache = page_cache(app)
+    assert cache is not None
+    cache.now = lambda: MINUTE
     client = app.test_client()
 
     answers = [client.get(f"/calls/{call}") for _ in range(2)]
 
     assert ['name="in-csrf_token"' in r.get_data(as_text=True) for r in answers] == [True, True]
     assert ["ETag" in r.headers for r in answers] == [False, False]
-    cache = page_cache(app)
-    assert cache is not None
     assert (len(cache), cache.hits) == (0, 0)
 
 
