@@ -156,7 +156,7 @@ def _key(cache: PageCache) -> tuple[Any, ...]:
     views = tuple(sorted(s.projector.positions().items()))
     log = s.app.recorder.max_notification_id() if request.endpoint in READS_THE_LOG else None
     query = tuple(sorted(request.args.items(multi=True)))
-    return (request.host_url, request.path, query, str(get_locale()), views, log, int(cache.now() // 60), s.app.clock.today())
+    return (request.root_url, request.path, query, str(get_locale()), views, log, int(cache.now() // 60), s.app.clock.today())
 
 
 def _serve_kept() -> Response | None:
