@@ -31,8 +31,9 @@ class Site:
 
 @pytest.fixture
 def site(sqlite_url: str, master_key: str) -> Iterator[Site]:
-    """A member of RT1 with a draft, and a participant of no table (with an account)."""
-    app = make_app(sqlite_url, master_key)
+    """A member of RT1 with a draft, and a participant of no table (with an account); the
+    whole-page cache off (web.page_cache), so that the public's pages are rendered."""
+    app = make_app(sqlite_url, master_key, DIALOGUE_PAGE_CACHE="off")
     s = app_services(app)
     for code in ("RT1", "RT2"):
         s.app.register_table(code)
