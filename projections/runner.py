@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import projections as views
 from projections import batch as view_batch
-from projections.base import Projection
+from projections.base import Handler, Projection
 from projections.tracking import LockingTrackingRecorder
 
 # The one tracking row of every view before projections had versions (the releases before
@@ -89,6 +89,7 @@ class ViewProjector:
         # The last failure to apply an event (position, error class), None once a batch applies.
         self.failure: tuple[int, str] | None = None
         self.failing_position = 0
+        self._by_topic: dict[tuple[Projection, ...], dict[str, tuple[Handler, ...]]] = {}
         if create:
             self.create_tables()
 
@@ -147,9 +148,10 @@ class ViewProjector:
                 with self.tracking.transaction(commit=True) as session:
                     if self._lock(session, group) != {p.tracking_name: low for p in group}:
                         continue  # another worker moved on meanwhile: read again
+                    by_topic = self._handlers(group)
                     for n in notes:
                         self.failing_position = n.id
-                        self.apply(session, n, group)
+                        self._apply(session, n, by_topic.get(n.topic))
                     view_batch.flush(session)
                     self.tracking.advance_many(session, [p.tracking_name for p in group], notes[-1].id)
             except Exception as e:
@@ -225,8 +227,18 @@ class ViewProjector:
 
     def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
         """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
-        topic = notification.topic
-        handlers = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
+        self._apply(session, notification, self._handlers(self.projections if projections is None else projections).get(notification.topic))
+
+    def _handlers(self, projections: tuple[Projection, ...]) -> dict[str, tuple[Handler, ...]]:
+        """Topic → the handlers of ``projections`` for it, in the projections' order (those
+        with none are absent); found once per group of projections, not per event."""
+        found = self._by_topic.get(projections)
+        if found is None:
+            topics = dict.fromkeys(t for p in projections for t in p.handlers)
+            found = self._by_topic[projections] = {t: tuple(p.handlers[t] for p in projections if t in p.handlers) for t in topics}
+        return found
+
+    def _apply(self, session: Session, notification: Notification, handlers: tuple[Handler, ...] | None) -> None:
         if not handlers:
             return
         event = self.mapper.to_domain_event(notification)

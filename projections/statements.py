@@ -104,7 +104,7 @@ class _Waiting:
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
         try:
-            return tuple(row[n] for n in _primary_key(table)) or ("#", next(self.serial))
+            return tuple([row[n] for n in _primary_key(table)]) or ("#", next(self.serial))
         except KeyError:
             return ("#", next(self.serial))  # no key to find it by: always a new row
 
@@ -263,8 +263,12 @@ def _waiting(s: Session) -> _Waiting:
 def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
     waiting = _waiting(s)
     key = waiting.key(table, row)
-    waiting.known.get(table, {}).pop(key, None)
-    rows = waiting.tables.setdefault(table, {})
+    kept = waiting.known.get(table)
+    if kept:
+        kept.pop(key, None)
+    rows = waiting.tables.get(table)
+    if rows is None:
+        rows = waiting.tables[table] = {}
     if key in rows and how == "insert":
         waiting.write(s, table)  # the same key inserted again: the table answers as it would have
         rows = waiting.tables.setdefault(table, {})
@@ -295,7 +299,7 @@ def _full_key(table: Table, where: dict[str, Any]) -> Any:
     if not names or len(where) != len(names):
         return None
     try:
-        return tuple(where[n] for n in names)
+        return tuple([where[n] for n in names])
     except KeyError:
         return None
 
@@ -317,16 +321,21 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
     """``UPDATE`` the row of ``table`` whose whole primary key is ``key`` (written with the
     batch; merged into the row when it waits to be inserted)."""
     full = _full_key(table, key)
-    if full is None or any(n in values for n in key):
+    if full is None or not values.keys().isdisjoint(key):
         update_rows(s, table, key, **values)
         return
     waiting = _waiting(s)
-    known = waiting.known.get(table, {}).get(full)
-    if known is not None:
-        known.update(values)
-    rows = waiting.tables.setdefault(table, {})
-    if full in rows:
-        rows[full][0].update(values)
+    kept = waiting.known.get(table)
+    if kept is not None:
+        known = kept.get(full)
+        if known is not None:
+            known.update(values)
+    rows = waiting.tables.get(table)
+    if rows is None:
+        rows = waiting.tables[table] = {}
+    found = rows.get(full)
+    if found is not None:
+        found[0].update(values)
     else:
         rows[full] = ({**key, **values}, "update")
 
@@ -357,11 +366,14 @@ def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **wher
     full = _full_key(table, where)
     wanted = columns or _columns(table)
     if waiting is not None and full is not None:
-        if full in waiting.tables.get(table, {}):
-            row, how = waiting.tables[table][full]
+        rows = waiting.tables.get(table)
+        found = None if rows is None else rows.get(full)
+        if found is not None:
+            row, how = found
             if how != "update" and all(n in row for n in wanted):
                 return {n: row[n] for n in wanted}
-        known = waiting.known.get(table, {}).get(full)
+        kept = waiting.known.get(table)
+        known = None if kept is None else kept.get(full)
         if known is not None:
             return {n: known[n] for n in wanted}
     _before(s, table, where)
