@@ -28,14 +28,18 @@ no table) forgets what was kept of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cache
 from itertools import count
+from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    JSON,
     Connection,
+    Date,
     Delete,
     Dialect,
     Insert,
@@ -139,29 +143,56 @@ class _Waiting:
 
 class _Prepared:
     """A statement compiled once for a dialect and one shape of rows: its SQL, the names of
-    its parameters in order, and each one's bind processor (None: the value as it is)."""
+    its parameters in order, and each one's bind processor (None: the value as it is) and
+    how its values may be processed once for many rows (``_processed``)."""
 
-    def __init__(self, sql: str, names: tuple[str, ...], processors: tuple[Callable[[Any], Any] | None, ...], positional: bool) -> None:
+    def __init__(
+        self, sql: str, names: tuple[str, ...], processors: tuple[Callable[[Any], Any] | None, ...], positional: bool,
+        kinds: tuple[str, ...] | None = None,
+    ) -> None:
         self.sql = sql
         self.names = names
         self.processors = processors
         self.positional = positional
+        self.kinds = kinds or ("",) * len(names)
+        self.processed = [(i, f, k) for i, (f, k) in enumerate(zip(processors, self.kinds, strict=True)) if f is not None]
+        get = itemgetter(*names) if names else None
+        self.values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            (lambda row: ()) if get is None else (lambda row: (get(row),)) if len(names) == 1 else get  # type: ignore[assignment]
+        )
 
     def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The driver's parameters of each row, every value through its column type's bind
         processor (as SQLAlchemy would, once per value, None included: JSON's ``null``)."""
-        columns = [_processed([row[n] for row in rows], f) for n, f in zip(self.names, self.processors, strict=True)]
+        values: list[Any] = list(map(self.values, rows))
+        if self.processed and values:
+            columns: list[Any] = list(zip(*values, strict=True))
+            for i, f, kind in self.processed:
+                columns[i] = _processed(columns[i], f, kind)
+            values = list(zip(*columns, strict=True))
         if self.positional:
-            return list(zip(*columns, strict=True))
-        return [dict(zip(self.names, values, strict=True)) for values in zip(*columns, strict=True)]
+            return values
+        return [dict(zip(self.names, v, strict=True)) for v in values]
 
 
-def _processed(values: list[Any], processor: Callable[[Any], Any] | None) -> list[Any]:
-    """``values`` through ``processor``; a list or dict met again in the same column (the
-    same object: a proposal's objectives in each of its versions) is processed once (JSON
-    serialised once)."""
-    if processor is None:
-        return values
+def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str = "") -> list[Any]:
+    """``values`` through ``processor``. In a JSON column (``kind`` ``json``), a list or dict
+    met again (the same object: a proposal's objectives in each of its versions) is
+    processed once (JSON serialised once); in a date column (``date``), each date once."""
+    if kind == "date":
+        memo: dict[Any, Any] = {}
+        out = []
+        for v in values:
+            if type(v) is date:
+                found = memo.get(v)
+                if found is None:
+                    found = memo[v] = processor(v)
+                out.append(found)
+            else:
+                out.append(processor(v))
+        return out
+    if kind != "json":
+        return list(map(processor, values))
     seen: dict[int, Any] = {}
     out = []
     for v in values:
@@ -173,6 +204,15 @@ def _processed(values: list[Any], processor: Callable[[Any], Any] | None) -> lis
         else:
             out.append(processor(v))
     return out
+
+
+def _kind(column_type: Any) -> str:
+    """How the values of a column of this type may be processed once for many rows."""
+    if isinstance(column_type, JSON):
+        return "json"
+    if isinstance(column_type, Date):
+        return "date"
+    return ""
 
 
 # dialect → (statement, shape) → prepared form, or None when SQLAlchemy must execute it.
@@ -197,9 +237,10 @@ def _compile(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple
         return None
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
     processors = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
+    kinds = tuple(_kind(compiled.binds[n].type) for n in order)
     if not positional and escaped:
         return None
-    return _Prepared(compiled.string, order, processors, positional)
+    return _Prepared(compiled.string, order, processors, positional, kinds)
 
 
 def _executemany(c: Connection, statement: Insert | Update | Delete, rows: list[dict[str, Any]]) -> None:
