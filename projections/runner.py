@@ -89,7 +89,6 @@ class ViewProjector:
         # The last failure to apply an event (position, error class), None once a batch applies.
         self.failure: tuple[int, str] | None = None
         self.failing_position = 0
-        self._by_topic: dict[tuple[Projection, ...], dict[str, tuple[Handler, ...]]] = {}
         if create:
             self.create_tables()
 
@@ -227,18 +226,20 @@ class ViewProjector:
 
     def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
         """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
-        self._apply(session, notification, self._handlers(self.projections if projections is None else projections).get(notification.topic))
+        topic = notification.topic
+        self._apply(session, notification, [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers])
 
-    def _handlers(self, projections: tuple[Projection, ...]) -> dict[str, tuple[Handler, ...]]:
+    @staticmethod
+    def _handlers(projections: tuple[Projection, ...]) -> dict[str, list[Handler]]:
         """Topic → the handlers of ``projections`` for it, in the projections' order (those
-        with none are absent); found once per group of projections, not per event."""
-        found = self._by_topic.get(projections)
-        if found is None:
-            topics = dict.fromkeys(t for p in projections for t in p.handlers)
-            found = self._by_topic[projections] = {t: tuple(p.handlers[t] for p in projections if t in p.handlers) for t in topics}
+        with none are absent): found once per batch of a catch-up, not per event."""
+        found: dict[str, list[Handler]] = {}
+        for p in projections:
+            for topic, handler in p.handlers.items():
+                found.setdefault(topic, []).append(handler)
         return found
 
-    def _apply(self, session: Session, notification: Notification, handlers: tuple[Handler, ...] | None) -> None:
+    def _apply(self, session: Session, notification: Notification, handlers: list[Handler] | None) -> None:
         if not handlers:
             return
         event = self.mapper.to_domain_event(notification)

@@ -409,10 +409,12 @@ def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **wher
     if waiting is not None and full is not None:
         rows = waiting.tables.get(table)
         found = None if rows is None else rows.get(full)
-        if found is not None:
-            row, how = found
-            if how != "update" and all(n in row for n in wanted):
+        if found is not None and found[1] != "update":
+            row = found[0]
+            try:
                 return {n: row[n] for n in wanted}
+            except KeyError:
+                pass  # the waiting row lacks a column asked for: read from the table
         kept = waiting.known.get(table)
         known = None if kept is None else kept.get(full)
         if known is not None:
