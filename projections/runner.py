@@ -150,7 +150,7 @@ class ViewProjector:
                     by_topic = self._handlers(group)
                     for n in notes:
                         self.failing_position = n.id
-                        self._apply(session, n, by_topic.get(n.topic))
+                        self.apply(session, n, group, by_topic)
                     view_batch.flush(session)
                     self.tracking.advance_many(session, [p.tracking_name for p in group], notes[-1].id)
             except Exception as e:
@@ -224,10 +224,25 @@ class ViewProjector:
         self.failure = None
         return True
 
-    def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
-        """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
+    def apply(
+        self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None,
+        handlers: dict[str, list[Handler]] | None = None,
+    ) -> None:
+        """Apply one notification to ``projections`` (default: all; the tracking is the caller's).
+        ``handlers``: the handlers of ``projections`` by topic (:meth:`_handlers`), when the
+        caller found them once for many notifications."""
         topic = notification.topic
-        self._apply(session, notification, [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers])
+        if handlers is None:
+            chosen = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
+        else:
+            chosen = handlers.get(topic, [])
+        if not chosen:
+            return
+        event = self.mapper.to_domain_event(notification)
+        if self.as_of is not None and getattr(event, "effective_date", None) and event.effective_date > self.as_of:
+            return
+        for handler in chosen:
+            handler(session, event, notification.id)
 
     @staticmethod
     def _handlers(projections: tuple[Projection, ...]) -> dict[str, list[Handler]]:
@@ -238,15 +253,6 @@ class ViewProjector:
             for topic, handler in p.handlers.items():
                 found.setdefault(topic, []).append(handler)
         return found
-
-    def _apply(self, session: Session, notification: Notification, handlers: list[Handler] | None) -> None:
-        if not handlers:
-            return
-        event = self.mapper.to_domain_event(notification)
-        if self.as_of is not None and getattr(event, "effective_date", None) and event.effective_date > self.as_of:
-            return
-        for handler in handlers:
-            handler(session, event, notification.id)
 
     def _lock(self, session: Session, projections: Iterable[Projection]) -> dict[str, int]:
         """Lock the tracking rows of ``projections`` (in name order, so that two workers
