@@ -178,7 +178,8 @@ def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any])
     # What _put does to a document it finds, without finding it twice: the most frequent
     # event of a long history.
     pid = _pid(e)
-    doc = _proposal_doc(s, pid)
+    documents = _documents(s)
+    doc = documents.by_key.get(f"proposal:{pid}") or _proposal_doc(s, pid)
     old = doc["parts"]
     parts = {p: str(changes[p] if p in changes else old.get(p, "")) for p in PROPOSAL_PARTS}
     language = str(changes.get("language", doc["language"]))
@@ -186,7 +187,7 @@ def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any])
         return
     doc["language"] = language
     doc["parts"] = parts
-    _documents(s).changed(doc, {"kind": "proposal", "proposal_id": pid, "label": doc["label"], "language": language, "parts": parts, "position": position})
+    documents.changed(doc, {"kind": "proposal", "proposal_id": pid, "label": doc["label"], "language": language, "parts": parts, "position": position})
 
 
 @projection.on(topic(Proposal, "Revised"))
