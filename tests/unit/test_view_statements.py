@@ -7,7 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table, create_engine, func, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
