@@ -64,6 +64,7 @@ class Config:
     ratelimit_storage_url: str = "memory://"
     trusted_proxies: int = 0
     log_origin: str = ""
+    page_cache: bool = True
 
     @classmethod
     def from_env(cls, default_database_url: str, env: dict[str, str] | None = None) -> Config:
@@ -90,6 +91,8 @@ class Config:
             ratelimit_storage_url=e.get("DIALOGUE_RATELIMIT_STORAGE_URL") or "memory://",
             trusted_proxies=_int(e.get("DIALOGUE_TRUSTED_PROXIES"), "DIALOGUE_TRUSTED_PROXIES", 0),
             log_origin=e.get("DIALOGUE_LOG_ORIGIN") or "",
+            # The public pages kept in memory for anonymous readers (web/page_cache.py).
+            page_cache=(e.get("DIALOGUE_PAGE_CACHE", "on").lower() not in ("0", "no", "false", "off")),
         )
 
     @property

@@ -51,7 +51,8 @@ def main() -> None:
         load_scenario(s.app, SCENARIO)
         s.projector.catch_up()
         dispose_engines()
-        app = create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True})
+        app = create_app({"DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": key, "DIALOGUE_CLOCK": "2026-03-27", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
+                          "DIALOGUE_PAGE_CACHE": "off"})  # the pages rendered, as a member's are
         with app.app_context():
             s = services()
             rep = table_views.representatives(s.projector.engine, date(2026, 3, 27))[0]["participant_id"]

@@ -8,6 +8,12 @@ p50/p95/p99, against a baseline served by gunicorn the same way
 board's rows from one SQL query and the proposal's from plain SQL, rendered with small Jinja
 templates), on SQLite and PostgreSQL. Requests go one at a time; the subject and the baseline take turns in rounds,
 after a few unmeasured requests of each page (each worker's first pages compile its templates).
+
+A draft is saved before each of those page reads, so the views have moved and the public
+pages are never answered from the page cache (:mod:`web.page_cache`): they are rendered.
+Each round then reads the board and the proposal page again ``per_round`` times with no
+write in between, against the same baselines ("repeated reads (public, cached)"): after
+the round's first reads, unmeasured, each worker answers them from its page cache.
 """
 
 from __future__ import annotations
@@ -78,7 +84,7 @@ def running(*commands: list[str], env: dict[str, str]) -> Iterator[None]:
 
 
 def _env(url: str, master_key: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALOGUE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALOGUE_") or k == "DIALOGUE_PAGE_CACHE"}  # =off: measure without it
     return env | {
         "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY": master_key, "DIALOGUE_SECRET_KEY": SECRET,
         "DIALOGUE_INLINE_PROJECTION": "no", "DIALOGUE_CLOCK": "2026-01-05", "PYTHONPATH": str(ROOT),
@@ -132,7 +138,10 @@ def _rounds(site: str, plain: str, accounts: list[str], proposal: str, backend: 
     for _ in range(WARM_UP):  # each worker compiles its templates on its first pages: not counted
         for b, path in ((public, "/"), (public, f"/proposals/{proposal}"), (base, "/board"), (base, f"/proposal?id={proposal}")):
             b.get(path)
-    got: dict[str, list[float]] = {"draft": [], "insert": [], "board": [], "board_sql": [], "proposal": [], "proposal_sql": []}
+    got: dict[str, list[float]] = {
+        "draft": [], "insert": [], "board": [], "board_sql": [], "proposal": [], "proposal_sql": [],
+        "board_cached": [], "board_cached_sql": [], "proposal_cached": [], "proposal_cached_sql": [],
+    }
     count = 0
     for _ in range(rounds):
         for _ in range(per_round):
@@ -150,6 +159,16 @@ def _rounds(site: str, plain: str, accounts: list[str], proposal: str, backend: 
             got["board_sql"].append(_timed_get(base, "/board"))
             got["proposal"].append(_timed_get(public, f"/proposals/{proposal}"))
             got["proposal_sql"].append(_timed_get(base, f"/proposal?id={proposal}"))
+        # The same pages again with no write in between: after a first read on each worker
+        # (not counted, as a browser's first visit after a change), from the page cache.
+        for _ in range(2 * WARM_UP):  # connections go to either worker: each reads them at least once, most likely
+            public.get("/")
+            public.get(f"/proposals/{proposal}")
+        for _ in range(per_round):
+            got["board_cached"].append(_timed_get(public, "/"))
+            got["board_cached_sql"].append(_timed_get(base, "/board"))
+            got["proposal_cached"].append(_timed_get(public, f"/proposals/{proposal}"))
+            got["proposal_cached_sql"].append(_timed_get(base, f"/proposal?id={proposal}"))
     out = []
     for name, subject, baseline, what, target in (
         (f"draft POST ({backend})", "draft", "insert", "plain INSERT + COMMIT endpoint", None),
@@ -163,6 +182,14 @@ def _rounds(site: str, plain: str, accounts: list[str], proposal: str, backend: 
         out += [figure(GROUP, f"{name} p{p}", [percentile(got[subject], p)]) for p in (95, 99)]
         out.append(figure(GROUP, f"{what} ({backend}) p50", got[baseline]))
         out += [figure(GROUP, f"{what} ({backend}) p{p}", [percentile(got[baseline], p)]) for p in (95, 99)]
+    for name, subject, baseline, what in (
+        (f"board page, repeated reads (public, cached) ({backend})", "board_cached", "board_cached_sql", "plain SQL + Jinja endpoint"),
+        (f"proposal page, repeated reads (public, cached) ({backend})", "proposal_cached", "proposal_cached_sql", "plain SQL + Jinja proposal endpoint"),
+    ):
+        out.append(figure(
+            GROUP, f"{name} p50", got[subject], baseline=what, baseline_samples=got[baseline], ratio_means="cost / baseline cost", invert=True,
+        ))
+        out += [figure(GROUP, f"{name} p{p}", [percentile(got[subject], p)]) for p in (95, 99)]
     return out
 
 

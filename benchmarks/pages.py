@@ -63,10 +63,13 @@ def web_client(s: Services) -> FlaskClient:
 
 
 def web_client_on(database_url: str, master_key: str) -> FlaskClient:
-    """A test client of the web app on ``database_url`` with ``master_key`` (public visitor, 2026-03-27)."""
+    """A test client of the web app on ``database_url`` with ``master_key`` (public visitor, 2026-03-27),
+    without the page cache: what is measured through it is the pages' rendering, which the
+    cache would skip on every read after the first (the HTTP benchmark measures the cache)."""
     web = create_app({
         "DIALOGUE_DATABASE_URL": database_url, "DIALOGUE_MASTER_KEY": master_key, "DIALOGUE_CLOCK": "2026-03-27",
         "SECRET_KEY": "bench-secret-key-0123456789abcdef", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
+        "DIALOGUE_PAGE_CACHE": "off",
     })
     return web.test_client()
 

@@ -78,6 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.pages import register_blueprints
 
     register_blueprints(app)
+    from web.page_cache import init_app as init_page_cache
+
+    init_page_cache(app)  # after compression, the identity and the pages' limits (see its docstring)
     from web.api import init_app as init_api
 
     init_api(app)

@@ -70,6 +70,15 @@ def test_the_http_benchmark_measures_a_draft_post_the_board_and_a_proposal_page_
         assert both.target == 2.0
 
 
+def test_the_http_benchmark_measures_repeated_public_reads_apart_against_the_same_baselines(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
+    board, proposal = http["board page, repeated reads (public, cached) (sqlite) p50"], http["proposal page, repeated reads (public, cached) (sqlite) p50"]
+    assert (board.baseline, proposal.baseline) == ("plain SQL + Jinja endpoint", "plain SQL + Jinja proposal endpoint")
+    assert board.ratio is not None and proposal.ratio is not None
+    assert {"board page, repeated reads (public, cached) (sqlite) p99", "proposal page, repeated reads (public, cached) (sqlite) p95"} <= set(http)
+
+
 def test_the_growth_benchmark_reports_board_cpu_time_and_a_web_workers_peak_memory_at_each_size(quick_run: tuple[list, list[str]]) -> None:
     figures, _ = quick_run
     growth = {f.name: f for f in figures if f.group == "growth"}
