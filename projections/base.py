@@ -12,8 +12,8 @@ the exactly-once runner (:mod:`projections.runner`) applies them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
@@ -26,11 +26,22 @@ BigInt = BigInteger().with_variant(Integer(), "sqlite")
 Id = String(36)
 
 
-@lru_cache(maxsize=4096)
+_TEXT_IDS: dict[int, str] = {}
+_TEXT_IDS_KEPT = 4096
+
+
 def text_id(uuid: Any) -> str:
-    """An aggregate's id as the views' text (``str`` of a UUID, kept for the ids met again:
-    handlers ask for it several times per event)."""
-    return str(uuid)
+    """An aggregate's id as the views' text (``str`` of a UUID, kept for the ids met again,
+    by the UUID's number: hashing a UUID object is Python code, its number's is not)."""
+    if type(uuid) is not UUID:
+        return str(uuid)
+    n = uuid.int
+    found = _TEXT_IDS.get(n)
+    if found is None:
+        if len(_TEXT_IDS) >= _TEXT_IDS_KEPT:
+            _TEXT_IDS.clear()
+        found = _TEXT_IDS[n] = str(uuid)
+    return found
 
 
 def topic(aggregate: type, event_name: str) -> str:

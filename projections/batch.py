@@ -45,6 +45,11 @@ def _batch(s: Session) -> _Batch:
 def batch_state(s: Session, key: str, load: Callable[[Session], T], write: Callable[[Session, T], None]) -> T:
     """The state ``key`` of this transaction's batch: ``load(s)`` on first use, then the same
     object; ``write(s, state)`` is called once when the batch is flushed."""
+    found = s.info.get(_KEY)
+    if found is not None:
+        state = found.states.get(key)
+        if state is not None:  # the common case, once per event: the state in use
+            return state[0]  # type: ignore[no-any-return]
     b = _batch(s)
     if key not in b.states:
         b.states[key] = (load(s), write)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import projections as views
 from projections import batch as view_batch
-from projections.base import Projection
+from projections.base import Handler, Projection
 from projections.tracking import LockingTrackingRecorder
 
 # The one tracking row of every view before projections had versions (the releases before
@@ -147,9 +147,10 @@ class ViewProjector:
                 with self.tracking.transaction(commit=True) as session:
                     if self._lock(session, group) != {p.tracking_name: low for p in group}:
                         continue  # another worker moved on meanwhile: read again
+                    by_topic = self._handlers(group)
                     for n in notes:
                         self.failing_position = n.id
-                        self.apply(session, n, group)
+                        self.apply(session, n, group, by_topic)
                     view_batch.flush(session)
                     self.tracking.advance_many(session, [p.tracking_name for p in group], notes[-1].id)
             except Exception as e:
@@ -223,17 +224,35 @@ class ViewProjector:
         self.failure = None
         return True
 
-    def apply(self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None) -> None:
-        """Apply one notification to ``projections`` (default: all; the tracking is the caller's)."""
+    def apply(
+        self, session: Session, notification: Notification, projections: tuple[Projection, ...] | None = None,
+        handlers: dict[str, list[Handler]] | None = None,
+    ) -> None:
+        """Apply one notification to ``projections`` (default: all; the tracking is the caller's).
+        ``handlers``: the handlers of ``projections`` by topic (:meth:`_handlers`), when the
+        caller found them once for many notifications."""
         topic = notification.topic
-        handlers = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
-        if not handlers:
+        if handlers is None:
+            chosen = [p.handlers[topic] for p in (self.projections if projections is None else projections) if topic in p.handlers]
+        else:
+            chosen = handlers.get(topic, [])
+        if not chosen:
             return
         event = self.mapper.to_domain_event(notification)
         if self.as_of is not None and getattr(event, "effective_date", None) and event.effective_date > self.as_of:
             return
-        for handler in handlers:
+        for handler in chosen:
             handler(session, event, notification.id)
+
+    @staticmethod
+    def _handlers(projections: tuple[Projection, ...]) -> dict[str, list[Handler]]:
+        """Topic → the handlers of ``projections`` for it, in the projections' order (those
+        with none are absent): found once per batch of a catch-up, not per event."""
+        found: dict[str, list[Handler]] = {}
+        for p in projections:
+            for topic, handler in p.handlers.items():
+                found.setdefault(topic, []).append(handler)
+        return found
 
     def _lock(self, session: Session, projections: Iterable[Projection]) -> dict[str, int]:
         """Lock the tracking rows of ``projections`` (in name order, so that two workers

@@ -28,14 +28,18 @@ no table) forgets what was kept of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cache
 from itertools import count
+from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    JSON,
     Connection,
+    Date,
     Delete,
     Dialect,
     Insert,
@@ -104,7 +108,7 @@ class _Waiting:
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
         try:
-            return tuple(row[n] for n in _primary_key(table)) or ("#", next(self.serial))
+            return tuple([row[n] for n in _primary_key(table)]) or ("#", next(self.serial))
         except KeyError:
             return ("#", next(self.serial))  # no key to find it by: always a new row
 
@@ -139,29 +143,56 @@ class _Waiting:
 
 class _Prepared:
     """A statement compiled once for a dialect and one shape of rows: its SQL, the names of
-    its parameters in order, and each one's bind processor (None: the value as it is)."""
+    its parameters in order, and each one's bind processor (None: the value as it is) and
+    how its values may be processed once for many rows (``_processed``)."""
 
-    def __init__(self, sql: str, names: tuple[str, ...], processors: tuple[Callable[[Any], Any] | None, ...], positional: bool) -> None:
+    def __init__(
+        self, sql: str, names: tuple[str, ...], processors: tuple[Callable[[Any], Any] | None, ...], positional: bool,
+        kinds: tuple[str, ...] | None = None,
+    ) -> None:
         self.sql = sql
         self.names = names
         self.processors = processors
         self.positional = positional
+        self.kinds = kinds or ("",) * len(names)
+        self.processed = [(i, f, k) for i, (f, k) in enumerate(zip(processors, self.kinds, strict=True)) if f is not None]
+        get = itemgetter(*names) if names else None
+        self.values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            (lambda row: ()) if get is None else (lambda row: (get(row),)) if len(names) == 1 else get  # type: ignore[assignment]
+        )
 
     def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The driver's parameters of each row, every value through its column type's bind
         processor (as SQLAlchemy would, once per value, None included: JSON's ``null``)."""
-        columns = [_processed([row[n] for row in rows], f) for n, f in zip(self.names, self.processors, strict=True)]
+        values: list[Any] = list(map(self.values, rows))
+        if self.processed and values:
+            columns: list[Any] = list(zip(*values, strict=True))
+            for i, f, kind in self.processed:
+                columns[i] = _processed(columns[i], f, kind)
+            values = list(zip(*columns, strict=True))
         if self.positional:
-            return list(zip(*columns, strict=True))
-        return [dict(zip(self.names, values, strict=True)) for values in zip(*columns, strict=True)]
+            return values
+        return [dict(zip(self.names, v, strict=True)) for v in values]
 
 
-def _processed(values: list[Any], processor: Callable[[Any], Any] | None) -> list[Any]:
-    """``values`` through ``processor``; a list or dict met again in the same column (the
-    same object: a proposal's objectives in each of its versions) is processed once (JSON
-    serialised once)."""
-    if processor is None:
-        return values
+def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str = "") -> list[Any]:
+    """``values`` through ``processor``. In a JSON column (``kind`` ``json``), a list or dict
+    met again (the same object: a proposal's objectives in each of its versions) is
+    processed once (JSON serialised once); in a date column (``date``), each date once."""
+    if kind == "date":
+        memo: dict[Any, Any] = {}
+        out = []
+        for v in values:
+            if type(v) is date:
+                found = memo.get(v)
+                if found is None:
+                    found = memo[v] = processor(v)
+                out.append(found)
+            else:
+                out.append(processor(v))
+        return out
+    if kind != "json":
+        return list(map(processor, values))
     seen: dict[int, Any] = {}
     out = []
     for v in values:
@@ -173,6 +204,15 @@ def _processed(values: list[Any], processor: Callable[[Any], Any] | None) -> lis
         else:
             out.append(processor(v))
     return out
+
+
+def _kind(column_type: Any) -> str:
+    """How the values of a column of this type may be processed once for many rows."""
+    if isinstance(column_type, JSON):
+        return "json"
+    if isinstance(column_type, Date):
+        return "date"
+    return ""
 
 
 # dialect → (statement, shape) → prepared form, or None when SQLAlchemy must execute it.
@@ -197,9 +237,10 @@ def _compile(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple
         return None
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
     processors = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
+    kinds = tuple(_kind(compiled.binds[n].type) for n in order)
     if not positional and escaped:
         return None
-    return _Prepared(compiled.string, order, processors, positional)
+    return _Prepared(compiled.string, order, processors, positional, kinds)
 
 
 def _executemany(c: Connection, statement: Insert | Update | Delete, rows: list[dict[str, Any]]) -> None:
@@ -263,8 +304,12 @@ def _waiting(s: Session) -> _Waiting:
 def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
     waiting = _waiting(s)
     key = waiting.key(table, row)
-    waiting.known.get(table, {}).pop(key, None)
-    rows = waiting.tables.setdefault(table, {})
+    kept = waiting.known.get(table)
+    if kept:
+        kept.pop(key, None)
+    rows = waiting.tables.get(table)
+    if rows is None:
+        rows = waiting.tables[table] = {}
     if key in rows and how == "insert":
         waiting.write(s, table)  # the same key inserted again: the table answers as it would have
         rows = waiting.tables.setdefault(table, {})
@@ -295,7 +340,7 @@ def _full_key(table: Table, where: dict[str, Any]) -> Any:
     if not names or len(where) != len(names):
         return None
     try:
-        return tuple(where[n] for n in names)
+        return tuple([where[n] for n in names])
     except KeyError:
         return None
 
@@ -317,16 +362,21 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
     """``UPDATE`` the row of ``table`` whose whole primary key is ``key`` (written with the
     batch; merged into the row when it waits to be inserted)."""
     full = _full_key(table, key)
-    if full is None or any(n in values for n in key):
+    if full is None or not values.keys().isdisjoint(key):
         update_rows(s, table, key, **values)
         return
     waiting = _waiting(s)
-    known = waiting.known.get(table, {}).get(full)
-    if known is not None:
-        known.update(values)
-    rows = waiting.tables.setdefault(table, {})
-    if full in rows:
-        rows[full][0].update(values)
+    kept = waiting.known.get(table)
+    if kept is not None:
+        known = kept.get(full)
+        if known is not None:
+            known.update(values)
+    rows = waiting.tables.get(table)
+    if rows is None:
+        rows = waiting.tables[table] = {}
+    found = rows.get(full)
+    if found is not None:
+        found[0].update(values)
     else:
         rows[full] = ({**key, **values}, "update")
 
@@ -357,11 +407,16 @@ def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **wher
     full = _full_key(table, where)
     wanted = columns or _columns(table)
     if waiting is not None and full is not None:
-        if full in waiting.tables.get(table, {}):
-            row, how = waiting.tables[table][full]
-            if how != "update" and all(n in row for n in wanted):
+        rows = waiting.tables.get(table)
+        found = None if rows is None else rows.get(full)
+        if found is not None and found[1] != "update":
+            row = found[0]
+            try:
                 return {n: row[n] for n in wanted}
-        known = waiting.known.get(table, {}).get(full)
+            except KeyError:
+                pass  # the waiting row lacks a column asked for: read from the table
+        kept = waiting.known.get(table)
+        known = None if kept is None else kept.get(full)
         if known is not None:
             return {n: known[n] for n in wanted}
     _before(s, table, where)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from application.bootstrap import Services
 from domain.reference import table_objectives
@@ -132,6 +132,22 @@ def test_results_come_in_pages_with_a_link_to_the_next(site: Site) -> None:
     second = site.client().get("/search?q=proteccion&lang=en&page=2").get_data(as_text=True)
 
     assert ('rel="next"' in first, first.count('class="card"'), second.count('class="card"')) == (True, 10, 2)
+
+
+def test_a_title_revised_twice_in_one_batch_keeps_its_last_words_and_position(site: Site) -> None:
+    s = site.services
+    pid = site.proposals["RT2"]
+    author = s.app.proposal(pid).author
+    s.app.revise_proposal(pid, {"title": "Asistencia a connacionales"}, actor=author)
+    s.app.revise_proposal(pid, {"title": "Apoyo a los retornados"}, actor=author)
+    s.wait_for_views()
+    s.projector.rebuild()  # the whole log in one batch
+    docs = search_views.view_search_documents
+    with s.projector.engine.connect() as c:
+        position, parts = c.execute(select(docs.c.position, docs.c.parts).where(docs.c.key == f"proposal:{pid}")).one()
+
+    assert (found(site.client(), "connacional"), found(site.client(), "retornado")) == ([], ["Apoyo a los retornados"])
+    assert (position, parts["title"]) == (s.app.last_position, "Apoyo a los retornados")
 
 
 def test_a_rebuilt_index_finds_the_same(site: Site) -> None:

@@ -4,8 +4,22 @@ transaction writes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -123,3 +137,29 @@ def test_updates_of_stored_rows_wait_and_the_last_value_wins(engine: Engine) -> 
         update_row(s, things, {"id": 1}, name="c")
         assert select_first(s, things, ("name",), id=1)["name"] == "c"
     assert names(engine) == {1: "c", 2: "b"}
+
+
+dated = Table(
+    "dated", metadata, Column("id", Integer, primary_key=True), Column("on", Date), Column("tags", JSON, nullable=False),
+)
+keys_only = Table("keys_only", metadata, Column("id", Integer, primary_key=True))
+
+
+def test_dates_and_lists_shared_by_waiting_rows_are_written_for_each_row(engine: Engine) -> None:
+    shared = [1, 2]
+    days = [date(2026, 1, 5), date(2026, 1, 5), None, date(2026, 2, 1)]
+    with Session(engine) as s, s.begin():
+        for i, day in enumerate(days):
+            insert_row(s, dated, id=i, on=day, tags=shared if i < 3 else [i])
+    with engine.connect() as c:
+        got = {int(r.id): (r.on, r.tags) for r in c.execute(select(dated))}
+    assert got == {0: (days[0], [1, 2]), 1: (days[1], [1, 2]), 2: (None, [1, 2]), 3: (days[3], [3])}
+
+
+def test_rows_of_a_table_of_one_column_are_written_in_a_batch(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        for i in (3, 1, 2):
+            insert_row(s, keys_only, id=i)
+        replace_row(s, keys_only, id=1)
+    with engine.connect() as c:
+        assert sorted(int(i) for i in c.execute(select(keys_only.c.id)).scalars()) == [1, 2, 3]
