@@ -16,7 +16,8 @@ phones and weak connections. For an anonymous ``GET`` of one of the pages in
   (:class:`PageCache`: 256 pages, 32 MiB), under the page's address (host, script root,
   path) and its sorted query arguments, the reader's language, the position of every view
   (one indexed query of the tracking rows; the audit pages, which read the log itself, also
-  the log's last position), the current minute and the service's date (pages show
+  the log's last position; the pages showing a table written without an event, that
+  table's mark, :mod:`application.outside_the_log`), the current minute and the service's date (pages show
   deadlines and relative dates). A later request with the same key is answered from memory
   before its view runs; the ``after_request`` hooks still run (security headers, the
   language cookie, compression, the ``ETag``). Any write moves a view's position, so a page is never served older than
@@ -40,13 +41,17 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
+from sqlalchemy import Engine
 
+from application.outside_the_log import checkpoints_mark, statistics_mark
 from web.identity import current_identity
 from web.services import services
 
 # Pages an anonymous visitor reads that show only the history (through the views or the
-# log), the service's date and the reader's language. Pages reading tables that change
-# without an event (checkpoints, open-data archives, participation figures) are not listed.
+# log), the service's date and the reader's language. Pages reading other tables that change
+# without an event (the checkpoints' own pages, open-data archives) are not listed; those
+# that show a signed checkpoint or the participation statistics are, with a mark of that
+# table in their key (OUTSIDE_THE_LOG).
 CACHED_ENDPOINTS = frozenset({
     "board.board", "board.adopted", "search.search",
     "proposals.show", "proposals.version",
@@ -62,6 +67,12 @@ CACHED_ENDPOINTS = frozenset({
 })
 # These read the log itself, which may be ahead of the views (a separate projection worker).
 READS_THE_LOG = frozenset({"audit.index", "audit.aggregate", "audit.log", "audit.diff"})
+# These also show a table written without an event (:mod:`application.outside_the_log`):
+# their key holds that table's mark too.
+OUTSIDE_THE_LOG: dict[str, Callable[[Engine], tuple[Any, ...]]] = {
+    "proposals.show": checkpoints_mark, "proposals.version": checkpoints_mark,  # a recommendation's provenance
+    "dashboards.index": statistics_mark, "dashboards.show": statistics_mark,  # the participation statistics
+}
 MIMETYPES = frozenset({"text/html"})
 MAX_ENTRIES = 256
 MAX_BYTES = 32 * 1024 * 1024
@@ -155,8 +166,10 @@ def _key(cache: PageCache) -> tuple[Any, ...]:
     s = services()
     views = tuple(sorted(s.projector.positions().items()))
     log = s.app.recorder.max_notification_id() if request.endpoint in READS_THE_LOG else None
+    mark = OUTSIDE_THE_LOG.get(request.endpoint or "")
+    outside = mark(s.app.engine) if mark is not None else None
     query = tuple(sorted(request.args.items(multi=True)))
-    return (request.root_url, request.path, query, str(get_locale()), views, log, int(cache.now() // 60), s.app.clock.today())
+    return (request.root_url, request.path, query, str(get_locale()), views, log, outside, int(cache.now() // 60), s.app.clock.today())
 
 
 def _serve_kept() -> Response | None:

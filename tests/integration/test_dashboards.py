@@ -133,3 +133,14 @@ def test_participation_is_rounded_to_base_5_and_a_small_cell_is_suppressed(app: 
     assert "suppressed" in page
     small = next(g for g, n in groups.items() if 0 < n < 5)
     assert f"<td>{small.replace('_', ' ')}</td><td>suppressed</td>" in page.replace("\n", "")
+
+
+def test_the_participation_chart_drawn_before_a_publication_is_not_served_after_it(app: Flask, loaded: Services) -> None:
+    # The statistics are published without an event: the chart's cache is keyed on them too.
+    client = app.test_client()
+    before = client.get("/dashboards/participation/participation.svg?lang=en").data
+
+    publish_statistics(loaded, "2026-Q1")
+    after = client.get("/dashboards/participation/participation.svg?lang=en").data
+
+    assert b"<svg" in after and after != before

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 from flask import Flask
 
 from application.bootstrap import Services
+from application.participation import publish_statistics
+from application.tlog.keyfiles import write_key_pair
+from application.tlog.signing import sign_checkpoint
 from tests.conftest import draft_sample_proposal, seed_members
 from tests.e2e.web_support import act_as, app_services, make_app
+from tests.integration.test_tlog_provenance import published
 from web.page_cache import PageCache, page_cache
 
 
@@ -263,3 +268,29 @@ def test_the_cache_holds_its_bodies_under_its_byte_cap() -> None:
         cache.put((n,), Entry(body=b"x" * 240, headers=(), etag=str(n)))
 
     assert (len(cache), cache.size) == (4, 960)
+
+
+def test_participation_statistics_published_show_on_the_next_anonymous_read(site: Site) -> None:
+    # Published without an event: no view's position moves, the minute is the same.
+    client = site.app.test_client()
+    assert "unaffiliated" not in client.get("/dashboards/participation?lang=en").get_data(as_text=True)
+
+    publish_statistics(site.services, "2026-Q1")
+
+    assert "unaffiliated" in client.get("/dashboards/participation?lang=en").get_data(as_text=True)
+
+
+def test_a_checkpoint_signed_shows_on_the_next_anonymous_read_of_a_published_recommendation(loaded: Services, tmp_path: Path) -> None:
+    # ``dialogue audit`` signs checkpoints without an event; the recommendation's page shows
+    # the checkpoint that includes it.
+    app = make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+    cache = page_cache(app)
+    assert cache is not None
+    cache.now = lambda: MINUTE + 1  # one minute, however slow the machine
+    pid = published(loaded)
+    client = app.test_client()
+    assert "not yet in a signed checkpoint" in client.get(f"/proposals/{pid}?lang=en").get_data(as_text=True)
+
+    checkpoint = sign_checkpoint(loaded.app.engine, write_key_pair(tmp_path / "log.key", "127.0.0.1:5000/log"))
+
+    assert f"tree size {checkpoint.head.size}" in client.get(f"/proposals/{pid}?lang=en").get_data(as_text=True)

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import Engine
 
+from application.outside_the_log import statistics_mark
 from application.participation import latest_statistics
 from domain.reference import lac_states, objectives
 from projections import dashboards as views
@@ -208,15 +209,14 @@ def show(name: str) -> str:
     return render_template("dashboards/dashboard.html", d=dashboard(name))
 
 
-_cache: dict[tuple[str, str, int], bytes] = {}
+_cache: dict[tuple[Any, ...], bytes] = {}
 
 
 @bp.get("/<name>/<key>.svg")
 def chart(name: str, key: str) -> Response:
-    """One chart as SVG in the reader's language (cached per language and views position)."""
-    from web.pages.common import services
-
-    at = (f"{name}/{key}", current_language(), services().projector.position())
+    """One chart as SVG in the reader's language (cached per language, the views' position
+    and the published participation statistics, which are written without an event)."""
+    at = (f"{name}/{key}", current_language(), services().projector.position(), statistics_mark(engine()))
     body = _cache.get(at)
     if body is None:
         found = next((c for c in dashboard(name).charts if c.key == key), None)

@@ -16,10 +16,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from application.open_data.document import provenance
-from application.tables import checkpoints_table, cosignatures_table
+from application.outside_the_log import checkpoints_mark
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
@@ -293,20 +292,12 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     ), status
 
 
-# The signed checkpoints and their cosignatures are written by ``dialogue audit``, not as
-# events: a publication's provenance is kept for the log's position and for these two.
-_CHECKPOINTS = select(
-    select(func.max(checkpoints_table.c.id)).scalar_subquery(), select(func.count()).select_from(cosignatures_table).scalar_subquery(),
-)
-
-
 def _provenance(proposal_id: str) -> dict[str, Any] | None:
     """:func:`provenance` of a published recommendation, kept per process for the log's
     position and the checkpoints' and cosignatures' (:func:`kept`)."""
     log = services().app.engine
     position = log_position()
-    with log.connect() as c:
-        checkpoints = tuple(c.execute(_CHECKPOINTS).one())
+    checkpoints = checkpoints_mark(log)  # written by ``dialogue audit``, not as events
     return copy_rows(kept(("provenance", proposal_id, position, checkpoints), lambda: provenance(log, proposal_id)))  # type: ignore[no-any-return]
 
 
