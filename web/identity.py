@@ -25,6 +25,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from application.accounts import Account, TokenInfo
 from application.roles import ANONYMOUS, Identity, bind, unbind
+from web.positions import CACHED_ON_G
 from web.services import services
 
 login_manager = LoginManager()
@@ -147,7 +148,7 @@ def address() -> str:
     return request.remote_addr or "unknown"
 
 
-PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting", "api_token", "api_token_refused", "log_position", "views_positions")  # Flask-Login caches its user as _login_user
+PER_REQUEST = ("_login_user", "identity", "roles", "viewer", "waiting", "api_token", "api_token_refused", *CACHED_ON_G)  # Flask-Login caches its user as _login_user
 
 
 def _forget() -> None:

@@ -45,6 +45,7 @@ from sqlalchemy import Engine
 
 from application.outside_the_log import checkpoints_mark, statistics_mark
 from web.identity import current_identity
+from web.positions import log_position, outside_mark, views_positions
 from web.services import services
 
 # Pages an anonymous visitor reads that show only the history (through the views or the
@@ -163,13 +164,12 @@ def _anonymous_page() -> bool:
 
 
 def _key(cache: PageCache) -> tuple[Any, ...]:
-    s = services()
-    views = tuple(sorted(s.projector.positions().items()))
-    log = s.app.recorder.max_notification_id() if request.endpoint in READS_THE_LOG else None
+    # The same once-per-request reads the page's kept answers are keyed on (:mod:`web.positions`).
+    log = log_position() if request.endpoint in READS_THE_LOG else None
     mark = OUTSIDE_THE_LOG.get(request.endpoint or "")
-    outside = mark(s.app.engine) if mark is not None else None
+    outside = outside_mark(mark) if mark is not None else None
     query = tuple(sorted(request.args.items(multi=True)))
-    return (request.root_url, request.path, query, str(get_locale()), views, log, outside, int(cache.now() // 60), s.app.clock.today())
+    return (request.root_url, request.path, query, str(get_locale()), views_positions(), log, outside, int(cache.now() // 60), services().app.clock.today())
 
 
 def _serve_kept() -> Response | None:

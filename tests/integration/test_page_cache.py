@@ -4,6 +4,7 @@ personal, no form and no flash message is ever kept."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from uuid import UUID
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from application.bootstrap import Services
 from application.participation import publish_statistics
@@ -111,6 +113,28 @@ def test_a_new_draft_shows_on_the_next_read_of_the_board(site: Site) -> None:
     site.services.wait_for_views()
 
     assert "Consular protection abroad" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_a_missed_page_reads_the_views_positions_once(site: Site) -> None:
+    # The cache's key and the page's kept answers share one read of the tracking rows.
+    tracking = site.services.projector.tracking.tracking_table.name
+    thread = threading.get_ident()
+    read: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if threading.get_ident() == thread and f"FROM {tracking}" in statement:
+            read.append(statement)
+
+    engines = {site.services.app.engine, site.services.projector.engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", seen)
+    try:
+        status = site.app.test_client().get(f"/proposals/{site.proposal}?lang=en").status_code
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", seen)
+
+    assert (status, site.cache.misses, len(read)) == (200, 1, 1)
 
 
 def test_the_next_minute_has_its_own_entry(site: Site) -> None:

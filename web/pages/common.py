@@ -28,11 +28,10 @@ import nh3
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import Engine, Select, Table, func, select
+from sqlalchemy import Engine
 from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import Access
-from application.audit.log import events_table
 from application.bootstrap import Services
 from application.errors import CommandAlreadyAppliedError, ConflictError
 from application.roles import Roles
@@ -41,6 +40,7 @@ from projections import people as people_views
 from web.forms import new_command_id
 from web.i18n import current_language, error_message, refusal_words
 from web.identity import current_account, current_identity
+from web.positions import forget_positions, log_position, views_positions
 from web.services import services as _services
 from web.translate import gettext as _
 
@@ -317,60 +317,11 @@ def position_memo() -> PositionMemo:
     return memo
 
 
-def log_position() -> int:
-    """Where the event log stands (its last notification id), read once per request (cached
-    on ``g``) and before anything kept under it is read: an answer worked out after this
-    read is at least as new as the position. The events' ids are given in the order their
-    transactions commit (the events table is locked by each write on PostgreSQL)."""
-    cached = g.get("log_position")
-    if isinstance(cached, int):
-        return cached
-    s = services()
-    with s.app.engine.connect() as c:
-        last = int(c.execute(_LAST_ID).scalar() or 0)
-    g.log_position = last
-    return last
-
-
-# The two reads of every kept answer's key, built once (a statement built anew is compiled
-# and keyed anew by SQLAlchemy on each request).
-_LAST_ID = select(func.max(events_table.c.id))
-
-
-@lru_cache(maxsize=8)
-def _positions_of(tracking: Table) -> Select[Any]:
-    return select(tracking.c.application_name, tracking.c.notification_id)
-
-
-def views_positions() -> tuple[tuple[str, int], ...]:
-    """Where every view stands (its tracking position, moved in the transaction that writes
-    its rows), read once per request (cached on ``g``) before anything kept under them."""
-    cached = g.get("views_positions")
-    if isinstance(cached, tuple):
-        return cached
-    projector = services().projector
-    with projector.engine.connect() as c:
-        positions = tuple(sorted((str(n), int(v or 0)) for n, v in c.execute(_positions_of(projector.tracking.tracking_table)).tuples()))
-    g.views_positions = positions
-    return positions
-
-
-def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
-    """:func:`log_position` and :func:`views_positions`."""
-    return log_position(), views_positions()
-
-
 def directory() -> dict[str, dict[str, Any]]:
     """The participants' directory (:func:`projections.people.directory`), kept per process
     for the views' positions (a signed-in person's page names them in its layout, and names
     the people it shows for those who see names). Read it, never change it."""
     return kept(("directory", views_positions()), lambda: people_views.directory(engine()))
-
-
-def forget_positions() -> None:
-    """Read the positions again at their next use in this request (a command ran)."""
-    g.pop("log_position", None)
-    g.pop("views_positions", None)
 
 
 def current_roles() -> Roles:

@@ -23,10 +23,10 @@ from web.pages.common import (
     install,
     kept,
     load_viewer,
-    log_positions,
     services,
     today,
 )
+from web.positions import log_positions
 
 bp = Blueprint("me", __name__)
 install(bp)

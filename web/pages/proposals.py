@@ -54,12 +54,12 @@ from web.pages.common import (
     kept,
     kept_view,
     load_viewer,
-    log_position,
     place_error,
     refusal,
     services,
 )
 from web.pagination import Pager, asked_page
+from web.positions import log_position, outside_mark
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 install(bp)
@@ -297,7 +297,7 @@ def _provenance(proposal_id: str) -> dict[str, Any] | None:
     position and the checkpoints' and cosignatures' (:func:`kept`)."""
     log = services().app.engine
     position = log_position()
-    checkpoints = checkpoints_mark(log)  # written by ``dialogue audit``, not as events
+    checkpoints = outside_mark(checkpoints_mark)  # written by ``dialogue audit``, not as events
     return copy_rows(kept(("provenance", proposal_id, position, checkpoints), lambda: provenance(log, proposal_id)))  # type: ignore[no-any-return]
 
 

@@ -1,0 +1,79 @@
+"""Where the history stands, read once per request: the event log's last position, every
+view's position and the marks of the tables written without an event
+(:mod:`application.outside_the_log`).
+
+The page cache (:mod:`web.page_cache`) keys a page on them before its view runs, and the
+answers kept per process (:func:`web.pages.common.kept`) on them while it runs: each is read
+once per request (cached on ``g``, dropped by :mod:`web.identity` at the start of a request
+and by :func:`forget_positions` after a command), before anything kept under it is read, so
+an answer worked out after the read is at least as new as the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from flask import g
+from sqlalchemy import Engine, Select, Table, func, select
+
+from application.audit.log import events_table
+from web.services import services
+
+# Built once: a statement built anew is compiled and keyed anew by SQLAlchemy on each request.
+_LAST_ID = select(func.max(events_table.c.id))
+
+# The names on ``g`` this module caches (:mod:`web.identity` drops them before each request).
+CACHED_ON_G = ("log_position", "views_positions", "outside_marks")
+
+
+@lru_cache(maxsize=8)
+def _positions_of(tracking: Table) -> Select[Any]:
+    return select(tracking.c.application_name, tracking.c.notification_id)
+
+
+def log_position() -> int:
+    """Where the event log stands (its last notification id). The events' ids are given in
+    the order their transactions commit (the events table is locked by each write on
+    PostgreSQL)."""
+    cached = g.get("log_position")
+    if isinstance(cached, int):
+        return cached
+    with services().app.engine.connect() as c:
+        last = int(c.execute(_LAST_ID).scalar() or 0)
+    g.log_position = last
+    return last
+
+
+def views_positions() -> tuple[tuple[str, int], ...]:
+    """Where every view stands (its tracking position, moved in the transaction that writes
+    its rows), sorted by the view's name."""
+    cached = g.get("views_positions")
+    if isinstance(cached, tuple):
+        return cached
+    projector = services().projector
+    with projector.engine.connect() as c:
+        positions = tuple(sorted((str(n), int(v or 0)) for n, v in c.execute(_positions_of(projector.tracking.tracking_table)).tuples()))
+    g.views_positions = positions
+    return positions
+
+
+def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
+    """:func:`log_position` and :func:`views_positions`."""
+    return log_position(), views_positions()
+
+
+def outside_mark(read: Callable[[Engine], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """``read``'s mark of a table written without an event (one of
+    :mod:`application.outside_the_log`'s), read once per request."""
+    marks: dict[Callable[[Engine], tuple[Any, ...]], tuple[Any, ...]] = g.setdefault("outside_marks", {})
+    if read not in marks:
+        marks[read] = read(services().app.engine)
+    return marks[read]
+
+
+def forget_positions() -> None:
+    """Read them again at their next use in this request (a command ran)."""
+    for cached in CACHED_ON_G:
+        g.pop(cached, None)
