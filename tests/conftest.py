@@ -184,6 +184,18 @@ def draft_sample_proposal(app: DialogueApplication, author: UUID, table: str = "
 
 
 # ---------------------------------------------------------------------------- accounts and mail
+def notified_from_the_log_start(engine: Engine, account_id: str) -> None:
+    """Look for the account's notifications from the log's first event, as for an account
+    that existed before all of them (a new account's start at the log's end): for the tests
+    of who is told of what in a scenario recorded before its accounts were created."""
+    from sqlalchemy import update
+
+    from application.tables import notification_cursors
+
+    with engine.begin() as c:
+        c.execute(update(notification_cursors).where(notification_cursors.c.account_id == account_id).values(position=0))
+
+
 class Instant:
     """A settable UTC clock for the account modules (sessions, links, throttling)."""
 

@@ -23,6 +23,7 @@ from application.accounts.passwords import check_password, hash_password, verify
 from application.accounts.security_log import SecurityLog
 from application.accounts.tables import accounts, links, sign_ins
 from application.keys import KeyStore
+from application.notifications.cursors import start_at_log_end
 from application.tables import keys_table
 from domain.access import OPERATOR
 from domain.base import ADMINISTRATOR
@@ -196,6 +197,7 @@ class AccountRecords:
                 password_hash=hash_password(password) if password is not None else None,
                 password_changed_at=now if password is not None else None, language=language, demo=demo, created_at=now,
             ))
+            start_at_log_end(c, account_id)  # its notifications start now: what came before is history
             self.log.record("account_created", account_id, kind, by=None if by == OPERATOR else by, connection=c)
             row = c.execute(select(accounts).where(accounts.c.id == account_id)).one()
             return self._account(row, c)

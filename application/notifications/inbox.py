@@ -3,7 +3,8 @@ their seen state, and its preferences per kind (immediate, daily, weekly, none).
 
 The kinds (what notifies whom) are :mod:`application.notifications.kinds`. An account's
 notifications are found, not pushed: :meth:`Notifications.refresh` reads the log's events
-of the kinds' topics after the account's cursor (``dialogue_notification_cursors``),
+of the kinds' topics after the account's cursor (``dialogue_notification_cursors``, set
+to the log's end when the account is created: what came before is history, not news),
 keeps those that concern the person's roles today (never their own acts), adds the kinds
 that come from the date (positions due, a vote's reminder, rounds past their date), and
 stores each once (``dialogue_notifications``, unique per account and key). Every row
@@ -65,11 +66,17 @@ class Notifications:
         found: list[tuple[str, str, date, dict[str, Any]]] = []
         with self.engine.connect() as c:
             cursor = c.execute(select(notification_cursors.c.position).where(notification_cursors.c.account_id == account.id)).scalar()
+        # An account created by this release has a cursor from its creation on
+        # (application/notifications/cursors.py); one created before it has none until its
+        # first refresh, which skips the events recorded before the account was created.
+        since = account.created_at if cursor is None else None
         last = cursor
         for n in log_notifications(self.app.recorder, TOPICS, after=cursor):
             last = n.id
             kind = BY_TOPIC[n.topic]
             e: Any = self.app.mapper.to_domain_event(n)
+            if since is not None and e.timestamp < since:
+                continue  # history, not news: recorded before the account existed
             if roles.participant_id is not None and getattr(e, "actor", None) == roles.participant_id:
                 continue  # nobody is told of their own act
             facts = kind.facts(e, self.views) if kind.facts else None

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import notified_from_the_log_start
 from tests.e2e.web_support import add_sample_call, app_services, make_app, participant_id
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,7 +64,8 @@ def site(loaded_scenario_file: tuple[Path, str, dict[str, object]], tmp_path: Pa
     app = make_app(f"sqlite:///{db}", key, clock="2026-03-27", csrf=True)
     add_sample_call(app)
     accounts = app_services(app).accounts
-    accounts.create_participant_account(participant_id(app, "p-01"), MEMBER, password=PASSWORD)
+    member = accounts.create_participant_account(participant_id(app, "p-01"), MEMBER, password=PASSWORD)
+    notified_from_the_log_start(accounts.engine, member.id)  # a list to show: told of the scenario recorded before the account
     staff = accounts.create_staff_account(SECRETARIAT, "secretariat", password=PASSWORD)
     import pyotp
 

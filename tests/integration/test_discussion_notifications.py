@@ -32,16 +32,18 @@ def account(s: Services, pid: UUID) -> Account:
 
 def test_a_comment_tells_the_proposal_s_author_and_not_its_writer(people: tuple[Services, UUID, UUID, UUID, UUID]) -> None:
     s, author, commenter, _, proposal = people
+    authors, commenters = account(s, author), account(s, commenter)
     cid = s.app.comment(proposal, text="Una idea.", actor=str(commenter))
     s.projector.catch_up()
 
-    assert (kinds(s, account(s, author)), kinds(s, account(s, commenter))) == ([("comment_posted", str(cid))], [])
+    assert (kinds(s, authors), kinds(s, commenters)) == ([("comment_posted", str(cid))], [])
 
 
 def test_a_reply_tells_the_author_of_the_comment_replied_to(people: tuple[Services, UUID, UUID, UUID, UUID]) -> None:
     s, _, commenter, replier, proposal = people
+    commenters = account(s, commenter)
     first = s.app.comment(proposal, text="Una idea.", actor=str(commenter))
     reply = s.app.comment(proposal, text="De acuerdo.", reply_to=first, actor=str(replier))
     s.projector.catch_up()
 
-    assert kinds(s, account(s, commenter)) == [("comment_posted", str(reply))]
+    assert kinds(s, commenters) == [("comment_posted", str(reply))]

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.conftest import SmtpSink, seed_members
+from tests.conftest import SmtpSink, notified_from_the_log_start, seed_members
 from tests.e2e.web_support import app_services, make_app, participant_id
 
 PEOPLE = {"p-01": "es", "p-40": "en", "p-28": "fr", "p-44": "pt"}
@@ -25,8 +25,9 @@ RESPONDED = {"p-01": "Colombia respondió a ", "p-40": "Jamaica responded to ", 
 def app(loaded: Services, smtp_server: tuple[str, SmtpSink]) -> Flask:
     a = make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27", DIALOGUE_SMTP_URL=smtp_server[0])
     s = app_services(a)
-    for ref in PEOPLE:
-        s.accounts.create_participant_account(participant_id(a, ref), f"{ref}@tests.invalid")
+    for ref in PEOPLE:  # told of the scenario as if their accounts had existed before it
+        account = s.accounts.create_participant_account(participant_id(a, ref), f"{ref}@tests.invalid")
+        notified_from_the_log_start(s.accounts.engine, account.id)
     return a
 
 

@@ -2,7 +2,8 @@
 people (clock 2026-03-27): authors, co-authors, members, seat holders and the secretariat
 are told what concerns them and nobody of their own acts; the kinds that come from the
 date; seen and unseen; preferences per kind; rows go with their account; and on each
-backend, a session scheduled for a member's table."""
+backend, a session scheduled for a member's table. The scenario was recorded before its
+accounts were created: ``_account`` looks for their notifications from the log's start."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from application.tables import notifications_table
 from domain.errors import InvalidInputError
 from projections import people as people_views
 from projections import proposals as proposal_views
-from tests.conftest import seed_members
+from tests.conftest import notified_from_the_log_start, seed_members
 
 
 def _pid(s: Services, reference: str) -> str:
@@ -29,7 +30,11 @@ def _proposal(s: Services, reference: str) -> str:
 
 
 def _account(s: Services, reference: str) -> Account:
-    return s.accounts.create_participant_account(_pid(s, reference), f"{reference}@tests.invalid")
+    """An account of a person of the scenario, told of the scenario's events as if it had
+    existed before them (a new account's notifications start at its creation)."""
+    account = s.accounts.create_participant_account(_pid(s, reference), f"{reference}@tests.invalid")
+    notified_from_the_log_start(s.accounts.engine, account.id)
+    return account
 
 
 def _kinds(n: Notifications, account: Account, **where: str) -> list[str]:

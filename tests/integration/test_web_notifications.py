@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.bootstrap import Services
+from tests.conftest import notified_from_the_log_start
 from tests.e2e.web_support import act_as, app_services, make_app, participant_id, text_of, token
 
 
@@ -24,6 +25,10 @@ def app(loaded: Services) -> Flask:
 def author(app: Flask) -> FlaskClient:
     client = app.test_client()
     act_as(client, "participant", participant_id(app, "p-01"))
+    s = app_services(app)
+    account = s.accounts.of_participant(participant_id(app, "p-01"))
+    assert account is not None
+    notified_from_the_log_start(s.accounts.engine, account.id)  # told of the scenario recorded before the account
     return client
 
 
