@@ -18,7 +18,7 @@ from uuid import UUID
 
 from application.bootstrap import Services
 from application.core import _uuid
-from application.privacy import scrub_storage
+from application.scrub import OlderTransaction, scrub_storage
 from domain.errors import NotFoundError
 
 log = logging.getLogger(__name__)
@@ -34,14 +34,16 @@ class ContributorErasure:
     position: int
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    held_by: list[OlderTransaction] = field(default_factory=list)
 
 
 def erase_contributor(
-    services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None,
+    services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None, wait: float = 0.0,
 ) -> ContributorErasure:
     """Erase the contact of whoever sent input ``ident`` (its id), or the personal data of
     whoever made the request to join a table ``ident``, then bring the views up to date and
-    scrub the storage (:func:`application.privacy.scrub_storage`).
+    scrub the storage (:func:`application.scrub.scrub_storage`; ``held_by``: the transactions
+    that kept old row versions, as in :func:`application.privacy.erase`).
 
     Raises:
         domain.errors.InvalidInputError: ``invalid_id``.  NotFoundError: no such input or request.
@@ -59,7 +61,8 @@ def erase_contributor(
     position = services.app.command_position(cid)
     log.info("Erased the contributor of input %s at position %s", input_id, position)
     services.projector.catch_up()
-    scrubbed, warnings = scrub_storage(services)
+    scrub = scrub_storage(services, wait=wait)
     return ContributorErasure(
-        input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position, scrubbed=scrubbed, warnings=warnings,
+        input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position,
+        scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by,
     )

@@ -7,7 +7,8 @@ holds what the ``dialogue participants …`` and ``dialogue keys …`` commands 
 
 - :func:`resolve_participant`: a participant UUID or a scenario reference (``p-12``);
 - :func:`erase`: the erasure, then the views brought up to date and the storage
-  scrubbed (:func:`scrub_storage`: SQLite WAL checkpoint, PostgreSQL ``VACUUM (FULL)``);
+  scrubbed (:func:`application.scrub.scrub_storage`: SQLite WAL checkpoint, PostgreSQL
+  ``VACUUM (FULL)``, and the transactions that still hold old row versions);
 - :func:`export_participant`: everything the service holds about a person, by id
   (right of access: GDPR art. 15, LGPD art. 18);
 - :func:`backup_keys` / :func:`restore_keys`: the encrypted key store as JSON; a
@@ -21,7 +22,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,13 +29,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import resolve_topic
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
-from application.accounts.tables import accounts as accounts_table
-from application.accounts.tables import links as links_table
-from application.accounts.tables import recovery_codes as recovery_codes_table
-from application.accounts.tables import sign_in_failures as sign_in_failures_table
-from application.accounts.tables import sign_ins as sign_ins_table
 from application.bootstrap import Services
 from application.persistence import (
     KeyStore,
@@ -43,9 +38,9 @@ from application.persistence import (
     drop_erased_keys,
     erased_participant_ids,
     key_check_table,
-    keys_table,
     notifications,
 )
+from application.scrub import OlderTransaction, scrub_storage
 from application.service import DialogueApplication
 from domain.errors import NotFoundError
 from domain.participant import PERSONAL_FIELDS, pseudonym
@@ -64,11 +59,6 @@ PARTICIPANT_TOPIC_PREFIX = "domain.participant:Participant."
 PARTICIPANT_REFERENCE_FIELDS = (
     "author", "co_authors", "co_author", "amender", "member", "participant", "focal_point", "candidate", "voter",
 )
-# Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
-SCRUBBED_EVENT_STORE_TABLES = (
-    keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
-)
-SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
 
 
 class PrivacyError(Exception):
@@ -111,16 +101,27 @@ class ErasureReport:
     vacated_seats: list[str]
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    held_by: list[OlderTransaction] = field(default_factory=list)
+
+    @property
+    def storage_scrubbed(self) -> bool:
+        """No open transaction kept an old row version: nothing to run again."""
+        return not self.held_by
 
 
-def erase(services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> ErasureReport:
+def erase(
+    services: Services, ident: str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None, wait: float = 0.0,
+) -> ErasureReport:
     """Erase a person's personal data (``dialogue participants erase ID``).
 
     Records ``PersonalDataErased`` and deletes the key in one transaction (a seat they
     hold today is vacated in it, :meth:`DialogueApplication.erase_participant`; their
     account, sessions, links and recovery codes go with the key), brings
     the views up to date (the directory row is redacted, the statistics stop counting
-    them), then scrubs the storage (:func:`scrub_storage`).
+    them), then scrubs the storage (:func:`application.scrub.scrub_storage`, waiting up to
+    ``wait`` seconds for older transactions on a PostgreSQL server to end). A transaction
+    still holding old row versions is named in ``held_by`` and the warnings: the erasure
+    is recorded, but the storage is not scrubbed until the scrub runs again after it.
 
     Raises:
         NotFoundError: unknown ``ident``.
@@ -140,57 +141,11 @@ def erase(services: Services, ident: str, *, reason: str = "", actor: str = "adm
     position = services.app.command_position(cid)
     log.info("Erased the personal data of participant %s at position %s; seats vacated: %s", pid, position, seats or "none")
     services.projector.catch_up()
-    scrubbed, warnings = scrub_storage(services)
+    scrub = scrub_storage(services, wait=wait)
     return ErasureReport(
         participant_id=str(pid), reference=reference, pseudonym=pseudonym(pid), command_id=cid, position=position,
-        vacated_seats=seats, scrubbed=scrubbed, warnings=warnings,
+        vacated_seats=seats, scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by,
     )
-
-
-def scrub_storage(services: Services, *, attempts: int = 10) -> tuple[list[str], list[str]]:
-    """Remove the copies of erased values that the database engine still keeps.
-
-    SQLite (``secure_delete`` is on for every connection, so deleted and overwritten
-    cells are zeroed): ``PRAGMA wal_checkpoint(TRUNCATE)`` copies the write-ahead log
-    into the database and empties it, retried while readers hold it. PostgreSQL:
-    ``VACUUM (FULL)`` of the tables that held a key or a plaintext personal value
-    (``dialogue_participant_keys``, ``view_participants``, ``view_participation``),
-    which rewrites them without their dead row versions. What this cannot reach (the
-    server's WAL, backups, replicas, freed disk blocks) is listed in ``docs/privacy.md``.
-
-    Returns ``(steps done, warnings)``, both lists of sentences without personal data.
-    """
-    done: list[str] = []
-    warnings: list[str] = []
-    same = services.projector.engine.url == services.app.engine.url
-    plans = [(services.app.engine, SCRUBBED_EVENT_STORE_TABLES + (SCRUBBED_VIEW_TABLES if same else ()))]
-    if not same:
-        plans.append((services.projector.engine, SCRUBBED_VIEW_TABLES))
-    for engine, tables in plans:
-        where = engine.url.render_as_string(hide_password=True).rsplit("/", 1)[-1]
-        if engine.dialect.name == "sqlite":
-            if _checkpoint(engine, attempts):
-                done.append(f"SQLite {where}: write-ahead log checkpointed and truncated")
-            else:
-                warnings.append(f"SQLite {where}: readers kept the write-ahead log busy; run the erase again later to checkpoint it")
-        elif engine.dialect.name == "postgresql":
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                for table in tables:
-                    c.execute(text(f'VACUUM (FULL) "{table}"'))
-            done.append(f"PostgreSQL: VACUUM (FULL) {', '.join(tables)}")
-        else:
-            warnings.append(f"{engine.dialect.name}: no storage scrubbing is known for this database")
-    return done, warnings
-
-
-def _checkpoint(engine: Engine, attempts: int) -> bool:
-    for attempt in range(attempts):
-        with engine.connect() as c:
-            busy, _log, _done = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-        if not busy:
-            return True
-        time.sleep(0.05 * (attempt + 1))
-    return False
 
 
 # ---------------------------------------------------------------------------- right of access

@@ -10,7 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from application.persistence import MasterKeyError, generate_master_key, read_master_key_file
-from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys, scrub_storage
+from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys
+from application.scrub import scrub_storage
 from web.cli.common import services_with_views, write_private
 
 
@@ -76,12 +77,12 @@ def keys_rotate(new_key_file: Path) -> None:
         n = s.keys.rotate(new_key)
     except MasterKeyError as e:
         raise click.ClickException(str(e)) from e
-    done, warnings = scrub_storage(s)
+    scrub = scrub_storage(s)
     click.echo(f"Re-wrapped {n} key(s) and the key-check record with the new master key.")
     click.echo("Now set DIALOGUE_MASTER_KEY or DIALOGUE_MASTER_KEY_FILE to the new key, then destroy the old key.", err=True)
-    for line in done:
+    for line in scrub.done:
         click.echo(line, err=True)
-    for line in warnings:
+    for line in scrub.warnings:
         click.echo(f"Warning: {line}", err=True)
 
 

@@ -1,7 +1,10 @@
 """``dialogue participants …``: personal data (registered by :mod:`web.cli.commands`).
 
-- ``dialogue participants erase ID``: erase a person's personal data (ID: their UUID or
-  scenario reference such as ``p-12``);
+- ``dialogue participants erase ID [--wait SECONDS]``: erase a person's personal data (ID:
+  their UUID or scenario reference such as ``p-12``);
+- ``dialogue participants scrub [--wait SECONDS]``: scrub the storage again (after an erasure
+  that reported it NOT scrubbed yet: a transaction older than it was still open on the
+  PostgreSQL server);
 - ``dialogue participants export ID``: everything held about them, as JSON (right of access);
 - ``dialogue participants statistics``: the participation statistics as published (the
   latest quarterly snapshot);
@@ -11,11 +14,14 @@
   an account (issue 17).
 
 Output names people by id and reference only; refusals go to stderr with a non-zero exit.
+An erasure or scrub that left old row versions in PostgreSQL's pages exits with
+:data:`EXIT_NOT_SCRUBBED` (the erasure itself is recorded).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +31,28 @@ from flask.cli import with_appcontext
 from application.contributors import erase_contributor
 from application.participation import latest_statistics, publish_statistics
 from application.privacy import erase, export_participant, resolve_participant
+from application.scrub import OlderTransaction, scrub_storage
 from domain.errors import DomainError
 from web.cli.common import services_with_views, write_private
+
+# Exit status of an erasure (or scrub) done while a transaction older than it kept the
+# erased row versions in PostgreSQL's pages: run ``dialogue participants scrub`` after it.
+EXIT_NOT_SCRUBBED = 3
+WAIT_OPTION = click.option(
+    "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
+    help="PostgreSQL: wait up to SECONDS for transactions older than the erasure to end before the VACUUM.",
+)
+
+
+def _report_scrub(scrubbed: list[str], warnings: list[str], held_by: list[OlderTransaction]) -> None:
+    """Print the scrub's steps and warnings to stderr; exit with EXIT_NOT_SCRUBBED when an
+    open transaction kept old row versions."""
+    for line in scrubbed:
+        click.echo(line, err=True)
+    for line in warnings:
+        click.echo(f"Warning: {line}", err=True)
+    if held_by:
+        sys.exit(EXIT_NOT_SCRUBBED)
 
 
 # ---------------------------------------------------------------------------- participants
@@ -39,13 +65,16 @@ def participants_group() -> None:
 @click.argument("ident", metavar="ID")
 @click.option("--reason", default="", help="Why (kept in the log: never a personal value).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@WAIT_OPTION
 @with_appcontext
-def erase_command(ident: str, reason: str, yes: bool) -> None:
+def erase_command(ident: str, reason: str, yes: bool, wait: float) -> None:
     """Erase the personal data of participant ID (a UUID or a reference such as p-12).
 
     Vacates a seat they hold, records PersonalDataErased and deletes their key in one
     transaction, updates the views, then checkpoints (SQLite) or vacuums (PostgreSQL).
-    Cannot be undone.
+    Cannot be undone. Exits with status 3 when a transaction older than the erasure, still
+    open on the PostgreSQL server, kept the old row versions: run "dialogue participants
+    scrub" once it ends.
     """
     s = services_with_views()
     try:
@@ -55,17 +84,29 @@ def erase_command(ident: str, reason: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Erase the personal data of participant {pid}? This cannot be undone", abort=True, err=True)
     try:
-        report = erase(s, str(pid), reason=reason)
+        report = erase(s, str(pid), reason=reason, wait=wait)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(
         f"Erased participant {report.participant_id} ({report.reference or 'no reference'}): shown as "
         f"{report.pseudonym!r}; position {report.position}; seats vacated: {', '.join(report.vacated_seats) or 'none'}."
     )
-    for line in report.scrubbed:
-        click.echo(line, err=True)
-    for line in report.warnings:
-        click.echo(f"Warning: {line}", err=True)
+    _report_scrub(report.scrubbed, report.warnings, report.held_by)
+
+
+@participants_group.command("scrub")
+@WAIT_OPTION
+@with_appcontext
+def scrub_command(wait: float) -> None:
+    """Scrub the storage again: checkpoint (SQLite) or VACUUM (FULL) the tables that held
+    personal values or keys (PostgreSQL). Run it after an erasure that reported the storage
+    NOT scrubbed yet, once the transactions it named have ended. Exits with status 3 when a
+    transaction older than this run still holds old row versions."""
+    s = services_with_views()
+    scrub = scrub_storage(s, wait=wait)
+    if scrub.complete:
+        click.echo("Storage scrubbed.")
+    _report_scrub(scrub.done, scrub.warnings, scrub.held_by)
 
 
 @participants_group.command("export")
@@ -141,24 +182,23 @@ def contributors_group() -> None:
 @click.argument("ident", metavar="INPUT_OR_REQUEST")
 @click.option("--reason", default="", help="Why (kept in the log: never a personal value).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@WAIT_OPTION
 @with_appcontext
-def erase_contributor_command(ident: str, reason: str, yes: bool) -> None:
+def erase_contributor_command(ident: str, reason: str, yes: bool, wait: float) -> None:
     """Erase the personal data of a contributor without an account: whoever sent input
     INPUT_OR_REQUEST, or made that request to join a table (its id). Records
     ContributorErased (or RequesterErased) and deletes their key in one transaction; the
-    input's text stays. Cannot be undone."""
+    input's text stays. Cannot be undone. Exits with status 3 as "participants erase" does
+    when the storage is not scrubbed yet."""
     s = services_with_views()
     if not yes:
         click.confirm(f"Erase the contact details of the sender of {ident}? This cannot be undone", abort=True, err=True)
     try:
-        report = erase_contributor(s, ident, reason=reason)
+        report = erase_contributor(s, ident, reason=reason, wait=wait)
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Erased the contributor of {report.input_id}: position {report.position}.")
-    for line in report.scrubbed:
-        click.echo(line, err=True)
-    for line in report.warnings:
-        click.echo(f"Warning: {line}", err=True)
+    _report_scrub(report.scrubbed, report.warnings, report.held_by)
 
 
 COMMANDS: list[click.Command] = [participants_group, contributors_group]
