@@ -50,8 +50,11 @@ class OlderTransaction:
     started: datetime | None
     database: str
     application_name: str
+    slot: str = ""
 
     def describe(self) -> str:
+        if self.slot:
+            return f"replication slot {self.slot!r} (a standby's feedback or a logical decoder keeps its snapshot)"
         since = self.started.isoformat(timespec="seconds") if self.started else "an unknown time (the role lacks pg_read_all_stats)"
         return f"pid {self.pid} in database {self.database or '?'} (application {self.application_name or 'unnamed'!r}), open since {since}"
 
@@ -137,23 +140,31 @@ def _next_xid(c: Connection) -> int:
 
 def older_transactions(c: Connection, mark: int) -> list[OlderTransaction]:
     """Other backends of the server (any database: a ``VACUUM`` honours them all) whose
-    snapshot or transaction id precedes ``mark``, oldest first. Compared by ``age()``, which
-    stays right across transaction id wraparound."""
+    snapshot or transaction id precedes ``mark``, oldest first, then the replication slots
+    whose ``xmin`` does. Compared by ``age()``, which stays right across transaction id
+    wraparound. A plain ``VACUUM`` running elsewhere (``pg_stat_progress_vacuum``, autovacuum
+    too) holds nothing back and is left out."""
+    older = "age({}) > age(CAST(:mark AS xid))"
     rows = c.execute(text(
-        "SELECT pid, xact_start, datname, application_name FROM pg_stat_activity "
-        "WHERE pid <> pg_backend_pid() "
-        "AND (age(backend_xmin) > age(CAST(:mark AS xid)) OR age(backend_xid) > age(CAST(:mark AS xid))) "
+        "SELECT pid, xact_start, datname, application_name FROM pg_stat_activity a "
+        "WHERE pid <> pg_backend_pid() AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_vacuum v WHERE v.pid = a.pid) "
+        f"AND ({older.format('backend_xmin')} OR {older.format('backend_xid')}) "
         "ORDER BY xact_start NULLS LAST, pid"
     ), {"mark": str(mark)}).all()
-    return [OlderTransaction(pid=int(pid), started=started, database=datname or "", application_name=app or "") for pid, started, datname, app in rows]
+    slots = c.execute(text(
+        f"SELECT slot_name, database, active_pid FROM pg_replication_slots WHERE {older.format('xmin')} ORDER BY slot_name"
+    ), {"mark": str(mark)}).all()
+    return [
+        OlderTransaction(pid=int(pid), started=started, database=datname or "", application_name=app or "") for pid, started, datname, app in rows
+    ] + [OlderTransaction(pid=int(pid or 0), started=None, database=db or "", application_name="", slot=name) for name, db, pid in slots]
 
 
 def _not_scrubbed(where: str, held: list[OlderTransaction]) -> list[str]:
     lines = [
-        f"PostgreSQL {where}: storage NOT scrubbed yet: {len(held)} transaction(s) that started before the scrub are still open on "
-        f"the server, and VACUUM keeps the old row versions they may see; once they end, run '{RESCRUB_COMMAND}'"
+        f"PostgreSQL {where}: storage NOT scrubbed yet: VACUUM had to keep the old row versions for {len(held)} transaction(s) "
+        f"open on the server since before the scrub; once they end, run '{RESCRUB_COMMAND}'"
     ]
-    lines.extend(f"PostgreSQL {where}: open transaction {t.describe()}" for t in held)
+    lines.extend(f"PostgreSQL {where}: held by {t.describe()}" for t in held)
     return lines
 
 
