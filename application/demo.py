@@ -5,7 +5,8 @@ Addresses are ``<reference>@demo.invalid`` (``p-01@demo.invalid``; the ``.invali
 top-level domain never receives mail), ``secretariat@demo.invalid`` and
 ``auditor@demo.invalid``. Each run draws a new shared password and gives it to every demo
 account (one argon2id hash for all: the password is shared anyway), so the password printed
-is always the one that works.
+is always the one that works. Their notifications start at the log's first event, as if
+they had followed the scenario from its start.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, update
 from application.accounts import Accounts
 from application.accounts.passwords import hash_password
 from application.accounts.tables import accounts as accounts_table
+from application.notifications.cursors import start_at_log_start
 from domain.base import AUDITOR, SECRETARIAT
 from domain.errors import NotAllowedError
 from projections import people as people_views
@@ -56,16 +58,20 @@ def create_demo_accounts(accounts: Accounts, views: Engine, password: str | None
         raise NotAllowedError("Demo accounts are created in demo mode only.", code="not_a_demo_account")
     shared = password or demo_password()
     people = [p for p in people_views.participants(views) if not p["erased"] and p["reference"]]
+    created = []
     for p in people:
         if accounts.of_participant(p["id"]) is None and accounts.find(demo_address(p["reference"])) is None:
-            accounts.create_participant_account(p["id"], demo_address(p["reference"]), demo=True)
+            created.append(accounts.create_participant_account(p["id"], demo_address(p["reference"]), demo=True).id)
     staff = []
     for role in (SECRETARIAT, AUDITOR):
         address = demo_address(role)
         if accounts.find(address) is None:
-            accounts.create_staff_account(address, role, demo=True)
+            created.append(accounts.create_staff_account(address, role, demo=True).id)
         staff.append(address)
     with accounts.engine.begin() as c:
         c.execute(update(accounts_table).where(accounts_table.c.demo.is_(True)).values(
             password_hash=hash_password(shared), password_changed_at=accounts.now()))
+        # A new account's notifications start at the log's end; a demonstration shows the
+        # scenario's history as news.
+        start_at_log_start(c, created)
     return DemoAccounts(password=shared, participants=len(people), staff=staff)

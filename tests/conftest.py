@@ -188,12 +188,10 @@ def notified_from_the_log_start(engine: Engine, account_id: str) -> None:
     """Look for the account's notifications from the log's first event, as for an account
     that existed before all of them (a new account's start at the log's end): for the tests
     of who is told of what in a scenario recorded before its accounts were created."""
-    from sqlalchemy import update
-
-    from application.tables import notification_cursors
+    from application.notifications.cursors import start_at_log_start
 
     with engine.begin() as c:
-        c.execute(update(notification_cursors).where(notification_cursors.c.account_id == account_id).values(position=0))
+        start_at_log_start(c, [account_id])
 
 
 class Instant:

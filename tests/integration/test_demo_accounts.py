@@ -3,10 +3,14 @@ auditor, one shared password, only in demo mode."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from sqlalchemy import select
 
 from application.bootstrap import Services
 from application.demo import create_demo_accounts
+from application.tables import notification_cursors
 from domain.errors import NotAllowedError
 from projections import people as people_views
 
@@ -55,3 +59,31 @@ def test_the_banner_switches_only_to_demo_accounts_in_demo_mode(loaded: Services
     loaded.accounts.demo_mode = False
     with pytest.raises(NotAllowedError):
         loaded.accounts.demo_switch(demo.id)
+
+
+def test_a_demo_account_is_told_of_the_scenario_recorded_before_it(loaded: Services) -> None:
+    # A new account's notifications start at the log's end; the demo's show the scenario.
+    loaded.accounts.demo_mode = True
+    create_demo_accounts(loaded.accounts, loaded.projector.engine)
+    demo = loaded.accounts.find("p-01@demo.invalid")
+    assert demo is not None
+
+    loaded.notifications.refresh(demo, date(2026, 3, 27), derived=False)
+
+    assert "session_scheduled" in {r["kind"] for r in loaded.notifications.of(demo.id, limit=1000)}
+
+
+def test_a_second_demo_run_keeps_where_the_accounts_notifications_stand(loaded: Services) -> None:
+    loaded.accounts.demo_mode = True
+    create_demo_accounts(loaded.accounts, loaded.projector.engine)
+    demo = loaded.accounts.find("auditor@demo.invalid")
+    assert demo is not None
+    loaded.notifications.refresh(demo, date(2026, 3, 27))
+    with loaded.accounts.engine.connect() as c:
+        kept = c.execute(select(notification_cursors.c.position).where(notification_cursors.c.account_id == demo.id)).scalar()
+
+    create_demo_accounts(loaded.accounts, loaded.projector.engine)
+
+    with loaded.accounts.engine.connect() as c:
+        again = c.execute(select(notification_cursors.c.position).where(notification_cursors.c.account_id == demo.id)).scalar()
+    assert (kept > 0, again) == (True, kept)
