@@ -67,7 +67,8 @@ def test_the_command_line_erases_a_requester(services: Services) -> None:
     rid = ask(services)
     app = make_app(services.config.database_url, str(services.config.master_key), clock="2026-01-06")
 
-    r = app.test_cli_runner().invoke(args=["contributors", "erase", str(rid), "--yes"])
+    # --wait: on PostgreSQL another run's transaction elsewhere on the server may hold old row versions a moment.
+    r = app.test_cli_runner().invoke(args=["contributors", "erase", str(rid), "--yes", "--wait", "60"])
 
     assert r.exit_code == 0, r.output
     assert services.app.table_of_request(rid).get(rid)["contact"] is None
