@@ -28,11 +28,16 @@ Id = String(36)
 
 _TEXT_IDS: dict[int, str] = {}
 _TEXT_IDS_KEPT = 4096
+_last: tuple[Any, str] = (object(), "")  # the last UUID object turned into text, and its text
 
 
 def text_id(uuid: Any) -> str:
     """An aggregate's id as the views' text (``str`` of a UUID, kept for the ids met again,
     by the UUID's number: hashing a UUID object is Python code, its number's is not)."""
+    global _last
+    last = _last  # one read: another thread may replace it
+    if uuid is last[0]:  # the same event's id, asked again by its next handler
+        return last[1]
     if type(uuid) is not UUID:
         return str(uuid)
     n = uuid.int
@@ -41,6 +46,7 @@ def text_id(uuid: Any) -> str:
         if len(_TEXT_IDS) >= _TEXT_IDS_KEPT:
             _TEXT_IDS.clear()
         found = _TEXT_IDS[n] = str(uuid)
+    _last = (uuid, found)
     return found
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, rows, text_id, topic
-from projections.statements import insert_row, select_first, update_row
+from projections.statements import edit_row, insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
 
@@ -125,6 +125,7 @@ def _snapshot_version(s: Session, e: Any, kind: str, note: str = "", row: Any = 
 
 
 _VERSIONED = ("content_version", "title", "problem", "recommendation", "rationale", "objectives", "targets")
+_VERSIONED_SET = frozenset(_VERSIONED)
 
 
 @projection.on(topic(Proposal, "Drafted"))
@@ -142,18 +143,26 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(Proposal, "Revised"))
 def revised(s: Session, e: Any, position: int) -> None:
-    # The most frequent event of a long history: the proposal's id is found once, and the
-    # row read (a new dict, from memory after the batch's first event) is changed in place.
-    changes = e.changes
+    # The most frequent event of a long history: the proposal's row is found once (kept for
+    # the batch, with its waiting write) and changed in place, its version row built from it.
     pid = _pid(e)
-    row = select_first(s, view_proposals, _VERSIONED, id=pid)
-    for k, v in changes.items():
-        if k in row:
-            row[k] = v
-    content_version = row["content_version"] = row["content_version"] + 1
-    update_row(s, view_proposals, {"id": pid}, version=e.originator_version, updated_on=e.effective_date, last_position=position,
-               **changes, content_version=content_version)
-    _snapshot_version(s, e, "revised", e.note, row, pid)
+    found = edit_row(s, view_proposals, {"id": pid}, _VERSIONED_SET)
+    if found is None:
+        raise LookupError(f"no proposal row for {pid}")
+    current, write = found
+    content_version = current["content_version"] + 1
+    values = {"version": e.originator_version, "updated_on": e.effective_date, "last_position": position, **e.changes,
+              "content_version": content_version}
+    current.update(values)
+    if write is not current:
+        write.update(values)
+    insert_row(
+        s, view_proposal_versions,
+        proposal_id=pid, content_version=content_version, aggregate_version=e.originator_version,
+        kind="revised", actor=e.actor, effective_date=e.effective_date, recorded_at=e.timestamp,
+        title=current["title"], problem=current["problem"], recommendation=current["recommendation"], rationale=current["rationale"],
+        objectives=current["objectives"], targets=current["targets"], note=e.note,
+    )
 
 
 @projection.on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))

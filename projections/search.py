@@ -124,6 +124,20 @@ class _Documents:
         else:
             found[1].update(values)
 
+    def revised(self, doc: dict[str, Any], proposal_id: str, language: str, parts: dict[str, str], position: int) -> None:
+        """A proposal's document ``doc`` takes a new text: what :meth:`changed` does, the
+        values written once per batch changed in place after the first revision."""
+        found = self.unindexed.get(doc["id"])
+        if found is None:
+            self.changed(doc, {"kind": "proposal", "proposal_id": proposal_id, "label": doc["label"], "language": language,
+                               "parts": parts, "position": position})
+            return
+        values = found[1]
+        values["label"] = doc["label"]
+        values["language"] = language
+        values["parts"] = parts
+        values["position"] = position
+
 
 def _index_waiting(s: Session, documents: _Documents) -> None:
     """The changed documents' rows and terms, in their table and the index."""
@@ -181,13 +195,13 @@ def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any])
     documents = _documents(s)
     doc = documents.by_key.get(f"proposal:{pid}") or _proposal_doc(s, pid)
     old = doc["parts"]
-    parts = {p: str(changes[p] if p in changes else old.get(p, "")) for p in PROPOSAL_PARTS}
-    language = str(changes.get("language", doc["language"]))
-    if parts == old and language == doc["language"]:
+    parts = {p: str(changes[p]) if p in changes else str(old.get(p, "")) for p in PROPOSAL_PARTS}
+    language = str(changes["language"]) if "language" in changes else doc["language"]
+    if language == doc["language"] and parts == old:
         return
     doc["language"] = language
     doc["parts"] = parts
-    documents.changed(doc, {"kind": "proposal", "proposal_id": pid, "label": doc["label"], "language": language, "parts": parts, "position": position})
+    documents.revised(doc, pid, language, parts, position)
 
 
 @projection.on(topic(Proposal, "Revised"))

@@ -107,8 +107,11 @@ class _Waiting:
         self.known: dict[Table, dict[Any, dict[str, Any]]] = {}
 
     def key(self, table: Table, row: dict[str, Any]) -> Any:
+        get = _key_of(table)
+        if get is None:
+            return ("#", next(self.serial))
         try:
-            return tuple([row[n] for n in _primary_key(table)]) or ("#", next(self.serial))
+            return get(row)
         except KeyError:
             return ("#", next(self.serial))  # no key to find it by: always a new row
 
@@ -179,15 +182,21 @@ def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str
     """``values`` through ``processor``. In a JSON column (``kind`` ``json``), a list or dict
     met again (the same object: a proposal's objectives in each of its versions) is
     processed once (JSON serialised once); in a date column (``date``), each date once."""
+    # Consecutive rows mostly hold the same value (the versions of one proposal): the
+    # last one's processed value is reused before any look-up.
+    last: Any = None
+    done: Any = None
     if kind == "date":
         memo: dict[Any, Any] = {}
         out = []
         for v in values:
             if type(v) is date:
-                found = memo.get(v)
-                if found is None:
-                    found = memo[v] = processor(v)
-                out.append(found)
+                if v != last or done is None:
+                    found = memo.get(v)
+                    if found is None:
+                        found = memo[v] = processor(v)
+                    last, done = v, found
+                out.append(done)
             else:
                 out.append(processor(v))
         return out
@@ -197,10 +206,12 @@ def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str
     out = []
     for v in values:
         if isinstance(v, list | dict):
-            found = seen.get(id(v))
-            if found is None:
-                found = seen[id(v)] = processor(v)
-            out.append(found)
+            if v is not last:
+                found = seen.get(id(v))
+                if found is None:
+                    found = seen[id(v)] = processor(v)
+                last, done = v, found
+            out.append(done)
         else:
             out.append(processor(v))
     return out
@@ -262,6 +273,18 @@ def _columns(table: Table) -> tuple[str, ...]:
 @cache
 def _primary_key(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.primary_key.columns)
+
+
+@cache
+def _key_of(table: Table) -> Callable[[dict[str, Any]], tuple[Any, ...]] | None:
+    """A row's primary key as a tuple (None: the table has none)."""
+    names = _primary_key(table)
+    if not names:
+        return None
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 _STATE = "statements.waiting"
@@ -379,6 +402,39 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
         found[0].update(values)
     else:
         rows[full] = ({**key, **values}, "update")
+
+
+def edit_row(s: Session, table: Table, key: dict[str, Any], columns: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The row of ``table`` whose whole primary key is ``key`` (given in the key's column
+    order), for a handler that changes it event after event: ``(current, write)``, or None
+    when there is no such row. ``current`` holds at least ``columns`` as they are now;
+    ``write`` is the row's waiting write (``current`` itself when the row waits to be
+    inserted). The handler sets each changed column in both (what :func:`select_first`
+    then :func:`update_row` do, without finding the row twice per event)."""
+    waiting = _waiting(s)
+    full = tuple(key.values())
+    rows = waiting.tables.get(table)
+    found = None if rows is None else rows.get(full)
+    if found is not None and found[1] != "update":
+        row = found[0]
+        if row.keys() >= columns:
+            return row, row
+    kept = waiting.known.get(table)
+    current = None if kept is None else kept.get(full)
+    if current is None:
+        if select_first(s, table, (), **key) is None:
+            return None
+        current = waiting.known[table][full]
+        # Reading it wrote whatever of the table was waiting for this key.
+        rows = waiting.tables.get(table)
+        found = None if rows is None else rows.get(full)
+    if rows is None:
+        rows = waiting.tables[table] = {}
+    if found is None:
+        write = dict(key)
+        rows[full] = (write, "update")
+        return current, write
+    return current, found[0]
 
 
 def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
