@@ -148,8 +148,12 @@ def _index_waiting(s: Session, documents: _Documents) -> None:
     documents.unindexed.clear()
 
 
+def _new_documents(s: Session) -> _Documents:
+    return _Documents()
+
+
 def _documents(s: Session) -> _Documents:
-    return batch_state(s, "search.documents", lambda s: _Documents(), _index_waiting)
+    return batch_state(s, "search.documents", _new_documents, _index_waiting)
 
 
 def _document(s: Session, key: str) -> dict[str, Any] | None:

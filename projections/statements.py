@@ -159,6 +159,7 @@ class _Prepared:
         self.positional = positional
         self.kinds = kinds or ("",) * len(names)
         self.processed = [(i, f, k) for i, (f, k) in enumerate(zip(processors, self.kinds, strict=True)) if f is not None]
+        self.getters = [itemgetter(n) for n in names]
         get = itemgetter(*names) if names else None
         self.values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
             (lambda row: ()) if get is None else (lambda row: (get(row),)) if len(names) == 1 else get  # type: ignore[assignment]
@@ -167,12 +168,15 @@ class _Prepared:
     def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
         """The driver's parameters of each row, every value through its column type's bind
         processor (as SQLAlchemy would, once per value, None included: JSON's ``null``)."""
-        values: list[Any] = list(map(self.values, rows))
-        if self.processed and values:
-            columns: list[Any] = list(zip(*values, strict=True))
+        values: list[Any]
+        if self.processed and rows:
+            # Column by column (one pass of each column's getter), then into rows once.
+            columns: list[Any] = [list(map(get, rows)) for get in self.getters]
             for i, f, kind in self.processed:
                 columns[i] = _processed(columns[i], f, kind)
             values = list(zip(*columns, strict=True))
+        else:
+            values = list(map(self.values, rows))
         if self.positional:
             return values
         return [dict(zip(self.names, v, strict=True)) for v in values]
