@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from projections import batch
 from projections.statements import (
     delete_rows,
+    edit_row,
     insert_row,
     replace_row,
     select_first,
@@ -139,6 +140,46 @@ def test_updates_of_stored_rows_wait_and_the_last_value_wins(engine: Engine) -> 
     assert names(engine) == {1: "c", 2: "b"}
 
 
+NAME = frozenset({"name"})
+
+
+def edited(s: Session, key: int, name: str) -> None:
+    """What a handler does with :func:`edit_row`: the column set in both dicts."""
+    found = edit_row(s, things, {"id": key}, NAME)
+    assert found is not None
+    current, write = found
+    current["name"] = name
+    if write is not current:
+        write["name"] = name
+
+
+def test_edit_row_of_a_stored_row_is_read_once_and_written_with_the_batch(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        insert_row(s, things, id=1, name="one")
+    with Session(engine) as s, s.begin():
+        edited(s, 1, "a")
+        edited(s, 1, "b")
+        assert select_first(s, things, ("name",), id=1) == {"name": "b"}
+        assert s.connection().execute(select(things.c.name).where(things.c.id == 1)).scalar() == "one"  # not written yet
+    assert names(engine) == {1: "b"}
+
+
+def test_edit_row_of_a_row_waiting_to_be_inserted_changes_that_row(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        insert_row(s, things, id=1, name="one")
+        current, write = edit_row(s, things, {"id": 1}, NAME) or ({}, {})
+        assert current is write
+        edited(s, 1, "uno")
+        assert s.execute(select(things.c.name).where(things.c.id == 1)).scalar() == "uno"  # written first, changed
+    assert names(engine) == {1: "uno"}
+
+
+def test_edit_row_of_a_missing_row_is_none(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        assert edit_row(s, things, {"id": 7}, NAME) is None
+    assert names(engine) == {}
+
+
 dated = Table(
     "dated", metadata, Column("id", Integer, primary_key=True), Column("on", Date), Column("tags", JSON, nullable=False),
 )
@@ -154,6 +195,17 @@ def test_dates_and_lists_shared_by_waiting_rows_are_written_for_each_row(engine:
     with engine.connect() as c:
         got = {int(r.id): (r.on, r.tags) for r in c.execute(select(dated))}
     assert got == {0: (days[0], [1, 2]), 1: (days[1], [1, 2]), 2: (None, [1, 2]), 3: (days[3], [3])}
+
+
+def test_consecutive_rows_sharing_a_date_or_list_then_another_are_written_each_with_its_own(engine: Engine) -> None:
+    first, second = [1], [2]
+    values = [(date(2026, 1, 5), first), (date(2026, 1, 5), first), (date(2026, 1, 6), second), (date(2026, 1, 5), first)]
+    with Session(engine) as s, s.begin():
+        for i, (day, tags) in enumerate(values):
+            insert_row(s, dated, id=i, on=day, tags=tags)
+    with engine.connect() as c:
+        got = {int(r.id): (r.on, r.tags) for r in c.execute(select(dated))}
+    assert got == dict(enumerate(values))
 
 
 def test_rows_of_a_table_of_one_column_are_written_in_a_batch(engine: Engine) -> None:
