@@ -20,10 +20,11 @@ statements. (A handler must not read the views through ``Session.connection()`` 
 A row read by :func:`select_first` by its whole primary key is kept, whole, for the rest of
 the batch and kept current by :func:`update_row`: the next events of the same row (a
 proposal revised a thousand times) read it from memory instead of writing the waiting
-update and reading the row again. Anything else that may change the table's rows (
-:func:`insert_row` or :func:`replace_row` of that key, :func:`update_rows`,
-:func:`delete_rows`, a handler's own statement that writes and names the table, or names
-no table) forgets what was kept of it.
+update and reading the row again (:func:`edit_row` gives a handler that row and its
+waiting write together, to change both without finding the row twice per event). Anything
+else that may change the table's rows (:func:`insert_row` or :func:`replace_row` of that
+key, :func:`update_rows`, :func:`delete_rows`, a handler's own statement that writes and
+names the table, or names no table) forgets what was kept of it.
 """
 
 from __future__ import annotations
