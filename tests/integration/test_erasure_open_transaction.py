@@ -10,6 +10,7 @@ its fixture's teardown.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -125,14 +126,14 @@ def cli(pg: Services) -> FlaskCliRunner:
 
 
 def test_the_erase_command_exits_with_status_3_under_an_older_transaction(pg: Services, older: OpenTransaction) -> None:
-    result = cli(pg).invoke(args=["participants", "erase", REFERENCE, "--yes"])
+    result = cli(pg).invoke(args=["participants", "erase", REFERENCE, "--yes", "--wait", "0"])
     assert result.exit_code == EXIT_NOT_SCRUBBED == 3
     assert "storage NOT scrubbed yet" in result.output
 
 
 def test_the_scrub_command_after_it_ends_exits_with_status_0(pg: Services, older: OpenTransaction) -> None:
     runner = cli(pg)
-    runner.invoke(args=["participants", "erase", REFERENCE, "--yes"])
+    runner.invoke(args=["participants", "erase", REFERENCE, "--yes", "--wait", "0"])
     older.end()
     result = runner.invoke(args=["participants", "scrub", "--wait", str(OTHER_RUNS_WAIT_SECONDS)])
     assert result.exit_code == 0
@@ -143,3 +144,14 @@ def test_sqlite_erasure_reports_the_checkpoint_and_holds_nothing(loaded: Service
     report = privacy.erase(loaded, "p-12")
     assert report.held_by == []
     assert [line.split(":")[0] for line in report.scrubbed] == ["SQLite copy.sqlite"]
+
+
+def test_the_erase_command_waits_by_default_for_a_transaction_that_soon_ends(pg: Services, older: OpenTransaction) -> None:
+    ends = threading.Timer(1.0, older.end)  # a web request's transaction, ending within the default wait
+    ends.start()
+    try:
+        result = cli(pg).invoke(args=["participants", "erase", REFERENCE, "--yes"])
+    finally:
+        ends.join()
+    assert result.exit_code == 0, result.output
+    assert "NOT scrubbed" not in result.output

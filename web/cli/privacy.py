@@ -38,9 +38,12 @@ from web.cli.common import services_with_views, write_private
 # Exit status of an erasure (or scrub) done while a transaction older than it kept the
 # erased row versions in PostgreSQL's pages: run ``dialogue participants scrub`` after it.
 EXIT_NOT_SCRUBBED = 3
+# A web request's or a worker's transaction ends within a few seconds: waiting that long
+# first spares the operator a second step on a busy server.
+DEFAULT_WAIT_SECONDS = 10.0
 WAIT_OPTION = click.option(
-    "--wait", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
-    help="PostgreSQL: wait up to SECONDS for transactions older than the erasure to end before the VACUUM.",
+    "--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
+    help="PostgreSQL: wait up to SECONDS for transactions older than the erasure to end before the VACUUM (0: not at all).",
 )
 
 
