@@ -35,6 +35,7 @@ class ContributorErasure:
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held_by: list[OlderTransaction] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # databases not scrubbed for another reason (:class:`application.scrub.Scrub`)
 
 
 def erase_contributor(
@@ -64,5 +65,5 @@ def erase_contributor(
     scrub = scrub_storage(services, wait=wait)
     return ContributorErasure(
         input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position,
-        scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by,
+        scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by, pending=scrub.pending,
     )

@@ -102,11 +102,13 @@ class ErasureReport:
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held_by: list[OlderTransaction] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # databases not scrubbed for another reason (:class:`Scrub`)
 
     @property
     def storage_scrubbed(self) -> bool:
-        """No open transaction kept an old row version: nothing to run again."""
-        return not self.held_by
+        """Every database was scrubbed and no open transaction kept an old row version:
+        nothing to run again."""
+        return not self.held_by and not self.pending
 
 
 def erase(
@@ -144,7 +146,7 @@ def erase(
     scrub = scrub_storage(services, wait=wait)
     return ErasureReport(
         participant_id=str(pid), reference=reference, pseudonym=pseudonym(pid), command_id=cid, position=position,
-        vacated_seats=seats, scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by,
+        vacated_seats=seats, scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by, pending=scrub.pending,
     )
 
 

@@ -67,11 +67,15 @@ class Scrub:
     done: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held_by: list[OlderTransaction] = field(default_factory=list)
+    # The databases left unscrubbed for another reason (SQLite readers kept the write-ahead
+    # log busy; a database engine without a known scrub).
+    pending: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        """Nothing kept an old row version: the scrub need not be run again."""
-        return not self.held_by
+        """Every database was scrubbed and nothing kept an old row version: the scrub need
+        not be run again."""
+        return not self.held_by and not self.pending
 
 
 def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) -> Scrub:
@@ -95,7 +99,8 @@ def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) 
             if _checkpoint(engine, attempts):
                 result.done.append(f"SQLite {where}: write-ahead log checkpointed and truncated")
             else:
-                result.warnings.append(f"SQLite {where}: readers kept the write-ahead log busy; run '{RESCRUB_COMMAND}' later to checkpoint it")
+                result.pending.append(where)
+                result.warnings.append(f"SQLite {where}: storage NOT scrubbed yet: readers kept the write-ahead log busy; run '{RESCRUB_COMMAND}' later to checkpoint it")
         elif engine.dialect.name == "postgresql":
             held = _vacuum(engine, tables, wait)
             if held:
@@ -104,7 +109,8 @@ def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) 
             else:
                 result.done.append(f"PostgreSQL: VACUUM (FULL) {', '.join(tables)}")
         else:
-            result.warnings.append(f"{engine.dialect.name}: no storage scrubbing is known for this database")
+            result.pending.append(where)
+            result.warnings.append(f"{engine.dialect.name}: storage NOT scrubbed: no storage scrubbing is known for this database")
     return result
 
 

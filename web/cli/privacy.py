@@ -47,14 +47,14 @@ WAIT_OPTION = click.option(
 )
 
 
-def _report_scrub(scrubbed: list[str], warnings: list[str], held_by: list[OlderTransaction]) -> None:
+def _report_scrub(scrubbed: list[str], warnings: list[str], held_by: list[OlderTransaction], pending: list[str]) -> None:
     """Print the scrub's steps and warnings to stderr; exit with EXIT_NOT_SCRUBBED when an
-    open transaction kept old row versions."""
+    open transaction kept old row versions or a database could not be scrubbed."""
     for line in scrubbed:
         click.echo(line, err=True)
     for line in warnings:
         click.echo(f"Warning: {line}", err=True)
-    if held_by:
+    if held_by or pending:
         sys.exit(EXIT_NOT_SCRUBBED)
 
 
@@ -94,7 +94,7 @@ def erase_command(ident: str, reason: str, yes: bool, wait: float) -> None:
         f"Erased participant {report.participant_id} ({report.reference or 'no reference'}): shown as "
         f"{report.pseudonym!r}; position {report.position}; seats vacated: {', '.join(report.vacated_seats) or 'none'}."
     )
-    _report_scrub(report.scrubbed, report.warnings, report.held_by)
+    _report_scrub(report.scrubbed, report.warnings, report.held_by, report.pending)
 
 
 @participants_group.command("scrub")
@@ -109,7 +109,7 @@ def scrub_command(wait: float) -> None:
     scrub = scrub_storage(s, wait=wait)
     if scrub.complete:
         click.echo("Storage scrubbed.")
-    _report_scrub(scrub.done, scrub.warnings, scrub.held_by)
+    _report_scrub(scrub.done, scrub.warnings, scrub.held_by, scrub.pending)
 
 
 @participants_group.command("export")
@@ -201,7 +201,7 @@ def erase_contributor_command(ident: str, reason: str, yes: bool, wait: float) -
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Erased the contributor of {report.input_id}: position {report.position}.")
-    _report_scrub(report.scrubbed, report.warnings, report.held_by)
+    _report_scrub(report.scrubbed, report.warnings, report.held_by, report.pending)
 
 
 COMMANDS: list[click.Command] = [participants_group, contributors_group]

@@ -1,0 +1,43 @@
+"""The scrub on SQLite when readers keep the write-ahead log busy through every try: the
+storage is NOT scrubbed, so the scrub says so and the command exits with status 3 (as for
+an older transaction on PostgreSQL), never "Storage scrubbed." (``docs/operations.md``).
+
+The readers' outcome is the checkpoint's answer (``PRAGMA wal_checkpoint(TRUNCATE)``
+reporting busy); holding a real reader would make each try wait out SQLite's 30-second
+busy timeout, so the tests take that answer as given."""
+
+from __future__ import annotations
+
+import pytest
+
+from application import scrub
+from application.bootstrap import Services
+from application.scrub import scrub_storage
+from web import create_app
+from web.cli.privacy import EXIT_NOT_SCRUBBED
+
+
+@pytest.fixture
+def busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scrub, "_checkpoint", lambda _engine, _attempts: False)
+
+
+def test_a_busy_write_ahead_log_leaves_the_scrub_incomplete(sqlite_services: Services, busy: None) -> None:
+    result = scrub_storage(sqlite_services)
+    assert (result.complete, len(result.pending), result.done) == (False, 1, [])
+    assert any("NOT scrubbed yet" in w for w in result.warnings)
+
+
+def test_the_scrub_command_exits_with_status_3_while_the_log_is_busy(sqlite_services: Services, busy: None) -> None:
+    app = create_app({
+        "DIALOGUE_DATABASE_URL": sqlite_services.config.database_url, "DIALOGUE_MASTER_KEY": sqlite_services.config.master_key,
+        "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
+    })
+    result = app.test_cli_runner().invoke(args=["participants", "scrub", "--wait", "0"])
+    assert result.exit_code == EXIT_NOT_SCRUBBED
+    assert "Storage scrubbed." not in result.output
+
+
+def test_a_checkpointed_log_completes_the_scrub(sqlite_services: Services) -> None:
+    result = scrub_storage(sqlite_services)
+    assert (result.complete, result.pending) == (True, [])
