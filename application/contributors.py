@@ -13,29 +13,25 @@ verifies (nothing stored is rewritten).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from application.bootstrap import Services
 from application.core import _uuid
-from application.scrub import OlderTransaction, scrub_storage
+from application.scrub import Scrubbed, scrub_storage
 from domain.errors import NotFoundError
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class ContributorErasure:
+class ContributorErasure(Scrubbed):
     """What an erasure of a contributor did (no personal value)."""
 
     input_id: str
     contributor_id: str
     command_id: str
     position: int
-    scrubbed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    held_by: list[OlderTransaction] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # databases not scrubbed for another reason (:class:`application.scrub.Scrub`)
 
 
 def erase_contributor(
@@ -65,5 +61,5 @@ def erase_contributor(
     scrub = scrub_storage(services, wait=wait)
     return ContributorErasure(
         input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position,
-        scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by, pending=scrub.pending,
+        scrub=scrub,
     )

@@ -23,7 +23,7 @@ import base64
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -40,7 +40,7 @@ from application.persistence import (
     key_check_table,
     notifications,
 )
-from application.scrub import OlderTransaction, scrub_storage
+from application.scrub import Scrubbed, scrub_storage
 from application.service import DialogueApplication
 from domain.errors import NotFoundError
 from domain.participant import PERSONAL_FIELDS, pseudonym
@@ -90,7 +90,7 @@ def resolve_participant(views: Engine, ident: str) -> UUID:
 
 # ---------------------------------------------------------------------------- erasure
 @dataclass
-class ErasureReport:
+class ErasureReport(Scrubbed):
     """What an erasure did: ids, positions and storage steps, never a personal value."""
 
     participant_id: str
@@ -99,16 +99,6 @@ class ErasureReport:
     command_id: str
     position: int
     vacated_seats: list[str]
-    scrubbed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    held_by: list[OlderTransaction] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # databases not scrubbed for another reason (:class:`Scrub`)
-
-    @property
-    def storage_scrubbed(self) -> bool:
-        """Every database was scrubbed and no open transaction kept an old row version:
-        nothing to run again."""
-        return not self.held_by and not self.pending
 
 
 def erase(
@@ -146,7 +136,7 @@ def erase(
     scrub = scrub_storage(services, wait=wait)
     return ErasureReport(
         participant_id=str(pid), reference=reference, pseudonym=pseudonym(pid), command_id=cid, position=position,
-        vacated_seats=seats, scrubbed=scrub.done, warnings=scrub.warnings, held_by=scrub.held_by, pending=scrub.pending,
+        vacated_seats=seats, scrub=scrub,
     )
 
 

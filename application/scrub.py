@@ -78,6 +78,30 @@ class Scrub:
         return not self.held_by and not self.pending
 
 
+@dataclass(kw_only=True)
+class Scrubbed:
+    """The part of a command's report (an erasure's) that tells of the scrub after it."""
+
+    scrub: Scrub = field(default_factory=Scrub)
+
+    @property
+    def scrubbed(self) -> list[str]:
+        return self.scrub.done
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.scrub.warnings
+
+    @property
+    def held_by(self) -> list[OlderTransaction]:
+        return self.scrub.held_by
+
+    @property
+    def storage_scrubbed(self) -> bool:
+        """The storage was scrubbed (:attr:`Scrub.complete`): nothing to run again."""
+        return self.scrub.complete
+
+
 def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) -> Scrub:
     """Remove the copies of erased values that the database engine still keeps.
 

@@ -13,6 +13,7 @@ from application.persistence import MasterKeyError, generate_master_key, read_ma
 from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys
 from application.scrub import scrub_storage
 from web.cli.common import services_with_views, write_private
+from web.cli.privacy import echo_scrub
 
 
 # ---------------------------------------------------------------------------- keys
@@ -80,10 +81,7 @@ def keys_rotate(new_key_file: Path) -> None:
     scrub = scrub_storage(s)
     click.echo(f"Re-wrapped {n} key(s) and the key-check record with the new master key.")
     click.echo("Now set DIALOGUE_MASTER_KEY or DIALOGUE_MASTER_KEY_FILE to the new key, then destroy the old key.", err=True)
-    for line in scrub.done:
-        click.echo(line, err=True)
-    for line in scrub.warnings:
-        click.echo(f"Warning: {line}", err=True)
+    echo_scrub(scrub)
 
 
 COMMANDS: list[click.Command] = [keys_group]

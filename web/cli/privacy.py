@@ -31,7 +31,7 @@ from flask.cli import with_appcontext
 from application.contributors import erase_contributor
 from application.participation import latest_statistics, publish_statistics
 from application.privacy import erase, export_participant, resolve_participant
-from application.scrub import OlderTransaction, scrub_storage
+from application.scrub import Scrub, scrub_storage
 from domain.errors import DomainError
 from web.cli.common import services_with_views, write_private
 
@@ -47,14 +47,19 @@ WAIT_OPTION = click.option(
 )
 
 
-def _report_scrub(scrubbed: list[str], warnings: list[str], held_by: list[OlderTransaction], pending: list[str]) -> None:
-    """Print the scrub's steps and warnings to stderr; exit with EXIT_NOT_SCRUBBED when an
-    open transaction kept old row versions or a database could not be scrubbed."""
-    for line in scrubbed:
+def echo_scrub(scrub: Scrub) -> None:
+    """Print the scrub's steps and warnings to stderr."""
+    for line in scrub.done:
         click.echo(line, err=True)
-    for line in warnings:
+    for line in scrub.warnings:
         click.echo(f"Warning: {line}", err=True)
-    if held_by or pending:
+
+
+def _report_scrub(scrub: Scrub) -> None:
+    """:func:`echo_scrub`, then exit with EXIT_NOT_SCRUBBED when an open transaction kept old
+    row versions or a database could not be scrubbed."""
+    echo_scrub(scrub)
+    if not scrub.complete:
         sys.exit(EXIT_NOT_SCRUBBED)
 
 
@@ -94,7 +99,7 @@ def erase_command(ident: str, reason: str, yes: bool, wait: float) -> None:
         f"Erased participant {report.participant_id} ({report.reference or 'no reference'}): shown as "
         f"{report.pseudonym!r}; position {report.position}; seats vacated: {', '.join(report.vacated_seats) or 'none'}."
     )
-    _report_scrub(report.scrubbed, report.warnings, report.held_by, report.pending)
+    _report_scrub(report.scrub)
 
 
 @participants_group.command("scrub")
@@ -109,7 +114,7 @@ def scrub_command(wait: float) -> None:
     scrub = scrub_storage(s, wait=wait)
     if scrub.complete:
         click.echo("Storage scrubbed.")
-    _report_scrub(scrub.done, scrub.warnings, scrub.held_by, scrub.pending)
+    _report_scrub(scrub)
 
 
 @participants_group.command("export")
@@ -201,7 +206,7 @@ def erase_contributor_command(ident: str, reason: str, yes: bool, wait: float) -
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Erased the contributor of {report.input_id}: position {report.position}.")
-    _report_scrub(report.scrubbed, report.warnings, report.held_by, report.pending)
+    _report_scrub(report.scrub)
 
 
 COMMANDS: list[click.Command] = [participants_group, contributors_group]
