@@ -87,14 +87,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'dialogue.sqlite'}"
     else:
-        if not POSTGRES_URL:
-            if REQUIRE_POSTGRES:
-                pytest.fail("DIALOGUE_TEST_POSTGRES_URL is not set but DIALOGUE_REQUIRE_POSTGRES=1")
-            pytest.skip("PostgreSQL not configured (set DIALOGUE_TEST_POSTGRES_URL)")
-        dispose_engines()
-        reset_postgres(POSTGRES_URL)
-        yield POSTGRES_URL
+        yield fresh_postgres()
     dispose_engines()
+
+
+def fresh_postgres() -> str:
+    """The PostgreSQL test database, emptied (its engines disposed first); the test is
+    skipped when none is configured, and fails when ``DIALOGUE_REQUIRE_POSTGRES=1``."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("DIALOGUE_TEST_POSTGRES_URL is not set but DIALOGUE_REQUIRE_POSTGRES=1")
+        pytest.skip("PostgreSQL not configured (set DIALOGUE_TEST_POSTGRES_URL)")
+    dispose_engines()
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
 
 
 @pytest.fixture

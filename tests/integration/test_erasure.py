@@ -35,7 +35,7 @@ from domain.participant import pseudonym
 from projections import people as people_views
 from projections import proposals as proposal_views
 from projections.runner import ViewProjector, snapshot_rows
-from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_POSTGRES, SCENARIO, reset_postgres
+from tests.conftest import BACKENDS, SCENARIO, fresh_postgres
 
 NS = scenario_namespace("2026-Q1")
 PEOPLE = {p["id"]: p for p in json.loads((SCENARIO / "participants.json").read_text("utf-8"))}
@@ -183,13 +183,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         path = tmp_path_factory.mktemp("erasure") / "dialogue.sqlite"
         url = f"sqlite:///{path}"
     else:
-        if not POSTGRES_URL:
-            if REQUIRE_POSTGRES:
-                pytest.fail("DIALOGUE_TEST_POSTGRES_URL is not set but DIALOGUE_REQUIRE_POSTGRES=1")
-            pytest.skip("PostgreSQL not configured (set DIALOGUE_TEST_POSTGRES_URL)")
-        dispose_engines()
-        reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        url = fresh_postgres()
     clock = FixedClock(date(2026, 1, 1))
     s = bootstrap(Config(database_url=url, master_key=generate_master_key(), inline_projection=False), clock=clock)
     report = load_scenario(s.app, SCENARIO)

@@ -24,7 +24,7 @@ from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import dispose_engines, generate_master_key
 from application.scrub import scrub_storage
-from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, reset_postgres
+from tests.conftest import POSTGRES_URL, fresh_postgres
 from tests.integration.test_erasure import postgres_pages_holding
 from web import create_app
 from web.cli.privacy import EXIT_NOT_SCRUBBED
@@ -49,13 +49,8 @@ class OpenTransaction:
 @pytest.fixture
 def pg(clock: FixedClock) -> Iterator[Services]:
     """A PostgreSQL database with one participant named NAME, views up to date."""
-    if not POSTGRES_URL:
-        if REQUIRE_POSTGRES:
-            pytest.fail("DIALOGUE_TEST_POSTGRES_URL is not set but DIALOGUE_REQUIRE_POSTGRES=1")
-        pytest.skip("PostgreSQL not configured (set DIALOGUE_TEST_POSTGRES_URL)")
-    dispose_engines()
-    reset_postgres(POSTGRES_URL)
-    s = bootstrap(Config(database_url=POSTGRES_URL, master_key=generate_master_key(), inline_projection=False), clock=clock)
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=generate_master_key(), inline_projection=False), clock=clock)
     s.app.register_participant(reference=REFERENCE, display_name=NAME, organisation_id=None, gender="woman", preferred_language="es")
     s.projector.catch_up()
     with s.app.engine.begin() as c:
