@@ -6,9 +6,13 @@ empties it, retried while readers hold it. PostgreSQL: ``VACUUM (FULL)`` of the 
 a key or a plaintext personal value, which rewrites them without their dead row versions — but
 only the versions no transaction still open anywhere on the server may see. A transaction whose
 snapshot (``backend_xmin``) or own transaction id (``backend_xid``) is older than the scrub's
-start holds them back: :func:`scrub_storage` names those transactions (pid, start, database,
+start holds them back, and so does a prepared (two-phase) transaction prepared before it
+(``pg_prepared_xacts``): :func:`scrub_storage` names those transactions (pid, start, database,
 application; never their query) so that the operator can run the scrub again once they end
-(``dialogue participants scrub``). What none of this reaches (the server's WAL, backups,
+(``dialogue participants scrub``). ``VACUUM (FULL)`` needs each table's ACCESS EXCLUSIVE lock,
+which a transaction that has read the table keeps from it until that transaction ends: the
+scrub waits for it at most as long as it was told to wait (``lock_timeout``), and a table it
+could not lock is reported NOT scrubbed yet with the transactions holding the lock. What none of this reaches (the server's WAL, backups,
 replicas, freed disk blocks) is listed in ``docs/privacy.md``.
 """
 
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from application.accounts.tables import accounts as accounts_table
 from application.accounts.tables import links as links_table
@@ -36,6 +41,11 @@ SCRUBBED_EVENT_STORE_TABLES = (
 SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
 RESCRUB_COMMAND = "dialogue participants scrub"
 WAIT_POLL_SECONDS = 0.5
+# The shortest wait for a table's lock (``lock_timeout``; 0 would mean no limit): a web
+# request's lock on a view lasts milliseconds, and a VACUUM queued for the lock makes every
+# new reader of the table queue behind it, so this stays short.
+LOCK_TIMEOUT_FLOOR_SECONDS = 1.0
+LOCK_NOT_AVAILABLE = "55P03"
 XID_MODULUS = 2**32
 FIRST_NORMAL_XID = 3
 
@@ -43,39 +53,62 @@ FIRST_NORMAL_XID = 3
 @dataclass(frozen=True)
 class OlderTransaction:
     """A transaction open elsewhere on the PostgreSQL server whose snapshot is older than the
-    scrub: ``VACUUM`` must keep every row version it may still see. ``started`` is ``None``
-    when the database role may not see other roles' start times (``pg_read_all_stats``)."""
+    scrub: ``VACUUM`` must keep every row version it may still see (or, in
+    :attr:`LockedTable.by`, one holding a lock on a table to vacuum). ``started`` is ``None``
+    when the database role may not see other roles' start times (``pg_read_all_stats``).
+    A replication slot has ``slot``; a prepared (two-phase) transaction, which no backend runs
+    any more, has its global id in ``prepared``, and ``started`` is when it was prepared."""
 
     pid: int
     started: datetime | None
     database: str
     application_name: str
     slot: str = ""
+    prepared: str = ""
 
     def describe(self) -> str:
+        if self.prepared:
+            since = self.started.isoformat(timespec="seconds") if self.started else "an unknown time"
+            return (
+                f"prepared transaction {self.prepared!r} in database {self.database or '?'}, prepared at {since} "
+                "(COMMIT PREPARED or ROLLBACK PREPARED ends it)"
+            )
         if self.slot:
             return f"replication slot {self.slot!r} (a standby's feedback or a logical decoder keeps its snapshot)"
         since = self.started.isoformat(timespec="seconds") if self.started else "an unknown time (the role lacks pg_read_all_stats)"
         return f"pid {self.pid} in database {self.database or '?'} (application {self.application_name or 'unnamed'!r}), open since {since}"
 
 
+@dataclass(frozen=True)
+class LockedTable:
+    """A PostgreSQL table whose ``VACUUM (FULL)`` did not get its ACCESS EXCLUSIVE lock within
+    the scrub's wait: its old row versions are still in its pages. ``by``: the transactions
+    holding a lock on it then (empty when they ended just before they could be named)."""
+
+    database: str
+    table: str
+    by: list[OlderTransaction] = field(default_factory=list)
+
+
 @dataclass
 class Scrub:
     """What :func:`scrub_storage` did: steps done and warnings (sentences without personal
-    data), and the transactions that kept PostgreSQL from removing the old row versions."""
+    data), the transactions that kept PostgreSQL from removing the old row versions, and the
+    tables it could not lock."""
 
     done: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held_by: list[OlderTransaction] = field(default_factory=list)
+    locked: list[LockedTable] = field(default_factory=list)
     # The databases left unscrubbed for another reason (SQLite readers kept the write-ahead
     # log busy; a database engine without a known scrub).
     pending: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        """Every database was scrubbed and nothing kept an old row version: the scrub need
-        not be run again."""
-        return not self.held_by and not self.pending
+        """Every database was scrubbed, every table locked and vacuumed, and nothing kept an
+        old row version: the scrub need not be run again."""
+        return not self.held_by and not self.locked and not self.pending
 
 
 @dataclass(kw_only=True)
@@ -97,6 +130,10 @@ class Scrubbed:
         return self.scrub.held_by
 
     @property
+    def locked(self) -> list[LockedTable]:
+        return self.scrub.locked
+
+    @property
     def storage_scrubbed(self) -> bool:
         """The storage was scrubbed (:attr:`Scrub.complete`): nothing to run again."""
         return self.scrub.complete
@@ -110,7 +147,9 @@ def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) 
     ``view_participants``/``view_participation``; first waiting up to ``wait`` seconds for the
     transactions older than this call to end. A transaction older than this call still open
     after the ``VACUUM`` is reported in ``held_by`` and in a warning that says the storage is
-    not scrubbed yet and which command to run once it ends.
+    not scrubbed yet and which command to run once it ends. Each table's lock is awaited until
+    ``wait`` seconds after the start, and at least :data:`LOCK_TIMEOUT_FLOOR_SECONDS`; a table
+    still locked by another transaction then is reported in ``locked`` the same way.
     """
     result = Scrub()
     same = services.projector.engine.url == services.app.engine.url
@@ -126,21 +165,25 @@ def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) 
                 result.pending.append(where)
                 result.warnings.append(f"SQLite {where}: storage NOT scrubbed yet: readers kept the write-ahead log busy; run '{RESCRUB_COMMAND}' later to checkpoint it")
         elif engine.dialect.name == "postgresql":
-            held = _vacuum(engine, tables, wait)
+            held, locked = _vacuum(engine, where, tables, wait)
+            vacuumed = [t for t in tables if t not in {lt.table for lt in locked}]
             if held:
                 result.held_by.extend(held)
                 result.warnings.extend(_not_scrubbed(where, held))
-            else:
-                result.done.append(f"PostgreSQL: VACUUM (FULL) {', '.join(tables)}")
+            elif vacuumed:
+                result.done.append(f"PostgreSQL: VACUUM (FULL) {', '.join(vacuumed)}")
+            result.locked.extend(locked)
+            result.warnings.extend(line for lt in locked for line in _not_locked(lt))
         else:
             result.pending.append(where)
             result.warnings.append(f"{engine.dialect.name}: storage NOT scrubbed: no storage scrubbing is known for this database")
     return result
 
 
-def _vacuum(engine: Engine, tables: tuple[str, ...], wait: float) -> list[OlderTransaction]:
-    """``VACUUM (FULL)`` of ``tables``; the transactions older than the start that were still
-    open after it (an empty list: every dead row version was removed)."""
+def _vacuum(engine: Engine, where: str, tables: tuple[str, ...], wait: float) -> tuple[list[OlderTransaction], list[LockedTable]]:
+    """``VACUUM (FULL)`` of ``tables``: the transactions older than the start that were still
+    open after it, and the tables whose lock was not had by ``wait`` seconds after the start
+    (two empty lists: every dead row version was removed)."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         mark = _next_xid(c)
         before = older_transactions(c, mark)
@@ -148,17 +191,60 @@ def _vacuum(engine: Engine, tables: tuple[str, ...], wait: float) -> list[OlderT
         while before and time.monotonic() < deadline:
             time.sleep(min(WAIT_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
             before = older_transactions(c, mark)
-        _vacuum_tables(c, tables)
-        after = older_transactions(c, mark)
-        if before and not after:
-            # They ended before or during the VACUUM: once more, now that none can hold a version back.
-            _vacuum_tables(c, tables)
-        return after
+        try:
+            locked = _vacuum_tables(c, where, tables, deadline)
+            after = older_transactions(c, mark)
+            if before and not after:
+                # They ended before or during the VACUUM: once more, now that none can hold a version back.
+                missed = {lt.table for lt in locked}
+                locked += _vacuum_tables(c, where, tuple(t for t in tables if t not in missed), deadline)
+        finally:
+            c.execute(text("RESET lock_timeout"))
+        return after, locked
 
 
-def _vacuum_tables(c: Connection, tables: tuple[str, ...]) -> None:
+def _vacuum_tables(c: Connection, where: str, tables: tuple[str, ...], deadline: float) -> list[LockedTable]:
+    """``VACUUM (FULL)`` of each table, waiting for its lock until ``deadline`` (at least
+    :data:`LOCK_TIMEOUT_FLOOR_SECONDS`): the tables whose lock was not had, with its holders."""
+    locked = []
     for table in tables:
-        c.execute(text(f'VACUUM (FULL) "{table}"'))
+        timeout = max(deadline - time.monotonic(), LOCK_TIMEOUT_FLOOR_SECONDS)
+        c.execute(text("SELECT set_config('lock_timeout', :ms, false)"), {"ms": f"{round(timeout * 1000)}ms"})
+        try:
+            c.execute(text(f'VACUUM (FULL) "{table}"'))
+        except OperationalError as e:
+            if _sqlstate(e) != LOCK_NOT_AVAILABLE:
+                raise
+            locked.append(LockedTable(database=where, table=table, by=lock_holders(c, table)))
+    return locked
+
+
+def _sqlstate(e: DBAPIError) -> str | None:
+    """The SQLSTATE of a driver's error (psycopg: ``sqlstate``; psycopg2: ``pgcode``)."""
+    return getattr(e.orig, "sqlstate", None) or getattr(e.orig, "pgcode", None)
+
+
+def lock_holders(c: Connection, table: str) -> list[OlderTransaction]:
+    """The other transactions holding a lock (any mode: each conflicts with ``VACUUM (FULL)``'s
+    ACCESS EXCLUSIVE) on ``table`` in this database, oldest first: backends by pid, prepared
+    transactions by global id (they hold their locks with no backend: found through the
+    lock on their own transaction id, which shares their virtual transaction)."""
+    rows = c.execute(text(
+        "SELECT DISTINCT l.pid, a.xact_start, current_database(), a.application_name, p.gid, p.prepared "
+        "FROM pg_locks l "
+        "LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+        "LEFT JOIN pg_locks x ON l.pid IS NULL AND x.pid IS NULL AND x.locktype = 'transactionid' "
+        "AND x.virtualtransaction = l.virtualtransaction "
+        "LEFT JOIN pg_prepared_xacts p ON p.transaction = x.transactionid "
+        "WHERE l.locktype = 'relation' AND l.granted AND l.pid IS DISTINCT FROM pg_backend_pid() "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.relation = to_regclass(:table) "
+        "ORDER BY 2 NULLS LAST, 1"
+    ), {"table": f'"{table}"'}).all()
+    return [
+        OlderTransaction(pid=int(pid or 0), started=prepared_at if gid else started, database=db, application_name=app or "", prepared=gid or "")
+        for pid, started, db, app, gid, prepared_at in rows
+    ]
 
 
 def _next_xid(c: Connection) -> int:
@@ -170,8 +256,9 @@ def _next_xid(c: Connection) -> int:
 
 def older_transactions(c: Connection, mark: int) -> list[OlderTransaction]:
     """Other backends of the server (any database: a ``VACUUM`` honours them all) whose
-    snapshot or transaction id precedes ``mark``, oldest first, then the replication slots
-    whose ``xmin`` does. Compared by ``age()``, which stays right across transaction id
+    snapshot or transaction id precedes ``mark``, oldest first, then the prepared (two-phase)
+    transactions whose transaction id does (none where ``max_prepared_transactions`` is 0),
+    then the replication slots whose ``xmin`` does. Compared by ``age()``, which stays right across transaction id
     wraparound. A plain ``VACUUM`` running elsewhere (``pg_stat_progress_vacuum``, autovacuum
     too) holds nothing back and is left out."""
     older = "age({}) > age(CAST(:mark AS xid))"
@@ -181,11 +268,16 @@ def older_transactions(c: Connection, mark: int) -> list[OlderTransaction]:
         f"AND ({older.format('backend_xmin')} OR {older.format('backend_xid')}) "
         "ORDER BY xact_start NULLS LAST, pid"
     ), {"mark": str(mark)}).all()
+    prepared = c.execute(text(
+        f"SELECT gid, prepared, database FROM pg_prepared_xacts WHERE {older.format('transaction')} ORDER BY prepared, gid"
+    ), {"mark": str(mark)}).all()
     slots = c.execute(text(
         f"SELECT slot_name, database, active_pid FROM pg_replication_slots WHERE {older.format('xmin')} ORDER BY slot_name"
     ), {"mark": str(mark)}).all()
     return [
         OlderTransaction(pid=int(pid), started=started, database=datname or "", application_name=app or "") for pid, started, datname, app in rows
+    ] + [
+        OlderTransaction(pid=0, started=at, database=db or "", application_name="", prepared=gid) for gid, at, db in prepared
     ] + [OlderTransaction(pid=int(pid or 0), started=None, database=db or "", application_name="", slot=name) for name, db, pid in slots]
 
 
@@ -195,6 +287,15 @@ def _not_scrubbed(where: str, held: list[OlderTransaction]) -> list[str]:
         f"open on the server since before the scrub; once they end, run '{RESCRUB_COMMAND}'"
     ]
     lines.extend(f"PostgreSQL {where}: held by {t.describe()}" for t in held)
+    return lines
+
+
+def _not_locked(locked: LockedTable) -> list[str]:
+    lines = [
+        f"PostgreSQL {locked.database}: storage NOT scrubbed yet: {locked.table} could not be locked for its VACUUM (FULL) "
+        f"within the wait: {len(locked.by) or 'a'} transaction(s) held a lock on it; once they end, run '{RESCRUB_COMMAND}'"
+    ]
+    lines.extend(f"PostgreSQL {locked.database}: {locked.table} locked by {t.describe()}" for t in locked.by)
     return lines
 
 

@@ -1,6 +1,7 @@
 """The scrub on SQLite when readers keep the write-ahead log busy through every try: the
 storage is NOT scrubbed, so the scrub says so and the command exits with status 3 (as for
-an older transaction on PostgreSQL), never "Storage scrubbed." (``docs/operations.md``).
+an older transaction on PostgreSQL), never "Storage scrubbed." (``docs/operations.md``); so
+does ``dialogue keys rotate``, which scrubs the keys wrapped by the old master key.
 
 The readers' outcome is the checkpoint's answer (``PRAGMA wal_checkpoint(TRUNCATE)``
 reporting busy); holding a real reader would make each try wait out SQLite's 30-second
@@ -8,10 +9,14 @@ busy timeout, so the tests take that answer as given."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from flask.testing import FlaskCliRunner
 
 from application import scrub
 from application.bootstrap import Services
+from application.persistence import generate_master_key
 from application.scrub import scrub_storage
 from web import create_app
 from web.cli.privacy import EXIT_NOT_SCRUBBED
@@ -28,12 +33,16 @@ def test_a_busy_write_ahead_log_leaves_the_scrub_incomplete(sqlite_services: Ser
     assert any("NOT scrubbed yet" in w for w in result.warnings)
 
 
-def test_the_scrub_command_exits_with_status_3_while_the_log_is_busy(sqlite_services: Services, busy: None) -> None:
+def cli(services: Services) -> FlaskCliRunner:
     app = create_app({
-        "DIALOGUE_DATABASE_URL": sqlite_services.config.database_url, "DIALOGUE_MASTER_KEY": sqlite_services.config.master_key,
+        "DIALOGUE_DATABASE_URL": services.config.database_url, "DIALOGUE_MASTER_KEY": services.config.master_key,
         "DIALOGUE_CLOCK": "2026-01-05", "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
     })
-    result = app.test_cli_runner().invoke(args=["participants", "scrub", "--wait", "0"])
+    return app.test_cli_runner()
+
+
+def test_the_scrub_command_exits_with_status_3_while_the_log_is_busy(sqlite_services: Services, busy: None) -> None:
+    result = cli(sqlite_services).invoke(args=["participants", "scrub", "--wait", "0"])
     assert result.exit_code == EXIT_NOT_SCRUBBED
     assert "Storage scrubbed." not in result.output
 
@@ -41,3 +50,12 @@ def test_the_scrub_command_exits_with_status_3_while_the_log_is_busy(sqlite_serv
 def test_a_checkpointed_log_completes_the_scrub(sqlite_services: Services) -> None:
     result = scrub_storage(sqlite_services)
     assert (result.complete, result.pending) == (True, [])
+
+
+def test_the_keys_rotate_command_exits_with_status_3_while_the_log_is_busy(sqlite_services: Services, busy: None, tmp_path: Path) -> None:
+    new_key = tmp_path / "new.key"
+    new_key.write_text(generate_master_key())
+    new_key.chmod(0o600)
+    result = cli(sqlite_services).invoke(args=["keys", "rotate", str(new_key)])
+    assert result.exit_code == EXIT_NOT_SCRUBBED
+    assert "Re-wrapped" in result.output and "NOT scrubbed yet" in result.output

@@ -13,7 +13,7 @@ from application.persistence import MasterKeyError, generate_master_key, read_ma
 from application.privacy import PrivacyError, backup_keys, parse_backup, restore_keys
 from application.scrub import scrub_storage
 from web.cli.common import services_with_views, write_private
-from web.cli.privacy import echo_scrub
+from web.cli.privacy import WAIT_OPTION, report_scrub
 
 
 # ---------------------------------------------------------------------------- keys
@@ -64,12 +64,15 @@ def keys_restore(file: Path) -> None:
 
 @keys_group.command("rotate")
 @click.argument("new_key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@WAIT_OPTION
 @with_appcontext
-def keys_rotate(new_key_file: Path) -> None:
+def keys_rotate(new_key_file: Path, wait: float) -> None:
     """Re-wrap every participant key with the master key in NEW_KEY_FILE (one
     transaction). Then configure the new key and destroy the old one: key backups taken
     before can no longer be opened, so no old backup holds a readable key of a person
-    erased since."""
+    erased since. The storage is then scrubbed of the keys wrapped by the old key; exits
+    with status 3 as "participants erase" does when it is not scrubbed yet (the rotation
+    stands: run "dialogue participants scrub" later)."""
     s = services_with_views()
     try:
         new_key = read_master_key_file(new_key_file)
@@ -78,10 +81,10 @@ def keys_rotate(new_key_file: Path) -> None:
         n = s.keys.rotate(new_key)
     except MasterKeyError as e:
         raise click.ClickException(str(e)) from e
-    scrub = scrub_storage(s)
+    scrub = scrub_storage(s, wait=wait)
     click.echo(f"Re-wrapped {n} key(s) and the key-check record with the new master key.")
     click.echo("Now set DIALOGUE_MASTER_KEY or DIALOGUE_MASTER_KEY_FILE to the new key, then destroy the old key.", err=True)
-    echo_scrub(scrub)
+    report_scrub(scrub)
 
 
 COMMANDS: list[click.Command] = [keys_group]

@@ -14,8 +14,8 @@
   an account (issue 17).
 
 Output names people by id and reference only; refusals go to stderr with a non-zero exit.
-An erasure or scrub that left old row versions in PostgreSQL's pages exits with
-:data:`EXIT_NOT_SCRUBBED` (the erasure itself is recorded).
+An erasure, scrub or key rotation that left old row versions in PostgreSQL's pages exits
+with :data:`EXIT_NOT_SCRUBBED` (the erasure or rotation itself is recorded).
 """
 
 from __future__ import annotations
@@ -35,15 +35,19 @@ from application.scrub import Scrub, scrub_storage
 from domain.errors import DomainError
 from web.cli.common import services_with_views, write_private
 
-# Exit status of an erasure (or scrub) done while a transaction older than it kept the
-# erased row versions in PostgreSQL's pages: run ``dialogue participants scrub`` after it.
+# Exit status of an erasure (or scrub, or key rotation) done while a transaction older than
+# it kept the erased row versions in PostgreSQL's pages, or held the lock of a table to
+# vacuum through the wait: run ``dialogue participants scrub`` after it.
 EXIT_NOT_SCRUBBED = 3
 # A web request's or a worker's transaction ends within a few seconds: waiting that long
 # first spares the operator a second step on a busy server.
 DEFAULT_WAIT_SECONDS = 10.0
 WAIT_OPTION = click.option(
     "--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
-    help="PostgreSQL: wait up to SECONDS for transactions older than the erasure to end before the VACUUM (0: not at all).",
+    help=(
+        "PostgreSQL: wait up to SECONDS for transactions older than the scrub to end before its VACUUM, and for "
+        "the tables' locks (0: not for the transactions, 1 s for each table's lock)."
+    ),
 )
 
 
@@ -55,9 +59,10 @@ def echo_scrub(scrub: Scrub) -> None:
         click.echo(f"Warning: {line}", err=True)
 
 
-def _report_scrub(scrub: Scrub) -> None:
+def report_scrub(scrub: Scrub) -> None:
     """:func:`echo_scrub`, then exit with EXIT_NOT_SCRUBBED when an open transaction kept old
-    row versions or a database could not be scrubbed."""
+    row versions, held a table's lock through the wait, or a database could not be scrubbed
+    (the erase commands, ``participants scrub`` and ``keys rotate``)."""
     echo_scrub(scrub)
     if not scrub.complete:
         sys.exit(EXIT_NOT_SCRUBBED)
@@ -99,7 +104,7 @@ def erase_command(ident: str, reason: str, yes: bool, wait: float) -> None:
         f"Erased participant {report.participant_id} ({report.reference or 'no reference'}): shown as "
         f"{report.pseudonym!r}; position {report.position}; seats vacated: {', '.join(report.vacated_seats) or 'none'}."
     )
-    _report_scrub(report.scrub)
+    report_scrub(report.scrub)
 
 
 @participants_group.command("scrub")
@@ -114,7 +119,7 @@ def scrub_command(wait: float) -> None:
     scrub = scrub_storage(s, wait=wait)
     if scrub.complete:
         click.echo("Storage scrubbed.")
-    _report_scrub(scrub)
+    report_scrub(scrub)
 
 
 @participants_group.command("export")
@@ -206,7 +211,7 @@ def erase_contributor_command(ident: str, reason: str, yes: bool, wait: float) -
     except DomainError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Erased the contributor of {report.input_id}: position {report.position}.")
-    _report_scrub(report.scrub)
+    report_scrub(report.scrub)
 
 
 COMMANDS: list[click.Command] = [participants_group, contributors_group]
