@@ -1,5 +1,7 @@
-"""``dialogue keys generate | backup FILE | restore FILE | rotate NEW_KEY_FILE``: the master
-key and the encrypted key store of participants' data keys (``docs/privacy.md``)."""
+"""``dialogue keys generate | backup FILE | restore FILE | rotate NEW_KEY_FILE [--wait SECONDS]``:
+the master key and the encrypted key store of participants' data keys (``docs/privacy.md``).
+``rotate`` scrubs the storage after it and exits with the erase commands' status 3
+(:data:`web.cli.privacy.EXIT_NOT_SCRUBBED`) when it is not scrubbed yet."""
 
 from __future__ import annotations
 
