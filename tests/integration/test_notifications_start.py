@@ -1,20 +1,25 @@
 """When an account's notifications start: at its creation. The events recorded before it
 are history (on the pages), not news; what waits for the person today (a derived kind)
 still shows; an account of an earlier release, without a cursor, is told nothing recorded
-before it was created; and the first digest mailed to a new account carries only news."""
+before it was created; the first digest mailed to a new account carries only news; and no
+account can precede a ``dialogue import`` (making one records events, and an import goes
+into an empty log only), so a restored history is never news."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from application.bootstrap import Services
+from application.bootstrap import Config, Services, bootstrap
+from application.clock import FixedClock
 from application.tables import notification_cursors
 from projections import people as people_views
 from projections import proposals as proposal_views
 from tests.conftest import SmtpSink, seed_members
 from tests.e2e.web_support import app_services, make_app
+from tests.integration.test_audit_tamper import build_log, cli
 
 
 def _sessions(s: Services, account_id: str) -> list[tuple[str, str]]:
@@ -84,3 +89,26 @@ def test_the_first_digest_of_a_new_account_carries_only_what_came_after_it(datab
     assert message["Subject"] == "Resumen diario del Diálogo PMM: 1 notificación"
     assert "Se convocó una sesión de RT4 para el 10 feb 2026." in body
     assert "3 feb 2026" not in body
+
+
+
+def test_an_account_comes_after_an_import_never_before_so_a_restored_history_is_never_news(database_url: str, master_key: str, tmp_path: Path) -> None:
+    source = bootstrap(Config(database_url=f"sqlite:///{tmp_path / 'source.sqlite'}", master_key=master_key, inline_projection=False), clock=FixedClock(date(2026, 1, 5)))
+    build_log(source)
+    source.app.request_to_join(  # the secretariat's news when it happened; history once restored
+        "RT1", motivation="Coordino una red de acogida.", display_name="María Huamán", organisation_name="",
+        country="PE", stakeholder_group="migrants", language="es", contact="acogida@example.org",
+    )
+    export = tmp_path / "backup.jsonl"
+    assert cli(make_app(source.config.database_url, master_key), "audit", "export", str(export)).exit_code == 0
+    app = make_app(database_url, master_key, clock="2026-01-05")
+    s = app_services(app)
+    staff = s.accounts.create_staff_account("staff@tests.invalid", "secretariat")  # on the empty log: it records the grant
+    before = s.app.recorder.max_notification_id()
+
+    result = app.test_cli_runner().invoke(args=["import", str(export)])
+
+    assert (result.exit_code, "already holds events" in result.output) == (1, True)
+    assert s.app.recorder.max_notification_id() == before == 2
+    s.notifications.refresh(staff)
+    assert [r["kind"] for r in s.notifications.of(staff.id, limit=1000) if r["kind"] == "join_requests"] == []
