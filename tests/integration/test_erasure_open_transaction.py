@@ -4,7 +4,8 @@ says the storage is NOT scrubbed yet, names the transaction and exits with statu
 ends, ``dialogue participants scrub`` leaves no copy in any page (``docs/privacy.md``).
 
 The older transaction is a second connection in REPEATABLE READ that has read the event
-log (not a vacuumed table: its lock would make the VACUUM wait); every test closes it in
+log (not a vacuumed table: its lock would keep the VACUUM from that table, as
+``test_scrub_locks.py`` shows); every test closes it in
 its fixture's teardown.
 """
 

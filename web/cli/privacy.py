@@ -86,8 +86,8 @@ def erase_command(ident: str, reason: str, yes: bool, wait: float) -> None:
     Vacates a seat they hold, records PersonalDataErased and deletes their key in one
     transaction, updates the views, then checkpoints (SQLite) or vacuums (PostgreSQL).
     Cannot be undone. Exits with status 3 when a transaction older than the erasure, still
-    open on the PostgreSQL server, kept the old row versions: run "dialogue participants
-    scrub" once it ends.
+    open on the PostgreSQL server, kept the old row versions, or one held the lock of a
+    table to vacuum past the wait: run "dialogue participants scrub" once it ends.
     """
     s = services_with_views()
     try:
@@ -114,7 +114,8 @@ def scrub_command(wait: float) -> None:
     """Scrub the storage again: checkpoint (SQLite) or VACUUM (FULL) the tables that held
     personal values or keys (PostgreSQL). Run it after an erasure that reported the storage
     NOT scrubbed yet, once the transactions it named have ended. Exits with status 3 when a
-    transaction older than this run still holds old row versions."""
+    transaction older than this run still holds old row versions, or holds the lock of a
+    table to vacuum past the wait."""
     s = services_with_views()
     scrub = scrub_storage(s, wait=wait)
     if scrub.complete:
