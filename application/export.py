@@ -262,7 +262,7 @@ def import_log(
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
         index_registrations(
-            conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations), first_opening_keeps_seat=True,
+            conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations), whole_log=True,
         )
         extend_tree(conn)  # the transparency log's tree, in the same transaction
         size = tree_size(conn)[0]

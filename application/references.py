@@ -36,23 +36,29 @@ def reference_key(reference: object) -> str:
     return str(reference or "").strip().casefold()[:200]
 
 
-def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes, str]], *, first_opening_keeps_seat: bool = False) -> None:
+def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, str, bytes, str]], *, whole_log: bool = False) -> None:
     """Index the references of the registrations and of the indicators, the comments'
     discussions, the open elections' seats and the inputs' calls, among ``events``
     (position, topic, state, originator id; in the log's order).
 
     A new opening of a seat already open fails on the seats' key (two openings at once:
-    the second command is refused). ``first_opening_keeps_seat`` (an import of a log
-    written before that key, which may hold such a pair) keeps the first, as migration
-    0014 does."""
+    the second command is refused), and so does a second definition of an indicator
+    reference. ``whole_log``: ``events`` are a whole log going into empty tables (an import),
+    perhaps written before those keys, so holding such pairs; then the earliest open
+    election holds each seat (:func:`held_seats`, as migration 0015 does) and the first
+    definition keeps its reference (as migration 0016 does), instead of refusing the log."""
     references: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     inputs: list[dict[str, Any]] = []
+    elections: list[tuple[str, bytes, str]] = []
     for position, topic, state, originator_id in events:
         if topic in (ELECTION_OPENED, ELECTION_CLOSED):
-            # In order: an election opened and closed in one save leaves no row.
-            _flush_seats(conn, topic, state, str(originator_id), first_opening_keeps_seat)
+            if whole_log:
+                elections.append((topic, state, str(originator_id)))
+            else:
+                # In order: an election opened and closed in one save leaves no row.
+                _flush_seats(conn, topic, state, str(originator_id))
             continue
         if topic == PARTICIPANT_REGISTERED:
             references.append({"position": position, "reference_key": reference_key(json.loads(state).get("reference"))})
@@ -66,26 +72,50 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
         conn.execute(insert(reference_index_table), references)
     if comments:
         conn.execute(insert(comment_index_table), comments)
+    if indicators and whole_log:
+        first: dict[str, dict[str, Any]] = {}
+        for row in indicators:
+            first.setdefault(row["reference_key"], row)
+        indicators = list(first.values())
     if indicators:
         conn.execute(insert(indicator_reference_table), indicators)
     if inputs:
         conn.execute(insert(input_calls_table), inputs)
+    seats = [{"table_code": t, "seat": s, "election_id": e} for (t, s), e in held_seats(elections).items()]
+    if seats:
+        conn.execute(insert(open_election_seats_table), seats)
 
 
-def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str, first_keeps: bool = False) -> None:
-    """An opening's seats in, a closing's out (the seats' key refuses a seat open twice,
-    unless ``first_keeps``: then a seat already open stays with its first election)."""
+def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str) -> None:
+    """An opening's seats in, a closing's out (the seats' key refuses a seat open twice)."""
     t = open_election_seats_table
     if topic == ELECTION_CLOSED:
         conn.execute(delete(t).where(t.c.election_id == election_id))
         return
     opened = json.loads(state)
     rows = [{"table_code": str(opened["table"]), "seat": str(seat), "election_id": election_id} for seat in opened["seats"]]
-    if first_keeps and rows:
-        taken = set(conn.execute(select(t.c.seat).where(t.c.table_code == str(opened["table"]))).scalars())
-        rows = [r for r in rows if r["seat"] not in taken]
     if rows:
         conn.execute(insert(t), rows)
+
+
+def held_seats(events: Iterable[tuple[str, bytes, str]]) -> dict[tuple[str, str], str]:
+    """(table, seat) → the election holding it after ``events`` (topic, state, election id
+    of the openings and closings, in the log's order): of the elections that opened the seat
+    and are not closed, the earliest. A log written before the seats' key may hold a seat
+    opened twice at once; when the first of the two closes, the second still holds it."""
+    openers: dict[tuple[str, str], dict[str, None]] = {}  # a seat's open elections, in the log's order
+    opened_by: dict[str, list[tuple[str, str]]] = {}
+    for topic, state, election in events:
+        if topic == ELECTION_CLOSED:
+            for seat in opened_by.pop(election, []):
+                openers[seat].pop(election, None)
+            continue
+        opened = json.loads(state)
+        for name in opened["seats"]:
+            seat = (str(opened["table"]), str(name))
+            openers.setdefault(seat, {})[election] = None
+            opened_by.setdefault(election, []).append(seat)
+    return {seat: next(iter(holders)) for seat, holders in openers.items() if holders}
 
 
 def open_election_ids(conn: Connection, table: str) -> list[str]:

@@ -70,11 +70,13 @@ comment_index_table = Table(
 indicator_reference_table = Table(
     # The indicators' references, written with each Indicator.Defined in the events'
     # transaction: the reference check of a new indicator is one indexed look-up (issue 14).
+    # The key is unique (migration 0016): of two definitions of one reference at once, the
+    # second save fails and its command checks again.
     "dialogue_indicator_references",
     metadata,
     Column("position", BigInt, primary_key=True, autoincrement=False),
     Column("reference_key", String(200), nullable=False),
-    Index("ix_dialogue_indicator_references_key", "reference_key"),
+    Index("ix_dialogue_indicator_references_key", "reference_key", unique=True),
 )
 open_election_seats_table = Table(
     # The seats of the elections not closed yet: a row per seat written with each

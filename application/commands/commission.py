@@ -134,22 +134,26 @@ class CommissionCommands(ApplicationCore):
 
         Raises:
             InvalidInputError: ``already_registered`` (this id, or another indicator with this
-            reference). NotFoundError: no such proposal. (and
-            every error of :meth:`Indicator.define`)
+            reference, also one defined at the same moment). NotFoundError: no such proposal.
+            (and every error of :meth:`Indicator.define`)
         """
         ctx = self.ctx(actor, command_id)
-        if self._exists(indicator_id):
-            raise InvalidInputError("This indicator already exists.", code="already_registered")
-        statuses = self._statuses(recommendations)
-        i = Indicator.define(
-            ctx, id=indicator_id, reference=reference, commission=self.commission(), recommendations=statuses, name=name,
-            definition=definition, unit=unit, baseline=baseline, baseline_date=baseline_date, target=target,
-            target_date=target_date, disaggregation=list(disaggregation), states=list(states),
-        )
-        if (taken := self._reference_taken(reference)) is not None:
-            raise taken
-        self._save(ctx, i)
-        return i.id
+
+        def attempt() -> UUID:
+            if self._exists(indicator_id):
+                raise InvalidInputError("This indicator already exists.", code="already_registered")
+            statuses = self._statuses(recommendations)
+            i = Indicator.define(
+                ctx, id=indicator_id, reference=reference, commission=self.commission(), recommendations=statuses, name=name,
+                definition=definition, unit=unit, baseline=baseline, baseline_date=baseline_date, target=target,
+                target_date=target_date, disaggregation=list(disaggregation), states=list(states),
+            )
+            if (taken := self._reference_taken(reference)) is not None:
+                raise taken
+            self._save(ctx, i)  # a definition of this reference saved meanwhile fails it on the references' key
+            return i.id
+
+        return self._retrying(attempt)  # checked again: ``already_registered``
 
     def record_measurement(
         self, indicator_id: UUID | str, *, state: str, period: str, value: Any, source: Mapping[str, Any],

@@ -1,6 +1,7 @@
 """The seats of the elections not closed and each input's call are indexed with their events
 in their transaction (``application/references.py``, issue 14); migration 0014 fills both
-from the log, ``dialogue import`` too. The seats' key refuses a second opening of a seat that read before the first
+from the log, ``dialogue import`` too, and 0015 gives back a seat 0014 dropped although an
+election that opened it was still open. The seats' key refuses a second opening of a seat that read before the first
 was saved."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from application.bootstrap import Config, Services, bootstrap
 from application.persistence import notifications
-from application.references import ELECTION_OPENED, index_registrations
+from application.references import ELECTION_CLOSED, ELECTION_OPENED, index_registrations
 from application.scenario import load_scenario
 from application.schema import VERSION_TABLE, upgrade_own_tables
 from application.tables import input_calls_table, open_election_seats_table
@@ -133,11 +134,69 @@ def _opening(election: str) -> tuple[int, str, bytes, str]:
     return (1, ELECTION_OPENED, state, election)
 
 
+def _closing(election: str) -> tuple[int, str, bytes, str]:
+    return (2, ELECTION_CLOSED, b"{}", election)
+
+
 def test_an_import_keeps_a_seat_opened_twice_in_an_old_log_with_its_first_election(elections: Services) -> None:
     # A log written before the seats' key may hold two openings of one seat; the import,
-    # like migration 0014, keeps the first instead of refusing the whole restore.
+    # like migration 0015, keeps the first instead of refusing the whole restore.
     with elections.app.engine.begin() as c:
-        index_registrations(c, [_opening(FIRST), _opening(SECOND)], first_opening_keeps_seat=True)
+        index_registrations(c, [_opening(FIRST), _opening(SECOND)], whole_log=True)
+
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
+
+
+def test_an_import_gives_a_seat_opened_twice_to_the_second_election_when_the_first_closes(elections: Services) -> None:
+    with elections.app.engine.begin() as c:
+        index_registrations(c, [_opening(FIRST), _opening(SECOND), _closing(FIRST)], whole_log=True)
+
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", SECOND)]
+
+
+def old_log(services: Services, *events: tuple[int, str, bytes, str]) -> None:
+    """Append ``events`` (version, topic, state, election id) to the log as a release before
+    the seats' key could write them: the events only, no seat row."""
+    table: Any = services.app.dialogue_recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+    with services.app.engine.begin() as c:
+        c.execute(table.insert(), [
+            {"originator_id": UUID(election), "originator_version": version, "topic": topic, "state": state}
+            for version, topic, state, election in events
+        ])
+
+
+def at_revision(engine: Engine, revision: str) -> None:
+    with engine.begin() as c:
+        c.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '{revision}'"))
+
+
+def test_the_upgrade_from_0013_gives_a_seat_opened_twice_to_the_election_still_open(elections: Services) -> None:
+    old_log(elections, _opening(FIRST), _opening(SECOND), _closing(FIRST))
+    back_to_0013(elections.app.engine)
+
+    upgrade_own_tables(elections.app.engine)
+
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", SECOND)]
+
+
+def test_the_upgrade_repairs_a_database_whose_seat_0014_dropped(elections: Services) -> None:
+    # Upgraded by 0014 already: the seat went with the first election's closing.
+    old_log(elections, _opening(FIRST), _opening(SECOND), _closing(FIRST))
+    at_revision(elections.app.engine, "0014")
+    assert rows(elections.app.engine, open_election_seats_table) == []
+
+    upgrade_own_tables(elections.app.engine)
+
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", SECOND)]
+
+
+def test_the_repair_changes_nothing_where_0014_kept_the_seat_rightly(elections: Services) -> None:
+    # A seat opened twice, its first election still open: 0014 kept it with the first, so does 0015.
+    open_rt1_seat(elections, election=FIRST)
+    old_log(elections, _opening(SECOND))
+    at_revision(elections.app.engine, "0014")
+
+    upgrade_own_tables(elections.app.engine)
 
     assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", FIRST)]
 
