@@ -102,48 +102,36 @@ def _index(s: Session, doc_id: int, terms: str) -> None:
     replace_row(s, view_search_index, rowid=doc_id, terms=terms)
 
 
-_DOC = ("id", "key", "label", "language", "parts")
+_DOC = ("id", "key", "label", "language", "parts", "position")
 
 
 class _Documents:
-    """The documents this batch of events met, by key (``_DOC``'s columns, kept current), and
-    those changed, with their new values, whose row and terms wait for the batch's end: a
+    """The documents this batch of events met, by key (``_DOC``'s columns, kept current;
+    ``id`` an int), and those changed, whose row and terms wait for the batch's end: a
     proposal revised a hundred times in one batch is read once, and its row written and its
     text stemmed once, for its last version."""
 
     def __init__(self) -> None:
         self.by_key: dict[str, dict[str, Any]] = {}
-        self.unindexed: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.unindexed: dict[int, dict[str, Any]] = {}
 
-    def changed(self, doc: dict[str, Any], values: dict[str, Any]) -> None:
-        """``doc`` (of ``by_key``) takes ``values`` (columns of its row) at the batch's end."""
-        doc_id = int(doc["id"])
-        found = self.unindexed.get(doc_id)
-        if found is None:
-            self.unindexed[doc_id] = (doc, values)
-        else:
-            found[1].update(values)
-
-    def revised(self, doc: dict[str, Any], proposal_id: str, language: str, parts: dict[str, str], position: int) -> None:
-        """A proposal's document ``doc`` takes a new text: what :meth:`changed` does, the
-        values written once per batch changed in place after the first revision."""
-        found = self.unindexed.get(doc["id"])
-        if found is None:
-            self.changed(doc, {"kind": "proposal", "proposal_id": proposal_id, "label": doc["label"], "language": language,
-                               "parts": parts, "position": position})
-            return
-        values = found[1]
-        values["label"] = doc["label"]
-        values["language"] = language
-        values["parts"] = parts
-        values["position"] = position
+    def changed(self, doc: dict[str, Any], position: int, label: str, language: str, parts: dict[str, str]) -> None:
+        """``doc`` (of ``by_key``) takes a new label, language and text at ``position``;
+        its row and terms are written at the batch's end (its kind and proposal, part of
+        its key, never change)."""
+        doc["label"] = label
+        doc["language"] = language
+        doc["parts"] = parts
+        doc["position"] = position
+        self.unindexed[doc["id"]] = doc
 
 
 def _index_waiting(s: Session, documents: _Documents) -> None:
     """The changed documents' rows and terms, in their table and the index."""
-    for doc_id, (doc, values) in documents.unindexed.items():
+    for doc_id, doc in documents.unindexed.items():
         terms = index_terms(_text(doc["parts"]), doc["language"])
-        update_row(s, view_search_documents, {"id": doc_id}, **values, terms=terms)
+        update_row(s, view_search_documents, {"id": doc_id}, label=doc["label"], language=doc["language"], parts=doc["parts"],
+                   position=doc["position"], terms=terms)
         _index(s, doc_id, terms)
     documents.unindexed.clear()
 
@@ -162,21 +150,22 @@ def _document(s: Session, key: str) -> dict[str, Any] | None:
         found = select_first(s, view_search_documents, _DOC, key=key)
         if found is None:
             return None
-        documents[key] = dict(found)
+        documents[key] = {**found, "id": int(found["id"])}
     return documents[key]
 
 
 def _put(s: Session, position: int, *, key: str, kind: str, proposal_id: str, label: str, language: str, parts: dict[str, str]) -> None:
+    """A document's new text: its row and terms inserted now for a new key, written at the
+    batch's end for a key already there (:meth:`_Documents.changed`)."""
     found = _document(s, key)
-    values = dict(kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, position=position)
-    if found is None:
-        terms = index_terms(_text(parts), language)
-        doc_id = int(s.execute(insert(view_search_documents).values(key=key, terms=terms, **values).returning(view_search_documents.c.id)).scalar_one())
-        _documents(s).by_key[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts}
-        _index(s, doc_id, terms)
-    else:
-        found.update(label=label, language=language, parts=parts)
-        _documents(s).changed(found, values)
+    if found is not None:
+        _documents(s).changed(found, position, label, language, parts)
+        return
+    terms = index_terms(_text(parts), language)
+    values = dict(key=key, kind=kind, proposal_id=proposal_id, label=label, language=language, parts=parts, position=position)
+    doc_id = int(s.execute(insert(view_search_documents).values(**values, terms=terms).returning(view_search_documents.c.id)).scalar_one())
+    _documents(s).by_key[key] = {"id": doc_id, "key": key, "label": label, "language": language, "parts": parts, "position": position}
+    _index(s, doc_id, terms)
 
 
 def _proposal_doc(s: Session, proposal_id: str) -> dict[str, Any]:
@@ -193,8 +182,9 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 
 def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any]) -> None:
-    # What _put does to a document it finds, without finding it twice: the most frequent
-    # event of a long history.
+    """A proposal's text and language after ``changes`` (the fields changed); nothing
+    written when they are the same. The most frequent event of a long history: the batch's
+    documents are looked up once, and the proposal's there before any read."""
     pid = _pid(e)
     documents = _documents(s)
     doc = documents.by_key.get(f"proposal:{pid}") or _proposal_doc(s, pid)
@@ -203,9 +193,7 @@ def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any])
     language = str(changes["language"]) if "language" in changes else doc["language"]
     if language == doc["language"] and parts == old:
         return
-    doc["language"] = language
-    doc["parts"] = parts
-    documents.revised(doc, pid, language, parts, position)
+    documents.changed(doc, position, doc["label"], language, parts)
 
 
 @projection.on(topic(Proposal, "Revised"))
