@@ -158,6 +158,23 @@ def test_a_rebuilt_index_finds_the_same(site: Site) -> None:
     assert search_views.search(s.projector.engine, "proteccion") == before
 
 
+def test_a_rebuild_numbers_the_documents_from_one_again(site: Site) -> None:
+    # On PostgreSQL too (TRUNCATE … RESTART IDENTITY), as SQLite's rowids in an emptied table.
+    s = site.services
+    docs = search_views.view_search_documents
+
+    def ids() -> list[tuple[int, str]]:
+        with s.projector.engine.connect() as c:
+            return [(int(i), str(k)) for i, k in c.execute(select(docs.c.id, docs.c.key).order_by(docs.c.id))]
+
+    first = ids()
+    s.projector.rebuild()
+    s.projector.rebuild()
+
+    assert [i for i, _ in first] == [1, 2, 3]
+    assert ids() == first
+
+
 def test_no_participants_name_is_found(site: Site) -> None:
     """The index holds the texts only (every author here is named "Member 0")."""
     assert search_views.search(site.services.projector.engine, "Member").total == 0
