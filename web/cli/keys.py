@@ -83,10 +83,10 @@ def keys_rotate(new_key_file: Path, wait: float) -> None:
         n = s.keys.rotate(new_key)
     except MasterKeyError as e:
         raise click.ClickException(str(e)) from e
-    scrub = scrub_storage(s, wait=wait)
+    # Said before the scrub: whatever happens to it, the rotation is committed.
     click.echo(f"Re-wrapped {n} key(s) and the key-check record with the new master key.")
     click.echo("Now set DIALOGUE_MASTER_KEY or DIALOGUE_MASTER_KEY_FILE to the new key, then destroy the old key.", err=True)
-    report_scrub(scrub)
+    report_scrub(scrub_storage(s, wait=wait))
 
 
 COMMANDS: list[click.Command] = [keys_group]

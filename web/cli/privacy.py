@@ -21,6 +21,7 @@ with :data:`EXIT_NOT_SCRUBBED` (the erasure or rotation itself is recorded).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from flask.cli import with_appcontext
 from application.contributors import erase_contributor
 from application.participation import latest_statistics, publish_statistics
 from application.privacy import erase, export_participant, resolve_participant
-from application.scrub import Scrub, scrub_storage
+from application.scrub import MAX_WAIT_SECONDS, Scrub, scrub_storage
 from domain.errors import DomainError
 from web.cli.common import services_with_views, write_private
 
@@ -42,11 +43,22 @@ EXIT_NOT_SCRUBBED = 3
 # A web request's or a worker's transaction ends within a few seconds: waiting that long
 # first spares the operator a second step on a busy server.
 DEFAULT_WAIT_SECONDS = 10.0
+
+
+def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """Refuse ``nan`` (which passes a range's comparisons)."""
+    if math.isnan(value):
+        raise click.BadParameter("not a number")
+    return value
+
+
 WAIT_OPTION = click.option(
-    "--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
+    "--wait", type=click.FloatRange(min=0, max=MAX_WAIT_SECONDS), default=DEFAULT_WAIT_SECONDS, show_default=True, metavar="SECONDS",
+    callback=_a_number,
     help=(
-        "PostgreSQL: wait up to SECONDS for transactions older than the scrub to end before its VACUUM, and for "
-        "the tables' locks (0: not for the transactions, 1 s for each table's lock)."
+        "PostgreSQL: wait up to SECONDS (at most 3600) after the scrub's start for transactions older than it "
+        "to end before its VACUUM, and for the tables' locks in short tries (0: not for the transactions, and "
+        "the tables' locks for deadlock_timeout + 1 s, 2 s by default)."
     ),
 )
 
