@@ -256,8 +256,11 @@ def _vacuum(engine: Engine, where: str, tables: tuple[str, ...], started: float,
                 missed = {lt.table for lt in locked}
                 locked += [lt for lt in map(tries.vacuum, (t for t in tables if t not in missed)) if lt is not None]
         finally:
-            c.execute(text("RESET lock_timeout"))
-            c.execute(text("RESET statement_timeout"))
+            try:
+                c.execute(text("RESET lock_timeout"))
+                c.execute(text("RESET statement_timeout"))
+            except Exception:  # noqa: BLE001 - the error that broke the connection is the one to tell
+                c.invalidate()  # not back to the pool with the scrub's settings
         return after, locked
 
 
