@@ -29,6 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Named "web" (the package): templates, static files, the instance folder and the
     # logger name are those of the package.
     app = Flask("web", instance_relative_config=True)
+    from web.templating import init_app as init_templating
+
+    init_templating(app)  # before anything builds the Jinja environment
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     default_url = "sqlite:///" + os.path.join(app.instance_path, "dialogue.sqlite")
     env = {k: v for k, v in os.environ.items() if k.startswith("DIALOGUE_")}

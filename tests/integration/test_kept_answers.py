@@ -4,17 +4,20 @@ cards and filters): a write made anywhere moves a position, so the next page sho
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
+from markupsafe import Markup
 
 from application.bootstrap import Services
 from tests.conftest import draft_sample_proposal, seed_members
 from tests.e2e.web_support import account_for, app_services, make_app, sign_in_as, text_of
-from web.pages.common import PositionMemo
+from web.pages.common import PositionMemo, footprint
 
 TOKEN = re.compile(r'value="[^"]*"')  # the form tokens of a signed-in person's layout
 NAME = "Member 0"  # the author's name (tests.conftest.seed_members)
@@ -98,3 +101,44 @@ def test_a_position_memo_drops_its_oldest_answer_beyond_its_size(sqlite_services
         memo.put(key, key.upper())
 
     assert (memo.peek("a"), memo.peek("b"), memo.peek("c")) == (None, "B", "C")
+
+
+def test_a_position_memo_drops_its_oldest_answers_beyond_its_bytes(sqlite_services: Services) -> None:
+    text = "x" * 1_000
+    weight = footprint("a") + footprint([text])
+    memo = PositionMemo(sqlite_services, size=100, max_bytes=weight * 9 // 2)  # room for 4 answers and a half
+    for key in "abcde":
+        memo.put(key, [text])
+
+    assert ([memo.peek(k) is not None for k in "abcde"], len(memo), memo.weight) == ([False, True, True, True, True], 4, 4 * weight)
+
+
+def test_a_position_memo_keeps_no_answer_heavier_than_a_quarter_of_its_bytes(sqlite_services: Services) -> None:
+    memo = PositionMemo(sqlite_services, max_bytes=40_000)
+    memo.put("light", "x" * 1_000)
+    given = memo.put("heavy", "x" * 20_000)
+
+    assert (len(given), memo.peek("heavy"), memo.peek("light") is not None, len(memo)) == (20_000, None, True, 1)
+
+
+def test_the_pages_never_change_the_answers_they_keep(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board and the proposal page render the kept rows themselves (not copies): what
+    each answer was when kept, it still is after the pages rendered it, twice."""
+    site.services.app.add_co_author(site.proposal, seed_members(site.services.app, 1, "RT1")[0], actor=site.author)
+    site.services.wait_for_views()
+    kept: list[tuple[object, object, object]] = []
+    put = PositionMemo.put
+
+    def recording(self: PositionMemo, key: Hashable, value: Any) -> Any:
+        kept.append((key, value, copy.deepcopy(value) if not isinstance(value, Markup) else str(value)))
+        return put(self, key, value)
+
+    monkeypatch.setattr(PositionMemo, "put", recording)
+    public, member = site.app.test_client(), site.app.test_client()
+    sign_in_as(member, account_for(site.app, "participant", site.author))
+    for client in (public, member, public, member):
+        for path in ("/?lang=en", f"/proposals/{site.proposal}?lang=en", f"/proposals/{site.proposal}?lang=es"):
+            assert client.get(path).status_code == 200
+
+    changed = [key for key, value, then in kept if (str(value) if isinstance(value, Markup) else value) != then]
+    assert (len(kept) > 10, changed) == (True, [])

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
+from itertools import chain, compress
+from operator import not_
+from sys import getsizeof
 from threading import Lock
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -29,6 +33,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, has_request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
+from sqlalchemy.sql.elements import quoted_name
 from werkzeug.wrappers import Response as BaseResponse
 
 from application.access import Access
@@ -176,7 +181,8 @@ def typed_block(html: str) -> Markup:
 # the site's address, and its HTML kept: ``{% set key = fragment_key(...) %}{% set hit =
 # kept_fragment(key) %}{% if hit is not none %}{{ hit }}{% else %}{% set html %}…{% endset
 # %}{{ keep_fragment(key, html) }}{% endif %}``. The key holds the row's values themselves, so a
-# changed row is a new key (never a stale piece); at most FRAGMENTS pieces are kept.
+# changed row is a new key (never a stale piece); at most FRAGMENTS pieces are kept, and
+# FRAGMENTS_BYTES of them (:class:`PositionMemo`).
 FRAGMENTS = 2048
 
 
@@ -190,16 +196,52 @@ def _frozen(value: Any) -> Hashable:
     return value  # type: ignore[no-any-return]
 
 
+# The types whose ``repr`` is Python's literal syntax for the value (with its type: ``1``,
+# ``1.0``, ``True``, ``'1'``, ``datetime.date(2026, 3, 2)``, ``Decimal('1.00')``): two values
+# of these types with the same ``repr`` are the same value, of the same type. A view's row is
+# made of them (its JSON columns of dicts and lists of them; its keys are SQLAlchemy's column
+# names, ``quoted_name``, a ``str`` with ``str``'s own ``repr``).
+_LITERAL_TYPES = frozenset({str, quoted_name, int, float, bool, type(None), date, datetime, time, timedelta, Decimal, UUID})
+_CONTAINER_TYPES = frozenset({dict, list, tuple})
+_KEY_TYPES = _LITERAL_TYPES | _CONTAINER_TYPES
+
+
+def _literal(values: Collection[Any]) -> bool:
+    """Whether every one of ``values`` is of :data:`_LITERAL_TYPES`, or a dict, list or tuple
+    of such values all the way down (C-level passes over the types; Python code only for
+    each container met)."""
+    types = set(map(type, values))
+    if types <= _LITERAL_TYPES:
+        return True
+    if not types <= _KEY_TYPES:
+        return False
+    for v in compress(values, map(_CONTAINER_TYPES.__contains__, map(type, values))):
+        if not (_literal(v.keys()) and _literal(v.values()) if type(v) is dict else _literal(v)):
+            return False
+    return True
+
+
+def value_key(*values: Any) -> Hashable:
+    """An exact key of ``values`` (a view's rows, a read's arguments): their ``repr``, one
+    C-level pass, when they are made of literal types only (:func:`_literal`), so that any
+    changed value, or a value of another type, gives another key; else :func:`_frozen`'s
+    tuples (in a tuple of their own, so the two kinds of key never meet). A dict's keys in
+    another order give another key: a kept answer is then worked out again, never mixed up."""
+    if _literal(values):
+        return repr(values)
+    return (_frozen(values),)
+
+
 def fragment_key(*parts: Any) -> Hashable:
     """The key of a kept piece of a page: ``parts`` (a name and the values it shows), the
     reader's language and the site's address (the links it holds)."""
-    return (current_language(), request.script_root, *(_frozen(p) for p in parts))
+    return (current_language(), request.script_root, value_key(*parts))
 
 
 def _fragments() -> PositionMemo:
     memo = current_app.extensions.get("dialogue_fragments")
     if not isinstance(memo, PositionMemo):
-        memo = PositionMemo(services(), FRAGMENTS)
+        memo = PositionMemo(services(), FRAGMENTS, FRAGMENTS_BYTES)
         current_app.extensions["dialogue_fragments"] = memo
     return memo
 
@@ -244,32 +286,95 @@ class Viewer(Access):
 
 
 # ---------------------------------------------------------------------------- kept per position
-class PositionMemo:
-    """What a signed-in person's pages read from the whole log on every request (their roles,
-    what waits for them), kept per process under a key that holds the log's and the views'
-    positions (:func:`log_positions`): any write moves a position, so a kept answer is never
-    served after a write; the oldest of at most ``size`` answers is dropped first."""
+# A kept answer's or piece's weight: the estimate of :func:`footprint` for its key and its value.
+# The bounds keep a worker's memory for them under about 64 MiB and 16 MiB whatever the pages
+# read (on the 2026-Q1 scenario a board's page of rows weighs about 77 kB, a board's card with
+# its key, which holds the row, 5 to 10 kB; a page of 20 versions of long proposals can pass a
+# megabyte).
+ANSWERS_BYTES = 64 * 1024 * 1024
+FRAGMENTS_BYTES = 16 * 1024 * 1024
 
-    def __init__(self, owner: Services, size: int = 512) -> None:
+
+def footprint(value: Any) -> int:
+    """An estimate of the memory ``value`` holds, in bytes: ``sys.getsizeof`` of it and of
+    everything in its dicts, lists, tuples, sets and objects' attributes, down to
+    :data:`FOOTPRINT_DEPTH` levels, counted again wherever it appears (so on the high side
+    for shared values such as rows' column names, small integers and interned strings).
+    Worked out once, when an answer is kept, a level at a time: C-level passes over all the
+    items of a level (a page of rows is a few passes, not a call per row or per value)."""
+    total = 0
+    level: list[Any] = [value]
+    for _level in range(FOOTPRINT_DEPTH):
+        total += sum(map(getsizeof, level))
+        inner = list(compress(level, map(not_, map(_LITERAL_TYPES.__contains__, map(type, level)))))
+        if not inner:
+            break
+        dicts = [v for v in inner if isinstance(v, dict)] if not _all_of(inner, dict) else inner
+        sequences = [] if dicts is inner else [v for v in inner if isinstance(v, list | tuple | set | frozenset)]
+        objects = [] if dicts is inner else [v for v in inner if not isinstance(v, dict | list | tuple | set | frozenset)]
+        level = [
+            *chain.from_iterable(map(dict.keys, dicts)), *chain.from_iterable(map(dict.values, dicts)),
+            *chain.from_iterable(sequences),
+            *(fields for fields in (getattr(o, "__dict__", None) for o in objects) if isinstance(fields, dict)),
+        ]
+    return total
+
+
+def _all_of(values: list[Any], kind: type) -> bool:
+    """Whether every one of ``values`` is exactly of type ``kind`` (one C-level pass)."""
+    return set(map(type, values)) == {kind}
+
+
+FOOTPRINT_DEPTH = 12
+
+
+class PositionMemo:
+    """Answers kept per process (a signed-in person's roles, what waits for them, the views'
+    reads of a page; and, in a memo of their own, pieces of pages) under a key that holds the
+    log's and the views' positions or the values shown (:func:`log_positions`): any write moves a position, so a kept answer is never
+    served after a write. The oldest answers are dropped first beyond ``size`` answers or
+    beyond ``max_bytes`` (their keys and values weighed by :func:`footprint`); an answer
+    heavier than a quarter of ``max_bytes`` is not kept."""
+
+    def __init__(self, owner: Services, size: int = 512, max_bytes: int = ANSWERS_BYTES) -> None:
         self.owner = owner
         self.size = size
-        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._kept: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def weight(self) -> int:
+        """The estimated bytes of the answers kept and their keys."""
+        return self._bytes
 
     def peek(self, key: Hashable) -> Any:
         """The answer kept for ``key``, or None."""
         with self._lock:
-            if key in self._kept:
+            found = self._kept.get(key)
+            if found is not None:
                 self._kept.move_to_end(key)
-                return self._kept[key]
+                return found[0]
         return None
 
     def put(self, key: Hashable, value: T) -> T:
-        """Keep ``value`` for ``key`` (dropping the oldest beyond ``size``); gives it back."""
+        """Keep ``value`` for ``key`` (dropping the oldest beyond ``size`` answers or
+        ``max_bytes``); gives it back."""
+        weight = footprint(key) + footprint(value)
         with self._lock:
-            self._kept[key] = value
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            if weight > self.max_bytes // 4:
+                return value
+            self._kept[key] = (value, weight)
+            self._bytes += weight
+            while len(self._kept) > self.size or self._bytes > self.max_bytes:
+                self._bytes -= self._kept.popitem(last=False)[1][1]
         return value
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -302,7 +407,7 @@ def kept_view(read: Callable[..., T], *args: Any, copied: bool = True, **kwargs:
     """``read(engine(), *args, **kwargs)``, a read of the views only, kept per process for the
     views' positions (:func:`views_positions`) and its arguments; each call gets a copy of
     the rows (``copied=False``: the kept rows themselves, for a page that never changes them)."""
-    key = ("view", read.__module__, read.__qualname__, _frozen(args), _frozen(kwargs), views_positions())
+    key = ("view", read.__module__, read.__qualname__, value_key(args, kwargs), views_positions())
     found = kept(key, lambda: read(engine(), *args, **kwargs))
     return copy_rows(found) if copied else found  # type: ignore[no-any-return]
 

@@ -248,7 +248,10 @@ def _actions(p: dict[str, Any], viewer: Viewer) -> dict[str, bool]:
 
 def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any] | None = None) -> tuple[str, int]:
     """The proposal page; ``failed`` re-shows one refused action form with its message
-    and what the person typed: ``{"action", "form", "top", "errs", "amendment"}``."""
+    and what the person typed: ``{"action", "form", "top", "errs", "amendment"}``. Its
+    versions, amendments, sessions, rounds, responses and follow-ups are the kept rows
+    themselves (:func:`kept_view`, not copied): this page and its template read them, never
+    change them."""
     viewer = load_viewer()
     e = engine()
     pid = p["id"]
@@ -268,9 +271,9 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None) if actions["add_co_author"] else None
     if co_form is not None:
         co_form.co_author.choices = opts(candidates)
-    responses = kept_view(follow_up_views.government_responses, pid)
+    responses = kept_view(follow_up_views.government_responses, pid, copied=False)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
-    for f in kept_view(follow_up_views.follow_ups, pid):
+    for f in kept_view(follow_up_views.follow_ups, pid, copied=False):
         follow_ups.setdefault(f["country"], []).append(f)
     follow_form = (
         failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow") if viewer.is_secretariat else None
@@ -278,7 +281,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     if follow_form is not None:
         follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
-    amendments = kept_view(proposal_views.amendments_of, pid)
+    amendments = kept_view(proposal_views.amendments_of, pid, copied=False)
     versions, versions_pager = _versions(pid)
     if failed.get("action"):
         pending = {a["reference"] for a in amendments if a["status"] == "pending"}
@@ -286,7 +289,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     return render_template(
         "proposals/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
         versions=versions, versions_pager=versions_pager, amendments=amendments,
-        sessions=kept_view(session_views.sessions_of_proposal, pid), rounds=kept_view(liaison_views.endorsement_rounds, pid),
+        sessions=kept_view(session_views.sessions_of_proposal, pid, copied=False), rounds=kept_view(liaison_views.endorsement_rounds, pid, copied=False),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
         provenance=_provenance(pid) if p["status"] == "published" else None,
     ), status
@@ -306,10 +309,10 @@ def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
     shows the last): a proposal revised a thousand times does not make its page a thousand
     rows long."""
     asked = Pager(asked_page(VERSIONS_PARAM), 0, VERSIONS_PER_PAGE, VERSIONS_PARAM)
-    found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset)
+    found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset, copied=False)
     pager = Pager.asked(total, VERSIONS_PER_PAGE, VERSIONS_PARAM)
     if pager.number != asked.number:
-        found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset)
+        found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset, copied=False)
     return found, pager
 
 
