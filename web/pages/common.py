@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from itertools import chain, compress
+from itertools import compress
 from operator import not_
 from sys import getsizeof
 from threading import Lock
@@ -299,32 +299,45 @@ def footprint(value: Any) -> int:
     """An estimate of the memory ``value`` holds, in bytes: ``sys.getsizeof`` of it and of
     everything in its dicts, lists, tuples, sets and objects' attributes, down to
     :data:`FOOTPRINT_DEPTH` levels, counted again wherever it appears (so on the high side
-    for shared values such as rows' column names, small integers and interned strings).
-    Worked out once, when an answer is kept, a level at a time: C-level passes over all the
-    items of a level (a page of rows is a few passes, not a call per row or per value)."""
+    for shared values such as small integers and interned strings; a view row's keys, its
+    columns' names held by the table, are not counted).
+    Worked out once, when an answer is kept, a level at a time: the sizes of a level's items
+    in one C-level pass, Python code only for each container met."""
     total = 0
     level: list[Any] = [value]
     for _level in range(FOOTPRINT_DEPTH):
         total += sum(map(getsizeof, level))
-        inner = list(compress(level, map(not_, map(_LITERAL_TYPES.__contains__, map(type, level)))))
+        if len(level) > _SMALL_LEVEL:
+            inner: list[Any] = list(compress(level, map(not_, map(_LITERAL_TYPES.__contains__, map(type, level)))))
+        else:
+            inner = [v for v in level if type(v) not in _LITERAL_TYPES]
         if not inner:
             break
-        dicts = [v for v in inner if isinstance(v, dict)] if not _all_of(inner, dict) else inner
-        sequences = [] if dicts is inner else [v for v in inner if isinstance(v, list | tuple | set | frozenset)]
-        objects = [] if dicts is inner else [v for v in inner if not isinstance(v, dict | list | tuple | set | frozenset)]
-        level = [
-            *chain.from_iterable(map(dict.keys, dicts)), *chain.from_iterable(map(dict.values, dicts)),
-            *chain.from_iterable(sequences),
-            *(fields for fields in (getattr(o, "__dict__", None) for o in objects) if isinstance(fields, dict)),
-        ]
+        level = []
+        for v in inner:
+            if isinstance(v, dict):
+                if type(next(iter(v), None)) is not quoted_name:  # a row's keys are its columns' names, held by the table
+                    level += v.keys()
+                level += v.values()
+            elif isinstance(v, list | tuple | set | frozenset):
+                level += v
+            else:
+                fields = getattr(v, "__dict__", None)
+                if isinstance(fields, dict):
+                    level.append(fields)
     return total
 
 
-def _all_of(values: list[Any], kind: type) -> bool:
-    """Whether every one of ``values`` is exactly of type ``kind`` (one C-level pass)."""
-    return set(map(type, values)) == {kind}
+def key_footprint(key: Hashable) -> int:
+    """The weight of a kept answer's key: its tuple and the items in it (the rows' values a
+    piece's key holds are one text there); the positions' tuple it shares with every key of
+    its request is counted by its own size only."""
+    if type(key) is tuple:
+        return getsizeof(key) + sum(map(getsizeof, key))
+    return footprint(key)
 
 
+_SMALL_LEVEL = 32  # below it, one comprehension finds a level's containers faster than C-level passes
 FOOTPRINT_DEPTH = 12
 
 
@@ -333,7 +346,7 @@ class PositionMemo:
     reads of a page; and, in a memo of their own, pieces of pages) under a key that holds the
     log's and the views' positions or the values shown (:func:`log_positions`): any write moves a position, so a kept answer is never
     served after a write. The oldest answers are dropped first beyond ``size`` answers or
-    beyond ``max_bytes`` (their keys and values weighed by :func:`footprint`); an answer
+    beyond ``max_bytes`` (weighed by :func:`key_footprint` and :func:`footprint`); an answer
     heavier than a quarter of ``max_bytes`` is not kept."""
 
     def __init__(self, owner: Services, size: int = 512, max_bytes: int = ANSWERS_BYTES) -> None:
@@ -364,7 +377,7 @@ class PositionMemo:
     def put(self, key: Hashable, value: T) -> T:
         """Keep ``value`` for ``key`` (dropping the oldest beyond ``size`` answers or
         ``max_bytes``); gives it back."""
-        weight = footprint(key) + footprint(value)
+        weight = key_footprint(key) + footprint(value)
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
