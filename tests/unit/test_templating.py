@@ -10,6 +10,7 @@ import pytest
 from flask import Flask, render_template_string
 from jinja2 import DictLoader
 
+from tests.e2e.web_support import make_app
 from web.templating import TemplateEnvironment, TemplateGlobals
 from web.templating import init_app as init_templating
 
@@ -65,3 +66,9 @@ def test_installing_after_the_environment_was_built_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="built before"):
         init_templating(app)
+
+
+def test_the_service_app_renders_its_pages_with_this_environment(sqlite_url: str, master_key: str) -> None:
+    app = make_app(sqlite_url, master_key)
+
+    assert (type(app.jinja_env), type(app.jinja_env.get_template("base.html").globals)) == (TemplateEnvironment, TemplateGlobals)
