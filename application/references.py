@@ -10,10 +10,24 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy_utils.types.uuid import UUIDType
 
 from application.tables import (
+    EVENTS_TABLE,
     comment_index_table,
     indicator_reference_table,
     input_calls_table,
@@ -29,6 +43,17 @@ ELECTION_CLOSED = "domain.election:Election.Closed"
 INPUT_SUBMITTED = "domain.open_call:OpenCall.InputSubmitted"
 INDEXED_TOPICS = (PARTICIPANT_REGISTERED, COMMENT_POSTED, INDICATOR_DEFINED, ELECTION_OPENED, ELECTION_CLOSED, INPUT_SUBMITTED)
 """The topics :func:`index_registrations` indexes (``dialogue import`` passes their events)."""
+
+# The library's events table, described again for the replay of the elections' openings
+# and closings (:func:`_pass_on`); its own metadata, so nothing creates it here.
+_events = Table(
+    EVENTS_TABLE,
+    MetaData(),
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    Column("originator_id", UUIDType()),
+    Column("topic", Text()),
+    Column("state", LargeBinary()),
+)
 
 
 def reference_key(reference: object) -> str:
@@ -58,7 +83,7 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
                 elections.append((topic, state, str(originator_id)))
             else:
                 # In order: an election opened and closed in one save leaves no row.
-                _flush_seats(conn, topic, state, str(originator_id))
+                _flush_seats(conn, topic, state, str(originator_id), position)
             continue
         if topic == PARTICIPANT_REGISTERED:
             references.append({"position": position, "reference_key": reference_key(json.loads(state).get("reference"))})
@@ -86,16 +111,45 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
         conn.execute(insert(open_election_seats_table), seats)
 
 
-def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str) -> None:
-    """An opening's seats in, a closing's out (the seats' key refuses a seat open twice)."""
+def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str, position: int) -> None:
+    """An opening's seats in (the seats' key refuses a seat open twice), a closing's out:
+    each seat the closing election held goes to the next election not closed that opened
+    it too, if any (:func:`_pass_on`)."""
     t = open_election_seats_table
     if topic == ELECTION_CLOSED:
-        conn.execute(delete(t).where(t.c.election_id == election_id))
+        freed = [(str(a), str(b)) for a, b in conn.execute(select(t.c.table_code, t.c.seat).where(t.c.election_id == election_id))]
+        if freed:
+            conn.execute(delete(t).where(t.c.election_id == election_id))
+            _pass_on(conn, freed, position)
         return
     opened = json.loads(state)
     rows = [{"table_code": str(opened["table"]), "seat": str(seat), "election_id": election_id} for seat in opened["seats"]]
     if rows:
         conn.execute(insert(t), rows)
+
+
+def _pass_on(conn: Connection | Session, freed: Iterable[tuple[str, str]], position: int) -> None:
+    """Give each of the ``freed`` seats (table, seat), just let go by the election closed at
+    ``position``, to the election that holds it after the log up to there (:func:`held_seats`).
+
+    Only a log written before the seats' key can hold a seat opened by two elections at once
+    (migration 0015 and ``dialogue import`` give it to the earliest); when that one closes, the
+    other, still open, must guard the seat, or a third opening would be let through. Which
+    elections opened a seat is in the log only, so this replays every ``Election.Opened`` and
+    ``Election.Closed`` up to ``position`` (an index range of the events' topic index, read
+    at each closing, found or not): elections are rare (a few per table a year), so the cost
+    is a few rows per closing; the new events of the same save after ``position`` are left
+    to their own turn."""
+    e = _events
+    log = conn.execute(
+        select(e.c.topic, e.c.state, e.c.originator_id)
+        .where(e.c.topic.in_([ELECTION_OPENED, ELECTION_CLOSED]), e.c.id <= position)
+        .order_by(e.c.id),
+    )
+    holders = held_seats((str(topic), bytes(state), str(election)) for topic, state, election in log)
+    rows = [{"table_code": t, "seat": s, "election_id": holder} for t, s in freed if (holder := holders.get((t, s))) is not None]
+    if rows:
+        conn.execute(insert(open_election_seats_table), rows)
 
 
 def held_seats(events: Iterable[tuple[str, bytes, str]]) -> dict[tuple[str, str], str]:

@@ -17,13 +17,14 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from application.bootstrap import Config, Services, bootstrap
+from application.clock import FixedClock
 from application.persistence import notifications
 from application.references import ELECTION_CLOSED, ELECTION_OPENED, index_registrations
 from application.scenario import load_scenario
 from application.schema import VERSION_TABLE, upgrade_own_tables
 from application.tables import input_calls_table, open_election_seats_table
 from domain.errors import RuleViolationError
-from tests.integration.test_audit_tamper import cli
+from tests.integration.test_audit_tamper import cli, recompute_chain
 from tests.integration.test_restore import app_for, export_of
 from tests.scenarios.test_elections import loaded as load_elections
 
@@ -51,6 +52,7 @@ def open_rt1_seat(services: Services, *, election: str) -> None:
 
 
 FIRST, SECOND = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+THIRD = "00000000-0000-4000-8000-000000000003"
 
 
 @pytest.fixture
@@ -206,3 +208,62 @@ def test_a_live_second_opening_of_an_open_seat_fails_on_the_key(elections: Servi
         index_registrations(c, [_opening(FIRST), _opening(SECOND)])
 
     assert rows(elections.app.engine, open_election_seats_table) == []
+
+
+def second_opening_in_an_old_log(services: Services) -> None:
+    """SECOND opens FIRST's seat in the log as a release before the seats' key could: a copy
+    of FIRST's opening (so SECOND loads as an election), no seat row."""
+    opened = next(n for n in notifications(services.app.recorder, [ELECTION_OPENED]) if str(n.originator_id) == FIRST)
+    old_log(services, (1, ELECTION_OPENED, opened.state, SECOND))
+
+
+def close_first(services: Services) -> None:
+    """Close FIRST through the application (one blank ballot, the quorum set to 1)."""
+    app: Any = services.app
+    app.change_setting("quorum", 1)
+    app.clock.set(date(2029, 1, 25))
+    voter = app.members_as_of("RT1", date(2029, 1, 20))[0]
+    app.cast_ballot(UUID(FIRST), voter=voter, choices=[])
+    app.clock.set(date(2029, 2, 2))
+    app.close_election(UUID(FIRST))
+
+
+def third_opening_refused(services: Services) -> str:
+    """The code a third opening of FIRST's seat is refused with ("" if let through)."""
+    try:
+        services.app.open_election(
+            election_id=UUID(THIRD), table="RT1", seats=["LT-RT1-A"], term_start=date(2030, 3, 1),
+            nominations_close=date(2030, 1, 20), voting_closes=date(2030, 2, 1),
+        )
+    except RuleViolationError as refused:
+        return refused.code
+    return ""
+
+
+def test_after_the_repair_the_second_election_guards_the_seat_when_the_first_closes(elections: Services) -> None:
+    open_rt1_seat(elections, election=FIRST)
+    second_opening_in_an_old_log(elections)
+    back_to_0013(elections.app.engine)
+    upgrade_own_tables(elections.app.engine)  # 0014, then 0015: the seat with FIRST, SECOND still open
+
+    close_first(elections)
+
+    assert third_opening_refused(elections) == "election_already_open"
+    assert rows(elections.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", SECOND)]
+
+
+def test_after_an_import_the_second_election_guards_the_seat_when_the_first_closes(database_url: str, master_key: str, tmp_path: Path) -> None:
+    source = bootstrap(Config(database_url=f"sqlite:///{tmp_path / 'source.sqlite'}", master_key=master_key, inline_projection=False), clock=FixedClock(date(2026, 1, 5)))
+    load_elections(source)
+    source.app.clock.set(date(2029, 1, 2))  # type: ignore[attr-defined]
+    open_rt1_seat(source, election=FIRST)
+    second_opening_in_an_old_log(source)
+    recompute_chain(source.app.engine)
+    backup = export_of(source, tmp_path)
+    assert cli(app_for(database_url, master_key), "import", str(backup)).exit_code == 0
+    target = bootstrap(Config(database_url=database_url, master_key=master_key, inline_projection=False), clock=FixedClock(date(2029, 1, 2)))
+
+    close_first(target)
+
+    assert third_opening_refused(target) == "election_already_open"
+    assert rows(target.app.engine, open_election_seats_table) == [("RT1", "LT-RT1-A", SECOND)]
