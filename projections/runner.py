@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import Notification
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +41,12 @@ TRACKING_TABLE = "view_tracking"
 # A rebuild reads the log in large pages (one transaction each): fewer round trips and
 # tracking updates per event than a live catch-up's batches.
 REBUILD_BATCH = 5000
+# PostgreSQL: the sequences of the generated ids of some tables (serial or identity columns).
+_SEQUENCES = text(
+    "SELECT pg_get_serial_sequence(format('%I.%I', table_schema, table_name), column_name)"
+    " FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN :names"
+    " AND (column_default LIKE 'nextval(%' OR is_identity = 'YES') ORDER BY 1",
+).bindparams(bindparam("names", expanding=True))
 
 
 class ViewsFailed(Exception):  # noqa: N818 - a signal to the recorder, not an error shown
@@ -263,22 +269,27 @@ class ViewProjector:
     def reset(self, projections: Iterable[Projection] | None = None) -> None:
         """Empty the view tables and the tracking positions of ``projections`` (default: all).
 
-        The tracking rows go first, in the order a batch locks them before it writes views,
-        so a batch applying at that moment waits instead of deadlocking. On PostgreSQL the
-        tables are emptied by ``TRUNCATE … RESTART IDENTITY``: their generated ids (a search
-        document's) start again from 1, as SQLite's rowids do in an emptied table, so a
-        rebuild numbers its rows alike on both back ends."""
+        First the tracking rows are locked as a batch locks them before it writes views
+        (:meth:`LockingTrackingRecorder.lock_many`: on PostgreSQL the advisory locks, then
+        the rows ``FOR UPDATE`` in name order), so a batch applying at that moment waits
+        instead of deadlocking. The tables are emptied by ``DELETE``, which web reads (an
+        export, a slow search) do not wait for, nor it for them (``TRUNCATE`` would take
+        every table's exclusive lock and queue every new read behind a long one). On
+        PostgreSQL the emptied tables' sequences then restart (``ALTER SEQUENCE … RESTART``,
+        undone with the transaction if it fails): their generated ids (a search document's)
+        start again from 1, as SQLite's do in an emptied table, so a rebuild numbers its
+        rows alike on both back ends."""
         chosen = tuple(self.projections if projections is None else projections)
         t = self.tracking.tracking_table
         tables = [table for p in chosen for table in reversed(p.tables)]
-        with self.engine.begin() as c:
-            c.execute(delete(t).where(t.c.application_name.in_([p.tracking_name for p in chosen])))
-            if c.dialect.name == "postgresql" and tables:
-                names = ", ".join(c.dialect.identifier_preparer.format_table(table) for table in tables)
-                c.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
-                return
+        with self.tracking.transaction(commit=True) as session:
+            self._lock(session, chosen)
+            session.execute(delete(t).where(t.c.application_name.in_([p.tracking_name for p in chosen])))
             for table in tables:
-                c.execute(delete(table))
+                session.execute(delete(table))
+            if session.get_bind().dialect.name == "postgresql" and tables:
+                for sequence in session.execute(_SEQUENCES, {"names": [table.name for table in tables]}).scalars():
+                    session.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))  # a name quoted by the catalog
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild every view from zero; returns the number of notifications processed."""

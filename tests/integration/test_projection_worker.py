@@ -41,6 +41,7 @@ from projections import PROJECTIONS, handled_topics
 from projections import proposals as proposal_views
 from projections.base import Handler
 from projections.runner import ViewProjector, snapshot_rows
+from projections.tracking import _advisory_key
 from tests.conftest import ROOT, draft_sample_proposal, seed_members
 
 
@@ -444,6 +445,43 @@ def test_a_second_worker_waits_for_the_first_tracking_row_and_then_sees_its_posi
 
     assert waiting
     assert seen_by_second == [1]
+
+
+def test_a_reset_waits_for_a_batch_that_took_its_tracking_locks(services: Services, database_url: str) -> None:
+    """A reset locks the tracking rows as a batch does (the advisory locks, then the rows in
+    name order) before it deletes anything: it waits for a batch that has taken its advisory
+    locks, instead of taking rows that batch is about to lock (a deadlock)."""
+    if not is_postgres(database_url):
+        pytest.skip("SQLite serialises every writer on its database lock")
+    projector = services.projector
+    tracking = projector.tracking
+    names = sorted(p.tracking_name for p in projector.projections)
+    locked, release = threading.Event(), threading.Event()
+
+    def batch() -> None:  # a batch's first step (LockingTrackingRecorder.lock_many)
+        with tracking.transaction(commit=True) as session:
+            session.execute(select(*[func.pg_advisory_xact_lock(_advisory_key(tracking.tracking_table.name, n)) for n in names]))
+            locked.set()
+            release.wait(60)
+
+    t1 = threading.Thread(target=batch)
+    t1.start()
+    assert locked.wait(60)
+    t2 = threading.Thread(target=projector.reset)
+    t2.start()
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as c:
+            # Either the reset finished without waiting, or it waits on an advisory lock.
+            wait_until(lambda: not t2.is_alive() or bool(c.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar()), 30)
+            waited = t2.is_alive()
+    finally:
+        engine.dispose()
+        release.set()
+        t1.join(60)
+        t2.join(60)
+
+    assert waited
 
 
 class FlakySubscription:
