@@ -203,6 +203,10 @@ def import_log(
     whose signatures the caller checked); otherwise nothing is written.
     On PostgreSQL the events table is locked for the transaction and the id sequence is
     moved to the last position.
+    The look-up tables (:func:`application.references.index_registrations`) are filled by one
+    call with every indexed event of the log: only so can it keep the earliest open election
+    on a seat an older log opened twice and the first definition of an indicator reference
+    defined twice (its ``whole_log`` replay and dedupe see the whole log at once).
 
     Raises:
         RestoreError: the database holds events or chain rows (``database_not_empty``),
@@ -261,7 +265,7 @@ def import_log(
         rows = [{"command_id": k, "recorded_at": v[0], "last_position": v[1]} for k, v in commands.items()]
         for i in range(0, len(rows), batch):
             conn.execute(insert(commands_table), rows[i:i + batch])
-        index_registrations(
+        index_registrations(  # once, with the whole log: its seats' replay and dedupe need it all
             conn, ((r["id"], r["topic"], r["state"], str(r["originator_id"])) for r in imported_registrations), whole_log=True,
         )
         extend_tree(conn)  # the transparency log's tree, in the same transaction

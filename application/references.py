@@ -71,7 +71,10 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
     reference. ``whole_log``: ``events`` are a whole log going into empty tables (an import),
     perhaps written before those keys, so holding such pairs; then the earliest open
     election holds each seat (:func:`held_seats`, as migration 0015 does) and the first
-    definition keeps its reference (as migration 0016 does), instead of refusing the log."""
+    definition keeps its reference (as migration 0016 does), instead of refusing the log.
+    Both are done within this one call: the log must come whole in one call (as
+    :func:`application.export.import_log` passes it), or a later call would meet the rows of
+    an earlier one on the keys."""
     references: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
