@@ -18,7 +18,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress
@@ -27,6 +27,7 @@ from sys import getsizeof
 from threading import Lock
 from typing import Any, Generic, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import nh3
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
@@ -187,13 +188,25 @@ FRAGMENTS = 2048
 
 
 def _frozen(value: Any) -> Hashable:
-    """``value`` as a hashable key: dicts and lists (a row's JSON columns) as tuples."""
+    """``value`` as an exact hashable key: dicts (in their order), lists, tuples and sets as
+    tuples, each tagged with its type; any other value with its type's module and name (1 and
+    True, ``Markup('&lt;')`` and ``'&lt;'`` are equal in Python but show differently), a float
+    or a ``Decimal`` by its ``repr`` (0.0 and -0.0, ``Decimal('1.0')`` and ``Decimal('1.00')``),
+    a datetime or a time with its offset and its zone's name too (12:00 UTC and 14:00+02:00
+    are the same instant, shown differently). Values of another type are told apart by their
+    own equality."""
+    kind = type(value)
+    tag = (kind.__module__, kind.__qualname__)
     if isinstance(value, dict):
-        return tuple((k, _frozen(v)) for k, v in sorted(value.items()))
+        return (tag, *((_frozen(k), _frozen(v)) for k, v in value.items()))
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return (type(value).__name__, *(_frozen(v) for v in items))
-    return value  # type: ignore[no-any-return]
+        return (tag, *(_frozen(v) for v in items))
+    if isinstance(value, float | Decimal):
+        return (tag, repr(value))
+    if isinstance(value, datetime | time):
+        return (tag, value, value.utcoffset(), value.tzname())
+    return (tag, value)
 
 
 # The types whose ``repr`` is Python's literal syntax for the value (with its type: ``1``,
@@ -204,17 +217,29 @@ def _frozen(value: Any) -> Hashable:
 _LITERAL_TYPES = frozenset({str, quoted_name, int, float, bool, type(None), date, datetime, time, timedelta, Decimal, UUID})
 _CONTAINER_TYPES = frozenset({dict, list, tuple})
 _KEY_TYPES = _LITERAL_TYPES | _CONTAINER_TYPES
+_TIMES = frozenset({datetime, time})
+
+
+def _plain_zone(value: datetime | time) -> bool:
+    """Whether the ``repr`` of ``value``'s zone is its literal syntax: none, a fixed offset
+    (``datetime.timezone``) or a named zone (``zoneinfo.ZoneInfo``); another ``tzinfo``'s
+    ``repr`` may be ``<X object at 0x…>``, the same for two zones, or another for the same one."""
+    zone = value.tzinfo
+    return zone is None or type(zone) is timezone or (type(zone) is ZoneInfo and zone.key is not None)
 
 
 def _literal(values: Collection[Any]) -> bool:
     """Whether every one of ``values`` is of :data:`_LITERAL_TYPES`, or a dict, list or tuple
-    of such values all the way down (C-level passes over the types; Python code only for
-    each container met)."""
+    of such values all the way down, each datetime and time in a zone whose ``repr`` is
+    exact (:func:`_plain_zone`) (C-level passes over the types; Python code only for each
+    container met, and each datetime or time)."""
     types = set(map(type, values))
-    if types <= _LITERAL_TYPES:
-        return True
     if not types <= _KEY_TYPES:
         return False
+    if not types.isdisjoint(_TIMES) and not all(_plain_zone(v) for v in values if type(v) in _TIMES):
+        return False
+    if types <= _LITERAL_TYPES:
+        return True
     for v in compress(values, map(_CONTAINER_TYPES.__contains__, map(type, values))):
         if not (_literal(v.keys()) and _literal(v.values()) if type(v) is dict else _literal(v)):
             return False
@@ -329,14 +354,15 @@ def footprint(value: Any) -> int:
 
 
 def key_footprint(key: Hashable) -> int:
-    """The weight of a kept answer's key: its tuple and the items in it (the rows' values a
-    piece's key holds are one text there); the positions' tuple it shares with every key of
-    its request is counted by its own size only."""
+    """The weight of a kept answer's key: its tuple, each plain item in it by its size (the
+    rows' values a piece's key holds are most often one text there), any other item (the
+    positions' tuple, :func:`_frozen`'s tuples of rows) by :func:`footprint`."""
     if type(key) is tuple:
-        return getsizeof(key) + sum(map(getsizeof, key))
+        return getsizeof(key) + sum(getsizeof(item) if type(item) in _LITERAL_TYPES else footprint(item) for item in key)
     return footprint(key)
 
 
+HEAVY_KEYS = 256  # the hashes of keys whose answers were too heavy to keep, remembered
 _SMALL_LEVEL = 32  # below it, one comprehension finds a level's containers faster than C-level passes
 FOOTPRINT_DEPTH = 12
 
@@ -347,13 +373,16 @@ class PositionMemo:
     log's and the views' positions or the values shown (:func:`log_positions`): any write moves a position, so a kept answer is never
     served after a write. The oldest answers are dropped first beyond ``size`` answers or
     beyond ``max_bytes`` (weighed by :func:`key_footprint` and :func:`footprint`); an answer
-    heavier than a quarter of ``max_bytes`` is not kept."""
+    heavier than a quarter of ``max_bytes`` is not kept, and the hash of its key remembered
+    (the last :data:`HEAVY_KEYS`) so that it is not weighed again each time it is worked out
+    (two keys of one hash: the other's answer is not kept either, never a wrong one served)."""
 
     def __init__(self, owner: Services, size: int = 512, max_bytes: int = ANSWERS_BYTES) -> None:
         self.owner = owner
         self.size = size
         self.max_bytes = max_bytes
         self._kept: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._heavy: OrderedDict[int, None] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
 
@@ -376,13 +405,19 @@ class PositionMemo:
 
     def put(self, key: Hashable, value: T) -> T:
         """Keep ``value`` for ``key`` (dropping the oldest beyond ``size`` answers or
-        ``max_bytes``); gives it back."""
+        ``max_bytes``; not when too heavy, see the class); gives it back."""
+        hashed = hash(key)
+        if hashed in self._heavy:
+            return value
         weight = key_footprint(key) + footprint(value)
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
                 self._bytes -= old[1]
             if weight > self.max_bytes // 4:
+                self._heavy[hashed] = None
+                if len(self._heavy) > HEAVY_KEYS:
+                    self._heavy.popitem(last=False)
                 return value
             self._kept[key] = (value, weight)
             self._bytes += weight
