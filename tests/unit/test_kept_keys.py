@@ -143,6 +143,13 @@ def test_a_key_weighs_the_text_a_value_of_no_literal_type_brings_into_it() -> No
     assert key_footprint(key) >= sys.getsizeof(text)
 
 
+def test_a_key_weighs_the_positions_it_shares_with_the_request_by_their_own_size() -> None:
+    positions = tuple((f"view_{i}", i) for i in range(20))
+    key = ("view", "amendments_of", "('x',)", positions)
+
+    assert (key_footprint(key, positions), key_footprint(key)) == (sys.getsizeof(key) + sum(map(sys.getsizeof, key)), key_footprint(key[:3]) - sys.getsizeof(key[:3]) + sys.getsizeof(key) + footprint(positions))
+
+
 def test_an_answer_too_heavy_to_keep_is_weighed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     memo = PositionMemo(cast(Services, None), max_bytes=40_000)
     weighed: list[object] = []

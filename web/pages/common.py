@@ -353,13 +353,19 @@ def footprint(value: Any) -> int:
     return total
 
 
-def key_footprint(key: Hashable) -> int:
+def key_footprint(key: Hashable, shared: object = None) -> int:
     """The weight of a kept answer's key: its tuple, each plain item in it by its size (the
-    rows' values a piece's key holds are most often one text there), any other item (the
-    positions' tuple, :func:`_frozen`'s tuples of rows) by :func:`footprint`."""
+    rows' values a piece's key holds are most often one text there), any other item
+    (:func:`_frozen`'s tuples of rows) by :func:`footprint`; the item that is ``shared``
+    (the views' positions, one tuple held by every key of a request) by its own size only."""
     if type(key) is tuple:
-        return getsizeof(key) + sum(getsizeof(item) if type(item) in _LITERAL_TYPES else footprint(item) for item in key)
+        return getsizeof(key) + sum(getsizeof(item) if type(item) in _LITERAL_TYPES or item is shared else footprint(item) for item in key)
     return footprint(key)
+
+
+def _shared_positions() -> object:
+    """The views' positions this request read, if it read them (:func:`views_positions`)."""
+    return g.get("views_positions") if has_request_context() else None
 
 
 HEAVY_KEYS = 256  # the hashes of keys whose answers were too heavy to keep, remembered
@@ -409,7 +415,7 @@ class PositionMemo:
         hashed = hash(key)
         if hashed in self._heavy:
             return value
-        weight = key_footprint(key) + footprint(value)
+        weight = key_footprint(key, _shared_positions()) + footprint(value)
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
