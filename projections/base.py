@@ -103,7 +103,9 @@ class Projection:
         return register
 
 
-def rows(engine: Engine, query: Any) -> list[dict[str, Any]]:
-    """The rows of ``query`` as plain dicts."""
+def rows(engine: Engine, query: Any, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``query`` as plain dicts; ``params`` are the values of its bound
+    parameters, for a statement built once with ``bindparam()`` (a read made per request
+    then skips building the statement and working out its cache key)."""
     with engine.connect() as c:
-        return [dict(r) for r in c.execute(query).mappings()]
+        return [dict(r) for r in c.execute(query, params).mappings()]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     func,
     insert,
     select,
@@ -195,19 +196,22 @@ def get_input(engine: Engine, input_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+# The inputs a proposal draws on, built once (bound parameter): its page reads them.
+_INPUTS_OF_PROPOSAL = (
+    select(
+        view_call_inputs.c.id, view_call_inputs.c.text, view_call_inputs.c.organisation_name, view_call_inputs.c.country,
+        view_call_inputs.c.language, view_calls.c.id.label("call_id"), view_calls.c.title.label("call_title"),
+    )
+    .join(view_input_links, view_input_links.c.input_id == view_call_inputs.c.id)
+    .join(view_calls, view_calls.c.id == view_call_inputs.c.call_id)
+    .where(and_(view_input_links.c.proposal_id == bindparam("proposal_id"), view_call_inputs.c.status == "accepted"))
+    .order_by(view_input_links.c.linked_on, view_call_inputs.c.position)
+)
+
+
 def inputs_of_proposal(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     """The accepted inputs a proposal draws on, with their call's title, oldest link first."""
-    q = (
-        select(
-            view_call_inputs.c.id, view_call_inputs.c.text, view_call_inputs.c.organisation_name, view_call_inputs.c.country,
-            view_call_inputs.c.language, view_calls.c.id.label("call_id"), view_calls.c.title.label("call_title"),
-        )
-        .join(view_input_links, view_input_links.c.input_id == view_call_inputs.c.id)
-        .join(view_calls, view_calls.c.id == view_call_inputs.c.call_id)
-        .where(and_(view_input_links.c.proposal_id == proposal_id, view_call_inputs.c.status == "accepted"))
-        .order_by(view_input_links.c.linked_on, view_call_inputs.c.position)
-    )
-    return rows(engine, q)
+    return rows(engine, _INPUTS_OF_PROPOSAL, {"proposal_id": proposal_id})
 
 
 def linkable_inputs(engine: Engine, objectives: list[int]) -> list[dict[str, Any]]:

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, Engine, Integer, String, Text, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Date,
+    Engine,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from domain.discussion import Discussion
@@ -74,10 +86,14 @@ def comment_hidden(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
+# A proposal's comments, built once (bound parameter): its page reads them.
+_COMMENTS_OF = select(view_comments).where(view_comments.c.proposal_id == bindparam("proposal_id")).order_by(view_comments.c.position)
+
+
 def comments_of_proposal(engine: Engine, proposal_id: str, *, hidden_text: bool = False) -> list[dict[str, Any]]:
     """Every comment on a proposal, oldest first; a hidden comment's ``text`` is None
     unless ``hidden_text`` (auditors)."""
-    found = rows(engine, select(view_comments).where(view_comments.c.proposal_id == proposal_id).order_by(view_comments.c.position))
+    found = rows(engine, _COMMENTS_OF, {"proposal_id": proposal_id})
     for c in found:
         c["hidden"] = c["hidden_on"] is not None
         if c["hidden"] and not hidden_text:

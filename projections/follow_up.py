@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Engine, Integer, String, Text, func, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Engine,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from domain.government_dialogue import GovernmentDialogue
@@ -98,8 +110,25 @@ def recommendation_presented(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
+# One proposal's responses and follow-up, built once (bound parameters): its page reads them.
+_RESPONSES_OF = (
+    select(view_government_responses, view_proposals.c.reference, view_proposals.c.title)
+    .join(view_proposals, view_proposals.c.id == view_government_responses.c.proposal_id)
+    .order_by(view_government_responses.c.response_date, view_government_responses.c.position)
+    .where(view_government_responses.c.proposal_id == bindparam("proposal_id"))
+)
+_FOLLOW_UPS_OF = (
+    select(view_follow_ups, view_proposals.c.reference, view_proposals.c.title)
+    .join(view_proposals, view_proposals.c.id == view_follow_ups.c.proposal_id)
+    .order_by(view_follow_ups.c.progress_date, view_follow_ups.c.position)
+    .where(view_follow_ups.c.proposal_id == bindparam("proposal_id"))
+)
+
+
 def government_responses(engine: Engine, proposal_id: str | None = None, *, proposal_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Government responses, oldest first: every one, one proposal's, or those of ``proposal_ids`` (a page's)."""
+    if proposal_id and proposal_ids is None:
+        return rows(engine, _RESPONSES_OF, {"proposal_id": proposal_id})
     r, p = view_government_responses, view_proposals
     q = select(r, p.c.reference, p.c.title).join(p, p.c.id == r.c.proposal_id).order_by(r.c.response_date, r.c.position)
     if proposal_id:
@@ -125,6 +154,8 @@ def page_of_government_responses(engine: Engine, *, country: str | None = None, 
 def follow_ups(engine: Engine, proposal_id: str | None = None) -> list[dict[str, Any]]:
     """Follow-up entries (implementation progress per state), oldest first, with the
     recommendation's reference and title."""
+    if proposal_id:
+        return rows(engine, _FOLLOW_UPS_OF, {"proposal_id": proposal_id})
     f, p = view_follow_ups, view_proposals
     q = select(f, p.c.reference, p.c.title).join(p, p.c.id == f.c.proposal_id).order_by(f.c.progress_date, f.c.position)
     if proposal_id:

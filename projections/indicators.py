@@ -11,7 +11,19 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Engine, Float, String, Text, delete, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Engine,
+    Float,
+    String,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from domain.commission import Commission, Indicator
@@ -124,16 +136,22 @@ def is_member(engine: Engine, participant_id: str | None) -> bool:
     return bool(participant_id) and bool(rows(engine, select(m.c.participant_id).where(m.c.participant_id == participant_id)))
 
 
+# Built once (bound parameters): every recommendation's page reads them.
+_INDICATORS = select(view_indicators).order_by(view_indicators.c.reference)
+_MEASUREMENTS = select(view_measurements).order_by(view_measurements.c.indicator_id, view_measurements.c.state, view_measurements.c.period)
+_MEASUREMENTS_OF = _MEASUREMENTS.where(view_measurements.c.indicator_id == bindparam("indicator_id"))
+
+
 def indicators(engine: Engine) -> list[dict[str, Any]]:
     """Every indicator, by reference."""
-    return rows(engine, select(view_indicators).order_by(view_indicators.c.reference))
+    return rows(engine, _INDICATORS)
 
 
 def measurements(engine: Engine, indicator_id: str | None = None) -> list[dict[str, Any]]:
     """The measurements (the latest of each state and period), by indicator, state and period."""
-    m = view_measurements
-    q = select(m).order_by(m.c.indicator_id, m.c.state, m.c.period)
-    return rows(engine, q if indicator_id is None else q.where(m.c.indicator_id == indicator_id))
+    if indicator_id is None:
+        return rows(engine, _MEASUREMENTS)
+    return rows(engine, _MEASUREMENTS_OF, {"indicator_id": indicator_id})
 
 
 def of_recommendation(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     select,
     update,
 )
@@ -132,11 +133,27 @@ def un_seat_vacated(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
+# One proposal's rounds and the votes of given rounds, built once (bound parameters): its page reads them.
+_ROUNDS_OF = (
+    select(view_endorsement_rounds, view_proposals.c.reference, view_proposals.c.title, view_proposals.c.table_code)
+    .join(view_proposals, view_proposals.c.id == view_endorsement_rounds.c.proposal_id)
+    .order_by(view_endorsement_rounds.c.opened_on, view_proposals.c.reference)
+    .where(view_endorsement_rounds.c.proposal_id == bindparam("proposal_id"))
+)
+_VOTES_OF = (
+    select(view_endorsement_votes).where(view_endorsement_votes.c.round_id.in_(bindparam("round_ids", expanding=True)))
+    .order_by(view_endorsement_votes.c.seat)
+)
+
+
 def endorsement_rounds(
     engine: Engine, proposal_id: str | None = None, *, open_only: bool = False, proposal_ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Endorsement rounds with their votes and counts: every round, one proposal's, those of
     ``proposal_ids`` (a page's), or the open ones."""
+    if proposal_id and not open_only and proposal_ids is None:
+        found = rows(engine, _ROUNDS_OF, {"proposal_id": proposal_id})
+        return _with_votes(found, rows(engine, _VOTES_OF, {"round_ids": [r["id"] for r in found]}) if found else [])
     r, p = view_endorsement_rounds, view_proposals
     q = select(r, p.c.reference, p.c.title, p.c.table_code).join(p, p.c.id == r.c.proposal_id).order_by(r.c.opened_on, p.c.reference)
     if proposal_id:
@@ -150,7 +167,11 @@ def endorsement_rounds(
     # Only the votes of the rounds found (one page's rounds, not every vote ever cast).
     narrowed = proposal_id or open_only or proposal_ids is not None
     wanted = select(v).where(v.c.round_id.in_([r["id"] for r in found])).order_by(v.c.seat) if narrowed else select(v).order_by(v.c.seat)
-    votes = rows(engine, wanted) if found else []
+    return _with_votes(found, rows(engine, wanted) if found else [])
+
+
+def _with_votes(found: list[dict[str, Any]], votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each round of ``found`` with its ``votes`` (of ``votes``, by seat) and their counts."""
     by_round: dict[str, list[dict[str, Any]]] = {}
     for vote in votes:
         by_round.setdefault(vote["round_id"], []).append(vote)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     func,
     select,
 )
@@ -317,8 +318,26 @@ def page_of_recommendations(
     return out, total
 
 
+# The reads of one proposal's page, built once (bound parameters): a page read after a
+# write makes them anew, and building, keying and looking up a statement per read was
+# about half of that page's cost.
+_PROPOSAL = select(view_proposals).where(view_proposals.c.id == bindparam("proposal_id"))
+_VERSIONS_COUNT = (
+    select(func.count().label("n")).select_from(view_proposal_versions).where(view_proposal_versions.c.proposal_id == bindparam("proposal_id"))
+)
+_VERSIONS_PAGE = (
+    select(view_proposal_versions).where(view_proposal_versions.c.proposal_id == bindparam("proposal_id"))
+    .order_by(view_proposal_versions.c.content_version.desc())
+    .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+)
+_AMENDMENTS = (
+    select(view_amendments).where(view_amendments.c.proposal_id == bindparam("proposal_id"))
+    .order_by(view_amendments.c.proposed_on, view_amendments.c.reference)
+)
+
+
 def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:
-    found = rows(engine, select(view_proposals).where(view_proposals.c.id == proposal_id))
+    found = rows(engine, _PROPOSAL, {"proposal_id": proposal_id})
     if not found:
         return None
     r = found[0]
@@ -334,10 +353,8 @@ def proposal_versions(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
 def page_of_versions(engine: Engine, proposal_id: str, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     """One page of a proposal's content versions, newest first, and how many it has:
     ``(rows, total)`` (two reads of the table's primary key, however long its history)."""
-    t = view_proposal_versions
-    total = int(rows(engine, select(func.count().label("n")).select_from(t).where(t.c.proposal_id == proposal_id))[0]["n"])
-    q = select(t).where(t.c.proposal_id == proposal_id).order_by(t.c.content_version.desc()).limit(limit).offset(offset)
-    return rows(engine, q), total
+    total = int(rows(engine, _VERSIONS_COUNT, {"proposal_id": proposal_id})[0]["n"])
+    return rows(engine, _VERSIONS_PAGE, {"proposal_id": proposal_id, "limit": limit, "offset": offset}), total
 
 
 def version_and_previous(engine: Engine, proposal_id: str, number: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int]:
@@ -350,7 +367,7 @@ def version_and_previous(engine: Engine, proposal_id: str, number: int) -> tuple
 
 
 def amendments_of(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
-    return rows(engine, select(view_amendments).where(view_amendments.c.proposal_id == proposal_id).order_by(view_amendments.c.proposed_on, view_amendments.c.reference))
+    return rows(engine, _AMENDMENTS, {"proposal_id": proposal_id})
 
 
 def status_counts(engine: Engine) -> dict[str, int]:

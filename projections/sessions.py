@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     func,
     or_,
     select,
@@ -203,14 +204,17 @@ def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
     return items
 
 
+# A proposal's sessions, built once (bound parameter): its page reads them.
+_SESSIONS_OF_PROPOSAL = (
+    select(view_agenda_items, view_sessions.c.reference.label("session_reference"), view_sessions.c.date, view_sessions.c.table_code)
+    .join(view_sessions, view_sessions.c.id == view_agenda_items.c.session_id)
+    .where(view_agenda_items.c.proposal_id == bindparam("proposal_id"))
+    .order_by(view_sessions.c.date)
+)
+
+
 def sessions_of_proposal(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
-    q = (
-        select(view_agenda_items, view_sessions.c.reference.label("session_reference"), view_sessions.c.date, view_sessions.c.table_code)
-        .join(view_sessions, view_sessions.c.id == view_agenda_items.c.session_id)
-        .where(view_agenda_items.c.proposal_id == proposal_id)
-        .order_by(view_sessions.c.date)
-    )
-    return rows(engine, q)
+    return rows(engine, _SESSIONS_OF_PROPOSAL, {"proposal_id": proposal_id})
 
 
 def session_opened_on(engine: Engine, session_id: str) -> Any:

@@ -15,7 +15,7 @@ import base64
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 
 from application.audit.log import events_table, stored_timestamp
 from application.tables import chain_table, checkpoints_table, cosignatures_table, tree_leaves
@@ -26,6 +26,20 @@ from projections import sessions as session_views
 PUBLISHED_TOPIC_SUFFIX = ":Proposal.PublishedToGovernments"
 
 
+# The reads of :func:`provenance`, built once (bound parameters): a recommendation's page
+# reads them anew after every write.
+_PUBLISHED = (
+    select(events_table.c.id, events_table.c.state)
+    .where(events_table.c.originator_id == bindparam("originator_id"), events_table.c.topic.endswith(PUBLISHED_TOPIC_SUFFIX))
+    .order_by(events_table.c.id)
+)
+_CHAIN_HASH = select(chain_table.c.hash).where(chain_table.c.position == bindparam("position"))
+_LEAF = select(tree_leaves.c.leaf_index).where(tree_leaves.c.position == bindparam("position"))
+_LAST_LEAF = select(func.max(tree_leaves.c.leaf_index))
+_LATEST_CHECKPOINT = select(checkpoints_table).order_by(checkpoints_table.c.id.desc()).limit(1)
+_WITNESSES = select(func.count()).select_from(cosignatures_table).where(cosignatures_table.c.checkpoint_id == bindparam("checkpoint_id"))
+
+
 def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
     """Where the recommendation's publication is in the log: ``{position, chain_hash,
     recorded_at, leaf_index, checkpoint, proof_url}``, or None when it was never published.
@@ -33,21 +47,16 @@ def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
     witnesses co-signed it) of the latest signed
     checkpoint when it includes the leaf, else None; ``proof_url`` the path of the leaf's
     inclusion proof in that checkpoint's tree (else in the whole tree)."""
-    e = events_table.c
     with log_engine.connect() as c:
-        found = c.execute(
-            select(e.id, e.state).where(e.originator_id == UUID(proposal_id), e.topic.endswith(PUBLISHED_TOPIC_SUFFIX)).order_by(e.id)
-        ).first()
+        found = c.execute(_PUBLISHED, {"originator_id": UUID(proposal_id)}).first()
         if found is None:
             return None
         position = int(found.id)
-        chain_hash = c.execute(select(chain_table.c.hash).where(chain_table.c.position == position)).scalar()
-        leaf = c.execute(select(tree_leaves.c.leaf_index).where(tree_leaves.c.position == position)).scalar()
-        last = c.execute(select(func.max(tree_leaves.c.leaf_index))).scalar()
-        latest = c.execute(select(checkpoints_table).order_by(checkpoints_table.c.id.desc()).limit(1)).first()
-        witnesses = 0 if latest is None else c.execute(
-            select(func.count()).select_from(cosignatures_table).where(cosignatures_table.c.checkpoint_id == latest.id)
-        ).scalar()
+        chain_hash = c.execute(_CHAIN_HASH, {"position": position}).scalar()
+        leaf = c.execute(_LEAF, {"position": position}).scalar()
+        last = c.execute(_LAST_LEAF).scalar()
+        latest = c.execute(_LATEST_CHECKPOINT).first()
+        witnesses = 0 if latest is None else c.execute(_WITNESSES, {"checkpoint_id": latest.id}).scalar()
     checkpoint = None
     if leaf is not None and latest is not None and latest.tree_size > leaf:
         checkpoint = {
