@@ -110,27 +110,27 @@ def recommendation_presented(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
-# One proposal's responses and follow-up, built once (bound parameters): its page reads them.
-_RESPONSES_OF = (
+# The responses and the follow-up with their recommendation's reference and title, oldest
+# first; one proposal's built once (bound parameters): its page reads them.
+_RESPONSES = (
     select(view_government_responses, view_proposals.c.reference, view_proposals.c.title)
     .join(view_proposals, view_proposals.c.id == view_government_responses.c.proposal_id)
     .order_by(view_government_responses.c.response_date, view_government_responses.c.position)
-    .where(view_government_responses.c.proposal_id == bindparam("proposal_id"))
 )
-_FOLLOW_UPS_OF = (
+_RESPONSES_OF = _RESPONSES.where(view_government_responses.c.proposal_id == bindparam("proposal_id"))
+_FOLLOW_UPS = (
     select(view_follow_ups, view_proposals.c.reference, view_proposals.c.title)
     .join(view_proposals, view_proposals.c.id == view_follow_ups.c.proposal_id)
     .order_by(view_follow_ups.c.progress_date, view_follow_ups.c.position)
-    .where(view_follow_ups.c.proposal_id == bindparam("proposal_id"))
 )
+_FOLLOW_UPS_OF = _FOLLOW_UPS.where(view_follow_ups.c.proposal_id == bindparam("proposal_id"))
 
 
 def government_responses(engine: Engine, proposal_id: str | None = None, *, proposal_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Government responses, oldest first: every one, one proposal's, or those of ``proposal_ids`` (a page's)."""
     if proposal_id and proposal_ids is None:
         return rows(engine, _RESPONSES_OF, {"proposal_id": proposal_id})
-    r, p = view_government_responses, view_proposals
-    q = select(r, p.c.reference, p.c.title).join(p, p.c.id == r.c.proposal_id).order_by(r.c.response_date, r.c.position)
+    r, q = view_government_responses, _RESPONSES
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)
     if proposal_ids is not None:
@@ -156,11 +156,7 @@ def follow_ups(engine: Engine, proposal_id: str | None = None) -> list[dict[str,
     recommendation's reference and title."""
     if proposal_id:
         return rows(engine, _FOLLOW_UPS_OF, {"proposal_id": proposal_id})
-    f, p = view_follow_ups, view_proposals
-    q = select(f, p.c.reference, p.c.title).join(p, p.c.id == f.c.proposal_id).order_by(f.c.progress_date, f.c.position)
-    if proposal_id:
-        q = q.where(f.c.proposal_id == proposal_id)
-    return rows(engine, q)
+    return rows(engine, _FOLLOW_UPS)
 
 
 def government_dialogues(engine: Engine) -> list[dict[str, Any]]:

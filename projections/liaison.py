@@ -133,13 +133,14 @@ def un_seat_vacated(s: Session, e: Any, position: int) -> None:
 
 
 # ---------------------------------------------------------------------------- queries
-# One proposal's rounds and the votes of given rounds, built once (bound parameters): its page reads them.
-_ROUNDS_OF = (
+# The rounds with their proposal's reference, title and table; one proposal's rounds and the
+# votes of given rounds built once (bound parameters): its page reads them.
+_ROUNDS = (
     select(view_endorsement_rounds, view_proposals.c.reference, view_proposals.c.title, view_proposals.c.table_code)
     .join(view_proposals, view_proposals.c.id == view_endorsement_rounds.c.proposal_id)
     .order_by(view_endorsement_rounds.c.opened_on, view_proposals.c.reference)
-    .where(view_endorsement_rounds.c.proposal_id == bindparam("proposal_id"))
 )
+_ROUNDS_OF = _ROUNDS.where(view_endorsement_rounds.c.proposal_id == bindparam("proposal_id"))
 _VOTES_OF = (
     select(view_endorsement_votes).where(view_endorsement_votes.c.round_id.in_(bindparam("round_ids", expanding=True)))
     .order_by(view_endorsement_votes.c.seat)
@@ -154,8 +155,7 @@ def endorsement_rounds(
     if proposal_id and not open_only and proposal_ids is None:
         found = rows(engine, _ROUNDS_OF, {"proposal_id": proposal_id})
         return _with_votes(found, rows(engine, _VOTES_OF, {"round_ids": [r["id"] for r in found]}) if found else [])
-    r, p = view_endorsement_rounds, view_proposals
-    q = select(r, p.c.reference, p.c.title, p.c.table_code).join(p, p.c.id == r.c.proposal_id).order_by(r.c.opened_on, p.c.reference)
+    r, q = view_endorsement_rounds, _ROUNDS
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)
     if proposal_ids is not None:
