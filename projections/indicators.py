@@ -3,7 +3,9 @@ commission"): the commission's page (its reference, date and members), what each
 recommendation's page shows and the open data exports. Indicators and measurements name no
 person; the members are ids, named by the pages only to those who see names.
 
-Version 2 added the commission and its members.
+Version 2 added the commission and its members. Version 3 added
+``view_indicator_recommendations`` (recommendation → indicators, indexed by recommendation):
+a recommendation's page reads its own indicators instead of every indicator.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 from domain.commission import Commission, Indicator
 from projections.base import Id, Projection, rows, topic
 
-projection = Projection("indicators", version=2)
+projection = Projection("indicators", version=3)
 
 view_commission = projection.table(
     "commission",
@@ -59,6 +61,13 @@ view_indicators = projection.table(
     Column("disaggregation", JSON, nullable=False),
     Column("states", JSON, nullable=False),
     Column("defined_on", Date, nullable=False),
+)
+
+# One row per indicator and recommendation it follows (the indicator's ``recommendations``).
+view_indicator_recommendations = projection.table(
+    "indicator_recommendations",
+    Column("proposal_id", Id, primary_key=True),
+    Column("indicator_id", Id, primary_key=True),
 )
 
 view_measurements = projection.table(
@@ -93,6 +102,9 @@ def defined(s: Session, e: Any, position: int) -> None:
         definition=e.definition, unit=e.unit, baseline=e.baseline, baseline_date=e.baseline_date, target=e.target,
         target_date=e.target_date, disaggregation=list(e.disaggregation), states=list(e.states), defined_on=e.effective_date,
     ))
+    links = [{"proposal_id": str(p), "indicator_id": str(e.originator_id)} for p in dict.fromkeys(e.recommendations)]
+    if links:
+        s.execute(insert(view_indicator_recommendations), links)
 
 
 @projection.on(topic(Indicator, "MeasurementRecorded"))
@@ -154,16 +166,31 @@ def measurements(engine: Engine, indicator_id: str | None = None) -> list[dict[s
     return rows(engine, _MEASUREMENTS_OF, {"indicator_id": indicator_id})
 
 
+_OF_RECOMMENDATION = (
+    select(view_indicators)
+    .join(view_indicator_recommendations, view_indicator_recommendations.c.indicator_id == view_indicators.c.id)
+    .where(view_indicator_recommendations.c.proposal_id == bindparam("proposal_id"))
+    .order_by(view_indicators.c.reference)
+)
+_MEASUREMENTS_OF_ANY = _MEASUREMENTS.where(view_measurements.c.indicator_id.in_(bindparam("indicator_ids", expanding=True)))
+
+
 def of_recommendation(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     """The indicators following a recommendation, each with its measurements and, per state
-    it covers, the latest period's value and its progress toward the target."""
+    it covers, the latest period's value and its progress toward the target. Two statements
+    at most (its indicators, through the index by recommendation, then their measurements)."""
+    with engine.connect() as c:
+        found = [dict(r) for r in c.execute(_OF_RECOMMENDATION, {"proposal_id": proposal_id}).mappings()]
+        if not found:
+            return []
+        by_indicator: dict[str, list[dict[str, Any]]] = {i["id"]: [] for i in found}
+        for r in c.execute(_MEASUREMENTS_OF_ANY, {"indicator_ids": list(by_indicator)}).mappings():
+            by_indicator[r["indicator_id"]].append(dict(r))
     out = []
-    for i in indicators(engine):
-        if proposal_id not in i["recommendations"]:
-            continue
-        found = measurements(engine, i["id"])
+    for i in found:
+        measured = by_indicator[i["id"]]
         latest = {}
-        for m in found:  # ordered by period: the last one of a state wins
+        for m in measured:  # ordered by period: the last one of a state wins
             latest[m["state"]] = {**m, "progress": progress(m["value"], i["baseline"], i["target"])}
-        out.append({**i, "measurements": found, "latest": [latest.get(s) or {"state": s, "progress": None} for s in i["states"]]})
+        out.append({**i, "measurements": measured, "latest": [latest.get(s) or {"state": s, "progress": None} for s in i["states"]]})
     return out
