@@ -118,6 +118,7 @@ _RESPONSES = (
     .order_by(view_government_responses.c.response_date, view_government_responses.c.position)
 )
 _RESPONSES_OF = _RESPONSES.where(view_government_responses.c.proposal_id == bindparam("proposal_id"))
+_RESPONSES_OF_ANY = _RESPONSES.where(view_government_responses.c.proposal_id.in_(bindparam("proposal_ids", expanding=True)))
 _FOLLOW_UPS = (
     select(view_follow_ups, view_proposals.c.reference, view_proposals.c.title)
     .join(view_proposals, view_proposals.c.id == view_follow_ups.c.proposal_id)
@@ -130,6 +131,8 @@ def government_responses(engine: Engine, proposal_id: str | None = None, *, prop
     """Government responses, oldest first: every one, one proposal's, or those of ``proposal_ids`` (a page's)."""
     if proposal_id and proposal_ids is None:
         return rows(engine, _RESPONSES_OF, {"proposal_id": proposal_id})
+    if proposal_ids is not None and not proposal_id:
+        return rows(engine, _RESPONSES_OF_ANY, {"proposal_ids": list(proposal_ids)}) if proposal_ids else []
     r, q = view_government_responses, _RESPONSES
     if proposal_id:
         q = q.where(r.c.proposal_id == proposal_id)

@@ -141,6 +141,7 @@ _ROUNDS = (
     .order_by(view_endorsement_rounds.c.opened_on, view_proposals.c.reference)
 )
 _ROUNDS_OF = _ROUNDS.where(view_endorsement_rounds.c.proposal_id == bindparam("proposal_id"))
+_ROUNDS_OF_ANY = _ROUNDS.where(view_endorsement_rounds.c.proposal_id.in_(bindparam("proposal_ids", expanding=True)))
 _VOTES_OF = (
     select(view_endorsement_votes).where(view_endorsement_votes.c.round_id.in_(bindparam("round_ids", expanding=True)))
     .order_by(view_endorsement_votes.c.seat)
@@ -154,6 +155,10 @@ def endorsement_rounds(
     ``proposal_ids`` (a page's), or the open ones."""
     if proposal_id and not open_only and proposal_ids is None:
         found = rows(engine, _ROUNDS_OF, {"proposal_id": proposal_id})
+        return _with_votes(found, rows(engine, _VOTES_OF, {"round_ids": [r["id"] for r in found]}) if found else [])
+    if proposal_ids is not None and not proposal_id and not open_only:
+        # A page's rounds (the adopted recommendations' page and the API's board).
+        found = rows(engine, _ROUNDS_OF_ANY, {"proposal_ids": list(proposal_ids)}) if proposal_ids else []
         return _with_votes(found, rows(engine, _VOTES_OF, {"round_ids": [r["id"] for r in found]}) if found else [])
     r, q = view_endorsement_rounds, _ROUNDS
     if proposal_id:

@@ -307,15 +307,38 @@ def page_of_recommendations(
     if objective is not None:
         found = list_recommendations(engine, status=status, table=table, objective=objective)
         return found[offset:offset + limit], len(found)
-    t = view_proposals
-    where = [t.c.status.in_(list(status))] + ([t.c.table_code == table] if table else [])
-    total = int(rows(engine, select(func.count().label("n")).select_from(t).where(*where))[0]["n"])
-    q = select(t).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id).limit(limit).offset(offset)
-    out = []
-    for r in rows(engine, q):
-        r["table"] = r.pop("table_code")
-        out.append(r)
+    params: dict[str, Any] = {"status": list(status), "limit": limit, "offset": offset}
+    if table:
+        params["table"] = table
+    count, page = (_BOARD_COUNT_OF_TABLE, _BOARD_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _BOARD_PAGE)
+    with engine.connect() as c:
+        total = int(c.execute(count, params).scalar_one())
+        out = []
+        for r in c.execute(page, params).mappings():
+            row = dict(r)
+            row["table"] = row.pop("table_code")
+            out.append(row)
     return out, total
+
+
+# The board's and the adopted recommendations' page reads, built once (bound parameters,
+# as the proposal page's below): a page read after a write makes them anew.
+_BOARD_WHERE = view_proposals.c.status.in_(bindparam("status", expanding=True))
+_BOARD_OF_TABLE = view_proposals.c.table_code == bindparam("table")
+_BOARD_COUNT = select(func.count().label("n")).select_from(view_proposals).where(_BOARD_WHERE)
+_BOARD_COUNT_OF_TABLE = _BOARD_COUNT.where(_BOARD_OF_TABLE)
+
+
+def _board_page(*where: Any) -> Any:
+    t = view_proposals
+    return (
+        select(t).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id)
+        .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    )
+
+
+_BOARD_PAGE = _board_page(_BOARD_WHERE)
+_BOARD_PAGE_OF_TABLE = _board_page(_BOARD_WHERE, _BOARD_OF_TABLE)
 
 
 # The reads of one proposal's page, built once (bound parameters): a page read after a

@@ -127,9 +127,12 @@ def list_sessions(engine: Engine, table: str | None = None) -> list[dict[str, An
     return rows(engine, q)
 
 
+_SESSIONS_BY_ID = select(view_sessions).where(view_sessions.c.id.in_(bindparam("ids", expanding=True)))  # built once
+
+
 def sessions_by_id(engine: Engine, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The sessions of ``ids`` (a page's), by id."""
-    return {s["id"]: s for s in rows(engine, select(view_sessions).where(view_sessions.c.id.in_(ids)))} if ids else {}
+    return {s["id"]: s for s in rows(engine, _SESSIONS_BY_ID, {"ids": list(ids)})} if ids else {}
 
 
 UPCOMING, IN_PROGRESS, CLOSED = "upcoming", "in_progress", "closed"

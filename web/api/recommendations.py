@@ -42,12 +42,14 @@ def list_recommendations(filters: dict[str, Any], pagination_parameters: Any) ->
     statuses = [filters["status"]] if "status" in filters else list(STATUSES)
     rows = page_of(statuses, filters, pagination_parameters)
     e = engine()
-    sessions = {s["id"]: s for s in session_views.list_sessions(e)}
+    # Only what this page's recommendations need, not every session, round and response.
+    ids = [p["id"] for p in rows]
+    sessions = session_views.sessions_by_id(e, [p["adopted_session_id"] for p in rows if p.get("adopted_session_id")])
     rounds: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in liaison_views.endorsement_rounds(e):
+    for r in liaison_views.endorsement_rounds(e, proposal_ids=ids):
         rounds[r["proposal_id"]].append(r)
     responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in follow_up_views.government_responses(e):
+    for r in follow_up_views.government_responses(e, proposal_ids=ids):
         responses[r["proposal_id"]].append(r)
     names = Names(reader())
     out = []
