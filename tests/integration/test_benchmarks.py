@@ -45,6 +45,15 @@ def test_the_write_path_is_measured_on_postgres_when_it_is_there(quick_run: tupl
         assert notes == ["PostgreSQL was not reachable (`--postgres`): its figures are missing from this run."]
 
 
+def test_the_write_path_targets_the_revision_with_the_views_by_the_worker_and_shows_the_inline_one_beside(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    write = {f.name: f for f in figures if f.group == "write path"}
+    assert write["revising a proposal (sqlite)"].target == 0.25
+    inline = write["revising a proposal, views inline (sqlite)"]
+    assert (inline.target, inline.baseline) == (None, "raw INSERT + COMMIT (sqlite)")
+    assert inline.ratio is not None and inline.ratio > 0
+
+
 def test_the_report_is_a_table_of_every_group(tmp_path: Path) -> None:
     out = tmp_path / "BENCHMARKS.md"
     main(["--quick", "--out", str(out)])
