@@ -76,7 +76,7 @@ from application.tables import (
     keys_table,
     metadata,
 )
-from application.tlog.store import append_events, read_tip, tip_statement
+from application.tlog.store import Edge, append_events, read_tip, tip_statement
 from projections.runner import ViewsFailed
 from projections.tracking import LockingTrackingRecorder
 
@@ -170,6 +170,10 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         self._insert_returning: Any = None
         self._selects: dict[tuple[bool, bool, bool, bool], Any] = {}
         self._local = threading.local()
+        # The transparency log's right edge as this process's last save left it
+        # (:class:`application.tlog.store.Edge`): used only when the next save's read of the
+        # tip shows the same tree size, last leaf and chain head.
+        self._edge: Edge | None = None
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any:
         """The library's LISTEN/NOTIFY subscription (PostgreSQL), taking a notification as
@@ -276,8 +280,10 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             previous = link(previous, position, str(e.originator_id), e.originator_version, e.topic, e.state)
             rows.append({"position": position, "hash": previous.hex()})
         session.execute(_INSERT_CHAIN, rows)
-        # The transparency log's tree (application/tlog), in the same transaction.
-        append_events(session, ids, stored_events, tip)
+        # The transparency log's tree (application/tlog), in the same transaction; its right
+        # edge kept for the next save (checked against that save's tip before it is used).
+        size, edge = append_events(session, ids, stored_events, tip, self._edge)
+        self._edge = Edge(size, ids[-1], previous.hex(), edge)
         # The look-up tables (participants' references, comments' discussions), same transaction.
         index_registrations(session, ((i, e.topic, e.state, str(e.originator_id)) for i, e in zip(ids, stored_events, strict=True)))
         command_id = kwargs.get("command_id")

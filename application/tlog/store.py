@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,7 @@ from sqlalchemy_utils.types.uuid import UUIDType
 
 from application.tables import EVENTS_TABLE, BigInt, tree_leaves, tree_nodes
 from application.tlog.entry import event_entry
-from application.tlog.tree import Node, leaf_hash, nodes_for_leaf
+from application.tlog.tree import Node, leaf_hash, nodes_for_leaf, right_edge
 
 # The library's events table, described for plain reads (its own metadata: nothing creates it).
 stored_events = Table(
@@ -88,9 +88,13 @@ def tree_size(db: Executor) -> tuple[int, int]:
     return (0, 0) if row is None else (int(row.leaf_index) + 1, int(row.position))
 
 
-def _append(db: Executor, size: int, events: Iterable[tuple[int, str, int, str, bytes]]) -> int:
-    """Append events (position, aggregate id, version, topic, state) as leaves from ``size`` on."""
-    cache: dict[Node, bytes] = {}
+def _append(
+    db: Executor, size: int, events: Iterable[tuple[int, str, int, str, bytes]], known: Mapping[Node, bytes] | None = None,
+) -> tuple[int, dict[Node, bytes]]:
+    """Append events (position, aggregate id, version, topic, state) as leaves from ``size`` on.
+    ``known``: nodes of the tree's right edge at ``size`` already known (:class:`Edge`), not
+    read again. Returns the new size and the nodes of its right edge known after it."""
+    cache: dict[Node, bytes] = dict(known or {})
 
     def read(nodes: Sequence[Node]) -> dict[Node, bytes]:
         missing = [n for n in nodes if n not in cache]
@@ -108,9 +112,13 @@ def _append(db: Executor, size: int, events: Iterable[tuple[int, str, int, str, 
         leaves.append({"leaf_index": size, "position": position})
         size += 1
     if leaves:
-        db.execute(insert(tree_leaves), leaves)
-        db.execute(insert(tree_nodes), nodes)
-    return size
+        db.execute(_INSERT_LEAVES, leaves)
+        db.execute(_INSERT_NODES, nodes)
+    return size, {n: cache[n] for n in right_edge(size) if n in cache}
+
+
+_INSERT_LEAVES = insert(tree_leaves)
+_INSERT_NODES = insert(tree_nodes)
 
 
 def _events_between(db: Executor, after: int, before: int | None) -> list[tuple[int, str, int, str, bytes]]:
@@ -149,27 +157,51 @@ def read_tip(db: Executor, statement: Any, first: int) -> Tip:
     return Tip(row.head, size, int(row.leaf_position or 0), int(row.before or 0))
 
 
-def append_events(db: Executor, positions: Sequence[int], stored: Sequence[Any], tip: Tip | None = None) -> None:
+@dataclass(frozen=True)
+class Edge:
+    """The tree's right edge as a save left it (kept in memory by the recorder between
+    commands): the tree's size, its last leaf's position and the chain's head after the
+    save, and the nodes of the right edge (the complete subtrees the next appends hash
+    with). Used only while a save's :class:`Tip` shows exactly that state (:meth:`fits`):
+    another process's write, a rolled-back save or a restore changes the size, the last
+    leaf or the chain's head, and the nodes are read from the database again."""
+
+    size: int
+    last_leaf: int
+    head: str
+    nodes: Mapping[Node, bytes]
+
+    def fits(self, tip: Tip) -> bool:
+        return (self.size, self.last_leaf, self.head) == (tip.size, tip.last_leaf, tip.head) and tip.before == tip.last_leaf
+
+
+def append_events(
+    db: Executor, positions: Sequence[int], stored: Sequence[Any], tip: Tip | None = None, edge: Edge | None = None,
+) -> tuple[int, dict[Node, bytes]]:
     """Add the events just inserted at ``positions`` (``StoredEvent`` s) to the tree, after
     any event the tree lacks before them (``tip``, when given, tells the tree's size and
-    whether any is lacking, read in the same transaction). Call under the events table lock."""
+    whether any is lacking, read in the same transaction). ``edge``: the right edge kept
+    from the last save, used only when it :meth:`~Edge.fits` ``tip``. Call under the events
+    table lock. Returns the tree's new size and the nodes of its right edge known (for the
+    next :class:`Edge`)."""
     if not positions:
-        return
+        return (tip.size if tip is not None else tree_size(db)[0]), {}
     if tip is None:
         size, last = tree_size(db)
         backlog = _events_between(db, last, min(positions))
     else:
         size, last = tip.size, tip.last_leaf
         backlog = [] if tip.before == last else _events_between(db, last, min(positions))
+    known = edge.nodes if edge is not None and tip is not None and edge.fits(tip) else None
     new = [(p, str(e.originator_id), int(e.originator_version), e.topic, bytes(e.state)) for p, e in zip(positions, stored, strict=True)]
-    _append(db, size, [*backlog, *new])
+    return _append(db, size, [*backlog, *new], known)
 
 
 def extend_tree(db: Executor) -> int:
     """Append every stored event after the tree's last leaf (a restore, in its own
     transaction). Returns how many leaves were added."""
     size, last = tree_size(db)
-    return _append(db, size, _events_between(db, last, None)) - size
+    return _append(db, size, _events_between(db, last, None))[0] - size
 
 
 def build_tree(engine: Engine) -> int:

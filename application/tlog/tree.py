@@ -58,6 +58,12 @@ def _subtrees(lo: int, hi: int) -> list[Node]:
     return out
 
 
+def right_edge(size: int) -> list[Node]:
+    """The complete subtrees on the right edge of the tree of ``size`` leaves, largest
+    first: the nodes appending leaf ``size`` and the next ones hash with."""
+    return _subtrees(0, size)
+
+
 def _fold(hashes: Sequence[bytes]) -> bytes:
     """The hash of a range from its complete subtrees' hashes (left to right)."""
     h = hashes[-1]

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.utils import Environment
-from sqlalchemy import Engine, delete, func, insert, select, text
+from sqlalchemy import Engine, delete, event, func, insert, select, text
 
 from application.audit import events_table
 from application.export import export_log, import_log
@@ -30,6 +30,7 @@ from application.tlog.tree import (
     consistency_proof,
     inclusion_proof,
     leaf_hash,
+    root_hash,
     verify_consistency,
     verify_inclusion,
 )
@@ -163,3 +164,53 @@ def test_a_restore_rebuilds_the_same_tree(database_url: str) -> None:
     import_log(engine, io.StringIO(out.getvalue()).readlines())
     assert StoredTree(engine).size() == 21
     assert StoredTree(engine).read(list(nodes)) == nodes
+
+
+def stored_nodes(engine: Engine) -> dict[tuple[int, int], bytes]:
+    with engine.connect() as c:
+        return {(r.level, r.idx): bytes.fromhex(r.hash) for r in c.execute(select(tree_nodes))}
+
+
+def test_two_recorders_appending_alternately_store_the_tree_a_fresh_one_builds(database_url: str) -> None:
+    # Two processes on one log: each keeps the tree's right edge from its own last save,
+    # and must notice the other's saves in between.
+    first, second = recorder(database_url), recorder(database_url)
+    engine = get_engine(database_url)
+    for n, (r, batch) in enumerate(zip([first, second, second, first, first, second] * 6, [1, 2, 1, 3, 1, 1] * 6, strict=True)):
+        r.insert_events([stored_event(100 * n + j) for j in range(batch)])
+    fresh = MemoryTree(entries_of(engine))
+    assert stored_nodes(engine) == fresh.nodes
+    stored = StoredTree(engine)
+    assert [root_hash(size, stored.read) for size in range(1, fresh.size + 1)] == [fresh.root(size) for size in range(1, fresh.size + 1)]
+
+
+def test_a_save_rolled_back_after_its_tree_was_computed_leaves_the_next_saves_a_true_tree(database_url: str) -> None:
+    r, other = recorder(database_url), recorder(database_url)
+    engine = get_engine(database_url)
+    r.insert_events([stored_event(0), stored_event(1)], command_id="once")
+    with pytest.raises(IntegrityError):  # the command id fails after leaves 2 and 3 were hashed
+        r.insert_events([stored_event(2), stored_event(3)], command_id="once")
+    other.insert_events([stored_event(4), stored_event(5)])  # leaves 2 and 3, other events
+    for i in range(6, 12):
+        r.insert_events([stored_event(i)])
+    assert stored_nodes(engine) == MemoryTree(entries_of(engine)).nodes
+
+
+def test_saves_one_after_another_read_no_node_of_the_tree(database_url: str) -> None:
+    r = recorder(database_url)
+    engine = get_engine(database_url)
+    r.insert_events([stored_event(0)])  # the first save of the process reads what it needs
+    reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "dialogue_tree_nodes" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for i in range(1, 33):
+            r.insert_events([stored_event(i)])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert reads == []
+    assert stored_nodes(engine) == MemoryTree(entries_of(engine)).nodes
