@@ -20,7 +20,7 @@ from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from sqlalchemy import Connection, Engine, bindparam, literal, select
 
-from application.aggregate_cache import CACHE_SIZE, AggregateCache
+from application.aggregate_cache import CACHE_SIZE, AggregateCache, CopyingRepository
 from application.clock import Clock, FixedClock
 from application.errors import CommandAlreadyAppliedError
 from application.persistence import (
@@ -99,11 +99,10 @@ class ApplicationCore(Application[UUID]):
     # ------------------------------------------------------------------ wiring
     def construct_repository(self) -> Repository[UUID]:
         """The library's repository with the aggregate cache of
-        :mod:`application.aggregate_cache` (fast-forwarded on every get; never personal data)."""
-        repository = super().construct_repository()
+        :mod:`application.aggregate_cache` (fast-forwarded on every get; never personal data),
+        a command getting a cheap copy of a cached aggregate (:func:`~application.aggregate_cache.copy_aggregate`)."""
+        repository = CopyingRepository(event_store=self.events, snapshot_store=self.snapshots, fastforward=True, deepcopy_from_cache=True)
         repository.cache = AggregateCache(maxsize=CACHE_SIZE)
-        repository.fastforward = True
-        repository.deepcopy_from_cache = True
         return repository
 
     def construct_mapper(self) -> Mapper[UUID]:

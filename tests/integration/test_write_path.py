@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
+from domain.base import Ctx
 from domain.errors import DomainError
 from domain.proposal import Proposal
 from projections import proposals as proposal_views
@@ -75,6 +76,25 @@ def test_a_refused_command_leaves_the_cached_proposal_unchanged(database_url: st
         s.app.revise_proposal(pid, {"title": ""}, actor=str(author))
     cached: Any = s.app.repository.cache.get(pid)  # type: ignore[union-attr]
     assert (cached.title, cached.version) == ("Safe pathways", version)
+
+
+def test_changing_a_proposal_taken_from_the_cache_without_saving_it_leaves_the_cache_unchanged(
+    database_url: str, master_key: str, clock: FixedClock,
+) -> None:
+    s = _inline(database_url, master_key, clock)
+    author, member = seed_members(s.app, 2)
+    pid = draft_sample_proposal(s.app, author)
+    taken = s.app.proposal(pid)  # cached now; this one is a copy
+    taken.co_authors.append(str(member))
+    taken.objectives.append(99)
+    taken.amendments["x"] = {"status": "invented"}
+    taken.revise(Ctx(actor=str(author), effective_date=clock.today(), command_id="never-saved"), {"title": "Never saved"})
+    again = s.app.proposal(pid)
+    cached: Any = s.app.repository.cache.get(pid)  # type: ignore[union-attr]
+    for p in (again, cached):
+        assert (p.title, p.co_authors, p.amendments, p.version) == ("Safe pathways", [], {}, taken.version - 1)
+        assert 99 not in p.objectives and not p.pending_events
+    assert again is not cached
 
 
 def test_participants_are_never_cached(database_url: str, master_key: str, clock: FixedClock) -> None:
