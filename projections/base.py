@@ -50,6 +50,19 @@ def text_id(uuid: Any) -> str:
     return found
 
 
+def is_id(value: Any) -> bool:
+    """Whether ``value`` is an aggregate id (the text of a UUID): a read by id answers
+    nothing for any other text without asking the database (PostgreSQL refuses a NUL byte
+    in a text parameter, and no view row has such an id)."""
+    if type(value) is UUID:
+        return True
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def topic(aggregate: type, event_name: str) -> str:
     """The stored topic of an aggregate's event, e.g. ``domain.proposal:Proposal.Drafted``."""
     return f"{aggregate.__module__}:{aggregate.__qualname__}.{event_name}"

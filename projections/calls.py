@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.open_call import REJECTION_CATEGORIES, OpenCall
-from projections.base import BigInt, Id, Projection, rows, topic
+from projections.base import BigInt, Id, Projection, is_id, rows, topic
 from projections.proposals import view_proposals
 
 # Version 2: the links from proposals are indexed by proposal (a proposal page reads its own).
@@ -141,6 +141,8 @@ def list_calls(engine: Engine, on: date | None = None) -> list[dict[str, Any]]:
 
 
 def get_call(engine: Engine, call_id: str, on: date | None = None) -> dict[str, Any] | None:
+    if not is_id(call_id):
+        return None
     found = rows(engine, select(view_calls).where(view_calls.c.id == call_id))
     return _call(found[0], on) if found else None
 
@@ -185,6 +187,8 @@ def rejected_by_category(engine: Engine, call_id: str) -> dict[str, int]:
 
 def inputs_of_call(engine: Engine, call_id: str, status: str | None = None) -> list[dict[str, Any]]:
     """Every input of a call (moderators and auditors), oldest first; ``status`` keeps one."""
+    if not is_id(call_id):
+        return []
     q = select(view_call_inputs).where(view_call_inputs.c.call_id == call_id)
     if status:
         q = q.where(view_call_inputs.c.status == status)
@@ -192,6 +196,8 @@ def inputs_of_call(engine: Engine, call_id: str, status: str | None = None) -> l
 
 
 def get_input(engine: Engine, input_id: str) -> dict[str, Any] | None:
+    if not is_id(input_id):
+        return None
     found = rows(engine, select(view_call_inputs).where(view_call_inputs.c.id == input_id))
     return found[0] if found else None
 

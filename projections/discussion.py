@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.discussion import Discussion
-from projections.base import BigInt, Id, Projection, rows, topic
+from projections.base import BigInt, Id, Projection, is_id, rows, topic
 
 projection = Projection("discussion", version=1)
 
@@ -115,6 +115,8 @@ def thread(engine: Engine, proposal_id: str, *, hidden_text: bool = False) -> li
 
 def get_comment(engine: Engine, comment_id: str) -> dict[str, Any] | None:
     """One comment (its text even when hidden: the caller decides who sees it)."""
+    if not is_id(comment_id):
+        return None
     found = rows(engine, select(view_comments).where(view_comments.c.id == comment_id))
     return found[0] if found else None
 

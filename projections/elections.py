@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from domain.election import Election, balance_holds
 from domain.participant import Participant
 from domain.reference import representative_seats
-from projections.base import Id, Projection, rows, topic
+from projections.base import Id, Projection, is_id, rows, topic
 from projections.people import view_organisations, view_participants
 from projections.tables import view_representatives
 
@@ -133,6 +133,8 @@ def elections(engine: Engine, table: str | None = None) -> list[dict[str, Any]]:
 
 
 def election(engine: Engine, election_id: str) -> dict[str, Any] | None:
+    if not is_id(election_id):
+        return None
     found = rows(engine, select(view_elections).where(view_elections.c.id == election_id))
     return found[0] if found else None
 
@@ -140,12 +142,16 @@ def election(engine: Engine, election_id: str) -> dict[str, Any] | None:
 def candidacies(engine: Engine, election_id: str) -> list[dict[str, Any]]:
     """The candidacies, in the order declared (withdrawn ones with their date)."""
     c = view_candidacies
+    if not is_id(election_id):
+        return []
     return rows(engine, select(c).where(c.c.election_id == election_id).order_by(c.c.seq))
 
 
 def ballots(engine: Engine, election_id: str) -> list[dict[str, Any]]:
     """The latest ballot of each voter, in the order cast."""
     b = view_ballots
+    if not is_id(election_id):
+        return []
     return rows(engine, select(b).where(b.c.election_id == election_id).order_by(b.c.cast_on, b.c.voter))
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.commission import Commission, Indicator
-from projections.base import Id, Projection, rows, topic
+from projections.base import Id, Projection, is_id, rows, topic
 
 projection = Projection("indicators", version=3)
 
@@ -151,6 +151,7 @@ def is_member(engine: Engine, participant_id: str | None) -> bool:
 # Built once (bound parameters): every recommendation's page reads them.
 _INDICATORS = select(view_indicators).order_by(view_indicators.c.reference)
 _MEASUREMENTS = select(view_measurements).order_by(view_measurements.c.indicator_id, view_measurements.c.state, view_measurements.c.period)
+_INDICATOR = select(view_indicators).where(view_indicators.c.id == bindparam("indicator_id"))
 _MEASUREMENTS_OF = _MEASUREMENTS.where(view_measurements.c.indicator_id == bindparam("indicator_id"))
 
 
@@ -159,10 +160,20 @@ def indicators(engine: Engine) -> list[dict[str, Any]]:
     return rows(engine, _INDICATORS)
 
 
+def indicator(engine: Engine, indicator_id: str) -> dict[str, Any] | None:
+    """One indicator; None for an unknown id or one that is not an id."""
+    if not is_id(indicator_id):
+        return None
+    found = rows(engine, _INDICATOR, {"indicator_id": indicator_id})
+    return found[0] if found else None
+
+
 def measurements(engine: Engine, indicator_id: str | None = None) -> list[dict[str, Any]]:
     """The measurements (the latest of each state and period), by indicator, state and period."""
     if indicator_id is None:
         return rows(engine, _MEASUREMENTS)
+    if not is_id(indicator_id):
+        return []
     return rows(engine, _MEASUREMENTS_OF, {"indicator_id": indicator_id})
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from domain.join_request import JoinRequests, join_requests_id
 from domain.reference import table_objectives
-from projections.base import BigInt, Id, Projection, rows, topic
+from projections.base import BigInt, Id, Projection, is_id, rows, topic
 
 projection = Projection("join_requests", version=1)
 
@@ -85,6 +85,8 @@ def pending_requests(engine: Engine, tables: tuple[str, ...] | None = None) -> l
 
 
 def get_request(engine: Engine, request_id: str) -> dict[str, Any] | None:
+    if not is_id(request_id):
+        return None
     found = rows(engine, select(view_join_requests).where(view_join_requests.c.id == request_id))
     return found[0] if found else None
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
-from projections.base import BigInt, Id, Projection, rows, text_id, topic
+from projections.base import BigInt, Id, Projection, is_id, rows, text_id, topic
 from projections.statements import edit_row, insert_row, select_first, update_row
 
 projection = Projection("proposals", version=1)
@@ -360,6 +360,8 @@ _AMENDMENTS = (
 
 
 def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:
+    if not is_id(proposal_id):
+        return None
     found = rows(engine, _PROPOSAL, {"proposal_id": proposal_id})
     if not found:
         return None
@@ -370,6 +372,8 @@ def get_proposal(engine: Engine, proposal_id: str) -> dict[str, Any] | None:
 
 def proposal_versions(engine: Engine, proposal_id: str) -> list[dict[str, Any]]:
     """Content versions of a proposal (1 = as drafted), oldest first."""
+    if not is_id(proposal_id):
+        return []
     return rows(engine, select(view_proposal_versions).where(view_proposal_versions.c.proposal_id == proposal_id).order_by(view_proposal_versions.c.content_version))
 
 

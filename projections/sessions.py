@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from domain.deliberation import TableDeliberation
 from domain.reference import table_objectives
-from projections.base import Id, Projection, rows, topic
+from projections.base import Id, Projection, is_id, rows, topic
 from projections.proposals import view_proposals
 from projections.statements import insert_row, replace_row
 from projections.tables import view_memberships
@@ -176,6 +176,8 @@ def next_session(engine: Engine, table: str, on: date) -> dict[str, Any] | None:
 
 
 def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:
+    if not is_id(session_id):
+        return None
     found = rows(engine, select(view_sessions).where(view_sessions.c.id == session_id))
     return found[0] if found else None
 
@@ -186,6 +188,8 @@ def agenda(engine: Engine, session_id: str) -> list[dict[str, Any]]:
     On an item still open, the position of someone who has left the table since stating it
     is listed with ``counted`` false and left out of ``counts``: the decision will not count
     it (issue 11, a member who left). On a decided item every position listed counted."""
+    if not is_id(session_id):
+        return []
     found = get_session(engine, session_id)
     members = {
         str(r["participant_id"]) for r in rows(engine, select(view_memberships.c.participant_id).where(view_memberships.c.table_code == found["table_code"]))

@@ -114,7 +114,7 @@ def chart(indicator_id: str) -> Response:
     at = (indicator_id, current_language(), services().projector.position())
     body = _cache.get(at)
     if body is None:
-        found = next((i for i in views.indicators(engine()) if i["id"] == indicator_id), None)
+        found = views.indicator(engine(), indicator_id)
         if found is None:
             abort(404)
         body = _chart(found)
