@@ -68,10 +68,11 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
 
     A new opening of a seat already open fails on the seats' key (two openings at once:
     the second command is refused), and so does a second definition of an indicator
-    reference. ``whole_log``: ``events`` are a whole log going into empty tables (an import),
-    perhaps written before those keys, so holding such pairs; then the earliest open
-    election holds each seat (:func:`held_seats`, as migration 0015 does) and the first
-    definition keeps its reference (as migration 0016 does), instead of refusing the log.
+    reference or a second registration of a participant reference. ``whole_log``: ``events``
+    are a whole log going into empty tables (an import), perhaps written before those keys, so
+    holding such pairs; then the earliest open election holds each seat (:func:`held_seats`,
+    as migration 0015 does) and the first definition or registration keeps its reference (as
+    migrations 0016 and 0017 do), instead of refusing the log.
     Both are done within this one call: the log must come whole in one call (as
     :func:`application.export.import_log` passes it), or a later call would meet the rows of
     an earlier one on the keys."""
@@ -96,15 +97,14 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
             indicators.append({"position": position, "reference_key": reference_key(json.loads(state).get("reference"))})
         elif topic == INPUT_SUBMITTED:
             inputs.append({"input_id": str(json.loads(state)["input_id"]), "call_id": str(originator_id)})
+    if references and whole_log:
+        references = _first_of_each_key(references)
     if references:
         conn.execute(insert(reference_index_table), references)
     if comments:
         conn.execute(insert(comment_index_table), comments)
     if indicators and whole_log:
-        first: dict[str, dict[str, Any]] = {}
-        for row in indicators:
-            first.setdefault(row["reference_key"], row)
-        indicators = list(first.values())
+        indicators = _first_of_each_key(indicators)
     if indicators:
         conn.execute(insert(indicator_reference_table), indicators)
     if inputs:
@@ -112,6 +112,15 @@ def index_registrations(conn: Connection | Session, events: Iterable[tuple[int, 
     seats = [{"table_code": t, "seat": s, "election_id": e} for (t, s), e in held_seats(elections).items()]
     if seats:
         conn.execute(insert(open_election_seats_table), seats)
+
+
+def _first_of_each_key(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first row (in the log's order) of each reference key: an old log may hold a
+    reference registered or defined twice, from before the keys were unique."""
+    first: dict[str, dict[str, Any]] = {}
+    for row in found:
+        first.setdefault(row["reference_key"], row)
+    return list(first.values())
 
 
 def _flush_seats(conn: Connection | Session, topic: str, state: bytes, election_id: str, position: int) -> None:

@@ -44,6 +44,9 @@ from application.tables import metadata
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "dialogue_schema_version"
+NOTES = "notes"
+"""The key of the Alembic configuration's attributes where a migration leaves what it did
+to data (a list of sentences), which ``dialogue db upgrade`` prints with its steps."""
 BASELINE = "0001"
 # The tables the baseline revision stands for: a database holding them without a version
 # table was created before migrations existed.
@@ -129,6 +132,7 @@ def upgrade_own_tables(engine: Engine) -> SchemaReport:
         if report.before != head_revision():
             command.upgrade(cfg, "head")
             report.steps.append(f"upgraded from {report.before or 'nothing'} to {head_revision()}")
+            report.steps.extend(cfg.attributes.get(NOTES, []))
         report.after = current_revision(c)
     return report
 

@@ -52,12 +52,13 @@ keys_table = Table(
 reference_index_table = Table(
     # The participants' references, written with their registrations in the events'
     # transaction (application/persistence.py): the reference check is one indexed look-up,
-    # not a read of every registration (issue 14).
+    # not a read of every registration (issue 14). The key is unique (migration 0017): of two
+    # registrations of one reference at once, the second save fails and its command checks again.
     "dialogue_participant_references",
     metadata,
     Column("position", BigInt, primary_key=True, autoincrement=False),
     Column("reference_key", String(200), nullable=False),
-    Index("ix_dialogue_participant_references_key", "reference_key"),
+    Index("ix_dialogue_participant_references_key", "reference_key", unique=True),
 )
 comment_index_table = Table(
     # Each comment's discussion, written with its CommentPosted in the events' transaction:

@@ -107,30 +107,44 @@ class JoinRequestCommands(ApplicationCore):
             (every error of :meth:`JoinRequests.decide`)
         """
         ctx = self.ctx(actor, command_id)
-        requests = self.table_of_request(request_id)
-        table = self.table(requests.table)
-        found = requests.get(request_id)
-        pid: UUID | None = None
-        touched: list[DialogueAggregate] = []
-        if decision == "accept" and found["status"] == "pending" and (ctx.is_secretariat or self._facilitates(ctx, requests.table)):
-            if found["erased"] or found["display_name"] is None:
-                raise InvalidTransitionError("This requester's data was erased; nobody can be registered from it.", code="already_erased")
-            if participant_reference:
-                self.check_reference_free(participant_reference, field="participant_reference")
-            pid = participant_id or created_id("participant", ctx.command_id)
-            as_secretariat = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
-            person = Participant.register(
-                as_secretariat, id=pid, reference=participant_reference or f"joined-{str(pid)[:8]}", display_name=found["display_name"],
-                organisation_id=None, gender=UNSTATED_GENDER, preferred_language=found["language"],
+
+        def attempt() -> tuple[UUID | None, str | None]:
+            requests = self.table_of_request(request_id)
+            table = self.table(requests.table)
+            found = requests.get(request_id)
+            pid: UUID | None = None
+            touched: list[DialogueAggregate] = []
+            if decision == "accept" and found["status"] == "pending" and (ctx.is_secretariat or self._facilitates(ctx, requests.table)):
+                if found["erased"] or found["display_name"] is None:
+                    raise InvalidTransitionError("This requester's data was erased; nobody can be registered from it.", code="already_erased")
+                pid = participant_id or created_id("participant", ctx.command_id)
+                if participant_reference:
+                    self.check_reference_free(participant_reference, field="participant_reference")
+                reference = participant_reference or self._generated_reference(pid)
+                as_secretariat = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
+                person = Participant.register(
+                    as_secretariat, id=pid, reference=reference, display_name=found["display_name"],
+                    organisation_id=None, gender=UNSTATED_GENDER, preferred_language=found["language"],
+                )
+                table.join(as_secretariat, pid)
+                touched = [person, table]
+            requests.decide(
+                ctx, request_id=request_id, decision=decision, reason=reason, representative=self._facilitates(ctx, requests.table),
+                participant_id=pid, ground=ground,
             )
-            table.join(as_secretariat, pid)
-            touched = [person, table]
-        requests.decide(
-            ctx, request_id=request_id, decision=decision, reason=reason, representative=self._facilitates(ctx, requests.table),
-            participant_id=pid, ground=ground,
-        )
-        self._save(ctx, *touched, requests)
-        return (pid, found["contact"]) if pid is not None else (None, None)
+            # Another decision on the request (or a registration of this reference) saved
+            # meanwhile fails this save: checked again, an acceptance at the same moment as
+            # another is refused as ``request_decided``.
+            self._save(ctx, *touched, requests)
+            return (pid, found["contact"]) if pid is not None else (None, None)
+
+        return self._retrying(attempt)
+
+    def _generated_reference(self, pid: UUID) -> str:
+        """The reference of a person accepted without one: ``joined-`` and the start of their
+        id, or their whole id when a participant already has that short one."""
+        short = f"joined-{str(pid)[:8]}"
+        return f"joined-{pid}" if self._participant_reference_taken(short) else short
 
     def erase_requester(self, request_id: UUID | str, *, reason: str = "", actor: str = "administrator", command_id: str | None = None) -> str:
         """Erase the personal data of whoever made ``request_id``: ``RequesterErased`` and the

@@ -75,13 +75,18 @@ class PeopleCommands(ApplicationCore):
         ctx = self.ctx(actor, command_id)
         if organisation_id is not None:
             self._get(Organisation, organisation_id, "organisation")
-        self.check_reference_free(reference)
-        p = Participant.register(
-            ctx, id=id or uuid4(), reference=reference, display_name=display_name, organisation_id=organisation_id,
-            gender=gender, preferred_language=preferred_language,
-        )
-        self._save(ctx, p)
-        return p.id
+        pid = id or uuid4()
+
+        def attempt() -> UUID:
+            self.check_reference_free(reference)
+            p = Participant.register(
+                ctx, id=pid, reference=reference, display_name=display_name, organisation_id=organisation_id,
+                gender=gender, preferred_language=preferred_language,
+            )
+            self._save(ctx, p)  # a registration of this reference saved meanwhile fails it on the references' key
+            return p.id
+
+        return self._retrying(attempt)  # checked again: ``already_registered``
 
     def join_table(self, participant_id: UUID | str, table: str, *, actor: str | None = None, command_id: str | None = None) -> None:
         """The participant joins ``table`` (acting for themselves unless the secretariat acts)."""

@@ -5,6 +5,7 @@ requester's data is sealed with their own key and erased from the command line."
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -14,6 +15,7 @@ from application.joining import decide_join_request
 from application.mail import mailer_from_url
 from application.persistence import erased_participant_ids
 from domain.errors import DomainError
+from domain.ids import created_id
 from domain.join_request import requester_id
 from tests.conftest import SmtpSink, link_in
 from tests.e2e.web_support import make_app
@@ -92,3 +94,38 @@ def test_the_secretariat_registers_no_second_participant_with_a_reference_alread
         services.app.register_participant(reference=" P-77 ", display_name="Bea", organisation_id=None, gender="woman", preferred_language="es")
 
     assert (refused.value.code, refused.value.field) == ("already_registered", "reference")
+
+
+def test_of_two_acceptances_of_one_request_at_once_one_registers_the_person_and_the_other_is_refused(
+    services: Services, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rid = ask(services)
+    real_save = services.app._save
+    raced: list[Any] = []
+
+    def other_acceptance_first(ctx: Any, *aggregates: Any, **kwargs: Any) -> None:
+        if not raced:  # the other acceptance is saved between this one's read and its save
+            raced.append(None)
+            raced[0] = services.app.decide_join_request(rid, decision="accept", participant_reference="p-51", command_id="other")
+        real_save(ctx, *aggregates, **kwargs)
+
+    monkeypatch.setattr(services.app, "_save", other_acceptance_first)
+    with pytest.raises(DomainError) as refused:
+        services.app.decide_join_request(rid, decision="accept", participant_reference="p-52", command_id="this")
+
+    assert refused.value.code == "request_decided"
+    request = services.app.table_of_request(rid).get(rid)
+    assert (request["status"], request["participant"]) == ("accepted", str(raced[0][0]))
+    assert str(raced[0][0]) in services.app.table("RT1").members
+    assert services.app._participant_reference_taken("p-51") and not services.app._participant_reference_taken("p-52")
+
+
+def test_an_acceptance_whose_generated_reference_is_taken_registers_the_person_with_a_free_one(services: Services) -> None:
+    rid = ask(services)
+    pid = created_id("participant", "accept-1")
+    services.app.register_participant(reference=f"JOINED-{str(pid)[:8]}", display_name="Ana", organisation_id=None, gender="woman", preferred_language="es")
+
+    found, _ = services.app.decide_join_request(rid, decision="accept", command_id="accept-1")
+
+    assert found == pid
+    assert services.app.participant(pid).reference == f"joined-{pid}"
