@@ -307,10 +307,34 @@ def page_of_recommendations(
     if objective is not None:
         found = list_recommendations(engine, status=status, table=table, objective=objective)
         return found[offset:offset + limit], len(found)
+    return _page(engine, (_BOARD_COUNT_OF_TABLE, _BOARD_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _BOARD_PAGE), status, table, limit, offset)
+
+
+# What a board's card shows of a proposal (``web/templates/board/board.html``).
+CARD_COLUMNS = (
+    "id", "reference", "table_code", "title", "language", "status", "author_id", "co_author_ids", "content_version",
+    "objectives", "updated_on",
+)
+
+
+def page_of_cards(
+    engine: Engine, *, status: list[str] | tuple[str, ...], table: str | None = None, objective: int | None = None,
+    limit: int, offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """:func:`page_of_recommendations` with only the :data:`CARD_COLUMNS` of each row (``table``
+    for ``table_code``): the board's cards, without reading, keeping and keying each
+    proposal's texts."""
+    if objective is not None:
+        found, total = page_of_recommendations(engine, status=status, table=table, objective=objective, limit=limit, offset=offset)
+        return [{k: r["table" if k == "table_code" else k] for k in _CARD_KEYS} for r in found], total
+    return _page(engine, (_BOARD_COUNT_OF_TABLE, _CARDS_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _CARDS_PAGE), status, table, limit, offset)
+
+
+def _page(engine: Engine, statements: tuple[Any, Any], status: list[str] | tuple[str, ...], table: str | None, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     params: dict[str, Any] = {"status": list(status), "limit": limit, "offset": offset}
     if table:
         params["table"] = table
-    count, page = (_BOARD_COUNT_OF_TABLE, _BOARD_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _BOARD_PAGE)
+    count, page = statements
     with engine.connect() as c:
         total = int(c.execute(count, params).scalar_one())
         out = []
@@ -329,16 +353,20 @@ _BOARD_COUNT = select(func.count().label("n")).select_from(view_proposals).where
 _BOARD_COUNT_OF_TABLE = _BOARD_COUNT.where(_BOARD_OF_TABLE)
 
 
-def _board_page(*where: Any) -> Any:
+def _board_page(columns: Any, *where: Any) -> Any:
     t = view_proposals
     return (
-        select(t).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id)
+        select(*columns).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id)
         .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
     )
 
 
-_BOARD_PAGE = _board_page(_BOARD_WHERE)
-_BOARD_PAGE_OF_TABLE = _board_page(_BOARD_WHERE, _BOARD_OF_TABLE)
+_BOARD_PAGE = _board_page([view_proposals], _BOARD_WHERE)
+_BOARD_PAGE_OF_TABLE = _board_page([view_proposals], _BOARD_WHERE, _BOARD_OF_TABLE)
+_CARDS = [view_proposals.c[name] for name in CARD_COLUMNS]
+_CARD_KEYS = tuple("table" if k == "table_code" else k for k in CARD_COLUMNS)
+_CARDS_PAGE = _board_page(_CARDS, _BOARD_WHERE)
+_CARDS_PAGE_OF_TABLE = _board_page(_CARDS, _BOARD_WHERE, _BOARD_OF_TABLE)
 
 
 # The reads of one proposal's page, built once (bound parameters): a page read after a

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from application.bootstrap import Services
 from projections import follow_up, liaison, sessions
 from projections import proposals as pv
+from tests.e2e.web_support import make_app
 
 ADOPTED = list(pv.ADOPTED_OR_LATER)
 
@@ -31,6 +33,34 @@ def test_a_page_of_recommendations_holds_the_rows_of_the_whole_list_in_its_order
     assert first == pv.list_recommendations(e, status=ADOPTED)[:10]
     assert rt2 == pv.list_recommendations(e, status=ADOPTED, table="RT2")[1:4]
     assert (drafts_total, drafts) == (13, pv.list_recommendations(e, status=list(pv.DRAFT_STATUSES))[10:20])
+
+
+def test_a_page_of_cards_holds_the_columns_a_card_shows_of_the_same_rows(loaded: Services) -> None:
+    e = loaded.projector.engine
+
+    for table, objective, offset in ((None, None, 0), ("RT2", None, 0), (None, 7, 0), (None, None, 10)):
+        cards, total = pv.page_of_cards(e, status=list(pv.DRAFT_STATUSES), table=table, objective=objective, limit=10, offset=offset)
+        full, full_total = pv.page_of_recommendations(e, status=list(pv.DRAFT_STATUSES), table=table, objective=objective, limit=10, offset=offset)
+
+        assert (total, cards) == (full_total, [{k: r[k] for k in cards[0]} for r in full])
+        assert set(cards[0]) == {"id", "reference", "table", "title", "language", "status", "author_id", "co_author_ids", "content_version", "objectives", "updated_on"}
+    first, _ = pv.page_of_cards(e, status=list(pv.DRAFT_STATUSES), limit=2, offset=0)
+    assert [(c["reference"], c["table"], c["status"], c["content_version"]) for c in first] == [
+        ("prop-rt1-04", "RT1", "submitted", 1), ("prop-rt1-08", "RT1", "draft", 1),
+    ]
+
+
+def test_the_board_from_its_cards_columns_is_the_board_from_whole_rows(loaded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    web = make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27", DIALOGUE_PAGE_CACHE="off")
+    client = web.test_client()
+    queries = ("/", "/?page=2", "/?table=RT3", "/?objective=7", "/?status=draft&lang=es")
+
+    cards = [client.get(q).get_data(as_text=True) for q in queries]
+    monkeypatch.setattr(pv, "page_of_cards", pv.page_of_recommendations)
+    whole = [client.get(q).get_data(as_text=True) for q in queries]
+
+    assert cards == whole
+    assert "prop-rt1-04" in cards[0] and "prop-rt3-" in cards[2]
 
 
 def test_a_pages_sessions_rounds_and_responses_are_those_of_its_recommendations(loaded: Services) -> None:

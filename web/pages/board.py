@@ -53,19 +53,16 @@ def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> tuple[list[dict[str, Any]], Pager]:
+def _listing(allowed: tuple[str, ...], f: dict[str, Any], read: Any = proposal_views.page_of_recommendations) -> tuple[list[dict[str, Any]], Pager]:
     """One page of the proposals the filters select (a page past the end shows the last),
-    and its pager. The rows are the kept ones (:func:`kept_view`): read them, never change them."""
+    and its pager, read by ``read`` (a page's reader of :mod:`projections.proposals`). The
+    rows are the kept ones (:func:`kept_view`): read them, never change them."""
     status = [f["status"]] if f["status"] else list(allowed)
     asked = Pager(asked_page(), 0)
-    rows, total = kept_view(
-        proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset, copied=False,
-    )
+    rows, total = kept_view(read, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=asked.offset, copied=False)
     pager = Pager.asked(total)
     if pager.number != asked.number:
-        rows, total = kept_view(
-            proposal_views.page_of_recommendations, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset, copied=False,
-        )
+        rows, total = kept_view(read, status=status, table=f["table"], objective=f["objective"], limit=PER_PAGE, offset=pager.offset, copied=False)
     return rows, pager
 
 
@@ -73,7 +70,8 @@ def _listing(allowed: tuple[str, ...], f: dict[str, Any]) -> tuple[list[dict[str
 def board() -> str:
     """The board of draft recommendations (everything not yet adopted)."""
     f = _filters(BOARD_STATUSES)
-    rows, pager = _listing(BOARD_STATUSES, f)
+    # Only what the cards show: a card's kept HTML is keyed by its row's values.
+    rows, pager = _listing(BOARD_STATUSES, f, proposal_views.page_of_cards)
     return render_template("board/board.html", rows=rows, pager=pager, filters=f, statuses=BOARD_STATUSES, tables=TABLES)
 
 
