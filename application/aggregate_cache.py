@@ -76,9 +76,9 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
 
 
 class CopyingRepository(Repository[Any]):
-    """The library's repository, giving a command a :func:`copy_aggregate` of a cached
-    aggregate instead of a ``deepcopy``, and an aggregate just rebuilt and not cached (one
-    holding personal data, a past version) as it is: nothing else holds it."""
+    """The library's repository, giving a command a :func:`copy_aggregate` of an aggregate
+    whose class may be cached instead of a ``deepcopy``, and one that is never cached (one
+    holding personal data, a past version) as rebuilt: nothing else holds it."""
 
     def get(
         self, aggregate_id: Any, *, version: int | None = None, projector_func: ProjectorFunction[Any, Any] = project_aggregate,
@@ -89,11 +89,10 @@ class CopyingRepository(Repository[Any]):
         )
         if not (deepcopy_from_cache and self.deepcopy_from_cache and self.cache is not None and version is None):
             return aggregate
-        try:
-            cached = self.cache.get(aggregate_id)
-        except KeyError:
-            return aggregate
-        return copy_aggregate(aggregate) if cached is aggregate else aggregate
+        # Copied whenever its class may be cached, not only when the cache still holds it:
+        # another thread may evict or replace the entry after the look-up above, and
+        # would then be given the same object.
+        return aggregate if holds_personal_data(type(aggregate)) else copy_aggregate(aggregate)
 
 
 def holds_personal_data(cls: type) -> bool:

@@ -6,6 +6,7 @@ answering the same proofs as a tree built independently from the stored events."
 from __future__ import annotations
 
 import io
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -23,6 +24,7 @@ from application.persistence import (
     get_engine,
 )
 from application.tables import chain_table, tree_leaves, tree_nodes
+from application.tlog import store
 from application.tlog.entry import event_entry
 from application.tlog.store import StoredTree, build_tree
 from application.tlog.tree import (
@@ -171,11 +173,25 @@ def stored_nodes(engine: Engine) -> dict[tuple[int, int], bytes]:
         return {(r.level, r.idx): bytes.fromhex(r.hash) for r in c.execute(select(tree_nodes))}
 
 
-def test_two_recorders_appending_alternately_store_the_tree_a_fresh_one_builds(database_url: str) -> None:
+def test_two_recorders_appending_alternately_store_the_tree_a_fresh_one_builds(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Two processes on one log: each keeps the tree's right edge from its own last save,
     # and must notice the other's saves in between.
     first, second = recorder(database_url), recorder(database_url)
     engine = get_engine(database_url)
+    requested: list[tuple[int, int]] = []
+    read = store.read_nodes
+
+    def recording(db: Any, nodes: Any) -> Any:
+        requested.extend(nodes)
+        return read(db, nodes)
+
+    monkeypatch.setattr(store, "read_nodes", recording)
+    first.insert_events([stored_event(-j) for j in range(1, 5)])  # size 4: its edge is node (2, 0)
+    second.insert_events([stored_event(-5), stored_event(-6)])  # size 6
+    requested.clear()
+    first.insert_events([stored_event(-7), stored_event(-8)])  # leaf 7 completes (1, 3), (2, 1) and (3, 0)
+    # The tree moved under its edge: the nodes are read again, (2, 0) included, not taken from memory.
+    assert sorted(requested) == [(1, 2), (2, 0)]
     for n, (r, batch) in enumerate(zip([first, second, second, first, first, second] * 6, [1, 2, 1, 3, 1, 1] * 6, strict=True)):
         r.insert_events([stored_event(100 * n + j) for j in range(batch)])
     fresh = MemoryTree(entries_of(engine))

@@ -97,6 +97,28 @@ def test_changing_a_proposal_taken_from_the_cache_without_saving_it_leaves_the_c
     assert again is not cached
 
 
+def test_a_proposal_evicted_from_the_cache_while_taken_is_still_given_as_a_copy(database_url: str, master_key: str, clock: FixedClock) -> None:
+    # Another thread evicts (or replaces) the entry between the library's look-up and the
+    # repository's: the command must still get a copy, never the object others were given.
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    s.app.proposal(pid)  # cached now
+    cache: Any = s.app.repository.cache
+    held = cache.get(pid)
+    looked_up = cache.get
+
+    def get_then_evicted(key: Any, *args: Any, **kwargs: Any) -> Any:
+        found = looked_up(key, *args, **kwargs)
+        cache.get = lambda *_a, **_k: (_ for _ in ()).throw(KeyError(key))
+        return found
+
+    cache.get = get_then_evicted
+    taken = s.app.proposal(pid)
+    assert taken is not held
+    assert (taken.title, taken.version) == (held.title, held.version)
+
+
 def test_participants_are_never_cached(database_url: str, master_key: str, clock: FixedClock) -> None:
     s = _inline(database_url, master_key, clock)
     author = seed_members(s.app)[0]
