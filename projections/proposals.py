@@ -414,10 +414,16 @@ def page_of_versions(engine: Engine, proposal_id: str, *, limit: int, offset: in
 
 def version_and_previous(engine: Engine, proposal_id: str, number: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int]:
     """Content version ``number`` of a proposal, the one before it (None for the first), and
-    how many versions it has: ``(version, previous, total)``, read by the primary key."""
+    how many versions it has: ``(version, previous, total)``, read by the primary key. A
+    number that is no version (below 1, beyond the last: perhaps beyond any integer the
+    database holds) finds nothing without asking for it."""
     t = view_proposal_versions
-    found = {r["content_version"]: r for r in rows(engine, select(t).where(t.c.proposal_id == proposal_id, t.c.content_version.in_([number - 1, number])))}
+    if not is_id(proposal_id):
+        return None, None, 0
     total = int(rows(engine, select(func.count().label("n")).select_from(t).where(t.c.proposal_id == proposal_id))[0]["n"])
+    if not 1 <= number <= total:
+        return None, None, total
+    found = {r["content_version"]: r for r in rows(engine, select(t).where(t.c.proposal_id == proposal_id, t.c.content_version.in_([number - 1, number])))}
     return found.get(number), found.get(number - 1), total
 
 

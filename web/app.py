@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from application.bootstrap import Config
 from application.files import write_private
+from web.json_body import JsonProvider
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Named "web" (the package): templates, static files, the instance folder and the
     # logger name are those of the package.
     app = Flask("web", instance_relative_config=True)
+    app.json = JsonProvider(app)  # a JSON body nested too deeply is bad input, not a server error
     from web.templating import init_app as init_templating
 
     init_templating(app)  # before anything builds the Jinja environment

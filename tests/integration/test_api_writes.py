@@ -67,6 +67,23 @@ def test_a_body_that_is_not_json_is_400(app: Flask) -> None:
     assert r.status_code == 400 and set(r.get_json()) == ERROR_KEYS
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"title": ' * 50_000, "[" * 100_000 + "]" * 100_000])
+def test_a_body_nested_too_deeply_is_400_saying_so_and_stores_nothing(app: Flask, loaded: Services, body: str) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post("/api/v1/proposals", data=body, content_type="application/json", headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (400, "invalid_json")
+    assert "nested" in r.get_json()["message"]
+    assert count(loaded) == before
+
+
+def test_a_page_form_sent_as_json_nested_too_deeply_is_400(app: Flask) -> None:
+    r = app.test_client().post("/login", data="[" * 100_000, content_type="application/json")
+
+    assert r.status_code == 400
+
+
 def test_an_unknown_or_missing_field_is_422_naming_it(app: Flask) -> None:
     r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "colour": "red", "title": None}, headers=bearer(app))
 

@@ -30,6 +30,7 @@ from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
 from web.api.errors import domain_error_response
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
+from web.json_body import Parser
 
 LINK_HEADER = {
     "description": "Links to the first, previous, next and last pages (RFC 8288), other query arguments kept.",
@@ -77,6 +78,8 @@ def page_url(number: int, page_size: int) -> str:
 class Blueprint(flask_smorest.Blueprint):
     """A blueprint of ``/api/v1`` (one per area), named ``api_<area>`` beside the pages'
     blueprint of the area; its operations are tagged ``<area>`` in the document."""
+
+    ARGUMENTS_PARSER = Parser()  # a body nested too deeply is a 400 (web/json_body.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
