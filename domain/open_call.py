@@ -27,6 +27,7 @@ from eventsourcing.domain import event
 
 from domain.base import ADMINISTRATOR, Ctx, DialogueAggregate
 from domain.errors import (
+    DomainError,
     InvalidInputError,
     InvalidTransitionError,
     NotAllowedError,
@@ -63,6 +64,43 @@ def _text(field: str, value: str, limit: int, *, required: bool = True) -> None:
         raise InvalidInputError(f"The {field} is empty.", code="empty_text", field=field)
     if len(value) > limit:
         raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)
+
+
+def _text_problem(field: str, value: str, limit: int, *, required: bool = True) -> list[DomainError]:
+    try:
+        _text(field, value, limit, required=required)
+    except InvalidInputError as e:
+        return [e]
+    return []
+
+
+def call_problems(
+    *, title: str, text: str, objectives: list[int], table: str | None, languages: list[str], opens_on: date | None,
+    closes_on: date | None, today: date,
+) -> list[DomainError]:
+    """Every problem of a call's content at once, in the order :meth:`OpenCall.open`
+    refuses with the first (a missing date is the form's to report: no problem of it here)."""
+    found: list[DomainError] = []
+    if table is not None and table not in table_objectives():
+        found.append(InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table"))
+    found += _text_problem("title", title, MAX_TITLE) + _text_problem("text", text, MAX_CALL_TEXT)
+    unknown = sorted(o for o in objectives if not 1 <= o <= 23)
+    outside = sorted(set(objectives) - table_objectives()[table]) if table in table_objectives() else []
+    if not objectives:
+        found.append(InvalidInputError("A call names at least one GCM objective.", code="no_objective", field="objectives"))
+    elif unknown:
+        found.append(InvalidInputError(f"GCM objectives are numbered 1 to 23, not {unknown}.", code="unknown_objective", field="objectives"))
+    elif outside:
+        found.append(InvalidInputError(f"GCM objective(s) {outside} do not belong to {table}.", code="objective_not_in_table", field="objectives"))
+    if not languages:
+        found.append(InvalidInputError("A call takes inputs in at least one language.", code="no_language", field="languages"))
+    elif any(lang not in LANGUAGES for lang in languages):
+        found.append(InvalidInputError(f"Languages are among {list(LANGUAGES)}.", code="unknown_language", field="languages"))
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        found.append(InvalidInputError("A call closes on or after the day it opens.", code="closes_before_opens", field="closes_on"))
+    elif closes_on is not None and closes_on < today:
+        found.append(InvalidInputError("A call closes today or later.", code="call_closes_in_past", field="closes_on"))
+    return found
 
 
 class OpenCall(DialogueAggregate):
@@ -105,25 +143,12 @@ class OpenCall(DialogueAggregate):
                 raise NotAllowedError("Only the secretariat opens a call for the whole mechanism.", code="secretariat_only")
             if not facilitator:
                 raise NotAllowedError(f"Only the facilitators of {table} or the secretariat open a call for it.", code="not_a_facilitator")
-        _text("title", title, MAX_TITLE)
-        _text("text", text, MAX_CALL_TEXT)
-        if not objectives:
-            raise InvalidInputError("A call names at least one GCM objective.", code="no_objective", field="objectives")
-        unknown = sorted(o for o in objectives if not 1 <= o <= 23)
-        if unknown:
-            raise InvalidInputError(f"GCM objectives are numbered 1 to 23, not {unknown}.", code="unknown_objective", field="objectives")
-        if table is not None:
-            outside = sorted(set(objectives) - table_objectives()[table])
-            if outside:
-                raise InvalidInputError(f"GCM objective(s) {outside} do not belong to {table}.", code="objective_not_in_table", field="objectives")
-        if not languages:
-            raise InvalidInputError("A call takes inputs in at least one language.", code="no_language", field="languages")
-        if any(lang not in LANGUAGES for lang in languages):
-            raise InvalidInputError(f"Languages are among {list(LANGUAGES)}.", code="unknown_language", field="languages")
-        if closes_on < opens_on:
-            raise InvalidInputError("A call closes on or after the day it opens.", code="closes_before_opens", field="closes_on")
-        if closes_on < ctx.effective_date:
-            raise InvalidInputError("A call closes today or later.", code="call_closes_in_past", field="closes_on")
+        problems = call_problems(
+            title=title, text=text, objectives=objectives, table=table, languages=languages, opens_on=opens_on, closes_on=closes_on,
+            today=ctx.effective_date,
+        )
+        if problems:
+            raise problems[0]
         return cls(
             id=id, reference=reference, title=title, text=text, objectives=sorted(set(objectives)), table=table,
             languages=list(dict.fromkeys(languages)), opens_on=opens_on, closes_on=closes_on, **ctx.stamp(),
@@ -155,19 +180,13 @@ class OpenCall(DialogueAggregate):
             raise InvalidTransitionError(
                 f"This call takes inputs from {self.opens_on} to {self.closes_on}.", code="outside_call_dates", field="call"
             )
-        if language not in self.languages:
-            raise InvalidInputError(
-                f"This call takes inputs in {', '.join(self.languages)}.", code="language_not_accepted", field="language"
-            )
-        _text("text", text, MAX_INPUT_TEXT)
-        _text("organisation_name", organisation_name, MAX_NAME, required=False)
-        if country not in lac_states():
-            raise InvalidInputError("The country is a LAC state's ISO code.", code="unknown_country", field="country")
-        if stakeholder_group not in STAKEHOLDER_GROUPS:
-            raise InvalidInputError(f"Unknown stakeholder group {stakeholder_group!r}.", code="unknown_stakeholder_group", field="stakeholder_group")
+        problems = self.input_problems(
+            text=text, organisation_name=organisation_name, country=country, stakeholder_group=stakeholder_group,
+            language=language, contact=contact, public=public,
+        )
+        if problems:
+            raise problems[0]
         contact = (contact or "").strip() or None
-        if contact is not None and (not public or len(contact) > MAX_CONTACT or not EMAIL.match(contact)):
-            raise InvalidInputError("The contact is an e-mail address (participants are reached through their account).", code="invalid_email", field="contact")
         key = str(input_id)
         if key in self.inputs:
             raise InvalidInputError("An input with this id already exists.", code="duplicate_input", field="input")
@@ -181,6 +200,29 @@ class OpenCall(DialogueAggregate):
             text=text, organisation_name=organisation_name.strip(), country=country, stakeholder_group=stakeholder_group,
             language=language, contact=contact, **ctx.stamp(),
         )
+
+    def input_problems(
+        self, *, text: str, organisation_name: str, country: str, stakeholder_group: str, language: str,
+        contact: str | None, public: bool,
+    ) -> list[DomainError]:
+        """Every problem of an input's content at once, in the order :meth:`submit_input`
+        refuses with the first (``public``: sent by someone without an account)."""
+        found: list[DomainError] = []
+        if language not in self.languages:
+            found.append(InvalidInputError(
+                f"This call takes inputs in {', '.join(self.languages)}.", code="language_not_accepted", field="language"
+            ))
+        found += _text_problem("text", text, MAX_INPUT_TEXT) + _text_problem("organisation_name", organisation_name, MAX_NAME, required=False)
+        if country not in lac_states():
+            found.append(InvalidInputError("The country is a LAC state's ISO code.", code="unknown_country", field="country"))
+        if stakeholder_group not in STAKEHOLDER_GROUPS:
+            found.append(InvalidInputError(f"Unknown stakeholder group {stakeholder_group!r}.", code="unknown_stakeholder_group", field="stakeholder_group"))
+        contact = (contact or "").strip() or None
+        if contact is not None and (not public or len(contact) > MAX_CONTACT or not EMAIL.match(contact)):
+            found.append(InvalidInputError(
+                "The contact is an e-mail address (participants are reached through their account).", code="invalid_email", field="contact",
+            ))
+        return found
 
     def _sender_has_sent(self, participant: str | None, contact: str | None) -> bool:
         """Whether this participant (or contact address) already sent an input that

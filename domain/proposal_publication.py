@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.base import Ctx
-from domain.errors import InvalidInputError, NotAllowedError, RuleViolationError
+from domain.errors import DomainError, InvalidInputError, NotAllowedError, RuleViolationError
 from domain.proposal_rules import (
     ADOPTED,
     ENDORSED,
@@ -103,29 +103,46 @@ class PublicationCommands(ProposalGuards):
         if not ctx.is_secretariat:
             raise NotAllowedError("Only the secretariat records government responses.", code="secretariat_only")
         self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
-        if country not in lac_states():
-            raise InvalidInputError(f"{country!r} is not a LAC state code.", code="unknown_country", field="country")
-        if not self.addressed_to(country):
-            raise RuleViolationError(f"{country} was not an addressee of this recommendation.", code="not_an_addressee", field="country")
-        if status not in GOVERNMENT_RESPONSE_STATUSES:
-            raise InvalidInputError(
-                f"Response status must be one of {list(GOVERNMENT_RESPONSE_STATUSES)}.", code="unknown_response_status", field="status"
-            )
-        check_text("response", response)
-        if not re.fullmatch(r"[a-z]{2,3}", language or ""):
-            raise InvalidInputError("The response's language is an ISO 639 code such as es, en, pt, fr, nl or ht.", code="unknown_language", field="language")
+        problems = self.response_problems(country=country, status=status, response=response, language=language, response_date=response_date, today=ctx.effective_date)
+        if problems:
+            raise problems[0]
         answered = response_date or ctx.effective_date
-        if answered > ctx.effective_date:
-            raise InvalidInputError("A response is recorded once received, not with a future date.", code="response_in_future", field="response_date")
-        if self.published_on is not None and answered < self.published_on:
-            raise RuleViolationError(
-                f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
-                code="response_before_publication", field="response_date",
-            )
         self._government_response_recorded(
             country=country, status=status, response=response, language=language,
             responding_entity=responding_entity, response_date=answered, **ctx.stamp(),
         )
+
+    def response_problems(
+        self, *, country: str, status: str, response: str, language: str, response_date: date | None, today: date,
+    ) -> list[DomainError]:
+        """Every problem of a government response's content at once, in the order
+        :meth:`record_government_response` refuses with the first."""
+        found: list[DomainError] = []
+        if country not in lac_states():
+            found.append(InvalidInputError(f"{country!r} is not a LAC state code.", code="unknown_country", field="country"))
+        elif not self.addressed_to(country):
+            found.append(RuleViolationError(f"{country} was not an addressee of this recommendation.", code="not_an_addressee", field="country"))
+        if status not in GOVERNMENT_RESPONSE_STATUSES:
+            found.append(InvalidInputError(
+                f"Response status must be one of {list(GOVERNMENT_RESPONSE_STATUSES)}.", code="unknown_response_status", field="status",
+            ))
+        try:
+            check_text("response", response)
+        except DomainError as e:
+            found.append(e)
+        if not re.fullmatch(r"[a-z]{2,3}", language or ""):
+            found.append(InvalidInputError(
+                "The response's language is an ISO 639 code such as es, en, pt, fr, nl or ht.", code="unknown_language", field="language",
+            ))
+        answered = response_date or today
+        if answered > today:
+            found.append(InvalidInputError("A response is recorded once received, not with a future date.", code="response_in_future", field="response_date"))
+        elif self.published_on is not None and answered < self.published_on:
+            found.append(RuleViolationError(
+                f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
+                code="response_before_publication", field="response_date",
+            ))
+        return found
 
     def record_follow_up(self, ctx: Ctx, *, country: str, progress: str, note: str, on: date | None = None) -> None:
         """Record a later follow-up entry on a state's implementation (the secretariat).

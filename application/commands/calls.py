@@ -17,9 +17,9 @@ from application.errors import CommandAlreadyAppliedError
 from application.persistence import notifications
 from application.references import call_of
 from domain.base import ADMINISTRATOR, PUBLIC, SECRETARIAT
-from domain.errors import NotAllowedError, NotFoundError
+from domain.errors import DomainError, NotAllowedError, NotFoundError
 from domain.ids import created_id
-from domain.open_call import OpenCall
+from domain.open_call import OpenCall, call_problems
 
 CALL_OPENED = "domain.open_call:OpenCall.Opened"
 CALL_CLOSED = "domain.open_call:OpenCall.Closed"
@@ -46,6 +46,32 @@ class CallCommands(ApplicationCore):
         )
         self._save(ctx, call)
         return call.id
+
+    def check_call(
+        self, *, title: str, text: str, objectives: list[int], languages: list[str], opens_on: date | None,
+        closes_on: date | None, table: str | None = None,
+    ) -> list[DomainError]:
+        """Every problem of a call's content at once, without writing anything (a form shows
+        them all; :meth:`open_call` refuses with the first)."""
+        return call_problems(
+            title=title, text=text, objectives=list(objectives), table=table, languages=list(languages), opens_on=opens_on,
+            closes_on=closes_on, today=self.clock.today(),
+        )
+
+    def check_input(
+        self, call_id: UUID | str, *, text: str, organisation_name: str, country: str, stakeholder_group: str, language: str,
+        contact: str | None = None, public: bool = True,
+    ) -> list[DomainError]:
+        """Every problem of an input's content at once, without writing anything (a form
+        shows them all; :meth:`submit_input` refuses with the first).
+
+        Raises:
+            NotFoundError: no such call.
+        """
+        return self.open_call_record(call_id).input_problems(
+            text=text, organisation_name=organisation_name, country=country, stakeholder_group=stakeholder_group,
+            language=language, contact=contact, public=public,
+        )
 
     def open_call_record(self, call_id: UUID | str) -> OpenCall:
         """The call ``call_id``.

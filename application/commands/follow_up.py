@@ -10,7 +10,7 @@ from uuid import UUID
 from application.core import ApplicationCore
 from application.retry import event_of
 from domain.base import SECRETARIAT
-from domain.errors import RuleViolationError
+from domain.errors import DomainError, RuleViolationError
 from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
 from domain.proposal import Proposal
 
@@ -40,6 +40,20 @@ class FollowUpCommands(ApplicationCore):
             self._save(ctx, p)
 
         self._retrying(attempt, own_change=event_of(Proposal, "GovernmentResponseRecorded", country=country))
+
+    def check_government_response(
+        self, proposal_id: UUID | str, *, country: str, status: str, response: str, language: str = "es",
+        responding_entity: str = "", response_date: date | None = None,
+    ) -> list[DomainError]:
+        """Every problem of a government response's content at once, without writing
+        anything (a form shows them all; :meth:`record_government_response` refuses with the
+        first). An unknown proposal has none here: the command refuses it.
+        """
+        try:
+            p = self.proposal(proposal_id)
+        except DomainError:
+            return []
+        return p.response_problems(country=country, status=status, response=response, language=language, response_date=response_date, today=self.clock.today())
 
     # ------------------------------------------------------------------ follow-up and dialogues
     def record_follow_up(

@@ -183,3 +183,33 @@ def test_an_author_links_an_accepted_input_and_the_proposal_shows_it(world: Worl
 
     assert r.status_code == 302, r.get_data(as_text=True)
     assert "Draws on 1 input" in page and "Rede Acolhida" in page
+
+
+def test_an_input_with_several_faults_shows_each_once_with_what_was_typed(world: World) -> None:
+    url = f"/calls/{world.call}"
+    data = {"text": " ", "language": "pt", "organisation_name": "R" * 201, "country": "BR", "stakeholder_group": "migrants",
+            "contact": "not-an-address", "website": ""}
+
+    r = post_form(world.app.test_client(), url, f"{url}/inputs?lang=en", prefix="in", **data)
+
+    page = visible(r)
+    assert r.status_code == 422
+    counts = [page.count(w) for w in ("The text is empty.", "This is longer than 200 characters.", "The contact is an e-mail address")]
+    assert counts == [1, 1, 1]
+    assert 'value="not-an-address"' in r.get_data(as_text=True)
+    assert inputs(world) == []
+
+
+def test_a_call_with_several_faults_shows_each_once_with_what_was_typed(world: World) -> None:
+    client = world.app.test_client()
+    act_as(client, "secretariat")
+    data = {"title": " ", "text": "x" * 10_001, "objectives": ["4"], "table": "RT1", "opens_on": "2026-01-12", "closes_on": "2026-01-11"}
+
+    r = post_form(client, "/calls", "/calls?lang=en", prefix="call", **data)
+
+    page = visible(r)
+    assert r.status_code == 422
+    counts = [page.count(w) for w in ("The title is empty.", "This is longer than 10000 characters.", "do not belong to RT1",
+                                      "A call takes inputs in at least one language.", "A call closes on or after the day it opens.")]
+    assert counts == [1, 1, 1, 1, 1]
+    assert "x" * 10_001 in r.get_data(as_text=True)

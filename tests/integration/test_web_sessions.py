@@ -167,6 +167,20 @@ def test_a_government_response_from_a_state_not_addressed_is_refused_with_the_te
     assert "Respuesta que no debe perderse" in r.get_data(as_text=True)
 
 
+def test_a_government_response_with_several_faults_shows_each_once_with_the_text_kept(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt2-03")  # published to MX, GT, CR, PA
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    r = _post_prefixed(client, "/liaison/responses?lang=en", "response", proposal=proposal["id"], country="AR", status="noted",
+                       response=" ", language="es", responding_entity="Cancillería", response_date="2099-01-01")
+
+    page = text_of(r.get_data(as_text=True))
+    assert r.status_code == 422
+    assert [page.count(w) for w in ("AR was not an addressee", "The response cannot be empty.", "not with a future date")] == [1, 1, 1]
+    assert "Cancillería" in r.get_data(as_text=True)
+
+
 def test_a_government_response_is_recorded_and_shown_to_the_public(app: Flask, loaded: Services) -> None:
     proposal = _proposal(loaded, "prop-rt2-03")
     client = app.test_client()

@@ -37,6 +37,7 @@ from web.pages.common import (
     kept_view,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
     today,
@@ -82,16 +83,21 @@ def open_call() -> Page:
     """Open a call (the secretariat; a table's representatives act as it)."""
     viewer = load_viewer()
     form = OpenCallForm(prefix="call")
-    if not form.validate_on_submit():
-        return render_index(400 if _expired(form) else 422, {"form": form, "top": _expired(form), "errs": form_errors(form)})
+    form.validate_on_submit()
+    if (top := _expired(form)) is not None:
+        return render_index(400, {"form": form, "top": top, "errs": form_errors(form)})
     if viewer.secretariat_actor is None:
         return render_index(422, {"form": form, "top": refusal("secretariat_only"), "errs": {}})
+    content: dict[str, Any] = {
+        "title": form.title.data or "", "text": form.text.data or "", "objectives": list(form.objectives.data or []),
+        "table": form.table.data or None, "languages": list(form.languages.data or []), "opens_on": form.opens_on.data,
+        "closes_on": form.closes_on.data,
+    }
+    errs = problems_by_field(form_errors(form), services().app.check_call(**content), {})
+    if errs:  # every problem at once, what was typed kept
+        return render_index(422, {"form": form, "top": None, "errs": errs})
     actor, cid = viewer.secretariat_actor, command_id_of(form)
-    outcome = execute(cid, lambda: services().app.open_call(
-        reference=f"call-{cid[-8:]}", title=form.title.data or "", text=form.text.data or "", objectives=list(form.objectives.data or []),
-        table=form.table.data or None, languages=list(form.languages.data or []), opens_on=form.opens_on.data, closes_on=form.closes_on.data,
-        actor=actor, command_id=cid,
-    ))
+    outcome = execute(cid, lambda: services().app.open_call(reference=f"call-{cid[-8:]}", actor=actor, command_id=cid, **content))
     if outcome.applied and outcome.value:
         flash(_("The call is open."), "ok")
         return redirect(url_for("calls.show", call_id=str(outcome.value)))
@@ -129,15 +135,20 @@ def send_input(call_id: str) -> Page:
         current_app.logger.info("input to call %s dropped: the trap field was filled", call_id)
         flash(_("Thank you: your input was received and waits for moderation."), "ok")
         return redirect(url_for("calls.show", call_id=call_id))
-    if not form.validate_on_submit():
-        return render_call(call, 400 if _expired(form) else 422, {"form": form, "top": _expired(form), "errs": form_errors(form)})
+    form.validate_on_submit()
+    if (top := _expired(form)) is not None:
+        return render_call(call, 400, {"form": form, "top": top, "errs": form_errors(form)})
+    content: dict[str, Any] = {
+        "text": form.text.data or "", "organisation_name": form.organisation_name.data or "", "country": form.country.data or "",
+        "stakeholder_group": form.stakeholder_group.data or "", "language": form.language.data or "",
+        "contact": None if viewer.is_participant else (form.contact.data or None),
+    }
+    errs = problems_by_field(form_errors(form), services().app.check_input(call_id, public=not viewer.is_participant, **content), {})
+    if errs:  # every problem at once, what was typed kept
+        return render_call(call, 422, {"form": form, "top": None, "errs": errs})
     actor = str(viewer.participant_id) if viewer.is_participant else PUBLIC
     cid = command_id_of(form)
-    outcome = execute(cid, lambda: services().app.submit_input(
-        call_id, text=form.text.data or "", organisation_name=form.organisation_name.data or "", country=form.country.data or "",
-        stakeholder_group=form.stakeholder_group.data or "", language=form.language.data or "",
-        contact=None if viewer.is_participant else (form.contact.data or None), actor=actor, command_id=cid,
-    ))
+    outcome = execute(cid, lambda: services().app.submit_input(call_id, actor=actor, command_id=cid, **content))
     if outcome.applied:
         flash(_("Thank you: your input was received and waits for moderation."), "ok")
         return redirect(url_for("calls.show", call_id=call_id))

@@ -14,13 +14,11 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
 from projections import indicators as views
 from projections import people as people_views
 from projections import proposals as proposal_views
 from web.commission_forms import AppointForm, CommissionForm
 from web.forms import opts
-from web.i18n import refusal_words
 from web.pages.common import (
     Outcome,
     Page,
@@ -32,23 +30,15 @@ from web.pages.common import (
     install,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
 )
 
+__all__ = ["expired", "problems_by_field"]  # problems_by_field lives in web.pages.common now
+
 bp = Blueprint("commission", __name__, url_prefix="/commission")
 install(bp)
-
-
-def problems_by_field(errs: dict[str, list[str]], problems: list[DomainError], fields: dict[str, str]) -> dict[str, list[str]]:
-    """The form's shape errors, then each problem of the content (``fields`` maps the
-    application's field names to the form's) on every field whose shape passed."""
-    merged = dict(errs)
-    for e in problems:
-        name = fields.get(e.field or "", e.field or "")
-        if name and name not in errs:
-            merged.setdefault(name, []).append(refusal_words(e))
-    return merged
 
 
 def expired(form: Any) -> Outcome[Any] | None:

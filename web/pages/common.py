@@ -632,8 +632,21 @@ def refusal(code: str, field: str | None = None, status: int = 422) -> Outcome[A
 
 
 def form_errors(form: Any) -> dict[str, list[str]]:
-    """The shape errors of a submitted form, by field name (strings)."""
-    return {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
+    """The shape errors of a submitted form, by field name (strings, each once)."""
+    return {name: list(dict.fromkeys(str(m) for m in msgs)) for name, msgs in form.errors.items()}
+
+
+def problems_by_field(errs: dict[str, list[str]], problems: list[DomainError], fields: dict[str, str]) -> dict[str, list[str]]:
+    """The form's shape errors, then each problem of the content (``fields`` maps the
+    application's field names to the form's) on every field whose shape passed: every
+    error at once, none shown twice."""
+    merged = {name: list(words) for name, words in errs.items()}
+    for e in problems:
+        name = fields.get(e.field or "", e.field or "")
+        words = refusal_words(e)
+        if name and name not in errs and words not in merged.get(name, []):
+            merged.setdefault(name, []).append(words)
+    return merged
 
 
 # ---------------------------------------------------------------------------- responses

@@ -44,6 +44,7 @@ from web.pages.common import (
     install,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
     today,
@@ -125,6 +126,12 @@ def _refused_shape(action: str, form: Any, item: str | None = None) -> Page:
         top = Outcome[Any](applied=False, status=400, message=_("The form expired or was damaged. What you typed is kept below: submit it again."))
         return render_liaison(400, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
     return render_liaison(422, {"action": action, "item": item, "form": form, "top": None, "errs": errs})
+
+
+def _expired_shape(form: Any) -> bool:
+    """Whether a refused form's token expired or was damaged (then nothing else is checked)."""
+    errs = form_errors(form)
+    return "csrf_token" in errs or "command_id" in errs or "proposal_id" in errs
 
 
 def _refused_actor(action: str, form: Any, code: str, item: str | None = None) -> Page:
@@ -225,16 +232,20 @@ def record_response() -> Page:
     """Record a government's response to a published recommendation (the secretariat)."""
     viewer = load_viewer()
     form = ResponseForm(prefix="response")
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() and _expired_shape(form):
         return _refused_shape("response", form)
     if viewer.secretariat_actor is None:
         return _refused_actor("response", form, "secretariat_only")
+    proposal = form.proposal.data or ""
+    content: dict[str, Any] = {
+        "country": form.country.data or "", "status": form.status.data or "", "response": form.response.data or "",
+        "language": form.language.data or "es", "responding_entity": form.responding_entity.data or "", "response_date": form.response_date.data,
+    }
+    errs = problems_by_field(form_errors(form), services().app.check_government_response(proposal, **content), {})
+    if errs:  # every problem at once, what was typed kept
+        return render_liaison(422, {"action": "response", "item": None, "form": form, "top": None, "errs": errs})
     actor, cid = viewer.secretariat_actor, command_id_of(form)
-    outcome = execute(cid, lambda: services().app.record_government_response(
-        form.proposal.data or "", country=form.country.data or "", status=form.status.data or "", response=form.response.data or "",
-        language=form.language.data or "es", responding_entity=form.responding_entity.data or "", response_date=form.response_date.data,
-        actor=actor, command_id=cid,
-    ))
+    outcome = execute(cid, lambda: services().app.record_government_response(proposal, actor=actor, command_id=cid, **content))
     return _after(outcome, "response", form, _("The government's response is recorded."))
 
 
