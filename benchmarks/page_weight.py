@@ -12,6 +12,7 @@ from sqlalchemy import text
 from application.bootstrap import Services
 from benchmarks.measure import Figure
 from benchmarks.pages import web_client
+from projections.proposals import view_proposal_versions
 
 GROUP = "page weight"
 ENCODINGS = ("identity", "gzip", "br")
@@ -27,7 +28,7 @@ def pages(s: Services) -> dict[str, str]:
     """The main pages by name → path (the proposal with the most versions)."""
     with s.projector.engine.connect() as c:
         pid = c.execute(text(
-            "SELECT proposal_id FROM view_proposal_versions GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
+            f"SELECT proposal_id FROM {view_proposal_versions.name} GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
         )).scalar()
     found = {"board": "/", "sessions": "/sessions", "tables": "/tables", "Liaison Table": "/liaison", "audit": "/audit"}
     if pid is not None:

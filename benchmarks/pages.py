@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 
 from application.bootstrap import Services
 from benchmarks.measure import Figure, figure, interleave
+from projections.proposals import view_amendments, view_proposal_versions, view_proposals
 from web.app import create_app
 
 GROUP = "pages (in process)"
@@ -42,18 +43,18 @@ def _dicts(result: Any) -> list[dict[str, Any]]:
 def board_baseline(c: Connection) -> str:
     """The baseline's board: its rows from one plain SQL query (and their count), rendered."""
     marks = ", ".join(f"'{x}'" for x in BOARD_STATUSES)
-    total = c.execute(text(f"SELECT count(*) FROM view_proposals WHERE status IN ({marks})")).scalar_one()
+    total = c.execute(text(f"SELECT count(*) FROM {view_proposals.name} WHERE status IN ({marks})")).scalar_one()
     rows = _dicts(c.execute(text(
-        f"SELECT * FROM view_proposals WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
+        f"SELECT * FROM {view_proposals.name} WHERE status IN ({marks}) ORDER BY table_code, reference, drafted_on, id LIMIT 10"
     )))
     return BOARD.render(rows=rows, total=total)
 
 
 def proposal_baseline(c: Connection, pid: str) -> str:
     """The baseline's proposal page: the proposal, its versions and amendments by plain SQL, rendered."""
-    p = dict(c.execute(text("SELECT * FROM view_proposals WHERE id = :id"), {"id": pid}).one()._mapping)
-    versions = _dicts(c.execute(text("SELECT * FROM view_proposal_versions WHERE proposal_id = :id ORDER BY content_version"), {"id": pid}))
-    amendments = _dicts(c.execute(text("SELECT * FROM view_amendments WHERE proposal_id = :id ORDER BY proposed_on, reference"), {"id": pid}))
+    p = dict(c.execute(text(f"SELECT * FROM {view_proposals.name} WHERE id = :id"), {"id": pid}).one()._mapping)
+    versions = _dicts(c.execute(text(f"SELECT * FROM {view_proposal_versions.name} WHERE proposal_id = :id ORDER BY content_version"), {"id": pid}))
+    amendments = _dicts(c.execute(text(f"SELECT * FROM {view_amendments.name} WHERE proposal_id = :id ORDER BY proposed_on, reference"), {"id": pid}))
     return PROPOSAL.render(p=p, versions=versions, amendments=amendments)
 
 
@@ -92,7 +93,7 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
     engine = s.projector.engine
     with engine.connect() as c:
         pid = c.execute(text(
-            "SELECT proposal_id FROM view_proposal_versions GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
+            f"SELECT proposal_id FROM {view_proposal_versions.name} GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1"
         )).scalar_one()
 
     def board() -> None:

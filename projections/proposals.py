@@ -3,6 +3,10 @@ its content versions and its amendments, from the ``Proposal`` events.
 
 Participant ids are kept as text UUIDs; names are resolved through the participant
 directory (:mod:`projections.people`).
+
+Version 2 added ``view_proposal_objectives`` (GCM objective → proposals, keyed by the
+objective): the board filtered by an objective reads the proposals naming it, counted and
+cut into pages by the database, instead of every proposal of the matching statuses.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Index,
     Integer,
     String,
     Text,
@@ -26,9 +31,9 @@ from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, is_id, rows, text_id, topic
-from projections.statements import edit_row, insert_row, select_first, update_row
+from projections.statements import delete_rows, edit_row, insert_row, select_first, update_row
 
-projection = Projection("proposals", version=1)
+projection = Projection("proposals", version=2)
 
 ADOPTED_OR_LATER = ("adopted", "under_liaison_review", "endorsed", "not_endorsed", "published")
 DRAFT_STATUSES = ("draft", "submitted", "on_agenda", "returned_for_revision")
@@ -84,6 +89,15 @@ view_proposal_versions = projection.table(
     Column("note", Text, nullable=False, default=""),
 )
 
+# One row per GCM objective a proposal names now (its ``objectives``), keyed by the objective;
+# the index by proposal serves the rows' replacement when a revision changes the objectives.
+view_proposal_objectives = projection.table(
+    "proposal_objectives",
+    Column("objective", Integer, primary_key=True),
+    Column("proposal_id", Id, primary_key=True),
+    Index(f"ix_{projection.table_name('proposal_objectives')}_proposal", "proposal_id"),
+)
+
 view_amendments = projection.table(
     "amendments",
     Column("proposal_id", Id, primary_key=True),
@@ -125,6 +139,11 @@ def _snapshot_version(s: Session, e: Any, kind: str, note: str = "", row: Any = 
     )
 
 
+def _objectives(s: Session, pid: str, objectives: Any) -> None:
+    for n in dict.fromkeys(objectives):
+        insert_row(s, view_proposal_objectives, objective=n, proposal_id=pid)
+
+
 _VERSIONED = ("content_version", "title", "problem", "recommendation", "rationale", "objectives", "targets")
 _VERSIONED_SET = frozenset(_VERSIONED)
 
@@ -139,6 +158,7 @@ def drafted(s: Session, e: Any, position: int) -> None:
         version=e.originator_version, content_version=1, drafted_on=e.effective_date, updated_on=e.effective_date,
         last_position=position,
     )
+    _objectives(s, _pid(e), e.objectives)
     _snapshot_version(s, e, "drafted")
 
 
@@ -164,6 +184,9 @@ def revised(s: Session, e: Any, position: int) -> None:
         title=current["title"], problem=current["problem"], recommendation=current["recommendation"], rationale=current["rationale"],
         objectives=current["objectives"], targets=current["targets"], note=e.note,
     )
+    if "objectives" in e.changes:
+        delete_rows(s, view_proposal_objectives, proposal_id=pid)
+        _objectives(s, pid, e.changes["objectives"])
 
 
 @projection.on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))
@@ -285,10 +308,10 @@ def list_recommendations(
         q = q.where(view_proposals.c.status.in_(list(status)))
     if table:
         q = q.where(view_proposals.c.table_code == table)
+    if objective is not None:
+        q = q.join(_BY_OBJECTIVE, _BY_OBJECTIVE.c.proposal_id == view_proposals.c.id).where(_BY_OBJECTIVE.c.objective == objective)
     out = []
     for r in rows(engine, q):
-        if objective is not None and objective not in r["objectives"]:
-            continue
         r["table"] = r.pop("table_code")
         out.append(r)
     return out
@@ -301,13 +324,10 @@ def page_of_recommendations(
     """One page of :func:`list_recommendations` in the same stable order (table, reference,
     drafted on, id) and the number of matching proposals: ``(rows, total)``.
 
-    Without an objective filter the database counts and cuts the page (``COUNT`` and
-    ``LIMIT``/``OFFSET`` on the ordered, indexed columns); GCM objectives are a list in
-    each row, so an objective filter reads the table's rows and cuts in Python."""
-    if objective is not None:
-        found = list_recommendations(engine, status=status, table=table, objective=objective)
-        return found[offset:offset + limit], len(found)
-    return _page(engine, (_BOARD_COUNT_OF_TABLE, _BOARD_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _BOARD_PAGE), status, table, limit, offset)
+    The database counts and cuts the page (``COUNT`` and ``LIMIT``/``OFFSET`` on the
+    ordered, indexed columns); a GCM objective filter starts from the objective's rows of
+    ``view_proposal_objectives`` (its primary key), so it reads the proposals naming it."""
+    return _page(engine, _statements(_BOARD_PAGES, table, objective), status, table, objective, limit, offset)
 
 
 # What a board's card shows of a proposal (``web/templates/board/board.html``).
@@ -324,16 +344,22 @@ def page_of_cards(
     """:func:`page_of_recommendations` with only the :data:`CARD_COLUMNS` of each row (``table``
     for ``table_code``): the board's cards, without reading, keeping and keying each
     proposal's texts."""
-    if objective is not None:
-        found, total = page_of_recommendations(engine, status=status, table=table, objective=objective, limit=limit, offset=offset)
-        return [{k: r["table" if k == "table_code" else k] for k in _CARD_KEYS} for r in found], total
-    return _page(engine, (_BOARD_COUNT_OF_TABLE, _CARDS_PAGE_OF_TABLE) if table else (_BOARD_COUNT, _CARDS_PAGE), status, table, limit, offset)
+    return _page(engine, _statements(_CARDS_PAGES, table, objective), status, table, objective, limit, offset)
 
 
-def _page(engine: Engine, statements: tuple[Any, Any], status: list[str] | tuple[str, ...], table: str | None, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+def _statements(pages: dict[tuple[bool, bool], tuple[Any, Any]], table: str | None, objective: int | None) -> tuple[Any, Any]:
+    return pages[(bool(table), objective is not None)]
+
+
+def _page(
+    engine: Engine, statements: tuple[Any, Any], status: list[str] | tuple[str, ...], table: str | None, objective: int | None,
+    limit: int, offset: int,
+) -> tuple[list[dict[str, Any]], int]:
     params: dict[str, Any] = {"status": list(status), "limit": limit, "offset": offset}
     if table:
         params["table"] = table
+    if objective is not None:
+        params["objective"] = objective
     count, page = statements
     with engine.connect() as c:
         total = int(c.execute(count, params).scalar_one())
@@ -346,27 +372,42 @@ def _page(engine: Engine, statements: tuple[Any, Any], status: list[str] | tuple
 
 
 # The board's and the adopted recommendations' page reads, built once (bound parameters,
-# as the proposal page's below): a page read after a write makes them anew.
+# as the proposal page's below): a page read after a write makes them anew. One count and
+# one page per filter: by working table or not, by GCM objective or not.
+_BY_OBJECTIVE = view_proposal_objectives
 _BOARD_WHERE = view_proposals.c.status.in_(bindparam("status", expanding=True))
 _BOARD_OF_TABLE = view_proposals.c.table_code == bindparam("table")
-_BOARD_COUNT = select(func.count().label("n")).select_from(view_proposals).where(_BOARD_WHERE)
-_BOARD_COUNT_OF_TABLE = _BOARD_COUNT.where(_BOARD_OF_TABLE)
+_BOARD_OF_OBJECTIVE = _BY_OBJECTIVE.c.objective == bindparam("objective", type_=Integer)
 
 
-def _board_page(columns: Any, *where: Any) -> Any:
+def _board_from(of_objective: bool) -> Any:
+    if of_objective:
+        return _BY_OBJECTIVE.join(view_proposals, view_proposals.c.id == _BY_OBJECTIVE.c.proposal_id)
+    return view_proposals
+
+
+def _board_where(of_table: bool, of_objective: bool) -> list[Any]:
+    return [_BOARD_WHERE, *([_BOARD_OF_TABLE] if of_table else []), *([_BOARD_OF_OBJECTIVE] if of_objective else [])]
+
+
+def _board_count(of_table: bool, of_objective: bool) -> Any:
+    return select(func.count().label("n")).select_from(_board_from(of_objective)).where(*_board_where(of_table, of_objective))
+
+
+def _board_page(columns: Any, of_table: bool, of_objective: bool) -> Any:
     t = view_proposals
     return (
-        select(*columns).where(*where).order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id)
+        select(*columns).select_from(_board_from(of_objective)).where(*_board_where(of_table, of_objective))
+        .order_by(t.c.table_code, t.c.reference, t.c.drafted_on, t.c.id)
         .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
     )
 
 
-_BOARD_PAGE = _board_page([view_proposals], _BOARD_WHERE)
-_BOARD_PAGE_OF_TABLE = _board_page([view_proposals], _BOARD_WHERE, _BOARD_OF_TABLE)
+_FILTERS = [(of_table, of_objective) for of_table in (False, True) for of_objective in (False, True)]
+_BOARD_COUNTS = {f: _board_count(*f) for f in _FILTERS}
+_BOARD_PAGES = {f: (_BOARD_COUNTS[f], _board_page([view_proposals], *f)) for f in _FILTERS}
 _CARDS = [view_proposals.c[name] for name in CARD_COLUMNS]
-_CARD_KEYS = tuple("table" if k == "table_code" else k for k in CARD_COLUMNS)
-_CARDS_PAGE = _board_page(_CARDS, _BOARD_WHERE)
-_CARDS_PAGE_OF_TABLE = _board_page(_CARDS, _BOARD_WHERE, _BOARD_OF_TABLE)
+_CARDS_PAGES = {f: (_BOARD_COUNTS[f], _board_page(_CARDS, *f)) for f in _FILTERS}
 
 
 # The reads of one proposal's page, built once (bound parameters): a page read after a

@@ -115,6 +115,6 @@ def test_rebuild_check_reports_a_live_row_altered_by_hand(loaded: Services) -> N
     assert result.exit_code == 1
     changed = [line for line in result.output.splitlines() if "prop-rt1-06" in line]
     assert len(changed) == 2
-    assert any(line.startswith("view_proposals: live only:") and "'adopted'" in line for line in changed)
-    assert any(line.startswith("view_proposals: rebuild only:") and "'rejected'" in line for line in changed)
+    assert any(line.startswith(f"{proposal_views.view_proposals.name}: live only:") and "'adopted'" in line for line in changed)
+    assert any(line.startswith(f"{proposal_views.view_proposals.name}: rebuild only:") and "'rejected'" in line for line in changed)
     assert "2 difference(s)" in result.output

@@ -1,7 +1,9 @@
 """The reads of the board and of the adopted recommendations' page (and of the API's
 recommendation board) run statements built once (bound parameters) and read only the page's
 sessions, rounds and responses: the same rows as the general reads, on the 2026-Q1 scenario
-(docs/performance.md, "The board's and the adopted recommendations' reads built once")."""
+(SQLite), and a page against the whole list's slice on a small history on SQLite and
+PostgreSQL (docs/performance.md, "The board's and the adopted recommendations' reads built
+once")."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from application.bootstrap import Services
 from projections import follow_up, liaison, sessions
 from projections import proposals as pv
 from tests.e2e.web_support import make_app
+from tests.integration.test_board_by_objective import a_history
 
 ADOPTED = list(pv.ADOPTED_OR_LATER)
 
@@ -33,6 +36,21 @@ def test_a_page_of_recommendations_holds_the_rows_of_the_whole_list_in_its_order
     assert first == pv.list_recommendations(e, status=ADOPTED)[:10]
     assert rt2 == pv.list_recommendations(e, status=ADOPTED, table="RT2")[1:4]
     assert (drafts_total, drafts) == (13, pv.list_recommendations(e, status=list(pv.DRAFT_STATUSES))[10:20])
+
+
+def test_a_page_of_recommendations_is_the_slice_of_the_whole_list_on_both_databases(services: Services) -> None:
+    ids = a_history(services)
+    e = services.projector.engine
+    every = [*pv.DRAFT_STATUSES, *ADOPTED]
+
+    for status in (every, list(pv.DRAFT_STATUSES), ["draft"], ADOPTED):
+        for table in (None, "RT1", "RT4"):
+            whole = pv.list_recommendations(e, status=status, table=table)
+            for offset in (0, 3, 6, 9, 12):
+                assert pv.page_of_recommendations(e, status=status, table=table, limit=3, offset=offset) == (whole[offset:offset + 3], len(whole))
+    first, total = pv.page_of_recommendations(e, status=every, limit=3, offset=9)
+    assert (total, [ids.index(r["id"]) + 1 for r in first]) == (11, [10, 11])
+    assert [r["status"] for r in pv.page_of_recommendations(e, status=["submitted"], limit=5, offset=0)[0]] == ["submitted"] * 3
 
 
 def test_a_page_of_cards_holds_the_columns_a_card_shows_of_the_same_rows(loaded: Services) -> None:

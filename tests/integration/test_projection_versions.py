@@ -35,6 +35,9 @@ from web import create_app
 from web.cli.common import config, require_initialised
 
 SCENARIO = ROOT / "tests" / "scenarios" / "issue-3-verbs"
+# The proposals projection's version in the code, and the one a next release would declare.
+NOW = proposal_views.projection.version
+NEXT = NOW + 1
 
 
 def at_version(module: types.ModuleType, version: int) -> Projection:
@@ -81,23 +84,23 @@ def loaded_small(services: Services) -> Services:
 
 def test_a_changed_version_is_built_from_the_log_and_switched_to(loaded_small: Services) -> None:
     s = loaded_small
-    v2 = at_version(proposal_views, 2)
+    v2 = at_version(proposal_views, NEXT)
     head = int(s.app.recorder.max_notification_id() or 0)
     new_release = ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2))
 
     done = upgrade(new_release)
 
-    assert done == [f"built proposals.v2 from {head} events", "switched to proposals.v2"]
-    assert new_release.positions()["proposals.v2"] == head
+    assert done == [f"built proposals.v{NEXT} from {head} events", f"switched to proposals.v{NEXT}"]
+    assert new_release.positions()[f"proposals.v{NEXT}"] == head
     known = states(s.projector.engine)
-    assert (known[("proposals", 1)], known[("proposals", 2)]) == (PREVIOUS, CURRENT)
+    assert (known[("proposals", NOW)], known[("proposals", NEXT)]) == (PREVIOUS, CURRENT)
     assert snapshot_rows(s.projector.engine, [v2]) == fresh_rebuild(s, v2)
     assert values(snapshot_rows(s.projector.engine, [v2])) == values(snapshot_rows(s.projector.engine, [proposal_views.projection]))
 
 
 def test_the_previous_release_keeps_serving_and_projecting_while_the_new_version_is_built(loaded_small: Services) -> None:
     s = loaded_small
-    v2 = at_version(proposal_views, 2)
+    v2 = at_version(proposal_views, NEXT)
     new_release = ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2))
     written: list[str] = []
 
@@ -115,7 +118,7 @@ def test_the_previous_release_keeps_serving_and_projecting_while_the_new_version
     upgrade(new_release, batch=5, progress=meanwhile)
 
     head = int(s.app.recorder.max_notification_id() or 0)
-    assert written and s.projector.position() == new_release.positions()["proposals.v2"] == head
+    assert written and s.projector.position() == new_release.positions()[f"proposals.v{NEXT}"] == head
     assert values(snapshot_rows(s.projector.engine, [v2])) == values(snapshot_rows(s.projector.engine, [proposal_views.projection]))
     assert snapshot_rows(s.projector.engine, [v2]) == fresh_rebuild(s, v2)
 
@@ -137,16 +140,16 @@ def test_a_second_change_drops_the_tables_two_versions_back(loaded_small: Servic
 
 def test_a_starting_one_process_server_rebuilds_a_changed_version(loaded_small: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     s = loaded_small
-    v2 = at_version(proposal_views, 2)
+    v2 = at_version(proposal_views, NEXT)
     monkeypatch.setattr(projections, "PROJECTIONS", release(v2))
 
     started = bootstrap(Config(database_url=s.config.database_url, master_key=s.config.master_key), clock=FixedClock(date(2026, 3, 27)))
 
     head = int(s.app.recorder.max_notification_id() or 0)
-    assert started.upgrades == [f"built proposals.v2 from {head} events", "switched to proposals.v2"]
+    assert started.upgrades == [f"built proposals.v{NEXT} from {head} events", f"switched to proposals.v{NEXT}"]
     assert started.projector.position() == head
     assert snapshot_rows(started.projector.engine) == {**fresh_rebuild(s, v2), **{
-        k: v for k, v in snapshot_rows(s.projector.engine, PROJECTIONS).items() if not k.startswith(("view_proposals", "view_proposal_versions", "view_amendments"))
+        k: v for k, v in snapshot_rows(s.projector.engine, PROJECTIONS).items() if not k.startswith(("view_proposals", "view_proposal_versions", "view_proposal_objectives", "view_amendments"))
     }}
 
 
@@ -154,7 +157,7 @@ def test_db_upgrade_rebuilds_a_changed_version_and_workers_refuse_to_start_befor
     loaded_small: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     s = loaded_small
-    monkeypatch.setattr(projections, "PROJECTIONS", release(at_version(proposal_views, 2)))
+    monkeypatch.setattr(projections, "PROJECTIONS", release(at_version(proposal_views, NEXT)))
     app: Flask = create_app({"DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     runner = app.test_cli_runner()
 
@@ -164,9 +167,9 @@ def test_db_upgrade_rebuilds_a_changed_version_and_workers_refuse_to_start_befor
     with app.app_context():
         require_initialised(config())
 
-    assert "proposals.v2 (missing)" in refused.value.message and "run `dialogue db upgrade` first" in refused.value.message
+    assert f"proposals.v{NEXT} (missing)" in refused.value.message and "run `dialogue db upgrade` first" in refused.value.message
     assert result.exit_code == 0, result.output
-    assert "switched to proposals.v2" in result.output
+    assert f"switched to proposals.v{NEXT}" in result.output
 
 
 def test_caught_up_projections_read_the_log_once_per_batch_in_one_transaction(services: Services) -> None:
@@ -204,7 +207,7 @@ def test_caught_up_projections_read_the_log_once_per_batch_in_one_transaction(se
 
 def test_going_back_to_the_previous_version_catches_it_up_and_switches_back(loaded_small: Services) -> None:
     s = loaded_small
-    v2 = at_version(proposal_views, 2)
+    v2 = at_version(proposal_views, NEXT)
     upgrade(ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2)))
     new_release = ViewProjector(s.app.recorder, s.app.mapper, s.projector.engine, create=False, projections=release(v2))
     author = next(r["author_id"] for r in proposal_views.list_recommendations(s.projector.engine))
@@ -216,6 +219,6 @@ def test_going_back_to_the_previous_version_catches_it_up_and_switches_back(load
 
     known = states(s.projector.engine)
     # Two events: the table numbers the draft (its reference), the proposal is drafted.
-    assert done == ["caught proposals.v1 up by 2 events", "switched to proposals.v1"]
-    assert (known[("proposals", 1)], known[("proposals", 2)]) == (CURRENT, PREVIOUS)
+    assert done == [f"caught proposals.v{NOW} up by 2 events", f"switched to proposals.v{NOW}"]
+    assert (known[("proposals", NOW)], known[("proposals", NEXT)]) == (CURRENT, PREVIOUS)
     assert snapshot_rows(s.projector.engine, [proposal_views.projection]) == fresh_rebuild(s, proposal_views.projection)

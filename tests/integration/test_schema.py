@@ -23,6 +23,7 @@ from application.schema import (
     upgrade_own_tables,
 )
 from application.tables import metadata
+from projections import proposals as proposal_views
 from tests.conftest import reset_postgres
 from web import create_app
 
@@ -88,4 +89,4 @@ def test_db_init_on_an_empty_database_equals_db_upgrade(database_url: str, tmp_p
 
     assert init == upgrade
     assert init[2] == head_revision()
-    assert {"dialogue_events", "dialogue_chain", "view_proposals", "view_projections", "view_tracking", VERSION_TABLE} <= set(init[1])
+    assert {"dialogue_events", "dialogue_chain", proposal_views.view_proposals.name, "view_projections", "view_tracking", VERSION_TABLE} <= set(init[1])

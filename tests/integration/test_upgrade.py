@@ -69,7 +69,8 @@ def without_timestamps(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list
     """The view rows, without the wall-clock instant each content version was recorded."""
     recorded = list(proposal_views.view_proposal_versions.c.keys()).index("recorded_at")
     out = dict(rows)
-    out["view_proposal_versions"] = sorted((r[:recorded] + r[recorded + 1:] for r in rows["view_proposal_versions"]), key=repr)
+    name = proposal_views.view_proposal_versions.name
+    out[name] = sorted((r[:recorded] + r[recorded + 1:] for r in rows[name]), key=repr)
     return out
 
 
