@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from domain.base import Ctx
 from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, NotFoundError
-from domain.proposal_rules import EDITABLE, TEXT_FIELDS, ProposalGuards, apply_amendment, check_text
+from domain.proposal_rules import (
+    EDITABLE,
+    MAX_TEXT,
+    MAX_TITLE,
+    TEXT_FIELDS,
+    ProposalGuards,
+    apply_amendment,
+    check_text,
+)
 
 
 class AmendmentCommands(ProposalGuards):
@@ -67,10 +75,13 @@ class AmendmentCommands(ProposalGuards):
         if operation not in ("append", "replace"):
             raise InvalidInputError("An amendment appends or replaces text.", code="unknown_operation", field="operation")
         check_text("text", text)
-        if operation == "replace" and (not replaces or replaces not in getattr(self, field)):
+        if operation == "replace" and not (replaces or "").strip():
+            raise InvalidInputError("An amendment that replaces text names the text it replaces.", code="replaced_text_empty", field="replaces")
+        if operation == "replace" and (replaces is None or replaces not in getattr(self, field)):
             raise InvalidInputError(
                 f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
             )
+        _check_amended(field, apply_amendment(getattr(self, field), operation, text, replaces))
         self._amendment_proposed(
             amendment=amendment, amender=ctx.actor, field=field, operation=operation,
             text=text, replaces=replaces, justification=justification, **ctx.stamp(),
@@ -90,7 +101,7 @@ class AmendmentCommands(ProposalGuards):
         self._require_status(EDITABLE, "accept an amendment", code="proposal_not_editable")
         a = self._pending_amendment(amendment)
         merged = apply_amendment(getattr(self, a["field"]), a["operation"], a["text"], a["replaces"])
-        check_text(a["field"], merged)  # the merged text keeps the field's limits (a title ≤ 300)
+        _check_amended(a["field"], merged)  # the merged text keeps the field's limits (a title ≤ 300)
         self._amendment_accepted(amendment=amendment, field=a["field"], merged_text=merged, **ctx.stamp())
 
     def reject_amendment(self, ctx: Ctx, amendment: str, reason: str = "") -> None:
@@ -106,3 +117,13 @@ class AmendmentCommands(ProposalGuards):
         if ctx.actor != a["amender"]:
             raise NotAllowedError("Only the amender may withdraw an amendment.", code="not_the_amender")
         self._amendment_withdrawn(amendment=amendment, **ctx.stamp())
+
+
+def _check_amended(field: str, amended: str) -> None:
+    """Refuse an amended text past its field's limit (``amended_text_too_long``, naming the
+    limit), apart from an amendment's own text too long (``text_too_long``)."""
+    limit = MAX_TITLE if field == "title" else MAX_TEXT
+    if len(amended) > limit:
+        raise InvalidInputError(
+            f"With this amendment the {field} would be longer than {limit} characters.", code="amended_text_too_long", field="text", limit=limit,
+        )

@@ -119,6 +119,8 @@ ERROR_MESSAGES = {
     "pending_amendments": _l("Decide on the pending amendments before submitting."),
     "amendment_conflict": _l("The text this amendment replaces is no longer in the proposal."),
     "replaced_text_not_found": _l("The text to replace is not in the current text of that field."),
+    "replaced_text_empty": _l("Write the text this amendment replaces."),
+    "amended_text_too_long": _l("With this amendment the text would be too long."),
     "amendment_not_pending": _l("This amendment was already decided."),
     "not_the_amender": _l("Only the amender may withdraw an amendment."),
     "quorum_not_reached": _l("Quorum not reached: not enough members of the table took part."),
@@ -294,6 +296,7 @@ ERROR_MESSAGES = {
 
 # A text past its field's limit, in every form and for every refusal: the field's own limit.
 TOO_LONG = _l("This is longer than %(max)d characters.")
+AMENDED_TOO_LONG = _l("With this amendment the text would be longer than %(max)d characters.")
 
 CLASS_MESSAGES = {
     "InvalidTransitionError": _l("This is not possible in the current status."),
@@ -419,6 +422,8 @@ def refusal_words(e: DomainError) -> str:
     """A refusal's words in the reader's language; a text past its length names its own limit."""
     if e.code == "text_too_long" and e.limit is not None:
         return str(TOO_LONG) % {"max": e.limit}
+    if e.code == "amended_text_too_long" and e.limit is not None:
+        return str(AMENDED_TOO_LONG) % {"max": e.limit}
     return error_message(e.code, type(e).__name__, e.message)
 
 

@@ -162,3 +162,28 @@ def test_publication_recipients_are_known_addressees_of_the_adopted_text(recipie
     from domain.proposal_rules import check_recipients
 
     assert refusal(lambda: check_recipients(recipients, ["all governments of the region"])) == code
+
+
+def test_an_amendment_whose_amended_text_would_pass_the_fields_limit_is_refused_with_its_own_code() -> None:
+    p = draft()
+
+    code = refusal(lambda: p.propose_amendment(ctx(MEMBER), amendment="a1", field="title", operation="append", text="x" * 290))
+
+    assert (code, p.amendments) == ("amended_text_too_long", {})
+
+
+def test_accepting_an_amendment_whose_merged_text_passes_the_fields_limit_is_refused_with_its_own_code() -> None:
+    p = draft()
+    p.propose_amendment(ctx(MEMBER), amendment="a1", field="title", operation="append", text="x" * 100)
+    p.revise(ctx(AUTHOR), {"title": "t" * 250})
+
+    assert refusal(lambda: p.accept_amendment(ctx(AUTHOR), "a1")) == "amended_text_too_long"
+
+
+@pytest.mark.parametrize("replaces", ["", " ", None])
+def test_an_amendment_replacing_empty_text_is_refused(replaces: str | None) -> None:
+    p = draft()
+
+    code = refusal(lambda: p.propose_amendment(ctx(MEMBER), amendment="a1", field="title", operation="replace", text="Otro", replaces=replaces))
+
+    assert (code, p.amendments) == ("replaced_text_empty", {})

@@ -53,15 +53,13 @@ def test_a_reason_longer_than_the_limit_is_refused() -> None:
     assert p.status == "draft"
 
 
-def test_an_amendment_that_would_make_the_title_too_long_is_not_accepted() -> None:
+def test_an_amendment_that_would_make_the_title_too_long_is_refused_with_its_own_code() -> None:
     p = draft()
     amender = Ctx(str(uuid4()), date(2026, 1, 6), "c:2")
-    p.propose_amendment(amender, amendment="amd-1", field="title", operation="append", text="x" * 299)
-    author = Ctx(p.author, date(2026, 1, 7), "c:3")
     with pytest.raises(InvalidInputError) as e:
-        p.accept_amendment(author, "amd-1")
-    assert (e.value.code, e.value.field) == ("text_too_long", "title")
-    assert p.title == "Título"
+        p.propose_amendment(amender, amendment="amd-1", field="title", operation="append", text="x" * 299)
+    assert (e.value.code, e.value.field, e.value.limit) == ("amended_text_too_long", "text", 300)
+    assert (p.title, p.amendments) == ("Título", {})
 
 
 def test_a_date_beyond_2199_is_refused_not_overflowed() -> None:
