@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID, uuid4
 
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -39,7 +40,7 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
-from web.i18n import WORD_LABELS, country_options
+from web.i18n import WORD_LABELS, country_options, objective_title
 from web.translate import lazy_gettext as _l
 
 TABLES = tuple(sorted(table_objectives()))
@@ -75,8 +76,14 @@ def command_field() -> HiddenField:
     return HiddenField(default=new_command_id, validators=[_uuid_shape])
 
 
+def _objective_label(number: int) -> str:
+    return f"{number}. {objective_title(number)}"
+
+
 def objective_choices() -> list[SelectChoice]:
-    return opts((n, f"{n}. {o.title_en}") for n, o in sorted(objectives().items()))
+    """The GCM objectives, each labelled with its title in the reader's language (worked out
+    when the form is shown: the forms are declared at import)."""
+    return opts((n, LazyString(_objective_label, n)) for n in sorted(objectives()))
 
 
 def target_choices() -> list[SelectChoice]:
@@ -129,7 +136,7 @@ class CoAuthorForm(CommandForm):
 
 
 class AmendmentForm(CommandForm):
-    field = SelectField(_l("Part of the text"), choices=opts((f, f) for f in TEXT_FIELDS))
+    field = SelectField(_l("Part of the text"), choices=opts((f, WORD_LABELS[f]) for f in TEXT_FIELDS))
     operation = RadioField(_l("Change"), choices=opts([("append", _l("add a sentence at the end")), ("replace", _l("replace a passage"))]), default="append")
     replaces = TextAreaField(_l("Passage to replace (copied exactly)"), filters=[lf])
     text = TextAreaField(_l("New text"), filters=[lf])

@@ -213,3 +213,15 @@ def test_a_call_with_several_faults_shows_each_once_with_what_was_typed(world: W
                                       "A call takes inputs in at least one language.", "A call closes on or after the day it opens.")]
     assert counts == [1, 1, 1, 1, 1]
     assert "x" * 10_001 in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "fr"])
+def test_the_open_call_form_names_the_objectives_in_the_reader_s_language(world: World, lang: str) -> None:
+    from domain.reference import objectives
+
+    client = world.app.test_client()
+    act_as(client, "secretariat")
+    html = client.get(f"/calls?lang={lang}").get_data(as_text=True)
+
+    o = objectives()[2]
+    assert (f'<option value="2">2. {o.title(lang)}</option>' in html, o.title_en in html) == (True, False)

@@ -5,6 +5,7 @@ The forms are fetched first and their CSRF token and command id kept, as a brows
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -283,3 +284,16 @@ def test_the_author_submits_and_the_board_shows_the_new_status(site: Site) -> No
     board = client.get("/?status=submitted").get_data(as_text=True)
     assert f'href="/proposals/{pid}"' in board
     assert 'data-status="submitted"' in board
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", "Problema"), ("pt", "Problema"), ("fr", "Problème")])
+def test_the_amendment_form_names_the_parts_of_the_text_in_the_reader_s_language(site: Site, lang: str, words: str) -> None:
+    pid = _drafted(site)
+    amender = site.client()
+    act_as(amender, "participant", site.other)
+
+    html = amender.get(f"/proposals/{pid}?lang={lang}").get_data(as_text=True)
+
+    form = html[html.index('name="field"'):]
+    options = re.findall(r'<option[^>]*value="(\w+)"[^>]*>([^<]+)<', form[:form.index("</select>")])
+    assert dict(options)["problem"] == words and dict(options)["rationale"] != "rationale"
