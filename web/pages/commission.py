@@ -35,8 +35,6 @@ from web.pages.common import (
     services,
 )
 
-__all__ = ["expired", "problems_by_field"]  # problems_by_field lives in web.pages.common now
-
 bp = Blueprint("commission", __name__, url_prefix="/commission")
 install(bp)
 

@@ -21,7 +21,6 @@ from domain.reference import seat_codes
 from projections import elections as views
 from web.forms import TABLES, BallotForm, CandidacyForm, CommandForm, OpenElectionForm, opts
 from web.labels import GROUP_LABELS, SUBREGION_LABELS
-from web.pages.commission import problems_by_field
 from web.pages.common import (
     Outcome,
     Page,
@@ -33,6 +32,7 @@ from web.pages.common import (
     install,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
     today,

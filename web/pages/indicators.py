@@ -32,7 +32,7 @@ from web.commission_forms import (
 from web.dashboards import draw
 from web.forms import opts
 from web.i18n import country_name, current_language, refusal_words
-from web.pages.commission import expired, problems_by_field
+from web.pages.commission import expired
 from web.pages.common import (
     Page,
     command_id_of,
@@ -44,6 +44,7 @@ from web.pages.common import (
     kept_view,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
 )
