@@ -227,6 +227,10 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         keys, app, mailer=mailer_from_url(config.smtp_url, config.mail_from), composer=composer,
         public_url=config.public_url, demo_mode=config.demo_mode,
     )
+    # Every process that upgrades says so in its log: a note of a migration (references found
+    # twice, say) is not lost when the web process or another command upgraded first.
+    for line in upgrades:
+        log.warning("database upgraded: %s", line)
     services = Services(config=config, app=app, projector=projector, keys=keys, accounts=accounts, upgrades=upgrades)
     if config.inline_projection:
         # The views are written in the events' own transaction when they share its database

@@ -5,13 +5,16 @@ registrations of one reference at once the second is refused."""
 
 from __future__ import annotations
 
+import logging
+from datetime import date
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from application.bootstrap import Services
+from application.bootstrap import Services, bootstrap
+from application.clock import FixedClock
 from application.references import PARTICIPANT_REGISTERED, index_registrations
 from application.schema import VERSION_TABLE, upgrade_own_tables
 from application.tables import reference_index_table
@@ -102,6 +105,26 @@ def test_the_upgrade_keeps_the_first_registration_of_a_reference_loadable_and_ma
     assert any("rt1-ana" in step and "1 later registration" in step for step in report.steps), report.steps
     with pytest.raises(IntegrityError), engine.begin() as c:
         c.execute(insert(reference_index_table).values(position=other + 1000, reference_key="rt1-bo"))
+
+
+def test_a_process_that_runs_the_upgrade_logs_its_note_of_references_found_twice(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = sqlite_services.app.engine
+    with engine.begin() as c:  # as at 0016: a key not unique
+        c.execute(text("DROP INDEX ix_dialogue_participant_references_key"))
+        c.execute(text("CREATE INDEX ix_dialogue_participant_references_key ON dialogue_participant_references (reference_key)"))
+    monkeypatch.setattr(sqlite_services.app, "_participant_reference_taken", lambda reference: False)
+    register(sqlite_services, "RT1-Ana")
+    register(sqlite_services, " rt1-ANA")
+    with engine.begin() as c:
+        c.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '0016'"))
+
+    with caplog.at_level(logging.WARNING, logger="application.bootstrap"):
+        bootstrap(sqlite_services.config, clock=FixedClock(date(2026, 1, 5)))
+
+    notes = [r.getMessage() for r in caplog.records if "rt1-ana" in r.getMessage()]
+    assert len(notes) == 1 and "1 later registration" in notes[0], caplog.text
 
 
 def test_an_import_keeps_the_first_registration_of_a_reference_an_old_log_holds_twice(sqlite_services: Services) -> None:

@@ -10,7 +10,8 @@ A log written before may hold such a pair: of the rows of one key, the first reg
 (the lowest position) is kept, the later ones are deleted, so the key can be made unique. The
 events stay in the log as they are, so every participant loads as before; the later ones
 only no longer hold the reference in the check. The upgrade says which references it found
-twice (``dialogue db upgrade`` prints it), for the secretariat to give those people another.
+twice (``dialogue db upgrade`` prints it, and every process that runs the upgrade logs it as a
+warning), so the secretariat knows whose registrations share one.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def upgrade() -> None:
                           f"{', '.join(str(p) for p, k in later if k == key)})" for key, n in counts.items())
         context.config.attributes.setdefault(NOTES, []).append(
             f"participant references registered more than once before they were unique: {named}; the first registration "
-            "keeps each, the later ones stay in the log and load as before: give those people another reference",
+            "keeps each, the later ones stay in the log and load as before but are no longer found by that reference",
         )
     op.drop_index(INDEX, table_name=TABLE)
     op.create_index(INDEX, TABLE, ["reference_key"], unique=True)
