@@ -170,8 +170,7 @@ class Services:
             self.projector.catch_up()
             return self.projector.position() >= target
         if self._log_on_sqlite():
-            self.projector.catch_up(until=target)
-            return self.projector.position() >= target
+            return self.projector.reach(target)
         # The worker applies a command's events within milliseconds of its notification: the
         # position is read often at first, then less (a doubling wait from 20 ms made a
         # request wait 60 or 140 ms for views that were ready after 25).

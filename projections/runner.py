@@ -134,6 +134,21 @@ class ViewProjector:
         after each batch (a worker shutting down finishes its batch). ``only`` limits the
         work to some projections (building a new version).
         """
+        return self._catch_up(until=until, batch=batch, progress=progress, stop=stop, only=only)[0]
+
+    def reach(self, position: int) -> bool:
+        """Bring every view up to ``position`` (:meth:`catch_up` ``until`` it) and say whether
+        they reached it: the positions are read again only when the batches applied here do
+        not show it (a request's read-your-writes, :meth:`Services.wait_for_views`)."""
+        reached = self._catch_up(until=position)[1]
+        return (self.position() if reached is None else reached) >= position
+
+    def _catch_up(
+        self, *, until: int | None = None, batch: int = 200, progress: Callable[[int], None] | None = None,
+        stop: Callable[[], bool] | None = None, only: Iterable[Projection] | None = None,
+    ) -> tuple[int, int | None]:
+        """:meth:`catch_up`; also the position every chosen projection is known to stand at
+        or beyond when it returns (None when not known without reading it again)."""
         chosen = tuple(self.projections if only is None else only)
         done = 0
         while chosen:
@@ -142,7 +157,7 @@ class ViewProjector:
             positions = self.positions(chosen)
             low = min(positions.values())
             if until is not None and low >= until:
-                break
+                return done, low
             group = tuple(p for p in chosen if positions[p.tracking_name] == low)
             ahead = [v for v in positions.values() if v > low]
             limit = min([*ahead, *([until] if until is not None else [])], default=None)
@@ -166,9 +181,13 @@ class ViewProjector:
             done += len(notes)
             if progress:
                 progress(len(notes))
+            if until is not None and len(group) == len(chosen) and notes[-1].id >= until:
+                # Every chosen projection now stands at the batch's last position (another
+                # worker can only move them further): no need to read the positions again.
+                return done, notes[-1].id
             if stop is not None and stop():
                 break
-        return done
+        return done, None
 
     def apply_batch(self, notes: Sequence[Notification]) -> int:
         """Apply notifications received in log order (from a subscription), in one transaction.

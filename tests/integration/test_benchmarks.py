@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from application.bootstrap import Services
 from benchmarks import scale
 from benchmarks.__main__ import QUICK, main, run
+from benchmarks.databases import fresh_database, services
 from benchmarks.measure import Figure
 from benchmarks.report import context, render, why_missed
 from benchmarks.scale import ScaleSizes
+from benchmarks.write_path import Reviser
 from tests.conftest import REQUIRE_POSTGRES, SERVER_POSTGRES_URL
 
 GROUPS = {"write path", "read-your-writes", "aggregate load", "rebuild", "pages (in process)", "page weight", "growth", "HTTP (gunicorn, 2 workers)"}
@@ -45,13 +48,35 @@ def test_the_write_path_is_measured_on_postgres_when_it_is_there(quick_run: tupl
         assert notes == ["PostgreSQL was not reachable (`--postgres`): its figures are missing from this run."]
 
 
-def test_the_write_path_targets_the_revision_with_the_views_by_the_worker_and_shows_the_inline_one_beside(quick_run: tuple[list, list[str]]) -> None:
+def test_the_write_path_targets_what_a_request_pays_and_shows_the_save_only_and_inline_ones_beside(quick_run: tuple[list, list[str]]) -> None:
     figures, _ = quick_run
     write = {f.name: f for f in figures if f.group == "write path"}
     assert write["revising a proposal (sqlite)"].target == 0.25
-    inline = write["revising a proposal, views inline (sqlite)"]
-    assert (inline.target, inline.baseline) == (None, "raw INSERT + COMMIT (sqlite)")
-    assert inline.ratio is not None and inline.ratio > 0
+    for name in ("revising a proposal, save only (sqlite)", "revising a proposal, views inline (sqlite)"):
+        assert (write[name].target, write[name].baseline) == (None, "raw INSERT + COMMIT (sqlite)")
+        assert write[name].ratio is not None and write[name].ratio > 0
+
+
+def test_the_write_paths_target_figure_includes_the_wait_for_the_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[int | None] = []
+    wait = Services.wait_for_views
+
+    def counted(self: Services, position: int | None = None, timeout: float = 5.0) -> bool:
+        waited.append(position)
+        return wait(self, position, timeout)
+
+    monkeypatch.setattr(Services, "wait_for_views", counted)
+    with fresh_database("sqlite") as url:
+        s = services(url, inline=False)
+        revise = Reviser(s)
+        waited.clear()
+        revise()
+        assert waited == [None]
+        assert s.projector.position() == s.app.last_position
+        saved = Reviser(s, shown=False)
+        waited.clear()
+        saved()
+        assert waited == []
 
 
 def test_the_report_is_a_table_of_every_group(tmp_path: Path) -> None:

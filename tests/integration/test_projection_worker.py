@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     create_engine,
+    event,
     func,
     insert,
     inspect,
@@ -562,6 +563,30 @@ def test_on_sqlite_the_process_that_wrote_brings_the_views_to_its_write_without_
     assert reached
     assert services.projector.position() == services.app.last_position
     assert [r["title"] for r in proposal_views.list_recommendations(services.projector.engine) if r["id"] == str(proposal)] == ["Seen at once"]
+
+
+def test_on_sqlite_the_writers_wait_reads_the_views_positions_once_when_it_applies_its_write(services: Services, database_url: str) -> None:
+    if is_postgres(database_url):
+        pytest.skip("on PostgreSQL the worker is woken by LISTEN/NOTIFY: the writer waits for it")
+    ids = seed_members(services.app, 1)
+    assert services.wait_for_views(timeout=0)
+    draft_sample_proposal(services.app, ids[0], title="Seen at once")
+    reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM view_tracking" in statement:
+            reads.append(statement)
+
+    event.listen(services.projector.engine, "before_cursor_execute", count)
+    try:
+        reached = services.wait_for_views(timeout=0)
+    finally:
+        event.remove(services.projector.engine, "before_cursor_execute", count)
+
+    assert reached
+    assert services.projector.position() == services.app.last_position
+    # Read once before applying its write, not again after it (twice more until now).
+    assert len(reads) == 1, reads
 
 
 def test_on_postgresql_the_writer_waits_for_the_worker_and_gives_up_at_the_bound(services: Services, database_url: str) -> None:
