@@ -206,7 +206,13 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
     engine = get_engine(config.database_url)
     upgrades: list[str] = []
     if config.create_tables:
-        upgrades.extend(upgrade_own_tables(engine).steps)
+        report = upgrade_own_tables(engine)
+        upgrades.extend(report.steps)
+        # Every process that upgrades logs what a migration asks the operators to know
+        # (references found twice, say): it is not lost when the web process or another
+        # command upgraded first, and `dialogue db upgrade` then has nothing left to print.
+        for note in report.notes:
+            log.warning("database upgrade: %s", note)
     keys = KeyStore(engine, config.read_master_key())
     if check_key:
         keys.verify_key_check()
@@ -226,10 +232,6 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         keys, app, mailer=mailer_from_url(config.smtp_url, config.mail_from), composer=composer,
         public_url=config.public_url, demo_mode=config.demo_mode,
     )
-    # Every process that upgrades says so in its log: a note of a migration (references found
-    # twice, say) is not lost when the web process or another command upgraded first.
-    for line in upgrades:
-        log.warning("database upgraded: %s", line)
     services = Services(config=config, app=app, projector=projector, keys=keys, accounts=accounts, upgrades=upgrades)
     if config.inline_projection:
         # The views are written in the events' own transaction when they share its database

@@ -91,12 +91,14 @@ def current_revision(connection: Connection) -> str | None:
 @dataclass
 class SchemaReport:
     """What :func:`upgrade_own_tables` did: the revision before (None for a new database),
-    whether a database from before migrations was stamped, and the revision after."""
+    whether a database from before migrations was stamped, and the revision after; ``notes``
+    are what a migration asks the operators to know (also among ``steps``)."""
 
     before: str | None = None
     stamped: bool = False
     after: str | None = None
     steps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -132,7 +134,8 @@ def upgrade_own_tables(engine: Engine) -> SchemaReport:
         if report.before != head_revision():
             command.upgrade(cfg, "head")
             report.steps.append(f"upgraded from {report.before or 'nothing'} to {head_revision()}")
-            report.steps.extend(cfg.attributes.get(NOTES, []))
+            report.notes.extend(cfg.attributes.get(NOTES, []))
+            report.steps.extend(report.notes)
         report.after = current_revision(c)
     return report
 
