@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange
 
+from web.form_data import WebForm
 from web.forms import LANGUAGE_LABELS, opts
 from web.translate import lazy_gettext as _l
 
@@ -33,28 +33,28 @@ def _email_field(label: Any = None, autocomplete: str = "username") -> StringFie
                        render_kw={"autocomplete": autocomplete, "inputmode": "email", "spellcheck": "false", "autocapitalize": "none"})
 
 
-class SignInForm(FlaskForm):
+class SignInForm(WebForm):
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Type your password."))],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(WebForm):
     code = StringField(_l("Code"), validators=[InputRequired(_l("Type the code."))],
                        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false", "autocapitalize": "none"})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(WebForm):
     """A button with its CSRF token (sign out, end my other sessions…)."""
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(WebForm):
     email = _email_field()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(WebForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(_l("Type a password."))],
                              description=_l("At least 12 characters. A few words you will remember are a good password."),
                              render_kw={"autocomplete": "new-password"})
@@ -71,37 +71,37 @@ class ChangePasswordForm(NewPasswordForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(WebForm):
     """A change that needs the password again (second factor off, new recovery codes)."""
 
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Type your password."))],
                              render_kw={"autocomplete": "current-password"})
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(WebForm):
     language = SelectField(_l("Language of pages and e-mails"), choices=LANGUAGE_CHOICES)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(WebForm):
     session = HiddenField(validators=[InputRequired()])
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(WebForm):
     confirm = BooleanField(_l("I ask for the erasure of my personal data"), validators=[InputRequired(_l("Tick the box to confirm."))])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(WebForm):
     participant = SelectField(_l("Participant"), choices=[], validate_choice=False,
                               validators=[InputRequired(_l("Choose a participant."))])
     email = _email_field(_l("Their e-mail address"), autocomplete="off")
 
 
-class DemoSwitchForm(FlaskForm):
+class DemoSwitchForm(WebForm):
     account = HiddenField(validators=[InputRequired()])
     next = HiddenField()
 
 
-class TokenForm(FlaskForm):
+class TokenForm(WebForm):
     """A personal access token for the JSON API (the rules: :mod:`application.accounts.tokens`)."""
 
     name = StringField(_l("Name"), validators=[InputRequired(_l("Give the token a name."))],
@@ -111,5 +111,5 @@ class TokenForm(FlaskForm):
                         validators=[InputRequired(_l("Type a number of days.")), NumberRange(1, 365, _l("From 1 to 365 days."))])
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(WebForm):
     token = HiddenField(validators=[InputRequired()])

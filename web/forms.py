@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from flask_babel import LazyString
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -40,6 +39,7 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
+from web.form_data import WebForm
 from web.i18n import WORD_LABELS, country_options, objective_title
 from web.translate import lazy_gettext as _l
 
@@ -95,7 +95,7 @@ def language_field(label: Any) -> SelectField:
     return SelectField(label, choices=opts((c, LANGUAGE_LABELS[c]) for c in LANGUAGES))
 
 
-class ProposalTextForm(FlaskForm):
+class ProposalTextForm(WebForm):
     """The fields a proposal's authors write (drafting and revising)."""
 
     command_id = command_field()
@@ -121,7 +121,7 @@ class ReviseForm(ProposalTextForm):
             raise ValidationError(_l("This form is damaged; reload the page."))
 
 
-class CommandForm(FlaskForm):
+class CommandForm(WebForm):
     """A button that runs one command (submit, close early…)."""
 
     command_id = command_field()

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import InternalServerError
 
+from web.form_data import NotFormFields
 from web.pages.common import load_viewer, secure_headers
 from web.query import QueryArgumentError
 
@@ -71,6 +72,13 @@ def too_large(error: Any) -> Any:
 
         return http_error_response(error)
     response = make_response(render_template("common/error.html", code=413, viewer=load_viewer()), 413)
+    return secure_headers(response)
+
+
+@bp.app_errorhandler(NotFormFields)
+def not_form_fields(error: NotFormFields) -> Any:
+    """A form posted with a body that is not its fields (:mod:`web.form_data`): nothing read."""
+    response = make_response(render_template("common/error.html", code=400, message=error.message, viewer=load_viewer()), 400)
     return secure_headers(response)
 
 

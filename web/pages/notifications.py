@@ -18,12 +18,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from application.accounts import Account
 from application.notifications import FREQUENCIES, Notifications
 from domain.errors import DomainError
+from web.form_data import WebForm
 from web.forms import opts
 from web.identity import signed_in
 from web.notification_words import describe, label, link
@@ -97,7 +97,7 @@ def index() -> Page | Response:
     n = _notifications()
     n.refresh(account, today(), roles=current_roles())
     rows = [{**r, "text": describe(r["kind"], r["details"]), "link": link(r["details"]), "label": label(r["kind"])} for r in n.of(account.id)]
-    return render_template("notifications/index.html", rows=rows, unseen=sum(1 for r in rows if r["seen_at"] is None), form=FlaskForm())
+    return render_template("notifications/index.html", rows=rows, unseen=sum(1 for r in rows if r["seen_at"] is None), form=WebForm())
 
 
 @bp.post("/seen")
@@ -106,7 +106,7 @@ def seen() -> Page | Response:
     account = _signed_in_or_login()
     if isinstance(account, Response):
         return account
-    form = FlaskForm()
+    form = WebForm()
     if not form.validate_on_submit():
         abort(400)
     raw = request.form.get("id", "")
@@ -116,11 +116,11 @@ def seen() -> Page | Response:
 
 
 # ---------------------------------------------------------------------------- preferences
-def preferences_form(choices: dict[str, str], formdata: Any = None) -> FlaskForm:
+def preferences_form(choices: dict[str, str], formdata: Any = None) -> WebForm:
     """A form with one select per kind the person may be told of (``choices``: kind → frequency)."""
     from wtforms import SelectField
 
-    class PreferencesForm(FlaskForm):
+    class PreferencesForm(WebForm):
         pass
 
     options = opts((f, FREQUENCY_LABELS[f]) for f in FREQUENCIES)
@@ -129,7 +129,7 @@ def preferences_form(choices: dict[str, str], formdata: Any = None) -> FlaskForm
     return PreferencesForm(formdata=formdata)
 
 
-def _preferences_page(form: FlaskForm, kinds: list[str], errors: dict[str, list[str]] | None = None, top: Outcome[Any] | None = None, status: int = 200) -> tuple[str, int]:
+def _preferences_page(form: WebForm, kinds: list[str], errors: dict[str, list[str]] | None = None, top: Outcome[Any] | None = None, status: int = 200) -> tuple[str, int]:
     return render_template("notifications/preferences.html", form=form, kinds=kinds, errors=errors or {}, top=top), status
 
 
