@@ -4,11 +4,13 @@ A page blueprint's own 404 handler answers for its routes (an unknown proposal i
 one answers for every other address, so that no visitor meets the framework's bare English
 "404 Not Found". Addresses under ``/api/`` get the API's JSON shape instead.
 
-A query argument out of its bounds (:mod:`web.query`) answers 400 with the argument's
+A GET of an address that only takes a form's POST (the page of a refused form reloaded)
+goes (303) to the page above it that holds the form; another method not allowed is the
+site's own 405 page. A query argument out of its bounds (:mod:`web.query`) answers 400 with the argument's
 name and range, as a page or, for JSON addresses, in the API's error shape. An error of the
 application answers the site's own 500 page. Every response outside ``/api/`` (which sets
 its own) carries the security headers (:func:`web.pages.common.secure_headers`): pages of
-blueprints, ``/healthz``, ``/readyz``, the statistics, static files, 404, 413 and 500.
+blueprints, ``/healthz``, ``/readyz``, the statistics, static files, 404, 405, 413 and 500.
 """
 
 from __future__ import annotations
@@ -16,8 +18,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, make_response, render_template, request
-from werkzeug.exceptions import InternalServerError
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
 
 from web.form_data import NotFormFields
 from web.pages.common import load_viewer, secure_headers
@@ -72,6 +84,42 @@ def too_large(error: Any) -> Any:
 
         return http_error_response(error)
     response = make_response(render_template("common/error.html", code=413, viewer=load_viewer()), 413)
+    return secure_headers(response)
+
+
+def _page_above(path: str) -> str | None:
+    """The nearest address above ``path`` that is a page (answers GET): the page holding the
+    form that posts to ``path`` (``/calls/<id>/inputs`` is posted from ``/calls/<id>``)."""
+    adapter = current_app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        above = "/".join(parts) or "/"
+        try:
+            adapter.match(above, method="GET")
+        except RequestRedirect:
+            return above
+        except HTTPException:
+            continue
+        return above
+    return None
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(error: Any) -> Any:
+    """A form's address opened again (reloading a refused form's page, a bookmark): a GET of
+    an address that only takes a form's POST goes (303) to the page holding the form; any
+    other method not allowed is the site's own 405 page, in the visitor's language."""
+    if request.path.startswith("/api/"):
+        from web.api.errors import http_error_response
+
+        return http_error_response(error)
+    if request.method in ("GET", "HEAD"):
+        above = _page_above(request.path)
+        if above is not None:
+            return secure_headers(make_response(redirect(request.script_root + above, code=303)))
+    response = make_response(render_template("common/error.html", code=405, viewer=load_viewer()), 405)
+    response.headers["Allow"] = ", ".join(getattr(error, "valid_methods", None) or [])
     return secure_headers(response)
 
 
