@@ -170,7 +170,13 @@ class Services:
             self.projector.catch_up()
             return self.projector.position() >= target
         if self._log_on_sqlite():
-            return self.projector.reach(target)
+            # The command is stored: a view that cannot apply it must not turn the request
+            # into an error (the page shows the views as they are; /readyz reports it).
+            try:
+                return self.projector.reach(target, timeout=timeout)
+            except Exception:
+                log.exception("views stopped at position %s", self.projector.failure[0] if self.projector.failure else "?")
+                return False
         # The worker applies a command's events within milliseconds of its notification: the
         # position is read often at first, then less (a doubling wait from 20 ms made a
         # request wait 60 or 140 ms for views that were ready after 25).

@@ -19,6 +19,7 @@ never apply one event twice.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -136,11 +137,18 @@ class ViewProjector:
         """
         return self._catch_up(until=until, batch=batch, progress=progress, stop=stop, only=only)[0]
 
-    def reach(self, position: int) -> bool:
+    def reach(self, position: int, timeout: float | None = None) -> bool:
         """Bring every view up to ``position`` (:meth:`catch_up` ``until`` it) and say whether
         they reached it: the positions are read again only when the batches applied here do
-        not show it (a request's read-your-writes, :meth:`Services.wait_for_views`)."""
-        reached = self._catch_up(until=position)[1]
+        not show it (a request's read-your-writes, :meth:`Services.wait_for_views`).
+
+        With ``timeout``, no batch is begun once that many seconds have passed (the first
+        always is): a request that finds a long backlog (a rebuild under way, a worker down
+        for a while) applies at most a batch beyond its bound and leaves the rest to the
+        worker, instead of replaying the history."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        stop = None if deadline is None else (lambda: time.monotonic() >= deadline)
+        reached = self._catch_up(until=position, stop=stop)[1]
         return (self.position() if reached is None else reached) >= position
 
     def _catch_up(

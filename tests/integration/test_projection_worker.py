@@ -589,6 +589,42 @@ def test_on_sqlite_the_writers_wait_reads_the_views_positions_once_when_it_appli
     assert len(reads) == 1, reads
 
 
+def test_on_sqlite_a_view_that_cannot_apply_the_write_leaves_the_command_stored_and_the_wait_false(
+    services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if is_postgres(database_url):
+        pytest.skip("on PostgreSQL the worker applies the views, not the writer")
+    ids = seed_members(services.app, 1)
+    assert services.wait_for_views(timeout=0)
+    before = services.projector.position()
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("view bug")
+
+    monkeypatch.setattr(services.projector, "apply", broken)
+    proposal = draft_sample_proposal(services.app, ids[0], title="Stored all the same")
+
+    reached = services.wait_for_views(timeout=0)
+
+    assert reached is False
+    assert services.projector.position() == before
+    assert services.app.proposal(proposal).title == "Stored all the same"
+
+
+def test_on_sqlite_the_writers_wait_leaves_a_long_backlog_to_the_worker_past_its_bound(services: Services, database_url: str) -> None:
+    if is_postgres(database_url):
+        pytest.skip("on PostgreSQL the worker applies the views, not the writer")
+    ids = seed_members(services.app, 1)
+    while services.app.last_position <= 450:  # more than two batches of 200
+        draft_sample_proposal(services.app, ids[0])
+    services.projector.reset()  # as a rebuild begins
+
+    reached = services.wait_for_views(timeout=0)
+
+    assert reached is False
+    assert services.projector.position() == 200  # one batch, then the bound stopped it
+
+
 def test_on_postgresql_the_writer_waits_for_the_worker_and_gives_up_at_the_bound(services: Services, database_url: str) -> None:
     if not is_postgres(database_url):
         pytest.skip("on SQLite the process that wrote applies its write itself")
