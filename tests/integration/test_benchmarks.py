@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from application.bootstrap import Services
-from benchmarks import scale
+from benchmarks import scale, write_path
 from benchmarks.__main__ import QUICK, main, run
 from benchmarks.databases import fresh_database, services
 from benchmarks.measure import Figure
@@ -77,6 +77,25 @@ def test_the_write_paths_target_figure_includes_the_wait_for_the_views(monkeypat
         waited.clear()
         saved()
         assert waited == []
+
+
+def test_the_write_benchmarks_target_figure_waits_for_the_views_after_every_timed_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits_with_a_worker: list[int | None] = []
+    wait = Services.wait_for_views
+
+    def counted(self: Services, position: int | None = None, timeout: float = 5.0) -> bool:
+        if not self.config.inline_projection:
+            waits_with_a_worker.append(position)
+        return wait(self, position, timeout)
+
+    monkeypatch.setattr(Services, "wait_for_views", counted)
+
+    write_path.measure("sqlite", rounds=2, per_round=3)
+
+    # Only the deployed setting waits with a worker beside it (the save-only figure never
+    # waits): each of its 2 x 3 timed revisions, plus its first revision and each round's
+    # new proposal.
+    assert len(waits_with_a_worker) == 2 * 3 + 1 + 2
 
 
 def test_the_report_is_a_table_of_every_group(tmp_path: Path) -> None:
