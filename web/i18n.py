@@ -339,10 +339,16 @@ def current_language() -> str:
 
 
 def _remember_language(response: Response) -> Response:
+    """Keep a language asked with ``?lang=`` in the cookie; a page whose language followed the
+    cookie or ``Accept-Language`` (no ``?lang=``) says so in ``Vary``, so that a shared cache
+    does not give one reader's language to another."""
     asked = request.args.get("lang", "")
-    if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-        secure = bool(current_app.config["DIALOGUE"].secure_cookies)
-        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=secure)
+    if asked in LANGUAGES:
+        if request.cookies.get(COOKIE) != asked:
+            secure = bool(current_app.config["DIALOGUE"].secure_cookies)
+            response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=secure)
+    elif response.mimetype == "text/html":
+        response.vary.update(("Cookie", "Accept-Language"))
     return response
 
 
