@@ -73,6 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.navigation import init_app as init_navigation
 
     init_navigation(app)
+    from web.error_summary import init_app as init_error_summary
+
+    init_error_summary(app)
     from web.assets import init_app as init_assets
 
     init_assets(app)

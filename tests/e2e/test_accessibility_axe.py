@@ -161,3 +161,12 @@ def test_every_page_as_the_secretariat_has_no_serious_violation(axe_page: Any, s
 def test_the_check_finds_a_violation_planted_on_purpose(axe_page: Any) -> None:
     axe_page.set_content('<!doctype html><html lang="es"><head><title>t</title></head><body><main><img src="data:,"></main></body></html>')
     assert any(p.startswith("image-alt (critical)") for p in serious(axe_page))
+
+
+def test_a_refused_draft_with_its_error_summary_has_no_serious_violation(axe_page: Any, site: Site) -> None:  # noqa: F811
+    sign_in(axe_page, site.url, MEMBER)
+    axe_page.goto(f"{site.url}/proposals/new")
+    axe_page.locator("form.form button[type=submit]").click()  # every field empty: every error at once
+    assert axe_page.locator("main > .error-summary[role=alert] .error-list a").count() >= 4
+    assert axe_page.title().startswith("Error: ")
+    assert serious(axe_page) == []

@@ -42,7 +42,7 @@ def site(database_url: str, master_key: str) -> Iterator[Site]:
 
 def top_refusal(r: TestResponse) -> tuple[str | None, str]:
     """The code and text of the refusal shown above the page's content ('' when none)."""
-    m = re.search(r'<div class="refusal" role="alert" id="refusal-page" data-code="([^"]*)">\s*<p>(.*?)</p>', r.get_data(as_text=True), re.S)
+    m = re.search(r'<div class="refusal" id="refusal-page" data-code="([^"]*)">\s*<p>(.*?)</p>', r.get_data(as_text=True), re.S)
     return (m.group(1), html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))) if m else (None, "")
 
 
@@ -94,7 +94,7 @@ def test_an_auditor_joining_a_table_sees_the_refusal_at_the_top(site: Site) -> N
     assert (code, text) == ("no_participant", "Not done: Sign in with a participant's account to do this.")
 
 
-def test_a_refusal_shown_beside_its_form_is_not_repeated_at_the_top(site: Site) -> None:
+def test_a_refusal_shown_beside_its_form_is_linked_from_the_summary_not_repeated_as_a_refusal(site: Site) -> None:
     client = site.client_of("representative")
 
     r = post_form(client, "/liaison", "/liaison/votes", proposal_id=site.world.in_round, seat="LT-RT1-B", vote="endorse", reason="")
@@ -102,5 +102,6 @@ def test_a_refusal_shown_beside_its_form_is_not_repeated_at_the_top(site: Site) 
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert top_refusal(r) == (None, "")
-    assert page.count("Only the holder of LT-RT1-B, during their term, votes for that seat.") == 1
+    assert page.count("Only the holder of LT-RT1-B, during their term, votes for that seat.") == 2  # beside the seat, and its link
     assert re.search(r'<p class="error" id="seat-1-error">Only the holder of LT-RT1-B', page)
+    assert re.search(r'<ul class="error-list"><li><a href="#seat-1[^"]*">Only the holder of LT-RT1-B', page)
