@@ -19,6 +19,15 @@ PRIVATE = 0o600
 OPEN_TO_OTHERS = 0o077  # any permission for the group or other users
 
 
+def make_private_folders(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each with mode 0700 (only its owner may
+    enter it); folders that exist are left as they are. Raises ``OSError``."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for p in reversed(missing):
+        p.mkdir(mode=0o700)
+        os.chmod(p, 0o700)  # mkdir's mode passes through the umask
+
+
 def open_private(path: Path, *, exclusive: bool = False) -> int:
     """A file descriptor open for writing ``path``, truncated, with mode 0600.
 

@@ -15,7 +15,7 @@ import click
 from flask.cli import with_appcontext
 
 from application.bootstrap import Config, bootstrap
-from application.files import write_private
+from application.files import make_private_folders, write_private
 from application.persistence import MasterKeyError, generate_master_key
 from web.cli.common import config
 
@@ -29,8 +29,15 @@ def _upgrade() -> None:
     cfg = config()
     if not cfg.master_key and cfg.master_key_file and not Path(cfg.master_key_file).exists():
         path = Path(cfg.master_key_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_private(path, generate_master_key() + "\n", exclusive=True)
+        try:
+            make_private_folders(path.parent)
+            write_private(path, generate_master_key() + "\n", exclusive=True)
+        except OSError as e:
+            raise click.ClickException(
+                f"The master key file {path} could not be created ({e.strerror or e}). Create its folder "
+                f"{path.parent}, readable by the service's user only, or set DIALOGUE_MASTER_KEY_FILE "
+                "(or DIALOGUE_MASTER_KEY) to a key you have.",
+            ) from e
         click.echo(f"Created a master key file: {path.name} in the instance folder. Back it up apart from the database.", err=True)
     try:
         s = bootstrap(Config(**{**cfg.__dict__, "create_tables": True, "inline_projection": False}))
