@@ -3,11 +3,14 @@ people named only for readers who may see names (:mod:`application.access`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Engine
 
 from projections import people as people_views
+from web.collation import in_name_order
+from web.i18n import current_language
 from web.pages.common import Viewer, load_viewer
 from web.services import services
 
@@ -37,3 +40,8 @@ class Names:
             self._directory = people_views.directory(engine())
         entry = self._directory.get(str(participant_id)) or {}
         return {"id": str(participant_id), "name": entry.get("name")}
+
+    def in_name_order(self, participant_ids: Iterable[str]) -> list[str]:
+        """``participant_ids`` by their names in the reader's language's alphabetical order,
+        then by id (:mod:`web.collation`)."""
+        return in_name_order(participant_ids, lambda pid: str((self.person(pid) or {}).get("name") or ""), current_language(), tie=str)

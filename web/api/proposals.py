@@ -35,7 +35,7 @@ def with_authors(row: dict[str, Any], names: Names) -> dict[str, Any]:
     """A proposal's view row with its ``authors`` (null for readers who may not see names)."""
     if names.visible:
         row["authors"] = [{**(names.person(row["author_id"]) or {}), "role": "author"}] + [
-            {**(names.person(c) or {}), "role": "co_author"} for c in row["co_author_ids"]
+            {**(names.person(c) or {}), "role": "co_author"} for c in names.in_name_order(row["co_author_ids"])
         ]
     else:
         row["authors"] = None
@@ -90,7 +90,7 @@ def get_co_authors(proposal_id: UUID) -> dict[str, Any]:
     row = proposal_or_404(proposal_id)
     bp.set_version(row["version"])
     names = Names(reader())
-    people = [names.person(c) for c in row["co_author_ids"]] if names.visible else None
+    people = [names.person(c) for c in names.in_name_order(row["co_author_ids"])] if names.visible else None
     return {"proposal_id": row["id"], "version": row["version"], "count": len(row["co_author_ids"]), "co_authors": people}
 
 

@@ -43,6 +43,7 @@ from application.errors import CommandAlreadyAppliedError, ConflictError
 from application.roles import Roles
 from domain.errors import DomainError
 from projections import people as people_views
+from web.collation import in_name_order
 from web.forms import new_command_id
 from web.i18n import current_language, error_message, refusal_words
 from web.identity import current_account, current_identity
@@ -544,6 +545,11 @@ class People:
         if table:
             return _("a member of %(table)s", table=table)
         return _("a participant")
+
+    def in_name_order(self, participant_ids: Collection[str], table: str | None = None) -> list[str]:
+        """``participant_ids`` sorted by the names this viewer reads, in the reader's
+        language's alphabetical order (then by id: the same order on every page)."""
+        return in_name_order(participant_ids, lambda pid: self.name(pid, table), current_language(), tie=str)
 
 
 # ---------------------------------------------------------------------------- commands
