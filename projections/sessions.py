@@ -175,6 +175,17 @@ def next_session(engine: Engine, table: str, on: date) -> dict[str, Any] | None:
     return {**found[0], "stage": stage(found[0], on)} if found else None
 
 
+def sessions_left_open(engine: Engine, table: str, on: date) -> list[dict[str, Any]]:
+    """The sessions of ``table`` whose date is before ``on`` and that were never closed, the
+    earliest first, each with its :func:`stage` (in progress): they still take positions and
+    decisions, and :func:`next_session` (dated ``on`` or later, or opened) leaves them out."""
+    q = _with_openings().where(
+        view_sessions.c.table_code == table, view_sessions.c.closed.is_(False), view_sessions.c.date < on,
+        view_session_openings.c.opened_on.is_(None),
+    ).order_by(view_sessions.c.date, view_sessions.c.id)
+    return [{**r, "stage": stage(r, on)} for r in rows(engine, q)]
+
+
 def get_session(engine: Engine, session_id: str) -> dict[str, Any] | None:
     if not is_id(session_id):
         return None

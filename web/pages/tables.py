@@ -169,7 +169,7 @@ def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = N
         "tables/table.html", code=code, members=len(table_views.members(e, code)), seats=seats, upcoming=upcoming,
         terms=_terms(code), activity=_activity(code), failed=failed,
         sessions=session_views.page_of_sessions(e, on=on, table=code, limit=LATEST_SESSIONS),
-        next_session=session_views.next_session(e, code, on),
+        next_session=session_views.next_session(e, code, on), left_open=session_views.sessions_left_open(e, code, on),
         election_form=_election_form(code, viewer, failed) if viewer.is_secretariat or failed.get("action") == "elect" else None,
         is_member=viewer.is_member(code),
     ), status
