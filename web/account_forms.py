@@ -16,7 +16,6 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
-    ValidationError,
 )
 from wtforms.validators import InputRequired, NumberRange
 
@@ -60,10 +59,8 @@ class NewPasswordForm(WebForm):
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("The same password again"), validators=[InputRequired(_l("Type the password again."))],
                             render_kw={"autocomplete": "new-password"})
-
-    def validate_confirm(self, field: Any) -> None:
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords are not the same."))
+    # The password's faults (too short, the same as the present one, a confirmation that
+    # differs…) are the application's: Accounts.new_password_problems, all at once.
 
 
 class ChangePasswordForm(NewPasswordForm):

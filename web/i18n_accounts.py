@@ -23,6 +23,8 @@ ACCOUNT_ERROR_MESSAGES = {
     "password_too_long": _l("A password has at most 256 characters."),
     "password_too_common": _l("This password is too common or too easy to guess; choose another."),
     "wrong_password": _l("The password is not right."),
+    "password_unchanged": _l("The new password is the same as the present one; choose another."),
+    "passwords_differ": _l("The two passwords are not the same."),
     "link_invalid": _l("This link is no longer valid."),
     "second_factor_required": _l("Your roles require a second factor: it stays on."),
     "second_factor_enabled": _l("The second factor is already on."),

@@ -40,23 +40,34 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def check_password(password: str, email: str = "") -> None:
-    """Refuse a new password that breaks the policy.
-
-    Raises:
-        InvalidInputError: ``password_too_short``, ``password_too_long``,
-        ``password_too_common`` (in the list, or the person's own address); ``field`` is
-        ``password``.
-    """
+def policy_problems(password: str, email: str = "") -> list[InvalidInputError]:
+    """Every way a new password breaks the policy (empty when it meets it):
+    ``password_too_short``, ``password_too_long``, ``password_too_common`` (in the list, or
+    the person's own address); ``field`` is ``password``."""
+    found = []
     length = len(unicodedata.normalize("NFC", password))
     if length < MIN_LENGTH:
-        raise InvalidInputError(f"A password has at least {MIN_LENGTH} characters.", code="password_too_short", field="password")
+        found.append(InvalidInputError(f"A password has at least {MIN_LENGTH} characters.", code="password_too_short", field="password", limit=MIN_LENGTH))
     if length > MAX_LENGTH:
-        raise InvalidInputError(f"A password has at most {MAX_LENGTH} characters.", code="password_too_long", field="password")
+        found.append(InvalidInputError(f"A password has at most {MAX_LENGTH} characters.", code="password_too_long", field="password", limit=MAX_LENGTH))
     folded = _fold(password)
     own = {_fold(email), _fold(email.split("@", 1)[0])} - {""}
     if folded in common_passwords() or folded in own:
-        raise InvalidInputError("This password is too common or too easy to guess; choose another.", code="password_too_common", field="password")
+        found.append(InvalidInputError("This password is too common or too easy to guess; choose another.", code="password_too_common", field="password"))
+    return found
+
+
+def check_password(password: str, email: str = "") -> None:
+    """Refuse a new password that breaks the policy, with the first of its
+    :func:`policy_problems`.
+
+    Raises:
+        InvalidInputError: ``password_too_short``, ``password_too_long``,
+        ``password_too_common``; ``field`` is ``password``.
+    """
+    found = policy_problems(password, email)
+    if found:
+        raise found[0]
 
 
 def hash_password(password: str) -> str:

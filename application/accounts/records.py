@@ -19,7 +19,12 @@ from uuid import UUID, uuid4
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from application.accounts.common import aware, blind_index, normalise_email, seal, unseal
-from application.accounts.passwords import check_password, hash_password, verify_password
+from application.accounts.passwords import (
+    check_password,
+    hash_password,
+    policy_problems,
+    verify_password,
+)
 from application.accounts.security_log import SecurityLog
 from application.accounts.tables import accounts, links, sign_ins
 from application.keys import KeyStore
@@ -203,6 +208,37 @@ class AccountRecords:
             return self._account(row, c)
 
     # ------------------------------------------------------------------ changing
+    def new_password_problems(
+        self, account_id: str, password: str, *, current: str | None = None, confirm: str | None = None,
+    ) -> list[InvalidInputError | NotAllowedError]:
+        """Every fault of a new password at once, without changing anything: the current
+        password not right (with ``current``), the policy's (:func:`policy_problems`), the
+        same as the present password (``password_unchanged``), and a confirmation that
+        differs (``passwords_differ``, with ``confirm``); in the order of the form.
+
+        Raises:
+            NotFoundError: ``unknown_account``.
+        """
+        account = self.require(account_id)
+        stored = self._row(accounts.c.id == account.id).password_hash
+        found: list[InvalidInputError | NotAllowedError] = []
+        right = current is None or verify_password(stored, current)
+        if not right:
+            found.append(NotAllowedError("The current password is not right.", code="wrong_password", field="current_password"))
+        found.extend(policy_problems(password, account.email or ""))
+        if right and self._same_as_stored(stored, password, current):
+            found.append(_unchanged())
+        if confirm is not None and confirm != password:
+            found.append(InvalidInputError("The two passwords are not the same.", code="passwords_differ", field="confirm"))
+        return found
+
+    @staticmethod
+    def _same_as_stored(stored: str | None, password: str, current: str | None) -> bool:
+        """Whether ``password`` is the account's present one (``current`` when it was checked)."""
+        if current is not None:
+            return password == current
+        return stored is not None and verify_password(stored, password)
+
     def set_password(self, account_id: str, password: str, *, current: str | None = None, event: str = "password_changed") -> None:
         """Set a new password; every sign-in session of the account ends and every open
         invitation or reset link stops working (a stolen cookie or link is worth nothing).
@@ -213,11 +249,12 @@ class AccountRecords:
             InvalidInputError: the password policy's codes.
         """
         account = self.require(account_id)
-        if current is not None:
-            stored = self._row(accounts.c.id == account.id).password_hash
-            if not verify_password(stored, current):
-                raise NotAllowedError("The current password is not right.", code="wrong_password", field="current_password")
+        stored = self._row(accounts.c.id == account.id).password_hash
+        if current is not None and not verify_password(stored, current):
+            raise NotAllowedError("The current password is not right.", code="wrong_password", field="current_password")
         check_password(password, account.email or "")
+        if self._same_as_stored(stored, password, current):
+            raise _unchanged()
         now = self.now()
         with self.engine.begin() as c:
             c.execute(update(accounts).where(accounts.c.id == account.id).values(password_hash=hash_password(password), password_changed_at=now))
@@ -294,3 +331,7 @@ class AccountRecords:
             if email is not None:
                 connection.execute(update(accounts).where(accounts.c.id == row.id).values(email_index=blind_index(new_key, email)))
         self._index_key = new_key
+
+
+def _unchanged() -> InvalidInputError:
+    return InvalidInputError("The new password is the same as the present one; choose another.", code="password_unchanged", field="password")

@@ -46,7 +46,15 @@ from web.account_forms import (
 from web.forms import opts
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message, refusal_words
 from web.identity import device, signed_in, start_session
-from web.pages.common import Page, engine, form_errors, install, load_viewer, services
+from web.pages.common import (
+    Page,
+    engine,
+    form_errors,
+    install,
+    load_viewer,
+    services,
+    with_problems,
+)
 from web.pages.confirm import confirmation_page, confirmed
 from web.query import int_arg
 
@@ -103,9 +111,14 @@ def password() -> Page:
     """Change the password: every session ends, this browser gets a new one."""
     account = _me()[1]
     form = ChangePasswordForm(prefix="pw")
-    if not form.validate_on_submit():
-        return _page(422, forms={"password": form}, errors={"password": form_errors(form)})
+    form.validate_on_submit()
     accounts = services().accounts
+    errs = form_errors(form)
+    if "csrf_token" not in errs:  # every fault of the password at once, the application's
+        errs = with_problems(errs, list(accounts.new_password_problems(
+            account.id, form.password.data or "", current=form.current_password.data or "", confirm=form.confirm.data or "")))
+    if errs:
+        return _page(422, forms={"password": form}, errors={"password": errs})
     try:
         accounts.set_password(account.id, form.password.data or "", current=form.current_password.data or "")
     except DomainError as e:

@@ -45,7 +45,16 @@ from web.account_forms import (
 from web.forms import TABLES
 from web.i18n import COOKIE, COOKIE_MAX_AGE, refusal_words
 from web.identity import address, device, end_session, signed_in, start_session
-from web.pages.common import Page, demo_mode, engine, form_errors, install, load_viewer, services
+from web.pages.common import (
+    Page,
+    demo_mode,
+    engine,
+    form_errors,
+    install,
+    load_viewer,
+    services,
+    with_problems,
+)
 from web.query import same_site_path
 
 bp = Blueprint("signin", __name__)
@@ -206,7 +215,13 @@ def choose_password(purpose: str, token: str) -> Page:
     except LinkRefusedError:
         return render_template("accounts/link_invalid.html"), 410
     form = NewPasswordForm()
-    if request.method == "POST" and form.validate_on_submit():
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form.validate_on_submit()
+        errors = form_errors(form)
+        if "csrf_token" not in errors:  # every fault of the password at once, the application's
+            errors = with_problems(errors, list(accounts.new_password_problems(account.id, form.password.data or "", confirm=form.confirm.data or "")))
+    if request.method == "POST" and not errors:
         try:
             accounts.use_link(token, purpose, form.password.data or "")
         except LinkRefusedError:
@@ -219,7 +234,6 @@ def choose_password(purpose: str, token: str) -> Page:
         response = make_response(redirect(url_for("signin.login")))
         response.set_cookie(COOKIE, account.language, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
         return response
-    errors = form_errors(form) if request.method == "POST" else {}
     return render_template("accounts/choose_password.html", form=form, purpose=purpose, email=account.email, errors=errors), (422 if errors else 200)
 
 
