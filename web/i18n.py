@@ -17,8 +17,8 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, format_date, get_locale
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, format_date, format_number, get_locale
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
@@ -293,6 +293,28 @@ ERROR_MESSAGES = {
     # participation statistics
     "statistics_published_today": _l("The statistics of this quarter so far were already published today. Publish them again tomorrow."),
 }
+
+def local_number(value: object) -> object:
+    """A whole number as the reader writes it (20.000, 20 000, 20,000: Flask-Babel's
+    ``format_number`` in the request's locale); anything else, or outside a request, as is."""
+    if isinstance(value, int) and not isinstance(value, bool) and has_request_context():
+        return format_number(value)
+    return value
+
+
+class LocalNumbers:
+    """A message whose ``%`` writes its whole numbers as the reader does (:func:`local_number`):
+    given as a WTForms validator's ``message`` (``Length``), it formats the limit too."""
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+
+    def __mod__(self, values: dict[str, object]) -> str:
+        return str(self.message) % {k: local_number(v) for k, v in values.items()}
+
+    def __str__(self) -> str:
+        return str(self.message)
+
 
 # A text past its field's limit, in every form and for every refusal: the field's own limit.
 TOO_LONG = _l("This is longer than %(max)d characters.")

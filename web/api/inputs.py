@@ -15,6 +15,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from web.api.schemas import TABLE_CODES
+from web.i18n import local_number
 
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MAX_TEXT = 100_000  # a shape bound far above the rules' (20 000 characters): the aggregate refuses with its code
@@ -26,8 +27,18 @@ def _storable(value: str) -> None:
         raise ma.ValidationError("Text may not hold control characters (other than tab and line breaks) or lone surrogates.")
 
 
+class Length(validate.Length):
+    """marshmallow's ``Length`` whose message writes its limits as the reader does
+    (4.000, 4 000, 4,000: :func:`web.i18n.local_number`)."""
+
+    def _format_error(self, value: Any, message: str) -> str:
+        return (self.error or message).format(
+            input=value, min=local_number(self.min), max=local_number(self.max), equal=local_number(self.equal),
+        )
+
+
 def Text(required: bool = True, max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
-    return fields.String(required=required, validate=[validate.Length(max=max_length), _storable], **kwargs)
+    return fields.String(required=required, validate=[Length(max=max_length), _storable], **kwargs)
 
 
 class Input(ma.Schema):
@@ -43,8 +54,8 @@ class DraftInput(Input):
     problem = Text()
     recommendation = Text()
     rationale = Text()
-    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), required=True, validate=validate.Length(max=100))
-    targets = fields.List(Text(max_length=MAX_SHORT), required=True, validate=validate.Length(max=100))
+    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), required=True, validate=Length(max=100))
+    targets = fields.List(Text(max_length=MAX_SHORT), required=True, validate=Length(max=100))
     language = Text(max_length=16)
     source = Text(required=False, max_length=MAX_SHORT)
     reference = Text(required=False, max_length=100)
@@ -55,8 +66,8 @@ class RevisionChanges(Input):
     problem = Text(required=False)
     recommendation = Text(required=False)
     rationale = Text(required=False)
-    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), validate=validate.Length(max=100))
-    targets = fields.List(Text(max_length=MAX_SHORT), validate=validate.Length(max=100))
+    objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), validate=Length(max=100))
+    targets = fields.List(Text(max_length=MAX_SHORT), validate=Length(max=100))
     language = Text(required=False, max_length=16)
 
 
@@ -103,7 +114,7 @@ class ScheduleSessionInput(Input):
     table = fields.String(required=True, metadata={"description": "Working table RT1–RT4.", "enum": list(TABLE_CODES)})
     date = fields.Date(required=True, validate=DAYS)
     mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
-    quarter = fields.String(validate=validate.Length(max=16), metadata={"description": "YYYY-Qn, holding the date (default: the date's)."})
+    quarter = fields.String(validate=Length(max=16), metadata={"description": "YYYY-Qn, holding the date (default: the date's)."})
 
 
 class AgendaInput(Input):
@@ -122,7 +133,7 @@ class CloseSessionInput(Input):
 class VoteInput(Input):
     """A Liaison Table seat's vote in the proposal's endorsement round."""
 
-    seat = fields.String(required=True, validate=validate.Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B (or a UN seat, when they vote)."})
+    seat = fields.String(required=True, validate=Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B (or a UN seat, when they vote)."})
     vote = fields.String(required=True, validate=validate.OneOf(("endorse", "object")))
     reason = Text(required=False, max_length=MAX_SHORT)
 
@@ -140,21 +151,21 @@ class OpenRoundInput(Input):
 
 
 class PublicationInput(Input):
-    recipients = fields.List(Text(max_length=MAX_SHORT), validate=validate.Length(max=100),
+    recipients = fields.List(Text(max_length=MAX_SHORT), validate=Length(max=100),
                              metadata={"description": "Addressees (default: the adopted text's targets)."})
 
 
 class GovernmentResponseInput(Input):
-    country = fields.String(required=True, validate=validate.Length(equal=2), metadata={"description": "ISO code of the LAC state."})
+    country = fields.String(required=True, validate=Length(equal=2), metadata={"description": "ISO code of the LAC state."})
     status = fields.String(required=True, validate=validate.OneOf(("accepted", "partially_accepted", "noted", "rejected")))
     response = Text()
-    language = fields.String(load_default="es", validate=validate.Length(max=16))
+    language = fields.String(load_default="es", validate=Length(max=16))
     responding_entity = Text(required=False, max_length=MAX_SHORT)
     response_date = fields.Date(required=False, validate=DAYS)
 
 
 class FollowUpInput(Input):
-    country = fields.String(required=True, validate=validate.Length(equal=2))
+    country = fields.String(required=True, validate=Length(equal=2))
     progress = fields.String(required=True, validate=validate.OneOf(("not_started", "in_progress", "partially_implemented", "implemented", "stalled")))
     note = Text()
     on = fields.Date(required=False)
@@ -163,10 +174,10 @@ class FollowUpInput(Input):
 class DialogueInput(Input):
     """The dialogue with governments of one half-year (the secretariat)."""
 
-    period = fields.String(required=True, validate=validate.Length(max=8), metadata={"description": "YYYY-H1 or YYYY-H2."})
+    period = fields.String(required=True, validate=Length(max=8), metadata={"description": "YYYY-H1 or YYYY-H2."})
     date = fields.Date(required=True, validate=DAYS)
     title = Text(max_length=MAX_SHORT)
-    governments = fields.List(fields.String(validate=validate.Length(max=64)), required=True, validate=validate.Length(max=100),
+    governments = fields.List(fields.String(validate=Length(max=64)), required=True, validate=Length(max=100),
                               metadata={"description": "LAC state codes invited, or 'all governments of the region'."})
     mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
 
@@ -188,7 +199,7 @@ class ElectionInput(Input):
     """The table's election of a representative (the secretariat): by ``votes`` counted
     against the quorum, and/or in a session of the table that is not closed."""
 
-    seat = fields.String(required=True, validate=validate.Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B."})
+    seat = fields.String(required=True, validate=Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B."})
     participant_id = fields.UUID(required=True, metadata={"description": "A member of the table."})
     term_start = fields.Date(required=True, validate=DAYS)
     session_id = fields.UUID(required=False, allow_none=True)
@@ -198,7 +209,7 @@ class ElectionInput(Input):
 class VacateInput(Input):
     """A seat of the table vacated (the secretariat, or its holder resigning)."""
 
-    seat = fields.String(required=True, validate=validate.Length(max=16))
+    seat = fields.String(required=True, validate=Length(max=16))
     reason = Text(required=False, max_length=MAX_SHORT)
 
 
