@@ -69,6 +69,7 @@ from domain.proposal_rules import (
     check_targets,
     check_text,
     draft_problems,
+    revision_problems,
 )
 
 # Re-exported: the statuses and limits are read as ``domain.proposal.<NAME>`` across layers.
@@ -192,22 +193,12 @@ class Proposal(AmendmentCommands, PublicationCommands, DialogueAggregate):
         Raises:
             NotAllowedError, InvalidTransitionError, InvalidInputError.
         """
-        self._require_author(ctx, "revise the proposal")
-        self._require_status(EDITABLE, "revise", code="proposal_not_editable")
-        if not changes:
-            raise InvalidInputError("A revision changes at least one field.", code="empty_revision")
-        for f, v in changes.items():
-            if f not in REVISABLE_FIELDS:
-                raise InvalidInputError(f"The field {f!r} cannot be revised.", code="field_not_revisable", field=f)
-            if f in TEXT_FIELDS:
-                check_text(f, v)
+        self.require_revisable_by(ctx.actor)
+        found = revision_problems(self.table, changes)
+        if found:
+            raise found[0]
         if "objectives" in changes:
             changes = {**changes, "objectives": sorted(set(changes["objectives"]))}
-            check_objectives(self.table, changes["objectives"])
-        if "targets" in changes:
-            check_targets(changes["targets"])
-        if "language" in changes:
-            check_language(changes["language"])
         if all(getattr(self, f) == v for f, v in changes.items()):
             raise InvalidInputError("The revision changes nothing.", code="empty_revision")
         self._revised(changes=changes, note=note, **ctx.stamp())

@@ -142,6 +142,30 @@ def draft_problems(
     return found
 
 
+def revision_problems(table: str, changes: dict[str, Any]) -> list[InvalidInputError]:
+    """Every problem of a revision's content at once (fields that are not revisable, texts,
+    objectives of another table, addressees, language), in the order of ``changes``; empty
+    when it may be applied (who revises, and when, is :meth:`ProposalGuards.require_revisable_by`'s)."""
+    if not changes:
+        return [InvalidInputError("A revision changes at least one field.", code="empty_revision")]
+    found: list[InvalidInputError] = []
+    for f, v in changes.items():
+        try:
+            if f not in REVISABLE_FIELDS:
+                raise InvalidInputError(f"The field {f!r} cannot be revised.", code="field_not_revisable", field=f)
+            if f in TEXT_FIELDS:
+                check_text(f, v)
+            elif f == "objectives":
+                check_objectives(table, sorted(set(v)))
+            elif f == "targets":
+                check_targets(v)
+            elif f == "language":
+                check_language(v)
+        except InvalidInputError as e:
+            found.append(e)
+    return found
+
+
 def check_language(language: str) -> None:
     if language not in LANGUAGES:
         raise InvalidInputError(f"Language must be one of {list(LANGUAGES)}.", code="unknown_language", field="language")
@@ -193,8 +217,21 @@ class ProposalGuards:
                 code=code,
             )
 
+    def require_revisable_by(self, actor: str) -> None:
+        """Who may revise, and when: an author or co-author, while the proposal is editable
+        (asked before the content, so that someone who may not revise learns that first).
+
+        Raises:
+            NotAllowedError: ``not_an_author``.  InvalidTransitionError: ``proposal_not_editable``.
+        """
+        self._require_author_id(actor, "revise the proposal")
+        self._require_status(EDITABLE, "revise", code="proposal_not_editable")
+
     def _require_author(self, ctx: Ctx, doing: str, *, main_author_only: bool = False) -> None:
+        self._require_author_id(ctx.actor, doing, main_author_only=main_author_only)
+
+    def _require_author_id(self, actor: str, doing: str, *, main_author_only: bool = False) -> None:
         who = {self.author} if main_author_only else self.authors
-        if ctx.actor not in who:
+        if actor not in who:
             kind = "author" if main_author_only else "author or a co-author"
             raise NotAllowedError(f"Only the {kind} may {doing}.", code="not_an_author")

@@ -14,6 +14,8 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.proposal import Proposal, draft_problems
+from domain.proposal_rules import revision_problems
+from domain.reference import table_objectives
 
 REFERENCE_ATTEMPTS = 5
 """How often a draft is numbered again when another draft of its table took the number first."""
@@ -75,6 +77,32 @@ class ProposalCommands(ApplicationCore):
         when the content may be drafted (membership is still checked on drafting)."""
         texts = {"title": title, "problem": problem, "recommendation": recommendation, "rationale": rationale}
         return list(draft_problems(table=table, texts=texts, objectives=objectives, targets=targets, language=language))
+
+    def check_may_draft(self, *, actor: str, table: str) -> None:
+        """Whether ``actor`` may draft in ``table`` today, asked before the draft's content:
+        someone who may not act learns that first, not the problems of a text they may not
+        send. An unknown table is left to the content's checks (``unknown_table``).
+
+        Raises:
+            NotAllowedError: ``not_a_member`` (and the identity checks of :meth:`ctx`).
+        """
+        ctx = self.ctx(actor)
+        if table in table_objectives():
+            self._require_member(self.table(table), actor, ctx.effective_date)
+
+    def check_revision(self, proposal_id: UUID | str, changes: dict[str, Any], *, actor: str) -> list[DomainError]:
+        """Every problem of a revision's content at once, after who may revise and when
+        (raised first); nothing is written. Empty when :meth:`revise_proposal` may apply it
+        (the version is still checked there).
+
+        Raises:
+            NotAllowedError: ``not_an_author``.  InvalidTransitionError: ``proposal_not_editable``.
+            NotFoundError: ``unknown_proposal``.
+        """
+        ctx = self.ctx(actor)
+        p = self.proposal(proposal_id)
+        p.require_revisable_by(ctx.actor)
+        return list(revision_problems(p.table, changes))
 
     def _proposal_at(self, proposal_id: UUID | str, expected_version: int | None) -> Proposal:
         p = self.proposal(proposal_id)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import flask_smorest
 from flask import Response, g, request
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotAllowedError
 from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
 from web.api.errors import domain_error_response
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -120,11 +120,15 @@ class Blueprint(flask_smorest.Blueprint):
         return result, headers
 
     def write(self, rule: str, schema: Any, *, status: int = 200, body: Any = None, if_match: str | None = None,
-              methods: tuple[str, ...] = ("POST",)) -> Any:
+              methods: tuple[str, ...] = ("POST",), before: Callable[..., None] | None = None) -> Any:
         """A write at ``rule``: ``body`` the load schema of its JSON body (None: no body),
         answering ``status`` with ``schema``; ``if_match`` ``REQUIRED`` (412, 428),
         ``ACCEPTED`` (412) or None (not read), as :func:`web.api.commands.writing` then
-        reads it; any ``Idempotency-Key`` makes it safe to retry."""
+        reads it; any ``Idempotency-Key`` makes it safe to retry.
+
+        Before the body is read: nobody signed in is refused (401, without the body's
+        problems), then ``before`` (called with the route's arguments) refuses someone who
+        may not act (403) before the content is checked (422)."""
         parameters = {REQUIRED: [IF_MATCH], ACCEPTED: [IF_MATCH_OPTIONAL], None: []}[if_match] + [IDEMPOTENCY_KEY]
         statuses = WRITE_ERRORS + ((412,) if if_match else ()) + ((428,) if if_match == REQUIRED else ())
 
@@ -138,7 +142,19 @@ class Blueprint(flask_smorest.Blueprint):
             func = self.response(status, schema)(func)
             if body is not None:
                 func = self.arguments(body)(func)
-            return self.route(rule, methods=list(methods))(idempotent(func))
+            parse = func
+
+            @functools.wraps(parse)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                from web.identity import current_identity
+
+                if current_identity().is_anonymous:
+                    raise NotAllowedError("Sign in (a personal access token) to do this.", code="sign_in_required")
+                if before is not None:
+                    before(**kwargs)
+                return parse(*args, **kwargs)
+
+            return self.route(rule, methods=list(methods))(idempotent(guarded))
 
         return decorate
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import url_for
+from flask import request, url_for
+from flask_smorest import abort
 
+from domain.errors import DomainError
 from domain.ids import created_id
 from web.api.blueprint import ACCEPTED, REQUIRED
-from web.api.commands import run, writing
+from web.api.commands import acting, run, writing
 from web.api.common import Names, reader
 from web.api.inputs import AmendmentInput, CoAuthorInput, DraftInput, ReasonInput, RevisionInput
 from web.api.proposals import bp, proposal_or_404, with_authors
@@ -28,11 +30,40 @@ def _answer(proposal_id: UUID | str, status: int = 200) -> Answer:
     return with_authors(row, Names(reader())), status, {"ETag": f'"{row["version"]}"'}
 
 
-@bp.write("", ProposalSchema, status=201, body=DraftInput)
+def _may_draft() -> None:
+    """Membership of the body's table before its content (403 before 422)."""
+    sent = request.get_json(silent=True)
+    table = sent.get("table") if isinstance(sent, dict) else None
+    if isinstance(table, str):
+        services().app.check_may_draft(actor=acting(), table=table)
+
+
+def _may_revise(proposal_id: UUID) -> None:
+    """Who may revise, and when, before the revision's content (403 or 409 before 422)."""
+    proposal_or_404(proposal_id)
+    services().app.check_revision(proposal_id, {}, actor=acting())
+
+
+def _refuse_all(problems: list[DomainError]) -> None:
+    """One 422 naming every field's problem (their codes), the first's code and message."""
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for e in problems:
+            errors.setdefault(e.field or "body", []).append(e.code)
+        abort(422, message=problems[0].message, code=problems[0].code, errors=errors)
+
+
+@bp.write("", ProposalSchema, status=201, body=DraftInput, before=_may_draft)
 def draft_proposal(data: dict[str, Any]) -> Answer:
-    """Draft a proposal as the member the token belongs to (in one of their tables)."""
+    """Draft a proposal as the member the token belongs to (in one of their tables): a body
+    with several problems is answered with all of them (422)."""
     actor = writing().actor
     app = services().app
+    app.check_may_draft(actor=actor, table=data["table"])
+    _refuse_all(app.check_draft(
+        table=data["table"], title=data["title"], problem=data["problem"], recommendation=data["recommendation"],
+        rationale=data["rationale"], objectives=data["objectives"], targets=data["targets"], language=data["language"],
+    ))
 
     def draft(cid: str) -> UUID:
         return app.draft_proposal(
@@ -46,11 +77,12 @@ def draft_proposal(data: dict[str, Any]) -> Answer:
     return body, status, {**headers, "Location": url_for("api_proposals.get_proposal", proposal_id=pid)}
 
 
-@bp.write("/<uuid:proposal_id>/revise", ProposalSchema, body=RevisionInput, if_match=REQUIRED)
+@bp.write("/<uuid:proposal_id>/revise", ProposalSchema, body=RevisionInput, if_match=REQUIRED, before=_may_revise)
 def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Revise the proposal's texts, GCM objectives, addressees or language (its authors, while
-    a draft or returned for revision)."""
+    a draft or returned for revision): a body with several problems is answered with all of them (422)."""
     actor, version = writing()
+    _refuse_all(services().app.check_revision(proposal_id, data["changes"], actor=actor))
     run(lambda cid: services().app.revise_proposal(proposal_id, data["changes"], actor=actor, note=data.get("note", ""),
                                                    command_id=cid), {proposal_id: version})
     return _answer(proposal_id)

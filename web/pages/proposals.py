@@ -109,12 +109,18 @@ def new() -> Page:
     top, errs = _shape_refusal(form) if not shaped else (None, {})
     if top is not None:
         return _draft_page(form, viewer, top, errs, 400)
-    errs = _content_problems(form, errs)
-    if errs:
-        return _draft_page(form, viewer, None, errs, 422)
     if not viewer.is_participant or viewer.actor is None:
         return _draft_page(form, viewer, refusal("no_participant"), {}, 422)
     actor = viewer.actor
+    # Membership of the chosen table before the content: someone who may not draft there
+    # learns that first, not the problems of a text they may not send.
+    allowed = execute(command_id_of(form), lambda: services().app.check_may_draft(actor=actor, table=form.table.data or ""))
+    if not allowed.applied:
+        top, errs = place_error(allowed, form, {"actor": "table", "co_authors": "table"})
+        return _draft_page(form, viewer, top, errs, allowed.status)
+    errs = _content_problems(form, errs)
+    if errs:
+        return _draft_page(form, viewer, None, errs, 422)
     cid = command_id_of(form)
     pid = created_id("proposal", cid)
     outcome = execute(cid, lambda: services().app.draft_proposal(
@@ -200,14 +206,25 @@ def revise(proposal_id: str) -> Page:
     if request.method == "GET":
         _fill_from(form, p)
         return _revise_page(form, p)
-    if not form.validate_on_submit():
-        top, errs = _shape_refusal(form)
-        return _revise_page(form, p, top, errs, 400 if top else 422)
+    shaped = form.validate_on_submit()
+    top, errs = _shape_refusal(form) if not shaped else (None, {})
+    if top is not None:  # the form's token first
+        return _revise_page(form, p, top, errs, 400)
     if viewer.actor is None:
         return _revise_page(form, p, refusal("no_participant"), {}, 422)
     actor = viewer.actor
     cid = command_id_of(form)
     changes = _changes(form, p)
+    # Who may revise, and when, before the content; then every problem of the content at once.
+    checked = execute(cid, lambda: services().app.check_revision(proposal_id, changes, actor=actor))
+    if not checked.applied:
+        top, found = place_error(checked, form)
+        return _revise_page(form, p, top, found, checked.status)
+    for e in checked.value or []:
+        if e.field and e.field not in errs:
+            errs.setdefault(e.field, []).append(refusal_words(e))
+    if errs:
+        return _revise_page(form, p, None, errs, 422)
     outcome = execute(cid, lambda: services().app.revise_proposal(
         proposal_id, changes, actor=actor, note=form.note.data or "", expected_version=int(form.expected_version.data), command_id=cid,
     ))
