@@ -1,7 +1,7 @@
 """Confirmation pages for irreversible actions, without JavaScript.
 
 A form of an irreversible action (recording a session's decision, publishing to
-governments, closing an endorsement round early, vacating a seat) posts first without
+governments, closing an endorsement round early, vacating a seat, withdrawing a proposal) posts first without
 ``confirm``: once its shape and the actor are checked, the page answers with a
 confirmation page that states what will happen and repeats the same fields (the same
 command id, so a double click still applies once) with ``confirm=yes``. Only that second

@@ -58,6 +58,7 @@ from web.pages.common import (
     refusal,
     services,
 )
+from web.pages.confirm import confirmation_page, confirmed
 from web.pagination import Pager, asked_page
 from web.positions import log_position, outside_mark
 
@@ -490,6 +491,17 @@ def withdraw(proposal_id: str) -> Page:
         return invalid_form(p, "withdraw", form)
     if viewer.actor is None:
         return _no_actor(p, "withdraw", form)
+    if not confirmed():  # irreversible: what will happen first, the reason typed kept (web.pages.confirm)
+        return confirmation_page(
+            title=_("Withdraw this proposal?"),
+            facts=[(_("Proposal"), f"{p['reference']} · {p['title']}"), (_("Reason"), form.reason.data or _("none given"))],
+            consequences=[
+                _("The proposal is withdrawn: it is no longer revised, amended, put on an agenda or decided on."),
+                _("It stays readable, with the reason given, in its history."),
+            ],
+            action=url_for("proposals.withdraw", proposal_id=proposal_id), back=url_for("proposals.show", proposal_id=proposal_id),
+            button=_("Yes, withdraw it"),
+        )
     actor, cid = viewer.actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.withdraw_proposal(proposal_id, actor=actor, reason=form.reason.data or "", command_id=cid))
     return _after(outcome, p, "withdraw", form, _("The proposal is withdrawn."))
