@@ -52,8 +52,8 @@ from web.pages.common import (
     form_errors,
     install,
     load_viewer,
+    problems_by_field,
     services,
-    with_problems,
 )
 from web.pages.confirm import confirmation_page, confirmed
 from web.query import int_arg
@@ -115,8 +115,8 @@ def password() -> Page:
     accounts = services().accounts
     errs = form_errors(form)
     if "csrf_token" not in errs:  # every fault of the password at once, the application's
-        errs = with_problems(errs, list(accounts.new_password_problems(
-            account.id, form.password.data or "", current=form.current_password.data or "", confirm=form.confirm.data or "")))
+        errs = problems_by_field(errs, list(accounts.new_password_problems(
+            account.id, form.password.data or "", current=form.current_password.data or "", confirm=form.confirm.data or "")), {})
     if errs:
         return _page(422, forms={"password": form}, errors={"password": errs})
     try:

@@ -655,19 +655,6 @@ def problems_by_field(errs: dict[str, list[str]], problems: list[DomainError], f
     return merged
 
 
-def with_problems(errors: dict[str, list[str]], problems: list[DomainError]) -> dict[str, list[str]]:
-    """``errors`` (a form's shape errors, by field) with each of the application's
-    ``problems`` in the reader's words beside its field, except beside a field that has a
-    shape error already (an empty field is not also too short): every error at once."""
-    merged = {name: list(msgs) for name, msgs in errors.items()}
-    shaped = set(errors)
-    for e in problems:
-        name = e.field or "form"
-        if name not in shaped:
-            merged.setdefault(name, []).append(refusal_words(e))
-    return merged
-
-
 # ---------------------------------------------------------------------------- responses
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 

@@ -52,8 +52,8 @@ from web.pages.common import (
     form_errors,
     install,
     load_viewer,
+    problems_by_field,
     services,
-    with_problems,
 )
 from web.query import same_site_path
 
@@ -220,7 +220,7 @@ def choose_password(purpose: str, token: str) -> Page:
         form.validate_on_submit()
         errors = form_errors(form)
         if "csrf_token" not in errors:  # every fault of the password at once, the application's
-            errors = with_problems(errors, list(accounts.new_password_problems(account.id, form.password.data or "", confirm=form.confirm.data or "")))
+            errors = problems_by_field(errors, list(accounts.new_password_problems(account.id, form.password.data or "", confirm=form.confirm.data or "")), {})
     if request.method == "POST" and not errors:
         try:
             accounts.use_link(token, purpose, form.password.data or "")
