@@ -5,6 +5,7 @@ an author links an accepted input to their proposal."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -16,7 +17,7 @@ from application.bootstrap import Services
 from domain.base import PUBLIC
 from projections import calls as call_views
 from tests.conftest import draft_sample_proposal, seed_members
-from tests.e2e.web_support import act_as, make_app, post_form, visible
+from tests.e2e.web_support import act_as, make_app, post_form, text_of, visible
 
 CONTACT = "ana.souza@example.org"
 
@@ -89,7 +90,7 @@ def test_a_refused_input_comes_back_with_what_was_typed(world: World) -> None:
     assert inputs(world) == []
 
 
-@pytest.mark.parametrize(("language", "words"), [("es", "Tiene más de 5000 caracteres."), ("en", "This is longer than 5000 characters.")])
+@pytest.mark.parametrize(("language", "words"), [("es", "Tiene más de 5.000 caracteres."), ("en", "This is longer than 5,000 characters.")])
 def test_a_too_long_input_is_refused_naming_its_own_limit_of_5000_characters(world: World, language: str, words: str) -> None:
     url = f"/calls/{world.call}"
     data = {"text": "x" * 5_001, "language": "pt", "organisation_name": "Rede Acolhida", "country": "BR",
@@ -185,6 +186,15 @@ def test_an_author_links_an_accepted_input_and_the_proposal_shows_it(world: Worl
     assert "Draws on 1 input" in page and "Rede Acolhida" in page
 
 
+def beside_and_summary(r: object) -> tuple[str, str]:
+    """The visible text of the page without its error summary, and the summary's (each
+    error is shown once beside its field and once, as a link, in the summary at the top)."""
+    body = r.get_data(as_text=True)  # type: ignore[attr-defined]
+    m = re.search(r'<div class="error-summary".*?(?=<div class="page-head">)', body, re.S)
+    summary = m.group(0) if m else ""
+    return text_of(body.replace(summary, "")), text_of(summary)
+
+
 def test_an_input_with_several_faults_shows_each_once_with_what_was_typed(world: World) -> None:
     url = f"/calls/{world.call}"
     data = {"text": " ", "language": "pt", "organisation_name": "R" * 201, "country": "BR", "stakeholder_group": "migrants",
@@ -192,9 +202,10 @@ def test_an_input_with_several_faults_shows_each_once_with_what_was_typed(world:
 
     r = post_form(world.app.test_client(), url, f"{url}/inputs?lang=en", prefix="in", **data)
 
-    page = visible(r)
+    page, summary = beside_and_summary(r)
     assert r.status_code == 422
     counts = [page.count(w) for w in ("The text is empty.", "This is longer than 200 characters.", "The contact is an e-mail address")]
+    assert counts == [summary.count(w) for w in ("The text is empty.", "This is longer than 200 characters.", "The contact is an e-mail address")]
     assert counts == [1, 1, 1]
     assert 'value="not-an-address"' in r.get_data(as_text=True)
     assert inputs(world) == []
@@ -207,9 +218,9 @@ def test_a_call_with_several_faults_shows_each_once_with_what_was_typed(world: W
 
     r = post_form(client, "/calls", "/calls?lang=en", prefix="call", **data)
 
-    page = visible(r)
+    page, _summary = beside_and_summary(r)
     assert r.status_code == 422
-    counts = [page.count(w) for w in ("The title is empty.", "This is longer than 10000 characters.", "do not belong to RT1",
+    counts = [page.count(w) for w in ("The title is empty.", "This is longer than 10,000 characters.", "do not belong to RT1",
                                       "A call takes inputs in at least one language.", "A call closes on or after the day it opens.")]
     assert counts == [1, 1, 1, 1, 1]
     assert "x" * 10_001 in r.get_data(as_text=True)

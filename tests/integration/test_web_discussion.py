@@ -120,7 +120,7 @@ def test_a_too_long_comment_s_error_names_the_comment_s_own_bound(world: World) 
 
     page = visible(r)  # type: ignore[arg-type]
     assert r.status_code == 422  # type: ignore[attr-defined]
-    assert ("Tiene más de 5000 caracteres." in page, "20.000" in page) == (True, False)
+    assert ("Tiene más de 5.000 caracteres." in page, "20.000" in page) == (True, False)
     assert world.comments() == []
 
 

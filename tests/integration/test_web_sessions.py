@@ -175,9 +175,13 @@ def test_a_government_response_with_several_faults_shows_each_once_with_the_text
     r = _post_prefixed(client, "/liaison/responses?lang=en", "response", proposal=proposal["id"], country="AR", status="noted",
                        response=" ", language="es", responding_entity="Cancillería", response_date="2099-01-01")
 
-    page = text_of(r.get_data(as_text=True))
+    body = r.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?(?=<div class="page-head">)', body, re.S)
+    assert summary  # each error once beside its field, and once as a link in the summary at the top
+    page = text_of(body.replace(summary.group(0), ""))
     assert r.status_code == 422
     assert [page.count(w) for w in ("AR was not an addressee", "The response cannot be empty.", "not with a future date")] == [1, 1, 1]
+    assert [text_of(summary.group(0)).count(w) for w in ("AR was not an addressee", "The response cannot be empty.", "not with a future date")] == [1, 1, 1]
     assert "Cancillería" in r.get_data(as_text=True)
 
 
