@@ -317,8 +317,8 @@ class LocalNumbers:
 
 
 # A text past its field's limit, in every form and for every refusal: the field's own limit.
-TOO_LONG = _l("This is longer than %(max)d characters.")
-AMENDED_TOO_LONG = _l("With this amendment the text would be longer than %(max)d characters.")
+TOO_LONG = LocalNumbers(_l("This is longer than %(max)s characters."))
+AMENDED_TOO_LONG = LocalNumbers(_l("With this amendment the text would be longer than %(max)s characters."))
 
 CLASS_MESSAGES = {
     "InvalidTransitionError": _l("This is not possible in the current status."),
@@ -449,9 +449,9 @@ def language_name(code: str) -> str:
 def refusal_words(e: DomainError) -> str:
     """A refusal's words in the reader's language; a text past its length names its own limit."""
     if e.code == "text_too_long" and e.limit is not None:
-        return str(TOO_LONG) % {"max": e.limit}
+        return TOO_LONG % {"max": e.limit}
     if e.code == "amended_text_too_long" and e.limit is not None:
-        return str(AMENDED_TOO_LONG) % {"max": e.limit}
+        return AMENDED_TOO_LONG % {"max": e.limit}
     return error_message(e.code, type(e).__name__, e.message)
 
 
