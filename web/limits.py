@@ -90,9 +90,34 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
             from web.api.errors import error_response
 
             return error_response(429, "too_many_requests", f"Too many requests: wait {seconds} seconds.", headers={"Retry-After": str(seconds)})
+        if request.method == "POST":
+            return too_many_sent(seconds)
         return too_many(seconds)
 
     return limiter
+
+
+HIDDEN_FIELDS = ("csrf_token", "command_id", "expected_version", "next", "confirm")
+
+
+def typed_texts() -> list[tuple[str, str]]:
+    """What the person typed in the refused form (not its hidden fields, passwords or codes),
+    to be shown back so that nothing is lost."""
+    return [(k, v) for k, v in request.form.items(multi=True)
+            if v.strip() and not k.endswith(HIDDEN_FIELDS) and "password" not in k and not k.endswith("code")]
+
+
+def too_many_sent(seconds: int) -> tuple[str, int, dict[str, str]]:
+    """The 429 page of a form sent past the limit of submissions: how long to wait, the text
+    typed (nothing was stored) and a link back to the page holding the form."""
+    from flask import render_template
+
+    from web.pages.errors import page_above
+
+    back = page_above(request.path)
+    body = render_template("common/too_many_sent.html", seconds=seconds, texts=typed_texts(),
+                           back=(request.script_root + back) if back else None)
+    return body, 429, {"Retry-After": str(seconds)}
 
 
 def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, limits: str) -> None:

@@ -87,7 +87,7 @@ def too_large(error: Any) -> Any:
     return secure_headers(response)
 
 
-def _page_above(path: str) -> str | None:
+def page_above(path: str) -> str | None:
     """The nearest address above ``path`` that is a page (answers GET): the page holding the
     form that posts to ``path`` (``/calls/<id>/inputs`` is posted from ``/calls/<id>``)."""
     adapter = current_app.url_map.bind("localhost")
@@ -115,7 +115,7 @@ def method_not_allowed(error: Any) -> Any:
 
         return http_error_response(error)
     if request.method in ("GET", "HEAD"):
-        above = _page_above(request.path)
+        above = page_above(request.path)
         if above is not None:
             return secure_headers(make_response(redirect(request.script_root + above, code=303)))
     response = make_response(render_template("common/error.html", code=405, viewer=load_viewer()), 405)
