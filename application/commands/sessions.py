@@ -106,6 +106,17 @@ class SessionCommands(ApplicationCore):
         p.record_table_decision(ctx, s.id, decision, version)
         self._save(ctx, s, p)
 
+    def check_decision(self, session_id: UUID | str, proposal_id: UUID | str, decision: str, *, actor: str = SECRETARIAT) -> None:
+        """Raise what :meth:`decide` would raise for this decision now (quorum, the decision
+        rule, the agenda, the session's state), storing nothing: asked before a confirmation
+        page, so that a decision the rules refuse is refused before "This cannot be undone"."""
+        ctx = self.ctx(actor, None)
+        s = self.session(session_id)  # a copy (the aggregate cache's): changed here, never saved
+        p = self.proposal(proposal_id)
+        members = self.table(s.table).members_on(ctx.effective_date)
+        version = s.decide(ctx, proposal_id=p.id, decision=decision, rules=self.rules(), facilitator=self._facilitates(ctx, s.table), members=members)
+        p.record_table_decision(ctx, s.id, decision, version)
+
     def open_session(self, session_id: UUID | str, *, actor: str = SECRETARIAT, command_id: str | None = None) -> None:
         """Record that a session's meeting started (optional; on or after its date).
 

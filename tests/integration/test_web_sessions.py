@@ -84,6 +84,19 @@ def test_a_decision_without_quorum_is_refused_clearly_and_changes_nothing(app: F
     assert (item["decision"], _proposal(loaded, "prop-rt1-04")["status"]) == (None, "on_agenda")
 
 
+def test_a_decision_without_quorum_is_refused_before_its_confirmation_page(app: Flask, loaded: Services) -> None:
+    sid, pid = _on_agenda(app, loaded)
+    client = app.test_client()
+    act_as(client, "secretariat")
+
+    r = _post(client, f"/sessions/{sid}", f"/sessions/{sid}/decisions?lang=en", proposal_id=pid, decision="adopt")
+    page = text_of(r.get_data(as_text=True))
+
+    assert (r.status_code, "quorum not reached: 0 of 5 members took part" in page, "Record the decision of the table?" in page) == (422, True, False)
+    item = next(i for i in session_views.agenda(loaded.projector.engine, sid) if i["proposal_id"] == pid)
+    assert item["decision"] is None
+
+
 def test_members_state_positions_and_the_table_adopts(app: Flask, loaded: Services) -> None:
     sid, pid = _on_agenda(app, loaded)
     members = [m["participant_id"] for m in table_views.members(loaded.projector.engine, "RT1")][:5]

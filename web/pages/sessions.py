@@ -217,9 +217,12 @@ def decide(session_id: str) -> Page:
         return _refused_shape(s, "decision", form, item)
     if viewer.secretariat_actor is None:
         return _refused_actor(s, "decision", form, "secretariat_only", item)
-    if not confirmed():
-        return _confirm_decision(s, form.proposal_id.data, form.decision.data or "")
     actor, cid = viewer.secretariat_actor, command_id_of(form)
+    if not confirmed():
+        check = execute(cid, lambda: services().app.check_decision(session_id, form.proposal_id.data, form.decision.data or "", actor=actor))
+        if not check.applied:
+            return _after(check, s, "decision", form, "", item)
+        return _confirm_decision(s, form.proposal_id.data, form.decision.data or "")
     outcome = execute(cid, lambda: services().app.decide(session_id, form.proposal_id.data, form.decision.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
 
