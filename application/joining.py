@@ -16,15 +16,21 @@ from uuid import UUID
 
 from application.bootstrap import Services
 from domain.base import SECRETARIAT
+from domain.errors import RuleViolationError
+
+# Why an accepted person got no invitation: the request's address already belongs to an
+# account (``email_taken``: another participant's; ``account_exists``: theirs, with a password).
+ADDRESS_HAS_AN_ACCOUNT = frozenset({"email_taken", "account_exists"})
 
 
 @dataclass(frozen=True)
 class JoinDecision:
-    """What a decision did: the new participant (None on a decline) and whether an
-    invitation went out."""
+    """What a decision did: the new participant (None on a decline), whether an invitation
+    went out, and if an acceptance sent none, why (a code of :data:`ADDRESS_HAS_AN_ACCOUNT`)."""
 
     participant_id: UUID | None
     invited: bool
+    not_invited: str | None = None
 
 
 def decide_join_request(
@@ -35,8 +41,9 @@ def decide_join_request(
 
     Raises:
         (every error of :meth:`JoinRequestCommands.decide_join_request`; of
-        :meth:`Accounts.invite` once the decision is stored: the decision stays, and the
-        secretariat can invite the person again from the invitations page)
+        :meth:`Accounts.invite` once the decision is stored, except an address that already
+        belongs to an account (``not_invited``): the decision stays, and the secretariat
+        can invite the person again from the invitations page)
         application.mail.MailError: the invitation was not sent (the decision is stored).
     """
     pid, contact = services.app.decide_join_request(
@@ -45,5 +52,11 @@ def decide_join_request(
     )
     if pid is None or not contact:
         return JoinDecision(participant_id=pid, invited=False)
-    services.accounts.invite(pid, contact)
+    try:
+        services.accounts.invite(pid, contact)
+    except RuleViolationError as e:
+        if e.code not in ADDRESS_HAS_AN_ACCOUNT:
+            raise
+        # The decision stands; saying "invited" would be untrue: the page says why not.
+        return JoinDecision(participant_id=pid, invited=False, not_invited=e.code)
     return JoinDecision(participant_id=pid, invited=True)

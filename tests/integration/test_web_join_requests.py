@@ -225,6 +225,22 @@ def test_the_representative_accepts_a_request_and_the_person_becomes_a_member(wo
     assert world.services.app.table("RT1").is_member(person.id, world.services.app.clock.today())
 
 
+def test_an_acceptance_at_an_address_that_already_has_an_account_says_no_invitation_was_sent(world: World) -> None:
+    world.services.accounts.invite(world.member, CONTACT)  # the address is the member's account's
+    rid = stored_request(world)
+
+    client = client_as(world, "secretariat")
+    r = decide(world, client, rid, participant_reference="p-41", reason="Red conocida.")
+
+    assert r.status_code == 302, r.get_data(as_text=True)
+    [row] = requests(world)
+    assert row["status"] == "accepted"
+    shown = visible(client.get(r.headers["Location"]))
+    assert "No se envió ninguna invitación" in shown
+    assert "invitado a crear una cuenta" not in shown
+    assert world.services.accounts.of_participant(row["participant_id"]) is None
+
+
 def test_an_acceptance_with_a_participant_reference_already_used_is_refused(world: World) -> None:
     rid = stored_request(world)
     taken = world.services.app.participant(world.member).reference

@@ -174,6 +174,12 @@ def decide(code: str, request_id: str) -> Page:
     if outcome.applied:
         if outcome.value == "mail_failed":
             flash(_("The request is accepted, but the invitation could not be sent: invite the new participant again from the invitations page."), "info")
+        elif isinstance(outcome.value, JoinDecision) and outcome.value.not_invited:
+            flash(_(
+                "The request is accepted: the new participant is a member of %(table)s. No invitation was sent: the address "
+                "given already belongs to an account. Invite the new participant at another address from the invitations page.",
+                table=code,
+            ), "info")
         elif form.decision.data == "accept":
             flash(_("The request is accepted: the new participant is a member of %(table)s and is invited to create an account.", table=code), "ok")
         else:
