@@ -234,10 +234,11 @@ class AccountRecords:
 
     @staticmethod
     def _same_as_stored(stored: str | None, password: str, current: str | None) -> bool:
-        """Whether ``password`` is the account's present one (``current`` when it was checked)."""
-        if current is not None:
-            return password == current
-        return stored is not None and verify_password(stored, password)
+        """Whether ``password`` is the account's present one, known only when ``current``
+        was given and checked. A reset or invitation link's choice is never compared with
+        the stored password: its answer would let whoever holds a link test guesses of the
+        present password without using the link."""
+        return current is not None and password == current
 
     def set_password(self, account_id: str, password: str, *, current: str | None = None, event: str = "password_changed") -> None:
         """Set a new password; every sign-in session of the account ends and every open

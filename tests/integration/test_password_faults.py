@@ -56,10 +56,12 @@ def test_the_same_password_as_the_current_one_is_a_fault(s: Services, member: st
     assert e.value.code == "password_unchanged"
 
 
-def test_a_reset_to_the_same_password_is_refused(s: Services, member: str) -> None:
-    with pytest.raises(InvalidInputError) as e:
-        s.accounts.set_password(member, PASSWORD)
-    assert e.value.code == "password_unchanged"
+def test_a_links_choice_is_never_compared_with_the_present_password(s: Services, member: str) -> None:
+    # Holding a reset link must not let anyone test guesses of the present password.
+    assert [(e.field, e.code) for e in s.accounts.new_password_problems(member, PASSWORD, confirm="otra")] == [
+        ("confirm", "passwords_differ"),
+    ]
+    assert [e.code for e in s.accounts.new_password_problems(member, "una conjetura cualquiera", confirm="otra")] == ["passwords_differ"]
 
 
 def test_the_account_page_shows_every_fault_at_once(app: Flask, member: str) -> None:
@@ -83,7 +85,7 @@ def test_a_reset_link_shows_every_fault_at_once(app: Flask, s: Services, member:
     client = app.test_client()
     page = client.get(f"/account/reset/{link}?lang=en").get_data(as_text=True)
 
-    r = client.post(f"/account/reset/{link}?lang=en", data={"csrf_token": token(page), "password": PASSWORD, "confirm": "otra"})
+    r = client.post(f"/account/reset/{link}?lang=en", data={"csrf_token": token(page), "password": "corta", "confirm": "otra"})
 
     assert r.status_code == 422
     assert sorted(error_ids(r.get_data(as_text=True))) == ["confirm", "password"]

@@ -43,3 +43,20 @@ def test_the_confirmed_withdrawal_withdraws_with_the_reason_typed(site: Site) ->
 
     assert r.status_code == 302
     assert site.services.app.proposal(pid).status == "withdrawn"
+
+
+def test_a_withdrawal_sent_as_json_keeps_the_reason_and_command_id_on_the_confirmation(site: Site) -> None:  # noqa: F811
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = client.get(f"/proposals/{pid}").get_data(as_text=True)
+    tok = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    cid = re.search(r'name="command_id"[^>]*value="([^"]+)"', page)
+    assert tok and cid
+
+    r = client.post(f"/proposals/{pid}/withdraw?lang=en", json={"csrf_token": tok.group(1), "command_id": cid.group(1), "reason": REASON})
+
+    fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', r.get_data(as_text=True))}
+    assert r.status_code == 200
+    assert (fields["reason"], fields["command_id"], fields["confirm"]) == (REASON, cid.group(1), "yes")
+    assert site.services.app.proposal(pid).status == "draft"

@@ -15,13 +15,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import render_template, request
+from werkzeug.datastructures import MultiDict
+
+from web.form_data import json_fields
 
 CONFIRM = "confirm"
 
 
+def _fields() -> MultiDict[str, str]:
+    """The POST's fields: form-encoded, or a JSON object of texts (as every web form reads them)."""
+    if not request.form and request.is_json:
+        return json_fields()
+    return request.form
+
+
 def confirmed() -> bool:
     """Whether the POST being handled is the confirming one (``confirm=yes``)."""
-    return request.form.get(CONFIRM) == "yes"
+    return _fields().get(CONFIRM) == "yes"
 
 
 def confirmation_page(
@@ -31,7 +41,7 @@ def confirmation_page(
     naming what is acted on), ``consequences`` (sentences saying what will happen), a
     form posting every field received to ``action`` with ``confirm=yes`` under ``button``,
     and a link ``back`` that changes nothing."""
-    fields: list[tuple[str, Any]] = [(k, v) for k, v in request.form.items(multi=True) if k != CONFIRM]
+    fields: list[tuple[str, Any]] = [(k, v) for k, v in _fields().items(multi=True) if k != CONFIRM]
     return render_template(
         "common/confirm.html", title=title, facts=list(facts), consequences=list(consequences), action=action,
         back=back, button=button, fields=fields,
