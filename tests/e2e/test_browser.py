@@ -151,7 +151,8 @@ def test_a_refused_draft_keeps_what_was_typed_in_the_browser(page, base_url: str
 
     assert posted.value.status == 422
     assert "pertenecen a RT2, no a RT1" in page.locator("#objectives-error").inner_text()
-    assert page.get_by_label("Problema").input_value() == "Texto que no se pierde 🌎"
+    # By its role and exact name: the error summary at the top ("Hay un problema") is labelled too.
+    assert page.get_by_role("textbox", name="Problema", exact=True).input_value() == "Texto que no se pierde 🌎"
     assert page.locator("#objectives-8").is_checked()
 
 
