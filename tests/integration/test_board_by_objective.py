@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import MetaData, Table, inspect, select, update
+from sqlalchemy import inspect, select
 
 from application.bootstrap import Services
 from projections import proposals as pv
 from projections.runner import ViewProjector
-from projections.versions import CURRENT, PREVIOUS, states, upgrade, view_projections
+from projections.versions import CURRENT, PREVIOUS, states, upgrade
 from tests.conftest import seed_members
-from tests.integration.test_projection_versions import at_version, release
+from tests.integration.test_projection_versions import left_at_previous_version
 
 DRAFTS = list(pv.DRAFT_STATUSES)
 EVERY = [*pv.DRAFT_STATUSES, *pv.ADOPTED_OR_LATER]
@@ -84,27 +84,10 @@ def test_the_totals_and_pages_by_objective(services: Services) -> None:
     assert read(EVERY, 1, offset=2) == ([], 2)
 
 
-def at_version_1(s: Services) -> None:
-    """The views as the release before version 2 left them: proposals at version 1, without
-    the table by objective, and no version 2."""
-    engine = s.projector.engine
-    v1 = at_version(pv, 1)
-    upgrade(ViewProjector(s.app.recorder, s.app.mapper, engine, create=False, projections=release(v1)))
-    with engine.begin() as c:
-        for table in pv.projection.tables:
-            table.drop(c)
-        c.execute(view_projections.delete().where(view_projections.c.name == "proposals", view_projections.c.version == 2))
-        t = s.projector.tracking.tracking_table
-        c.execute(t.delete().where(t.c.application_name == "proposals.v2"))
-        Table("view_proposal_objectives", MetaData()).drop(c)
-        c.execute(update(view_projections).where(view_projections.c.name == "proposals", view_projections.c.version == 1).values(
-            tables=[t.name for t in v1.tables if t.name != "view_proposal_objectives"]))
-
-
 def test_the_upgrade_builds_the_proposals_by_objective_from_the_log(services: Services) -> None:
     ids = a_history(services)
     engine = services.projector.engine
-    at_version_1(services)
+    left_at_previous_version(services, pv, "proposal_objectives")
     head = int(services.app.recorder.max_notification_id() or 0)
 
     done = upgrade(ViewProjector(services.app.recorder, services.app.mapper, engine, create=False))

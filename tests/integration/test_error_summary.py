@@ -8,8 +8,15 @@ from __future__ import annotations
 import html
 import re
 
-from tests.e2e.web_support import act_as, command_id, expected_version, token
-from tests.integration.test_web_proposals import Site, _draft_data, _draft_form, _drafted
+from tests.e2e.web_support import act_as, command_id, token
+from tests.integration.test_web_proposals import (
+    Site,
+    _draft_data,
+    _draft_form,
+    _drafted,
+    open_revision,
+    send_revision,
+)
 from tests.integration.test_web_proposals import site as site  # noqa: F401, PLC0414  (the fixture)
 
 
@@ -67,15 +74,9 @@ def test_a_page_without_errors_has_no_summary_and_a_plain_title(site: Site) -> N
 
 def test_the_refusal_of_the_whole_command_heads_the_summary(site: Site) -> None:  # noqa: F811
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.other)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.other)
 
-    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "", "problem": "Problema ajeno", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["2"], "targets": ["all governments of the region"], "language": "es", "note": "",
-    })
+    r = send_revision(client, pid, page, title="", problem="Problema ajeno", targets=["all governments of the region"])
 
     body = r.get_data(as_text=True)
     summary = summary_of(body)

@@ -7,33 +7,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, inspect, select, update
+from sqlalchemy import inspect, select
 
 from application.bootstrap import Services
 from application.scenario.loader import ScenarioLoader
 from projections import indicators
 from projections.runner import ViewProjector
-from projections.versions import CURRENT, PREVIOUS, states, upgrade, view_projections
-from tests.integration.test_projection_versions import at_version, release
+from projections.versions import CURRENT, PREVIOUS, states, upgrade
+from tests.integration.test_projection_versions import left_at_previous_version
 
 FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "indicators"
-
-
-def at_version_2(s: Services) -> None:
-    """The views as a release before version 3 left them: indicators at version 2, without
-    the table by recommendation, and no version 3."""
-    engine = s.projector.engine
-    v2 = at_version(indicators, 2)
-    upgrade(ViewProjector(s.app.recorder, s.app.mapper, engine, create=False, projections=release(v2)))
-    with engine.begin() as c:
-        for table in indicators.projection.tables:
-            table.drop(c)
-        c.execute(view_projections.delete().where(view_projections.c.name == "indicators", view_projections.c.version == 3))
-        t = s.projector.tracking.tracking_table
-        c.execute(t.delete().where(t.c.application_name == "indicators.v3"))
-        Table("view_indicator_recommendations_v2", MetaData()).drop(c)
-        c.execute(update(view_projections).where(view_projections.c.name == "indicators", view_projections.c.version == 2).values(
-            tables=[t.name for t in v2.tables if t.name != "view_indicator_recommendations_v2"]))
 
 
 def test_the_upgrade_builds_the_indicators_by_recommendation_from_the_log(services: Services) -> None:
@@ -42,7 +25,7 @@ def test_the_upgrade_builds_the_indicators_by_recommendation_from_the_log(servic
     loader.run()
     services.projector.catch_up()
     engine = services.projector.engine
-    at_version_2(services)
+    left_at_previous_version(services, indicators, "indicator_recommendations")
     head = int(services.app.recorder.max_notification_id() or 0)
     pid = str(loader.prop("prop-a"))
 

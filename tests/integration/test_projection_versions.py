@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import MetaData, Table, create_engine, inspect, update
 from sqlalchemy.pool import StaticPool
 
 import projections
@@ -29,7 +29,7 @@ from projections import proposals as proposal_views
 from projections import settings as settings_views
 from projections.base import Projection
 from projections.runner import ViewProjector, snapshot_rows
-from projections.versions import CURRENT, PREVIOUS, states, upgrade
+from projections.versions import CURRENT, PREVIOUS, states, upgrade, view_projections
 from tests.conftest import ROOT
 from web import create_app
 from web.cli.common import config, require_initialised
@@ -57,6 +57,26 @@ def release(*changed: Projection) -> tuple[Projection, ...]:
     """Every projection, with ``changed`` in place of the one of the same name."""
     by_name = {p.name: p for p in changed}
     return tuple(by_name.get(p.name, p) for p in PROJECTIONS)
+
+
+def left_at_previous_version(s: Services, module: types.ModuleType, added: str) -> None:
+    """The views of ``s`` as the release before ``module``'s projection version left them: the
+    projection upgraded to the version before, then the code's version, its tracking row and
+    the table ``view_<added>`` that only the code's version has dropped."""
+    engine = s.projector.engine
+    now: Projection = module.projection
+    before = at_version(module, now.version - 1)
+    upgrade(ViewProjector(s.app.recorder, s.app.mapper, engine, create=False, projections=release(before)))
+    with engine.begin() as c:
+        for table in now.tables:
+            table.drop(c)
+        c.execute(view_projections.delete().where(view_projections.c.name == now.name, view_projections.c.version == now.version))
+        tracking = s.projector.tracking.tracking_table
+        c.execute(tracking.delete().where(tracking.c.application_name == f"{now.name}.v{now.version}"))
+        missing = before.table_name(added)
+        Table(missing, MetaData()).drop(c)
+        c.execute(update(view_projections).where(view_projections.c.name == now.name, view_projections.c.version == before.version).values(
+            tables=[t.name for t in before.tables if t.name != missing]))
 
 
 def values(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from application.bootstrap import Services
 from domain.reference import ALL_GOVERNMENTS
@@ -190,18 +192,32 @@ def _drafted(site: Site) -> str:
     site.services.wait_for_views()
     return str(pid)
 
+# A revision's fields as the revise form of a proposal drafted by ``_drafted`` holds them.
+REVISION = {
+    "title": "Título", "problem": "Problema", "recommendation": "Recomendación", "rationale": "Razones",
+    "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
+}
+
+
+def open_revision(site: Site, pid: str, actor: str) -> tuple[FlaskClient, str]:
+    """A client signed in as ``actor`` and the revise form of ``pid`` it opened."""
+    client = site.client()
+    act_as(client, "participant", actor)
+    return client, client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+
+
+def send_revision(client: FlaskClient, pid: str, page: str, **changed: Any) -> TestResponse:
+    """The revise form of ``page`` sent (answers in English) with ``changed`` in place of its fields."""
+    return client.post(f"/proposals/{pid}/revise?lang=en", data={
+        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page), **REVISION, **changed,
+    })
+
 
 def test_a_revision_through_the_form_makes_a_new_version(site: Site) -> None:
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.author)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.author)
 
-    r = client.post(f"/proposals/{pid}/revise", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "Título", "problem": "Problema mejor descrito", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "más claro",
-    })
+    r = send_revision(client, pid, page, problem="Problema mejor descrito", note="más claro")
 
     assert r.status_code == 302
     versions = proposal_views.proposal_versions(site.services.projector.engine, pid)
@@ -212,17 +228,11 @@ def test_a_revision_through_the_form_makes_a_new_version(site: Site) -> None:
 
 def test_a_stale_revision_answers_409_with_the_persons_text(site: Site) -> None:
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.author)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.author)
     site.services.app.revise_proposal(pid, {"rationale": "Cambiado en otra pestaña"}, actor=site.author)
     site.services.wait_for_views()
 
-    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "Título", "problem": "Mi texto que no debo perder ✍️", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
-    })
+    r = send_revision(client, pid, page, problem="Mi texto que no debo perder ✍️")
 
     body = r.get_data(as_text=True)
     assert r.status_code == 409
@@ -234,15 +244,9 @@ def test_a_stale_revision_answers_409_with_the_persons_text(site: Site) -> None:
 
 def test_a_revision_by_someone_not_an_author_is_refused(site: Site) -> None:
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.other)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.other)
 
-    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "Título", "problem": "Problema ajeno", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
-    })
+    r = send_revision(client, pid, page, problem="Problema ajeno")
 
     assert r.status_code == 422
     assert "Only the author or a co-author may revise" in text_of(r.get_data(as_text=True))

@@ -7,7 +7,13 @@ import re
 
 from domain.reference import ALL_GOVERNMENTS
 from tests.e2e.web_support import act_as, command_id, expected_version, text_of, token
-from tests.integration.test_web_proposals import Site, _draft_form, _drafted
+from tests.integration.test_web_proposals import (
+    Site,
+    _draft_form,
+    _drafted,
+    open_revision,
+    send_revision,
+)
 from tests.integration.test_web_proposals import site as site  # noqa: F401, PLC0414  (the fixture)
 
 
@@ -30,15 +36,9 @@ def test_a_non_member_drafting_an_empty_text_is_told_of_the_membership_first(sit
 
 def test_a_revision_by_someone_not_an_author_with_empty_texts_is_told_that_first(site: Site) -> None:  # noqa: F811
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.other)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.other)
 
-    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "", "problem": "", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["2"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
-    })
+    r = send_revision(client, pid, page, title="", problem="")
 
     body = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -48,15 +48,9 @@ def test_a_revision_by_someone_not_an_author_with_empty_texts_is_told_that_first
 
 def test_a_revision_with_several_problems_shows_them_all(site: Site) -> None:  # noqa: F811
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.author)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.author)
 
-    r = client.post(f"/proposals/{pid}/revise?lang=en", data={
-        "csrf_token": token(page), "command_id": command_id(page), "expected_version": expected_version(page),
-        "title": "", "problem": " ", "recommendation": "Recomendación", "rationale": "Razones",
-        "objectives": ["14"], "targets": [ALL_GOVERNMENTS], "language": "es", "note": "",
-    })
+    r = send_revision(client, pid, page, title="", problem=" ", objectives=["14"])
 
     body = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -66,9 +60,7 @@ def test_a_revision_with_several_problems_shows_them_all(site: Site) -> None:  #
 
 def test_a_revision_without_its_token_is_refused_before_anything_else(site: Site) -> None:  # noqa: F811
     pid = _drafted(site)
-    client = site.client()
-    act_as(client, "participant", site.other)
-    page = client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    client, page = open_revision(site, pid, site.other)
 
     r = client.post(f"/proposals/{pid}/revise?lang=en", data={
         "command_id": command_id(page), "expected_version": expected_version(page), "title": "", "problem": "",
