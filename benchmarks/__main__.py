@@ -50,15 +50,16 @@ class Sizes:
     page_rounds: int
     page_per_round: int
     growth_multiples: tuple[int, ...]
+    growth_rounds: int
     http_rounds: int
     http_per_round: int
     rebuild_history: ScaleSizes  # the generated history the rebuild is measured on (the scenario on top)
 
 
 FULL = Sizes(write_rounds=9, write_per_round=20, load_sizes=(10, 1_000, 10_000), load_rounds=7, rebuild_rounds=3, page_rounds=7, page_per_round=10,
-            growth_multiples=(1, 10, 100), http_rounds=5, http_per_round=10,
+            growth_multiples=(1, 10, 100), growth_rounds=3, http_rounds=5, http_per_round=10,
             rebuild_history=ScaleSizes(years=1, multiple=36))  # 101,088 generated events + 702 of the scenario
-QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(1, 2),
+QUICK = Sizes(write_rounds=1, write_per_round=2, load_sizes=(2, 5), load_rounds=1, rebuild_rounds=1, page_rounds=1, page_per_round=1, growth_multiples=(1, 2), growth_rounds=1,
               http_rounds=1, http_per_round=2, rebuild_history=ScaleSizes(years=1, multiple=1, quarter_events=5))
 
 
@@ -124,7 +125,7 @@ def growth_figures(sizes: Sizes) -> list[Figure]:
     ``.bench-cache/``), or one drafted proposal (``QUICK``, nothing kept)."""
     if sizes is QUICK:
         return growth.measure(lambda app: write_path.draft(app, write_path.member(app)), 20, multiples=sizes.growth_multiples, board_requests=1, rss_requests=1)
-    return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples, cache=growth.CACHE)
+    return growth.measure(lambda app: load_scenario(app, SCENARIO), SCENARIO_EVENTS, multiples=sizes.growth_multiples, rounds=sizes.growth_rounds, cache=growth.CACHE)
 
 
 def main(argv: list[str] | None = None) -> None:

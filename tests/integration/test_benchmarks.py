@@ -212,6 +212,26 @@ def test_a_growth_history_is_written_once_and_then_copied_from_the_cache(tmp_pat
     assert len(first) == 1 and second == first  # the filler's ids are random: the same ids mean a copy
 
 
+def test_the_growth_benchmark_loads_each_size_once_per_round_each_time_into_a_new_copy(tmp_path: Path) -> None:
+    from benchmarks import growth, write_path
+
+    loaded: list[int] = []
+
+    def load(app: object) -> None:
+        with app.engine.connect() as c:  # type: ignore[attr-defined]
+            loaded.append(int(c.exec_driver_sql("SELECT count(*) FROM dialogue_events").scalar_one()))
+        write_path.draft(app, write_path.member(app))  # type: ignore[arg-type]
+
+    figures = {f.name: f for f in growth.measure(load, 5, multiples=(1, 2), rounds=3, board_requests=1, rss_requests=1, cache=tmp_path)}
+
+    wall, cpu = figures["loading one quarter into 2× history"], figures["loading one quarter into 2× history, CPU time"]
+    assert (wall.rounds, cpu.rounds) == (3, 3)
+    assert (wall.target, cpu.target) == (1.3, None)
+    assert wall.ratio is not None and cpu.ratio is not None and cpu.baseline == "into 1× history, CPU time"
+    # Sizes in turns, order alternating (1, 2 / 2, 1 / 1, 2), each load finding the history alone.
+    assert len(loaded) == 6 and loaded[0] == loaded[3] == loaded[4] and loaded[1] == loaded[2] == loaded[5] and loaded[1] > loaded[0]
+
+
 def _figure(name: str, ratio: float, target: float, meets: str) -> Figure:
     return Figure(group="g", name=name, unit="ms", value=1.0, low=1.0, high=1.0, baseline="b", ratio=ratio, target=target, meets=meets)
 
