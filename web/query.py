@@ -5,7 +5,8 @@ this site without control characters.
 
 Every page reads its numeric query arguments through :func:`int_arg` (``?page=``,
 ``?objective=``, the audit's ``?after=``, ``?limit=``, ``?version=``, ``?from=``, ``?to=``,
-the security log's ``?before=``). The digits are counted before they are converted, so a
+the security log's ``?before=``), and its filters with a fixed set of values through
+:func:`choice_arg` (``?table=``, ``?status=``, ``?country=``, the audit's ``?type=``). The digits are counted before they are converted, so a
 number of thousands of digits costs nothing (Python refuses to convert more than 4,300).
 """
 
@@ -35,6 +36,31 @@ class QueryArgumentError(BadRequest):
     def message(self) -> str:
         """The reader's explanation (in their language)."""
         return _("In the address, %(name)s must be a whole number from %(low)s to %(high)s.", name=self.argument, low=self.low, high=self.high)
+
+
+class QueryChoiceError(QueryArgumentError):
+    """A filter argument that is not one of its allowed values (``?status=bogus``)."""
+
+    def __init__(self, name: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(name, 0, 0)
+        self.allowed = allowed
+
+    @property
+    def message(self) -> str:
+        """The reader's explanation (in their language), naming the allowed values."""
+        return _("In the address, %(name)s must be one of: %(allowed)s.", name=self.argument, allowed=", ".join(self.allowed))
+
+
+def choice_arg(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+    """The query argument ``name`` when it is one of ``allowed``; None when it is absent or
+    empty; :class:`QueryChoiceError` (400) otherwise: an unknown filter value is never
+    silently ignored (the list would show everything)."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in allowed:
+        raise QueryChoiceError(name, tuple(allowed))
+    return raw
 
 
 def parse_int(name: str, raw: str, low: int, high: int) -> int:

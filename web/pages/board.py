@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from domain.reference import objectives
 from projections import follow_up as follow_up_views
@@ -22,7 +22,7 @@ from projections import sessions as session_views
 from web.forms import TABLES
 from web.pages.common import Viewer, engine, install, kept_view, load_viewer
 from web.pagination import PER_PAGE, Pager, asked_page
-from web.query import int_arg
+from web.query import choice_arg, int_arg
 
 bp = Blueprint("board", __name__)
 install(bp)
@@ -42,14 +42,12 @@ def _viewer_everywhere() -> dict[str, Any]:
 
 def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
     """Read ``table``, ``objective`` and ``status`` from the query string; an unknown
-    table or status is ignored, an objective that is not a GCM objective's number is a 400."""
-    table = request.args.get("table", "")
-    status = request.args.get("status", "")
+    table or status, or an objective that is not a GCM objective's number, is a 400."""
     numbers = objectives()
     return {
-        "table": table if table in TABLES else None,
+        "table": choice_arg("table", TABLES),
         "objective": int_arg("objective", low=min(numbers), high=max(numbers)),
-        "status": status if status in allowed_statuses else None,
+        "status": choice_arg("status", allowed_statuses),
     }
 
 

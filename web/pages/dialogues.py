@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from domain.reference import lac_states
@@ -38,6 +38,7 @@ from web.pages.common import (
 )
 from web.pages.proposals import invalid_form, render_proposal
 from web.pagination import Pager, asked_page
+from web.query import choice_arg
 
 bp = Blueprint("dialogues", __name__, url_prefix="/dialogues")
 install(bp)
@@ -86,8 +87,7 @@ def index() -> Page:
 def responses() -> Page:
     """The governments' responses to published recommendations, latest first, ten a page;
     ``?country=`` keeps one state's."""
-    asked_country = request.args.get("country", "")
-    country = asked_country if asked_country in lac_states() else None
+    country = choice_arg("country", sorted(lac_states()))
     asked = Pager(asked_page(), 0)
     found, total = follow_up_views.page_of_government_responses(engine(), country=country, limit=asked.per_page, offset=asked.offset)
     pager = Pager.asked(total)

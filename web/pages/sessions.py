@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from domain.ids import created_id
@@ -48,6 +48,7 @@ from web.pages.common import (
 )
 from web.pages.confirm import confirmation_page, confirmed
 from web.pagination import Pager, asked_page
+from web.query import choice_arg
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 install(bp)
@@ -71,8 +72,7 @@ SESSIONS_PER_PAGE = 20  # one line each
 
 def _index_page(form: ScheduleSessionForm, top: Outcome[Any] | None = None, errs: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
     """The sessions, latest first, ``?table=`` to keep one table's, ``?page=N``."""
-    asked_table = request.args.get("table", "")
-    table = asked_table if asked_table in TABLES else None
+    table = choice_arg("table", TABLES)
     asked = Pager(asked_page(), 0, SESSIONS_PER_PAGE)
     found, total = session_views.page_of_sessions(engine(), on=today(), table=table, limit=asked.per_page, offset=asked.offset)
     pager = Pager.asked(total, SESSIONS_PER_PAGE)

@@ -1,0 +1,46 @@
+"""An unknown filter value of a list is a 400 naming the filter and its allowed values, in
+the reader's language, as an objective out of range is: never a list of everything."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from application.bootstrap import Services
+from tests.e2e.web_support import make_app
+
+
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return make_app(loaded.config.database_url, str(loaded.config.master_key), clock="2026-03-27")
+
+
+@pytest.mark.parametrize("query", [
+    "/?status=bogus", "/?status=adopted", "/?table=RT9", "/recommendations?status=bogus", "/recommendations?status=draft",
+    "/recommendations?table=RT9", "/sessions?table=RT9", "/dialogues/responses?country=XX", "/audit?type=Bogus",
+    "/audit?type=%25",
+])
+def test_an_unknown_filter_value_is_a_400(app: Flask, query: str) -> None:
+    assert app.test_client().get(query).status_code == 400
+
+
+def test_the_400_names_the_filter_and_the_allowed_values(app: Flask) -> None:
+    response = app.test_client().get("/recommendations?status=bogus&lang=en")
+
+    assert response.status_code == 400
+    assert "status must be one of: adopted, under_liaison_review, endorsed, not_endorsed, published." in response.get_data(as_text=True)
+
+
+def test_the_400_is_in_the_readers_language(app: Flask) -> None:
+    response = app.test_client().get("/?table=RT9&lang=es")
+
+    assert response.status_code == 400
+    assert "En la dirección, table debe ser uno de: RT1," in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", [
+    "/?status=draft&table=RT1", "/recommendations?status=published", "/sessions?table=RT1",
+    "/dialogues/responses?country=MX", "/audit?type=Proposal", "/?table=&status=",
+])
+def test_known_or_empty_filter_values_still_filter(app: Flask, query: str) -> None:
+    assert app.test_client().get(query).status_code == 200
