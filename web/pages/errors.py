@@ -5,7 +5,8 @@ one answers for every other address, so that no visitor meets the framework's ba
 "404 Not Found". Addresses under ``/api/`` get the API's JSON shape instead.
 
 A GET of an address that only takes a form's POST (the page of a refused form reloaded)
-goes (303) to the page above it that holds the form; another method not allowed is the
+goes (303) to the page that holds the form (:func:`form_page`: the page above it, or the
+one :data:`FORM_PAGES` names); another method not allowed is the
 site's own 405 page. A query argument out of its bounds (:mod:`web.query`) answers 400 with the argument's
 name and range, as a page or, for JSON addresses, in the API's error shape. An error of the
 application answers the site's own 500 page. Every response outside ``/api/`` (which sets
@@ -16,6 +17,7 @@ blueprints, ``/healthz``, ``/readyz``, the statistics, static files, 404, 405, 4
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import (
@@ -105,6 +107,39 @@ def page_above(path: str) -> str | None:
     return None
 
 
+def _moderation_page(args: Mapping[str, Any]) -> str:
+    """An input's moderation form is on its call's moderation page (the input names the call);
+    the calls when there is no such input."""
+    from projections import calls as call_views
+    from web.pages.common import engine
+
+    found = call_views.get_input(engine(), str(args["input_id"]))
+    return _build("calls.moderation", call_id=found["call_id"]) if found else _build("calls.index")
+
+
+def _build(endpoint: str, **values: Any) -> str:
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+# The forms whose page is not the nearest page above their address: the endpoint of the
+# form's POST -> the address of the page holding it. Every other form is on the page above.
+FORM_PAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "calls.moderate": _moderation_page,  # /calls/inputs/<id>/moderation: above it, /calls/inputs is no page
+    "account.second_factor_off": lambda args: _build("account.index"),  # /account/second-factor is the enrolment
+}
+
+
+def form_page(path: str) -> str | None:
+    """The page holding the form that posts to ``path``: :data:`FORM_PAGES` for the forms
+    named there, else :func:`page_above`."""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="POST")
+    except HTTPException:
+        return page_above(path)
+    page = FORM_PAGES.get(str(endpoint))
+    return page(args) if page is not None else page_above(path)
+
+
 @bp.app_errorhandler(405)
 def method_not_allowed(error: Any) -> Any:
     """A form's address opened again (reloading a refused form's page, a bookmark): a GET of
@@ -115,7 +150,7 @@ def method_not_allowed(error: Any) -> Any:
 
         return http_error_response(error)
     if request.method in ("GET", "HEAD"):
-        above = page_above(request.path)
+        above = form_page(request.path)
         if above is not None:
             return secure_headers(make_response(redirect(request.script_root + above, code=303)))
     response = make_response(render_template("common/error.html", code=405, viewer=load_viewer()), 405)

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from werkzeug.routing import BaseConverter, ValidationError
 
 from domain.deliberation import quarter_of
 from domain.reference import seat_codes
@@ -175,7 +176,18 @@ def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = N
     ), status
 
 
-@bp.get("/<code>")
+class TableCode(BaseConverter):
+    """A working table's code in a page's address (``<table:code>``). Another word is no
+    table's page, so ``GET /tables/join`` (a form's address, posted from ``/tables``) is a
+    405 that goes to the page holding the form, not the page of a table called "join"."""
+
+    def to_python(self, value: str) -> str:
+        if value not in TABLES:
+            raise ValidationError()
+        return value
+
+
+@bp.get("/<table:code>")
 def show(code: str) -> Page:
     return render_table(_table_or_404(code))
 
