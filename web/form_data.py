@@ -15,7 +15,7 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
 from web.translate import gettext as _
@@ -43,11 +43,26 @@ def json_fields() -> ImmutableMultiDict[str, str]:
     return ImmutableMultiDict([(k, v) for k, vs in body.items() for v in ([vs] if isinstance(vs, str) else vs)])
 
 
+def submitted_fields() -> MultiDict[str, Any] | None:
+    """The fields the request sent, as every web form reads them (the forms and the
+    confirmation pages alike): the form-encoded fields (with the files, if any); when no
+    form field nor file was sent and the body is JSON, that body's fields
+    (:func:`json_fields`, a 400 for a body that is not an object of texts); None when
+    nothing was sent."""
+    if request.files:
+        return CombinedMultiDict((request.files, request.form))
+    if request.form:
+        return request.form
+    if request.is_json:
+        return json_fields()
+    return None
+
+
 class WebForm(FlaskForm):
-    """Every web form's base: reads form-encoded fields, or a JSON object of texts."""
+    """Every web form's base: reads the fields of :func:`submitted_fields`."""
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
-            if formdata is _Auto and _is_submitted() and not request.files and not request.form and request.is_json:
-                return json_fields()
-            return super().wrap_formdata(form, formdata)
+            if formdata is _Auto:
+                return submitted_fields() if _is_submitted() else None
+            return formdata

@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 from flask import Flask
+from flask_wtf.form import _Auto
 
 from application.bootstrap import Services
 from tests.e2e.web_support import act_as, add_sample_call, app_services, make_app, text_of
@@ -82,3 +83,29 @@ def test_every_form_of_the_site_reads_its_data_through_the_web_form_base() -> No
              for c in vars(m).values() if isinstance(c, type) and hasattr(c, "validate_on_submit")]
 
     assert forms and all(issubclass(c, WebForm) for c in forms)
+
+
+@pytest.mark.parametrize(("body", "content_type", "fields"), [
+    ("title=A&title=B", "application/x-www-form-urlencoded", [("title", "A"), ("title", "B")]),
+    ('{"title": ["A", "B"], "reason": "R"}', "application/json", [("title", "A"), ("title", "B"), ("reason", "R")]),
+    ("", "application/x-www-form-urlencoded", None),
+])
+def test_the_submitted_fields_are_the_form_fields_or_else_a_json_bodys(body: str, content_type: str, fields: list[tuple[str, str]] | None) -> None:
+    from web.form_data import submitted_fields
+
+    app = Flask(__name__)
+    with app.test_request_context("/", method="POST", data=body, content_type=content_type):
+        found = submitted_fields()
+
+        assert (None if found is None else list(found.items(multi=True))) == fields
+
+
+def test_a_form_and_a_confirmation_page_read_the_same_fields_of_a_json_body(sqlite_services: Services) -> None:
+    from web.pages.confirm import _fields
+
+    app = _app(sqlite_services)
+    with app.test_request_context("/", method="POST", json={"reason": "Ya no aplica.", "command_id": "c-1"}):
+        form_reads = WebForm().meta.wrap_formdata(WebForm(), _Auto)
+        page_reads = _fields()
+
+        assert sorted(form_reads.items(multi=True)) == sorted(page_reads.items(multi=True)) == [("command_id", "c-1"), ("reason", "Ya no aplica.")]

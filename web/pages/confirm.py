@@ -17,16 +17,15 @@ from typing import Any
 from flask import render_template, request
 from werkzeug.datastructures import MultiDict
 
-from web.form_data import json_fields
+from web.form_data import submitted_fields
 
 CONFIRM = "confirm"
 
 
 def _fields() -> MultiDict[str, str]:
-    """The POST's fields: form-encoded, or a JSON object of texts (as every web form reads them)."""
-    if not request.form and request.is_json:
-        return json_fields()
-    return request.form
+    """The POST's fields, read as every web form reads them (:func:`submitted_fields`)."""
+    fields = submitted_fields()
+    return fields if fields is not None else request.form
 
 
 def confirmed() -> bool:
