@@ -631,6 +631,24 @@ def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
     return Outcome(applied=True, value=value)
 
 
+def check(command_id: str, call: Callable[[], T]) -> Outcome[T]:
+    """Ask one of the application's checks (it writes nothing), its refusal worded as
+    :func:`execute` words a command's (409 for a conflict, 422 otherwise; a command id
+    already applied counts as applied: the command that follows answers for it). Unlike
+    :func:`execute` a check that passes does not wait for the views: nothing moved."""
+    try:
+        value = call()
+    except ConflictError as e:
+        current_app.logger.info("check for %s refused: %s", command_id, e.code)
+        return Outcome(applied=False, error=e, status=409, message=refusal_words(e))
+    except DomainError as e:
+        if services().app.command_applied(command_id):
+            return Outcome(applied=True)
+        current_app.logger.info("check for %s refused: %s", command_id, e.code)
+        return Outcome(applied=False, error=e, status=422, message=refusal_words(e))
+    return Outcome(applied=True, value=value)
+
+
 def refusal(code: str, field: str | None = None, status: int = 422) -> Outcome[Any]:
     """A refusal decided before reaching the application (e.g. nobody chosen to act as)."""
     e = DomainError(code, code=code, field=field)

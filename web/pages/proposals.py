@@ -44,6 +44,7 @@ from web.pages.common import (
     Outcome,
     Page,
     Viewer,
+    check,
     command_id_of,
     copy_rows,
     engine,
@@ -115,7 +116,7 @@ def new() -> Page:
     actor = viewer.actor
     # Membership of the chosen table before the content: someone who may not draft there
     # learns that first, not the problems of a text they may not send.
-    allowed = execute(command_id_of(form), lambda: services().app.check_may_draft(actor=actor, table=form.table.data or ""))
+    allowed = check(command_id_of(form), lambda: services().app.check_may_draft(actor=actor, table=form.table.data or ""))
     if not allowed.applied:
         top, errs = place_error(allowed, form, {"actor": "table", "co_authors": "table"})
         return _draft_page(form, viewer, top, errs, allowed.status)
@@ -217,7 +218,7 @@ def revise(proposal_id: str) -> Page:
     cid = command_id_of(form)
     changes = _changes(form, p)
     # Who may revise, and when, before the content; then every problem of the content at once.
-    checked = execute(cid, lambda: services().app.check_revision(proposal_id, changes, actor=actor))
+    checked = check(cid, lambda: services().app.check_revision(proposal_id, changes, actor=actor))
     if not checked.applied:
         top, found = place_error(checked, form)
         return _revise_page(form, p, top, found, checked.status)

@@ -34,6 +34,7 @@ from web.i18n import day, word
 from web.pages.common import (
     Outcome,
     Page,
+    check,
     command_id_of,
     engine,
     execute,
@@ -219,9 +220,9 @@ def decide(session_id: str) -> Page:
         return _refused_actor(s, "decision", form, "secretariat_only", item)
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     if not confirmed():
-        check = execute(cid, lambda: services().app.check_decision(session_id, form.proposal_id.data, form.decision.data or "", actor=actor))
-        if not check.applied:
-            return _after(check, s, "decision", form, "", item)
+        asked = check(cid, lambda: services().app.check_decision(session_id, form.proposal_id.data, form.decision.data or "", actor=actor))
+        if not asked.applied:
+            return _after(asked, s, "decision", form, "", item)
         return _confirm_decision(s, form.proposal_id.data, form.decision.data or "")
     outcome = execute(cid, lambda: services().app.decide(session_id, form.proposal_id.data, form.decision.data or "", actor=actor, command_id=cid))
     return _after(outcome, s, "decision", form, _("The table's decision is recorded."), item)
