@@ -111,11 +111,11 @@ def test_the_http_benchmark_measures_a_draft_post_the_board_and_a_proposal_page_
     figures, _ = quick_run
     http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
     assert http["draft POST (sqlite) p50"].baseline == "plain INSERT + COMMIT endpoint"
-    assert http["board page (sqlite) p50"].baseline == "plain SQL + Jinja endpoint"
-    assert http["proposal page (sqlite) p50"].baseline == "plain SQL + Jinja proposal endpoint"
+    assert http["board page (sqlite) p50"].baseline == "same-page endpoint (plain SQL, same templates and app)"
+    assert http["proposal page (sqlite) p50"].baseline == "same-page proposal endpoint (plain SQL, same templates and app)"
     assert http["proposal page (sqlite) p50"].target == 1.5
     assert {"draft POST (sqlite) p95", "draft POST (sqlite) p99", "board page (sqlite) p99", "proposal page (sqlite) p95", "proposal page (sqlite) p99",
-            "plain SQL + Jinja proposal endpoint (sqlite) p99"} <= set(http)
+            "same-page proposal endpoint (plain SQL, same templates and app) (sqlite) p99", "plain SQL + Jinja proposal endpoint (sqlite) p99"} <= set(http)
     if SERVER_POSTGRES_URL or REQUIRE_POSTGRES:
         assert "draft POST (postgres) p50" in http
         both = http["draft POST p50, SQLite against PostgreSQL"]
@@ -123,11 +123,34 @@ def test_the_http_benchmark_measures_a_draft_post_the_board_and_a_proposal_page_
         assert both.target == 2.0
 
 
+def test_the_http_benchmark_keeps_the_bare_baselines_beside_without_a_target(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
+    board, proposal = http["board page, against the bare template (sqlite) p50"], http["proposal page, against the bare template (sqlite) p50"]
+    assert (board.baseline, proposal.baseline) == ("plain SQL + Jinja endpoint", "plain SQL + Jinja proposal endpoint")
+    assert (board.target, proposal.target) == (None, None)
+    assert board.ratio is not None and proposal.ratio is not None
+    assert board.value == http["board page (sqlite) p50"].value  # the same requests, against the other baseline
+
+
+def test_the_in_process_pages_targets_are_against_the_same_page_baseline_and_the_bare_one_is_beside(quick_run: tuple[list, list[str]]) -> None:
+    figures, _ = quick_run
+    pages = {f.name: f for f in figures if f.group == "pages (in process)"}
+    for name in ("board, first page (SQLite)", "proposal page (SQLite)"):
+        assert (pages[name].baseline, pages[name].target, pages[name].meets) == ("same page: plain SQL, same templates and app", 1.5, "<=")
+    for name in ("board, first page, against the bare template (SQLite)", "proposal page, against the bare template (SQLite)"):
+        assert (pages[name].baseline, pages[name].target) == ("plain SQL + Jinja (bare template, no framework)", None)
+        assert pages[name].ratio is not None
+    assert {"board baseline: plain SQL + Jinja (SQLite)", "proposal baseline: same page: plain SQL, same templates and app (SQLite)"} <= set(pages)
+
+
 def test_the_http_benchmark_measures_repeated_public_reads_apart_against_the_same_baselines(quick_run: tuple[list, list[str]]) -> None:
     figures, _ = quick_run
     http = {f.name: f for f in figures if f.group == "HTTP (gunicorn, 2 workers)"}
     board, proposal = http["board page, repeated reads (public, cached) (sqlite) p50"], http["proposal page, repeated reads (public, cached) (sqlite) p50"]
-    assert (board.baseline, proposal.baseline) == ("plain SQL + Jinja endpoint", "plain SQL + Jinja proposal endpoint")
+    assert (board.baseline, proposal.baseline) == (
+        "same-page endpoint (plain SQL, same templates and app)", "same-page proposal endpoint (plain SQL, same templates and app)",
+    )
     assert board.ratio is not None and proposal.ratio is not None
     assert {"board page, repeated reads (public, cached) (sqlite) p99", "proposal page, repeated reads (public, cached) (sqlite) p95"} <= set(http)
 

@@ -1,0 +1,90 @@
+"""The pages' same-page baseline (:mod:`benchmarks.same_page`) answers the very HTML of the
+service's pages, so that a page measured against it is compared with the same page: the board
+(its first and second page, in two languages) and the page of every proposal of the 2026-Q1
+scenario and of the rule scenarios that hold what 2026-Q1 lacks (a discussion with replies,
+edits and hidden comments; amendments; indicators with measurements; inputs of open calls),
+each read by the public from a real SQLite file.
+
+Nothing is normalised before comparing: a public page carries no form token, no nonce and
+no time other than the service's pinned date, so the two answers must be equal byte for byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from application.bootstrap import Services
+from application.scenario import load_scenario
+from benchmarks import same_page
+from benchmarks.same_page import same_page_app
+from web.app import create_app
+
+RULE_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+# Rule scenarios whose proposals show what the 2026-Q1 scenario's do not.
+FOLDERS = ("discussion", "indicators", "issue-3-verbs", "open-participation", "author-amends-own-proposal")
+
+
+def _clients(s: Services, clock: str) -> tuple[FlaskClient, FlaskClient]:
+    """The service's web app (as deployed: page cache on) and the baseline's, on the database of ``s``."""
+    config = {
+        "DIALOGUE_DATABASE_URL": s.config.database_url, "DIALOGUE_MASTER_KEY": str(s.config.master_key), "DIALOGUE_CLOCK": clock,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef0123", "TESTING": True, "DIALOGUE_CREATE_TABLES": "no",
+    }
+    return create_app(config).test_client(), same_page_app(config).test_client()
+
+
+def _differences(service: FlaskClient, baseline: FlaskClient, paths: list[str]) -> dict[str, str]:
+    """The paths whose answers differ, each with the start of a line diff."""
+    out = {}
+    for path in paths:
+        page, base = service.get(path), baseline.get(path)
+        assert (page.status_code, base.status_code) == (200, 200), path
+        a, b = page.get_data(as_text=True), base.get_data(as_text=True)
+        if a != b:
+            out[path] = "".join(list(difflib.unified_diff(a.splitlines(True), b.splitlines(True), n=0))[:12])
+    return out
+
+
+def _proposal_paths(s: Services) -> list[str]:
+    with s.projector.engine.connect() as c:
+        return [f"/proposals/{pid}" for pid in c.execute(text(f"SELECT id FROM {same_page.PROPOSALS} ORDER BY id")).scalars()]
+
+
+def test_the_baselines_board_is_the_service_s_board(loaded: Services) -> None:
+    service, baseline = _clients(loaded, "2026-03-27")
+
+    assert "?page=2" in service.get("/").get_data(as_text=True)  # two pages: the pager's links are compared too
+    assert _differences(service, baseline, ["/", "/?page=2", "/?lang=en", "/?lang=pt&page=2"]) == {}
+
+
+def test_the_baselines_proposal_page_is_the_service_s_for_every_proposal_of_the_2026_q1_scenario(loaded: Services) -> None:
+    service, baseline = _clients(loaded, "2026-03-27")
+    paths = _proposal_paths(loaded)
+
+    assert len(paths) == 35
+    assert _differences(service, baseline, paths) == {}
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_the_baselines_proposal_pages_are_the_service_s_in_a_rule_scenario(sqlite_services: Services, folder: str) -> None:
+    sqlite_services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
+    load_scenario(sqlite_services.app, RULE_SCENARIOS / folder)
+    sqlite_services.projector.catch_up()
+    service, baseline = _clients(sqlite_services, "2026-03-27")
+    paths = _proposal_paths(sqlite_services)
+
+    assert paths
+    assert _differences(service, baseline, ["/", *paths]) == {}
+
+
+def test_a_board_read_differently_makes_the_pages_differ(loaded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    service, baseline = _clients(loaded, "2026-03-27")
+    monkeypatch.setattr(same_page, "BOARD_STATUSES", ("draft",))  # the submitted proposals left out
+
+    assert list(_differences(service, baseline, ["/"])) == ["/"]
