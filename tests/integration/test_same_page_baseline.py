@@ -3,7 +3,8 @@ service's pages, so that a page measured against it is compared with the same pa
 (its first and second page, in two languages) and the page of every proposal of the 2026-Q1
 scenario and of the rule scenarios that hold what 2026-Q1 lacks (a discussion with replies,
 edits and hidden comments; amendments; indicators with measurements; inputs of open calls),
-each read by the public from a real SQLite file.
+and a proposal revised into two pages of version history, each read by the public from a
+real SQLite file.
 
 Nothing is normalised before comparing: a public page carries no form token, no nonce and
 no time other than the service's pinned date, so the two answers must be equal byte for byte.
@@ -23,6 +24,7 @@ from application.bootstrap import Services
 from application.scenario import load_scenario
 from benchmarks import same_page
 from benchmarks.same_page import same_page_app
+from tests.conftest import draft_sample_proposal, seed_members
 from web.app import create_app
 
 RULE_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -81,6 +83,20 @@ def test_the_baselines_proposal_pages_are_the_service_s_in_a_rule_scenario(sqlit
 
     assert paths
     assert _differences(service, baseline, ["/", *paths]) == {}
+
+
+def test_the_baselines_page_of_a_long_version_history_is_the_service_s_on_each_page_of_it(sqlite_services: Services) -> None:
+    app = sqlite_services.app
+    author = seed_members(app)[0]
+    pid = draft_sample_proposal(app, author)
+    for n in range(1, 23):  # 23 versions: two pages of the history (20 a page)
+        app.revise_proposal(pid, {"title": f"Safe pathways ({n})"}, actor=str(author), note=f"Revision {n}")
+    sqlite_services.projector.catch_up()
+    service, baseline = _clients(sqlite_services, "2026-03-27")
+    path = f"/proposals/{pid}"
+
+    assert f"{path}?versions=2" in service.get(path).get_data(as_text=True)
+    assert _differences(service, baseline, [path, f"{path}?versions=2", f"{path}?versions=9&lang=fr"]) == {}
 
 
 def test_a_board_read_differently_makes_the_pages_differ(loaded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
