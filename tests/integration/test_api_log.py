@@ -50,6 +50,15 @@ def test_the_public_reads_redacted_entries_without_stored_bytes(app: Flask) -> N
     assert positions and all(e["data"]["member"] == "[redacted]" for e in positions)
 
 
+@pytest.mark.parametrize("query", ["page=2", "page_size=5&after=0", "limit=3&offset=9"])
+def test_a_query_parameter_the_log_does_not_read_is_400_naming_it(app: Flask, query: str) -> None:
+    r = app.test_client().get(f"/api/v1/log?{query}")
+
+    body = r.get_json()
+    unknown = {q.split("=")[0] for q in query.split("&")} - {"after", "limit"}
+    assert (r.status_code, body["code"], set(body["errors"]["query"])) == (400, "unknown_parameter", unknown)
+
+
 def test_the_log_pages_from_a_position_with_a_link_to_the_next(app: Flask) -> None:
     client = app.test_client()
 

@@ -4,6 +4,8 @@ session, on the 2026-Q1 scenario with a member's write token."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import Flask
 
@@ -65,6 +67,26 @@ def test_a_body_that_is_not_json_is_400(app: Flask) -> None:
     r = app.test_client().post("/api/v1/proposals", data="{not json", content_type="application/json", headers=bearer(app))
 
     assert r.status_code == 400 and set(r.get_json()) == ERROR_KEYS
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_body_that_is_not_sent_as_json_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str | None) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post("/api/v1/proposals", data=json.dumps(DRAFT), content_type=content_type, headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (415, "unsupported_media_type")
+    assert "application/json" in r.get_json()["message"] and set(r.get_json()) == ERROR_KEYS
+    assert count(loaded) == before
+
+
+def test_a_write_whose_body_is_optional_takes_no_body_at_all(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/withdraw", headers={**auth, "If-Match": '"1"'})
+
+    assert (r.status_code, r.get_json()["status"]) == (200, "withdrawn")
 
 
 @pytest.mark.parametrize("body", ["[" * 100_000, '{"title": ' * 50_000, "[" * 100_000 + "]" * 100_000])

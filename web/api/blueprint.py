@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 import flask_smorest
 from flask import Response, g, request
+from flask_smorest import abort
 
 from domain.errors import DomainError, NotAllowedError
 from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
@@ -39,6 +40,7 @@ LINK_HEADER = {
 TOTAL_HEADER = {"description": "The number of items over all pages.", "schema": {"type": "integer"}}
 # What any write may answer besides its success (the one error shape); 412 and 428 follow If-Match.
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+NOT_JSON = "Send the body as JSON, with Content-Type: application/json."
 __all__ = ["ACCEPTED", "REQUIRED", "Blueprint", "one_page"]
 
 
@@ -128,9 +130,11 @@ class Blueprint(flask_smorest.Blueprint):
 
         Before the body is read: nobody signed in is refused (401, without the body's
         problems), then ``before`` (called with the route's arguments) refuses someone who
-        may not act (403) before the content is checked (422)."""
+        may not act (403), then a body that is not JSON is refused (415), before the
+        content is checked (422)."""
         parameters = {REQUIRED: [IF_MATCH], ACCEPTED: [IF_MATCH_OPTIONAL], None: []}[if_match] + [IDEMPOTENCY_KEY]
-        statuses = WRITE_ERRORS + ((412,) if if_match else ()) + ((428,) if if_match == REQUIRED else ())
+        statuses = (WRITE_ERRORS + ((412,) if if_match else ()) + ((415,) if body is not None else ())
+                    + ((428,) if if_match == REQUIRED else ()))
 
         def decorate(view: Any) -> Any:
             @functools.wraps(view)
@@ -152,6 +156,8 @@ class Blueprint(flask_smorest.Blueprint):
                     raise NotAllowedError("Sign in (a personal access token) to do this.", code="sign_in_required")
                 if before is not None:
                     before(**kwargs)
+                if body is not None and request.get_data(cache=True) and not request.is_json:
+                    abort(415, code="unsupported_media_type", message=NOT_JSON)
                 return parse(*args, **kwargs)
 
             return self.route(rule, methods=list(methods))(idempotent(guarded))
