@@ -22,6 +22,7 @@ from application.commands.elections import ElectionCommands
 from application.commands.follow_up import FollowUpCommands
 from application.commands.join_requests import JoinRequestCommands
 from application.commands.liaison import LiaisonCommands
+from application.commands.may_act import MayActChecks
 from application.commands.people import PeopleCommands
 from application.commands.proposals import ProposalCommands
 from application.commands.representatives import RepresentativeCommands
@@ -31,7 +32,7 @@ from application.persistence import APPLICATION_NAME
 
 class DialogueApplication(
     PeopleCommands, ProposalCommands, SessionCommands, RepresentativeCommands, ElectionCommands, CommissionCommands,
-    LiaisonCommands, FollowUpCommands, CallCommands, JoinRequestCommands, DiscussionCommands, AccessCommands,
+    LiaisonCommands, FollowUpCommands, CallCommands, JoinRequestCommands, DiscussionCommands, AccessCommands, MayActChecks,
 ):
     """The dialogue service's application (event store name ``Dialogue``): every command of
     the mechanism, one mixin per area (``application/commands/``), on :class:`ApplicationCore`."""

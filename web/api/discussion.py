@@ -20,6 +20,7 @@ from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
 from web.api.inputs import CommentInput
+from web.api.may_act import commenting
 from web.api.proposals import proposal_or_404
 from web.api.schemas import CommentSchema
 from web.services import services
@@ -51,7 +52,7 @@ def list_comments(proposal_id: UUID) -> list[dict[str, Any]]:
     return _comments(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/comments", CommentSchema, status=201, body=CommentInput)
+@bp.write("/<uuid:proposal_id>/comments", CommentSchema, status=201, body=CommentInput, before=commenting)
 def post_comment(data: dict[str, Any], proposal_id: UUID) -> dict[str, Any]:
     """Comment on the proposal, or reply to one of its comments (``reply_to``), as a member
     of its table while it is a draft, submitted, on the agenda or returned for revision."""

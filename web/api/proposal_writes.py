@@ -17,6 +17,7 @@ from web.api.blueprint import ACCEPTED, REQUIRED
 from web.api.commands import acting, run, writing
 from web.api.common import Names, reader
 from web.api.inputs import AmendmentInput, CoAuthorInput, DraftInput, ReasonInput, RevisionInput
+from web.api.may_act import on_proposal
 from web.api.proposals import bp, proposal_or_404, with_authors
 from web.api.schemas import ProposalSchema
 from web.services import services
@@ -96,7 +97,8 @@ def submit_proposal(proposal_id: UUID) -> Answer:
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/withdraw", ProposalSchema, body=ReasonInput, if_match=REQUIRED)
+@bp.write("/<uuid:proposal_id>/withdraw", ProposalSchema, body=ReasonInput, if_match=REQUIRED,
+          before=on_proposal("check_may_withdraw"))
 def withdraw_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Withdraw the proposal (its author), unless its table already decided on it."""
     actor, version = writing()
@@ -105,7 +107,8 @@ def withdraw_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/co-authors", ProposalSchema, body=CoAuthorInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/co-authors", ProposalSchema, body=CoAuthorInput, if_match=ACCEPTED,
+          before=on_proposal("check_may_add_co_author"))
 def add_co_author(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Add a co-author, a member of the table (the author, while editable)."""
     actor, version = writing()
@@ -121,7 +124,8 @@ def remove_co_author(proposal_id: UUID, co_author: UUID) -> Answer:
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/amendments", ProposalSchema, status=201, body=AmendmentInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/amendments", ProposalSchema, status=201, body=AmendmentInput, if_match=ACCEPTED,
+          before=on_proposal("check_may_amend"))
 def propose_amendment(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Propose an amendment (a member of the table who is not an author), while editable."""
     actor, version = writing()
@@ -150,7 +154,8 @@ def accept_amendment(proposal_id: UUID, reference: str) -> Answer:
     return _amendment_action("accept", proposal_id, reference)
 
 
-@bp.write("/<uuid:proposal_id>/amendments/<reference>/reject", ProposalSchema, body=ReasonInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/amendments/<reference>/reject", ProposalSchema, body=ReasonInput, if_match=ACCEPTED,
+          before=on_proposal("check_may_decide_on_amendments"))
 def reject_amendment(data: dict[str, Any], proposal_id: UUID, reference: str) -> Answer:
     """Reject a pending amendment (the authors), with a reason."""
     return _amendment_action("reject", proposal_id, reference, data.get("reason", ""))

@@ -26,6 +26,7 @@ from web.api.inputs import (
     PositionInput,
     ScheduleSessionInput,
 )
+from web.api.may_act import facilitating, scheduling, taking_position
 from web.api.schemas import TABLE_CODES, SessionSchema
 from web.services import services
 
@@ -79,7 +80,7 @@ def get_session(session_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("", SessionSchema, status=201, body=ScheduleSessionInput)
+@bp.write("", SessionSchema, status=201, body=ScheduleSessionInput, before=scheduling)
 def schedule_session(data: dict[str, Any]) -> Answer:
     """Schedule a session of a working table (the secretariat), on a date from today on."""
     actor = writing(secretariat=True).actor
@@ -95,7 +96,8 @@ def schedule_session(data: dict[str, Any]) -> Answer:
     return body, status, {**headers, "Location": url_for("api_sessions.get_session", session_id=sid)}
 
 
-@bp.write("/<uuid:session_id>/agenda", SessionSchema, status=201, body=AgendaInput, if_match=ACCEPTED)
+@bp.write("/<uuid:session_id>/agenda", SessionSchema, status=201, body=AgendaInput, if_match=ACCEPTED,
+          before=facilitating("build the agenda"))
 def add_to_agenda(data: dict[str, Any], session_id: UUID) -> Answer:
     """Put a submitted proposal of the table on the session's agenda (the secretariat or
     the table's facilitators); If-Match is the session's version."""
@@ -113,7 +115,7 @@ def open_session(session_id: UUID) -> Answer:
     return _answer(session_id)
 
 
-@bp.write("/<uuid:session_id>/positions", SessionSchema, status=201, body=PositionInput, if_match=ACCEPTED)
+@bp.write("/<uuid:session_id>/positions", SessionSchema, status=201, body=PositionInput, if_match=ACCEPTED, before=taking_position)
 def record_position(data: dict[str, Any], session_id: UUID) -> Answer:
     """State the member's position on an agenda item (a later one replaces it)."""
     member, version = writing(participant="a member of the table")
@@ -123,7 +125,8 @@ def record_position(data: dict[str, Any], session_id: UUID) -> Answer:
     return _answer(session_id, 201)
 
 
-@bp.write("/<uuid:session_id>/decisions", SessionSchema, status=201, body=DecisionInput, if_match=REQUIRED)
+@bp.write("/<uuid:session_id>/decisions", SessionSchema, status=201, body=DecisionInput, if_match=REQUIRED,
+          before=facilitating("record decisions"))
 def decide(data: dict[str, Any], session_id: UUID) -> Answer:
     """Record the table's decision on an agenda item (the secretariat or the table's
     facilitators), under the quorum and decision rule in force."""
@@ -133,7 +136,8 @@ def decide(data: dict[str, Any], session_id: UUID) -> Answer:
     return _answer(session_id, 201)
 
 
-@bp.write("/<uuid:session_id>/close", SessionSchema, body=CloseSessionInput, if_match=REQUIRED)
+@bp.write("/<uuid:session_id>/close", SessionSchema, body=CloseSessionInput, if_match=REQUIRED,
+          before=facilitating("close a session"))
 def close_session(data: dict[str, Any], session_id: UUID) -> Answer:
     """Close the session with its minutes (the secretariat or the table's facilitators)."""
     actor, version = writing(secretariat=True)

@@ -1,0 +1,68 @@
+"""Who may act, asked before a command's content (the API's writes: 403 before 412/428 and
+before the body's problems, 422): each check raises the refusal the command itself would
+raise for that actor, by the same rules, and writes nothing. What the actor sends (the
+body, the version) is checked afterwards by the command."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.core import ApplicationCore
+from domain.deliberation import TableDeliberation
+from domain.errors import NotAllowedError
+
+
+class MayActChecks(ApplicationCore):
+    """``check_may_*``: raise the command's ``NotAllowedError`` for ``actor``, or return."""
+
+    def check_may_withdraw(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (withdrawing is the main author's); ``unknown_proposal``."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id)._require_author_id(ctx.actor, "withdraw the proposal", main_author_only=True)  # noqa: SLF001 - the aggregate's own rule
+
+    def check_may_add_co_author(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (co-authors are added by the main author)."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id)._require_author_id(ctx.actor, "add co-authors", main_author_only=True)  # noqa: SLF001
+
+    def check_may_decide_on_amendments(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (the authors and co-authors decide on amendments)."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id)._require_author_id(ctx.actor, "decide on amendments")  # noqa: SLF001
+
+    def check_may_amend(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_a_member`` of the proposal's table, ``author_cannot_amend``."""
+        ctx = self.ctx(actor)
+        p = self.proposal(proposal_id)
+        self._require_member(self.table(p.table), ctx.actor, ctx.effective_date)
+        if ctx.actor in p.authors:
+            raise NotAllowedError(
+                "Authors revise their proposal directly; amendments come from other members of the table.",
+                code="author_cannot_amend",
+            )
+
+    def check_may_comment(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_a_member`` of the proposal's table."""
+        ctx = self.ctx(actor)
+        p = self.proposal(proposal_id)
+        if not self.table(p.table).is_member(ctx.actor, ctx.effective_date):
+            raise NotAllowedError(f"Only members of {p.table} comment on its proposals.", code="not_a_member", field="actor")
+
+    def check_may_take_position(self, session_id: UUID | str, *, member: str) -> None:
+        """Raises ``not_a_member`` of the session's table (positions are its members' own)."""
+        ctx = self.ctx(member)
+        s = self.session(session_id)
+        if not self.table(s.table).is_member(ctx.actor, ctx.effective_date):
+            raise NotAllowedError("Only members of the table take positions.", code="not_a_member", field="member")
+
+    def check_may_facilitate(self, session_id: UUID | str, *, actor: str, doing: str) -> None:
+        """Raises ``not_a_facilitator``: the session's agenda, decisions and closing are the
+        secretariat's or the table's facilitators' (``doing``: what, for the message)."""
+        ctx = self.ctx(actor)
+        s = self.session(session_id)
+        TableDeliberation._require_facilitator(ctx, self._facilitates(ctx, s.table), doing)  # noqa: SLF001
+
+    def check_may_schedule_session(self, *, actor: str) -> None:
+        """Raises ``secretariat_only``."""
+        if not self.ctx(actor).is_secretariat:
+            raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")

@@ -1,0 +1,92 @@
+"""The order of a write's answers, the same for every write of the API (docs/api.md,
+"Errors"): nobody signed in gets 401, then someone who may not act gets 403, before the body
+is read (422) and before ``If-Match`` (428): each case sends a body that breaks the schema and
+no ``If-Match``, by someone the mechanism does not allow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from application.bootstrap import Services
+from tests.integration.api_support import api_app, bearer, draft, member_of, session
+
+BAD_BODY = {"unexpected": 1, "reason": 3}
+
+
+@pytest.fixture
+def app(loaded: Services) -> Flask:
+    return api_app(loaded)
+
+
+def _proposal_of_another(app: Flask) -> str:
+    return draft(app, bearer(app, member_of(app, "RT1", not_of="RT2")))["id"]
+
+
+def _other_member_of_rt1(app: Flask) -> str:
+    """A member of RT1 other than the author of :func:`_proposal_of_another`."""
+    from projections import people as people_views
+    from projections import tables as table_views
+    from tests.e2e.web_support import app_services
+
+    e = app_services(app).projector.engine
+    author = member_of(app, "RT1", not_of="RT2")
+    ids = {m["participant_id"] for m in table_views.members(e, "RT1")}
+    holders = {r["participant_id"] for r in table_views.representatives(e)}
+    return next(p["reference"] for p in people_views.participants(e) if p["id"] in ids - holders and p["reference"] != author)
+
+
+# (address from the app, who sends it, the code of the refusal)
+CASES: dict[str, tuple[Callable[[Flask], str], Callable[[Flask], str], str]] = {
+    "withdraw someone else's proposal": (lambda a: f"/proposals/{_proposal_of_another(a)}/withdraw", _other_member_of_rt1, "not_an_author"),
+    "add a co-author to someone else's proposal": (lambda a: f"/proposals/{_proposal_of_another(a)}/co-authors", _other_member_of_rt1, "not_an_author"),
+    "reject an amendment of someone else's proposal": (lambda a: f"/proposals/{_proposal_of_another(a)}/amendments/A1/reject", _other_member_of_rt1, "not_an_author"),
+    "amend a proposal of another table": (lambda a: f"/proposals/{_proposal_of_another(a)}/amendments", lambda a: member_of(a, "RT2", not_of="RT1"), "not_a_member"),
+    "amend one's own proposal": (lambda a: f"/proposals/{_proposal_of_another(a)}/amendments", lambda a: member_of(a, "RT1", not_of="RT2"), "author_cannot_amend"),
+    "comment on a proposal of another table": (lambda a: f"/proposals/{_proposal_of_another(a)}/comments", lambda a: member_of(a, "RT2", not_of="RT1"), "not_a_member"),
+    "a position in a session of another table": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/positions", lambda a: member_of(a, "RT2", not_of="RT1"), "not_a_member"),
+    "the agenda by a member": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/agenda", _other_member_of_rt1, "not_a_facilitator"),
+    "a decision by a member": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/decisions", _other_member_of_rt1, "not_a_facilitator"),
+    "closing a session by a member": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/close", _other_member_of_rt1, "not_a_facilitator"),
+    "scheduling a session by a member": (lambda a: "/sessions", _other_member_of_rt1, "secretariat_only"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_someone_who_may_not_act_gets_403_before_the_body_and_if_match(app: Flask, case: str) -> None:
+    address, who, code = CASES[case]
+    url = "/api/v1" + address(app)
+
+    r = app.test_client().post(url, json=BAD_BODY, headers=bearer(app, who(app)))
+
+    body: dict[str, Any] = r.get_json()
+    assert (r.status_code, body["code"]) == (403, code)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_nobody_signed_in_gets_401_before_anything_else(app: Flask, case: str) -> None:
+    url = "/api/v1" + CASES[case][0](app)
+
+    r = app.test_client().post(url, json=BAD_BODY)
+
+    assert (r.status_code, r.get_json()["code"], r.get_json()["errors"]) == (401, "sign_in_required", {})
+
+
+def test_a_body_that_is_not_json_from_someone_who_may_not_act_is_403(app: Flask) -> None:
+    url = f"/api/v1/proposals/{_proposal_of_another(app)}/withdraw"
+
+    r = app.test_client().post(url, data="reason=x", content_type="text/plain", headers=bearer(app, _other_member_of_rt1(app)))
+
+    assert (r.status_code, r.get_json()["code"]) == (403, "not_an_author")
+
+
+def test_the_author_without_if_match_then_gets_428(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1", not_of="RT2"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/withdraw", json={}, headers=auth)
+
+    assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")

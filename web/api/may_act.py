@@ -1,0 +1,62 @@
+"""The ``before`` checks of the API's writes (:meth:`web.api.blueprint.Blueprint.write`):
+who may act, asked of the application (:mod:`application.commands.may_act`) before the
+body is read and before ``If-Match``, so that the order of the answers is the same for
+every write: 401, then 403, then 415, then 428 and 412, then one 422, then 409."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from domain.errors import NotAllowedError
+from web.api.commands import acting
+from web.api.common import reader
+from web.services import services
+
+
+def on_proposal(check: str) -> Callable[..., None]:
+    """The application's ``check`` (``check_may_withdraw`` …) for the route's proposal,
+    with the person's own actor; an unknown proposal is 404."""
+
+    def before(proposal_id: UUID, **_: Any) -> None:
+        from web.api.proposals import proposal_or_404
+
+        proposal_or_404(proposal_id)
+        getattr(services().app, check)(proposal_id, actor=acting())
+
+    return before
+
+
+def facilitating(doing: str) -> Callable[..., None]:
+    """The secretariat or a facilitator of the route's session's table."""
+
+    def before(session_id: UUID, **_: Any) -> None:
+        services().app.check_may_facilitate(session_id, actor=acting(secretariat=True), doing=doing)
+
+    return before
+
+
+def scheduling(**_: Any) -> None:
+    services().app.check_may_schedule_session(actor=acting(secretariat=True))
+
+
+def taking_position(session_id: UUID, **_: Any) -> None:
+    """A member of the session's table, in their own name."""
+    acting()
+    pid = reader().participant_id
+    if pid is None:
+        raise NotAllowedError("Only a member of the table can do this.", code="no_participant")
+    services().app.check_may_take_position(session_id, member=pid)
+
+
+def commenting(proposal_id: UUID, **_: Any) -> None:
+    """A member of the proposal's table, in their own name."""
+    from web.api.proposals import proposal_or_404
+
+    proposal_or_404(proposal_id)
+    acting()
+    pid = reader().participant_id
+    if pid is None:
+        raise NotAllowedError("Only a member of the proposal's table can do this.", code="no_participant")
+    services().app.check_may_comment(proposal_id, actor=pid)
