@@ -3,6 +3,12 @@
 unknown fields refused, text a database can store (no NUL or other control characters but
 tab and line breaks, no lone surrogates). The mechanism's rules (lengths, GCM objectives of
 the table, addressees, who may act) are the aggregates', answered with their codes.
+
+Each text field's ``maxLength`` in the document is the domain's own limit for it (its
+constant: a proposal's title 300 characters, its texts 20 000, a comment 5 000, any other
+stored text :data:`domain.base.MAX_FIELD_CHARS`): the document says what the service
+accepts, and the aggregate refuses a longer text with ``text_too_long`` (one source of truth,
+no second bound here).
 """
 
 from __future__ import annotations
@@ -14,12 +20,16 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from domain.base import MAX_FIELD_CHARS
+from domain.discussion import MAX_COMMENT
+from domain.government_dialogue import MAX_TITLE as DIALOGUE_TITLE
+from domain.proposal import MAX_TEXT as PROPOSAL_TEXT
+from domain.proposal import MAX_TITLE as PROPOSAL_TITLE
 from web.api.schemas import TABLE_CODES
 from web.i18n import local_number
 
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-MAX_TEXT = 100_000  # a shape bound far above the rules' (20 000 characters): the aggregate refuses with its code
-MAX_SHORT = 1_000
+MAX_TEXT = MAX_FIELD_CHARS  # any stored text (every event's strings are checked against it)
 
 
 def _storable(value: str) -> None:
@@ -38,7 +48,16 @@ class Length(validate.Length):
 
 
 def Text(required: bool = True, max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
-    return fields.String(required=required, validate=[Length(max=max_length), _storable], **kwargs)
+    """A text of at most ``max_length`` characters, the domain's limit for it: declared in
+    the document (``maxLength``) and checked by the aggregate (``text_too_long``)."""
+    metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+    return fields.String(required=required, validate=[_storable], metadata=metadata, **kwargs)
+
+
+def Code(max_length: int, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
+    """A short code or query (a language, a reference, the words searched): its length is
+    part of its shape, refused here (422) beyond ``max_length``."""
+    return fields.String(validate=[Length(max=max_length), _storable], **kwargs)
 
 
 class Input(ma.Schema):
@@ -50,36 +69,36 @@ class DraftInput(Input):
     """A new proposal (``POST /proposals``)."""
 
     table = fields.String(required=True, metadata={"description": "Working table RT1–RT4.", "enum": list(TABLE_CODES)})
-    title = Text()
-    problem = Text()
-    recommendation = Text()
-    rationale = Text()
+    title = Text(max_length=PROPOSAL_TITLE)
+    problem = Text(max_length=PROPOSAL_TEXT)
+    recommendation = Text(max_length=PROPOSAL_TEXT)
+    rationale = Text(max_length=PROPOSAL_TEXT)
     objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), required=True, validate=Length(max=100))
-    targets = fields.List(Text(max_length=MAX_SHORT), required=True, validate=Length(max=100))
-    language = Text(max_length=16)
-    source = Text(required=False, max_length=MAX_SHORT)
-    reference = Text(required=False, max_length=100)
+    targets = fields.List(Text(), required=True, validate=Length(max=100))
+    language = Code(16, required=True)
+    source = Text(required=False)
+    reference = Code(100, required=False)
 
 
 class RevisionChanges(Input):
-    title = Text(required=False)
-    problem = Text(required=False)
-    recommendation = Text(required=False)
-    rationale = Text(required=False)
+    title = Text(required=False, max_length=PROPOSAL_TITLE)
+    problem = Text(required=False, max_length=PROPOSAL_TEXT)
+    recommendation = Text(required=False, max_length=PROPOSAL_TEXT)
+    rationale = Text(required=False, max_length=PROPOSAL_TEXT)
     objectives = fields.List(fields.Integer(strict=True, validate=validate.Range(-(2**31), 2**31 - 1)), validate=Length(max=100))
-    targets = fields.List(Text(max_length=MAX_SHORT), validate=Length(max=100))
-    language = Text(required=False, max_length=16)
+    targets = fields.List(Text(), validate=Length(max=100))
+    language = Code(16, required=False)
 
 
 class RevisionInput(Input):
     """A revision by the proposal's authors: the fields that change, and a note."""
 
     changes = fields.Nested(RevisionChanges, required=True)
-    note = Text(required=False, max_length=MAX_SHORT)
+    note = Text(required=False)
 
 
 class ReasonInput(Input):
-    reason = Text(required=False, max_length=MAX_SHORT)
+    reason = Text(required=False)
 
 
 class AmendmentInput(Input):
@@ -87,9 +106,11 @@ class AmendmentInput(Input):
 
     field = fields.String(required=True, validate=validate.OneOf(("title", "problem", "recommendation", "rationale")))
     operation = fields.String(required=True, validate=validate.OneOf(("append", "replace")))
-    text = Text()
-    replaces = Text(required=False, allow_none=True)
-    justification = Text(required=False, max_length=MAX_SHORT)
+    text = Text(max_length=PROPOSAL_TEXT, metadata={
+        "description": f"The amended field may hold at most {PROPOSAL_TEXT} characters, a title {PROPOSAL_TITLE} (amended_text_too_long).",
+    })
+    replaces = Text(required=False, allow_none=True, max_length=PROPOSAL_TEXT)
+    justification = Text(required=False)
 
 
 class CoAuthorInput(Input):
@@ -101,7 +122,7 @@ class PositionInput(Input):
 
     proposal_id = fields.UUID(required=True)
     position = fields.String(required=True, validate=validate.OneOf(("support", "object", "abstain")))
-    reason = Text(required=False, max_length=MAX_SHORT)
+    reason = Text(required=False)
 
 
 MODES = ("virtual", "in_person", "hybrid")
@@ -135,13 +156,13 @@ class VoteInput(Input):
 
     seat = fields.String(required=True, validate=Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B (or a UN seat, when they vote)."})
     vote = fields.String(required=True, validate=validate.OneOf(("endorse", "object")))
-    reason = Text(required=False, max_length=MAX_SHORT)
+    reason = Text(required=False)
 
 
 class AdviceInput(Input):
     seat = fields.String(required=True, validate=validate.OneOf(("LT-UN-1", "LT-UN-2")))
     advice = Text()
-    agency = Text(required=False, max_length=200)
+    agency = Text(required=False)
 
 
 class OpenRoundInput(Input):
@@ -151,7 +172,7 @@ class OpenRoundInput(Input):
 
 
 class PublicationInput(Input):
-    recipients = fields.List(Text(max_length=MAX_SHORT), validate=Length(max=100),
+    recipients = fields.List(Text(), validate=Length(max=100),
                              metadata={"description": "Addressees (default: the adopted text's targets)."})
 
 
@@ -160,7 +181,7 @@ class GovernmentResponseInput(Input):
     status = fields.String(required=True, validate=validate.OneOf(("accepted", "partially_accepted", "noted", "rejected")))
     response = Text()
     language = fields.String(load_default="es", validate=Length(max=16))
-    responding_entity = Text(required=False, max_length=MAX_SHORT)
+    responding_entity = Text(required=False)
     response_date = fields.Date(required=False, validate=DAYS)
 
 
@@ -176,7 +197,7 @@ class DialogueInput(Input):
 
     period = fields.String(required=True, validate=Length(max=8), metadata={"description": "YYYY-H1 or YYYY-H2."})
     date = fields.Date(required=True, validate=DAYS)
-    title = Text(max_length=MAX_SHORT)
+    title = Text(max_length=DIALOGUE_TITLE)
     governments = fields.List(fields.String(validate=Length(max=64)), required=True, validate=Length(max=100),
                               metadata={"description": "LAC state codes invited, or 'all governments of the region'."})
     mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
@@ -186,7 +207,7 @@ class PresentationInput(Input):
     """An endorsed recommendation presented at the dialogue (the secretariat)."""
 
     proposal_id = fields.UUID(required=True)
-    note = Text(required=False, max_length=MAX_SHORT)
+    note = Text(required=False)
 
 
 class VotesInput(Input):
@@ -210,11 +231,11 @@ class VacateInput(Input):
     """A seat of the table vacated (the secretariat, or its holder resigning)."""
 
     seat = fields.String(required=True, validate=Length(max=16))
-    reason = Text(required=False, max_length=MAX_SHORT)
+    reason = Text(required=False)
 
 
 class CommentInput(Input):
     """A comment on a proposal, or a reply to one of its comments (a member of its table)."""
 
-    text = Text(metadata={"description": "Markdown, up to 5,000 characters (the rule's bound)."})
+    text = Text(max_length=MAX_COMMENT, metadata={"description": "Markdown, up to 5,000 characters (the rule's bound)."})
     reply_to = fields.UUID(required=False, allow_none=True, metadata={"description": "The comment replied to (not itself a reply)."})

@@ -11,11 +11,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from domain.endorsement import UN_SEATS
+from domain.liaison_table import MAX_AGENCY
 from projections import liaison as liaison_views
 from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
-from web.api.inputs import MAX_SHORT, Input, Text
+from web.api.inputs import Input, Text
 from web.api.schemas import PersonSchema
 from web.services import services
 
@@ -39,15 +40,15 @@ class NominationInput(Input):
     """The WG-CS's consensus nomination of a UN agency to a UN seat."""
 
     seat = fields.String(required=True, validate=validate.OneOf(UN_SEATS))
-    agency = Text(max_length=200)
-    consensus_record = Text(max_length=MAX_SHORT, metadata={"description": "Where the WG-CS's consensus is recorded (e.g. its minutes)."})
+    agency = Text(max_length=MAX_AGENCY)
+    consensus_record = Text(metadata={"description": "Where the WG-CS's consensus is recorded (e.g. its minutes)."})
     objections = fields.Integer(load_default=0, validate=validate.Range(0, 10_000), metadata={"description": "WG-CS members objecting: any refuses it."})
     focal_point = fields.UUID(required=False, allow_none=True, metadata={"description": "A registered participant who speaks for the seat."})
 
 
 class UnSeatInput(Input):
     seat = fields.String(required=True, validate=validate.OneOf(UN_SEATS))
-    reason = Text(required=False, max_length=MAX_SHORT)
+    reason = Text(required=False)
 
 
 def _seats() -> list[dict[str, Any]]:

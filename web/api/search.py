@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 from projections import search as search_views
 from web.api.blueprint import Blueprint, one_page
 from web.api.common import engine
-from web.api.inputs import Text
+from web.api.inputs import Code
 from web.pages.search import MAX_QUERY
 
 bp = Blueprint("api_search", __name__, url_prefix="/search", description="Search over proposals, amendments and government responses.")
@@ -23,7 +23,7 @@ class SearchQuerySchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    q = Text(max_length=MAX_QUERY, metadata={"description": "The words to find (case, accents and word endings aside); every one must occur."})
+    q = Code(MAX_QUERY, required=True, metadata={"description": "The words to find (case, accents and word endings aside); every one must occur."})
 
 
 class PieceSchema(ma.Schema):
