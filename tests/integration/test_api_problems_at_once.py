@@ -77,3 +77,35 @@ def test_a_revision_with_several_problems_names_every_field_in_one_422(app: Flas
 
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"title": ["empty_text"], "problem": ["empty_text"], "objectives": ["objective_not_in_table"], "language": ["unknown_language"]}
+
+
+def test_a_draft_that_breaks_the_schema_also_names_its_contents_problems_in_the_same_422(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+
+    r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "title": "", "problem": 3, "objectives": []}, headers=auth)
+
+    body = r.get_json()
+    assert (r.status_code, body["code"]) == (422, "invalid_input")
+    assert body["errors"] == {"json": {"problem": ["Not a valid string."]}, "title": ["empty_text"], "objectives": ["no_objective"]}
+
+
+def test_a_revision_that_breaks_the_schema_also_names_its_contents_problems_in_the_same_422(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "", "problem": 3, "objectives": [14]}, "x": 1},
+                               headers={**auth, "If-Match": '"1"'})
+
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {"json": {"changes": {"problem": ["Not a valid string."]}, "x": ["Unknown field."]},
+                                      "title": ["empty_text"], "objectives": ["objective_not_in_table"]}
+
+
+@pytest.mark.parametrize("action", ["revise", "withdraw"])
+def test_a_bad_body_without_the_required_if_match_is_428_before_422(app: Flask, action: str) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/{action}", json={"changes": 3, "reason": 4}, headers=auth)
+
+    assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")

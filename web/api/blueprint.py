@@ -28,9 +28,11 @@ from flask_smorest import abort
 
 from domain.errors import DomainError, NotAllowedError
 from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
+from web.api.commands import if_match as read_if_match
 from web.api.errors import domain_error_response
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
+from web.api.problems import Content, refuse_every_problem
 from web.json_body import Parser
 
 LINK_HEADER = {
@@ -122,7 +124,8 @@ class Blueprint(flask_smorest.Blueprint):
         return result, headers
 
     def write(self, rule: str, schema: Any, *, status: int = 200, body: Any = None, if_match: str | None = None,
-              methods: tuple[str, ...] = ("POST",), before: Callable[..., None] | None = None) -> Any:
+              methods: tuple[str, ...] = ("POST",), before: Callable[..., None] | None = None,
+              content: Content | None = None) -> Any:
         """A write at ``rule``: ``body`` the load schema of its JSON body (None: no body),
         answering ``status`` with ``schema``; ``if_match`` ``REQUIRED`` (412, 428),
         ``ACCEPTED`` (412) or None (not read), as :func:`web.api.commands.writing` then
@@ -130,8 +133,10 @@ class Blueprint(flask_smorest.Blueprint):
 
         Before the body is read: nobody signed in is refused (401, without the body's
         problems), then ``before`` (called with the route's arguments) refuses someone who
-        may not act (403), then a body that is not JSON is refused (415), before the
-        content is checked (422)."""
+        may not act (403), then a body that is not JSON is refused (415), then a required
+        ``If-Match`` that is missing (428), before the body is checked (422). ``content``
+        (:mod:`web.api.problems`) adds the content's problems to the 422 of a body that
+        breaks the schema."""
         parameters = {REQUIRED: [IF_MATCH], ACCEPTED: [IF_MATCH_OPTIONAL], None: []}[if_match] + [IDEMPOTENCY_KEY]
         statuses = (WRITE_ERRORS + ((412,) if if_match else ()) + ((415,) if body is not None else ())
                     + ((428,) if if_match == REQUIRED else ()))
@@ -158,6 +163,10 @@ class Blueprint(flask_smorest.Blueprint):
                     before(**kwargs)
                 if body is not None and request.get_data(cache=True) and not request.is_json:
                     abort(415, code="unsupported_media_type", message=NOT_JSON)
+                if if_match == REQUIRED:
+                    read_if_match(required=True)
+                if body is not None and content is not None:
+                    refuse_every_problem(body, content, kwargs)
                 return parse(*args, **kwargs)
 
             return self.route(rule, methods=list(methods))(idempotent(guarded))

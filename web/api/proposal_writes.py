@@ -45,6 +45,26 @@ def _may_revise(proposal_id: UUID) -> None:
     services().app.check_revision(proposal_id, {}, actor=acting())
 
 
+DRAFT_FIELDS = ("table", "title", "problem", "recommendation", "rationale", "objectives", "targets", "language")
+
+
+def _draft_content(valid: dict[str, Any]) -> list[DomainError]:
+    """The content's problems of the draft's fields that kept the schema (the others are
+    put in as empty, and their problems left to the schema's answer)."""
+    empty: dict[str, Any] = {"table": "", "objectives": [], "targets": [], "title": "", "problem": "", "recommendation": "",
+                             "rationale": "", "language": ""}
+    problems = services().app.check_draft(**{**empty, **{k: v for k, v in valid.items() if k in DRAFT_FIELDS}})
+    return [p for p in problems if p.field in valid]
+
+
+def _revision_content(valid: dict[str, Any], proposal_id: UUID) -> list[DomainError]:
+    """The content's problems of the revision's changes that kept the schema."""
+    changes = valid.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        return []
+    return [p for p in services().app.check_revision(proposal_id, changes, actor=acting()) if p.field in changes]
+
+
 def _refuse_all(problems: list[DomainError]) -> None:
     """One 422 naming every field's problem (their codes), the first's code and message."""
     if problems:
@@ -54,7 +74,7 @@ def _refuse_all(problems: list[DomainError]) -> None:
         abort(422, message=problems[0].message, code=problems[0].code, errors=errors)
 
 
-@bp.write("", ProposalSchema, status=201, body=DraftInput, before=_may_draft)
+@bp.write("", ProposalSchema, status=201, body=DraftInput, before=_may_draft, content=_draft_content)
 def draft_proposal(data: dict[str, Any]) -> Answer:
     """Draft a proposal as the member the token belongs to (in one of their tables): a body
     with several problems is answered with all of them (422)."""
@@ -78,7 +98,8 @@ def draft_proposal(data: dict[str, Any]) -> Answer:
     return body, status, {**headers, "Location": url_for("api_proposals.get_proposal", proposal_id=pid)}
 
 
-@bp.write("/<uuid:proposal_id>/revise", ProposalSchema, body=RevisionInput, if_match=REQUIRED, before=_may_revise)
+@bp.write("/<uuid:proposal_id>/revise", ProposalSchema, body=RevisionInput, if_match=REQUIRED, before=_may_revise,
+          content=_revision_content)
 def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Revise the proposal's texts, GCM objectives, addressees or language (its authors, while
     a draft or returned for revision): a body with several problems is answered with all of them (422)."""
