@@ -41,10 +41,24 @@ def test_a_forms_length_limit_is_written_as_the_reader_writes_numbers(world: Wor
 
 
 def test_the_apis_length_message_is_written_as_the_reader_writes_numbers(loaded: Services) -> None:
+    import marshmallow as ma
+
+    from web.api.inputs import Length
+
+    app: Flask = api_app(loaded)
+    with app.test_request_context("/api/v1/proposals", headers={"Accept-Language": "pt"}):
+        try:
+            Length(max=20_000)("x" * 20_001)
+        except ma.ValidationError as e:
+            message = str(e.messages)
+
+    assert "20.000" in message
+
+
+def test_an_api_text_over_the_rules_limit_is_refused_with_the_rules_code(loaded: Services) -> None:
     app: Flask = api_app(loaded)
     auth = {**bearer(app, member_of(app, "RT1")), "Accept-Language": "pt"}
 
     r = app.test_client().post("/api/v1/proposals", json={**DRAFT, "title": "x" * 100_001}, headers=auth)
 
-    assert r.status_code == 422
-    assert "100.000" in str(r.get_json()["errors"])
+    assert (r.status_code, r.get_json()["errors"]) == (422, {"title": ["text_too_long"]})

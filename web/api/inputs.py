@@ -6,7 +6,7 @@ the table, addressees, who may act) are the aggregates', answered with their cod
 
 Each text field's ``maxLength`` in the document is the domain's own limit for it (its
 constant: a proposal's title 300 characters, its texts 20 000, a comment 5 000, any other
-stored text :data:`domain.base.MAX_FIELD_CHARS`): the document says what the service
+stored text ``MAX_FIELD_CHARS``; :mod:`application.limits`): the document says what the service
 accepts, and the aggregate refuses a longer text with ``text_too_long`` (one source of truth,
 no second bound here).
 """
@@ -20,11 +20,13 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from domain.base import MAX_FIELD_CHARS
-from domain.discussion import MAX_COMMENT
-from domain.government_dialogue import MAX_TITLE as DIALOGUE_TITLE
-from domain.proposal import MAX_TEXT as PROPOSAL_TEXT
-from domain.proposal import MAX_TITLE as PROPOSAL_TITLE
+from application.limits import (
+    DIALOGUE_TITLE,
+    MAX_COMMENT,
+    MAX_FIELD_CHARS,
+    PROPOSAL_TEXT,
+    PROPOSAL_TITLE,
+)
 from web.api.schemas import TABLE_CODES
 from web.i18n import local_number
 

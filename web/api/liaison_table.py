@@ -10,8 +10,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from application.limits import MAX_AGENCY
 from domain.endorsement import UN_SEATS
-from domain.liaison_table import MAX_AGENCY
 from projections import liaison as liaison_views
 from web.api.blueprint import Blueprint
 from web.api.commands import run, writing

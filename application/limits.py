@@ -1,0 +1,14 @@
+"""The domain's limits of the texts that commands take, for the web's schemas (the API's
+document states them, ``web/api/inputs.py``): one source, the aggregates' constants, which
+the aggregates check (``text_too_long``)."""
+
+from __future__ import annotations
+
+from domain.base import MAX_FIELD_CHARS
+from domain.discussion import MAX_COMMENT
+from domain.government_dialogue import MAX_TITLE as DIALOGUE_TITLE
+from domain.liaison_table import MAX_AGENCY
+from domain.proposal import MAX_TEXT as PROPOSAL_TEXT
+from domain.proposal import MAX_TITLE as PROPOSAL_TITLE
+
+__all__ = ["DIALOGUE_TITLE", "MAX_AGENCY", "MAX_COMMENT", "MAX_FIELD_CHARS", "PROPOSAL_TEXT", "PROPOSAL_TITLE"]
