@@ -66,3 +66,11 @@ class MayActChecks(ApplicationCore):
         """Raises ``secretariat_only``."""
         if not self.ctx(actor).is_secretariat:
             raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")
+
+    def check_secretariat(self, *, actor: str) -> None:
+        """Raises ``secretariat_only``: for the commands only the secretariat gives (an
+        endorsement round's opening and early closing, publication, government responses,
+        follow-up, dialogues with governments and their presentations, the UN seats'
+        nominations, elections), whose aggregates refuse anyone else with that code."""
+        if not self.ctx(actor).is_secretariat:
+            raise NotAllowedError("Only the secretariat can do this.", code="secretariat_only")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.integration.api_support import api_app, bearer, draft, member_of, session
+from tests.integration.api_support import api_app, bearer, draft, member_of, proposal, session
 
 BAD_BODY = {"unexpected": 1, "reason": 3}
 
@@ -52,6 +53,16 @@ CASES: dict[str, tuple[Callable[[Flask], str], Callable[[Flask], str], str]] = {
     "a decision by a member": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/decisions", _other_member_of_rt1, "not_a_facilitator"),
     "closing a session by a member": (lambda a: f"/sessions/{session(a, 'ses-rt1-2026q1-2')['id']}/close", _other_member_of_rt1, "not_a_facilitator"),
     "scheduling a session by a member": (lambda a: "/sessions", _other_member_of_rt1, "secretariat_only"),
+    "opening an endorsement round by a member": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/endorsement", _other_member_of_rt1, "secretariat_only"),
+    "closing an endorsement round by a member": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/endorsement/close", _other_member_of_rt1, "secretariat_only"),
+    "publishing by a member": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/publication", _other_member_of_rt1, "secretariat_only"),
+    "a government's response by a member": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/government-responses", _other_member_of_rt1, "secretariat_only"),
+    "a follow-up by a member": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/follow-ups", _other_member_of_rt1, "secretariat_only"),
+    "scheduling a dialogue by a member": (lambda a: "/dialogues", _other_member_of_rt1, "secretariat_only"),
+    "a presentation by a member": (lambda a: f"/dialogues/{uuid4()}/presentations", _other_member_of_rt1, "secretariat_only"),
+    "a UN nomination by a member": (lambda a: "/liaison-table/un-seats", _other_member_of_rt1, "secretariat_only"),
+    "ending a UN nomination by a member": (lambda a: "/liaison-table/un-seats/vacate", _other_member_of_rt1, "secretariat_only"),
+    "an election by a member": (lambda a: "/tables/RT1/elections", _other_member_of_rt1, "secretariat_only"),
 }
 
 

@@ -22,6 +22,7 @@ from web.api.blueprint import ACCEPTED, Blueprint, one_page
 from web.api.commands import run, writing
 from web.api.common import engine
 from web.api.inputs import DialogueInput, PresentationInput
+from web.api.may_act import secretariat
 from web.api.proposals import proposal_or_404
 from web.api.schemas import GovernmentResponseSchema
 from web.services import services
@@ -106,7 +107,7 @@ def get_dialogue(dialogue_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("/dialogues", DialogueSchema, status=201, body=DialogueInput)
+@bp.write("/dialogues", DialogueSchema, status=201, body=DialogueInput, before=secretariat)
 def schedule_dialogue(data: dict[str, Any]) -> Answer:
     """Schedule the dialogue with governments of a half-year (the secretariat; one each)."""
     actor = writing(secretariat=True).actor
@@ -118,7 +119,8 @@ def schedule_dialogue(data: dict[str, Any]) -> Answer:
     return body, status, {**headers, "Location": url_for("api_dialogues.get_dialogue", dialogue_id=did)}
 
 
-@bp.write("/dialogues/<uuid:dialogue_id>/presentations", DialogueSchema, status=201, body=PresentationInput, if_match=ACCEPTED)
+@bp.write("/dialogues/<uuid:dialogue_id>/presentations", DialogueSchema, status=201, body=PresentationInput, if_match=ACCEPTED,
+          before=secretariat)
 def present(data: dict[str, Any], dialogue_id: UUID) -> Answer:
     """Record that an endorsed recommendation was presented at the dialogue (the
     secretariat; on or after its date); If-Match is the dialogue's version."""

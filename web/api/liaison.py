@@ -23,6 +23,7 @@ from web.api.inputs import (
     PublicationInput,
     VoteInput,
 )
+from web.api.may_act import secretariat
 from web.api.proposals import proposal_or_404, with_authors
 from web.api.schemas import EndorsementSchema, ProposalSchema
 from web.services import services
@@ -66,7 +67,7 @@ def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("/<uuid:proposal_id>/endorsement", EndorsementSchema, status=201, body=OpenRoundInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/endorsement", EndorsementSchema, status=201, body=OpenRoundInput, if_match=ACCEPTED, before=secretariat)
 def open_endorsement(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Open the Liaison Table's endorsement round on an adopted recommendation (the
     secretariat), until ``closes_on``; If-Match is the proposal's version."""
@@ -97,7 +98,7 @@ def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/endorsement/close", EndorsementSchema, if_match=REQUIRED)
+@bp.write("/<uuid:proposal_id>/endorsement/close", EndorsementSchema, if_match=REQUIRED, before=secretariat)
 def close_endorsement(proposal_id: UUID) -> Answer:
     """Close the round before its date (the secretariat): endorsed or not, by the rules in force."""
     actor, version = writing(secretariat=True)
@@ -107,7 +108,7 @@ def close_endorsement(proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/publication", ProposalSchema, body=PublicationInput, if_match=REQUIRED)
+@bp.write("/<uuid:proposal_id>/publication", ProposalSchema, body=PublicationInput, if_match=REQUIRED, before=secretariat)
 def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Publish the endorsed recommendation to governments (the secretariat); If-Match is the proposal's version."""
     actor, version = writing(secretariat=True)
@@ -116,7 +117,7 @@ def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _proposal_answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED, before=secretariat)
 def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a government's response to the published recommendation (the secretariat)."""
     actor, version = writing(secretariat=True)
@@ -127,7 +128,7 @@ def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answe
     return _proposal_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/follow-ups", ProposalSchema, status=201, body=FollowUpInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/follow-ups", ProposalSchema, status=201, body=FollowUpInput, if_match=ACCEPTED, before=secretariat)
 def record_follow_up(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a follow-up entry (implementation progress in a state that responded; the secretariat)."""
     actor, version = writing(secretariat=True)

@@ -17,6 +17,7 @@ from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
 from web.api.inputs import Input, Text
+from web.api.may_act import secretariat
 from web.api.schemas import PersonSchema
 from web.services import services
 
@@ -63,7 +64,7 @@ def list_seats() -> list[dict[str, Any]]:
     return _seats()
 
 
-@bp.write("/un-seats", SeatSchema(many=True), status=201, body=NominationInput)
+@bp.write("/un-seats", SeatSchema(many=True), status=201, body=NominationInput, before=secretariat)
 def nominate_un_agency(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """Record the WG-CS's consensus nomination of a UN agency to a vacant UN seat (the secretariat)."""
     actor = writing(secretariat=True).actor
@@ -74,7 +75,7 @@ def nominate_un_agency(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]
     return _seats(), 201
 
 
-@bp.write("/un-seats/vacate", SeatSchema(many=True), body=UnSeatInput)
+@bp.write("/un-seats/vacate", SeatSchema(many=True), body=UnSeatInput, before=secretariat)
 def vacate_un_seat(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """End a UN agency's nomination from today (the secretariat)."""
     actor = writing(secretariat=True).actor

@@ -41,6 +41,11 @@ def scheduling(**_: Any) -> None:
     services().app.check_may_schedule_session(actor=acting(secretariat=True))
 
 
+def secretariat(**_: Any) -> None:
+    """The secretariat's own commands (whatever the route's arguments)."""
+    services().app.check_secretariat(actor=acting(secretariat=True))
+
+
 def taking_position(session_id: UUID, **_: Any) -> None:
     """A member of the session's table, in their own name."""
     acting()

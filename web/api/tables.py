@@ -15,6 +15,7 @@ from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
 from web.api.inputs import ElectionInput, VacateInput
+from web.api.may_act import secretariat
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
 from web.services import services
 
@@ -96,7 +97,7 @@ def leave_table(code: str) -> tuple[dict[str, Any], int]:
     return _membership(code, join=False)
 
 
-@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput)
+@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat)
 def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Record the table's election of a representative to one of its two seats (the secretariat)."""
     _code_or_404(code)
