@@ -23,6 +23,7 @@ from projections import (
     join_requests,
     liaison,
     people,
+    proposal_marks,
     proposals,
     search,
     sessions,
@@ -50,6 +51,9 @@ PROJECTIONS: tuple[Projection, ...] = (
     discussion.projection,
     join_requests.projection,
 )
+# Last: it follows every topic the others handle (each proposal's change mark).
+proposal_marks.follow({t for p in PROJECTIONS for t in p.handlers})
+PROJECTIONS += (proposal_marks.projection,)
 
 
 def view_tables() -> list[Table]:

@@ -11,7 +11,7 @@ an answer worked out after the read is at least as new as the key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any
 
@@ -19,13 +19,14 @@ from flask import g
 from sqlalchemy import Engine, Select, Table, func, select
 
 from application.audit.log import events_table
+from projections.proposal_marks import marks_of
 from web.services import services
 
 # Built once: a statement built anew is compiled and keyed anew by SQLAlchemy on each request.
 _LAST_ID = select(func.max(events_table.c.id))
 
 # The names on ``g`` this module caches (:mod:`web.identity` drops them before each request).
-CACHED_ON_G = ("log_position", "views_positions", "outside_marks")
+CACHED_ON_G = ("log_position", "views_positions", "outside_marks", "proposal_marks")
 
 
 @lru_cache(maxsize=8)
@@ -71,6 +72,29 @@ def outside_mark(read: Callable[[Engine], tuple[Any, ...]]) -> tuple[Any, ...]:
     if read not in marks:
         marks[read] = read(services().app.engine)
     return marks[read]
+
+
+def proposal_mark(proposal_id: str, kept: Callable[[Hashable, Callable[[], tuple[int, int]]], tuple[int, int]]) -> tuple[Any, ...]:
+    """What the proposal page of ``proposal_id`` shows depends on, read once per request: its
+    change mark and the mark of every other event (:mod:`projections.proposal_marks`, one
+    indexed statement), when every view of this code stands at one position (they are then
+    written together, the marks with their rows); otherwise, while a view is behind or being
+    built, every view's position (:func:`views_positions`). ``kept`` keeps the marks read
+    for every view's position (:func:`web.pages.common.kept`)."""
+    marks: dict[str, tuple[Any, ...]] = g.setdefault("proposal_marks", {})
+    found = marks.get(proposal_id)
+    if found is not None:
+        return found
+    positions = views_positions()
+    projector = services().projector
+    at = dict(positions)
+    if len({at.get(p.tracking_name) for p in projector.projections}) == 1:
+        # Read again only when a view moved (kept per process for every view's position).
+        found = ("marks", *kept(("proposal_mark", proposal_id, positions), lambda: marks_of(projector.engine, proposal_id)))
+    else:
+        found = ("views", positions)
+    marks[proposal_id] = found
+    return found
 
 
 def forget_positions() -> None:

@@ -65,11 +65,23 @@ def provenance(log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:
         }
     proof_url = None
     if leaf is not None and last is not None:
-        proof_url = f"/audit/proof/inclusion?index={leaf}&size={checkpoint['size'] if checkpoint else int(last) + 1}"
+        proof_url = inclusion_proof_url(int(leaf), checkpoint["size"] if checkpoint else int(last) + 1)
     return {
         "position": position, "chain_hash": chain_hash, "recorded_at": stored_timestamp(bytes(found.state)),
         "leaf_index": None if leaf is None else int(leaf), "checkpoint": checkpoint, "proof_url": proof_url,
     }
+
+
+def inclusion_proof_url(leaf_index: int, size: int) -> str:
+    """The path of leaf ``leaf_index``'s inclusion proof in the tree of ``size`` leaves."""
+    return f"/audit/proof/inclusion?index={leaf_index}&size={size}"
+
+
+def tree_size(log_engine: Engine) -> int:
+    """How many leaves the whole transparency tree has (0 before any)."""
+    with log_engine.connect() as c:
+        last = c.execute(_LAST_LEAF).scalar()
+    return 0 if last is None else int(last) + 1
 
 
 def recommendation_document(views: Engine, log_engine: Engine, proposal_id: str) -> dict[str, Any] | None:

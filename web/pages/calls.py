@@ -34,7 +34,7 @@ from web.pages.common import (
     form_errors,
     found_or_404,
     install,
-    kept_view,
+    kept_of_proposal,
     load_viewer,
     place_error,
     problems_by_field,
@@ -216,7 +216,7 @@ def _not_found(e: Any) -> tuple[str, int]:
 # ---------------------------------------------------------------------------- links from proposals
 def drawn_inputs(proposal_id: str) -> list[dict[str, Any]]:
     """The accepted inputs the proposal draws on (the proposal page's "draws on inputs")."""
-    return kept_view(call_views.inputs_of_proposal, proposal_id)
+    return kept_of_proposal(call_views.inputs_of_proposal, proposal_id)
 
 
 def link_form(p: dict[str, Any], failed: dict[str, Any] | None = None) -> LinkInputForm | None:

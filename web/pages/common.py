@@ -47,7 +47,7 @@ from web.collation import in_name_order
 from web.forms import new_command_id
 from web.i18n import current_language, error_message, refusal_words
 from web.identity import current_account, current_identity
-from web.positions import forget_positions, log_position, views_positions
+from web.positions import forget_positions, log_position, proposal_mark, views_positions
 from web.services import services as _services
 from web.translate import gettext as _
 
@@ -464,6 +464,16 @@ def kept_view(read: Callable[..., T], *args: Any, copied: bool = True, **kwargs:
     the rows (``copied=False``: the kept rows themselves, for a page that never changes them)."""
     key = ("view", read.__module__, read.__qualname__, value_key(args, kwargs), views_positions())
     found = kept(key, lambda: read(engine(), *args, **kwargs))
+    return copy_rows(found) if copied else found  # type: ignore[no-any-return]
+
+
+def kept_of_proposal(read: Callable[..., T], proposal_id: str, *args: Any, copied: bool = True, **kwargs: Any) -> T:
+    """``read(engine(), proposal_id, *args, **kwargs)``, a read of the views of what concerns
+    one proposal (its page's rows), kept per process for that proposal's change mark
+    (:func:`proposal_mark`) and its arguments, as :func:`kept_view`: a write to another
+    proposal leaves it kept."""
+    key = ("proposal", read.__module__, read.__qualname__, value_key(proposal_id, args, kwargs), proposal_mark(proposal_id, kept))
+    found = kept(key, lambda: read(engine(), proposal_id, *args, **kwargs))
     return copy_rows(found) if copied else found  # type: ignore[no-any-return]
 
 

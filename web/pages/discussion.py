@@ -29,7 +29,7 @@ from web.pages.common import (
     execute,
     found_or_404,
     install,
-    kept_view,
+    kept_of_proposal,
     load_viewer,
     place_error,
     refusal,
@@ -78,7 +78,7 @@ def discussion_of(p: dict[str, Any], failed: dict[str, Any] | None = None) -> di
             return failed["form"]  # type: ignore[no-any-return]
         return cls(formdata=None, prefix=_prefix(kind, comment_id))
 
-    thread = kept_view(discussion_views.thread, p["id"], hidden_text=viewer.sees_hidden_comments)
+    thread = kept_of_proposal(discussion_views.thread, p["id"], hidden_text=viewer.sees_hidden_comments)
     comments = [*thread, *(r for t in thread for r in t["replies"])]
     _earlier_texts(p, comments, viewer)
     for c in comments:

@@ -41,7 +41,7 @@ from web.pages.common import (
     form_errors,
     found_or_404,
     install,
-    kept_view,
+    kept_of_proposal,
     load_viewer,
     place_error,
     problems_by_field,
@@ -59,7 +59,7 @@ _cache: dict[tuple[str, str, int], bytes] = {}
 @bp.app_template_global("indicators_of")
 def indicators_of(proposal_id: str) -> list[dict[str, Any]]:
     """The indicators following the recommendation, for its page."""
-    return kept_view(views.of_recommendation, str(proposal_id))
+    return kept_of_proposal(views.of_recommendation, str(proposal_id))
 
 
 bp.add_app_template_global(views.progress, "progress")

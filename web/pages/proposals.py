@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from application.open_data.document import provenance
+from application.open_data.document import inclusion_proof_url, provenance, tree_size
 from application.outside_the_log import checkpoints_mark
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
@@ -53,7 +53,7 @@ from web.pages.common import (
     found_or_404,
     install,
     kept,
-    kept_view,
+    kept_of_proposal,
     load_viewer,
     place_error,
     refusal,
@@ -72,7 +72,12 @@ VERSIONS_PARAM = "versions"
 
 
 def _proposal_or_404(proposal_id: str) -> dict[str, Any]:
-    return found_or_404(proposal_views.get_proposal, proposal_id, kept=True)
+    return found_or_404(_kept_proposal, proposal_id)
+
+
+def _kept_proposal(_engine: Any, proposal_id: str) -> dict[str, Any] | None:
+    """The proposal's view row, kept for its change mark (:func:`kept_of_proposal`)."""
+    return kept_of_proposal(proposal_views.get_proposal, proposal_id)
 
 
 def _text_choices() -> dict[str, Any]:
@@ -269,7 +274,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     """The proposal page; ``failed`` re-shows one refused action form with its message
     and what the person typed: ``{"action", "form", "top", "errs", "amendment"}``. Its
     versions, amendments, sessions, rounds, responses and follow-ups are the kept rows
-    themselves (:func:`kept_view`, not copied): this page and its template read them, never
+    themselves (:func:`kept_of_proposal`, not copied): this page and its template read them, never
     change them."""
     viewer = load_viewer()
     e = engine()
@@ -290,9 +295,9 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None) if actions["add_co_author"] else None
     if co_form is not None:
         co_form.co_author.choices = opts(candidates)
-    responses = kept_view(follow_up_views.government_responses, pid, copied=False)
+    responses = kept_of_proposal(follow_up_views.government_responses, pid, copied=False)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
-    for f in kept_view(follow_up_views.follow_ups, pid, copied=False):
+    for f in kept_of_proposal(follow_up_views.follow_ups, pid, copied=False):
         follow_ups.setdefault(f["country"], []).append(f)
     follow_form = (
         failed["form"] if failed.get("action") == "follow_up" else FollowUpForm(formdata=None, prefix="follow") if viewer.is_secretariat else None
@@ -300,7 +305,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     if follow_form is not None:
         follow_form.country.choices = opts((c, c) for c in dict.fromkeys(r["country"] for r in responses))
     removable = [c for c in p["co_author_ids"] if viewer.participant_id in (p["author_id"], c)] if actions["remove_co_author"] else []
-    amendments = kept_view(proposal_views.amendments_of, pid, copied=False)
+    amendments = kept_of_proposal(proposal_views.amendments_of, pid, copied=False)
     versions, versions_pager = _versions(pid)
     if failed.get("action"):
         pending = {a["reference"] for a in amendments if a["status"] == "pending"}
@@ -308,19 +313,25 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     return render_template(
         "proposals/proposal.html", p=p, actions=actions, failed=failed, amend_form=amend_form, co_form=co_form,
         versions=versions, versions_pager=versions_pager, amendments=amendments,
-        sessions=kept_view(session_views.sessions_of_proposal, pid, copied=False), rounds=kept_view(liaison_views.endorsement_rounds, pid, copied=False),
+        sessions=kept_of_proposal(session_views.sessions_of_proposal, pid, copied=False), rounds=kept_of_proposal(liaison_views.endorsement_rounds, pid, copied=False),
         responses=responses, follow_ups=follow_ups, follow_form=follow_form, removable=removable,
         provenance=_provenance(pid) if p["status"] == "published" else None,
     ), status
 
 
 def _provenance(proposal_id: str) -> dict[str, Any] | None:
-    """:func:`provenance` of a published recommendation, kept per process for the log's
-    position and the checkpoints' and cosignatures' (:func:`kept`)."""
+    """:func:`provenance` of a published recommendation, kept per process (:func:`kept`)
+    for the checkpoints' and cosignatures' mark: its publication's place in the log never
+    changes, and its proof is in the latest signed checkpoint's tree. Until a checkpoint
+    includes it, its proof is in the whole tree, which grows with every write: that tree's
+    size is kept for the log's position."""
     log = services().app.engine
-    position = log_position()
     checkpoints = outside_mark(checkpoints_mark)  # written by ``dialogue audit``, not as events
-    return copy_rows(kept(("provenance", proposal_id, position, checkpoints), lambda: provenance(log, proposal_id)))  # type: ignore[no-any-return]
+    found = kept(("provenance", proposal_id, checkpoints), lambda: provenance(log, proposal_id))
+    if found is not None and found["checkpoint"] is None and found["leaf_index"] is not None:
+        size = kept(("tree_size", log_position()), lambda: tree_size(log))
+        found = {**found, "proof_url": inclusion_proof_url(found["leaf_index"], size)}
+    return copy_rows(found)  # type: ignore[no-any-return]
 
 
 def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
@@ -328,10 +339,10 @@ def _versions(proposal_id: str) -> tuple[list[dict[str, Any]], Pager]:
     shows the last): a proposal revised a thousand times does not make its page a thousand
     rows long."""
     asked = Pager(asked_page(VERSIONS_PARAM), 0, VERSIONS_PER_PAGE, VERSIONS_PARAM)
-    found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset, copied=False)
+    found, total = kept_of_proposal(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=asked.offset, copied=False)
     pager = Pager.asked(total, VERSIONS_PER_PAGE, VERSIONS_PARAM)
     if pager.number != asked.number:
-        found, total = kept_view(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset, copied=False)
+        found, total = kept_of_proposal(proposal_views.page_of_versions, proposal_id, limit=VERSIONS_PER_PAGE, offset=pager.offset, copied=False)
     return found, pager
 
 
