@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -95,12 +96,33 @@ def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[D
     return found
 
 
+# A number of an indicator (a baseline, a target, a measurement and each category of its
+# breakdown) has at most 12 digits before the decimal point (below a million millions either
+# way: more than any count or amount of a state of the region) and 6 after it; a bigger or
+# finer one is a slip of the keyboard, which views, charts and progress would carry as data.
+MAX_MAGNITUDE = 10**12  # exclusive
+MAX_DECIMALS = 6
+
+
 def _number(value: Any, field: str) -> float:
     """``value`` as a float: a finite number (never a bool, NaN or an infinity, which no view
-    or chart can hold)."""
+    or chart can hold) within :data:`MAX_MAGNITUDE` and :data:`MAX_DECIMALS`."""
     if not _finite(value):
         raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
+    if not _bounded(value):
+        raise InvalidInputError(
+            f"The {field} has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.", code="number_out_of_range", field=field,
+        )
     return float(value)
+
+
+def _bounded(value: int | float) -> bool:
+    """Whether the finite number ``value`` is below :data:`MAX_MAGNITUDE` either way and has
+    at most :data:`MAX_DECIMALS` decimals as written (a float's shortest form: ``0.1`` has one)."""
+    if abs(value) >= MAX_MAGNITUDE:
+        return False
+    exponent = Decimal(repr(float(value)) if isinstance(value, float) else value).normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -MAX_DECIMALS
 
 
 def _finite(value: Any) -> bool:
@@ -131,7 +153,7 @@ def indicator_problems(
     defined; :meth:`Indicator.define` refuses with the first. ``recommendations`` maps each
     proposal id to its status.
 
-    Codes: ``empty_text``, ``no_recommendation``, ``not_a_number``, ``missing_date``,
+    Codes: ``empty_text``, ``no_recommendation``, ``not_a_number``, ``number_out_of_range``, ``missing_date``,
     ``target_before_baseline``, ``unknown_disaggregation``, ``no_state``, ``unknown_state``
     (InvalidInputError); ``not_a_published_recommendation`` (RuleViolationError).
     """
@@ -244,7 +266,7 @@ class Indicator(DialogueAggregate):
         maps each of the indicator's disaggregations to its categories' finite numbers.
 
         Codes: ``state_not_covered`` (RuleViolationError), ``bad_measurement_period``,
-        ``not_a_number``, ``unknown_disaggregation``, ``bad_disaggregation``, ``bad_source``
+        ``not_a_number``, ``number_out_of_range``, ``unknown_disaggregation``, ``bad_disaggregation``, ``bad_source``
         (InvalidInputError).
         """
         found: list[DomainError] = []
@@ -281,10 +303,11 @@ def _sane_period(period: Any, today: date | None) -> bool:
 
 def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
     """At most one ``bad_disaggregation`` (a breakdown that is not categories, or a category
-    named by no text or by a long one) and one ``not_a_number`` (a category's value that is no
-    finite number: NaN, an infinity or one too big for a float)."""
+    named by no text or by a long one), one ``not_a_number`` (a category's value that is no
+    finite number: NaN, an infinity or one too big for a float) and one ``number_out_of_range``
+    (a finite one beyond :func:`_bounded`)."""
     found: list[DomainError] = []
-    shapes, numbers = True, True
+    shapes, numbers, bounded = True, True, True
     for categories in parts.values():
         if not isinstance(categories, Mapping):
             shapes = False
@@ -292,12 +315,18 @@ def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
         for category, number in categories.items():
             shapes = shapes and isinstance(category, str) and 0 < len(category.strip()) <= MAX_CATEGORY
             numbers = numbers and _finite(number)
+            bounded = bounded and (not _finite(number) or _bounded(number))
     if not shapes:
         found.append(InvalidInputError(
             f"A breakdown names each category (up to {MAX_CATEGORY} characters) with its number.", code="bad_disaggregation", field="disaggregation",
         ))
     if not numbers:
         found.append(InvalidInputError("Each category of a breakdown is a finite number.", code="not_a_number", field="disaggregation"))
+    if not bounded:
+        found.append(InvalidInputError(
+            f"Each category of a breakdown has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.",
+            code="number_out_of_range", field="disaggregation",
+        ))
     return found
 
 

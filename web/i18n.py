@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_number, get_locale
+from flask_babel import Babel, format_date, format_decimal, format_number, get_locale
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
@@ -228,6 +228,7 @@ ERROR_MESSAGES = {
     "no_recommendation": _l("An indicator follows at least one recommendation."),
     "not_a_published_recommendation": _l("Indicators follow published recommendations only."),
     "not_a_number": _l("Give a number."),
+    "number_out_of_range": _l("Give a number with at most 12 digits before the decimal point and 6 after it."),
     "target_before_baseline": _l("The target's date comes after the baseline's date."),
     "unknown_disaggregation": _l("Disaggregations are by sex, age or migratory status, as the indicator defines."),
     "bad_disaggregation": _l("A breakdown lists each category (up to 100 characters) with its number."),
@@ -299,6 +300,16 @@ def local_number(value: object) -> object:
     ``format_number`` in the request's locale); anything else, or outside a request, as is."""
     if isinstance(value, int) and not isinstance(value, bool) and has_request_context():
         return format_number(value)
+    return value
+
+
+def local_decimal(value: object) -> object:
+    """A number of an indicator as the reader writes it (1.234,5 or 1 234,5 or 1,234.5:
+    Flask-Babel's ``format_decimal`` in the request's locale), with the decimals it has, up to
+    the 6 an indicator's number may have (``domain.commission.MAX_DECIMALS``); anything else,
+    or outside a request, as is (the template filter ``decimal``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and has_request_context():
+        return format_decimal(value, format="#,##0.######")
     return value
 
 
@@ -514,6 +525,7 @@ def init_app(app: Flask) -> None:
         country_name=country_name, language_name=language_name, LANGUAGES=LANGUAGES, day=day, objective_options=objective_options,
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
+    app.jinja_env.filters["decimal"] = local_decimal
     from web.labels import TEMPLATE_HELPERS
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)

@@ -34,9 +34,18 @@ def test_the_recommendations_page_shows_each_measurement_with_its_progress_and_s
 
     page = visible(client.get(f"/proposals/{pid}?lang=en"))
 
-    assert "baseline 1200 on Dec 31, 2025 · target 5000 by Dec 31, 2028" in page
-    assert "Colombia 2026-Q3 2300 29 % Registro administrativo de regularización migratoria" in page
-    assert "Mexico 2026-Q2 1500 8 % Estadísticas migratorias, boletín trimestral" in page
+    assert "baseline 1,200 on Dec 31, 2025 · target 5,000 by Dec 31, 2028" in page
+    assert "Colombia 2026-Q3 2,300 29 % Registro administrativo de regularización migratoria" in page
+    assert "Mexico 2026-Q2 1,500 8 % Estadísticas migratorias, boletín trimestral" in page
+
+
+@pytest.mark.parametrize(("lang", "baseline", "value"), [("es", "1.200", "2.300"), ("pt", "1.200", "2.300"), ("fr", "1\u202f200", "2\u202f300")])
+def test_the_numbers_of_an_indicator_are_written_as_the_reader_writes_them(site: tuple[Flask, str], lang: str, baseline: str, value: str) -> None:
+    web, pid = site
+
+    html = web.test_client().get(f"/proposals/{pid}?lang={lang}").get_data(as_text=True)
+
+    assert (f" {baseline} " in html, f"<td>{value}</td>" in html) == (True, True)
 
 
 def test_the_chart_is_an_svg_naming_each_state_covered(site: tuple[Flask, str]) -> None:

@@ -188,3 +188,37 @@ def test_only_the_secretariat_appoints_a_member() -> None:
 
 def test_a_member_is_not_appointed_twice() -> None:
     assert code_of(lambda: commission().appoint_member(ctx(SECRETARIAT), MEMBER)) == "already_a_commission_member"
+
+
+@pytest.mark.parametrize("value", [10**12, 1e12, -1e12, 1e308, -1e300, 0.1234567, 1e-7, 0.1 + 0.2])
+def test_a_measurement_beyond_its_range_or_precision_is_refused_and_nothing_recorded(value: float) -> None:
+    i = indicator()
+
+    got = code_of(lambda: i.record_measurement(
+        ctx(MEMBER), commission=commission(), state="CO", period="2026", value=value, disaggregation=None, source=SOURCE,
+    ))
+
+    assert (got, i.measurements) == ("number_out_of_range", {})
+
+
+@pytest.mark.parametrize("value", [999_999_999_999, -999_999_999_999.5, 0.000001, 12.123456, 0])
+def test_a_measurement_within_its_range_and_precision_is_recorded(value: float) -> None:
+    i = indicator()
+
+    i.record_measurement(ctx(MEMBER), commission=commission(), state="CO", period="2026", value=value, disaggregation=None, source=SOURCE)
+
+    assert i.measurements == {"CO/2026": float(value)}
+
+
+@pytest.mark.parametrize("field", ["baseline", "target"])
+def test_a_baseline_or_target_beyond_its_range_or_precision_is_refused(field: str) -> None:
+    assert code_of(lambda: indicator(**{field: 1e308})) == "number_out_of_range"
+    assert code_of(lambda: indicator(**{field: 2.0000001})) == "number_out_of_range"
+
+
+def test_a_breakdown_category_beyond_its_range_is_refused_on_the_breakdown() -> None:
+    found = indicator().measurement_problems(
+        state="CO", period="2026", value=10, disaggregation={"sex": {"women": 1e13, "men": 4}}, source=SOURCE,
+    )
+
+    assert [(e.field, e.code) for e in found] == [("disaggregation", "number_out_of_range")]
