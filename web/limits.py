@@ -9,13 +9,15 @@ wait (``Retry-After``).
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from limits.storage import MemoryStorage
+from wtforms.fields.core import UnboundField
 
 from web.identity import address, current_identity
 
@@ -102,9 +104,49 @@ HIDDEN_FIELDS = ("csrf_token", "command_id", "expected_version", "next", "confir
 
 def typed_texts() -> list[tuple[str, str]]:
     """What the person typed in the refused form (not its hidden fields, passwords or codes),
-    to be shown back so that nothing is lost."""
-    return [(k, v) for k, v in request.form.items(multi=True)
+    to be shown back so that nothing is lost: each text under its field's label
+    (:func:`field_label`)."""
+    return [(field_label(k), v) for k, v in request.form.items(multi=True)
             if v.strip() and not k.endswith(HIDDEN_FIELDS) and "password" not in k and not k.endswith("code")]
+
+
+def _form_classes(module: Any) -> list[type]:
+    from web.form_data import WebForm
+
+    return [c for c in vars(module).values() if isinstance(c, type) and issubclass(c, WebForm)] if module else []
+
+
+def _every_form_class() -> list[type]:
+    from web.form_data import WebForm
+
+    found, todo = [], list(WebForm.__subclasses__())
+    while todo:
+        c = todo.pop()
+        found.append(c)
+        todo.extend(c.__subclasses__())
+    return found
+
+
+def _label_in(forms: list[type], name: str) -> Any:
+    for form in forms:
+        unbound = getattr(form, name, None)
+        if isinstance(unbound, UnboundField):
+            label = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
+            if label:
+                return label
+    return None
+
+
+def field_label(key: str) -> str:
+    """The label, in the reader's language, of the form field sent as ``key`` (``text``, or
+    ``in-text`` and ``m-1a2b3c4d-value`` for a prefixed form's): as the form of the page that
+    refused it names it (the forms of its view's module first, then every web form); the key
+    itself when no form names it."""
+    name = key.rsplit("-", 1)[-1]
+    view = current_app.view_functions.get(request.endpoint or "")
+    module = sys.modules.get(getattr(view, "__module__", "")) if view is not None else None
+    label = _label_in(_form_classes(module), name) or _label_in(_every_form_class(), name)
+    return str(label) if label else key
 
 
 def too_many_sent(seconds: int) -> tuple[str, int, dict[str, str]]:

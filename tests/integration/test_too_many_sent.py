@@ -35,3 +35,21 @@ def test_a_form_sent_past_the_limit_shows_the_typed_text_and_the_wait(sqlite_ser
 
     assert (TEXT in r.get_data(as_text=True), "Too many submissions" in page, "passwords" in page, r.headers["Retry-After"].isdigit()) == (True, True, False, True)
     assert f'href="/calls/{call_id}"' in r.get_data(as_text=True)
+
+
+def _burst_in(client: FlaskClient, path: str, language: str) -> TestResponse:
+    for _ in range(200):
+        r = client.post(path, data={"in-text": TEXT, "in-organisation_name": "Red Andina", "in-csrf_token": "x", "in-command_id": "y"},
+                        headers={"Accept-Language": language})
+        if r.status_code == 429:
+            return r
+    raise AssertionError("never limited")
+
+
+def test_the_typed_texts_are_named_by_their_fields_labels_in_the_readers_language(sqlite_services: Services) -> None:
+    app = _app(sqlite_services)
+    call_id = add_sample_call(app)
+
+    html = _burst_in(app.test_client(), f"/calls/{call_id}/inputs", "es").get_data(as_text=True)
+
+    assert ("<figcaption>Su aporte</figcaption>" in html, "in-text" in html, "in-organisation_name" in html) == (True, False, False)
