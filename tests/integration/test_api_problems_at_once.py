@@ -8,7 +8,15 @@ import pytest
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.integration.api_support import DRAFT, api_app, bearer, draft, member_of
+from tests.integration.api_support import (
+    DRAFT,
+    api_app,
+    bearer,
+    draft,
+    member_of,
+    proposal,
+    secretariat,
+)
 
 EMPTY_TEXTS = {**DRAFT, "title": "", "problem": " ", "objectives": [], "targets": []}
 
@@ -109,3 +117,24 @@ def test_a_bad_body_without_the_required_if_match_is_428_before_422(app: Flask, 
     r = app.test_client().post(f"/api/v1/proposals/{p['id']}/{action}", json={"changes": 3, "reason": 4}, headers=auth)
 
     assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")
+
+
+def test_a_government_response_with_several_problems_names_every_field_in_one_422(app: Flask) -> None:
+    p = proposal(app, "prop-rt1-01")  # published
+    sent = {"country": "XX", "status": "accepted", "response": "Sí", "language": "Español", "response_date": "2026-12-31"}
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/government-responses", json=sent, headers=secretariat(app))
+
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {"country": ["unknown_country"], "language": ["unknown_language"], "response_date": ["response_in_future"]}
+
+
+def test_a_government_response_that_breaks_the_schema_also_names_its_contents_problems(app: Flask) -> None:
+    p = proposal(app, "prop-rt1-01")
+    sent = {"country": "XX", "status": "maybe", "response": "Sí", "language": "Español"}
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/government-responses", json=sent, headers=secretariat(app))
+
+    errors = r.get_json()["errors"]
+    assert (r.status_code, set(errors), set(errors["json"])) == (422, {"json", "country", "language"}, {"status"})
+    assert (errors["country"], errors["language"]) == (["unknown_country"], ["unknown_language"])

@@ -11,10 +11,12 @@ from uuid import UUID
 from flask_smorest import abort
 
 from application.preconditions import aggregate_version
+from domain.errors import DomainError
 from projections import liaison as liaison_views
 from web.api.blueprint import ACCEPTED, REQUIRED, Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
+from web.api.errors import status_of
 from web.api.inputs import (
     AdviceInput,
     FollowUpInput,
@@ -24,6 +26,7 @@ from web.api.inputs import (
     VoteInput,
 )
 from web.api.may_act import secretariat
+from web.api.problems import refuse_all
 from web.api.proposals import proposal_or_404, with_authors
 from web.api.schemas import EndorsementSchema, ProposalSchema
 from web.services import services
@@ -117,10 +120,27 @@ def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _proposal_answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED, before=secretariat)
+RESPONSE_FIELDS = ("country", "status", "response", "language", "responding_entity", "response_date")
+
+
+def _response_problems(proposal_id: UUID, sent: dict[str, Any]) -> list[DomainError]:
+    """The 422 problems of a government response's content, every one (those the state of
+    the mechanism refuses, 409, are left to the command)."""
+    args: dict[str, Any] = {"country": "", "status": "", "response": "", "language": "es", **{k: v for k, v in sent.items() if k in RESPONSE_FIELDS}}
+    return [p for p in services().app.check_government_response(proposal_id, **args) if status_of(p) == 422]
+
+
+def _response_content(valid: dict[str, Any], proposal_id: UUID) -> list[DomainError]:
+    return [p for p in _response_problems(proposal_id, valid) if p.field in valid]
+
+
+@bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED,
+          before=secretariat, content=_response_content)
 def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
-    """Record a government's response to the published recommendation (the secretariat)."""
+    """Record a government's response to the published recommendation (the secretariat): a
+    body with several problems is answered with all of them (422)."""
     actor, version = writing(secretariat=True)
+    refuse_all(_response_problems(proposal_id, data))
     run(lambda cid: services().app.record_government_response(
         proposal_id, country=data["country"], status=data["status"], response=data["response"], language=data.get("language", "es"),
         responding_entity=data.get("responding_entity", ""), response_date=data.get("response_date"), actor=actor, command_id=cid,

@@ -22,6 +22,16 @@ Content = Callable[..., list[DomainError]]
 SCHEMA_MESSAGE = "The body breaks the document's schema (errors[\"json\"]); errors names by field the other problems found at once."
 
 
+def refuse_all(problems: list[DomainError]) -> None:
+    """One 422 naming every field's problem of the content (their codes), the first's code
+    and message; none: return."""
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for e in problems:
+            errors.setdefault(e.field or "body", []).append(e.code)
+        abort(422, message=problems[0].message, code=problems[0].code, errors=errors)
+
+
 def refuse_every_problem(body: Any, content: Content, route_args: dict[str, Any]) -> None:
     """Abort 422 with the schema's and the content's problems when the body breaks the
     schema; return (and let the write read its body) otherwise."""

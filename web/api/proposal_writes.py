@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import request, url_for
-from flask_smorest import abort
 
 from domain.errors import DomainError
 from domain.ids import created_id
@@ -18,6 +17,7 @@ from web.api.commands import acting, run, writing
 from web.api.common import Names, reader
 from web.api.inputs import AmendmentInput, CoAuthorInput, DraftInput, ReasonInput, RevisionInput
 from web.api.may_act import on_proposal
+from web.api.problems import refuse_all
 from web.api.proposals import bp, proposal_or_404, with_authors
 from web.api.schemas import ProposalSchema
 from web.services import services
@@ -65,15 +65,6 @@ def _revision_content(valid: dict[str, Any], proposal_id: UUID) -> list[DomainEr
     return [p for p in services().app.check_revision(proposal_id, changes, actor=acting()) if p.field in changes]
 
 
-def _refuse_all(problems: list[DomainError]) -> None:
-    """One 422 naming every field's problem (their codes), the first's code and message."""
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for e in problems:
-            errors.setdefault(e.field or "body", []).append(e.code)
-        abort(422, message=problems[0].message, code=problems[0].code, errors=errors)
-
-
 @bp.write("", ProposalSchema, status=201, body=DraftInput, before=_may_draft, content=_draft_content)
 def draft_proposal(data: dict[str, Any]) -> Answer:
     """Draft a proposal as the member the token belongs to (in one of their tables): a body
@@ -81,7 +72,7 @@ def draft_proposal(data: dict[str, Any]) -> Answer:
     actor = writing().actor
     app = services().app
     app.check_may_draft(actor=actor, table=data["table"])
-    _refuse_all(app.check_draft(
+    refuse_all(app.check_draft(
         table=data["table"], title=data["title"], problem=data["problem"], recommendation=data["recommendation"],
         rationale=data["rationale"], objectives=data["objectives"], targets=data["targets"], language=data["language"],
     ))
@@ -104,7 +95,7 @@ def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Revise the proposal's texts, GCM objectives, addressees or language (its authors, while
     a draft or returned for revision): a body with several problems is answered with all of them (422)."""
     actor, version = writing()
-    _refuse_all(services().app.check_revision(proposal_id, data["changes"], actor=actor))
+    refuse_all(services().app.check_revision(proposal_id, data["changes"], actor=actor))
     run(lambda cid: services().app.revise_proposal(proposal_id, data["changes"], actor=actor, note=data.get("note", ""),
                                                    command_id=cid), {proposal_id: version})
     return _answer(proposal_id)
