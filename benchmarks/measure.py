@@ -48,30 +48,40 @@ class Figure:
         return asdict(self)
 
 
-def timed(call: Callable[[], object], times: int = 1, clock: Callable[[], float] = time.perf_counter) -> float:
+def timed(
+    call: Callable[[], object], times: int = 1, clock: Callable[[], float] = time.perf_counter, before: Callable[[], object] | None = None,
+) -> float:
     """Seconds per call of ``call`` run ``times`` times in a row, by ``clock`` (the wall clock;
     ``time.process_time``: the CPU time of this process, which other work on the machine
-    does not add to)."""
-    start = clock()
+    does not add to); with ``before``, it runs before each call, untimed."""
+    if before is None:
+        start = clock()
+        for _ in range(times):
+            call()
+        return (clock() - start) / times
+    total = 0.0
     for _ in range(times):
+        before()
+        start = clock()
         call()
-    return (clock() - start) / times
+        total += clock() - start
+    return total / times
 
 
 def interleave(
     cases: dict[str, Callable[[], object]], rounds: int, times: int = 1, before_round: Callable[[int], None] | None = None,
-    clock: Callable[[], float] = time.perf_counter,
+    clock: Callable[[], float] = time.perf_counter, before_each: dict[str, Callable[[], object]] | None = None,
 ) -> dict[str, list[float]]:
     """Run every case ``times`` times per round, the cases in turn (their order alternating
     between rounds), for ``rounds`` rounds; seconds per call of each case (by ``clock``), one
-    per round."""
+    per round. ``before_each[name]``, when given, runs untimed before each call of that case."""
     out: dict[str, list[float]] = {name: [] for name in cases}
     names = list(cases)
     for r in range(rounds):
         if before_round is not None:
             before_round(r)
         for name in names if r % 2 == 0 else reversed(names):
-            out[name].append(timed(cases[name], times, clock))
+            out[name].append(timed(cases[name], times, clock, (before_each or {}).get(name)))
     return out
 
 

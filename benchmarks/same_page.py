@@ -294,6 +294,8 @@ def same_page_app(config: dict[str, Any] | None = None) -> Flask:
     cache off, tables never created: the service made them) with the board's and the proposal
     page's views replaced by the baseline's."""
     app = create_app({**(config or {}), "DIALOGUE_PAGE_CACHE": "off", "DIALOGUE_CREATE_TABLES": "no"})
-    app.view_functions["board.board"] = board
-    app.view_functions["proposals.show"] = proposal
+    for endpoint, view in (("board.board", board), ("proposals.show", proposal)):
+        if endpoint not in app.view_functions:  # renamed in the service: the baseline would be the service itself
+            raise LookupError(f"the web application has no endpoint {endpoint!r} for the same-page baseline to replace")
+        app.view_functions[endpoint] = view
     return app

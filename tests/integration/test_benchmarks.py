@@ -133,11 +133,30 @@ def test_the_http_benchmark_keeps_the_bare_baselines_beside_without_a_target(qui
     assert board.value == http["board page (sqlite) p50"].value  # the same requests, against the other baseline
 
 
+def test_an_untimed_step_before_each_call_is_left_out_of_its_time() -> None:
+    from benchmarks.measure import interleave
+
+    now = [0.0]
+
+    def step() -> None:
+        now[0] += 100.0
+
+    def call() -> None:
+        now[0] += 1.0
+
+    got = interleave({"a": call, "b": call}, 2, 3, clock=lambda: now[0], before_each={"a": step})
+
+    assert got == {"a": [1.0, 1.0], "b": [1.0, 1.0]}
+    assert now[0] == 2 * 3 * (101.0 + 1.0)
+
+
 def test_the_in_process_pages_targets_are_against_the_same_page_baseline_and_the_bare_one_is_beside(quick_run: tuple[list, list[str]]) -> None:
     figures, _ = quick_run
     pages = {f.name: f for f in figures if f.group == "pages (in process)"}
-    for name in ("board, first page (SQLite)", "proposal page (SQLite)"):
+    for name in ("board, first page, after a revision (SQLite)", "proposal page, after a revision of another proposal (SQLite)"):
         assert (pages[name].baseline, pages[name].target, pages[name].meets) == ("same page: plain SQL, same templates and app", 1.5, "<=")
+    for name in ("board, first page, read again with no write between (SQLite)", "proposal page, read again with no write between (SQLite)"):
+        assert (pages[name].baseline, pages[name].target) == ("same page: plain SQL, same templates and app", None)
     for name in ("board, first page, against the bare template (SQLite)", "proposal page, against the bare template (SQLite)"):
         assert (pages[name].baseline, pages[name].target) == ("plain SQL + Jinja (bare template, no framework)", None)
         assert pages[name].ratio is not None

@@ -104,3 +104,30 @@ def test_a_board_read_differently_makes_the_pages_differ(loaded: Services, monke
     monkeypatch.setattr(same_page, "BOARD_STATUSES", ("draft",))  # the submitted proposals left out
 
     assert list(_differences(service, baseline, ["/"])) == ["/"]
+
+
+def test_a_proposal_read_differently_makes_the_pages_differ(loaded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    service, baseline = _clients(loaded, "2026-03-27")
+    paths = _proposal_paths(loaded)[:3]
+    no_versions = same_page._sql(  # the version history read as empty
+        f"SELECT content_version, kind, effective_date, note FROM {same_page.VERSIONS} WHERE proposal_id = :id AND 1 = 0 "
+        "ORDER BY content_version DESC LIMIT :limit OFFSET :offset", **same_page._json(dates=("effective_date",)),
+    )
+    monkeypatch.setattr(same_page, "VERSION_ROWS", no_versions)
+
+    assert list(_differences(service, baseline, paths)) == paths
+
+
+def test_the_baseline_refuses_to_stand_in_for_an_endpoint_the_service_does_not_have(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = same_page.create_app
+
+    def renamed(config: dict[str, object]) -> object:
+        app = original(config)
+        app.view_functions["proposals.shown"] = app.view_functions.pop("proposals.show")
+        return app
+
+    monkeypatch.setattr(same_page, "create_app", renamed)
+
+    with pytest.raises(LookupError, match="proposals.show"):
+        same_page_app({"DIALOGUE_DATABASE_URL": "sqlite://", "SECRET_KEY": "test-secret-key-0123456789abcdef0123", "TESTING": True})
+
