@@ -9,7 +9,9 @@ from uuid import UUID
 
 from application.core import ApplicationCore
 from domain.deliberation import TableDeliberation
+from domain.endorsement import UN_SEATS
 from domain.errors import NotAllowedError
+from domain.reference import representative_seats
 
 
 class MayActChecks(ApplicationCore):
@@ -66,6 +68,15 @@ class MayActChecks(ApplicationCore):
         """Raises ``secretariat_only``."""
         if not self.ctx(actor).is_secretariat:
             raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")
+
+    def check_may_vote(self, *, member: str) -> None:
+        """Raises ``not_the_seat_holder`` when ``member`` holds no Liaison Table seat today
+        (whichever seat the vote names, they do not hold it; the seat itself, the round and
+        the vote are the command's)."""
+        ctx = self.ctx(member)
+        if not any(self.seat_holder(seat, ctx.effective_date) == ctx.actor for seat in (*representative_seats(), *UN_SEATS)):
+            raise NotAllowedError("Only the holder of a Liaison Table seat, during their term, votes for it.",
+                                  code="not_the_seat_holder", field="seat")
 
     def check_secretariat(self, *, actor: str) -> None:
         """Raises ``secretariat_only``: for the commands only the secretariat gives (an

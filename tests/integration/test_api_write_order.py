@@ -62,6 +62,7 @@ CASES: dict[str, tuple[Callable[[Flask], str], Callable[[Flask], str], str]] = {
     "a presentation by a member": (lambda a: f"/dialogues/{uuid4()}/presentations", _other_member_of_rt1, "secretariat_only"),
     "a UN nomination by a member": (lambda a: "/liaison-table/un-seats", _other_member_of_rt1, "secretariat_only"),
     "ending a UN nomination by a member": (lambda a: "/liaison-table/un-seats/vacate", _other_member_of_rt1, "secretariat_only"),
+    "a vote by a member who holds no seat": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/endorsement/votes", _other_member_of_rt1, "not_the_seat_holder"),
     "an election by a member": (lambda a: "/tables/RT1/elections", _other_member_of_rt1, "secretariat_only"),
 }
 

@@ -25,7 +25,7 @@ from web.api.inputs import (
     PublicationInput,
     VoteInput,
 )
-from web.api.may_act import secretariat
+from web.api.may_act import secretariat, voting
 from web.api.problems import refuse_all
 from web.api.proposals import proposal_or_404, with_authors
 from web.api.schemas import EndorsementSchema, ProposalSchema
@@ -79,7 +79,7 @@ def open_endorsement(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/endorsement/votes", EndorsementSchema, status=201, body=VoteInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/endorsement/votes", EndorsementSchema, status=201, body=VoteInput, if_match=ACCEPTED, before=voting)
 def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """The seat holder's vote, endorse or object, with a reason (a later vote replaces it)."""
     pid, version = writing(participant="a seat's holder")

@@ -55,6 +55,15 @@ def taking_position(session_id: UUID, **_: Any) -> None:
     services().app.check_may_take_position(session_id, member=pid)
 
 
+def voting(**_: Any) -> None:
+    """A holder of a Liaison Table seat, in their own name."""
+    acting()
+    pid = reader().participant_id
+    if pid is None:
+        raise NotAllowedError("Only a seat's holder can do this.", code="no_participant")
+    services().app.check_may_vote(member=pid)
+
+
 def commenting(proposal_id: UUID, **_: Any) -> None:
     """A member of the proposal's table, in their own name."""
     from web.api.proposals import proposal_or_404
