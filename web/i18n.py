@@ -12,16 +12,25 @@ stored data; only their labels are translated here.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, format_number, get_locale
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_number,
+    format_scientific,
+    get_locale,
+)
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from domain.commission import MAX_MAGNITUDE
 from domain.errors import DomainError
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web import translate
@@ -307,8 +316,14 @@ def local_decimal(value: object) -> object:
     """A number of an indicator as the reader writes it (1.234,5 or 1 234,5 or 1,234.5:
     Flask-Babel's ``format_decimal`` in the request's locale), with the decimals it has, up to
     the 6 an indicator's number may have (``domain.commission.MAX_DECIMALS``); anything else,
-    or outside a request, as is (the template filter ``decimal``)."""
+    or outside a request, as is (the template filter ``decimal``).
+
+    A number beyond an indicator's range (``domain.commission.MAX_MAGNITUDE``), which an
+    event recorded before that rule may hold, is written in scientific notation in the
+    reader's locale (1,2E22): Babel cannot write it with 6 decimals."""
     if isinstance(value, int | float) and not isinstance(value, bool) and has_request_context():
+        if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+            return format_scientific(value, format="#.######E0") if math.isfinite(value) else str(value)
         return format_decimal(value, format="#,##0.######")
     return value
 
