@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from domain.proposal import Proposal
 from projections.base import BigInt, Id, Projection, is_id, rows, text_id, topic
-from projections.statements import delete_rows, edit_row, insert_row, select_first, update_row
+from projections.statements import batch_rows, delete_rows, insert_row, select_first, update_row
 
 projection = Projection("proposals", version=2)
 
@@ -164,29 +164,31 @@ def drafted(s: Session, e: Any, position: int) -> None:
 
 @projection.on(topic(Proposal, "Revised"))
 def revised(s: Session, e: Any, position: int) -> None:
-    # The most frequent event of a long history: the proposal's row is found once (kept for
-    # the batch, with its waiting write) and changed in place, its version row built from it.
+    # The most frequent event of a long history: the batch's rows are found once, the
+    # proposal's row there once (kept for the batch, with its waiting write) and changed in
+    # place, its version row built from it and put among the waiting rows by its known key.
     pid = _pid(e)
-    found = edit_row(s, view_proposals, {"id": pid}, _VERSIONED_SET)
+    rows = batch_rows(s)
+    found = rows.edit(s, view_proposals, {"id": pid}, _VERSIONED_SET)
     if found is None:
         raise LookupError(f"no proposal row for {pid}")
     current, write = found
     content_version = current["content_version"] + 1
-    values = {"version": e.originator_version, "updated_on": e.effective_date, "last_position": position, **e.changes,
+    changes = e.changes
+    values = {"version": e.originator_version, "updated_on": e.effective_date, "last_position": position, **changes,
               "content_version": content_version}
     current.update(values)
     if write is not current:
         write.update(values)
-    insert_row(
-        s, view_proposal_versions,
-        proposal_id=pid, content_version=content_version, aggregate_version=e.originator_version,
-        kind="revised", actor=e.actor, effective_date=e.effective_date, recorded_at=e.timestamp,
-        title=current["title"], problem=current["problem"], recommendation=current["recommendation"], rationale=current["rationale"],
-        objectives=current["objectives"], targets=current["targets"], note=e.note,
-    )
-    if "objectives" in e.changes:
+    rows.insert(s, view_proposal_versions, (pid, content_version), {
+        "proposal_id": pid, "content_version": content_version, "aggregate_version": e.originator_version,
+        "kind": "revised", "actor": e.actor, "effective_date": e.effective_date, "recorded_at": e.timestamp,
+        "title": current["title"], "problem": current["problem"], "recommendation": current["recommendation"],
+        "rationale": current["rationale"], "objectives": current["objectives"], "targets": current["targets"], "note": e.note,
+    })
+    if "objectives" in changes:
         delete_rows(s, view_proposal_objectives, proposal_id=pid)
-        _objectives(s, pid, e.changes["objectives"])
+        _objectives(s, pid, changes["objectives"])
 
 
 @projection.on(topic(Proposal, "CoAuthorAdded"), topic(Proposal, "CoAuthorRemoved"))

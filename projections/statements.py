@@ -144,6 +144,46 @@ class _Waiting:
         for table in list(self.tables):
             self.write(s, table)
 
+    def insert(self, s: Session, table: Table, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+        """:func:`insert_row` of ``row``, whose primary key the caller gives (``key``, the
+        key's values in its columns' order)."""
+        kept = self.known.get(table)
+        if kept:
+            kept.pop(key, None)
+        rows = self.tables.get(table)
+        if rows is None:
+            rows = self.tables[table] = {}
+        elif key in rows:
+            self.write(s, table)  # the same key inserted again: the table answers as it would have
+            rows = self.tables.setdefault(table, {})
+        rows[key] = (row, "insert")
+
+    def edit(self, s: Session, table: Table, key: dict[str, Any], columns: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """:func:`edit_row`."""
+        full = tuple(key.values())
+        rows = self.tables.get(table)
+        found = None if rows is None else rows.get(full)
+        if found is not None and found[1] != "update":
+            row = found[0]
+            if row.keys() >= columns:
+                return row, row
+        kept = self.known.get(table)
+        current = None if kept is None else kept.get(full)
+        if current is None:
+            if select_first(s, table, (), **key) is None:
+                return None
+            current = self.known[table][full]
+            # Reading it wrote whatever of the table was waiting for this key.
+            rows = self.tables.get(table)
+            found = None if rows is None else rows.get(full)
+        if rows is None:
+            rows = self.tables[table] = {}
+        if found is None:
+            write = dict(key)
+            rows[full] = (write, "update")
+            return current, write
+        return current, found[0]
+
 
 class _Prepared:
     """A statement compiled once for a dialect and one shape of rows: its SQL, the names of
@@ -416,30 +456,14 @@ def edit_row(s: Session, table: Table, key: dict[str, Any], columns: frozenset[s
     ``write`` is the row's waiting write (``current`` itself when the row waits to be
     inserted). The handler sets each changed column in both (what :func:`select_first`
     then :func:`update_row` do, without finding the row twice per event)."""
-    waiting = _waiting(s)
-    full = tuple(key.values())
-    rows = waiting.tables.get(table)
-    found = None if rows is None else rows.get(full)
-    if found is not None and found[1] != "update":
-        row = found[0]
-        if row.keys() >= columns:
-            return row, row
-    kept = waiting.known.get(table)
-    current = None if kept is None else kept.get(full)
-    if current is None:
-        if select_first(s, table, (), **key) is None:
-            return None
-        current = waiting.known[table][full]
-        # Reading it wrote whatever of the table was waiting for this key.
-        rows = waiting.tables.get(table)
-        found = None if rows is None else rows.get(full)
-    if rows is None:
-        rows = waiting.tables[table] = {}
-    if found is None:
-        write = dict(key)
-        rows[full] = (write, "update")
-        return current, write
-    return current, found[0]
+    return _waiting(s).edit(s, table, key, columns)
+
+
+def batch_rows(s: Session) -> _Waiting:
+    """The batch's waiting and kept rows, for a handler that edits a row and inserts another
+    for each of many events (:meth:`_Waiting.edit`, :meth:`_Waiting.insert`): the batch's
+    state found once per event instead of once per call."""
+    return _waiting(s)
 
 
 def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
