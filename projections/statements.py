@@ -30,7 +30,7 @@ names the table, or names no table) forgets what was kept of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from itertools import count
 from operator import itemgetter
@@ -53,6 +53,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
@@ -262,6 +263,29 @@ def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str
     return out
 
 
+def _bind_processor(impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The bind processor of a column type's ``impl`` for ``dialect``: the type's own, but
+    for a date and time on SQLite in its default storage format, the same text made by
+    ``datetime.isoformat`` (a version row's ``recorded_at``: the type's own formatting, a
+    dict and a ``%`` per value, was a tenth of writing those rows)."""
+    processor = impl.bind_processor(dialect)
+    if processor is None or not isinstance(impl, SQLITE_DATETIME) or getattr(impl, "_storage_format", None) != _SQLITE_DATETIME_FORMAT:
+        return processor
+    fallback = processor
+
+    def process(value: Any) -> Any:
+        if type(value) is datetime:
+            # 'YYYY-MM-DD HH:MM:SS.ffffff' (a year is always 4 digits): the storage format's
+            # text; an offset after it is left out, as the storage format leaves it out.
+            return value.isoformat(" ", "microseconds")[:26]
+        return fallback(value)
+
+    return process
+
+
+_SQLITE_DATETIME_FORMAT = SQLITE_DATETIME._storage_format
+
+
 def _kind(column_type: Any) -> str:
     """How the values of a column of this type may be processed once for many rows."""
     if isinstance(column_type, JSON):
@@ -292,7 +316,7 @@ def _compile(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple
     if set(order) != set(shape):
         return None
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
-    processors = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
+    processors = tuple(_bind_processor(compiled.binds[n].type.dialect_impl(dialect), dialect) for n in order)
     kinds = tuple(_kind(compiled.binds[n].type) for n in order)
     if not positional and escaped:
         return None

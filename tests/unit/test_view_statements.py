@@ -4,13 +4,14 @@ transaction writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import (
     JSON,
     Column,
     Date,
+    DateTime,
     Integer,
     MetaData,
     String,
@@ -215,3 +216,23 @@ def test_rows_of_a_table_of_one_column_are_written_in_a_batch(engine: Engine) ->
         replace_row(s, keys_only, id=1)
     with engine.connect() as c:
         assert sorted(int(i) for i in c.execute(select(keys_only.c.id)).scalars()) == [1, 2, 3]
+
+
+def test_a_date_and_time_waiting_to_be_written_is_stored_in_sqlalchemy_s_sqlite_text() -> None:
+    """The batch writes' own formatting of a SQLite date and time gives the column type's text."""
+    stamps = Table("stamps", MetaData(), Column("id", Integer, primary_key=True), Column("at", DateTime(timezone=True)))
+    e = create_engine("sqlite://")
+    stamps.metadata.create_all(e)
+    values = [
+        datetime(2016, 3, 4, 5, 6, 7), datetime(2016, 3, 4, 5, 6, 7, 89, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))), date(2020, 1, 2), None,
+    ]
+    with Session(e) as s, s.begin():
+        for i, v in enumerate(values):
+            insert_row(s, stamps, id=i, at=v)
+    expected = DateTime(timezone=True).dialect_impl(e.dialect).bind_processor(e.dialect)
+    assert expected is not None
+    with e.connect() as c:
+        stored = dict(c.exec_driver_sql("SELECT id, at FROM stamps").all())
+    assert stored == {i: expected(v) for i, v in enumerate(values)}
+    assert stored[1] == "2016-03-04 05:06:07.000089"
