@@ -54,11 +54,13 @@ _OWNER = select(view_proposal_mark_owners.c.proposal_id).where(view_proposal_mar
 
 
 class _Marks:
-    """The marks moved and the owners met in one batch of events."""
+    """The marks moved and the owners met in one batch of events (``owners`` to write, and
+    ``found``: the owners read from the view, kept for the rest of the batch)."""
 
     def __init__(self) -> None:
         self.moved: dict[str, int] = {}
         self.owners: dict[str, str] = {}
+        self.found: dict[str, str | None] = {}
 
 
 @lru_cache(maxsize=4)
@@ -88,8 +90,11 @@ def _owned(s: Session, owner_id: str, position: int) -> None:
     marks = _marks(s)
     pid = marks.owners.get(owner_id)
     if pid is None:
-        pid = s.execute(_OWNER, {"owner_id": owner_id}).scalar()
-    _move(s, ELSEWHERE if pid is None else str(pid), position)
+        if owner_id not in marks.found:
+            found = s.execute(_OWNER, {"owner_id": owner_id}).scalar()
+            marks.found[owner_id] = None if found is None else str(found)
+        pid = marks.found[owner_id]
+    _move(s, ELSEWHERE if pid is None else pid, position)
 
 
 @projection.on(*(topic(Proposal, n) for n in (

@@ -10,16 +10,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 import pytest
 from flask import Flask
 from sqlalchemy import event
 
+from application import privacy
 from application.bootstrap import Services
 from application.clock import FixedClock
+from domain.base import SECRETARIAT
 from domain.reference import ALL_GOVERNMENTS
+from projections import calls as call_views
 from projections import tables as table_views
-from tests.e2e.web_support import app_services, make_app
+from tests.e2e.web_support import account_for, add_sample_call, app_services, make_app, sign_in_as
 
 SESSION_DAY = date(2026, 3, 30)
 # The view tables a proposal page reads its rows from (not the tracking rows nor the marks).
@@ -158,3 +163,108 @@ def test_each_kind_of_write_to_the_proposal_shows_on_its_next_page(site: Site) -
             stale.append(name)
 
     assert stale == []
+
+
+# What varies between two readings of one page by one signed-in person: the forms' tokens and
+# the count of notifications not seen.
+VARYING = (
+    (re.compile(r'(name="[\w-]*(?:csrf_token|command_id)"[^>]*value=")[^"]+'), r"\1X"),
+    (re.compile(r'Notifications <span class="count">\d+</span><span class="visually-hidden"> not seen</span>'), "Notifications"),
+)
+
+
+def _same_reading(page: str) -> str:
+    for pattern, replacement in VARYING:
+        page = pattern.sub(replacement, page)
+    return page
+
+
+def _single_writes(site: Site) -> list[tuple[str, Callable[[], object]]]:
+    """Writes that touch A one at a time (none hidden behind another write in the same step,
+    as a setting moving every page's mark would hide a vote's)."""
+    app, (author, amender, *others) = site.services.app, site.members
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    state: dict[str, Any] = {}
+
+    def input_drawn() -> None:
+        call = add_sample_call(site.app)
+        state["input"] = call_views.accepted_inputs(site.services.projector.engine, call)[0]["id"]
+
+    def renamed() -> None:
+        participant = app.participant(others[0])
+        ctx = app.ctx(SECRETARIAT, None)
+        participant.update_details(ctx, {"display_name": "Nombre Cambiado"})
+        app._save(ctx, participant)
+
+    def positions() -> None:
+        clock.set(SESSION_DAY)
+        for m in [author, amender, *others][:5]:
+            app.record_position(state["session"], site.a, member=m, position="support", reason="apoyo")
+
+    def vote() -> None:
+        holder = app.seat_holder("LT-RT2-A", SESSION_DAY)
+        assert holder is not None
+        app.vote_on_endorsement(site.a, seat="LT-RT2-A", participant_id=holder, vote="endorse", reason="voto")
+
+    return [
+        ("call opened", input_drawn),
+        ("input linked", lambda: app.link_input(state["input"], site.a, actor=author)),
+        ("contributor erased", lambda: app.erase_contributor(state["input"], reason="pedido")),
+        ("comment", lambda: state.update(comment=app.comment(site.a, text="Un comentario.", actor=others[0]))),
+        ("comment edited", lambda: app.edit_comment(state["comment"], text="Comentario corregido.", actor=others[0])),
+        ("comment hidden", lambda: app.hide_comment(state["comment"], reason="fuera de tema")),
+        ("amendment", lambda: state.update(amendment=app.propose_amendment(site.a, actor=amender, field="rationale", operation="append", text="Uno."))),
+        ("amendment rejected", lambda: app.reject_amendment(site.a, state["amendment"], actor=author, reason="no")),
+        ("amendment again", lambda: state.update(amendment=app.propose_amendment(site.a, actor=amender, field="rationale", operation="append", text="Dos."))),
+        ("amendment withdrawn", lambda: app.withdraw_amendment(site.a, state["amendment"], actor=amender)),
+        ("co-author added", lambda: app.add_co_author(site.a, others[4], actor=author)),
+        ("participant renamed", renamed),
+        ("co-author erased", lambda: privacy.erase(site.services, others[4])),
+        ("submission", lambda: app.submit_proposal(site.a, actor=author)),
+        ("session scheduled", lambda: state.update(session=str(app.schedule_session(table="RT1", quarter="2026-Q1", on=SESSION_DAY)))),
+        ("agenda", lambda: app.add_to_agenda(state["session"], site.a)),
+        ("positions", positions),
+        ("decision", lambda: app.decide(state["session"], site.a, "adopt")),
+        ("round opened", lambda: app.open_endorsement(site.a, date(2026, 4, 10))),
+        ("setting", lambda: app.change_setting("endorsement_min", 1)),
+        ("vote", vote),
+        ("UN agency nominated", lambda: app.nominate_un_agency(seat="LT-UN-1", agency="OIM / IOM", consensus_record="Acta", focal_point=others[2])),
+        ("UN advice", lambda: app.record_un_advice(site.a, seat="LT-UN-1", advice="Consejo técnico.", actor=others[2])),
+        ("round closed", lambda: app.close_endorsement(site.a, early=True)),
+        ("publication", lambda: app.publish_to_governments(site.a)),
+        ("commission", lambda: app.establish_commission(reference="cct-x", members=[others[3]])),
+        ("indicator", lambda: state.update(indicator=app.define_indicator(
+            indicator_id=uuid4(), reference="IND-X", recommendations=[site.a], name="Indicador", definition="Def.", unit="personas",
+            baseline=1, baseline_date=date(2025, 12, 31), target=10, target_date=date(2028, 12, 31), disaggregation=[],
+            states=["UY"], actor=others[3]))),
+        ("measurement", lambda: app.record_measurement(
+            state["indicator"], state="UY", period="2026-Q1", value=5, source={"title": "Boletín", "url": "https://example.org/b.csv"},
+            actor=others[3])),
+    ]
+
+
+def test_each_single_write_shows_at_once_to_the_public_the_secretariat_and_an_auditor(site: Site) -> None:
+    """After each write alone, each viewer's page read with the answers kept before it is the
+    page a new process renders for that viewer."""
+    viewers = {"public": site.app.test_client(), "secretariat": site.app.test_client(), "auditor": site.app.test_client()}
+    accounts = {role: account_for(site.app, role) for role in ("secretariat", "auditor")}
+    for role, account in accounts.items():
+        sign_in_as(viewers[role], account)
+    path = f"/proposals/{site.a}?lang=en"
+    stale = []
+    for name, write in _single_writes(site):
+        for client in viewers.values():  # the answers kept before the write
+            client.get(path)
+        write()
+        site.services.wait_for_views()
+        fresh_app = make_app(f"sqlite:///{site.path}", site.key, clock=site.services.app.clock.today().isoformat(), DIALOGUE_PAGE_CACHE="off")
+        for role, client in viewers.items():
+            fresh = fresh_app.test_client()
+            if role in accounts:
+                sign_in_as(fresh, accounts[role])
+            if _same_reading(client.get(path).get_data(as_text=True)) != _same_reading(fresh.get(path).get_data(as_text=True)):
+                stale.append(f"{name} ({role})")
+
+    assert stale == []
+
