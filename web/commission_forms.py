@@ -5,32 +5,48 @@ rules are the application's (:mod:`application.commands.commission`), whose ``ch
 list every problem of the content at once.
 
 Numbers are text fields, so that a refused one comes back as typed; :func:`number` reads
-them (a decimal comma as a point)."""
+them as the reader writes numbers (:mod:`web.typed_numbers`), and :func:`number_problems`
+names those written ambiguously."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from web.forms import CommandForm, lf
+from web.i18n import current_language
 from web.translate import gettext as _
 from web.translate import lazy_gettext as _l
+from web.typed_numbers import read_number
 
 # The codes of domain.commission.DISAGGREGATIONS, in its order.
 DISAGGREGATION_LABELS = {"sex": _l("sex"), "age": _l("age"), "status": _l("migratory status")}
 
 
 def number(text: str | None) -> Any:
-    """The number typed (``12,5`` reads as 12.5); the text itself when it is none, so the
+    """The number typed, read in the reader's locale (``12,5`` in es, ``12.5`` in en);
+    the text itself when it is none or is ambiguous, so that nothing is guessed and the
     application names the problem (``not_a_number``)."""
-    raw = (text or "").strip()
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        return raw
-    return int(value) if value.is_integer() else value
+    return read_number(text, current_language()).value
+
+
+def number_problems(form: Any, fields: Sequence[str], dimensions: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The problem of each of ``fields`` (and of each breakdown line of ``dimensions``) whose
+    number is written ambiguously or unreadably for the reader's locale, naming how to
+    write it (:func:`web.typed_numbers.read_number`)."""
+    language = current_language()
+    errs: dict[str, list[str]] = {}
+    for name in fields:
+        if (problem := read_number(getattr(form, name).data, language).problem) is not None:
+            errs[name] = [problem]
+    for dimension in dimensions:
+        for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines():
+            if ":" in line and (problem := read_number(line.rpartition(":")[2], language).problem) is not None:
+                errs.setdefault(f"breakdown_{dimension}", []).append(problem)
+    return errs
 
 
 class CommissionForm(CommandForm):

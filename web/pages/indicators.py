@@ -27,6 +27,7 @@ from web.commission_forms import (
     MeasurementForm,
     breakdown,
     number,
+    number_problems,
     repeated_categories,
 )
 from web.dashboards import draw
@@ -147,6 +148,7 @@ def define(proposal_id: str) -> Page:
         "disaggregation": list(form.disaggregation.data or []), "states": list(form.states.data or []),
     }
     errs = problems_by_field(form_errors(form), services().app.check_indicator(**content), {})
+    errs |= number_problems(form, ("baseline", "target"))  # in place of "is a number": how to write it
     if errs:
         return render_proposal(p, 422, {"action": "indicator", "form": form, "top": None, "errs": errs})
     actor, cid = str(viewer.participant_id), command_id_of(form)
@@ -197,6 +199,8 @@ def measure(proposal_id: str, indicator_id: str) -> Page:
         errs |= _breakdown_errors(indicator_id, content, parts)
     for field, words in repeated_categories(form, indicator["disaggregation"]).items():
         errs[field] = [*errs.get(field, []), *words]
+    for field, words in number_problems(form, ("value",), indicator["disaggregation"]).items():
+        errs[field] = words if field == "value" else [*errs.get(field, []), *words]
     if errs:
         return render_proposal(p, 422, {**failed, "top": None, "errs": errs})
     actor, cid = str(viewer.participant_id), command_id_of(form)

@@ -1,0 +1,92 @@
+"""Numbers typed in the commission's forms are read as the reader writes them (their
+language's decimal mark and grouping, web/typed_numbers.py), through HTTP on SQLite and
+PostgreSQL: what is stored, what comes back, and the ambiguous texts refused as typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from projections import indicators as views
+from tests.e2e.web_support import app_services, post_form, visible
+from tests.integration.test_web_commission import INDICATOR, as_participant, measurement_prefix
+from tests.integration.test_web_commission import site as site  # noqa: F401  (the fixture)
+
+
+def measure_in(web: Flask, pid: str, language: str, **fields: str) -> Any:
+    """p-06 (a member) sends the measurement form of the first indicator, reading the site in ``language``."""
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    good = {"state": "CO", "period": "2027", "source_title": "Boletín", "source_url": "https://example.org/b.csv"}
+    return post_form(
+        as_participant(web, "p-06"), f"/proposals/{pid}?lang={language}", f"/proposals/{pid}/indicators/{iid}/measurements?lang={language}",
+        prefix=measurement_prefix(web), **{**good, **fields},
+    )
+
+
+def stored(web: Flask, period: str = "2027") -> list[Any]:
+    iid = views.indicators(app_services(web).projector.engine)[0]["id"]
+    return [m["value"] for m in views.measurements(app_services(web).projector.engine, iid) if m["period"] == period]
+
+
+@pytest.mark.parametrize(("language", "typed", "value"), [
+    ("en", "1,200", 1200), ("en", "1,234.5", 1234.5), ("en", "1,5", 1.5),
+    ("es", "1.234,5", 1234.5), ("es", "1.5", 1.5), ("es", "2,25", 2.25), ("es", "1.234.567", 1234567),
+    ("pt", "1.234,5", 1234.5), ("pt", "1,500", 1.5), ("pt", "1.500", 1500),
+    ("fr", "1 234,5", 1234.5), ("fr", "1\u202f234,5", 1234.5), ("fr", "1,500", 1.5), ("fr", "1.5", 1.5),
+])
+def test_a_measurement_typed_as_the_reader_writes_numbers_is_stored_as_that_number(
+    site: tuple[Flask, str], language: str, typed: str, value: float,  # noqa: F811
+) -> None:
+    web, pid = site
+
+    r = measure_in(web, pid, language, value=typed)
+
+    assert (r.status_code, stored(web)) == (302, [value])
+
+
+@pytest.mark.parametrize(("language", "typed", "words"), [
+    ("es", "1.500", "1.500 puede leerse como dos números: escriba 1500 o 1,500."),
+    ("es", "1,500", "1,500 puede leerse como dos números: escriba 1500 o 1,500."),
+    ("fr", "1.500", "1.500 peut se lire comme deux nombres : écrivez 1500 ou 1,500."),
+    ("en", "1.234,5", "1.234,5 is not a number as written here: write it like 1,234.5 or 1234.5."),
+    ("es", "1,234.5", "1,234.5 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
+    ("pt", "1.2.3", "1.2.3 não é um número tal como está escrito: escreva-o como 1.234,5 ou 1234,5."),
+])
+def test_a_measurement_written_ambiguously_is_refused_as_typed_naming_how_to_write_it(
+    site: tuple[Flask, str], language: str, typed: str, words: str,  # noqa: F811
+) -> None:
+    web, pid = site
+
+    r = measure_in(web, pid, language, value=typed)
+
+    assert (r.status_code, f'value="{typed}"' in r.get_data(as_text=True), words in visible(r)) == (422, True, True)
+    assert stored(web) == []
+
+
+def test_a_breakdown_line_written_ambiguously_is_refused_on_its_field(site: tuple[Flask, str]) -> None:  # noqa: F811
+    web, pid = site
+    prefix = measurement_prefix(web)
+
+    r = measure_in(web, pid, "es", value="2600", breakdown_sex="mujeres: 1.400\nhombres: 1200")
+
+    html = r.get_data(as_text=True)
+    assert (r.status_code, f'id="{prefix}-breakdown_sex-error"' in html, "mujeres: 1.400\nhombres: 1200</textarea>" in html) == (422, True, True)
+    assert "1.400 puede leerse como dos números: escriba 1400 o 1,400." in visible(r)
+    assert stored(web) == []
+
+
+def test_an_english_baseline_of_1_250_is_stored_as_twelve_hundred_and_fifty_and_shown_back_as_the_reader_writes_it(
+    site: tuple[Flask, str],  # noqa: F811
+) -> None:
+    web, pid = site
+    member = as_participant(web, "p-01")
+
+    r = post_form(member, f"/proposals/{pid}?lang=en", f"/proposals/{pid}/indicators?lang=en", prefix="ind",
+                  **{**INDICATOR, "baseline": "1,250", "target": "5,000.5"})
+
+    found = {i["reference"]: i for i in views.indicators(app_services(web).projector.engine)}
+    assert (r.status_code, found["IND-9"]["baseline"], found["IND-9"]["target"]) == (302, 1250, 5000.5)
+    assert "baseline 1,250 on Dec 31, 2025 · target 5,000.5 by Dec 31, 2028" in visible(member.get(f"/proposals/{pid}?lang=en"))
+    assert "línea de base 1.250 el" in visible(member.get(f"/proposals/{pid}?lang=es"))

@@ -1,0 +1,79 @@
+"""A number an indicator's form was given, read as the reader writes numbers (the request's
+locale, the one the pages write them in: 1.234,5 in es and pt, 1,234.5 in en, 1 234,5 in fr).
+
+The rule (docs/rules.md, "Numbers typed in the forms"):
+
+1. The text is read in the reader's locale, strictly (Babel's ``parse_decimal``), so that
+   a wrong grouping (``1,2,3``) does not read; in French an ordinary or no-break space
+   groups thousands as the narrow one does.
+2. A text with one separator, once, followed by exactly three digits (``1.500``,
+   ``1,500``) is ambiguous where the language's readers write that separator both ways:
+   in Spanish, both ('.' groups in Spain and Argentina, marks the decimals in Mexico and
+   Central America; ',' the reverse), in French the point. It is refused, never guessed.
+3. What the locale does not read is read plainly when that is unambiguous: digits with
+   one separator, once, not followed by exactly three digits, is a decimal mark
+   (``1.5`` in Spanish, ``1,5`` in English are 1.5).
+4. Anything else made of digits and separators is refused naming how to write it; a text
+   that is no number at all goes to the application as typed (``not_a_number``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+
+from web.translate import gettext as _
+
+# The separators a language's readers write both as the decimal mark and to group thousands.
+AMBIGUOUS_SEPARATORS = {"es": ".,", "fr": "."}
+SPACES = " \u00a0\u202f"
+_NUMBERISH = re.compile(r"[+-]?[0-9.,\s\u00a0\u202f]*[0-9][0-9.,\s\u00a0\u202f]*")
+_ONE_SEPARATOR = re.compile(r"([+-]?[0-9]+)([.,])([0-9]+)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed number reads as: ``value`` (a number, or the text when it is none) and
+    ``problem``, the reader's words when the text is refused as it is written."""
+
+    value: Any
+    problem: str | None = None
+
+
+def _plain(value: Decimal) -> Any:
+    """A whole number as ``int``, any other (NaN and infinities too) as ``float``."""
+    if value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _how(language: str) -> str:
+    """How to write one thousand two hundred and a half in ``language``, with and without grouping."""
+    decimal = get_decimal_symbol(language)
+    group = get_group_symbol(language)
+    return _("write it like %(grouped)s or %(plain)s", grouped=f"1{group}234{decimal}5", plain=f"1234{decimal}5")
+
+
+def read_number(text: str | None, language: str) -> Reading:
+    """The number ``text`` says for a reader of ``language`` (see the module's rule)."""
+    raw = (text or "").strip()
+    group = get_group_symbol(language)
+    typed = "".join(group if c in SPACES else c for c in raw) if group in SPACES else raw
+    single = _ONE_SEPARATOR.fullmatch(typed)
+    if single and len(single.group(3)) == 3 and single.group(2) in AMBIGUOUS_SEPARATORS.get(language, ""):
+        whole, part = single.group(1), single.group(3)
+        return Reading(raw, _("%(text)s can be read as two numbers: write %(thousands)s or %(decimals)s.",
+                              text=raw, thousands=whole + part, decimals=whole + get_decimal_symbol(language) + part))
+    try:
+        return Reading(_plain(parse_decimal(typed, language, strict=True)))
+    except NumberFormatError:
+        pass
+    if single and len(single.group(3)) != 3:
+        return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))
+    if _NUMBERISH.fullmatch(raw):
+        return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=raw, how=_how(language)))
+    return Reading(raw)
