@@ -348,7 +348,7 @@ class AuditReader:
         point: dict[str, Any]
         if version is not None:
             if not 1 <= version <= h.version:
-                raise NotFoundError(f"Aggregate {h.id} has versions 1 to {h.version}; there is no version {version}.", field="version")
+                raise NotFoundError(f"Aggregate {h.id} has versions 1 to {h.version}; there is no version {version}.", field="version", limit=h.version)
             v, point = version, {"version": version}
         elif at is not None:
             at = at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -120,7 +120,7 @@ def test_a_version_past_the_end_is_404_with_a_clear_message(loaded: Services) ->
     c = client(loaded)
 
     body = get_json(c, f"/audit/aggregates/{pid}.json?version=999", status=404)
-    page = c.get(f"/audit/aggregates/{pid}?version=999")
+    page = c.get(f"/audit/aggregates/{pid}?version=999&lang=en")
 
     assert body["code"] == "not_found"
     assert body["status"] == 404
@@ -134,7 +134,7 @@ def test_an_unknown_aggregate_is_404_in_json_and_html(loaded: Services, bad_id: 
     c = client(loaded)
 
     body = get_json(c, f"/audit/aggregates/{bad_id}.json", status=404)
-    page = c.get(f"/audit/aggregates/{bad_id}")
+    page = c.get(f"/audit/aggregates/{bad_id}?lang=en")
 
     assert body["message"].startswith("No aggregate with id")
     assert page.status_code == 404

@@ -45,6 +45,7 @@ from application.tlog import proofs
 from application.tlog.signing import latest_checkpoint
 from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
+from web.i18n import current_language, refusal_words
 from web.labels import AGGREGATE_LABELS
 from web.pages.common import BIDI_CONTROLS, install, load_viewer, services
 from web.query import QueryArgumentError, choice_arg, int_arg
@@ -68,6 +69,32 @@ def _json_wanted(suffix: str | None = None) -> bool:
     return suffix == ".json" or request.args.get("format") == "json"
 
 
+class AddressError(InvalidInputError):
+    """A refusal of the address's own arguments (``invalid_input``): the English ``message``
+    the JSON documents keep, and its ``words`` in the reader's language for the pages."""
+
+    def __init__(self, message: str, field: str, words: str) -> None:
+        super().__init__(message, code="invalid_input", field=field)
+        self.words = words
+
+
+def refusal_page_words(e: DomainError) -> str:
+    """The refusal of an audit page in the reader's language: the address's own words, the
+    reader's unknown aggregate, version or point named, or the rule's words
+    (:func:`web.i18n.refusal_words`) for any other."""
+    if isinstance(e, AddressError):
+        return e.words
+    aggregate = (request.view_args or {}).get("aggregate_id", "")
+    if isinstance(e, NotFoundError) and e.code == "not_found" and current_language() != "en":
+        if e.field == "id":
+            return _("No aggregate with id %(id)s.", id=repr(aggregate))
+        if e.field == "version" and e.limit is not None:
+            return _("Aggregate %(id)s has versions 1 to %(last)s; there is no such version.", id=aggregate, last=e.limit)
+        if e.field in ("at", "as_of"):
+            return _("Aggregate %(id)s did not exist yet at %(point)s.", id=aggregate, point=request.args.get(e.field, ""))
+    return refusal_words(e)
+
+
 def _point_args() -> dict[str, Any]:
     out: dict[str, Any] = {"version": int_arg("version")}
     at, as_of = request.args.get("at"), request.args.get("as_of")
@@ -75,18 +102,20 @@ def _point_args() -> dict[str, Any]:
         try:
             t = datetime.fromisoformat(at)
         except ValueError as e:
-            raise InvalidInputError(f"at is an ISO-8601 instant (e.g. 2026-03-01T12:00:00Z), not {at!r}.", code="invalid_input", field="at") from e
+            raise AddressError(f"at is an ISO-8601 instant (e.g. 2026-03-01T12:00:00Z), not {at!r}.", "at", _(
+                "In the address, at is an instant written as 2026-03-01T12:00:00Z, not %(text)s.", text=repr(at))) from e
         t = t if t.tzinfo else t.replace(tzinfo=UTC)
         try:
             t.astimezone(UTC)
         except OverflowError as e:
-            raise InvalidInputError(f"at is out of range: {at!r}.", code="invalid_input", field="at") from e
+            raise AddressError(f"at is out of range: {at!r}.", "at", _("In the address, the instant %(text)s is out of range.", text=repr(at))) from e
         out["at"] = t
     if as_of:
         try:
             out["as_of"] = date.fromisoformat(as_of)
         except ValueError as e:
-            raise InvalidInputError(f"as_of is a date (YYYY-MM-DD), not {as_of!r}.", code="invalid_input", field="as_of") from e
+            raise AddressError(f"as_of is a date (YYYY-MM-DD), not {as_of!r}.", "as_of", _(
+                "In the address, as_of is a date written as YYYY-MM-DD, not %(text)s.", text=repr(as_of))) from e
     return out
 
 
@@ -102,7 +131,7 @@ def _refused(e: DomainError) -> tuple[Any, int]:
     status = 404 if isinstance(e, NotFoundError) else 400
     if _json_wanted(".json" if request.path.endswith(".json") or request.path.startswith(JSON_ONLY) else None):
         return jsonify(code=e.code, status=status, message=e.message, errors={e.field: [e.message]} if e.field else {}), status
-    return render_template("audit/error.html", status=status, error=e), status
+    return render_template("audit/error.html", status=status, error=e, words=refusal_page_words(e)), status
 
 
 # ---------------------------------------------------------------------------- pages
@@ -140,7 +169,7 @@ def aggregate(aggregate_id: str, suffix: str | None = None) -> Any:
 def lookup() -> Any:
     wanted = (request.args.get("id") or "").strip()
     if not wanted:
-        raise InvalidInputError("Give an aggregate id.", code="invalid_input", field="id")
+        raise AddressError("Give an aggregate id.", "id", _("Give an aggregate id."))
     return redirect(url_for(".aggregate", aggregate_id=wanted))
 
 
