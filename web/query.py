@@ -52,15 +52,17 @@ class QueryChoiceError(QueryArgumentError):
 
 
 def choice_arg(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
-    """The query argument ``name`` when it is one of ``allowed``; None when it is absent or
-    empty; :class:`QueryChoiceError` (400) otherwise: an unknown filter value is never
+    """The query argument ``name`` when it is one of ``allowed``, whatever its case and the
+    spaces around it (``?table=rt1`` is RT1), as ``allowed`` writes it; None when it is absent
+    or empty; :class:`QueryChoiceError` (400) otherwise: an unknown filter value is never
     silently ignored (the list would show everything)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
+    raw = (request.args.get(name) or "").strip()
+    if raw == "":
         return None
-    if raw not in allowed:
+    chosen = next((a for a in allowed if a == raw), None) or next((a for a in allowed if a.casefold() == raw.casefold()), None)
+    if chosen is None:
         raise QueryChoiceError(name, tuple(allowed))
-    return raw
+    return chosen
 
 
 def parse_int(name: str, raw: str, low: int, high: int) -> int:

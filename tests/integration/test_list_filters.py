@@ -44,3 +44,16 @@ def test_the_400_is_in_the_readers_language(app: Flask) -> None:
 ])
 def test_known_or_empty_filter_values_still_filter(app: Flask, query: str) -> None:
     assert app.test_client().get(query).status_code == 200
+
+
+def test_a_filter_value_in_another_case_or_with_spaces_filters_as_the_list_writes_it(app: Flask) -> None:
+    client = app.test_client()
+
+    typed, written = client.get("/sessions?table=%20rt1%20&lang=en"), client.get("/sessions?table=RT1&lang=en")
+
+    def main(page: str) -> str:  # the list (the language links repeat the address as typed)
+        return page[page.index("<main"):page.index("</main>")]
+
+    assert typed.status_code == 200
+    assert main(typed.get_data(as_text=True)) == main(written.get_data(as_text=True))
+    assert "RT1" in main(written.get_data(as_text=True))
