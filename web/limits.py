@@ -145,8 +145,15 @@ def field_label(key: str) -> str:
     name = key.rsplit("-", 1)[-1]
     view = current_app.view_functions.get(request.endpoint or "")
     module = sys.modules.get(getattr(view, "__module__", "")) if view is not None else None
-    label = _label_in(_form_classes(module), name) or _label_in(_every_form_class(), name)
+    label = _label_in(_closest_first(_form_classes(module)), name) or _label_in(_closest_first(_every_form_class()), name)
     return str(label) if label else key
+
+
+def _closest_first(forms: list[type]) -> list[type]:
+    """``forms`` with those having the most of the fields sent first (of two forms of one page
+    with a field ``text``, the one that also has the other fields sent), else in their order."""
+    sent = {k.rsplit("-", 1)[-1] for k in request.form}
+    return sorted(forms, key=lambda form: -sum(isinstance(getattr(form, name, None), UnboundField) for name in sent))
 
 
 def too_many_sent(seconds: int) -> tuple[str, int, dict[str, str]]:

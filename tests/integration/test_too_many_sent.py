@@ -53,3 +53,13 @@ def test_the_typed_texts_are_named_by_their_fields_labels_in_the_readers_languag
     html = _burst_in(app.test_client(), f"/calls/{call_id}/inputs", "es").get_data(as_text=True)
 
     assert ("<figcaption>Su aporte</figcaption>" in html, "in-text" in html, "in-organisation_name" in html) == (True, False, False)
+
+
+def test_of_two_forms_of_a_page_with_one_field_name_the_label_is_the_sent_forms(sqlite_services: Services) -> None:
+    from web.limits import field_label
+
+    app = _app(sqlite_services)
+    sent = {"call-title": "Consulta", "call-text": "¿Qué proponen?", "call-csrf_token": "x"}
+
+    with app.test_request_context("/calls?lang=en", method="POST", data=sent, headers={"Accept-Language": "en"}):
+        assert field_label("call-text") == "What the call asks"
