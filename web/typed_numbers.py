@@ -65,9 +65,12 @@ def read_number(text: str | None, language: str) -> Reading:
     typed = "".join(group if c in SPACES else c for c in raw) if group in SPACES else raw
     single = _ONE_SEPARATOR.fullmatch(typed)
     if single and len(single.group(3)) == 3 and single.group(2) in AMBIGUOUS_SEPARATORS.get(language, ""):
+        # Each suggestion reads one way only: the decimals without their trailing zeros (1,5),
+        # never the three digits again (1,500 is as ambiguous).
         whole, part = single.group(1), single.group(3)
+        decimals = whole + get_decimal_symbol(language) + part.rstrip("0") if part.rstrip("0") else whole
         return Reading(raw, _("%(text)s can be read as two numbers: write %(thousands)s or %(decimals)s.",
-                              text=raw, thousands=whole + part, decimals=whole + get_decimal_symbol(language) + part))
+                              text=raw, thousands=whole + part, decimals=decimals))
     try:
         return Reading(_plain(parse_decimal(typed, language, strict=True)))
     except NumberFormatError:

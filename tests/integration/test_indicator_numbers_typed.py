@@ -47,9 +47,11 @@ def test_a_measurement_typed_as_the_reader_writes_numbers_is_stored_as_that_numb
 
 
 @pytest.mark.parametrize(("language", "typed", "words"), [
-    ("es", "1.500", "1.500 puede leerse como dos números: escriba 1500 o 1,500."),
-    ("es", "1,500", "1,500 puede leerse como dos números: escriba 1500 o 1,500."),
-    ("fr", "1.500", "1.500 peut se lire comme deux nombres : écrivez 1500 ou 1,500."),
+    ("es", "1.500", "1.500 puede leerse como dos números: escriba 1500 o 1,5."),
+    ("es", "1,500", "1,500 puede leerse como dos números: escriba 1500 o 1,5."),
+    ("es", "2.000", "2.000 puede leerse como dos números: escriba 2000 o 2."),
+    ("es", "2,050", "2,050 puede leerse como dos números: escriba 2050 o 2,05."),
+    ("fr", "1.500", "1.500 peut se lire comme deux nombres : écrivez 1500 ou 1,5."),
     ("en", "1.234,5", "1.234,5 is not a number as written here: write it like 1,234.5 or 1234.5."),
     ("es", "1,234.5", "1,234.5 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
     ("pt", "1.2.3", "1.2.3 não é um número tal como está escrito: escreva-o como 1.234,5 ou 1234,5."),
@@ -73,7 +75,7 @@ def test_a_breakdown_line_written_ambiguously_is_refused_on_its_field(site: tupl
 
     html = r.get_data(as_text=True)
     assert (r.status_code, f'id="{prefix}-breakdown_sex-error"' in html, "mujeres: 1.400\nhombres: 1200</textarea>" in html) == (422, True, True)
-    assert "1.400 puede leerse como dos números: escriba 1400 o 1,400." in visible(r)
+    assert "1.400 puede leerse como dos números: escriba 1400 o 1,4." in visible(r)
     assert stored(web) == []
 
 
