@@ -59,6 +59,12 @@ def test_a_query_parameter_the_log_does_not_read_is_400_naming_it(app: Flask, qu
     assert (r.status_code, body["code"], set(body["errors"]["query"])) == (400, "unknown_parameter", unknown)
 
 
+def test_the_language_of_the_messages_is_a_parameter_of_the_log_as_of_every_address(app: Flask) -> None:
+    r = app.test_client().get("/api/v1/log?limit=2&lang=fr")
+
+    assert (r.status_code, len(r.get_json())) == (200, 2)
+
+
 def test_the_log_pages_from_a_position_with_a_link_to_the_next(app: Flask) -> None:
     client = app.test_client()
 

@@ -91,8 +91,9 @@ def _auditor() -> bool:
 
 
 def _refuse_unknown_parameters(known: tuple[str, ...]) -> None:
-    """400 ``unknown_parameter`` naming each query parameter the operation does not read."""
-    unknown = sorted(set(request.args) - set(known))
+    """400 ``unknown_parameter`` naming each query parameter the operation does not read
+    (``lang``, which every address reads for its messages, is never one)."""
+    unknown = sorted(set(request.args) - set(known) - {"lang"})
     if unknown:
         expected = ", ".join(known)
         abort(400, code="unknown_parameter", message=f"This list is paged with {expected} only; remove {', '.join(unknown)}.",
