@@ -32,6 +32,7 @@ from domain.errors import (
     NotAllowedError,
     RuleViolationError,
 )
+from domain.may_act import require_position_member, require_secretariat
 from domain.reference import table_objectives
 from domain.settings import Rules
 
@@ -100,8 +101,7 @@ class TableDeliberation(DialogueAggregate):
             InvalidInputError: ``unknown_table``, ``bad_quarter``, ``session_date_outside_quarter``,
             ``session_date_in_past``, ``unknown_mode``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")
+        require_secretariat(ctx, "schedule_session")
         if table not in table_objectives():
             raise InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table")
         if not QUARTER.match(quarter):
@@ -174,8 +174,7 @@ class TableDeliberation(DialogueAggregate):
             InvalidInputError: ``not_on_agenda``, ``unknown_position``.
         """
         self._require_open()
-        if not is_member:
-            raise NotAllowedError("Only members of the table take positions.", code="not_a_member", field="member")
+        require_position_member(is_member)
         item = self._item(proposal_id)
         if item["decision"] is not None:
             raise InvalidTransitionError("The table already decided on this item.", code="already_decided")

@@ -30,6 +30,7 @@ from domain.errors import (
     NotFoundError,
 )
 from domain.ids import DIALOGUE_NS
+from domain.may_act import require_commenting_member
 from domain.proposal_rules import DRAFT, ON_AGENDA, RETURNED, SUBMITTED
 
 OPEN_STATUSES = (DRAFT, SUBMITTED, ON_AGENDA, RETURNED)
@@ -89,8 +90,7 @@ class Discussion(DialogueAggregate):
         key = str(comment_id)
         if key in self.comments:
             raise InvalidInputError("A comment with this id already exists.", code="duplicate_comment", field="comment")
-        if not member:
-            raise NotAllowedError(f"Only members of {self.table} comment on its proposals.", code="not_a_member", field="actor")
+        require_commenting_member(member, self.table)
         self._require_open(proposal_status)
         parent: str | None = None
         if reply_to is not None:

@@ -40,6 +40,7 @@ from domain.errors import (
     NotAllowedError,
     RuleViolationError,
 )
+from domain.may_act import require_secretariat
 from domain.organisation import STAKEHOLDER_GROUPS
 from domain.reference import lac_states, seat_codes, table_objectives
 from domain.settings import Rules
@@ -157,8 +158,7 @@ class Election(DialogueAggregate):
             ``election_already_open`` (an election of the same table for one of these seats is
             not closed yet).
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("The secretariat opens elections.", code="secretariat_only")
+        require_secretariat(ctx, "open_election")
         if table.code not in table_objectives():
             raise InvalidInputError(f"Unknown working table {table.code!r}.", code="unknown_table", field="table")
         if not seats:

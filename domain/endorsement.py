@@ -30,6 +30,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.liaison_table import UN_SEATS
+from domain.may_act import require_secretariat
 from domain.reference import representative_seats
 from domain.settings import Rules
 
@@ -78,8 +79,7 @@ class LiaisonEndorsement(DialogueAggregate):
         Raises:
             NotAllowedError: ``secretariat_only``.  InvalidInputError: ``closes_in_past``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat opens endorsement rounds.", code="secretariat_only")
+        require_secretariat(ctx, "open_round")
         if closes_on < ctx.effective_date:
             raise InvalidInputError("A round closes today or later.", code="closes_in_past", field="closes_on")
         return cls(id=id, proposal_id=str(proposal_id), version=version, session_id=session_id, closes_on=closes_on, **ctx.stamp())
@@ -179,8 +179,7 @@ class LiaisonEndorsement(DialogueAggregate):
             NotAllowedError: ``secretariat_only``.
             InvalidTransitionError: ``round_closed``, ``round_not_due``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat or the deadline job closes a round.", code="secretariat_only")
+        require_secretariat(ctx, "close_round")
         if not self.is_open:
             raise InvalidTransitionError("This endorsement round is already closed.", code="round_closed")
         if not early and not ctx.effective_date > self.closes_on:

@@ -25,10 +25,10 @@ from domain.base import Ctx, DialogueAggregate
 from domain.errors import (
     InvalidInputError,
     InvalidTransitionError,
-    NotAllowedError,
     RuleViolationError,
 )
 from domain.ids import DIALOGUE_NS
+from domain.may_act import require_secretariat
 from domain.reference import ALL_GOVERNMENTS, lac_states
 
 PERIOD = re.compile(r"^\d{4}-H[12]$")
@@ -77,8 +77,7 @@ class GovernmentDialogue(DialogueAggregate):
             InvalidInputError: ``bad_period``, ``dialogue_date_outside_period``, ``dialogue_date_in_past``,
             ``empty_text``, ``text_too_long``, ``no_government``, ``unknown_government``, ``unknown_mode``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat schedules dialogues with governments.", code="secretariat_only")
+        require_secretariat(ctx, "schedule_dialogue")
         if not PERIOD.match(period):
             raise InvalidInputError("A half-year reads YYYY-H1 or YYYY-H2, e.g. 2026-H1.", code="bad_period", field="period")
         if period_of(on) != period:
@@ -115,8 +114,7 @@ class GovernmentDialogue(DialogueAggregate):
             InvalidTransitionError: ``dialogue_not_held_yet`` (before the dialogue's date).
             RuleViolationError: ``not_a_recommendation``, ``already_presented``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("The secretariat records what was presented.", code="secretariat_only")
+        require_secretariat(ctx, "presentation")
         if ctx.effective_date < self.date:
             raise InvalidTransitionError(f"The dialogue takes place on {self.date}.", code="dialogue_not_held_yet")
         if proposal_status not in PRESENTABLE:

@@ -28,6 +28,7 @@ from domain.errors import (
     NotAllowedError,
     RuleViolationError,
 )
+from domain.may_act import require_secretariat
 
 LIAISON_TABLE_ID = uuid5(NAMESPACE_URL, "urn:dialogue:liaison-table")
 UN_SEATS = ("LT-UN-1", "LT-UN-2")
@@ -76,8 +77,7 @@ class LiaisonTable(DialogueAggregate):
             InvalidInputError: ``unknown_seat``, ``empty_text``, ``text_too_long``, ``invalid_input``.
             RuleViolationError: ``no_wgcs_consensus``, ``seat_occupied``, ``agency_already_seated``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("The secretariat records the WG-CS's nominations.", code="secretariat_only")
+        require_secretariat(ctx, "un_nomination")
         if seat not in UN_SEATS:
             raise InvalidInputError(f"UN agency seats are {list(UN_SEATS)}.", code="unknown_seat", field="seat")
         if not agency.strip():
@@ -118,8 +118,7 @@ class LiaisonTable(DialogueAggregate):
         Raises:
             NotAllowedError: ``secretariat_only``.  InvalidTransitionError: ``seat_not_held``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("The secretariat records the end of a UN nomination.", code="secretariat_only")
+        require_secretariat(ctx, "un_vacate")
         n = self.un_seat(seat, ctx.effective_date)
         if n is None:
             raise InvalidTransitionError(f"{seat} is not held on {ctx.effective_date}.", code="seat_not_held")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.base import Ctx
 from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, NotFoundError
+from domain.may_act import require_not_an_author
 from domain.proposal_rules import (
     EDITABLE,
     MAX_TEXT,
@@ -62,11 +63,7 @@ class AmendmentCommands(ProposalGuards):
             NotAllowedError: ``author_cannot_amend``.
             InvalidTransitionError, InvalidInputError.
         """
-        if ctx.actor in self.authors:
-            raise NotAllowedError(
-                "Authors revise their proposal directly; amendments come from other members of the table.",
-                code="author_cannot_amend",
-            )
+        require_not_an_author(ctx.actor, self.authors)
         self._require_status(EDITABLE, "amend", code="proposal_not_editable")
         if amendment in self.amendments:
             raise InvalidInputError(f"Amendment {amendment} already exists.", code="duplicate_amendment")

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.base import Ctx
-from domain.errors import DomainError, InvalidInputError, NotAllowedError, RuleViolationError
+from domain.errors import DomainError, InvalidInputError, RuleViolationError
+from domain.may_act import require_secretariat
 from domain.proposal_rules import (
     ADOPTED,
     ENDORSED,
@@ -73,8 +74,7 @@ class PublicationCommands(ProposalGuards):
         ``recipients`` mixes "all governments of the region", LAC state codes and named
         addressees; it defaults to the proposal's targets in the application.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat publishes to governments.", code="secretariat_only")
+        require_secretariat(ctx, "publish")
         self._require_status((ENDORSED,), "publish", code="proposal_not_endorsed")
         check_recipients(recipients, self.targets)
         self._published(recipients=list(dict.fromkeys(recipients)), **ctx.stamp())
@@ -100,8 +100,7 @@ class PublicationCommands(ProposalGuards):
             RuleViolationError: ``not_an_addressee`` when the state was not addressed (by
             code or through "all governments of the region"), ``response_before_publication``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat records government responses.", code="secretariat_only")
+        require_secretariat(ctx, "government_response")
         self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
         problems = self.response_problems(country=country, status=status, response=response, language=language, response_date=response_date, today=ctx.effective_date)
         if problems:
@@ -161,8 +160,7 @@ class PublicationCommands(ProposalGuards):
             ``follow_up_before_response``.
             InvalidInputError: ``unknown_follow_up_progress``, ``empty_text``, ``follow_up_in_future``.
         """
-        if not ctx.is_secretariat:
-            raise NotAllowedError("Only the secretariat records follow-up.", code="secretariat_only")
+        require_secretariat(ctx, "follow_up")
         self._require_status((PUBLISHED,), "record follow-up on", code="proposal_not_published")
         responses = [r for r in self.government_responses if r["country"] == country]
         if not responses:

@@ -11,6 +11,12 @@ from application.core import ApplicationCore
 from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS
 from domain.errors import NotAllowedError
+from domain.may_act import (
+    require_commenting_member,
+    require_not_an_author,
+    require_position_member,
+    require_secretariat,
+)
 from domain.reference import representative_seats
 
 
@@ -37,25 +43,19 @@ class MayActChecks(ApplicationCore):
         ctx = self.ctx(actor)
         p = self.proposal(proposal_id)
         self._require_member(self.table(p.table), ctx.actor, ctx.effective_date)
-        if ctx.actor in p.authors:
-            raise NotAllowedError(
-                "Authors revise their proposal directly; amendments come from other members of the table.",
-                code="author_cannot_amend",
-            )
+        require_not_an_author(ctx.actor, p.authors)
 
     def check_may_comment(self, proposal_id: UUID | str, *, actor: str) -> None:
         """Raises ``not_a_member`` of the proposal's table."""
         ctx = self.ctx(actor)
         p = self.proposal(proposal_id)
-        if not self.table(p.table).is_member(ctx.actor, ctx.effective_date):
-            raise NotAllowedError(f"Only members of {p.table} comment on its proposals.", code="not_a_member", field="actor")
+        require_commenting_member(self.table(p.table).is_member(ctx.actor, ctx.effective_date), p.table)
 
     def check_may_take_position(self, session_id: UUID | str, *, member: str) -> None:
         """Raises ``not_a_member`` of the session's table (positions are its members' own)."""
         ctx = self.ctx(member)
         s = self.session(session_id)
-        if not self.table(s.table).is_member(ctx.actor, ctx.effective_date):
-            raise NotAllowedError("Only members of the table take positions.", code="not_a_member", field="member")
+        require_position_member(self.table(s.table).is_member(ctx.actor, ctx.effective_date))
 
     def check_may_facilitate(self, session_id: UUID | str, *, actor: str, doing: str) -> None:
         """Raises ``not_a_facilitator``: the session's agenda, decisions and closing are the
@@ -66,8 +66,7 @@ class MayActChecks(ApplicationCore):
 
     def check_may_schedule_session(self, *, actor: str) -> None:
         """Raises ``secretariat_only``."""
-        if not self.ctx(actor).is_secretariat:
-            raise NotAllowedError("Only the secretariat schedules sessions.", code="secretariat_only")
+        require_secretariat(self.ctx(actor), "schedule_session")
 
     def check_may_vote(self, *, member: str) -> None:
         """Raises ``not_the_seat_holder`` when ``member`` holds no Liaison Table seat today
@@ -78,10 +77,10 @@ class MayActChecks(ApplicationCore):
             raise NotAllowedError("Only the holder of a Liaison Table seat, during their term, votes for it.",
                                   code="not_the_seat_holder", field="seat")
 
-    def check_secretariat(self, *, actor: str) -> None:
+    def check_secretariat(self, *, actor: str, doing: str) -> None:
         """Raises ``secretariat_only``: for the commands only the secretariat gives (an
         endorsement round's opening and early closing, publication, government responses,
         follow-up, dialogues with governments and their presentations, the UN seats'
-        nominations, elections), whose aggregates refuse anyone else with that code."""
-        if not self.ctx(actor).is_secretariat:
-            raise NotAllowedError("Only the secretariat can do this.", code="secretariat_only")
+        nominations, elections), with the message of the command ``doing`` (a key of
+        :data:`domain.may_act.SECRETARIAT_ONLY`), which its aggregate raises too."""
+        require_secretariat(self.ctx(actor), doing)

@@ -107,7 +107,7 @@ def get_dialogue(dialogue_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("/dialogues", DialogueSchema, status=201, body=DialogueInput, before=secretariat)
+@bp.write("/dialogues", DialogueSchema, status=201, body=DialogueInput, before=secretariat("schedule_dialogue"))
 def schedule_dialogue(data: dict[str, Any]) -> Answer:
     """Schedule the dialogue with governments of a half-year (the secretariat; one each)."""
     actor = writing(secretariat=True).actor
@@ -120,7 +120,7 @@ def schedule_dialogue(data: dict[str, Any]) -> Answer:
 
 
 @bp.write("/dialogues/<uuid:dialogue_id>/presentations", DialogueSchema, status=201, body=PresentationInput, if_match=ACCEPTED,
-          before=secretariat)
+          before=secretariat("presentation"))
 def present(data: dict[str, Any], dialogue_id: UUID) -> Answer:
     """Record that an endorsed recommendation was presented at the dialogue (the
     secretariat; on or after its date); If-Match is the dialogue's version."""

@@ -70,7 +70,7 @@ def get_endorsement(proposal_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("/<uuid:proposal_id>/endorsement", EndorsementSchema, status=201, body=OpenRoundInput, if_match=ACCEPTED, before=secretariat)
+@bp.write("/<uuid:proposal_id>/endorsement", EndorsementSchema, status=201, body=OpenRoundInput, if_match=ACCEPTED, before=secretariat("open_round"))
 def open_endorsement(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Open the Liaison Table's endorsement round on an adopted recommendation (the
     secretariat), until ``closes_on``; If-Match is the proposal's version."""
@@ -101,7 +101,7 @@ def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/endorsement/close", EndorsementSchema, if_match=REQUIRED, before=secretariat)
+@bp.write("/<uuid:proposal_id>/endorsement/close", EndorsementSchema, if_match=REQUIRED, before=secretariat("close_round"))
 def close_endorsement(proposal_id: UUID) -> Answer:
     """Close the round before its date (the secretariat): endorsed or not, by the rules in force."""
     actor, version = writing(secretariat=True)
@@ -111,7 +111,7 @@ def close_endorsement(proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/publication", ProposalSchema, body=PublicationInput, if_match=REQUIRED, before=secretariat)
+@bp.write("/<uuid:proposal_id>/publication", ProposalSchema, body=PublicationInput, if_match=REQUIRED, before=secretariat("publish"))
 def publish(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Publish the endorsed recommendation to governments (the secretariat); If-Match is the proposal's version."""
     actor, version = writing(secretariat=True)
@@ -135,7 +135,7 @@ def _response_content(valid: dict[str, Any], proposal_id: UUID) -> list[DomainEr
 
 
 @bp.write("/<uuid:proposal_id>/government-responses", ProposalSchema, status=201, body=GovernmentResponseInput, if_match=ACCEPTED,
-          before=secretariat, content=_response_content)
+          before=secretariat("government_response"), content=_response_content)
 def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a government's response to the published recommendation (the secretariat): a
     body with several problems is answered with all of them (422)."""
@@ -148,7 +148,7 @@ def record_government_response(data: dict[str, Any], proposal_id: UUID) -> Answe
     return _proposal_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/follow-ups", ProposalSchema, status=201, body=FollowUpInput, if_match=ACCEPTED, before=secretariat)
+@bp.write("/<uuid:proposal_id>/follow-ups", ProposalSchema, status=201, body=FollowUpInput, if_match=ACCEPTED, before=secretariat("follow_up"))
 def record_follow_up(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """Record a follow-up entry (implementation progress in a state that responded; the secretariat)."""
     actor, version = writing(secretariat=True)

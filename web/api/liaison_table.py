@@ -64,7 +64,7 @@ def list_seats() -> list[dict[str, Any]]:
     return _seats()
 
 
-@bp.write("/un-seats", SeatSchema(many=True), status=201, body=NominationInput, before=secretariat)
+@bp.write("/un-seats", SeatSchema(many=True), status=201, body=NominationInput, before=secretariat("un_nomination"))
 def nominate_un_agency(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """Record the WG-CS's consensus nomination of a UN agency to a vacant UN seat (the secretariat)."""
     actor = writing(secretariat=True).actor
@@ -75,7 +75,7 @@ def nominate_un_agency(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]
     return _seats(), 201
 
 
-@bp.write("/un-seats/vacate", SeatSchema(many=True), body=UnSeatInput, before=secretariat)
+@bp.write("/un-seats/vacate", SeatSchema(many=True), body=UnSeatInput, before=secretariat("un_vacate"))
 def vacate_un_seat(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """End a UN agency's nomination from today (the secretariat)."""
     actor = writing(secretariat=True).actor

@@ -41,9 +41,14 @@ def scheduling(**_: Any) -> None:
     services().app.check_may_schedule_session(actor=acting(secretariat=True))
 
 
-def secretariat(**_: Any) -> None:
-    """The secretariat's own commands (whatever the route's arguments)."""
-    services().app.check_secretariat(actor=acting(secretariat=True))
+def secretariat(doing: str) -> Callable[..., None]:
+    """The secretariat's own command ``doing`` (a key of :data:`domain.may_act.SECRETARIAT_ONLY`,
+    for the command's own message), whatever the route's arguments."""
+
+    def before(**_: Any) -> None:
+        services().app.check_secretariat(actor=acting(secretariat=True), doing=doing)
+
+    return before
 
 
 def taking_position(session_id: UUID, **_: Any) -> None:

@@ -97,7 +97,7 @@ def leave_table(code: str) -> tuple[dict[str, Any], int]:
     return _membership(code, join=False)
 
 
-@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat)
+@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat("open_election"))
 def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Record the table's election of a representative to one of its two seats (the secretariat)."""
     _code_or_404(code)
