@@ -6,6 +6,7 @@ no ``If-Match``, by someone the mechanism does not allow."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -13,7 +14,16 @@ import pytest
 from flask import Flask
 
 from application.bootstrap import Services
-from tests.integration.api_support import api_app, bearer, draft, member_of, proposal, session
+from tests.e2e.web_support import participant_id
+from tests.integration.api_support import (
+    api_app,
+    bearer,
+    draft,
+    member_of,
+    proposal,
+    secretariat,
+    session,
+)
 
 BAD_BODY = {"unexpected": 1, "reason": 3}
 
@@ -102,3 +112,72 @@ def test_the_author_without_if_match_then_gets_428(app: Flask) -> None:
     r = app.test_client().post(f"/api/v1/proposals/{p['id']}/withdraw", json={}, headers=auth)
 
     assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")
+
+
+def _members_of_rt1(app: Flask, n: int) -> list[str]:
+    """``n`` members of RT1 (not of RT2) who hold no seat: author, co-author, amender …"""
+    from projections import people as people_views
+    from projections import tables as table_views
+    from tests.e2e.web_support import app_services
+
+    e = app_services(app).projector.engine
+    ids = {m["participant_id"] for m in table_views.members(e, "RT1")} - {m["participant_id"] for m in table_views.members(e, "RT2")}
+    ids -= {r["participant_id"] for r in table_views.representatives(e)}
+    return sorted(p["reference"] for p in people_views.participants(e) if p["id"] in ids)[:n]
+
+
+# Someone who MAY act, with a body that breaks the schema: the body's 422, not a 403.
+def test_a_co_author_rejecting_an_amendment_with_a_bad_body_gets_422(app: Flask) -> None:
+    author, co, amender = _members_of_rt1(app, 3)
+    client = app.test_client()
+    p = draft(app, bearer(app, author))
+    added = client.post(f"/api/v1/proposals/{p['id']}/co-authors", json={"co_author": participant_id(app, co)}, headers=bearer(app, author))
+    amended = client.post(f"/api/v1/proposals/{p['id']}/amendments", json={"field": "rationale", "operation": "append", "text": "Y más."},
+                          headers=bearer(app, amender))
+    assert (added.status_code, amended.status_code) == (200, 201)
+
+    r = client.post(f"/api/v1/proposals/{p['id']}/amendments/{amended.get_json()['reference']}/reject", json=BAD_BODY, headers=bearer(app, co))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")
+
+
+def test_the_secretariat_on_the_agenda_with_a_bad_body_gets_422(app: Flask) -> None:
+    url = f"/api/v1/sessions/{session(app, 'ses-rt1-2026q1-2')['id']}/agenda"
+
+    r = app.test_client().post(url, json=BAD_BODY, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")
+
+
+def test_a_seat_holder_voting_with_a_bad_body_gets_422(app: Flask) -> None:
+    from projections import people as people_views
+    from projections import tables as table_views
+    from tests.e2e.web_support import app_services
+
+    e = app_services(app).projector.engine
+    holder = table_views.representatives(e, on=date(2026, 3, 27))[0]["participant_id"]
+    url = f"/api/v1/proposals/{proposal(app, 'prop-rt1-05')['id']}/endorsement/votes"
+
+    r = app.test_client().post(url, json=BAD_BODY, headers=bearer(app, next(p["reference"] for p in people_views.participants(e) if p["id"] == holder)))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")
+
+
+def test_a_member_who_joined_that_day_commenting_with_a_bad_body_gets_422(app: Flask) -> None:
+    newcomer = member_of(app, "RT2", not_of="RT1")
+    auth = bearer(app, newcomer)
+    client = app.test_client()
+    joined = client.post("/api/v1/tables/RT1/join", headers=auth)
+    assert joined.status_code == 200
+
+    r = client.post(f"/api/v1/proposals/{_proposal_of_another(app)}/comments", json=BAD_BODY, headers=auth)
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")
+
+
+def test_the_secretariat_pre_check_says_the_command_s_own_message(app: Flask) -> None:
+    url = f"/api/v1/proposals/{proposal(app, 'prop-rt1-05')['id']}/publication"
+
+    r = app.test_client().post(url, json=BAD_BODY, headers=bearer(app, _other_member_of_rt1(app)))
+
+    assert (r.status_code, r.get_json()["message"]) == (403, "Only the secretariat publishes to governments.")
