@@ -145,19 +145,19 @@ class _Waiting:
         for table in list(self.tables):
             self.write(s, table)
 
-    def insert(self, s: Session, table: Table, key: tuple[Any, ...], row: dict[str, Any]) -> None:
-        """:func:`insert_row` of ``row``, whose primary key the caller gives (``key``, the
-        key's values in its columns' order)."""
+    def insert(self, s: Session, table: Table, key: tuple[Any, ...], row: dict[str, Any], how: str = "insert") -> None:
+        """:func:`insert_row` of ``row`` (or, by ``how``, its other ways of writing a row),
+        whose primary key the caller gives (``key``, the key's values in its columns' order)."""
         kept = self.known.get(table)
         if kept:
             kept.pop(key, None)
         rows = self.tables.get(table)
         if rows is None:
             rows = self.tables[table] = {}
-        elif key in rows:
+        elif key in rows and how == "insert":
             self.write(s, table)  # the same key inserted again: the table answers as it would have
             rows = self.tables.setdefault(table, {})
-        rows[key] = (row, "insert")
+        rows[key] = (row, how)
 
     def edit(self, s: Session, table: Table, key: dict[str, Any], columns: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """:func:`edit_row`."""
@@ -395,17 +395,7 @@ def _waiting(s: Session) -> _Waiting:
 
 def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
     waiting = _waiting(s)
-    key = waiting.key(table, row)
-    kept = waiting.known.get(table)
-    if kept:
-        kept.pop(key, None)
-    rows = waiting.tables.get(table)
-    if rows is None:
-        rows = waiting.tables[table] = {}
-    if key in rows and how == "insert":
-        waiting.write(s, table)  # the same key inserted again: the table answers as it would have
-        rows = waiting.tables.setdefault(table, {})
-    rows[key] = (row, how)
+    waiting.insert(s, table, waiting.key(table, row), row, how)
 
 
 def _before(s: Session, table: Table, where: dict[str, Any] | None = None) -> None:
