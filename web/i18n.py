@@ -30,7 +30,7 @@ from flask_babel import (
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from domain.commission import MAX_MAGNITUDE
+from application.limits import INDICATOR_MAGNITUDE
 from domain.errors import DomainError
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web import translate
@@ -318,11 +318,11 @@ def local_decimal(value: object) -> object:
     the 6 an indicator's number may have (``domain.commission.MAX_DECIMALS``); anything else,
     or outside a request, as is (the template filter ``decimal``).
 
-    A number beyond an indicator's range (``domain.commission.MAX_MAGNITUDE``), which an
+    A number beyond an indicator's range (``domain.commission.MAX_MAGNITUDE``, through ``application.limits``), which an
     event recorded before that rule may hold, is written in scientific notation in the
     reader's locale (1,2E22): Babel cannot write it with 6 decimals."""
     if isinstance(value, int | float) and not isinstance(value, bool) and has_request_context():
-        if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        if not math.isfinite(value) or abs(value) >= INDICATOR_MAGNITUDE:
             return format_scientific(value, format="#.######E0") if math.isfinite(value) else str(value)
         return format_decimal(value, format="#,##0.######")
     return value
