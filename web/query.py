@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import request
@@ -41,27 +42,32 @@ class QueryArgumentError(BadRequest):
 class QueryChoiceError(QueryArgumentError):
     """A filter argument that is not one of its allowed values (``?status=bogus``)."""
 
-    def __init__(self, name: str, allowed: tuple[str, ...]) -> None:
+    def __init__(self, name: str, allowed: tuple[str, ...], label: Callable[[str], str] | None = None) -> None:
         super().__init__(name, 0, 0)
         self.allowed = allowed
+        self.label = label
 
     @property
     def message(self) -> str:
-        """The reader's explanation (in their language), naming the allowed values."""
-        return _("In the address, %(name)s must be one of: %(allowed)s.", name=self.argument, allowed=", ".join(self.allowed))
+        """The reader's explanation (in their language), naming the allowed values as they go
+        in the address, each followed by its name in the reader's language where it has one
+        (``adopted (Adoptada)``)."""
+        named = [f"{a} ({self.label(a)})" if self.label and self.label(a) not in ("", a) else a for a in self.allowed]
+        return _("In the address, %(name)s must be one of: %(allowed)s.", name=self.argument, allowed=", ".join(named))
 
 
-def choice_arg(name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+def choice_arg(name: str, allowed: tuple[str, ...] | list[str], label: Callable[[str], str] | None = None) -> str | None:
     """The query argument ``name`` when it is one of ``allowed``, whatever its case and the
     spaces around it (``?table=rt1`` is RT1), as ``allowed`` writes it; None when it is absent
     or empty; :class:`QueryChoiceError` (400) otherwise: an unknown filter value is never
-    silently ignored (the list would show everything)."""
+    silently ignored (the list would show everything); the refusal names each allowed value
+    with ``label``'s name for it."""
     raw = (request.args.get(name) or "").strip()
     if raw == "":
         return None
     chosen = next((a for a in allowed if a == raw), None) or next((a for a in allowed if a.casefold() == raw.casefold()), None)
     if chosen is None:
-        raise QueryChoiceError(name, tuple(allowed))
+        raise QueryChoiceError(name, tuple(allowed), label)
     return chosen
 
 

@@ -28,7 +28,16 @@ def test_the_400_names_the_filter_and_the_allowed_values(app: Flask) -> None:
     response = app.test_client().get("/recommendations?status=bogus&lang=en")
 
     assert response.status_code == 400
-    assert "status must be one of: adopted, under_liaison_review, endorsed, not_endorsed, published." in response.get_data(as_text=True)
+    assert ("status must be one of: adopted, under_liaison_review (under Liaison Table review), endorsed, not_endorsed (not endorsed), "
+            "published.") in response.get_data(as_text=True)
+
+
+def test_the_400_names_each_allowed_value_in_the_readers_language_beside_its_code(app: Flask) -> None:
+    statuses = app.test_client().get("/recommendations?status=bogus&lang=es").get_data(as_text=True)
+    countries = app.test_client().get("/dialogues/responses?country=XX&lang=es").get_data(as_text=True)
+
+    assert "adopted (adoptada), under_liaison_review (en revisión de la Mesa de Enlace), endorsed (respaldada)," in statuses
+    assert "BR (Brasil), BS (Bahamas), BZ (Belice)," in countries
 
 
 def test_the_400_is_in_the_readers_language(app: Flask) -> None:

@@ -46,7 +46,7 @@ from application.tlog.signing import latest_checkpoint
 from application.tlog.witnesses import cosignature_lines
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from web.i18n import current_language, refusal_words
-from web.labels import AGGREGATE_LABELS
+from web.labels import AGGREGATE_LABELS, aggregate_label
 from web.pages.common import BIDI_CONTROLS, install, load_viewer, services
 from web.query import QueryArgumentError, choice_arg, int_arg
 
@@ -139,7 +139,7 @@ def _refused(e: DomainError) -> tuple[Any, int]:
 def index() -> Any:
     reader = _reader()
     after = int_arg("after", 0) or 0
-    kind = choice_arg("type", tuple(AGGREGATE_LABELS))
+    kind = choice_arg("type", tuple(AGGREGATE_LABELS), aggregate_label)
     aggregates = reader.list_aggregates(after=after, limit=PAGE, type=kind)
     more = url_for(".index", after=aggregates[-1]["created_at_position"], type=kind) if len(aggregates) == PAGE else None
     return render_template("audit/index.html", head=reader.head(), aggregates=aggregates, kind=kind, more=more, auditor=_auditor())

@@ -20,6 +20,7 @@ from projections import liaison as liaison_views
 from projections import proposals as proposal_views
 from projections import sessions as session_views
 from web.forms import TABLES
+from web.i18n import status_label
 from web.pages.common import Viewer, engine, install, kept_view, load_viewer
 from web.pagination import PER_PAGE, Pager, asked_page
 from web.query import choice_arg, int_arg
@@ -47,7 +48,7 @@ def _filters(allowed_statuses: tuple[str, ...]) -> dict[str, Any]:
     return {
         "table": choice_arg("table", TABLES),
         "objective": int_arg("objective", low=min(numbers), high=max(numbers)),
-        "status": choice_arg("status", allowed_statuses),
+        "status": choice_arg("status", allowed_statuses, status_label),
     }
 
 

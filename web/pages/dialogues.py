@@ -21,6 +21,7 @@ from domain.reference import lac_states
 from projections import follow_up as follow_up_views
 from projections import proposals as proposal_views
 from web.forms import FollowUpForm, GovernmentDialogueForm, PresentationForm, opts
+from web.i18n import country_name
 from web.pages.common import (
     Outcome,
     Page,
@@ -87,7 +88,7 @@ def index() -> Page:
 def responses() -> Page:
     """The governments' responses to published recommendations, latest first, ten a page;
     ``?country=`` keeps one state's."""
-    country = choice_arg("country", sorted(lac_states()))
+    country = choice_arg("country", sorted(lac_states()), country_name)
     asked = Pager(asked_page(), 0)
     found, total = follow_up_views.page_of_government_responses(engine(), country=country, limit=asked.per_page, offset=asked.offset)
     pager = Pager.asked(total)
