@@ -73,6 +73,20 @@ def test_the_baselines_proposal_page_is_the_service_s_for_every_proposal_of_the_
     assert _differences(service, baseline, paths) == {}
 
 
+def test_the_baselines_published_pages_are_the_service_s_under_a_signed_checkpoint(loaded: Services, tmp_path: Path) -> None:
+    from application.tlog.keyfiles import write_key_pair
+    from application.tlog.signing import sign_checkpoint
+
+    checkpoint = sign_checkpoint(loaded.app.engine, write_key_pair(tmp_path / "log.key", "127.0.0.1:5000/log"))
+    service, baseline = _clients(loaded, "2026-03-27")
+    paths = _proposal_paths(loaded)
+    under = [p for p in paths if f"tree size {checkpoint.head.size}" in service.get(f"{p}?lang=en").get_data(as_text=True)]
+
+    assert under  # published recommendations whose provenance names the checkpoint
+    assert _differences(service, baseline, [f"{p}?lang=en" for p in under]) == {}
+    assert _differences(service, baseline, paths) == {}
+
+
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_the_baselines_proposal_pages_are_the_service_s_in_a_rule_scenario(sqlite_services: Services, folder: str) -> None:
     sqlite_services.app.clock.set(date(2026, 1, 1))  # type: ignore[attr-defined]
