@@ -168,7 +168,9 @@ def _key(cache: PageCache) -> tuple[Any, ...]:
     log = log_position() if request.endpoint in READS_THE_LOG else None
     mark = OUTSIDE_THE_LOG.get(request.endpoint or "")
     outside = outside_mark(mark) if mark is not None else None
-    query = tuple(sorted(request.args.items(multi=True)))
+    # By name, each name's values in the order sent: a view reads a repeated name's first value
+    # (``?table=RT2&table=RT1`` is not ``?table=RT1&table=RT2``).
+    query = tuple(sorted(request.args.items(multi=True), key=lambda item: item[0]))
     return (request.root_url, request.path, query, str(get_locale()), views_positions(), log, outside, int(cache.now() // 60), services().app.clock.today())
 
 

@@ -228,6 +228,17 @@ def test_each_language_has_its_own_entry(site: Site) -> None:
     assert '<html lang="en"' in english_again.get_data(as_text=True)
 
 
+def test_a_repeated_filter_in_another_order_has_its_own_entry(site: Site) -> None:
+    client = site.app.test_client()
+
+    client.get("/?lang=en&table=RT1&table=RT2")
+    second_first = client.get("/?lang=en&table=RT2&table=RT1")
+    refused = client.get("/?lang=en&table=zzz&table=RT1")
+
+    assert (site.cache.hits, second_first.status_code, refused.status_code) == (0, 200, 400)
+    assert '<option value="RT2" selected>' in second_first.get_data(as_text=True)
+
+
 def test_the_language_cookie_is_set_on_a_kept_page_too(site: Site) -> None:
     site.app.test_client().get("/?lang=fr")
     other = site.app.test_client()
