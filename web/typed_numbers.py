@@ -9,7 +9,11 @@ The rule (docs/rules.md, "Numbers typed in the forms"):
 2. A text with one separator, once, followed by exactly three digits (``1.500``,
    ``1,500``) is ambiguous where the language's readers write that separator both ways:
    in Spanish, both ('.' groups in Spain and Argentina, marks the decimals in Mexico and
-   Central America; ',' the reverse), in French the point. It is refused, never guessed.
+   Central America; ',' the reverse), in French the point. It is refused, never guessed,
+   with two ways of writing it that each read one way only: without the separator
+   (``1500``), and the decimals with their trailing zeros left out (``1,5``) or, when the
+   three digits end in no zero, one zero added (``1,2340``). A whole part of 0 (``0,001``)
+   groups nothing: it reads as decimals.
 3. What the locale does not read is read plainly when that is unambiguous: digits with
    one separator, once, not followed by exactly three digits, is a decimal mark
    (``1.5`` in Spanish, ``1,5`` in English are 1.5).
@@ -62,13 +66,15 @@ def read_number(text: str | None, language: str) -> Reading:
     """The number ``text`` says for a reader of ``language`` (see the module's rule)."""
     raw = (text or "").strip()
     group = get_group_symbol(language)
-    typed = "".join(group if c in SPACES else c for c in raw) if group in SPACES else raw
+    typed = "".join(group if c in SPACES else c for c in raw.replace("\u2212", "-")) if group in SPACES else raw.replace("\u2212", "-")
     single = _ONE_SEPARATOR.fullmatch(typed)
+    if single and len(single.group(3)) == 3 and single.group(1).lstrip("+-") == "0":
+        return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))  # 0,001: no thousands before it
     if single and len(single.group(3)) == 3 and single.group(2) in AMBIGUOUS_SEPARATORS.get(language, ""):
-        # Each suggestion reads one way only: the decimals without their trailing zeros (1,5),
-        # never the three digits again (1,500 is as ambiguous).
+        # Each suggestion reads one way only (rule 2): never the three digits again.
         whole, part = single.group(1), single.group(3)
-        decimals = whole + get_decimal_symbol(language) + part.rstrip("0") if part.rstrip("0") else whole
+        kept = part.rstrip("0")
+        decimals = whole if not kept else whole + get_decimal_symbol(language) + (kept if len(kept) < 3 else kept + "0")
         return Reading(raw, _("%(text)s can be read as two numbers: write %(thousands)s or %(decimals)s.",
                               text=raw, thousands=whole + part, decimals=decimals))
     try:

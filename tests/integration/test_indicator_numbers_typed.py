@@ -35,6 +35,7 @@ def stored(web: Flask, period: str = "2027") -> list[Any]:
     ("es", "1.234,5", 1234.5), ("es", "1.5", 1.5), ("es", "2,25", 2.25), ("es", "1.234.567", 1234567),
     ("pt", "1.234,5", 1234.5), ("pt", "1,500", 1.5), ("pt", "1.500", 1500),
     ("fr", "1 234,5", 1234.5), ("fr", "1\u202f234,5", 1234.5), ("fr", "1,500", 1.5), ("fr", "1.5", 1.5),
+    ("es", "0,001", 0.001), ("es", "-0.125", -0.125), ("es", "1,2340", 1.234), ("es", "\u22125", -5),
 ])
 def test_a_measurement_typed_as_the_reader_writes_numbers_is_stored_as_that_number(
     site: tuple[Flask, str], language: str, typed: str, value: float,  # noqa: F811
@@ -51,6 +52,7 @@ def test_a_measurement_typed_as_the_reader_writes_numbers_is_stored_as_that_numb
     ("es", "1,500", "1,500 puede leerse como dos números: escriba 1500 o 1,5."),
     ("es", "2.000", "2.000 puede leerse como dos números: escriba 2000 o 2."),
     ("es", "2,050", "2,050 puede leerse como dos números: escriba 2050 o 2,05."),
+    ("es", "1,234", "1,234 puede leerse como dos números: escriba 1234 o 1,2340."),
     ("fr", "1.500", "1.500 peut se lire comme deux nombres : écrivez 1500 ou 1,5."),
     ("en", "1.234,5", "1.234,5 is not a number as written here: write it like 1,234.5 or 1234.5."),
     ("es", "1,234.5", "1,234.5 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
