@@ -13,7 +13,7 @@ from uuid import UUID
 import marshmallow as ma
 from flask import url_for
 from flask_smorest import abort
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from application.preconditions import aggregate_version
 from domain.reference import lac_states
@@ -24,7 +24,7 @@ from web.api.common import engine
 from web.api.inputs import DialogueInput, PresentationInput
 from web.api.may_act import secretariat
 from web.api.proposals import proposal_or_404
-from web.api.schemas import GovernmentResponseSchema
+from web.api.schemas import Choice, GovernmentResponseSchema
 from web.services import services
 
 bp = Blueprint("api_dialogues", __name__, description="Dialogues with governments, their responses and the follow-up of recommendations.")
@@ -74,7 +74,7 @@ class ResponseFilterSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    country = fields.String(validate=validate.OneOf(sorted(lac_states())), metadata={"description": "One state's responses (ISO code)."})
+    country = Choice(sorted(lac_states()), metadata={"description": "One state's responses (ISO code)."})
 
 
 def _dialogue(dialogue_id: UUID) -> dict[str, Any]:

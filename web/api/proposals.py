@@ -15,7 +15,14 @@ from domain.reference import objectives
 from projections import proposals as proposal_views
 from web.api.blueprint import Blueprint, one_page
 from web.api.common import Names, engine, reader
-from web.api.schemas import STATUSES, TABLE_CODES, AmendmentSchema, CoAuthorsSchema, ProposalSchema
+from web.api.schemas import (
+    STATUSES,
+    TABLE_CODES,
+    AmendmentSchema,
+    Choice,
+    CoAuthorsSchema,
+    ProposalSchema,
+)
 
 bp = Blueprint("api_proposals", __name__, url_prefix="/proposals", description="Proposals of the working tables: draft, revise, submit, withdraw, amendments.")
 
@@ -26,8 +33,8 @@ class ProposalFilterSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    table = fields.String(validate=validate.OneOf(TABLE_CODES))
+    status = Choice(STATUSES)
+    table = Choice(TABLE_CODES)
     objective = fields.Integer(validate=validate.Range(1, len(objectives())), metadata={"description": "A GCM objective (1–23)."})
 
 

@@ -18,7 +18,7 @@ from projections import sessions as session_views
 from web.api.blueprint import Blueprint
 from web.api.common import Names, engine, reader
 from web.api.proposals import page_of, with_authors
-from web.api.schemas import STATUSES, TABLE_CODES, RecommendationSchema
+from web.api.schemas import STATUSES, TABLE_CODES, Choice, RecommendationSchema
 
 bp = Blueprint("api_recommendations", __name__, url_prefix="/recommendations", description="The recommendation board, with each recommendation's provenance.")
 
@@ -27,8 +27,8 @@ class RecommendationFilterSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    table = fields.String(validate=validate.OneOf(TABLE_CODES))
+    status = Choice(STATUSES)
+    table = Choice(TABLE_CODES)
     objective = fields.Integer(validate=validate.Range(1, len(objectives())))
 
 

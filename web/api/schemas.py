@@ -11,6 +11,9 @@ are ``null`` and only counts are given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -19,6 +22,21 @@ from projections.proposals import ADOPTED_OR_LATER, DRAFT_STATUSES
 from projections.sessions import CLOSED, IN_PROGRESS, UPCOMING
 
 TABLE_CODES = tuple(sorted(table_objectives()))
+
+
+class Choice(fields.String):
+    """A list filter's value among ``choices``, matched whatever its case and the spaces
+    around it, as the pages' filters match it (``?table=rt1`` is RT1), and given as the list
+    writes it; any other value is refused by the ``OneOf`` the document shows as its enum."""
+
+    def __init__(self, choices: Sequence[str], **kwargs: Any) -> None:
+        self.choices = tuple(choices)
+        super().__init__(validate=validate.OneOf(self.choices), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        exact = text if text in self.choices else None
+        return exact or next((c for c in self.choices if c.casefold() == text.casefold()), text)
 STATUSES = (*DRAFT_STATUSES, *ADOPTED_OR_LATER, "rejected", "withdrawn")
 
 

@@ -11,7 +11,6 @@ from uuid import UUID
 import marshmallow as ma
 from flask import url_for
 from flask_smorest import abort
-from marshmallow import fields, validate
 
 from application.preconditions import aggregate_version
 from domain.ids import created_id
@@ -27,7 +26,7 @@ from web.api.inputs import (
     ScheduleSessionInput,
 )
 from web.api.may_act import facilitating, scheduling, taking_position
-from web.api.schemas import TABLE_CODES, SessionSchema
+from web.api.schemas import TABLE_CODES, Choice, SessionSchema
 from web.services import services
 
 bp = Blueprint("api_sessions", __name__, url_prefix="/sessions", description="Sessions of the working tables: agenda, positions, decisions, closing.")
@@ -38,7 +37,7 @@ class SessionFilterSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    table = fields.String(validate=validate.OneOf(TABLE_CODES), metadata={"description": "One working table's sessions."})
+    table = Choice(TABLE_CODES, metadata={"description": "One working table's sessions."})
 
 
 def _session(session_id: UUID) -> dict[str, Any]:
