@@ -108,7 +108,7 @@ def _number(value: Any, field: str) -> float:
     """``value`` as a float: a finite number (never a bool, NaN or an infinity, which no view
     or chart can hold) within :data:`MAX_MAGNITUDE` and :data:`MAX_DECIMALS`."""
     if not _finite(value):
-        raise InvalidInputError(f"The {field} is a number.", code="not_a_number", field=field)
+        raise InvalidInputError(f"Give the {field} as a finite number.", code="not_a_number", field=field)
     if not _bounded(value):
         raise InvalidInputError(
             f"The {field} has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.", code="number_out_of_range", field=field,
@@ -321,7 +321,7 @@ def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
             f"A breakdown names each category (up to {MAX_CATEGORY} characters) with its number.", code="bad_disaggregation", field="disaggregation",
         ))
     if not numbers:
-        found.append(InvalidInputError("Each category of a breakdown is a finite number.", code="not_a_number", field="disaggregation"))
+        found.append(InvalidInputError("Give each category of a breakdown as a finite number.", code="not_a_number", field="disaggregation"))
     if not bounded:
         found.append(InvalidInputError(
             f"Each category of a breakdown has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.",
