@@ -64,10 +64,6 @@ class MayActChecks(ApplicationCore):
         s = self.session(session_id)
         TableDeliberation._require_facilitator(ctx, self._facilitates(ctx, s.table), doing)  # noqa: SLF001
 
-    def check_may_schedule_session(self, *, actor: str) -> None:
-        """Raises ``secretariat_only``."""
-        require_secretariat(self.ctx(actor), "schedule_session")
-
     def check_may_vote(self, *, member: str) -> None:
         """Raises ``not_the_seat_holder`` when ``member`` holds no Liaison Table seat today
         (whichever seat the vote names, they do not hold it; the seat itself, the round and
@@ -81,6 +77,6 @@ class MayActChecks(ApplicationCore):
         """Raises ``secretariat_only``: for the commands only the secretariat gives (an
         endorsement round's opening and early closing, publication, government responses,
         follow-up, dialogues with governments and their presentations, the UN seats'
-        nominations, elections), with the message of the command ``doing`` (a key of
+        nominations, elections, scheduling a session), with the message of the command ``doing`` (a key of
         :data:`domain.may_act.SECRETARIAT_ONLY`), which its aggregate raises too."""
         require_secretariat(self.ctx(actor), doing)

@@ -37,10 +37,6 @@ def facilitating(doing: str) -> Callable[..., None]:
     return before
 
 
-def scheduling(**_: Any) -> None:
-    services().app.check_may_schedule_session(actor=acting(secretariat=True))
-
-
 def secretariat(doing: str) -> Callable[..., None]:
     """The secretariat's own command ``doing`` (a key of :data:`domain.may_act.SECRETARIAT_ONLY`,
     for the command's own message), whatever the route's arguments."""

@@ -25,7 +25,7 @@ from web.api.inputs import (
     PositionInput,
     ScheduleSessionInput,
 )
-from web.api.may_act import facilitating, scheduling, taking_position
+from web.api.may_act import facilitating, secretariat, taking_position
 from web.api.schemas import TABLE_CODES, Choice, SessionSchema
 from web.services import services
 
@@ -79,7 +79,7 @@ def get_session(session_id: UUID) -> dict[str, Any]:
     return body
 
 
-@bp.write("", SessionSchema, status=201, body=ScheduleSessionInput, before=scheduling)
+@bp.write("", SessionSchema, status=201, body=ScheduleSessionInput, before=secretariat("schedule_session"))
 def schedule_session(data: dict[str, Any]) -> Answer:
     """Schedule a session of a working table (the secretariat), on a date from today on."""
     actor = writing(secretariat=True).actor
