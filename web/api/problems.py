@@ -22,14 +22,19 @@ Content = Callable[..., list[DomainError]]
 SCHEMA_MESSAGE = "The body breaks the document's schema (errors[\"json\"]); errors names by field the other problems found at once."
 
 
+def codes_by_field(problems: list[DomainError]) -> dict[str, list[str]]:
+    """The rules' codes of ``problems`` by the field each names (``body`` when none)."""
+    errors: dict[str, list[str]] = {}
+    for e in problems:
+        errors.setdefault(e.field or "body", []).append(e.code)
+    return errors
+
+
 def refuse_all(problems: list[DomainError]) -> None:
     """One 422 naming every field's problem of the content (their codes), the first's code
     and message; none: return."""
     if problems:
-        errors: dict[str, list[str]] = {}
-        for e in problems:
-            errors.setdefault(e.field or "body", []).append(e.code)
-        abort(422, message=problems[0].message, code=problems[0].code, errors=errors)
+        abort(422, message=problems[0].message, code=problems[0].code, errors=codes_by_field(problems))
 
 
 def refuse_every_problem(body: Any, content: Content, route_args: dict[str, Any]) -> None:
@@ -43,7 +48,4 @@ def refuse_every_problem(body: Any, content: Content, route_args: dict[str, Any]
         schema.load(sent)
     except ma.ValidationError as e:
         valid = e.valid_data if isinstance(e.valid_data, dict) else {}
-        errors: dict[str, Any] = {}
-        for problem in content(valid, **route_args):
-            errors.setdefault(problem.field or "body", []).append(problem.code)
-        abort(422, code="invalid_input", message=SCHEMA_MESSAGE, errors={"json": e.messages, **errors})
+        abort(422, code="invalid_input", message=SCHEMA_MESSAGE, errors={"json": e.messages, **codes_by_field(content(valid, **route_args))})
