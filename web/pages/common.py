@@ -629,14 +629,12 @@ def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
         s.wait_for_views(s.app.command_position(command_id))
         return Outcome(applied=True)
     except ConflictError as e:
-        current_app.logger.info("command %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=409, message=refusal_words(e))
+        return _refused(f"command {command_id}", e, 409)
     except DomainError as e:
         if s.app.command_applied(command_id):
             s.wait_for_views(s.app.command_position(command_id))
             return Outcome(applied=True)
-        current_app.logger.info("command %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=422, message=refusal_words(e))
+        return _refused(f"command {command_id}", e, 422)
     s.wait_for_views()
     return Outcome(applied=True, value=value)
 
@@ -649,14 +647,19 @@ def check(command_id: str, call: Callable[[], T]) -> Outcome[T]:
     try:
         value = call()
     except ConflictError as e:
-        current_app.logger.info("check for %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=409, message=refusal_words(e))
+        return _refused(f"check for {command_id}", e, 409)
     except DomainError as e:
         if services().app.command_applied(command_id):
             return Outcome(applied=True)
-        current_app.logger.info("check for %s refused: %s", command_id, e.code)
-        return Outcome(applied=False, error=e, status=422, message=refusal_words(e))
+        return _refused(f"check for {command_id}", e, 422)
     return Outcome(applied=True, value=value)
+
+
+def _refused(what: str, e: DomainError, status: int) -> Outcome[Any]:
+    """The refusal of ``what`` (a command or a check, by its id), logged with its code only,
+    in the reader's words."""
+    current_app.logger.info("%s refused: %s", what, e.code)
+    return Outcome(applied=False, error=e, status=status, message=refusal_words(e))
 
 
 def refusal(code: str, field: str | None = None, status: int = 422) -> Outcome[Any]:
