@@ -142,8 +142,9 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
     """The board's first page and the page of the proposal with the most versions, each read
     right after a revision of another proposal (the first of the board's first page; untimed),
     against the same-page baseline read after one too (the target) and the bare one (no
-    target); and each read again with no write between (the answers the service keeps per
-    process, no target)."""
+    target); each read again with no write between (the answers the service keeps per
+    process, no target); and the revised proposal's own page right after its revision,
+    against the same-page baseline after it too (none of its reads can be kept; no target)."""
     client, same = web_client(s), same_page_client(s)
     engine = s.projector.engine
     with engine.connect() as c:
@@ -185,11 +186,22 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
         with engine.connect() as c:
             proposal_baseline(c, pid)
 
-    for warm in (board, board_same, proposal, proposal_same):  # the services start, templates compile
+    own = f"/proposals/{write.proposal}"
+
+    def proposal_own() -> None:
+        r = visitor(client).get(own)
+        assert r.status_code == 200, r.status_code
+
+    def proposal_own_same() -> None:
+        r = visitor(same).get(own)
+        assert r.status_code == 200, r.status_code
+
+    for warm in (board, board_same, proposal, proposal_same, proposal_own, proposal_own_same):  # the services start, templates compile
         warm()
     cases: dict[str, Callable[[], object]] = {
         "board": board, "board_kept": board, "board_same": board_same, "board_sql": board_sql,
         "proposal": proposal, "proposal_kept": proposal, "proposal_same": proposal_same, "proposal_sql": proposal_sql,
+        "own": proposal_own, "own_same": proposal_own_same,
     }
     # Every read after a write, except the kept ones: read once first, untimed, so each timed
     # read meets the answers kept from it.
@@ -207,9 +219,13 @@ def measure(s: Services, label: str, *, rounds: int = 7, per_round: int = 10) ->
             figure(GROUP, f"{name}, read again with no write between ({label})", got[f"{page}_kept"], baseline=SAME,
                    baseline_samples=got[f"{page}_same"], ratio_means="cost / baseline cost", invert=True),
         ]
+    # The revised proposal's own page right after its revision: none of its reads can be kept.
+    out.append(figure(GROUP, f"proposal page, after a revision of itself ({label})", got["own"], baseline=SAME,
+                      baseline_samples=got["own_same"], ratio_means="cost / baseline cost", invert=True))
     out += [
         figure(GROUP, f"board baseline: {SAME} ({label})", got["board_same"]),
         figure(GROUP, f"proposal baseline: {SAME} ({label})", got["proposal_same"]),
+        figure(GROUP, f"revised proposal's own page baseline: {SAME} ({label})", got["own_same"]),
         # The bare baselines' rows keep their earlier names (the 'before' column).
         figure(GROUP, f"board baseline: plain SQL + Jinja ({label})", got["board_sql"]),
         figure(GROUP, f"proposal baseline: plain SQL + Jinja ({label})", got["proposal_sql"]),
