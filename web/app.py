@@ -83,6 +83,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_identity(app)
 
+    from web.addresses import init_app as init_addresses
+
+    init_addresses(app)  # the table-code converter, before any rule uses it
     from web.pages import register_blueprints
 
     register_blueprints(app)

@@ -129,6 +129,10 @@ def init_app(app: Flask) -> Api:
         "servers": [{"url": "/"}],
     })
     api = Api(app)
+    from web.addresses import TableCode
+    from web.forms import TABLES
+
+    api.register_converter(TableCode, lambda _converter: {"type": "string", "enum": list(TABLES)})
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
     for module in (proposals, discussion, recommendations, search, tables, sessions, liaison, liaison_table, dialogues, audit, me, csrf_token):

@@ -54,7 +54,7 @@ def list_tables() -> list[dict[str, Any]]:
     return [_table(code, names) for code in TABLE_CODES]
 
 
-@bp.route("/<code>")
+@bp.route("/<table(others=True):code>")
 @bp.response(200, WorkingTableSchema)
 @bp.errors(404)
 def get_table(code: str) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def get_table(code: str) -> dict[str, Any]:
     return _table(_code_or_404(code), Names(reader()))
 
 
-@bp.route("/<code>/representatives")
+@bp.route("/<table(others=True):code>/representatives")
 @bp.response(200, RepresentativeSchema(many=True))
 @bp.errors(404)
 def list_representatives(code: str) -> list[dict[str, Any]]:
@@ -85,19 +85,19 @@ def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
     return _answer(code)
 
 
-@bp.write("/<code>/join", WorkingTableSchema)
+@bp.write("/<table(others=True):code>/join", WorkingTableSchema)
 def join_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant joins the working table."""
     return _membership(code, join=True)
 
 
-@bp.write("/<code>/leave", WorkingTableSchema)
+@bp.write("/<table(others=True):code>/leave", WorkingTableSchema)
 def leave_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant leaves the working table (a representative vacates their seat first)."""
     return _membership(code, join=False)
 
 
-@bp.write("/<code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat("open_election"))
+@bp.write("/<table(others=True):code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat("open_election"))
 def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Record the table's election of a representative to one of its two seats (the secretariat)."""
     _code_or_404(code)
@@ -111,7 +111,7 @@ def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     return _answer(code, 201)
 
 
-@bp.write("/<code>/vacate", WorkingTableSchema, body=VacateInput)
+@bp.write("/<table(others=True):code>/vacate", WorkingTableSchema, body=VacateInput)
 def vacate(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Vacate a seat of the table from today (the secretariat, or its holder resigning); a by-election fills the rest of the term."""
     _code_or_404(code)

@@ -65,7 +65,6 @@ def register_blueprints(app: Flask) -> None:
     )
     from web.pages.common import exempt_from_global_csrf
 
-    app.url_map.converters["table"] = tables.TableCode
     for module in (health, board, search, audit, privacy, open_data, dashboards, feeds, calendars, indicators, errors):
         app.register_blueprint(module.bp)
     # These pages' forms validate their own CSRF token (common.exempt_from_global_csrf).

@@ -101,7 +101,7 @@ def mechanism() -> Response:
     return ics(_("GCM Dialogue"), events)
 
 
-@bp.get("/tables/<code>.ics")
+@bp.get("/tables/<table:code>.ics")
 def table(code: str) -> Response:
     """One working table's sessions (404 for an unknown table)."""
     if code not in TABLES:

@@ -173,7 +173,7 @@ def _table_entries(code: str) -> list[tuple[str, Entry]]:
     return out
 
 
-@bp.get("/tables/<code>.atom")
+@bp.get("/tables/<table:code>.atom")
 def table(code: str) -> Response:
     """A working table's activity, the latest first (404 for an unknown table)."""
     if code not in TABLES:

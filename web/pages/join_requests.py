@@ -77,13 +77,13 @@ def render_request(code: str, status: int = 200, failed: dict[str, Any] | None =
     return render_template("join_requests/request.html", code=code, form=form, failed=failed), status
 
 
-@bp.get("/<code>/join")
+@bp.get("/<table:code>/join")
 def ask(code: str) -> Page:
     """The form to ask to join table ``code`` (someone without an account)."""
     return render_request(_table_or_404(code))
 
 
-@bp.post("/<code>/join")
+@bp.post("/<table:code>/join")
 def send(code: str) -> Page:
     """Send a request to join ``code``: every shape error at once, then the application's
     rules (one pending request per address and table); a confirmation page once stored."""
@@ -112,7 +112,7 @@ def send(code: str) -> Page:
     return render_request(code, outcome.status, {"form": form, "top": top, "errs": errs})
 
 
-@bp.get("/<code>/join/sent")
+@bp.get("/<table:code>/join/sent")
 def sent(code: str) -> Page:
     """The confirmation: what happens next."""
     return render_template("join_requests/sent.html", code=_table_or_404(code))
@@ -138,7 +138,7 @@ def render_queue(code: str, status: int = 200, failed: dict[str, Any] | None = N
     return render_template("join_requests/queue.html", code=code, pending=pending, decided=decided, forms=forms, failed=failed), status
 
 
-@bp.get("/<code>/join-requests")
+@bp.get("/<table:code>/join-requests")
 def queue(code: str) -> Page:
     """The requests to join ``code``: pending ones with their forms, then those decided."""
     return render_queue(_table_or_404(code))
@@ -154,7 +154,7 @@ def _decide(request_id: str, form: JoinDecisionForm, actor: str, cid: str) -> Jo
         return "mail_failed"
 
 
-@bp.post("/<code>/join-requests/<request_id>")
+@bp.post("/<table:code>/join-requests/<request_id>")
 def decide(code: str, request_id: str) -> Page:
     """Accept or decline a request (the table's representatives in term, the secretariat)."""
     _table_or_404(code)

@@ -17,7 +17,6 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BaseConverter, ValidationError
 
 from domain.deliberation import quarter_of
 from domain.reference import seat_codes
@@ -176,17 +175,6 @@ def render_table(code: str, status: int = 200, failed: dict[str, Any] | None = N
     ), status
 
 
-class TableCode(BaseConverter):
-    """A working table's code in a page's address (``<table:code>``). Another word is no
-    table's page, so ``GET /tables/join`` (a form's address, posted from ``/tables``) is a
-    405 that goes to the page holding the form, not the page of a table called "join"."""
-
-    def to_python(self, value: str) -> str:
-        if value not in TABLES:
-            raise ValidationError()
-        return value
-
-
 @bp.get("/<table:code>")
 def show(code: str) -> Page:
     return render_table(_table_or_404(code))
@@ -200,7 +188,7 @@ def _after(outcome: Outcome[Any], code: str, action: str, form: Any, done: str, 
     return render_table(code, outcome.status, {"action": action, "item": item, "form": form, "top": top, "errs": errs})
 
 
-@bp.post("/<code>/elections")
+@bp.post("/<table:code>/elections")
 def elect(code: str) -> Page:
     """Record the table's election of a representative (the secretariat)."""
     _table_or_404(code)
@@ -226,7 +214,7 @@ def elect(code: str) -> Page:
     return _after(outcome, code, "elect", form, _("The election is recorded."), inline=inline)
 
 
-@bp.post("/<code>/vacate")
+@bp.post("/<table:code>/vacate")
 def vacate(code: str) -> Page:
     """Vacate a seat of the table (the secretariat, or its holder resigning)."""
     _table_or_404(code)
