@@ -3,6 +3,8 @@ the reader's language, as an objective out of range is: never a list of everythi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 
@@ -66,3 +68,21 @@ def test_a_filter_value_in_another_case_or_with_spaces_filters_as_the_list_write
     assert typed.status_code == 200
     assert main(typed.get_data(as_text=True)) == main(written.get_data(as_text=True))
     assert "RT1" in main(written.get_data(as_text=True))
+
+
+def _language_links(page: str) -> list[str]:
+    return re.findall(r'<a href="([^"]*)" hreflang="[a-z]{2}"', page)
+
+
+def test_the_400s_language_links_leave_out_a_long_refused_value_and_keep_the_rest(app: Flask) -> None:
+    page = app.test_client().get("/?status=draft&table=" + "x" * 10_000).get_data(as_text=True)
+
+    links = _language_links(page)
+    assert links == [f"/?status=draft&amp;lang={code}" for code in ("es", "en", "pt", "fr")]
+    assert "x" * 200 not in page
+
+
+def test_the_400s_language_links_keep_a_short_refused_value_to_show_the_refusal_in_that_language(app: Flask) -> None:
+    page = app.test_client().get("/?table=RT9").get_data(as_text=True)
+
+    assert _language_links(page) == [f"/?table=RT9&amp;lang={code}" for code in ("es", "en", "pt", "fr")]

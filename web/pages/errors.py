@@ -24,6 +24,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -171,5 +172,6 @@ def bad_query_argument(error: QueryArgumentError) -> Any:
     if wants_json:
         body = {"code": "invalid_query_argument", "status": 400, "message": error.message, "errors": {error.argument: [error.message]}}
         return secure_headers(make_response(jsonify(body), 400))
+    g.refused_argument = error.argument  # the language links leave out a long refused value (web.i18n.lang_url)
     response = make_response(render_template("common/error.html", code=400, message=error.message, viewer=load_viewer()), 400)
     return secure_headers(response)
