@@ -63,6 +63,7 @@ from application.keys import (
     parse_master_key,
     read_master_key_file,
 )
+from application.liveness import RECYCLE_SECONDS, check_on_checkout
 from application.references import index_registrations
 from application.schema import upgrade_own_tables
 from application.subscription import PromptSubscription
@@ -135,7 +136,10 @@ def get_engine(url: str) -> Engine:
                 # A database host that stops answering fails a connection in 10 s (so /readyz
                 # answers 503 instead of hanging).
                 connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
-                engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+                # No ``pool_pre_ping`` (a round trip per checkout): each connection taken
+                # from the pool is checked by its socket (:mod:`application.liveness`).
+                engine = create_engine(url, pool_recycle=RECYCLE_SECONDS, hide_parameters=True, connect_args=connect_args)
+                check_on_checkout(engine)
             _engines[url] = engine
         return engine
 

@@ -1,0 +1,78 @@
+"""A pooled connection ended by the server between two commands does not fail the next
+command (:mod:`application.liveness`: the socket looked at when a connection leaves the
+pool, instead of ``pool_pre_ping``'s round trip)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+
+from application.bootstrap import Config, bootstrap
+from application.clock import FixedClock
+from application.liveness import socket_quiet
+from application.persistence import get_engine
+from projections.proposals import get_proposal
+from tests.conftest import draft_sample_proposal, fresh_postgres, seed_members
+
+
+def _end_every_other_connection(url: str) -> int:
+    """End every connection to the database of ``url`` but this one, waiting (up to 5 s)
+    for each to be gone; returns how many were ended."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            return len(c.execute(text(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).all())
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_ended_by_the_server_is_replaced_and_the_next_command_succeeds(master_key: str, clock: FixedClock) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=True), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    assert _end_every_other_connection(url) >= 1  # the pool's idle connections, ended
+    s.app.revise_proposal(pid, {"title": "After the server ended the connection"}, actor=str(author))
+    s.wait_for_views()
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "After the server ended the connection"  # type: ignore[index]
+
+
+def test_an_ended_connection_has_something_to_read_and_a_live_idle_one_nothing(master_key: str, clock: FixedClock) -> None:
+    url = fresh_postgres()
+    engine = get_engine(url)
+    with engine.connect() as c:
+        c.execute(text("SELECT 1"))
+        c.rollback()
+        raw: Any = c.connection.dbapi_connection
+        assert socket_quiet(raw)
+        _end_every_other_connection(url)
+        assert not socket_quiet(raw)
+        c.invalidate()
+
+
+def test_a_quiet_connection_is_not_pinged(master_key: str, clock: FixedClock) -> None:
+    url = fresh_postgres()
+    engine = get_engine(url)
+    pings: list[object] = []
+    with engine.connect() as c:
+        c.execute(text("SELECT 1"))
+    original = engine.dialect.do_ping
+
+    def counting_ping(dbapi_connection: Any) -> bool:
+        pings.append(dbapi_connection)
+        return bool(original(dbapi_connection))
+
+    engine.dialect.do_ping = counting_ping  # type: ignore[method-assign]
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    try:
+        with engine.connect() as c:
+            assert c.execute(text("SELECT 2")).scalar() == 2
+    finally:
+        del engine.dialect.do_ping
+    assert pings == []
+    assert statements == ["SELECT 2"]
