@@ -53,6 +53,7 @@ from domain.reference import table_objectives
 from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
 from domain.working_table import WorkingTable
 from projections.deadlines import OpenRoundsView
+from projections.reads import reader
 
 A = TypeVar("A", bound=DialogueAggregate)
 T = TypeVar("T")
@@ -170,7 +171,7 @@ class ApplicationCore(Application[UUID]):
         holds a key: both answered by one statement."""
         if command_id is None and (person is None or self.keys is None):
             return False, False
-        with self.engine.connect() as c:
+        with reader(self.engine).connect() as c:
             row = c.execute(_APPLIED_AND_KEY, {"command_id": command_id, "person": person}).one()
         return row.applied is not None, person is not None and self.keys is not None and row.holds_key is not None
 

@@ -40,6 +40,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, get_topic, resolve_topic
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.datastore import transactions as library_transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import (
@@ -78,6 +79,7 @@ from application.tables import (
     metadata,
 )
 from application.tlog.store import Edge, append_events, read_tip, tip_statement
+from projections.reads import reader
 from projections.runner import ViewsFailed
 from projections.tracking import LockingTrackingRecorder
 
@@ -261,8 +263,16 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
                 statement = statement.limit(bindparam("limit"))
             self._selects[shape] = statement
         params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
-        with self.transaction(commit=False) as session:
-            rows = session.execute(statement, {k: v for k, v in params.items() if v is not None or k == "originator_id"}).all()
+        given = {k: v for k, v in params.items() if v is not None or k == "originator_id"}
+        if _library_transaction_open():
+            # Inside a transaction of the library (this context's): read through it.
+            with self.transaction(commit=False) as session:
+                rows = session.execute(statement, given).all()
+        else:
+            # One statement: without a transaction around it on PostgreSQL (projections.reads).
+            assert self.datastore.engine is not None
+            with reader(cast(Engine, self.datastore.engine)).connect() as c:
+                rows = c.execute(statement, given).all()
         return [
             StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]) if isinstance(r[3], memoryview) else r[3])
             for r in rows
@@ -313,6 +323,11 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         the last committed event (PostgreSQL's positions may have gaps)."""
         t = self.events_record_cls.__table__
         return int(session.execute(select(t.c.id).where(t.c.id < position).order_by(t.c.id.desc()).limit(1)).scalar() or 0)
+
+
+def _library_transaction_open() -> bool:
+    """Whether this context is inside a transaction of the library's datastore."""
+    return library_transactions.get(None) is not None
 
 
 # The save's own statements, built once (SQLAlchemy then skips building them per save).

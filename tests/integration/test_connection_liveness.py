@@ -1,11 +1,13 @@
-"""A pooled connection ended by the server between two commands does not fail the next
-command (:mod:`application.liveness`: the socket looked at when a connection leaves the
-pool, instead of ``pool_pre_ping``'s round trip)."""
+"""Pooled connections on PostgreSQL: one ended by the server between two commands does not
+fail the next command (:mod:`application.liveness`: the socket looked at when a connection
+leaves the pool, instead of ``pool_pre_ping``'s round trip); one lent for a read without a
+transaction (:mod:`projections.reads`) comes back to the pool as it was."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import create_engine, event, text
 
 from application.bootstrap import Config, bootstrap
@@ -13,6 +15,7 @@ from application.clock import FixedClock
 from application.liveness import socket_quiet
 from application.persistence import get_engine
 from projections.proposals import get_proposal
+from projections.reads import reader
 from tests.conftest import draft_sample_proposal, fresh_postgres, seed_members
 
 
@@ -76,3 +79,35 @@ def test_a_quiet_connection_is_not_pinged(master_key: str, clock: FixedClock) ->
         del engine.dialect.do_ping
     assert pings == []
     assert statements == ["SELECT 2"]
+
+
+def test_a_read_without_transaction_leaves_its_connection_transactional_for_the_next_user(master_key: str, clock: FixedClock) -> None:
+    """A connection lent to :func:`projections.reads.reader` (autocommit) goes back to the
+    pool as it was: the next user's writes are in a transaction, undone by a rollback."""
+    url = fresh_postgres()
+    engine = get_engine(url)
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE lent (n INTEGER)"))
+    with reader(engine).connect() as c:
+        assert c.execute(text("SELECT count(*) FROM lent")).scalar() == 0
+        lent = c.connection.dbapi_connection
+        assert lent is not None and lent.autocommit
+    with engine.connect() as c:
+        assert c.connection.dbapi_connection is lent  # the same connection, back from the pool
+        assert not lent.autocommit
+        c.execute(text("INSERT INTO lent VALUES (1)"))
+        c.rollback()
+        assert c.execute(text("SELECT count(*) FROM lent")).scalar() == 0
+
+
+def test_an_aggregate_read_inside_a_transaction_of_the_recorder_sees_its_uncommitted_events(master_key: str, clock: FixedClock) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=False), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    recorder = s.app.dialogue_recorder
+    stored = recorder.select_events(pid)
+    with recorder.transaction(commit=False) as session:
+        recorder._store(session, [StoredEvent(pid, len(stored) + 1, stored[-1].topic, stored[-1].state)])
+        assert [e.originator_version for e in recorder.select_events(pid)] == [*range(1, len(stored) + 2)]
+    assert len(recorder.select_events(pid)) == len(stored)  # rolled back, and read outside it
