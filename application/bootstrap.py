@@ -139,6 +139,9 @@ class Services:
     accounts: Accounts
     # What starting did to the database (migrations, views built), one line each.
     upgrades: list[str] = field(default_factory=list)
+    # Whether this thread's save that stored ``position`` wrote the views in its own
+    # transaction (the inline projection; committed with the events): then they stand there.
+    written_with_events: Callable[[int], bool] = field(default=lambda position: False)
 
     @cached_property
     def notifications(self) -> Notifications:
@@ -167,6 +170,8 @@ class Services:
         """
         target = self.app.last_position if position is None else position
         if self.config.inline_projection:
+            if self.written_with_events(target):
+                return True  # nothing to read: the views were committed with the events
             self.projector.catch_up()
             return self.projector.position() >= target
         if self._log_on_sqlite():
@@ -245,15 +250,20 @@ def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = T
         applied = threading.local()
         if views_engine is engine:
             def in_transaction(session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:
-                applied.position = 0
+                applied.pending = 0
                 done = projector.apply_in_transaction(session, notes, last_before)
-                applied.position = notes[-1].id if done else 0
+                applied.pending = notes[-1].id if done else 0
                 return done
 
             app.dialogue_recorder.views = in_transaction
+            # Told only after the save returned (committed): ``applied.position``.
+            services.written_with_events = lambda position: position > 0 and getattr(applied, "position", 0) == position
 
         def catch_up(position: int) -> None:
-            if getattr(applied, "position", 0) == position:
+            written = getattr(applied, "pending", 0) == position
+            applied.pending = 0
+            applied.position = position if written else 0
+            if written:
                 return  # applied with the events (committed with them)
             # The command is stored: a view that cannot apply it must not turn the command
             # into an error. The failure is logged (ids only) and /readyz reports it.

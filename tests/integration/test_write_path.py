@@ -164,3 +164,31 @@ def test_a_refused_lock_on_the_views_tracking_leaves_the_command_stored_and_the_
     assert s.app.command_position("refused-lock") == s.app.last_position
     assert s.projector.position() == s.app.last_position > views_at  # caught up after the command, as before
     assert proposal_views.get_proposal(s.projector.engine, str(pid))["title"] == "Stored though the lock was refused"
+
+
+def test_waiting_for_views_written_with_the_events_reads_nothing(database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    s.app.revise_proposal(pid, {"title": "Shown at once"}, actor=str(author))
+
+    def no_read(*_: Any, **__: Any) -> int:
+        raise AssertionError("the views were written with the events: nothing to read")
+
+    monkeypatch.setattr(s.projector, "catch_up", no_read)
+    monkeypatch.setattr(s.projector, "positions", no_read)
+    assert s.wait_for_views()
+    monkeypatch.undo()
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "Shown at once"  # type: ignore[index]
+
+
+def test_waiting_for_views_left_behind_by_the_save_brings_them_up(database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    monkeypatch.setattr(s.projector, "apply_in_transaction", lambda *_: False)  # the views stood elsewhere
+    monkeypatch.setattr(s.app, "on_saved", [])  # and nothing caught them up after the save
+    s.app.revise_proposal(pid, {"title": "Caught up by the wait"}, actor=str(author))
+    assert s.projector.position() < s.app.last_position
+    assert s.wait_for_views()
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "Caught up by the wait"  # type: ignore[index]
