@@ -212,12 +212,30 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         the whole transaction is rolled back and the events are stored again without them:
         a view failure never turns into an error of the stored command (the views catch up
         after it, and report the failure)."""
+        self._local.pending = self._local.saved = None
         if session is not None or not self.views_enabled():
-            return self._without_views(stored_events, session=session, **kwargs)
-        try:
-            return super().insert_events(stored_events, **kwargs)
-        except ViewsFailed:
-            return self._without_views(stored_events, **kwargs)
+            ids = self._without_views(stored_events, session=session, **kwargs)
+        else:
+            try:
+                ids = super().insert_events(stored_events, **kwargs)
+            except ViewsFailed:
+                ids = self._without_views(stored_events, **kwargs)
+        if session is None:
+            self._local.saved = self._local.pending  # committed: the library's transaction ended
+        return ids
+
+    def just_saved(self, after: int, until: int) -> Sequence[Notification] | None:
+        """The notifications this thread's last insert stored and committed, when they are
+        exactly the log's events after position ``after`` up to ``until`` (None otherwise):
+        their first came right after ``after`` (the save read it under the events' lock) and
+        their last is ``until``. A request bringing the views up to its own write
+        (:meth:`projections.runner.ViewProjector.reach`) applies them without reading them
+        back from the log."""
+        saved = getattr(self._local, "saved", None)
+        if saved is None:
+            return None
+        before, notes = saved
+        return notes if before == after and notes[-1].id == until else None
 
     def _without_views(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         previous = getattr(self._local, "no_views", False)
@@ -304,12 +322,14 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         if command_id:
             # In the events' transaction: a second save under the same id fails on the key.
             session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": max(ids)})
+        notes = [
+            Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
+            for i, e in zip(ids, stored_events, strict=True)
+        ]
+        # Kept for :meth:`just_saved` once the transaction commits (tip.before: under the lock).
+        self._local.pending = (tip.before, notes)
         if self.views_enabled():
             assert self.views is not None
-            notes = [
-                Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
-                for i, e in zip(ids, stored_events, strict=True)
-            ]
             first = min(ids)
 
             def last_before(s: Session, position: int) -> int:

@@ -172,7 +172,9 @@ class ViewProjector:
             group = tuple(p for p in chosen if positions[p.tracking_name] == low)
             ahead = [v for v in positions.values() if v > low]
             limit = min([*ahead, *([until] if until is not None else [])], default=None)
-            notes = self.source.select_notifications(low, batch, stop=limit, inclusive_of_start=False)
+            notes = self._just_saved(low, until) if not ahead else None
+            if notes is None:
+                notes = self.source.select_notifications(low, batch, stop=limit, inclusive_of_start=False)
             if not notes:
                 break
             try:
@@ -279,6 +281,13 @@ class ViewProjector:
             return
         for handler in chosen:
             handler(session, event, notification.id)
+
+    def _just_saved(self, after: int, until: int | None) -> Sequence[Notification] | None:
+        """The notifications after ``after`` up to ``until`` when this thread's last save
+        stored exactly those (``just_saved`` of the source, :class:`application.persistence.DialogueRecorder`):
+        a request bringing the views up to its own write need not read them back from the log."""
+        just_saved = getattr(self.source, "just_saved", None)
+        return None if until is None or just_saved is None else just_saved(after, until)
 
     @staticmethod
     def _handlers(projections: tuple[Projection, ...], topics: set[str]) -> dict[str, list[Handler]]:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
@@ -192,3 +193,55 @@ def test_waiting_for_views_left_behind_by_the_save_brings_them_up(database_url: 
     assert s.projector.position() < s.app.last_position
     assert s.wait_for_views()
     assert get_proposal(s.projector.engine, str(pid))["title"] == "Caught up by the wait"  # type: ignore[index]
+
+
+def _deployed(url: str, key: str, clock: FixedClock) -> Services:
+    return bootstrap(Config(database_url=url, master_key=key, inline_projection=False), clock=clock)
+
+
+def test_views_brought_up_to_the_writers_own_save_take_its_events_without_reading_the_log(
+    database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = _deployed(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    assert s.projector.reach(s.app.last_position)
+    s.app.revise_proposal(pid, {"title": "Applied from the save"}, actor=str(author))
+
+    def no_read(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the save's own events were read back from the log")
+
+    monkeypatch.setattr(s.app.recorder, "select_notifications", no_read)
+    assert s.projector.reach(s.app.last_position)
+    monkeypatch.undo()
+    assert s.projector.position() == s.app.last_position
+    assert get_proposal(s.projector.engine, str(pid))["title"] == "Applied from the save"  # type: ignore[index]
+
+
+def test_views_further_behind_than_the_writers_save_read_the_log(database_url: str, master_key: str, clock: FixedClock) -> None:
+    s = _deployed(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    other = _deployed(database_url, master_key, clock)  # another process's write, not applied
+    other.app.revise_proposal(pid, {"title": "Written elsewhere"}, actor=str(author))
+    s.app.revise_proposal(pid, {"title": "Written here"}, actor=str(author))
+    assert s.app.dialogue_recorder.just_saved(s.projector.position(), s.app.last_position) is None
+    assert s.projector.reach(s.app.last_position)
+    version = get_proposal(s.projector.engine, str(pid))
+    assert version is not None and version["title"] == "Written here" and version["version"] == 3
+
+
+def test_a_save_whose_commit_failed_leaves_nothing_to_take(database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _deployed(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+
+    def failing_commit(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        s.app.revise_proposal(pid, {"title": "Never stored"}, actor=str(author))
+    monkeypatch.undo()
+    before, notes = s.app.dialogue_recorder._local.pending  # what the failed save had kept
+    assert s.app.dialogue_recorder.just_saved(before, notes[-1].id) is None
