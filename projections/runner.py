@@ -216,10 +216,15 @@ class ViewProjector:
             for n in fresh:
                 self.apply(session, n, tuple(p for p in self.projections if n.id > current[p.tracking_name]))
             view_batch.flush(session)
+            # Each projection to the last position it applied: one statement per position
+            # (all of them at one, in the common case), not one per projection.
+            reached: dict[int, list[str]] = {}
             for p in self.projections:
                 mine = [n.id for n in fresh if n.id > current[p.tracking_name]]
                 if mine:
-                    self.tracking.advance(session, p.tracking_name, mine[-1])
+                    reached.setdefault(mine[-1], []).append(p.tracking_name)
+            for position, names in reached.items():
+                self.tracking.advance_many(session, names, position)
         return len(fresh)
 
     def apply_in_transaction(self, session: Session, notes: Sequence[Notification], last_before: Callable[[Session, int], int]) -> bool:

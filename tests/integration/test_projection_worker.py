@@ -182,6 +182,21 @@ def test_redelivered_events_change_nothing(services: Services) -> None:
     assert snapshot_rows(services.projector.engine) == before
 
 
+def test_a_batch_moves_each_projection_to_the_last_event_it_applied(services: Services) -> None:
+    """Projections standing at different positions (one caught up alone) each end at the
+    batch's last position, the events they lacked applied once: the views a rebuild gives."""
+    workload(services.app)
+    notes = all_notifications(services.app)
+    services.projector.catch_up(until=notes[len(notes) // 2].id)
+    services.projector.catch_up(only=[proposal_views.projection])  # this one at the head already
+
+    applied = services.projector.apply_batch(notes)
+
+    assert applied == len(notes) - len(notes) // 2 - 1
+    assert set(services.projector.positions().values()) == {notes[-1].id}
+    assert snapshot_rows(services.projector.engine) == rebuilt(services)
+
+
 # ---------------------------------------------------------------------------- two workers
 applications_md = MetaData()
 applications = Table(
