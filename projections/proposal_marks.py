@@ -29,7 +29,7 @@ from domain.discussion import Discussion
 from domain.endorsement import LiaisonEndorsement
 from domain.open_call import OpenCall
 from domain.proposal import Proposal
-from projections.base import BigInt, Projection, topic
+from projections.base import BigInt, Projection, text_id, topic
 from projections.batch import batch_state
 
 projection = Projection("proposal_marks")
@@ -103,7 +103,9 @@ def _owned(s: Session, owner_id: str, position: int) -> None:
     "PutToLiaisonTable", "Endorsed", "NotEndorsed", "PublishedToGovernments", "GovernmentResponseRecorded", "FollowUpRecorded",
 )))
 def of_the_proposal(s: Session, e: Any, position: int) -> None:
-    _move(s, str(e.originator_id), position)
+    # A proposal's revision, the most frequent event of a long history: its id's text is
+    # the one the proposals' and the search's handlers asked for just before (text_id).
+    _marks(s).moved[text_id(e.originator_id)] = position
 
 
 @projection.on(topic(TableDeliberation, "AgendaItemAdded"), topic(TableDeliberation, "PositionRecorded"), topic(TableDeliberation, "DecisionRecorded"))

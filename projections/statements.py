@@ -389,8 +389,12 @@ def _load(s: Session) -> _Waiting:
     return _Waiting()
 
 
+def _write_all(s: Session, waiting: _Waiting) -> None:
+    waiting.write_all(s)
+
+
 def _waiting(s: Session) -> _Waiting:
-    return batch_state(s, _STATE, _load, lambda s, waiting: waiting.write_all(s))
+    return batch_state(s, _STATE, _load, _write_all)
 
 
 def _wait(s: Session, table: Table, row: dict[str, Any], how: str) -> None:
