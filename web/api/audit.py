@@ -7,7 +7,8 @@
   from the API; for everyone else, the redacted entries of the public audit log (personal
   fields as markers, who took which position hidden) and no stored bytes. ``Link: rel=next``
   gives the next page's address. Any other query parameter (``page``, ``page_size`` of the
-  other lists) is refused with 400 ``unknown_parameter``, never silently ignored.
+  other lists) is refused with 400 ``unknown_parameter``, never silently ignored, as every
+  read refuses one it does not declare (:mod:`web.api.parameters`).
 - ``GET /aggregates/{id}``: an aggregate's state at a ``version``, a recorded instant
   (``at``) or an effective date (``as_of``), the latest without one, and its history;
   redacted the same way for readers who are not auditors.
@@ -21,8 +22,7 @@ from typing import Any
 from uuid import UUID
 
 import marshmallow as ma
-from flask import request, url_for
-from flask_smorest import abort
+from flask import url_for
 from marshmallow import fields, validate
 
 from application.audit import AuditReader
@@ -90,24 +90,12 @@ def _auditor() -> bool:
     return reader().reveals_personal_in_history
 
 
-def _refuse_unknown_parameters(known: tuple[str, ...]) -> None:
-    """400 ``unknown_parameter`` naming each query parameter the operation does not read
-    (``lang``, which every address reads for its messages, is never one)."""
-    unknown = sorted(set(request.args) - set(known) - {"lang"})
-    if unknown:
-        expected = ", ".join(known)
-        abort(400, code="unknown_parameter", message=f"This list is paged with {expected} only; remove {', '.join(unknown)}.",
-              errors={"query": {name: [f"Unknown parameter: use {expected}."] for name in unknown}})
-
-
 @bp.route("/log")
 @bp.arguments(LogQuery, location="query")
 @bp.response(200, LogEntrySchema(many=True), headers={"Link": {"description": "The next page (rel=next).", "schema": {"type": "string"}}})
-@bp.errors(400)
 def read_the_log(query: dict[str, Any]) -> tuple[list[dict[str, Any]], int, dict[str, str]]:
     """The event log from a position, in order (exact stored bytes for auditors); a query
-    parameter other than ``after`` and ``limit`` is refused (400)."""
-    _refuse_unknown_parameters(("after", "limit"))
+    parameter other than ``after`` and ``limit`` is refused (400, as by every read)."""
     auditor = _auditor()
     app = services().app
     entries = AuditReader(app).log_page(after=query["after"], limit=query["limit"], reveal_personal=auditor)

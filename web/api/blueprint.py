@@ -12,6 +12,8 @@
 - **Writes** (:meth:`Blueprint.write`): one decorator gives every write its route, its
   ``Idempotency-Key`` (:mod:`web.api.idempotency`), its body's schema, its answer and the
   documented error statuses and headers (``If-Match`` required, accepted or not read).
+- **Reads** (:meth:`Blueprint.route` of a ``GET``) refuse a query parameter they do not
+  declare (:mod:`web.api.parameters`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from web.api.commands import if_match as read_if_match
 from web.api.errors import domain_error_response
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
+from web.api.parameters import known_parameters, refuse_unknown_parameters
 from web.api.problems import Content, refuse_every_problem
 from web.json_body import Parser
 
@@ -94,7 +97,24 @@ class Blueprint(flask_smorest.Blueprint):
         return self.name.removeprefix("api_")
 
     def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any) -> Any:
-        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+        """flask-smorest's route; a read (``GET``) also refuses, before anything else, a query
+        parameter its document does not declare (400 ``unknown_parameter``,
+        :mod:`web.api.parameters`)."""
+        register = super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+        if set(options.get("methods") or ("GET",)) - {"GET", "HEAD"}:
+            return register
+
+        def decorate(view: Any) -> Any:
+            known = known_parameters(view)
+
+            @functools.wraps(view)
+            def reading(*args: Any, **kwargs: Any) -> Any:
+                refuse_unknown_parameters(known)
+                return view(*args, **kwargs)
+
+            return register(self.errors(400)(reading))
+
+        return decorate
 
     @staticmethod
     def _generate_etag(etag_data: Any, extra_data: Any = None) -> str:

@@ -1,0 +1,44 @@
+"""Query parameters of the API's reads: each read answers a parameter it does not read with
+400 ``unknown_parameter`` naming it, never by ignoring it (``?stauts=adopted`` would list
+everything). What an operation reads is what its document declares: the fields of its query
+schema (``@bp.arguments(…, location="query")``) and, for a list in pages, ``page`` and
+``page_size``; ``lang``, which every address reads for its messages, is never unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+from flask_smorest import abort
+
+ALWAYS_READ = ("lang",)
+
+
+def _names(schema: Any) -> list[str]:
+    instance = schema() if isinstance(schema, type) else schema
+    if not isinstance(instance, ma.Schema):
+        return []
+    return [f.data_key or name for name, f in instance.fields.items() if not f.dump_only]
+
+
+def known_parameters(view: Any) -> tuple[str, ...]:
+    """The query parameters ``view`` (a flask-smorest view, its decorators applied) reads."""
+    doc = getattr(view, "_apidoc", {})
+    declared = [p for p in doc.get("arguments", {}).get("parameters", []) if isinstance(p, dict) and p.get("in") == "query"]
+    paged = doc.get("pagination", {}).get("parameters")
+    schemas = [p["schema"] for p in declared] + ([paged["schema"]] if paged else [])
+    return tuple(dict.fromkeys(name for schema in schemas for name in _names(schema)))
+
+
+def refuse_unknown_parameters(known: tuple[str, ...]) -> None:
+    """400 ``unknown_parameter`` naming each query parameter of the request not in ``known``
+    (nor ``lang``); return when there is none."""
+    unknown = sorted(set(request.args) - set(known) - set(ALWAYS_READ))
+    if not unknown:
+        return
+    expected = ", ".join(known)
+    reads = f"This address reads {expected} only" if known else "This address reads no query parameter"
+    hint = f"Unknown parameter: use {expected}." if known else "Unknown parameter: this address reads none."
+    abort(400, code="unknown_parameter", message=f"{reads}; remove {', '.join(unknown)}.",
+          errors={"query": {name: [hint] for name in unknown}})
