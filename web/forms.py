@@ -3,7 +3,7 @@
 Forms check shape only (a choice among the listed ones, a date, a uuid); the rules of
 the mechanism are checked by the application and the aggregates, whose refusals come
 back next to the field they name. Texts are kept exactly as typed, except that the
-browser's CRLF line ends are read as LF.
+browser's CRLF line ends are read as LF (:mod:`web.typed_text`, as the API reads them).
 
 ``command_id`` is a uuid4 made when the form is rendered: submitting the same form
 twice applies the command once (the application refuses a known command id).
@@ -42,6 +42,7 @@ from domain.reference import (
 from web.form_data import WebForm
 from web.i18n import WORD_LABELS, country_options, objective_title
 from web.translate import lazy_gettext as _l
+from web.typed_text import lf
 
 TABLES = tuple(sorted(table_objectives()))
 DECISIONS = ("adopt", "return_for_revision", "reject")
@@ -56,13 +57,6 @@ def opts(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def new_command_id() -> str:
     """A fresh command id for a form being rendered."""
     return str(uuid4())
-
-
-def lf(value: Any) -> Any:
-    """Read the browser's CRLF (and lone CR) line ends as LF; keep everything else."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
 
 
 def _uuid_shape(form: Any, field: Any) -> None:

@@ -68,3 +68,46 @@ def test_a_withdrawal_reason_as_long_as_documented_is_accepted(app: Flask) -> No
     r = app.test_client().post(f"/api/v1/proposals/{p['id']}/withdraw", json={"reason": "r" * MAX_FIELD_CHARS}, headers={**auth, "If-Match": '"1"'})
 
     assert (r.status_code, r.get_json()["status"]) == (200, "withdrawn")
+
+
+# The same text at the limit through a form and through the API (break-it: the API counted
+# a browser's CRLF line ends as two characters where the forms read them as LF).
+AT_LIMIT_WITH_CRLF = ("p" * 99 + "\r\n") * (MAX_TEXT // 100)  # MAX_TEXT characters once read with LF line ends
+SPACED_TITLE = " " + "t" * (MAX_TITLE - 2) + " "  # the spaces around it count, through both
+
+
+def _through_the_form(app: Flask, reference: str, **texts: str) -> int:
+    from uuid import uuid4
+
+    from tests.e2e.web_support import act_as, participant_id
+
+    client = app.test_client()
+    act_as(client, "participant", participant_id(app, reference))
+    data = {"command_id": str(uuid4()), "table": "RT1", "recommendation": DRAFT["recommendation"], "rationale": DRAFT["rationale"],
+            "title": DRAFT["title"], "problem": DRAFT["problem"], "objectives": ["2"], "targets": DRAFT["targets"], "language": "es", **texts}
+    return client.post("/proposals/new?lang=en", data=data).status_code
+
+
+def _through_the_api(app: Flask, reference: str, **texts: str) -> int:
+    return app.test_client().post("/api/v1/proposals", json={**DRAFT, **texts}, headers=bearer(app, reference)).status_code
+
+
+@pytest.mark.parametrize(("texts", "accepted"), [
+    ({"problem": AT_LIMIT_WITH_CRLF}, True),
+    ({"problem": AT_LIMIT_WITH_CRLF + "p"}, False),
+    ({"problem": AT_LIMIT_WITH_CRLF.replace("\r\n", "\r")}, True),
+    ({"title": SPACED_TITLE}, True),
+    ({"title": SPACED_TITLE + " "}, False),
+])
+def test_a_text_at_the_limit_is_accepted_or_refused_alike_through_a_form_and_the_api(app: Flask, texts: dict[str, str], accepted: bool) -> None:
+    member = member_of(app, "RT1")
+
+    answers = (_through_the_form(app, member, **texts), _through_the_api(app, member, **texts))
+
+    assert answers == ((302, 201) if accepted else (422, 422))
+
+
+def test_the_api_stores_a_texts_crlf_line_ends_as_lf_as_a_form_does(app: Flask) -> None:
+    p = draft(app, bearer(app, member_of(app, "RT1")), problem="one\r\ntwo\rthree\n")
+
+    assert p["problem"] == "one\ntwo\nthree\n"

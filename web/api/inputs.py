@@ -8,7 +8,8 @@ Each text field's ``maxLength`` in the document is the domain's own limit for it
 constant: a proposal's title 300 characters, its texts 20 000, a comment 5 000, any other
 stored text ``MAX_FIELD_CHARS``; :mod:`application.limits`): the document says what the service
 accepts, and the aggregate refuses a longer text with ``text_too_long`` (one source of truth,
-no second bound here).
+no second bound here). A text's CRLF line ends are read as LF first, as the forms read them
+(:mod:`web.typed_text`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from application.limits import (
 )
 from web.api.schemas import TABLE_CODES
 from web.i18n import local_number
+from web.typed_text import lf
 
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MAX_TEXT = MAX_FIELD_CHARS  # any stored text (every event's strings are checked against it)
@@ -49,11 +51,21 @@ class Length(validate.Length):
         )
 
 
+class TypedText(fields.String):
+    """A text read as the forms read it (:func:`web.typed_text.lf`: CRLF line ends as LF)
+    before anything counts it, so that a text is accepted or refused alike through a form
+    and through the API."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return str(lf(super()._deserialize(value, attr, data, **kwargs)))
+
+
 def Text(required: bool = True, max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
     """A text of at most ``max_length`` characters, the domain's limit for it: declared in
-    the document (``maxLength``) and checked by the aggregate (``text_too_long``)."""
+    the document (``maxLength``, counted with LF line ends) and checked by the aggregate
+    (``text_too_long``), after its line ends are read as the forms read them."""
     metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
-    return fields.String(required=required, validate=[_storable], metadata=metadata, **kwargs)
+    return TypedText(required=required, validate=[_storable], metadata=metadata, **kwargs)
 
 
 def Code(max_length: int, **kwargs: Any) -> fields.String:  # noqa: N802 - a field factory
