@@ -30,7 +30,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.liaison_table import UN_SEATS
-from domain.may_act import require_secretariat
+from domain.may_act import require_advising, require_secretariat
 from domain.reference import representative_seats
 from domain.settings import Rules
 
@@ -157,8 +157,7 @@ class LiaisonEndorsement(DialogueAggregate):
             raise RuleViolationError(f"No UN agency holds {seat} on {ctx.effective_date}.", code="un_seat_vacant", field="seat")
         if agency.strip() and agency.strip().casefold() != str(nomination["agency"]).strip().casefold():
             raise InvalidInputError(f"{seat} is held by {nomination['agency']}.", code="agency_not_on_seat", field="agency")
-        if not (ctx.is_secretariat or (nomination.get("focal_point") and ctx.actor == nomination["focal_point"])):
-            raise NotAllowedError("The secretariat or the agency's focal point records its advice.", code="not_allowed")
+        require_advising(ctx, [nomination.get("focal_point")])
         if not advice.strip():
             raise InvalidInputError("Advice cannot be empty.", code="empty_text", field="advice")
         self._un_advice_recorded(seat=seat, agency=agency.strip() or str(nomination["agency"]), advice=advice, **ctx.stamp())

@@ -51,3 +51,17 @@ def require_position_member(is_member: bool) -> None:
     """Raises ``not_a_member`` unless the member belongs to the session's table today."""
     if not is_member:
         raise NotAllowedError("Only members of the table take positions.", code="not_a_member", field="member")
+
+
+def require_holder_or_secretariat(ctx: Ctx, holders: Collection[str | None]) -> None:
+    """Raises ``not_allowed`` unless the secretariat acts or the actor is one of ``holders``
+    (the holder of the seat vacated; before the body names the seat, of any seat of the table)."""
+    if not (ctx.is_secretariat or ctx.actor in {str(h) for h in holders if h}):
+        raise NotAllowedError("Only the secretariat or the holder vacates a seat.", code="not_allowed")
+
+
+def require_advising(ctx: Ctx, focal_points: Collection[str | None]) -> None:
+    """Raises ``not_allowed`` unless the secretariat acts or the actor is one of ``focal_points``
+    (the advising agency's; before the body names the seat, of any UN seat's agency)."""
+    if not (ctx.is_secretariat or ctx.actor in {str(f) for f in focal_points if f}):
+        raise NotAllowedError("The secretariat or the agency's focal point records its advice.", code="not_allowed")

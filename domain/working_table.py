@@ -34,6 +34,7 @@ from domain.errors import (
     NotAllowedError,
     RuleViolationError,
 )
+from domain.may_act import require_holder_or_secretariat
 from domain.proposal_references import format_reference, given_reference_number
 from domain.reference import seat_codes, table_objectives
 from domain.settings import DEFAULT_RULES, Rules
@@ -377,6 +378,12 @@ class WorkingTable(DialogueAggregate):
         upcoming = [t for t in self.terms if t["seat"] == seat and t["term_start"] > on and t["vacated_on"] is None]
         return min(upcoming, key=lambda t: t["term_start"]) if upcoming else None
 
+    def holders_to_vacate(self, on: date) -> list[str]:
+        """The holders of the table's seats a vacating on ``on`` would concern (each seat's
+        term in force, else its next one)."""
+        terms = (self._term_to_vacate(seat, on) for seat in seat_codes(self.code))
+        return [str(t["participant"]) for t in terms if t is not None]
+
     def vacate_seat(self, ctx: Ctx, seat: str, reason: str = "") -> None:
         """Vacate a seat (the secretariat, or the holder resigning): the term held today,
         or, when none, the next term not started yet. From today the seat is empty until
@@ -388,8 +395,7 @@ class WorkingTable(DialogueAggregate):
         term = self._term_to_vacate(seat, ctx.effective_date)
         if term is None:
             raise InvalidTransitionError(f"{seat} is not held on {ctx.effective_date} nor elected for later.", code="seat_not_held")
-        if not (ctx.is_secretariat or ctx.actor == term["participant"]):
-            raise NotAllowedError("Only the secretariat or the holder vacates a seat.", code="not_allowed")
+        require_holder_or_secretariat(ctx, [term["participant"]])
         self._seat_vacated(seat=seat, participant=term["participant"], term_start=term["term_start"], reason=reason, **ctx.stamp())
 
     def vacate_terms_of(self, ctx: Ctx, participant_id: UUID | str, reason: str = "") -> list[str]:

@@ -12,7 +12,9 @@ from domain.deliberation import TableDeliberation
 from domain.endorsement import UN_SEATS
 from domain.errors import NotAllowedError
 from domain.may_act import (
+    require_advising,
     require_commenting_member,
+    require_holder_or_secretariat,
     require_not_an_author,
     require_position_member,
     require_secretariat,
@@ -80,3 +82,18 @@ class MayActChecks(ApplicationCore):
         nominations, elections, scheduling a session), with the message of the command ``doing`` (a key of
         :data:`domain.may_act.SECRETARIAT_ONLY`), which its aggregate raises too."""
         require_secretariat(self.ctx(actor), doing)
+
+    def check_may_vacate(self, table: str, *, actor: str) -> None:
+        """Raises ``not_allowed`` unless the secretariat acts or ``actor`` holds a seat of
+        ``table`` that can be vacated (today's term or the next one); which seat, and whether
+        the actor holds that one, is the command's."""
+        ctx = self.ctx(actor)
+        require_holder_or_secretariat(ctx, [] if ctx.is_secretariat else self.table(table).holders_to_vacate(ctx.effective_date))
+
+    def check_may_advise(self, *, actor: str) -> None:
+        """Raises ``not_allowed`` unless the secretariat acts or ``actor`` is the focal point of
+        a UN agency seated today; which seat, and whether it is theirs, is the command's."""
+        ctx = self.ctx(actor)
+        lt = None if ctx.is_secretariat else self.liaison_table()
+        nominations = [lt.un_seat(seat, ctx.effective_date) for seat in UN_SEATS] if lt else []
+        require_advising(ctx, [n.get("focal_point") for n in nominations if n])

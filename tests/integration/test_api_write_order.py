@@ -74,6 +74,9 @@ CASES: dict[str, tuple[Callable[[Flask], str], Callable[[Flask], str], str]] = {
     "ending a UN nomination by a member": (lambda a: "/liaison-table/un-seats/vacate", _other_member_of_rt1, "secretariat_only"),
     "a vote by a member who holds no seat": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/endorsement/votes", _other_member_of_rt1, "not_the_seat_holder"),
     "an election by a member": (lambda a: "/tables/RT1/elections", _other_member_of_rt1, "secretariat_only"),
+    "vacating a seat of a table by a member who holds none": (lambda a: "/tables/RT1/vacate", _other_member_of_rt1, "not_allowed"),
+    "UN advice by a member who is no agency's focal point": (lambda a: f"/proposals/{proposal(a, 'prop-rt1-05')['id']}/endorsement/advice",
+                                                             _other_member_of_rt1, "not_allowed"),
 }
 
 
@@ -181,3 +184,27 @@ def test_the_secretariat_pre_check_says_the_command_s_own_message(app: Flask) ->
     r = app.test_client().post(url, json=BAD_BODY, headers=bearer(app, _other_member_of_rt1(app)))
 
     assert (r.status_code, r.get_json()["message"]) == (403, "Only the secretariat publishes to governments.")
+
+
+def _holder_of_a_seat_of(app: Flask, table: str) -> str:
+    from projections import people as people_views
+    from projections import tables as table_views
+    from tests.e2e.web_support import app_services
+
+    e = app_services(app).projector.engine
+    holder = next(r["participant_id"] for r in table_views.representatives(e, on=date(2026, 3, 27)) if r["table_code"] == table)
+    return next(p["reference"] for p in people_views.participants(e) if p["id"] == holder)
+
+
+def test_a_holder_of_a_seat_of_the_table_vacating_with_a_bad_body_gets_422(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/tables/RT1/vacate", json=BAD_BODY, headers=bearer(app, _holder_of_a_seat_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")
+
+
+def test_the_secretariat_giving_un_advice_with_a_bad_body_gets_422(app: Flask) -> None:
+    url = f"/api/v1/proposals/{proposal(app, 'prop-rt1-05')['id']}/endorsement/advice"
+
+    r = app.test_client().post(url, json=BAD_BODY, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"]) == (422, "invalid_input")

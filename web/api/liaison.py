@@ -25,7 +25,7 @@ from web.api.inputs import (
     PublicationInput,
     VoteInput,
 )
-from web.api.may_act import secretariat, voting
+from web.api.may_act import advising, secretariat, voting
 from web.api.problems import refuse_all
 from web.api.proposals import proposal_or_404, with_authors
 from web.api.schemas import EndorsementSchema, ProposalSchema
@@ -90,7 +90,7 @@ def vote(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _round_answer(proposal_id, 201)
 
 
-@bp.write("/<uuid:proposal_id>/endorsement/advice", EndorsementSchema, status=201, body=AdviceInput, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/endorsement/advice", EndorsementSchema, status=201, body=AdviceInput, if_match=ACCEPTED, before=advising)
 def record_un_advice(data: dict[str, Any], proposal_id: UUID) -> Answer:
     """A UN agency's technical advice (the secretariat, or the agency's focal point)."""
     actor, version = writing(secretariat=True)

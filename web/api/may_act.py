@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from flask_smorest import abort
+
 from domain.errors import NotAllowedError
 from web.api.commands import acting
 from web.api.common import reader
@@ -75,3 +77,17 @@ def commenting(proposal_id: UUID, **_: Any) -> None:
     if pid is None:
         raise NotAllowedError("Only a member of the proposal's table can do this.", code="no_participant")
     services().app.check_may_comment(proposal_id, actor=pid)
+
+
+def vacating(code: str, **_: Any) -> None:
+    """The secretariat, or the holder of a seat of the route's table (an unknown table is 404)."""
+    from web.api.schemas import TABLE_CODES
+
+    if code not in TABLE_CODES:
+        abort(404, message="No working table with this code.", code="unknown_table")
+    services().app.check_may_vacate(code, actor=acting(secretariat=True))
+
+
+def advising(**_: Any) -> None:
+    """The secretariat, or the focal point of a UN agency seated today."""
+    services().app.check_may_advise(actor=acting(secretariat=True))

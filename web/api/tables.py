@@ -15,7 +15,7 @@ from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
 from web.api.inputs import ElectionInput, VacateInput
-from web.api.may_act import secretariat
+from web.api.may_act import secretariat, vacating
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
 from web.services import services
 
@@ -111,7 +111,7 @@ def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     return _answer(code, 201)
 
 
-@bp.write("/<table(others=True):code>/vacate", WorkingTableSchema, body=VacateInput)
+@bp.write("/<table(others=True):code>/vacate", WorkingTableSchema, body=VacateInput, before=vacating)
 def vacate(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Vacate a seat of the table from today (the secretariat, or its holder resigning); a by-election fills the rest of the term."""
     _code_or_404(code)
