@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from eventsourcing.persistence import Notification
 from sqlalchemy.orm import Session
 
+import projections
 from application.accounts import Accounts
 from application.clock import Clock, FixedClock, clock_from_config
 from application.mail import Composer, mailer_from_url
@@ -31,12 +32,13 @@ from application.persistence import (
     parse_master_key,
     read_master_key_file,
 )
-from application.schema import upgrade_own_tables
+from application.schema import own_tables_current, upgrade_own_tables
 from application.service import DialogueApplication
 from application.tlog.store import build_tree
 from projections import deadlines
 from projections.deadlines import OpenRoundsView
 from projections.runner import ViewProjector
+from projections.versions import not_ready
 from projections.versions import upgrade as upgrade_views
 
 log = logging.getLogger(__name__)
@@ -197,6 +199,18 @@ class Services:
     def _log_on_sqlite(self) -> bool:
         engine = getattr(getattr(self.projector.source, "datastore", None), "engine", None)
         return engine is not None and engine.dialect.name == "sqlite"
+
+
+def behind_the_code(config: Config) -> list[str]:
+    """What of the database is not at this release's shape (empty when it can serve): the
+    project's own tables behind the code's migration head, each view not at the code's
+    version (``proposals.v2 (missing)``). ``dialogue db upgrade`` brings them to it.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database cannot be reached.
+    """
+    behind = [] if own_tables_current(get_engine(config.database_url)) else ["the project's own tables"]
+    return behind + not_ready(get_engine(config.views_url or config.database_url), projections.PROJECTIONS)
 
 
 def bootstrap(config: Config, *, clock: Clock | None = None, check_key: bool = True, composer: Composer | None = None) -> Services:

@@ -70,6 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.i18n import init_app as init_i18n
 
     init_i18n(app)
+    from web.database_shape import init_app as init_database_shape
+
+    init_database_shape(app)  # before anything reads the database: 503 while it is behind the code
     from web.navigation import init_app as init_navigation
 
     init_navigation(app)

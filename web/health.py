@@ -6,7 +6,9 @@
   log, and the hash chain's head is known and covers the log's last position. 200 with
   ``status: ready``; 503 with ``status`` one of ``unavailable`` (database or
   configuration), ``lagging`` (views too far behind: is ``dialogue projections run``
-  running?) or ``chain_behind`` (the chain does not reach the last event).
+  running?) or ``chain_behind`` (the chain does not reach the last event); in a process
+  that does not upgrade the database itself, ``upgrade_required`` while the database is
+  behind the code (:mod:`web.database_shape`).
 
 Body of ``/readyz`` (JSON)::
 

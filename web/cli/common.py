@@ -10,10 +10,9 @@ import click
 from flask import current_app
 from sqlalchemy import inspect
 
-import projections
 from application import files
 from application.accounts import Account, Accounts
-from application.bootstrap import Config, Services, bootstrap
+from application.bootstrap import Config, Services, behind_the_code, bootstrap
 from application.clock import FixedClock
 from application.persistence import (
     EVENTS_TABLE,
@@ -22,8 +21,6 @@ from application.persistence import (
     commands_table,
     get_engine,
 )
-from application.schema import own_tables_current
-from projections.versions import not_ready
 from web.services import services as app_services
 
 REQUIRED_TABLES = (EVENTS_TABLE, chain_table.name, commands_table.name, "view_tracking")
@@ -75,8 +72,7 @@ def require_initialised(cfg: Config) -> None:
     if missing:
         raise click.ClickException(f"The database is not set up (missing {', '.join(missing)}): run `dialogue db init` first.")
     try:
-        behind = [] if own_tables_current(get_engine(cfg.database_url)) else ["the project's own tables"]
-        behind += not_ready(get_engine(cfg.views_url or cfg.database_url), projections.PROJECTIONS)
+        behind = behind_the_code(cfg)
     except Exception as e:  # noqa: BLE001 - any connection failure is reported the same way
         raise click.ClickException(f"Cannot reach the database: {type(e).__name__}: {e}") from e
     if behind:

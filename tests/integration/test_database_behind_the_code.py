@@ -1,0 +1,106 @@
+"""A web process that does not upgrade the database itself (``DIALOGUE_CREATE_TABLES=no``),
+started on a database of an older release before ``dialogue db upgrade`` ran (the fixture
+``tests/fixtures/before-migrations/``): every request answers 503 saying so, in the
+reader's language (JSON for the API and ``/readyz``), logged once, never a 500; once the
+database is upgraded the same process serves (``web/database_shape.py``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, func, select, text
+
+from tests.conftest import ROOT
+from tests.e2e.web_support import visible
+from web import create_app
+
+FIXTURE = ROOT / "tests" / "fixtures" / "before-migrations"
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copy(FIXTURE / "dialogue.db", tmp_path / "old.db")
+    shutil.copy(FIXTURE / "master.key", tmp_path / "old.key")
+    (tmp_path / "old.key").chmod(0o600)
+    return tmp_path / "old.db", tmp_path / "old.key"
+
+
+def _app(db: Path, key: Path, create_tables: str = "no") -> Flask:
+    return create_app({
+        "DIALOGUE_DATABASE_URL": f"sqlite:///{db}", "DIALOGUE_MASTER_KEY_FILE": str(key), "DIALOGUE_CLOCK": "2026-03-27",
+        "DIALOGUE_CREATE_TABLES": create_tables, "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True, "WTF_CSRF_ENABLED": False,
+    })
+
+
+@pytest.fixture
+def app(old_db: tuple[Path, Path]) -> Flask:
+    return _app(*old_db)
+
+
+def _events(db: Path) -> int:
+    with create_engine(f"sqlite:///{db}").connect() as c:
+        return int(c.execute(select(func.count()).select_from(text("dialogue_events"))).scalar_one())
+
+
+@pytest.mark.parametrize("path", ["/?lang=en", "/tables/RT1?lang=en", "/proposals/new?lang=en"])
+def test_every_page_answers_503_saying_the_database_must_be_upgraded(app: Flask, path: str) -> None:
+    r = app.test_client().get(path)
+
+    assert (r.status_code, r.headers["Retry-After"]) == (503, "60")
+    assert "An administrator must run “dialogue db upgrade”. Nothing was read or stored" in visible(r)
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("es", "Una persona administradora debe ejecutar «dialogue db upgrade»."),
+    ("pt", "Uma pessoa administradora deve executar “dialogue db upgrade”."),
+    ("fr", "Un administrateur doit exécuter « dialogue db upgrade »."),
+])
+def test_the_503_page_is_in_the_readers_language(app: Flask, language: str, words: str) -> None:
+    assert words in visible(app.test_client().get(f"/?lang={language}"))
+
+
+def test_a_form_sent_before_the_upgrade_is_503_and_stores_nothing(app: Flask, old_db: tuple[Path, Path]) -> None:
+    before = _events(old_db[0])
+
+    r = app.test_client().post("/tables/RT1/join", data={
+        "join-command_id": str(uuid4()), "join-motivation": "Coordino una red de acogida.", "join-display_name": "María Huamán",
+        "join-organisation_name": "", "join-country": "PE", "join-stakeholder_group": "migrant_organisation", "join-language": "es",
+        "join-contact": "maria@example.org", "join-website": "",
+    })
+
+    assert r.status_code == 503 and _events(old_db[0]) == before
+
+
+def test_the_api_and_readyz_answer_503_in_json_and_healthz_is_up(app: Flask) -> None:
+    client = app.test_client()
+
+    api, ready, health = client.get("/api/v1/tables"), client.get("/readyz"), client.get("/healthz")
+
+    assert (api.status_code, api.get_json()["code"]) == (503, "upgrade_required")
+    assert (ready.status_code, ready.get_json()["status"]) == (503, "upgrade_required")
+    assert "the project's own tables" in ready.get_json()["behind"]
+    assert health.status_code == 200
+
+
+def test_it_is_logged_once(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("ERROR", logger="dialogue.upgrade"):
+        app.test_client().get("/")
+        app.test_client().get("/tables")
+
+    assert [r.getMessage().endswith("run `dialogue db upgrade`. Every request answers 503 until then.") for r in caplog.records] == [True]
+
+
+def test_once_the_database_is_upgraded_the_same_process_serves(app: Flask, old_db: tuple[Path, Path]) -> None:
+    refused = app.test_client().get("/tables/RT1").status_code
+    result = _app(*old_db).test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    assert (refused, app.test_client().get("/tables/RT1").status_code) == (503, 200)
+
+
+def test_a_process_that_upgrades_the_database_itself_serves_it(old_db: tuple[Path, Path]) -> None:
+    assert _app(*old_db, create_tables="yes").test_client().get("/tables/RT1").status_code == 200
