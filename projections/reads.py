@@ -13,18 +13,19 @@ pool). On SQLite the driver begins no transaction for a ``SELECT`` anyway: the e
 
 from __future__ import annotations
 
-import weakref
-
 from sqlalchemy import Engine
 
-_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+# The autocommit engine kept on its engine (a mapping from engines would keep every
+# engine alive: the value refers to its key).
+_READER = "_dialogue_reader"
 
 
 def reader(engine: Engine) -> Engine:
     """The engine to read one statement through (the module docstring)."""
     if engine.dialect.name != "postgresql":
         return engine
-    found = _readers.get(engine)
+    found: Engine | None = getattr(engine, _READER, None)
     if found is None:
-        found = _readers[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+        found = engine.execution_options(isolation_level="AUTOCOMMIT")
+        setattr(engine, _READER, found)
     return found
