@@ -32,7 +32,7 @@ from application.persistence import (
     parse_master_key,
     read_master_key_file,
 )
-from application.schema import own_tables_current, upgrade_own_tables
+from application.schema import own_tables_state, upgrade_own_tables
 from application.service import DialogueApplication
 from application.tlog.store import build_tree
 from projections import deadlines
@@ -201,15 +201,25 @@ class Services:
         return engine is not None and engine.dialect.name == "sqlite"
 
 
+_ahead_logged: list[bool] = []  # the warning about a database ahead of the code, once per process
+
+
 def behind_the_code(config: Config) -> list[str]:
     """What of the database is not at this release's shape (empty when it can serve): the
     project's own tables behind the code's migration head, each view not at the code's
-    version (``proposals.v2 (missing)``). ``dialogue db upgrade`` brings them to it.
+    version (``proposals.v2 (missing)``). ``dialogue db upgrade`` brings them to it. Own
+    tables at a revision the code's scripts do not know are ahead of it, not behind (a newer
+    release upgraded them): they are served as they are, with a warning logged once.
 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database cannot be reached.
     """
-    behind = [] if own_tables_current(get_engine(config.database_url)) else ["the project's own tables"]
+    state = own_tables_state(get_engine(config.database_url))
+    if state == "ahead" and not _ahead_logged:
+        _ahead_logged.append(True)
+        log.warning("The database's own tables are at a revision this release does not know (a newer release upgraded them): "
+                    "served as they are; `dialogue db upgrade` cannot apply to them.")
+    behind = ["the project's own tables"] if state == "behind" else []
     return behind + not_ready(get_engine(config.views_url or config.database_url), projections.PROJECTIONS)
 
 

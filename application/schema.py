@@ -111,6 +111,24 @@ def own_tables_current(engine: Engine) -> bool:
         return current_revision(c) == head_revision()
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision of the code's migration scripts."""
+    return frozenset(s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
+def own_tables_state(engine: Engine) -> str:
+    """``current`` (at the code's head), ``behind`` (an earlier revision of the code's scripts,
+    or none: ``dialogue db upgrade`` brings it to the head) or ``ahead`` (a revision the code's
+    scripts do not know: a newer release upgraded it, e.g. during a rolling deployment or
+    before a rollback; no upgrade of this release can apply to it). One cheap query."""
+    with engine.connect() as c:
+        revision = current_revision(c)
+    if revision == head_revision():
+        return "current"
+    return "behind" if revision is None or revision in known_revisions() else "ahead"
+
+
 def upgrade_own_tables(engine: Engine) -> SchemaReport:
     """Bring the project's own tables to the code's revision, in one transaction.
 

@@ -104,3 +104,21 @@ def test_once_the_database_is_upgraded_the_same_process_serves(app: Flask, old_d
 
 def test_a_process_that_upgrades_the_database_itself_serves_it(old_db: tuple[Path, Path]) -> None:
     assert _app(*old_db, create_tables="yes").test_client().get("/tables/RT1").status_code == 200
+
+
+def test_a_database_ahead_of_the_code_is_served_with_a_warning_once(old_db: tuple[Path, Path], caplog: pytest.LogCaptureFixture,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("application.bootstrap._ahead_logged", [])
+    assert _app(*old_db, create_tables="yes").test_client().get("/tables/RT1").status_code == 200
+    with create_engine(f"sqlite:///{old_db[0]}").begin() as c:  # a newer release's revision, unknown to this code
+        c.execute(text("UPDATE dialogue_schema_version SET version_num = 'f00dfeedbeef'"))
+    app = _app(*old_db)
+
+    with caplog.at_level("WARNING"):
+        page, ready = app.test_client().get("/tables/RT1"), app.test_client().get("/readyz")
+        _app(*old_db).test_client().get("/tables/RT1")
+
+    assert (page.status_code, ready.status_code, ready.get_json()["status"]) == (200, 200, "ready")
+    assert [r.getMessage() for r in caplog.records if "does not know" in r.getMessage()] == [
+        "The database's own tables are at a revision this release does not know (a newer release upgraded them): "
+        "served as they are; `dialogue db upgrade` cannot apply to them."]
