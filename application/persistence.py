@@ -120,6 +120,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+"""How long a new PostgreSQL connection waits for a database host that does not answer."""
+
+
 def get_engine(url: str) -> Engine:
     """One engine per database URL in a process (created after a fork, never before).
 
@@ -137,7 +141,7 @@ def get_engine(url: str) -> Engine:
             else:
                 # A database host that stops answering fails a connection in 10 s (so /readyz
                 # answers 503 instead of hanging).
-                connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+                connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if url.startswith("postgresql") else {}
                 # No ``pool_pre_ping`` (a round trip per checkout): each connection taken
                 # from the pool is checked by its socket (:mod:`application.liveness`).
                 engine = create_engine(url, pool_recycle=RECYCLE_SECONDS, hide_parameters=True, connect_args=connect_args)

@@ -11,12 +11,15 @@ the database must be upgraded with ``dialogue db upgrade``; for the API, its JSO
 naming what is behind. It is logged once per process. The check runs before anything else reads the
 database, on each request until the database is found current, never after: once an
 operator ran ``dialogue db upgrade``, the process serves without a restart. A database that
-does not answer is left to the request (``/readyz`` says ``unavailable``).
+does not answer is left to the request (``/readyz`` says ``unavailable``), and is not asked
+again by this check for ``RETRY_SECONDS``. ``/readyz`` passes the hook: it checks its own
+connection, then the shape (:func:`behind`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
@@ -27,7 +30,12 @@ from application.bootstrap import Config, behind_the_code
 log = logging.getLogger("dialogue.upgrade")
 CURRENT = "dialogue_database_current"
 LOGGED = "dialogue_database_behind_logged"
-PASS = ("static", "health.healthz")
+INSTALLED = "dialogue_database_shape_checked"
+FAILED_AT = "dialogue_database_shape_failed_at"
+RETRY_SECONDS = 5.0
+# /readyz checks its own connection first, then the shape (web/health.py): a database that
+# hangs is waited for once.
+PASS = ("static", "health.healthz", "health.readyz")
 
 
 def _message() -> str:
@@ -37,26 +45,47 @@ def _message() -> str:
     )
 
 
-def refuse_until_upgraded() -> Any:
-    """``before_request``: 503 while the database is behind the code (see the module)."""
-    app = current_app
-    if app.extensions.get(CURRENT) or request.endpoint in PASS:
-        return None
-    cfg: Config = app.config["DIALOGUE"]
+def behind(app: Flask) -> list[str]:
+    """What of the database is behind the code (empty: serve), checked until it is found
+    current, in a process that installed the check (:func:`init_app`). A database that does
+    not answer is left to the request (empty), and not asked again for ``RETRY_SECONDS``: a
+    database host that hangs costs a request one connection timeout, not two."""
+    if not app.extensions.get(INSTALLED) or app.extensions.get(CURRENT):
+        return []
+    failed = app.extensions.get(FAILED_AT)
+    if failed is not None and time.monotonic() - failed < RETRY_SECONDS:
+        return []
     try:
-        behind = behind_the_code(cfg)
+        found = behind_the_code(app.config["DIALOGUE"])
     except Exception:  # noqa: BLE001 - a database that does not answer is reported as before (/readyz: unavailable)
-        return None
-    if not behind:
+        app.extensions[FAILED_AT] = time.monotonic()
+        return []
+    app.extensions.pop(FAILED_AT, None)
+    if not found:
         app.extensions[CURRENT] = True
-        return None
+        return []
     if not app.extensions.get(LOGGED):
         app.extensions[LOGGED] = True
         log.error("The database is not at this release's shape (%s): run `dialogue db upgrade`. Every request answers 503 until then.",
-                  ", ".join(behind))
-    if request.endpoint == "health.readyz":
-        response = make_response(jsonify(status="upgrade_required", behind=behind), 503)
-    elif request.path.startswith("/api/"):
+                  ", ".join(found))
+    return found
+
+
+def readiness_refusal(found: list[str]) -> Any:
+    """``/readyz``'s 503 naming what is behind (it checks the database's connection first)."""
+    response = make_response(jsonify(status="upgrade_required", behind=found), 503)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+def refuse_until_upgraded() -> Any:
+    """``before_request``: 503 while the database is behind the code (see the module)."""
+    if request.endpoint in PASS:
+        return None
+    found = behind(current_app)
+    if not found:
+        return None
+    if request.path.startswith("/api/"):
         body = {"code": "upgrade_required", "status": 503, "message": "The database must be upgraded to this release: run `dialogue db upgrade`.", "errors": {}}
         response = make_response(jsonify(body), 503)
     else:
@@ -71,4 +100,5 @@ def init_app(app: Flask) -> None:
     registers its ``before_request``."""
     cfg: Config = app.config["DIALOGUE"]
     if not cfg.create_tables:
+        app.extensions[INSTALLED] = True
         app.before_request(refuse_until_upgraded)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 
 from application.persistence import chain_table
+from web import database_shape
 from web.services import services
 
 bp = Blueprint("health", __name__)
@@ -55,9 +56,12 @@ def readyz() -> Any:
             ).one()
         position = s.projector.position()
         max_lag = s.config.max_projection_lag
+        behind = database_shape.behind(current_app)  # after the connection's own check
     except Exception as e:  # noqa: BLE001 - readiness reports any failure as not ready
         log.warning("not ready: %s: %s", type(e).__name__, e)
         return jsonify(status="unavailable", error=type(e).__name__), 503
+    if behind:
+        return database_shape.readiness_refusal(behind)
     last = int(last or 0)
     lag = max(0, last - position)
     chain_known = (head_position is None and last == 0) or (head_position is not None and int(head_position) == last)

@@ -7,13 +7,18 @@ database is upgraded the same process serves (``web/database_shape.py``)."""
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import OperationalError
 
+from application.persistence import dispose_engines
 from tests.conftest import ROOT
 from tests.e2e.web_support import visible
 from web import create_app
@@ -122,3 +127,71 @@ def test_a_database_ahead_of_the_code_is_served_with_a_warning_once(old_db: tupl
     assert [r.getMessage() for r in caplog.records if "does not know" in r.getMessage()] == [
         "The database's own tables are at a revision this release does not know (a newer release upgraded them): "
         "served as they are; `dialogue db upgrade` cannot apply to them."]
+
+
+@pytest.fixture
+def silent_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[socket.socket]]]:
+    """A PostgreSQL URL whose host accepts connections and never answers; the connections accepted."""
+    monkeypatch.setattr("application.persistence.CONNECT_TIMEOUT_SECONDS", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/dialogue?sslmode=disable&gssencmode=disable", accepted
+    stop.set()
+    thread.join()
+    for s in [*accepted, listener]:
+        s.close()
+    dispose_engines()
+
+
+def test_readyz_waits_for_a_database_that_does_not_answer_once(silent_database: tuple[str, list[socket.socket]],
+                                                              old_db: tuple[Path, Path]) -> None:
+    url, accepted = silent_database
+    app = create_app({
+        "DIALOGUE_DATABASE_URL": url, "DIALOGUE_MASTER_KEY_FILE": str(old_db[1]), "DIALOGUE_CREATE_TABLES": "no",
+        "SECRET_KEY": "test-secret-key-0123456789abcdef", "TESTING": True,
+    })
+
+    r = app.test_client().get("/readyz")
+
+    assert (r.status_code, r.get_json()["status"], len(accepted)) == (503, "unavailable", 1)
+
+
+def _unreachable(calls: list[int]) -> Callable[[object], list[str]]:
+    def check(config: object) -> list[str]:
+        calls.append(1)
+        raise OperationalError("SELECT 1", {}, ConnectionError("timeout expired"))
+    return check
+
+
+def test_a_failed_check_is_not_repeated_by_the_next_requests_for_a_few_seconds(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr("web.database_shape.behind_the_code", _unreachable(calls))
+
+    for _ in range(3):
+        app.test_client().get("/no-such-page")
+
+    assert len(calls) == 1
+
+
+def test_a_failed_check_is_made_again_after_a_few_seconds(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr("web.database_shape.behind_the_code", _unreachable(calls))
+    monkeypatch.setattr("web.database_shape.RETRY_SECONDS", 0.0)
+
+    app.test_client().get("/no-such-page")
+    refused = app.test_client().get("/no-such-page")
+
+    assert (len(calls), refused.status_code) == (2, 404)
