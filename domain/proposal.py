@@ -221,10 +221,14 @@ class Proposal(AmendmentCommands, PublicationCommands, DialogueAggregate):
     def _co_author_added(self, co_author: str, actor: str, effective_date: date, command_id: str) -> None:
         self.co_authors.append(co_author)
 
+    def _require_may_remove_co_author(self, actor: str, co_author: UUID | str) -> None:
+        """Raises ``not_an_author`` unless ``actor`` is the author or the co-author themselves."""
+        if actor != self.author and actor != str(co_author):
+            raise NotAllowedError("Only the author, or the co-author themselves, may remove a co-author.", code="not_an_author")
+
     def remove_co_author(self, ctx: Ctx, co_author: UUID) -> None:
         """Remove a co-author (by the author, or a co-author removing themselves)."""
-        if ctx.actor != self.author and ctx.actor != str(co_author):
-            raise NotAllowedError("Only the author, or the co-author themselves, may remove a co-author.", code="not_an_author")
+        self._require_may_remove_co_author(ctx.actor, co_author)
         self._require_status(EDITABLE, "remove a co-author", code="proposal_not_editable")
         if str(co_author) not in self.co_authors:
             raise NotFoundError("This person is not a co-author of the proposal.", code="not_a_co_author", field="co_author")

@@ -84,6 +84,12 @@ class AmendmentCommands(ProposalGuards):
             text=text, replaces=replaces, justification=justification, **ctx.stamp(),
         )
 
+    @staticmethod
+    def _require_amender(actor: str, amendment: dict[str, Any]) -> None:
+        """Raises ``not_the_amender``: an amendment is withdrawn by its amender only."""
+        if actor != amendment["amender"]:
+            raise NotAllowedError("Only the amender may withdraw an amendment.", code="not_the_amender")
+
     def _pending_amendment(self, amendment: str) -> dict[str, Any]:
         a = self.amendments.get(amendment)
         if a is None:
@@ -111,8 +117,7 @@ class AmendmentCommands(ProposalGuards):
     def withdraw_amendment(self, ctx: Ctx, amendment: str) -> None:
         """Withdraw an amendment (its amender only, while it is pending)."""
         a = self._pending_amendment(amendment)
-        if ctx.actor != a["amender"]:
-            raise NotAllowedError("Only the amender may withdraw an amendment.", code="not_the_amender")
+        self._require_amender(ctx.actor, a)
         self._amendment_withdrawn(amendment=amendment, **ctx.stamp())
 
 

@@ -30,6 +30,24 @@ class MayActChecks(ApplicationCore):
         ctx = self.ctx(actor)
         self.proposal(proposal_id)._require_author_id(ctx.actor, "withdraw the proposal", main_author_only=True)  # noqa: SLF001 - the aggregate's own rule
 
+    def check_may_submit(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (submitting is the main author's)."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id)._require_author_id(ctx.actor, "submit the proposal", main_author_only=True)  # noqa: SLF001
+
+    def check_may_remove_co_author(self, proposal_id: UUID | str, co_author: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (the author removes a co-author, or the co-author themselves)."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id)._require_may_remove_co_author(ctx.actor, co_author)  # noqa: SLF001
+
+    def check_may_withdraw_amendment(self, proposal_id: UUID | str, reference: str, *, actor: str) -> None:
+        """Raises ``not_the_amender`` for an amendment of someone else (an unknown one is the command's)."""
+        ctx = self.ctx(actor)
+        p = self.proposal(proposal_id)
+        amendment = p.amendments.get(reference)
+        if amendment is not None:
+            p._require_amender(ctx.actor, amendment)  # noqa: SLF001
+
     def check_may_add_co_author(self, proposal_id: UUID | str, *, actor: str) -> None:
         """Raises ``not_an_author`` (co-authors are added by the main author)."""
         ctx = self.ctx(actor)

@@ -83,6 +83,10 @@ class World:
         for name in case.path_parameters or {}:
             if name in ids:
                 case.path_parameters[name] = ids[name]
+        required = [p for p in case.operation.definition.raw.get("parameters", [])
+                    if isinstance(p, dict) and p.get("name") == "If-Match" and p.get("required")]
+        if write and required and "If-Match" not in (case.headers or {}):
+            case.headers = {**(case.headers or {}), "If-Match": ""}  # the body is what is fuzzed (428 is tested apart)
         if write and case.headers and "If-Match" in case.headers:
             resource = path.removeprefix("/api/v1").format(**case.path_parameters)
             resource = re.sub(r"^(/proposals/[^/]+/endorsement)/.*$|^(/(proposals|sessions|dialogues)/[^/]+)/.*$", r"\1\2", resource)

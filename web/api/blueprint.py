@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -46,6 +47,28 @@ TOTAL_HEADER = {"description": "The number of items over all pages.", "schema": 
 # What any write may answer besides its success (the one error shape); 412 and 428 follow If-Match.
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
 NOT_JSON = "Send the body as JSON, with Content-Type: application/json."
+NO_BODY_MESSAGE = "This write takes no body: send none (or {})."
+# The body of a write that takes none, as the document states it: none, or an empty object.
+NO_BODY = {
+    "required": False,
+    "description": "This write takes no body: send none, or {}. Any other body is refused: 415 when it is not "
+                   "JSON, 422 unexpected_body when it is.",
+    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": False, "maxProperties": 0}}},
+}
+
+
+def refuse_a_body() -> None:
+    """For a write that takes no body: 422 ``unexpected_body`` for a JSON body other than
+    ``{}`` (400 ``invalid_json`` for one that does not read); return for none or ``{}``."""
+    sent = request.get_data(cache=True)
+    if not sent:
+        return
+    try:
+        value = json.loads(sent)
+    except (ValueError, RecursionError):
+        abort(400, code="invalid_json", message="The body is not JSON.", errors={"json": ["The body is not JSON."]})
+    if value != {}:
+        abort(422, code="unexpected_body", message=NO_BODY_MESSAGE, errors={"json": [NO_BODY_MESSAGE]})
 __all__ = ["ACCEPTED", "REQUIRED", "Blueprint", "one_page"]
 
 
@@ -156,10 +179,11 @@ class Blueprint(flask_smorest.Blueprint):
         may not act (403), then a body that is not JSON is refused (415), then a required
         ``If-Match`` that is missing (428), before the body is checked (422). ``content``
         (:mod:`web.api.problems`) adds the content's problems to the 422 of a body that
-        breaks the schema."""
+        breaks the schema. A write that takes no body answers one other than ``{}`` at the
+        same steps: 415 when it is not JSON, else 422 ``unexpected_body``
+        (:func:`refuse_a_body`); the document says so (:data:`NO_BODY`)."""
         parameters = {REQUIRED: [IF_MATCH], ACCEPTED: [IF_MATCH_OPTIONAL], None: []}[if_match] + [IDEMPOTENCY_KEY]
-        statuses = (WRITE_ERRORS + ((412,) if if_match else ()) + ((415,) if body is not None else ())
-                    + ((428,) if if_match == REQUIRED else ()))
+        statuses = WRITE_ERRORS + ((412,) if if_match else ()) + (415,) + ((428,) if if_match == REQUIRED else ())
 
         def decorate(view: Any) -> Any:
             @functools.wraps(view)
@@ -169,8 +193,7 @@ class Blueprint(flask_smorest.Blueprint):
 
             func = self.errors(*statuses)(self.doc(parameters=parameters)(declared))
             func = self.response(status, schema)(func)
-            if body is not None:
-                func = self.arguments(body)(func)
+            func = self.arguments(body)(func) if body is not None else self.doc(requestBody=NO_BODY)(func)
             parse = func
 
             @functools.wraps(parse)
@@ -181,10 +204,12 @@ class Blueprint(flask_smorest.Blueprint):
                     raise NotAllowedError("Sign in (a personal access token) to do this.", code="sign_in_required")
                 if before is not None:
                     before(**kwargs)
-                if body is not None and request.get_data(cache=True) and not request.is_json:
-                    abort(415, code="unsupported_media_type", message=NOT_JSON)
+                if request.get_data(cache=True) and not request.is_json:
+                    abort(415, code="unsupported_media_type", message=NOT_JSON if body is not None else NO_BODY_MESSAGE)
                 if if_match == REQUIRED:
                     read_if_match(required=True)
+                if body is None:
+                    refuse_a_body()
                 if body is not None and content is not None:
                     refuse_every_problem(body, content, kwargs)
                 return parse(*args, **kwargs)

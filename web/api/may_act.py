@@ -17,15 +17,16 @@ from web.api.common import reader
 from web.services import services
 
 
-def on_proposal(check: str) -> Callable[..., None]:
+def on_proposal(check: str, *also: str) -> Callable[..., None]:
     """The application's ``check`` (``check_may_withdraw`` …) for the route's proposal,
-    with the person's own actor; an unknown proposal is 404."""
+    with the person's own actor (and the route's arguments named ``also``: an amendment's
+    ``reference``…); an unknown proposal is 404."""
 
-    def before(proposal_id: UUID, **_: Any) -> None:
+    def before(proposal_id: UUID, **route: Any) -> None:
         from web.api.proposals import proposal_or_404
 
         proposal_or_404(proposal_id)
-        getattr(services().app, check)(proposal_id, actor=acting())
+        getattr(services().app, check)(proposal_id, *(route[name] for name in also), actor=acting())
 
     return before
 
@@ -91,3 +92,10 @@ def vacating(code: str, **_: Any) -> None:
 def advising(**_: Any) -> None:
     """The secretariat, or the focal point of a UN agency seated today."""
     services().app.check_may_advise(actor=acting(secretariat=True))
+
+
+def participating(**_: Any) -> None:
+    """A participant, in their own name (joining or leaving a table)."""
+    acting()
+    if reader().participant_id is None:
+        raise NotAllowedError("Only a participant can do this.", code="no_participant")

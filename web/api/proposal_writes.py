@@ -101,7 +101,7 @@ def revise_proposal(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/submit", ProposalSchema, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/submit", ProposalSchema, if_match=ACCEPTED, before=on_proposal("check_may_submit"))
 def submit_proposal(proposal_id: UUID) -> Answer:
     """Submit the proposal to its working table (its author)."""
     actor, version = writing()
@@ -128,7 +128,8 @@ def add_co_author(data: dict[str, Any], proposal_id: UUID) -> Answer:
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/co-authors/<uuid:co_author>", ProposalSchema, if_match=ACCEPTED, methods=("DELETE",))
+@bp.write("/<uuid:proposal_id>/co-authors/<uuid:co_author>", ProposalSchema, if_match=ACCEPTED, methods=("DELETE",),
+          before=on_proposal("check_may_remove_co_author", "co_author"))
 def remove_co_author(proposal_id: UUID, co_author: UUID) -> Answer:
     """Remove a co-author (the author, or the co-author themselves), while editable."""
     actor, version = writing()
@@ -160,7 +161,8 @@ def _amendment_action(action: str, proposal_id: UUID, reference: str, reason: st
     return _answer(proposal_id)
 
 
-@bp.write("/<uuid:proposal_id>/amendments/<reference>/accept", ProposalSchema, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/amendments/<reference>/accept", ProposalSchema, if_match=ACCEPTED,
+          before=on_proposal("check_may_decide_on_amendments"))
 def accept_amendment(proposal_id: UUID, reference: str) -> Answer:
     """Accept a pending amendment (the authors): its text is merged, its amender co-authors."""
     return _amendment_action("accept", proposal_id, reference)
@@ -173,7 +175,8 @@ def reject_amendment(data: dict[str, Any], proposal_id: UUID, reference: str) ->
     return _amendment_action("reject", proposal_id, reference, data.get("reason", ""))
 
 
-@bp.write("/<uuid:proposal_id>/amendments/<reference>/withdraw", ProposalSchema, if_match=ACCEPTED)
+@bp.write("/<uuid:proposal_id>/amendments/<reference>/withdraw", ProposalSchema, if_match=ACCEPTED,
+          before=on_proposal("check_may_withdraw_amendment", "reference"))
 def withdraw_amendment(proposal_id: UUID, reference: str) -> Answer:
     """Withdraw one's own pending amendment (its amender)."""
     return _amendment_action("withdraw", proposal_id, reference)

@@ -105,7 +105,7 @@ def add_to_agenda(data: dict[str, Any], session_id: UUID) -> Answer:
     return _answer(session_id, 201)
 
 
-@bp.write("/<uuid:session_id>/open", SessionSchema, if_match=ACCEPTED)
+@bp.write("/<uuid:session_id>/open", SessionSchema, if_match=ACCEPTED, before=facilitating("open a session"))
 def open_session(session_id: UUID) -> Answer:
     """Record that the session's meeting started (the secretariat or the table's
     facilitators; on or after its date, once)."""

@@ -15,7 +15,7 @@ from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
 from web.api.common import Names, engine, reader
 from web.api.inputs import ElectionInput, VacateInput
-from web.api.may_act import secretariat, vacating
+from web.api.may_act import participating, secretariat, vacating
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
 from web.services import services
 
@@ -85,13 +85,13 @@ def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
     return _answer(code)
 
 
-@bp.write("/<table(others=True):code>/join", WorkingTableSchema)
+@bp.write("/<table(others=True):code>/join", WorkingTableSchema, before=participating)
 def join_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant joins the working table."""
     return _membership(code, join=True)
 
 
-@bp.write("/<table(others=True):code>/leave", WorkingTableSchema)
+@bp.write("/<table(others=True):code>/leave", WorkingTableSchema, before=participating)
 def leave_table(code: str) -> tuple[dict[str, Any], int]:
     """The signed-in participant leaves the working table (a representative vacates their seat first)."""
     return _membership(code, join=False)
