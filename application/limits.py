@@ -6,6 +6,8 @@ pages need to write an older, larger one (``web/i18n.py``)."""
 from __future__ import annotations
 
 from domain.base import MAX_FIELD_CHARS
+from domain.commission import MAX_DECIMALS as INDICATOR_DECIMALS
+from domain.commission import MAX_DIGITS as INDICATOR_DIGITS
 from domain.commission import MAX_MAGNITUDE as INDICATOR_MAGNITUDE
 from domain.discussion import MAX_COMMENT
 from domain.government_dialogue import MAX_TITLE as DIALOGUE_TITLE
@@ -13,4 +15,4 @@ from domain.liaison_table import MAX_AGENCY
 from domain.proposal import MAX_TEXT as PROPOSAL_TEXT
 from domain.proposal import MAX_TITLE as PROPOSAL_TITLE
 
-__all__ = ["DIALOGUE_TITLE", "INDICATOR_MAGNITUDE", "MAX_AGENCY", "MAX_COMMENT", "MAX_FIELD_CHARS", "PROPOSAL_TEXT", "PROPOSAL_TITLE"]
+__all__ = ["DIALOGUE_TITLE", "INDICATOR_DECIMALS", "INDICATOR_DIGITS", "INDICATOR_MAGNITUDE", "MAX_AGENCY", "MAX_COMMENT", "MAX_FIELD_CHARS", "PROPOSAL_TEXT", "PROPOSAL_TITLE"]

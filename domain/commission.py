@@ -101,6 +101,7 @@ def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[D
 # way: more than any count or amount of a state of the region) and 6 after it; a bigger or
 # finer one is a slip of the keyboard, which views, charts and progress would carry as data.
 MAX_MAGNITUDE = 10**12  # exclusive
+MAX_DIGITS = len(str(MAX_MAGNITUDE)) - 1  # the digits before the point of the largest number below it
 MAX_DECIMALS = 6
 
 
@@ -111,7 +112,7 @@ def _number(value: Any, field: str) -> float:
         raise InvalidInputError(f"Give the {field} as a finite number.", code="not_a_number", field=field)
     if not _bounded(value):
         raise InvalidInputError(
-            f"The {field} has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.", code="number_out_of_range", field=field,
+            f"The {field} has at most {MAX_DIGITS} digits before the decimal point and {MAX_DECIMALS} after it.", code="number_out_of_range", field=field,
         )
     return float(value)
 
@@ -324,7 +325,7 @@ def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
         found.append(InvalidInputError("Give each category of a breakdown as a finite number.", code="not_a_number", field="disaggregation"))
     if not bounded:
         found.append(InvalidInputError(
-            f"Each category of a breakdown has at most 12 digits before the decimal point and {MAX_DECIMALS} after it.",
+            f"Each category of a breakdown has at most {MAX_DIGITS} digits before the decimal point and {MAX_DECIMALS} after it.",
             code="number_out_of_range", field="disaggregation",
         ))
     return found

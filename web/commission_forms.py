@@ -5,12 +5,13 @@ rules are the application's (:mod:`application.commands.commission`), whose ``ch
 list every problem of the content at once.
 
 Numbers are text fields, so that a refused one comes back as typed; :func:`number` reads
-them as the reader writes numbers (:mod:`web.typed_numbers`), and :func:`number_problems`
-names those written ambiguously."""
+them as the reader writes numbers (:mod:`web.typed_numbers`), each once, with the problems
+of those written ambiguously or unreadably (:func:`read_numbers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -26,27 +27,42 @@ from web.typed_numbers import read_number
 DISAGGREGATION_LABELS = {"sex": _l("sex"), "age": _l("age"), "status": _l("migratory status")}
 
 
-def number(text: str | None) -> Any:
-    """The number typed, read in the reader's locale (``12,5`` in es, ``12.5`` in en);
-    the text itself when it is none or is ambiguous, so that nothing is guessed and the
-    application names the problem (``not_a_number``)."""
-    return read_number(text, current_language()).value
+@dataclass(frozen=True)
+class Numbers:
+    """The numbers typed in a form, each read once (:func:`read_numbers`): ``values`` by
+    field and ``breakdown`` by disaggregation and category, for the application (the text
+    itself where it is no number or is refused, so that nothing is guessed), and
+    ``problems``, the reader's words on each field holding a number written ambiguously or
+    unreadably, naming how to write it."""
+
+    values: dict[str, Any]
+    breakdown: dict[str, dict[str, Any]]
+    problems: dict[str, list[str]]
 
 
-def number_problems(form: Any, fields: Sequence[str], dimensions: Sequence[str] = ()) -> dict[str, list[str]]:
-    """The problem of each of ``fields`` (and of each breakdown line of ``dimensions``) whose
-    number is written ambiguously or unreadably for the reader's locale, naming how to
-    write it (:func:`web.typed_numbers.read_number`)."""
+def read_numbers(form: Any, fields: Sequence[str], dimensions: Sequence[str] = ()) -> Numbers:
+    """The numbers of ``fields`` and the breakdown typed for each of ``dimensions`` that has
+    any line (``category: number`` a line; a line without its colon keeps its text as the
+    category and no number, so the application names the problem), each read once in the
+    reader's locale (:func:`web.typed_numbers.read_number`)."""
     language = current_language()
-    errs: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    parts: dict[str, dict[str, Any]] = {}
+    problems: dict[str, list[str]] = {}
     for name in fields:
-        if (problem := read_number(getattr(form, name).data, language).problem) is not None:
-            errs[name] = [problem]
+        reading = read_number(getattr(form, name).data, language)
+        values[name] = reading.value
+        if reading.problem is not None:
+            problems[name] = [reading.problem]
     for dimension in dimensions:
-        for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines():
-            if ":" in line and (problem := read_number(line.rpartition(":")[2], language).problem) is not None:
-                errs.setdefault(f"breakdown_{dimension}", []).append(problem)
-    return errs
+        lines = [line.strip() for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines() if line.strip()]
+        for line in lines:
+            category, colon, value = line.rpartition(":") if ":" in line else (line, "", "")
+            typed = read_number(value, language) if colon else None
+            parts.setdefault(dimension, {})[category.strip()] = typed.value if typed else ""
+            if typed is not None and typed.problem is not None:
+                problems.setdefault(f"breakdown_{dimension}", []).append(typed.problem)
+    return Numbers(values, parts, problems)
 
 
 class CommissionForm(CommandForm):
@@ -77,22 +93,8 @@ class IndicatorForm(CommandForm):
     states = SelectMultipleField(_l("States it applies to"), choices=[], validate_choice=False, validators=[Optional()])
 
 
-def breakdown(form: Any, dimensions: list[str]) -> dict[str, dict[str, Any]]:
-    """The breakdown typed in ``form`` for each of the indicator's ``dimensions`` that has
-    any line: ``category: number`` a line (the number read by :func:`number`). A line
-    without its colon keeps its text as the category and no number, so the application
-    names the problem."""
-    parts: dict[str, dict[str, Any]] = {}
-    for dimension in dimensions:
-        lines = [line.strip() for line in (getattr(form, f"breakdown_{dimension}").data or "").splitlines() if line.strip()]
-        for line in lines:
-            category, colon, value = line.rpartition(":") if ":" in line else (line, "", "")
-            parts.setdefault(dimension, {})[category.strip()] = number(value) if colon else ""
-    return parts
-
-
 def repeated_categories(form: Any, dimensions: list[str]) -> dict[str, list[str]]:
-    """The problem of each breakdown field that names a category twice (:func:`breakdown`
+    """The problem of each breakdown field that names a category twice (:func:`read_numbers`
     keeps one number a category, so the person is asked which one they meant)."""
     errs: dict[str, list[str]] = {}
     for dimension in dimensions:

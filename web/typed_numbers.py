@@ -3,9 +3,14 @@ locale, the one the pages write them in: 1.234,5 in es and pt, 1,234.5 in en, 1 
 
 The rule (docs/rules.md, "Numbers typed in the forms"):
 
-1. The text is read in the reader's locale, strictly (Babel's ``parse_decimal``), so that
-   a wrong grouping (``1,2,3``) does not read; in French an ordinary or no-break space
-   groups thousands as the narrow one does.
+0. Only ASCII digits with a sign, points, commas and spaces are read at all: an exponent
+   (``1e5``), underscores (``1_000``) or another script's digits (``١٢``) are refused naming
+   how to write the number (a person types digits with the locale's marks).
+1. Digits grouped by three with spaces (ordinary, no-break or narrow no-break:
+   ``1 000``, ``1 234,5`` in es, pt and fr, ``1 234.5`` in en) read in every language: a
+   space marks no decimals anywhere, so that grouping is unambiguous. Otherwise the text is
+   read in the reader's locale, strictly (Babel's ``parse_decimal``), so that a wrong
+   grouping (``1,2,3``) does not read.
 2. A text with one separator, once, followed by exactly three digits (``1.500``,
    ``1,500``) is ambiguous where the language's readers write that separator both ways:
    in Spanish, both ('.' groups in Spain and Argentina, marks the decimals in Mexico and
@@ -35,8 +40,16 @@ from web.translate import gettext as _
 # The separators a language's readers write both as the decimal mark and to group thousands.
 AMBIGUOUS_SEPARATORS = {"es": ".,", "fr": "."}
 SPACES = " \u00a0\u202f"
-_NUMBERISH = re.compile(r"[+-]?[0-9.,\s\u00a0\u202f]*[0-9][0-9.,\s\u00a0\u202f]*")
+# What may be read as a number at all: ASCII digits with the marks a person types (a sign,
+# points, commas, spaces); anything else is never handed to a parser (Python's and Babel's
+# read 1e5, 1_000 and other scripts' digits).
+_READABLE = re.compile(r"[+-]?[0-9.,\s\u00a0\u202f]*[0-9][0-9.,\s\u00a0\u202f]*")
+# What looks like a number written otherwise (any script's digits, an exponent, underscores):
+# refused naming how to write it; any other text is no number, left to the application.
+_NUMBERISH = re.compile(r"[+-]?[\d.,_eE\s\u00a0\u202f]*\d[\d.,_eE\s\u00a0\u202f]*")
 _ONE_SEPARATOR = re.compile(r"([+-]?[0-9]+)([.,])([0-9]+)")
+_SPACE = "[ \u00a0\u202f]"
+_SPACE_GROUPED = re.compile(rf"([+-]?)([0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+)(?:([.,])([0-9]+))?")
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,13 @@ def read_number(text: str | None, language: str) -> Reading:
     raw = (text or "").strip()
     group = get_group_symbol(language)
     typed = "".join(group if c in SPACES else c for c in raw.replace("\u2212", "-")) if group in SPACES else raw.replace("\u2212", "-")
+    if not _READABLE.fullmatch(typed):
+        return _refused(raw, language) if _NUMBERISH.fullmatch(raw) else Reading(raw)
+    spaced = _SPACE_GROUPED.fullmatch(typed)
+    if spaced and spaced.group(3) in (None, get_decimal_symbol(language)):
+        # Spaces group thousands in every language (groups of three): one way to read it.
+        sign, whole, decimals = spaced.group(1), re.sub(_SPACE, "", spaced.group(2)), spaced.group(4)
+        return Reading(_plain(Decimal(f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}")))
     single = _ONE_SEPARATOR.fullmatch(typed)
     if single and len(single.group(3)) == 3 and single.group(1).lstrip("+-") == "0":
         return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))  # 0,001: no thousands before it
@@ -83,6 +103,9 @@ def read_number(text: str | None, language: str) -> Reading:
         pass
     if single and len(single.group(3)) != 3:
         return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))
-    if _NUMBERISH.fullmatch(raw):
-        return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=raw, how=_how(language)))
-    return Reading(raw)
+    return _refused(raw, language)
+
+
+def _refused(raw: str, language: str) -> Reading:
+    """``raw`` refused as it is written, naming how to write a number in ``language``."""
+    return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=raw, how=_how(language)))

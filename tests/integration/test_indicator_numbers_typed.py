@@ -94,3 +94,62 @@ def test_an_english_baseline_of_1_250_is_stored_as_twelve_hundred_and_fifty_and_
     assert (r.status_code, found["IND-9"]["baseline"], found["IND-9"]["target"]) == (302, 1250, 5000.5)
     assert "baseline 1,250 on Dec 31, 2025 · target 5,000.5 by Dec 31, 2028" in visible(member.get(f"/proposals/{pid}?lang=en"))
     assert "línea de base 1.250 el" in visible(member.get(f"/proposals/{pid}?lang=es"))
+
+
+# Spaces group thousands in every language (break-it: "1 000" was refused in Spanish while the
+# French form shows narrow no-break spaces); an exponent, underscores or another script's digits
+# are no way a person types a number here, and are refused naming how to write it.
+@pytest.mark.parametrize(("language", "typed", "value"), [
+    ("es", "1 000", 1000), ("es", "1\u00a0000,5", 1000.5), ("es", "-1\u202f234\u202f567", -1234567),
+    ("pt", "1 234,25", 1234.25), ("en", "1 000.5", 1000.5), ("fr", "12 000", 12000),
+])
+def test_a_measurement_grouped_with_spaces_is_stored_as_that_number(
+    site: tuple[Flask, str], language: str, typed: str, value: float,  # noqa: F811
+) -> None:
+    web, pid = site
+
+    r = measure_in(web, pid, language, value=typed)
+
+    assert (r.status_code, stored(web)) == (302, [value])
+
+
+@pytest.mark.parametrize(("language", "typed", "words"), [
+    ("es", "1e5", "1e5 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
+    ("en", "1_000", "1_000 is not a number as written here: write it like 1,234.5 or 1234.5."),
+    ("es", "\u0661\u0662", "\u0661\u0662 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
+    ("pt", "2E3", "2E3 não é um número tal como está escrito: escreva-o como 1.234,5 ou 1234,5."),
+    ("es", "1 00", "1 00 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
+])
+def test_an_exponent_underscores_or_other_digits_are_refused_naming_how_to_write_the_number(
+    site: tuple[Flask, str], language: str, typed: str, words: str,  # noqa: F811
+) -> None:
+    web, pid = site
+
+    r = measure_in(web, pid, language, value=typed)
+
+    assert (r.status_code, words in visible(r)) == (422, True)
+    assert stored(web) == []
+
+
+def test_each_number_of_a_form_is_read_once(site: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import web.commission_forms as commission_forms
+
+    read: list[str] = []
+    reader = commission_forms.read_number
+    monkeypatch.setattr(commission_forms, "read_number", lambda text, language: read.append(text) or reader(text, language))
+    web, pid = site
+
+    r = measure_in(web, pid, "es", value="2600", breakdown_sex="mujeres: 1400\nhombres: 1200")
+
+    assert (r.status_code, sorted(read)) == (302, sorted(["2600", " 1400", " 1200"]))
+
+
+def test_the_range_of_a_number_is_worded_from_the_domains_bound() -> None:
+    from domain.commission import MAX_DIGITS, MAX_MAGNITUDE, _number
+    from domain.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as refused:
+        _number(MAX_MAGNITUDE, "value")
+
+    assert len(str(MAX_MAGNITUDE - 1)) == MAX_DIGITS
+    assert f"at most {MAX_DIGITS} digits before the decimal point" in refused.value.message

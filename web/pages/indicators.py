@@ -25,9 +25,7 @@ from web.commission_forms import (
     DISAGGREGATION_LABELS,
     IndicatorForm,
     MeasurementForm,
-    breakdown,
-    number,
-    number_problems,
+    read_numbers,
     repeated_categories,
 )
 from web.dashboards import draw
@@ -141,14 +139,15 @@ def define(proposal_id: str) -> Page:
         return render_proposal(p, 400, {"action": "indicator", "form": form, "top": top, "errs": form_errors(form)})
     if viewer.participant_id is None or not viewer.is_participant:
         return render_proposal(p, 422, {"action": "indicator", "form": form, "top": refusal("no_participant"), "errs": {}})
+    numbers = read_numbers(form, ("baseline", "target"))
     content: dict[str, Any] = {
         "reference": form.reference.data or "", "recommendations": [proposal_id], "name": form.name.data or "",
-        "definition": form.definition.data or "", "unit": form.unit.data or "", "baseline": number(form.baseline.data),
-        "baseline_date": form.baseline_date.data, "target": number(form.target.data), "target_date": form.target_date.data,
+        "definition": form.definition.data or "", "unit": form.unit.data or "", "baseline": numbers.values["baseline"],
+        "baseline_date": form.baseline_date.data, "target": numbers.values["target"], "target_date": form.target_date.data,
         "disaggregation": list(form.disaggregation.data or []), "states": list(form.states.data or []),
     }
     errs = problems_by_field(form_errors(form), services().app.check_indicator(**content), {})
-    errs |= number_problems(form, ("baseline", "target"))  # in place of "is a number": how to write it
+    errs |= numbers.problems  # in place of "is a number": how to write it
     if errs:
         return render_proposal(p, 422, {"action": "indicator", "form": form, "top": None, "errs": errs})
     actor, cid = str(viewer.participant_id), command_id_of(form)
@@ -187,9 +186,10 @@ def measure(proposal_id: str, indicator_id: str) -> Page:
         return render_proposal(p, 400, {**failed, "top": top, "errs": form_errors(form)})
     if viewer.participant_id is None or not viewer.is_participant:
         return render_proposal(p, 422, {**failed, "top": refusal("no_participant"), "errs": {}})
-    parts = breakdown(form, indicator["disaggregation"])
+    numbers = read_numbers(form, ("value",), indicator["disaggregation"])
+    parts = numbers.breakdown
     content: dict[str, Any] = {
-        "state": form.state.data or "", "period": (form.period.data or "").strip(), "value": number(form.value.data),
+        "state": form.state.data or "", "period": (form.period.data or "").strip(), "value": numbers.values["value"],
         "source": {"title": form.source_title.data or "", "url": (form.source_url.data or "").strip()},
         "disaggregation": parts or None,
     }
@@ -199,7 +199,7 @@ def measure(proposal_id: str, indicator_id: str) -> Page:
         errs |= _breakdown_errors(indicator_id, content, parts)
     for field, words in repeated_categories(form, indicator["disaggregation"]).items():
         errs[field] = [*errs.get(field, []), *words]
-    for field, words in number_problems(form, ("value",), indicator["disaggregation"]).items():
+    for field, words in numbers.problems.items():
         errs[field] = words if field == "value" else [*errs.get(field, []), *words]
     if errs:
         return render_proposal(p, 422, {**failed, "top": None, "errs": errs})
