@@ -161,6 +161,13 @@ def fuzz(operation: Any, mode: GenerationMode, world: World, sent: list[tuple[st
     return None
 
 
+def _takes_no_body(operation: Any) -> bool:
+    """A write whose document body is the empty object of a write that takes none (its 422
+    ``unexpected_body`` is tested over every such write in test_api_no_body.py)."""
+    content = operation.definition.raw.get("requestBody", {}).get("content", {})
+    return content.get("application/json", {}).get("schema", {}).get("maxProperties") == 0
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
 def test_no_request_breaks_the_api_or_its_document(api_schema: Any, world: World, mode: GenerationMode) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
@@ -175,7 +182,7 @@ def test_no_request_breaks_the_api_or_its_document(api_schema: Any, world: World
     if mode == GenerationMode.POSITIVE:
         assert {o.label for o in operations} <= labels  # each operation was sent valid requests
     else:  # the bodies were reached: each write with a body refused an invalid one
-        with_body = {o.label for o in operations if o.method.upper() != "GET" and len(o.body) > 0}
+        with_body = {o.label for o in operations if o.method.upper() != "GET" and len(o.body) > 0 and not _takes_no_body(o)}
         assert len(with_body) >= 20
         assert sorted(with_body - {label for label, status in sent if status == 422}) == []
     assert failures == [], "\n\n".join(failures)
