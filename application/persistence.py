@@ -39,7 +39,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.utils import Environment, get_topic, resolve_topic
-from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, Transaction
 from eventsourcing_sqlalchemy.datastore import transactions as library_transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
@@ -299,6 +299,27 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]) if isinstance(r[3], memoryview) else r[3])
             for r in rows
         ]
+
+    def select_notifications(
+        self, start: int | None, limit: int, stop: int | None = None, topics: Sequence[str] = (), *, inclusive_of_start: bool = True,
+    ) -> list[Notification]:
+        """The library's ``select_notifications`` (one statement); on PostgreSQL, outside any
+        transaction of the library, on a session of the autocommit engine
+        (:mod:`projections.reads`), given to the library as this context's transaction: no
+        ``BEGIN`` and ``ROLLBACK`` round trips, and no ``ROLLBACK`` to make the driver
+        discard its prepared statements (then ``DEALLOCATE ALL``, one more round trip)."""
+        engine = self.datastore.engine
+        if engine is None or engine.dialect.name != "postgresql" or _library_transaction_open() or self.datastore.session_maker is None:
+            return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
+        session = self.datastore.session_maker(bind=reader(cast(Engine, engine)))
+        transaction = Transaction(session, commit=False, lock=None)
+        transaction.token = library_transactions.set(transaction)
+        try:
+            return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
+        finally:
+            if library_transactions.get(None) is transaction:  # not entered: ours to end
+                library_transactions.reset(transaction.token)
+                session.close()
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         ids = self._store(session, stored_events)

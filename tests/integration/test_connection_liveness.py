@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.datastore import transactions as library_transactions
 from sqlalchemy import create_engine, event, text
 
 from application.bootstrap import Config, bootstrap
@@ -111,3 +112,20 @@ def test_an_aggregate_read_inside_a_transaction_of_the_recorder_sees_its_uncommi
         recorder._store(session, [StoredEvent(pid, len(stored) + 1, stored[-1].topic, stored[-1].state)])
         assert [e.originator_version for e in recorder.select_events(pid)] == [*range(1, len(stored) + 2)]
     assert len(recorder.select_events(pid)) == len(stored)  # rolled back, and read outside it
+
+
+def test_the_log_read_without_a_transaction_leaves_none_open_and_inside_one_reads_through_it(master_key: str, clock: FixedClock) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=False), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    recorder = s.app.dialogue_recorder
+    last = recorder.select_notifications(None, 1000)[-1]
+    assert library_transactions.get(None) is None  # nothing left open in this context
+    with recorder.transaction(commit=False) as session:
+        recorder._store(session, [StoredEvent(pid, last.originator_version + 1, last.topic, last.state)])
+        inside = recorder.select_notifications(last.id, 10, inclusive_of_start=False)
+        assert [n.originator_version for n in inside] == [last.originator_version + 1]
+    assert recorder.select_notifications(last.id, 10, inclusive_of_start=False) == []  # rolled back
+    s.app.revise_proposal(pid, {"title": "Saved after the reads"}, actor=str(author))
+    assert recorder.select_notifications(last.id, 10, inclusive_of_start=False)[-1].id == s.app.last_position
