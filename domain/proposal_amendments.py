@@ -22,6 +22,7 @@ from domain.proposal_rules import (
     ProposalGuards,
     apply_amendment,
     check_text,
+    replaced_in,
 )
 
 
@@ -74,7 +75,7 @@ class AmendmentCommands(ProposalGuards):
         check_text("text", text)
         if operation == "replace" and not (replaces or "").strip():
             raise InvalidInputError("An amendment that replaces text names the text it replaces.", code="replaced_text_empty", field="replaces")
-        if operation == "replace" and (replaces is None or replaces not in getattr(self, field)):
+        if operation == "replace" and replaced_in(getattr(self, field), replaces) is None:
             raise InvalidInputError(
                 f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
             )

@@ -182,11 +182,31 @@ def apply_amendment(current: str, operation: str, text: str, replaces: str | Non
     """
     if operation == "append":
         return current.rstrip() + " " + text
-    if replaces is None or replaces not in current:
+    found = replaced_in(current, replaces)
+    if found is None:
         raise RuleViolationError(
             "The text this amendment replaces is no longer in the proposal.", code="amendment_conflict"
         )
-    return current.replace(replaces, text, 1)
+    return found[0].replace(found[1], text, 1)
+
+
+def _lf(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def replaced_in(current: str, replaces: str | None) -> tuple[str, str] | None:
+    """Where ``replaces`` stands in ``current``: the two texts to replace in, as they are, or
+    with their line ends read as LF when only that way they match (a text stored with a
+    browser's CRLF line ends before the forms and the API read them as LF, amended with the
+    LF a form sends now); None when it is not there either way."""
+    if replaces is None:
+        return None
+    if replaces in current:
+        return current, replaces
+    plain_current, plain_replaces = _lf(current), _lf(replaces)
+    if plain_replaces and plain_replaces in plain_current:
+        return plain_current, plain_replaces
+    return None
 
 
 class ProposalGuards:

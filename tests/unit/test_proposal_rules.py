@@ -187,3 +187,32 @@ def test_an_amendment_replacing_empty_text_is_refused(replaces: str | None) -> N
     code = refusal(lambda: p.propose_amendment(ctx(MEMBER), amendment="a1", field="title", operation="replace", text="Otro", replaces=replaces))
 
     assert (code, p.amendments) == ("replaced_text_empty", {})
+
+
+def crlf_draft() -> Proposal:
+    """A draft whose problem was stored with a browser's CRLF line ends (as the API stored
+    texts before forms and API read them as LF)."""
+    return Proposal.draft(
+        ctx(AUTHOR), id=uuid4(), reference="prop-1", table="RT1", author=UUID(AUTHOR), co_authors=[], title="Regularización",
+        problem="Barreras\r\nde acceso", recommendation="Eliminar tasas", rationale="Objetivo 5", objectives=[5],
+        targets=["all governments of the region"], language="es",
+    )
+
+
+@pytest.mark.parametrize("replaces", ["Barreras\nde", "Barreras\r\nde", "Barreras\rde"])
+def test_a_text_stored_with_crlf_line_ends_is_amended_across_a_line_end_whatever_line_ends_are_sent(replaces: str) -> None:
+    p = crlf_draft()
+    p.propose_amendment(ctx(MEMBER), amendment="a1", field="problem", operation="replace", text="Obstáculos", replaces=replaces)
+
+    p.accept_amendment(ctx(AUTHOR), "a1")
+
+    assert p.problem == "Obstáculos acceso"
+
+
+def test_a_replaced_text_found_as_it_is_keeps_the_fields_other_line_ends() -> None:
+    p = crlf_draft()
+    p.propose_amendment(ctx(MEMBER), amendment="a1", field="problem", operation="replace", text="de todo", replaces="de acceso")
+
+    p.accept_amendment(ctx(AUTHOR), "a1")
+
+    assert p.problem == "Barreras\r\nde todo"
