@@ -8,7 +8,9 @@ The rule (docs/rules.md, "Numbers typed in the forms"):
    how to write the number (a person types digits with the locale's marks).
 1. Digits grouped by three with spaces (ordinary, no-break or narrow no-break:
    ``1 000``, ``1 234,5`` in es, pt and fr, ``1 234.5`` in en) read in every language: a
-   space marks no decimals anywhere, so that grouping is unambiguous. Otherwise the text is
+   space marks no decimals anywhere, so that grouping is unambiguous. Its first group is not
+   0 (``0 001`` groups nothing). Three digits after the decimal mark, where the language's
+   readers also group with that mark (``1 000,500`` in Spanish), are refused as in rule 2. Otherwise the text is
    read in the reader's locale, strictly (Babel's ``parse_decimal``), so that a wrong
    grouping (``1,2,3``) does not read.
 2. A text with one separator, once, followed by exactly three digits (``1.500``,
@@ -49,7 +51,9 @@ _READABLE = re.compile(r"[+-]?[0-9.,\s\u00a0\u202f]*[0-9][0-9.,\s\u00a0\u202f]*"
 _NUMBERISH = re.compile(r"[+-]?[\d.,_eE\s\u00a0\u202f]*\d[\d.,_eE\s\u00a0\u202f]*")
 _ONE_SEPARATOR = re.compile(r"([+-]?[0-9]+)([.,])([0-9]+)")
 _SPACE = "[ \u00a0\u202f]"
-_SPACE_GROUPED = re.compile(rf"([+-]?)([0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+)(?:([.,])([0-9]+))?")
+# Spaces group thousands from a first group of 1 to 3 digits that is not a 0 ("0 001" groups
+# nothing: more likely 0,001 mistyped).
+_SPACE_GROUPED = re.compile(rf"([+-]?)([1-9][0-9]{{0,2}}(?:{_SPACE}[0-9]{{3}})+)(?:([.,])([0-9]+))?")
 
 
 @dataclass(frozen=True)
@@ -84,19 +88,17 @@ def read_number(text: str | None, language: str) -> Reading:
         return _refused(raw, language) if _NUMBERISH.fullmatch(raw) else Reading(raw)
     spaced = _SPACE_GROUPED.fullmatch(typed)
     if spaced and spaced.group(3) in (None, get_decimal_symbol(language)):
-        # Spaces group thousands in every language (groups of three): one way to read it.
+        # Spaces group thousands in every language (groups of three): one way to read it;
+        # three digits after a mark this language also groups with still read two ways (rule 2).
         sign, whole, decimals = spaced.group(1), re.sub(_SPACE, "", spaced.group(2)), spaced.group(4)
+        if decimals and len(decimals) == 3 and spaced.group(3) in AMBIGUOUS_SEPARATORS.get(language, ""):
+            return _ambiguous(raw, sign + whole, decimals, language)
         return Reading(_plain(Decimal(f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}")))
     single = _ONE_SEPARATOR.fullmatch(typed)
     if single and len(single.group(3)) == 3 and single.group(1).lstrip("+-") == "0":
         return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))  # 0,001: no thousands before it
     if single and len(single.group(3)) == 3 and single.group(2) in AMBIGUOUS_SEPARATORS.get(language, ""):
-        # Each suggestion reads one way only (rule 2): never the three digits again.
-        whole, part = single.group(1), single.group(3)
-        kept = part.rstrip("0")
-        decimals = whole if not kept else whole + get_decimal_symbol(language) + (kept if len(kept) < 3 else kept + "0")
-        return Reading(raw, _("%(text)s can be read as two numbers: write %(thousands)s or %(decimals)s.",
-                              text=raw, thousands=whole + part, decimals=decimals))
+        return _ambiguous(raw, single.group(1), single.group(3), language)
     try:
         return Reading(_plain(parse_decimal(typed, language, strict=True)))
     except NumberFormatError:
@@ -104,6 +106,15 @@ def read_number(text: str | None, language: str) -> Reading:
     if single and len(single.group(3)) != 3:
         return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))
     return _refused(raw, language)
+
+
+def _ambiguous(raw: str, whole: str, part: str, language: str) -> Reading:
+    """``raw`` (``whole``, a mark, three digits ``part``) refused as reading two ways, with two
+    suggestions that each read one way only (rule 2): never the three digits again."""
+    kept = part.rstrip("0")
+    decimals = whole if not kept else whole + get_decimal_symbol(language) + (kept if len(kept) < 3 else kept + "0")
+    return Reading(raw, _("%(text)s can be read as two numbers: write %(thousands)s or %(decimals)s.",
+                          text=raw, thousands=whole + part, decimals=decimals))
 
 
 def _refused(raw: str, language: str) -> Reading:

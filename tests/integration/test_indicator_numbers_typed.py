@@ -119,6 +119,8 @@ def test_a_measurement_grouped_with_spaces_is_stored_as_that_number(
     ("es", "\u0661\u0662", "\u0661\u0662 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
     ("pt", "2E3", "2E3 não é um número tal como está escrito: escreva-o como 1.234,5 ou 1234,5."),
     ("es", "1 00", "1 00 no es un número tal como está escrito: escríbalo como 1.234,5 o 1234,5."),
+    ("en", "0 001", "0 001 is not a number as written here: write it like 1,234.5 or 1234.5."),
+    ("es", "1 000,500", "1 000,500 puede leerse como dos números: escriba 1000500 o 1000,5."),
 ])
 def test_an_exponent_underscores_or_other_digits_are_refused_naming_how_to_write_the_number(
     site: tuple[Flask, str], language: str, typed: str, words: str,  # noqa: F811
