@@ -88,3 +88,18 @@ def test_the_parameters_a_list_reads_are_those_of_its_document(app: Flask, docum
 
     assert declared["/api/v1/proposals"] == ["status", "table", "objective", "page", "page_size"]
     assert r.get_json()["message"] == "This address reads status, table, objective, page, page_size only; remove x."
+
+
+@pytest.mark.parametrize(("url", "query", "repeated"), [
+    ("/api/v1/proposals", "status=adopted&status=draft", ["status"]),
+    ("/api/v1/proposals", "table=RT1&table=RT2&page=1&page=2", ["page", "table"]),
+    ("/api/v1/log", "limit=3&limit=4", ["limit"]),
+])
+def test_a_parameter_given_twice_is_refused_not_half_read(app: Flask, url: str, query: str, repeated: list[str]) -> None:
+    r = app.test_client().get(f"{url}?{query}")
+
+    assert (r.status_code, r.get_json()["code"], sorted(r.get_json()["errors"]["query"])) == (400, "repeated_parameter", repeated)
+
+
+def test_lang_given_twice_is_still_read(app: Flask) -> None:
+    assert app.test_client().get("/api/v1/proposals?lang=es&lang=fr").status_code == 200
