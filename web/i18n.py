@@ -491,19 +491,20 @@ def error_message(code: str, error_class: str, fallback: str) -> str:
 
 
 REFUSED_ECHO_LIMIT = 100
-"""The longest refused query argument the language links keep (:func:`lang_url`)."""
+"""The longest query argument the 400 page's language links keep (:func:`lang_url`)."""
 
 
 def lang_url(code: str) -> str:
     """The current page in language ``code``, keeping its other query arguments (after a
-    form was posted to an address that has no page, the board). A query argument the page
-    refused (``g.refused_argument``, set by the 400 page) is kept while short, so the same
-    refusal reads in the other language; a longer one is left out (the list unfiltered),
-    never repeated in every link."""
-    refused = g.get("refused_argument")
+    form was posted to an address that has no page, the board). On the 400 page of a refused
+    query argument (``g.refused_argument`` set) an argument is kept while short, so the same
+    refusal reads in the other language; any longer one, whatever its key (the refused one,
+    another the page would refuse next, one it does not know), is left out, never repeated
+    in every link."""
+    refused_page = g.get("refused_argument") is not None
     args = [
         (k, v) for k, v in request.args.items(multi=True)
-        if k != "lang" and not (k == refused and len(v) > REFUSED_ECHO_LIMIT)
+        if k != "lang" and not (refused_page and len(v) > REFUSED_ECHO_LIMIT)
     ]
     path = request.path
     if request.method != "GET":

@@ -86,3 +86,15 @@ def test_the_400s_language_links_keep_a_short_refused_value_to_show_the_refusal_
     page = app.test_client().get("/?table=RT9").get_data(as_text=True)
 
     assert _language_links(page) == [f"/?table=RT9&amp;lang={code}" for code in ("es", "en", "pt", "fr")]
+
+
+@pytest.mark.parametrize(("query", "kept"), [
+    ("table=RT9&page=" + "9" * 10_000, "table=RT9&amp;"),
+    ("table=" + "x" * 10_000 + "&status=" + "y" * 10_000, ""),
+    ("table=" + "x" * 10_000 + "&zz=" + "z" * 10_000, ""),
+])
+def test_the_400s_language_links_leave_out_every_long_value_whatever_its_key(app: Flask, query: str, kept: str) -> None:
+    page = app.test_client().get("/?" + query).get_data(as_text=True)
+
+    assert _language_links(page) == [f"/?{kept}lang={code}" for code in ("es", "en", "pt", "fr")]
+    assert all(c * 200 not in page for c in "9xyz")
