@@ -67,10 +67,11 @@ def get_table(code: str) -> dict[str, Any]:
 @bp.errors(404)
 def list_representatives(code: str) -> list[dict[str, Any]]:
     """Every term of the table's two seats, past and present, by seat and start."""
+    code = _code_or_404(code)  # first: a database with no terms would answer [] for any word
     names = Names(reader())
     today = services().app.clock.today()
     rows = table_views.representatives(engine())
-    return [_term(r, names, today) for r in rows if r["table_code"] == _code_or_404(code)]
+    return [_term(r, names, today) for r in rows if r["table_code"] == code]
 
 
 def _answer(code: str, status: int = 200) -> tuple[dict[str, Any], int]:
