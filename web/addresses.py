@@ -13,12 +13,15 @@ method and for the API (the method and body are kept). An unknown code is still 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from flask import Flask, redirect, request, url_for
 from werkzeug.routing import BaseConverter, Map, ValidationError
 
 from web.forms import TABLES
+
+QUERY_SAFE = "!$%&'()*+,/:;=?@[]~"
+"""What a query string keeps unquoted when it is moved (RFC 3986's query characters and ``%``)."""
 
 
 def canonical_table(value: str) -> str | None:
@@ -58,7 +61,9 @@ def to_canonical_address() -> Any:
     canonical = url_for(request.endpoint, **(request.view_args or {}))
     if unquote(canonical) == request.script_root + request.path:
         return None
-    query = request.query_string.decode("latin-1")
+    # The raw bytes percent-quoted (a UTF-8 ``é`` sent unquoted stays ``%C3%A9``), the
+    # existing escapes and the query's delimiters kept as they are.
+    query = quote(request.query_string, safe=QUERY_SAFE)
     code = 301 if request.method in ("GET", "HEAD") and not request.path.startswith("/api/") else 308
     return redirect(canonical + ("?" + query if query else ""), code=code)
 

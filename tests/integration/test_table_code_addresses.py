@@ -33,6 +33,17 @@ def test_a_page_of_a_table_typed_in_another_case_moves_for_good_to_its_address(a
     assert (r.status_code, r.headers["Location"]) == (301, canonical)
 
 
+@pytest.mark.parametrize(("raw", "kept"), [
+    ("q=\xc3\xa9", "q=%C3%A9"),  # a UTF-8 é sent unquoted (WSGI gives its bytes as Latin-1 characters)
+    ("q=%C3%A9&lang=es&x=a+b", "q=%C3%A9&lang=es&x=a+b"),
+    ("q=a b\"<", "q=a%20b%22%3C"),
+])
+def test_the_moved_address_keeps_the_query_strings_bytes_percent_quoted(app: Flask, raw: str, kept: str) -> None:
+    r = app.test_client().get("/tables/rt1", environ_overrides={"QUERY_STRING": raw})
+
+    assert (r.status_code, r.headers["Location"]) == (301, "/tables/RT1?" + kept)
+
+
 def test_the_moved_address_answers_the_tables_page(app: Flask) -> None:
     r = app.test_client().get("/tables/rt1", follow_redirects=True)
 
