@@ -7,7 +7,8 @@ whatever its case and the spaces around it (``rt1``, ``%20RT1%20``), and the vie
 receives it as the tables write it (``RT1``). :func:`to_canonical_address`, run before every
 request, answers such an address with a permanent redirect to the one written with the
 canonical code, keeping the query string: 301 for a page's GET or HEAD, 308 for any other
-method and for the API (the method and body are kept). An unknown code is still a 404.
+method and for the API (the method and body are kept); ``OPTIONS`` (a CORS preflight, which
+cannot follow a redirect) is answered at the address sent. An unknown code is still a 404.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def to_canonical_address() -> Any:
     """``before_request``: an address whose table code is not written as the tables write it
     is moved for good to the one that is (the same query string)."""
     rule = request.url_rule
-    if rule is None or "<table" not in rule.rule or request.endpoint is None:
+    # A CORS preflight cannot follow a redirect: OPTIONS is answered where it was sent.
+    if request.method == "OPTIONS" or rule is None or "<table" not in rule.rule or request.endpoint is None:
         return None
     canonical = url_for(request.endpoint, **(request.view_args or {}))
     if unquote(canonical) == request.script_root + request.path:

@@ -81,3 +81,20 @@ def test_the_apis_unknown_table_keeps_its_own_refusal(app: Flask, method: str, p
     r = app.test_client().open(path, method=method, headers=secretariat(app), json=body)
 
     assert (r.status_code, r.get_json()["code"]) == (404, "unknown_table")
+
+
+def test_the_api_document_declares_a_tables_code_as_any_string_naming_the_codes(app: Flask) -> None:
+    doc = app.test_client().get("/api/v1/openapi.json").get_json()
+
+    schemas = [p["schema"] for path, item in doc["paths"].items() if "{code}" in path
+               for p in item.get("parameters", []) if p["name"] == "code"]
+    assert len(schemas) == 6
+    assert all(set(s) == {"type", "description"} and s["type"] == "string" for s in schemas)
+    assert all(all(code in s["description"] for code in ("RT1", "RT2", "RT3", "RT4", "308", "unknown_table")) for s in schemas)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tables/rt1", "/api/v1/tables/rt2/join", "/tables/rt3"])
+def test_options_is_answered_without_a_redirect(app: Flask, path: str) -> None:
+    r = app.test_client().options(path)
+
+    assert (r.status_code, "Location" in r.headers) == (200, False)

@@ -96,6 +96,20 @@ def _api_headers(response: Response) -> Response:
     return response
 
 
+def _table_code_parameter(converter: Any) -> dict[str, Any]:
+    """The schema of a table's code in an API path: the address answers 308 for a known code
+    written another way and 404 ``unknown_table`` for another word, so it is a string that
+    names the codes, not an enum of them (which would make those answers undocumented)."""
+    from web.forms import TABLES
+
+    if not getattr(converter, "others", False):
+        return {"type": "string", "enum": list(TABLES)}
+    return {"type": "string", "description": (
+        f"A working table's code: {', '.join(TABLES)}. Any case, and spaces around it, are accepted: such an address answers "
+        f"308 to the one with the code as the tables write it ({TABLES[0].lower()} -> {TABLES[0]}). Another word is 404 unknown_table."
+    )}
+
+
 def init_app(app: Flask) -> Api:
     """Install the API on ``app``: its blueprints under ``/api/v1`` and the document."""
     from web.api import (
@@ -130,9 +144,8 @@ def init_app(app: Flask) -> Api:
     })
     api = Api(app)
     from web.addresses import TableCode
-    from web.forms import TABLES
 
-    api.register_converter(TableCode, lambda _converter: {"type": "string", "enum": list(TABLES)})
+    api.register_converter(TableCode, _table_code_parameter)
     csrf = app.extensions.get("csrf")
     writes = app.extensions.get("dialogue_writes_limit")
     for module in (proposals, discussion, recommendations, search, tables, sessions, liaison, liaison_table, dialogues, audit, me, csrf_token):
