@@ -62,7 +62,7 @@ def test_every_page_answers_503_saying_the_database_must_be_upgraded(app: Flask,
 @pytest.mark.parametrize(("language", "words"), [
     ("es", "Una persona administradora debe ejecutar «dialogue db upgrade»."),
     ("pt", "Uma pessoa administradora deve executar “dialogue db upgrade”."),
-    ("fr", "Un administrateur doit exécuter « dialogue db upgrade »."),
+    ("fr", "Une personne chargée de l'administration du service doit exécuter « dialogue db upgrade »."),
 ])
 def test_the_503_page_is_in_the_readers_language(app: Flask, language: str, words: str) -> None:
     assert words in visible(app.test_client().get(f"/?lang={language}"))
