@@ -73,9 +73,8 @@ def test_an_unknown_table_is_still_not_found(app: Flask, path: str) -> None:
 
 @pytest.mark.parametrize(("method", "path"), [
     ("GET", "/api/v1/tables/rt9"), ("GET", "/api/v1/tables/rt9/representatives"), ("GET", "/api/v1/tables/RT9/representatives"),
-    ("POST", "/api/v1/tables/rt9/join"), ("POST", "/api/v1/tables/rt9/leave"),
     ("POST", "/api/v1/tables/rt9/elections"), ("POST", "/api/v1/tables/rt9/vacate"),
-])
+])  # join and leave (a participant's): test_api_tables.py
 def test_the_apis_unknown_table_keeps_its_own_refusal(app: Flask, method: str, path: str) -> None:
     body = {"seat": "LT-RT1-A", "participant_id": "00000000-0000-4000-8000-000000000001", "term_start": "2026-03-27"}
     r = app.test_client().open(path, method=method, headers=secretariat(app), json=body)
