@@ -30,9 +30,9 @@ from flask import Response, g, request
 from flask_smorest import abort
 
 from domain.errors import DomainError, NotAllowedError
-from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED
+from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED, ViewsBehindError
 from web.api.commands import if_match as read_if_match
-from web.api.errors import domain_error_response
+from web.api.errors import ViewsBehindSchema, domain_error_response, views_behind_response
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
 from web.api.parameters import known_parameters, refuse_unknown_parameters
@@ -70,6 +70,17 @@ def refuse_a_body() -> None:
     if value != {}:
         abort(422, code="unexpected_body", message=NO_BODY_MESSAGE, errors={"json": [NO_BODY_MESSAGE]})
 __all__ = ["ACCEPTED", "REQUIRED", "Blueprint", "one_page"]
+
+
+def _views_behind(error: ViewsBehindError) -> Response:
+    """A write saved whose views did not reach it in time: 202, never a 404 or the old resource."""
+    return views_behind_response(error.location, error.version)
+
+
+VIEWS_BEHIND_HEADERS = {
+    "Location": {"description": "The resource the write changed or created.", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds after which reading it should show the write.", "schema": {"type": "integer"}},
+}
 
 
 def _domain_error(error: DomainError) -> Response:
@@ -114,6 +125,7 @@ class Blueprint(flask_smorest.Blueprint):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.register_error_handler(DomainError, _domain_error)
+        self.register_error_handler(ViewsBehindError, _views_behind)
 
     @property
     def tag(self) -> str:
@@ -192,6 +204,9 @@ class Blueprint(flask_smorest.Blueprint):
                 return view(*args, **kwargs)
 
             func = self.errors(*statuses)(self.doc(parameters=parameters)(declared))
+            func = self.alt_response(202, schema=ViewsBehindSchema, headers=VIEWS_BEHIND_HEADERS,
+                                     description="Saved, but the views have not reached it yet (views_behind): "
+                                                 "read Location again after Retry-After seconds.")(func)
             func = self.response(status, schema)(func)
             func = self.arguments(body)(func) if body is not None else self.doc(requestBody=NO_BODY)(func)
             parse = func

@@ -1,6 +1,8 @@
 """Running a command from the API: who acts, the versions expected (``If-Match``), the
 command id (:mod:`web.api.idempotency`), the CSRF token of a web session, and the views
-brought up to the write before answering (read-your-writes, as the forms do).
+brought up to the write before answering (read-your-writes, as the forms do). A write
+whose views do not reach it in time is answered ``202 views_behind`` (:class:`ViewsBehindError`):
+it is saved, and the resource at ``Location`` shows it shortly.
 
 ``If-Match`` carries the aggregate version the client read (the resource's ``ETag``,
 ``"7"``). Revise, decide, close, publish and withdraw require it: without it they answer
@@ -15,6 +17,7 @@ in ``X-CSRFToken``, as a form does (``GET /api/v1/csrf-token`` gives it): otherw
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 from uuid import UUID
@@ -22,6 +25,7 @@ from uuid import UUID
 from flask import current_app, g, request
 from flask_smorest import abort
 from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
 from application.errors import CommandAlreadyAppliedError, ConflictError, PreconditionFailedError
@@ -33,6 +37,7 @@ from web.identity import current_identity, current_token
 from web.services import services
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 IF_MATCH = {
     "name": "If-Match", "in": "header", "required": True,
@@ -146,5 +151,46 @@ def run(call: Callable[[str], T], expected: dict[UUID | str, int | None] | None 
         if versions:
             raise PreconditionFailedError(e.message) from e
         raise
-    s.wait_for_views()
+    if not s.wait_for_views():
+        raise ViewsBehindError(_resource(value), _saved_version(value, expected))
     return value
+
+
+class ViewsBehindError(Exception):
+    """A write that is stored but whose views did not reach it in time: answered
+    ``202 views_behind`` with ``Location`` (the resource that will show it) and, when known,
+    the version saved (never a 404 or the old resource, as if it had not been saved)."""
+
+    def __init__(self, location: str | None, version: int | None) -> None:
+        super().__init__("views behind the write")
+        self.location = location
+        self.version = version
+
+
+def _resource(created: object) -> str | None:
+    """The address of the resource the write changed: the one it created under this
+    request's address, else the nearest address above it that can be read (``GET``)."""
+    path = request.path.rstrip("/")
+    candidates = [f"{path}/{created}"] if isinstance(created, (UUID, str)) and created and "/" not in str(created) else []
+    parts = path.split("/")
+    candidates += ["/".join(parts[:n]) for n in range(len(parts), 1, -1)]
+    adapter = current_app.url_map.bind("localhost")
+    for candidate in candidates:
+        try:
+            adapter.match(candidate, method="GET")
+        except HTTPException:
+            continue
+        return request.script_root + candidate
+    return None
+
+
+def _saved_version(created: object, expected: dict[UUID | str, int | None] | None) -> int | None:
+    """The version the write saved of its aggregate, read from the events (not the views)."""
+    ids = ([created] if isinstance(created, UUID) else []) + [k for k in (expected or {}) if isinstance(k, UUID)]
+    if not ids:
+        return None
+    try:
+        return int(services().app.repository.get(ids[0]).version)
+    except Exception:  # noqa: BLE001 - the version is a courtesy: the answer stands without it
+        log.exception("version of %s after a write", ids[0])
+        return None

@@ -65,6 +65,30 @@ class ErrorSchema(ma.Schema):
     )
 
 
+class ViewsBehindSchema(ErrorSchema):
+    """The answer ``202 views_behind``: the write is saved, its resource shows it shortly."""
+
+    version = ma.fields.Integer(allow_none=True, metadata={"description": "The version the write saved (also the ETag), when known."})
+
+
+VIEWS_BEHIND_MESSAGE = ("The write is saved; the resource at Location will show it shortly. "
+                        "Read it again after Retry-After seconds; do not send the write again.")
+VIEWS_BEHIND_RETRY_AFTER = 2
+
+
+def views_behind_response(location: str | None, version: int | None) -> Response:
+    """``202 Accepted`` for a write saved whose views did not reach it in time."""
+    headers = {"Retry-After": str(VIEWS_BEHIND_RETRY_AFTER)}
+    if location:
+        headers["Location"] = location
+    if version is not None:
+        headers["ETag"] = f'"{version}"'
+    response = jsonify({"code": "views_behind", "status": 202, "message": VIEWS_BEHIND_MESSAGE, "errors": {}, "version": version})
+    response.status_code = 202
+    response.headers.update(headers)
+    return response
+
+
 def status_of(error: DomainError, anonymous: bool = False) -> int:
     """The HTTP status of a refusal (``anonymous``: nobody is signed in)."""
     for cls, status in STATUS_OF:
