@@ -151,6 +151,28 @@ def test_a_stale_if_match_is_412_and_changes_nothing(app: Flask) -> None:
     assert client.get(f"/api/v1/proposals/{p['id']}").get_json()["title"] == "Una"
 
 
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+def test_the_etag_of_a_compressed_answer_is_a_good_if_match(app: Flask, coding: str) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+    client = app.test_client()
+    etag = client.get(f"/api/v1/proposals/{p['id']}", headers={**auth, "Accept-Encoding": coding}).headers["ETag"]
+
+    r = client.post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "Una"}}, headers={**auth, "If-Match": etag})
+
+    assert (etag, r.status_code) == (f'"1:{coding}"', 200)
+    assert client.get(f"/api/v1/proposals/{p['id']}").get_json()["title"] == "Una"
+
+
+def test_a_weak_etag_is_no_if_match(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    p = draft(app, auth)
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/revise", json={"changes": {"title": "Una"}}, headers={**auth, "If-Match": 'W/"1"'})
+
+    assert (r.status_code, r.get_json()["code"]) == (412, "version_mismatch")
+
+
 def test_withdraw_with_a_stale_if_match_is_412(app: Flask) -> None:
     auth = bearer(app, member_of(app, "RT1"))
     p = draft(app, auth)

@@ -50,8 +50,14 @@ REQUIRED, ACCEPTED = "required", "accepted"
 CSRF_HEADER = "X-CSRFToken"
 
 
+# What Flask-Compress appends to a strong ETag of the answer it compressed (``"7:br"``):
+# the same version, so If-Match reads it as ``"7"``.
+COMPRESSED_ETAG_SUFFIXES = ("br", "gzip", "deflate", "zstd")
+
+
 def if_match(required: bool) -> int | None:
-    """The version of ``If-Match`` (``"7"``, or ``7``), None when absent and optional.
+    """The version of ``If-Match`` (``"7"``, ``7``, or ``"7:br"`` as a compressed answer's
+    ETag reads), None when absent and optional.
 
     Aborts 428 when required and absent, 412 when it names no version (``*`` is allowed
     and expects nothing)."""
@@ -65,6 +71,9 @@ def if_match(required: bool) -> int | None:
         return None
     if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
         value = value[1:-1]
+    version, _, coding = value.partition(":")
+    if coding in COMPRESSED_ETAG_SUFFIXES:
+        value = version  # the ETag of a compressed answer ("7:br", web/assets.py) names the same version
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
         abort(412, message='If-Match names one version, the ETag read (e.g. "7").', code="version_mismatch")
     return int(value)
