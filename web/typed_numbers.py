@@ -79,9 +79,18 @@ def _how(language: str) -> str:
     return _("write it like %(grouped)s or %(plain)s", grouped=f"1{group}234{decimal}5", plain=f"1234{decimal}5")
 
 
+# Longer than any number the domain takes (12 digits, 6 decimals, their marks and a sign),
+# with room for spaces: a longer text is refused before any pattern reads it (the patterns
+# above take time growing with the square of a long text's length).
+MAX_TYPED = 64
+
+
 def read_number(text: str | None, language: str) -> Reading:
     """The number ``text`` says for a reader of ``language`` (see the module's rule)."""
     raw = (text or "").strip()
+    if len(raw) > MAX_TYPED:
+        shown = raw[:20] + "…"
+        return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=shown, how=_how(language)))
     group = get_group_symbol(language)
     typed = "".join(group if c in SPACES else c for c in raw.replace("\u2212", "-")) if group in SPACES else raw.replace("\u2212", "-")
     if not _READABLE.fullmatch(typed):

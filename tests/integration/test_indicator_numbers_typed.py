@@ -133,6 +133,25 @@ def test_an_exponent_underscores_or_other_digits_are_refused_naming_how_to_write
     assert stored(web) == []
 
 
+def test_a_text_longer_than_any_number_is_refused_before_any_pattern_reads_it(
+    site: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    import web.typed_numbers as typed_numbers
+
+    class Unread:
+        def fullmatch(self, text: str) -> None:
+            raise AssertionError("a pattern read a text longer than any number")
+
+    for name in ("_READABLE", "_NUMBERISH", "_SPACE_GROUPED", "_ONE_SEPARATOR"):
+        monkeypatch.setattr(typed_numbers, name, Unread())
+    web, pid = site
+
+    r = measure_in(web, pid, "en", value="1" * 40_000 + "x")
+
+    assert (r.status_code, "11111111111111111111… is not a number as written here" in visible(r)) == (422, True)
+    assert stored(web) == []
+
+
 def test_each_number_of_a_form_is_read_once(site: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     import web.commission_forms as commission_forms
 
