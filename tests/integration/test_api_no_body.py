@@ -140,3 +140,24 @@ def test_a_required_if_match_missing_is_428_before_the_bodys_422(app: Flask) -> 
     r = app.test_client().post(url, json={"reason": "x"}, headers=secretariat(app))
 
     assert (r.status_code, r.get_json()["code"]) == (428, "if_match_required")
+
+
+@pytest.mark.parametrize("sent", [b"\n", b" \r\n\t"])
+def test_a_body_of_white_space_only_is_no_body(app: Flask, sent: bytes) -> None:
+    method, url, headers = CASES[("post", "/api/v1/proposals/{proposal_id}/submit")](app)
+
+    r = app.test_client().open(url, method=method, data=sent, content_type="application/json", headers=headers)
+
+    assert (r.status_code, r.get_json()["status"]) == (200, "submitted")
+
+
+@pytest.mark.parametrize("retried", [b"{}", b"{ }\n", b"\n"])
+def test_a_retry_with_an_empty_object_for_no_body_replays_the_first_answer(app: Flask, retried: bytes) -> None:
+    method, url, headers = CASES[("post", "/api/v1/proposals/{proposal_id}/submit")](app)
+    keyed = {**headers, "Idempotency-Key": "submit-once"}
+    client = app.test_client()
+    first = client.open(url, method=method, headers=keyed)
+
+    retry = client.open(url, method=method, data=retried, content_type="application/json", headers=keyed)
+
+    assert (first.status_code, retry.status_code, retry.headers.get("Idempotent-Replayed")) == (200, 200, "true")

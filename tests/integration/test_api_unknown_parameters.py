@@ -103,3 +103,9 @@ def test_a_parameter_given_twice_is_refused_not_half_read(app: Flask, url: str, 
 
 def test_lang_given_twice_is_still_read(app: Flask) -> None:
     assert app.test_client().get("/api/v1/proposals?lang=es&lang=fr").status_code == 200
+
+
+def test_a_parameter_without_a_name_is_named_as_such(app: Flask) -> None:
+    r = app.test_client().get("/api/v1/proposals?=x")
+
+    assert r.get_json()["message"].endswith('remove "" (a parameter without a name).')

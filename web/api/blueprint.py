@@ -59,9 +59,10 @@ NO_BODY = {
 
 def refuse_a_body() -> None:
     """For a write that takes no body: 422 ``unexpected_body`` for a JSON body other than
-    ``{}`` (400 ``invalid_json`` for one that does not read); return for none or ``{}``."""
+    ``{}`` (400 ``invalid_json`` for one that does not read); return for none (or only white
+    space) or ``{}``."""
     sent = request.get_data(cache=True)
-    if not sent:
+    if not sent.strip():  # none, or only white space (a newline a client adds): none
         return
     try:
         value = json.loads(sent)

@@ -56,8 +56,24 @@ def command_id() -> str:
 def _request_hash() -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
-    digest.update(request.get_data(cache=True))
+    digest.update(_body_as_compared())
     return digest.hexdigest()
+
+
+def _body_as_compared() -> bytes:
+    """The request's body as a retry's is compared with it: none, only white space and an
+    empty object are one body (a write that takes none accepts each: docs/api.md)."""
+    sent = request.get_data(cache=True)
+    stripped = sent.strip()
+    if not stripped:
+        return b""
+    if stripped.startswith(b"{") and len(stripped) <= 32:
+        try:
+            if json.loads(stripped) == {}:
+                return b""
+        except ValueError:
+            pass
+    return sent
 
 
 def _replay(row: Any) -> Response:

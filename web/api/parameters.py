@@ -42,7 +42,8 @@ def refuse_unknown_parameters(known: tuple[str, ...]) -> None:
     expected = ", ".join(known)
     reads = f"This address reads {expected} only" if known else "This address reads no query parameter"
     hint = f"Unknown parameter: use {expected}." if known else "Unknown parameter: this address reads none."
-    abort(400, code="unknown_parameter", message=f"{reads}; remove {', '.join(unknown)}.",
+    named = ", ".join(name or '"" (a parameter without a name)' for name in unknown)
+    abort(400, code="unknown_parameter", message=f"{reads}; remove {named}.",
           errors={"query": {name: [hint] for name in unknown}})
 
 
