@@ -143,13 +143,18 @@ class ProjectionWorker:
         """Follow the log until :meth:`stop`; returns where the views stand at the end
         (None when the database does not answer then).
 
-        Database errors are logged and retried with a growing pause (at most 30 s); an
+        Database errors, from the first read of where the views stand on, are logged and
+        retried with a growing pause (at most 30 s); an
         error raised by a view handler is a bug: it propagates after its transaction was
         rolled back (neither view nor tracking moved past the failing event).
         """
         mode = self.mode
-        p = self.progress()
-        log.info("projection worker started: mode=%s position=%d head=%d lag=%d", mode, p.position, p.head, p.lag)
+        try:
+            p = self.progress()
+        except _DATABASE_ERRORS as e:  # the loop below retries it, as any later database error
+            log.warning("projection worker started: mode=%s; the database did not answer yet (%s: %s)", mode, type(e).__name__, e)
+        else:
+            log.info("projection worker started: mode=%s position=%d head=%d lag=%d", mode, p.position, p.head, p.lag)
         self._last_report = time.monotonic()
         pause = self.settings.retry_interval
         while not self.stopping:

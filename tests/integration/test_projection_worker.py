@@ -649,3 +649,28 @@ def test_on_postgresql_the_writer_waits_for_the_worker_and_gives_up_at_the_bound
 
     assert reached is False
     assert services.projector.position() == 0
+
+
+def test_a_database_that_does_not_answer_when_the_worker_starts_is_retried(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    worker = ProjectionWorker(services.projector, WorkerSettings(mode="poll", poll_interval=0.01, retry_interval=0.01, check_interval=600))
+    real, calls = worker.progress, []
+
+    def first_fails() -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT max(id)", {}, ConnectionError("the server ended the connection"))
+        return real()
+
+    monkeypatch.setattr(worker, "progress", first_fails)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        workload(services.app, members=2, revisions=1)
+        reached = wait_until(lambda: services.projector.position() == services.app.last_position, 60)
+    finally:
+        worker.stop()
+        thread.join(60)
+
+    assert (reached, thread.is_alive(), len(calls) >= 2) == (True, False, True)
