@@ -30,7 +30,17 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import nh3
-from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    request,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import Engine
@@ -617,7 +627,8 @@ def command_id_of(form: Any) -> str:
 def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
     """Run one command and make the views show it (read-your-writes).
 
-    A command id already applied (a double submit) counts as applied; a stale version
+    A write whose views do not reach it in time is applied all the same, with a flash
+    saying so (:func:`_reach_views`). A command id already applied (a double submit) counts as applied; a stale version
     is refused with status 409; any other refusal with 422 and the rule's message in
     the reader's language. Refusals are logged with the command id and the code only.
     """
@@ -626,17 +637,25 @@ def execute(command_id: str, call: Callable[[], T]) -> Outcome[T]:
     try:
         value = call()
     except CommandAlreadyAppliedError:
-        s.wait_for_views(s.app.command_position(command_id))
+        _reach_views(s, s.app.command_position(command_id))
         return Outcome(applied=True)
     except ConflictError as e:
         return _refused(f"command {command_id}", e, 409)
     except DomainError as e:
         if s.app.command_applied(command_id):
-            s.wait_for_views(s.app.command_position(command_id))
+            _reach_views(s, s.app.command_position(command_id))
             return Outcome(applied=True)
         return _refused(f"command {command_id}", e, 422)
-    s.wait_for_views()
+    _reach_views(s, None)
     return Outcome(applied=True, value=value)
+
+
+def _reach_views(s: Services, position: int | None) -> None:
+    """Wait for the views to reach the write at ``position`` (None: this thread's last);
+    when they do not in time, the page the form leads to (which may not show it yet, or be
+    "not found" for what was just created) says that it is saved and will appear shortly."""
+    if not s.wait_for_views(position):
+        flash(_("Saved. It will appear on the pages in a few seconds: reload the page then."), "ok")
 
 
 def check(command_id: str, call: Callable[[], T]) -> Outcome[T]:
