@@ -98,32 +98,55 @@ def commission_problems(reference: str, members: Sequence[UUID | str]) -> list[D
 
 # A number of an indicator (a baseline, a target, a measurement and each category of its
 # breakdown) has at most 12 digits before the decimal point (below a million millions either
-# way: more than any count or amount of a state of the region) and 6 after it; a bigger or
-# finer one is a slip of the keyboard, which views, charts and progress would carry as data.
+# way: more than any count or amount of a state of the region), 6 after it and 15 in all; a
+# bigger or finer one is a slip of the keyboard, which views, charts and progress would carry
+# as data. Fifteen significant digits are what a float (as stored) holds exactly as typed:
+# a number within these bounds is shown back as it was written.
 MAX_MAGNITUDE = 10**12  # exclusive
 MAX_DIGITS = len(str(MAX_MAGNITUDE)) - 1  # the digits before the point of the largest number below it
 MAX_DECIMALS = 6
+MAX_SIGNIFICANT = 15
 
 
 def _number(value: Any, field: str) -> float:
     """``value`` as a float: a finite number (never a bool, NaN or an infinity, which no view
-    or chart can hold) within :data:`MAX_MAGNITUDE` and :data:`MAX_DECIMALS`."""
+    or chart can hold) within :data:`MAX_MAGNITUDE`, :data:`MAX_DECIMALS` and :data:`MAX_SIGNIFICANT`."""
     if not _finite(value):
         raise InvalidInputError(f"Give the {field} as a finite number.", code="not_a_number", field=field)
     if not _bounded(value):
-        raise InvalidInputError(
-            f"The {field} has at most {MAX_DIGITS} digits before the decimal point and {MAX_DECIMALS} after it.", code="number_out_of_range", field=field,
-        )
+        raise InvalidInputError(f"The {field} {OUT_OF_RANGE}", code="number_out_of_range", field=field)
     return float(value)
 
 
-def _bounded(value: int | float) -> bool:
-    """Whether the finite number ``value`` is below :data:`MAX_MAGNITUDE` either way and has
-    at most :data:`MAX_DECIMALS` decimals as written (a float's shortest form: ``0.1`` has one)."""
-    if abs(value) >= MAX_MAGNITUDE:
+OUT_OF_RANGE = (f"has at most {MAX_DIGITS} digits before the decimal point, {MAX_DECIMALS} after it "
+                f"and {MAX_SIGNIFICANT} in all.")
+
+
+def significant_digits(number: Decimal) -> int:
+    """The digits ``number`` has as written, from its first digit that is not 0 to its last
+    (its whole part's zeros count, its decimals' trailing zeros do not): 1 200 has 4,
+    0,0012 has 2, 1,50 has 2; 0 has 1."""
+    if not number:
+        return 1
+    sign, digits, exponent = abs(number).normalize().as_tuple()
+    return len(digits) + max(int(exponent), 0)
+
+
+def decimal_within_bounds(number: Decimal) -> bool:
+    """Whether the finite ``number`` (as typed, before it is a float) is an indicator's number:
+    below :data:`MAX_MAGNITUDE` either way, at most :data:`MAX_DECIMALS` decimals and
+    :data:`MAX_SIGNIFICANT` significant digits."""
+    if abs(number) >= MAX_MAGNITUDE:
         return False
-    exponent = Decimal(repr(float(value)) if isinstance(value, float) else value).normalize().as_tuple().exponent
-    return isinstance(exponent, int) and exponent >= -MAX_DECIMALS
+    exponent = number.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -MAX_DECIMALS and significant_digits(number) <= MAX_SIGNIFICANT
+
+
+def _bounded(value: int | float) -> bool:
+    """Whether the finite number ``value`` is within the bounds as written: a float as its
+    shortest form (``repr``: ``0.1`` has one decimal), the number the JSON or the form gave
+    once read (a JSON number with more digits than a float holds arrives rounded)."""
+    return decimal_within_bounds(Decimal(repr(float(value)) if isinstance(value, float) else value))
 
 
 def _finite(value: Any) -> bool:
@@ -325,7 +348,7 @@ def _breakdown_problems(parts: Mapping[str, Any]) -> list[DomainError]:
         found.append(InvalidInputError("Give each category of a breakdown as a finite number.", code="not_a_number", field="disaggregation"))
     if not bounded:
         found.append(InvalidInputError(
-            f"Each category of a breakdown has at most {MAX_DIGITS} digits before the decimal point and {MAX_DECIMALS} after it.",
+            f"Each category of a breakdown {OUT_OF_RANGE}",
             code="number_out_of_range", field="disaggregation",
         ))
     return found

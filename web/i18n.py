@@ -30,7 +30,12 @@ from flask_babel import (
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from application.limits import INDICATOR_DECIMALS, INDICATOR_DIGITS, INDICATOR_MAGNITUDE
+from application.limits import (
+    INDICATOR_DECIMALS,
+    INDICATOR_DIGITS,
+    INDICATOR_MAGNITUDE,
+    INDICATOR_SIGNIFICANT,
+)
 from domain.errors import DomainError
 from domain.reference import ALL_GOVERNMENTS, addressee_name, lac_states, objectives
 from web import translate
@@ -237,8 +242,9 @@ ERROR_MESSAGES = {
     "no_recommendation": _l("An indicator follows at least one recommendation."),
     "not_a_published_recommendation": _l("Indicators follow published recommendations only."),
     "not_a_number": _l("Give a number."),
-    "number_out_of_range": _l("Give a number with at most %(digits)s digits before the decimal point and %(decimals)s after it.",
-                              digits=INDICATOR_DIGITS, decimals=INDICATOR_DECIMALS),
+    "number_out_of_range": _l("Give a number with at most %(digits)s digits before the decimal point, %(decimals)s after it "
+                              "and %(significant)s in all.",
+                              digits=INDICATOR_DIGITS, decimals=INDICATOR_DECIMALS, significant=INDICATOR_SIGNIFICANT),
     "target_before_baseline": _l("The target's date comes after the baseline's date."),
     "unknown_disaggregation": _l("Disaggregations are by sex, age or migratory status, as the indicator defines."),
     "bad_disaggregation": _l("A breakdown lists each category (up to 100 characters) with its number."),

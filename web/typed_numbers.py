@@ -26,6 +26,10 @@ The rule (docs/rules.md, "Numbers typed in the forms"):
    (``1.5`` in Spanish, ``1,5`` in English are 1.5).
 4. Anything else made of digits and separators is refused naming how to write it; a text
    that is no number at all goes to the application as typed (``not_a_number``).
+5. A number read is refused, with the rule's words, when it is beyond an indicator's bounds
+   as typed (12 digits before the decimal mark, 6 after it, 15 in all:
+   ``domain.commission.decimal_within_bounds``), before it becomes a float, which would
+   round it silently.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ from typing import Any
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from application.limits import (
+    INDICATOR_DECIMALS,
+    INDICATOR_DIGITS,
+    INDICATOR_SIGNIFICANT,
+    indicator_number_within,
+)
 from web.translate import gettext as _
 
 # The separators a language's readers write both as the decimal mark and to group thousands.
@@ -63,6 +73,16 @@ class Reading:
 
     value: Any
     problem: str | None = None
+
+
+def _read(raw: str, value: Decimal) -> Reading:
+    """``value`` read from ``raw``, refused when it is beyond an indicator's bounds as typed
+    (checked on the text's digits, before it becomes a float, which would round it)."""
+    if value.is_finite() and not indicator_number_within(value):
+        return Reading(raw, _("Give a number with at most %(digits)s digits before the decimal point, %(decimals)s after it "
+                              "and %(significant)s in all.",
+                              digits=INDICATOR_DIGITS, decimals=INDICATOR_DECIMALS, significant=INDICATOR_SIGNIFICANT))
+    return Reading(_plain(value))
 
 
 def _plain(value: Decimal) -> Any:
@@ -102,18 +122,18 @@ def read_number(text: str | None, language: str) -> Reading:
         sign, whole, decimals = spaced.group(1), re.sub(_SPACE, "", spaced.group(2)), spaced.group(4)
         if decimals and len(decimals) == 3 and spaced.group(3) in AMBIGUOUS_SEPARATORS.get(language, ""):
             return _ambiguous(raw, sign + whole, decimals, language)
-        return Reading(_plain(Decimal(f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}")))
+        return _read(raw, Decimal(f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}"))
     single = _ONE_SEPARATOR.fullmatch(typed)
     if single and len(single.group(3)) == 3 and single.group(1).lstrip("+-") == "0":
-        return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))  # 0,001: no thousands before it
+        return _read(raw, Decimal(f"{single.group(1)}.{single.group(3)}"))  # 0,001: no thousands before it
     if single and len(single.group(3)) == 3 and single.group(2) in AMBIGUOUS_SEPARATORS.get(language, ""):
         return _ambiguous(raw, single.group(1), single.group(3), language)
     try:
-        return Reading(_plain(parse_decimal(typed, language, strict=True)))
+        return _read(raw, parse_decimal(typed, language, strict=True))
     except NumberFormatError:
         pass
     if single and len(single.group(3)) != 3:
-        return Reading(_plain(Decimal(f"{single.group(1)}.{single.group(3)}")))
+        return _read(raw, Decimal(f"{single.group(1)}.{single.group(3)}"))
     return _refused(raw, language)
 
 

@@ -174,3 +174,51 @@ def test_the_range_of_a_number_is_worded_from_the_domains_bound() -> None:
 
     assert len(str(MAX_MAGNITUDE - 1)) == MAX_DIGITS
     assert f"at most {MAX_DIGITS} digits before the decimal point" in refused.value.message
+
+
+@pytest.mark.parametrize(("typed", "value", "shown"), [
+    ("123.456.789.012,123", 123456789012.123, "123.456.789.012,123"),  # 15 significant digits, 12 + 3
+    ("999.999.999.999,999", 999999999999.999, "999.999.999.999,999"),  # the largest number with 3 decimals
+    ("123.456.789,123456", 123456789.123456, "123.456.789,123456"),  # 9 + 6
+])
+def test_a_number_of_15_significant_digits_is_stored_and_shown_back_as_typed(
+    site: tuple[Flask, str], typed: str, value: float, shown: str,  # noqa: F811
+) -> None:
+    web, pid = site
+
+    r = measure_in(web, pid, "es", value=typed)
+
+    assert (r.status_code, stored(web)) == (302, [value])
+    page = as_participant(web, "p-06").get(f"/proposals/{pid}?lang=es")
+    assert shown in visible(page)
+
+
+@pytest.mark.parametrize("typed", ["123 456 789 012,1234", "999 999 999 999,99999", "100 000 000 000,000001", "1234567890,123456"])
+def test_a_number_of_more_than_15_significant_digits_is_refused_as_typed_and_nothing_stored(
+    site: tuple[Flask, str], typed: str,  # noqa: F811
+) -> None:
+    web, pid = site
+    before = stored(web)
+
+    r = measure_in(web, pid, "es", value=typed)
+
+    assert r.status_code == 422
+    assert "Indique un número con 12 cifras como máximo antes de la coma decimal, 6 después y 15 en total." in visible(r)
+    assert stored(web) == before
+
+
+@pytest.mark.parametrize(("value", "accepted"), [
+    (123456789012.123, True), (999999999999.999, True), (123456789.123456, True), (0.000001, True),
+    (123456789012.1234, False), (1234567890.123456, False), (0.0000001, False), (10**12, False),
+])
+def test_the_domain_bounds_a_float_by_its_shortest_form(value: float, accepted: bool) -> None:
+    from domain.commission import _number
+    from domain.errors import InvalidInputError
+
+    if accepted:
+        assert _number(value, "value") == value
+    else:
+        with pytest.raises(InvalidInputError) as refused:
+            _number(value, "value")
+        assert refused.value.code == "number_out_of_range"
+        assert "15 in all" in refused.value.message

@@ -205,7 +205,7 @@ def test_a_measurement_beyond_its_range_or_precision_is_refused_as_typed_and_not
     r = measure(web, pid, period="2027", value=value)
 
     assert (r.status_code, f'value="{value}"' in r.get_data(as_text=True)) == (422, True)
-    assert "Indique un número con 12 cifras como máximo antes de la coma decimal y 6 después." in visible(r)
+    assert "Indique un número con 12 cifras como máximo antes de la coma decimal, 6 después y 15 en total." in visible(r)
     assert views.measurements(app_services(web).projector.engine, iid) == before
 
 
