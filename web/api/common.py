@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_smorest import abort
 from sqlalchemy import Engine
 
 from projections import people as people_views
@@ -45,3 +46,13 @@ class Names:
         """``participant_ids`` by their names in the reader's language's alphabetical order,
         then by id (:mod:`web.collation`)."""
         return in_name_order(participant_ids, lambda pid: str((self.person(pid) or {}).get("name") or ""), current_language(), tie=str)
+
+
+def table_or_404(code: str) -> str:
+    """``code`` when it names a working table, else 404 ``unknown_table`` (the API's own
+    refusal of another word, which its table routes pass on: ``web.addresses``)."""
+    from web.api.schemas import TABLE_CODES
+
+    if code not in TABLE_CODES:
+        abort(404, message="No working table with this code.", code="unknown_table")
+    return code

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
-
 from domain.errors import NotAllowedError
 from web.api.commands import acting
-from web.api.common import reader
+from web.api.common import reader, table_or_404
 from web.services import services
 
 
@@ -82,11 +80,7 @@ def commenting(proposal_id: UUID, **_: Any) -> None:
 
 def vacating(code: str, **_: Any) -> None:
     """The secretariat, or the holder of a seat of the route's table (an unknown table is 404)."""
-    from web.api.schemas import TABLE_CODES
-
-    if code not in TABLE_CODES:
-        abort(404, message="No working table with this code.", code="unknown_table")
-    services().app.check_may_vacate(code, actor=acting(secretariat=True))
+    services().app.check_may_vacate(table_or_404(code), actor=acting(secretariat=True))
 
 
 def advising(**_: Any) -> None:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import abort
-
 from domain.reference import table_objectives
 from projections import tables as table_views
 from web.api.blueprint import Blueprint
 from web.api.commands import run, writing
-from web.api.common import Names, engine, reader
+from web.api.common import Names, engine, reader, table_or_404
 from web.api.inputs import ElectionInput, VacateInput
 from web.api.may_act import participating, secretariat, vacating
 from web.api.schemas import TABLE_CODES, RepresentativeSchema, WorkingTableSchema
@@ -40,12 +38,6 @@ def _table(code: str, names: Names) -> dict[str, Any]:
     }
 
 
-def _code_or_404(code: str) -> str:
-    if code not in TABLE_CODES:
-        abort(404, message="No working table with this code.", code="unknown_table")
-    return code
-
-
 @bp.route("")
 @bp.response(200, WorkingTableSchema(many=True))
 def list_tables() -> list[dict[str, Any]]:
@@ -59,7 +51,7 @@ def list_tables() -> list[dict[str, Any]]:
 @bp.errors(404)
 def get_table(code: str) -> dict[str, Any]:
     """One working table: its GCM objectives, members and representatives in term."""
-    return _table(_code_or_404(code), Names(reader()))
+    return _table(table_or_404(code), Names(reader()))
 
 
 @bp.route("/<table(others=True):code>/representatives")
@@ -67,7 +59,7 @@ def get_table(code: str) -> dict[str, Any]:
 @bp.errors(404)
 def list_representatives(code: str) -> list[dict[str, Any]]:
     """Every term of the table's two seats, past and present, by seat and start."""
-    code = _code_or_404(code)  # first: a database with no terms would answer [] for any word
+    code = table_or_404(code)  # first: a database with no terms would answer [] for any word
     names = Names(reader())
     today = services().app.clock.today()
     rows = table_views.representatives(engine())
@@ -79,7 +71,7 @@ def _answer(code: str, status: int = 200) -> tuple[dict[str, Any], int]:
 
 
 def _membership(code: str, join: bool) -> tuple[dict[str, Any], int]:
-    _code_or_404(code)
+    table_or_404(code)
     pid = writing(participant="a participant").actor
     command = services().app.join_table if join else services().app.leave_table
     run(lambda cid: command(pid, code, command_id=cid))
@@ -101,7 +93,7 @@ def leave_table(code: str) -> tuple[dict[str, Any], int]:
 @bp.write("/<table(others=True):code>/elections", WorkingTableSchema, status=201, body=ElectionInput, before=secretariat("open_election"))
 def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Record the table's election of a representative to one of its two seats (the secretariat)."""
-    _code_or_404(code)
+    table_or_404(code)
     actor = writing(secretariat=True).actor
     votes = data.get("votes")
     run(lambda cid: services().app.elect_representative(
@@ -115,7 +107,7 @@ def elect(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
 @bp.write("/<table(others=True):code>/vacate", WorkingTableSchema, body=VacateInput, before=vacating)
 def vacate(data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
     """Vacate a seat of the table from today (the secretariat, or its holder resigning); a by-election fills the rest of the term."""
-    _code_or_404(code)
+    table_or_404(code)
     actor = writing(secretariat=True).actor
     run(lambda cid: services().app.vacate_seat(code, data["seat"], data.get("reason", ""), actor=actor, command_id=cid))
     return _answer(code)
