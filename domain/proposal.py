@@ -69,6 +69,7 @@ from domain.proposal_rules import (
     check_targets,
     check_text,
     draft_problems,
+    line_ends_as_lf,
     revision_problems,
 )
 
@@ -78,7 +79,7 @@ __all__ = [
     "MAX_TEXT", "MAX_TITLE", "NOT_ENDORSED", "ON_AGENDA", "PUBLISHED", "REJECTED", "RETURNED", "REVISABLE_FIELDS",
     "STATUSES", "SUBMITTED", "TEXT_FIELDS", "UNDER_LIAISON_REVIEW", "WITHDRAWN", "Proposal", "apply_amendment",
     "check_language", "check_objectives", "check_recipients", "check_targets", "check_text",
-    "draft_problems",
+    "draft_problems", "line_ends_as_lf",
 ]
 
 

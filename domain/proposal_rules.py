@@ -190,8 +190,10 @@ def apply_amendment(current: str, operation: str, text: str, replaces: str | Non
     return found[0].replace(found[1], text, 1)
 
 
-def _lf(value: str) -> str:
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+def line_ends_as_lf(text: str) -> str:
+    """``text`` with its CRLF (and lone CR) line ends read as LF, as the forms and the API
+    read a typed text (``web.typed_text``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def replaced_in(current: str, replaces: str | None) -> tuple[str, str] | None:
@@ -203,7 +205,7 @@ def replaced_in(current: str, replaces: str | None) -> tuple[str, str] | None:
         return None
     if replaces in current:
         return current, replaces
-    plain_current, plain_replaces = _lf(current), _lf(replaces)
+    plain_current, plain_replaces = line_ends_as_lf(current), line_ends_as_lf(replaces)
     if plain_replaces and plain_replaces in plain_current:
         return plain_current, plain_replaces
     return None

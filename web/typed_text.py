@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.proposal import line_ends_as_lf
+
 
 def lf(value: Any) -> Any:
     """``value`` with its CRLF (and lone CR) line ends read as LF; anything but a text as is."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
+    return line_ends_as_lf(value) if isinstance(value, str) else value
