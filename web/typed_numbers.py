@@ -109,8 +109,7 @@ def read_number(text: str | None, language: str) -> Reading:
     """The number ``text`` says for a reader of ``language`` (see the module's rule)."""
     raw = (text or "").strip()
     if len(raw) > MAX_TYPED:
-        shown = raw[:20] + "…"
-        return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=shown, how=_how(language)))
+        return _refused(raw, language)
     group = get_group_symbol(language)
     typed = "".join(group if c in SPACES else c for c in raw.replace("\u2212", "-")) if group in SPACES else raw.replace("\u2212", "-")
     if not _READABLE.fullmatch(typed):
@@ -147,5 +146,7 @@ def _ambiguous(raw: str, whole: str, part: str, language: str) -> Reading:
 
 
 def _refused(raw: str, language: str) -> Reading:
-    """``raw`` refused as it is written, naming how to write a number in ``language``."""
-    return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=raw, how=_how(language)))
+    """``raw`` refused as it is written, naming how to write a number in ``language`` (a text
+    longer than :data:`MAX_TYPED` named by its first 20 characters)."""
+    shown = raw if len(raw) <= MAX_TYPED else raw[:20] + "…"
+    return Reading(raw, _("%(text)s is not a number as written here: %(how)s.", text=shown, how=_how(language)))
