@@ -169,8 +169,24 @@ def too_many_sent(seconds: int) -> tuple[str, int, dict[str, str]]:
     return body, 429, {"Retry-After": str(seconds)}
 
 
-def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, limits: str) -> None:
-    """Count the POSTs of ``endpoint`` per network address under ``limits`` as well (the
-    input form of an open call, which anyone may send: issue 17, "Anti-abuse")."""
-    limited: Any = limiter.limit(limits, key_func=by_address, methods=["POST"])(app.view_functions[endpoint])
-    app.view_functions[endpoint] = limited
+def accepted(response: Any) -> bool:
+    """Whether a form was taken (answered by a redirect or a page, not refused)."""
+    return int(response.status_code) < 400
+
+
+def refused(response: Any) -> bool:
+    """Whether a form was refused (a 4xx answer other than the limit's own 429)."""
+    return 400 <= int(response.status_code) < 500 and response.status_code != 429
+
+
+def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, taken: str, refusals: str) -> None:
+    """Count the POSTs of ``endpoint`` per network address as well (the input form of an open
+    call and the request to join a table, which anyone may send: issue 17, "Anti-abuse"):
+    those taken under ``taken``, those refused under ``refusals``, each count only checked
+    before and raised after the answer, so that people behind one address (a shelter, a
+    mobile carrier) who correct their typos are never stopped by the count of what they sent
+    right, and robots sending refused forms in a loop are still slowed down."""
+    view: Any = app.view_functions[endpoint]
+    view = limiter.limit(taken, key_func=by_address, methods=["POST"], deduct_when=accepted, scope="taken")(view)
+    view = limiter.limit(refusals, key_func=by_address, methods=["POST"], deduct_when=refused, scope="refused")(view)
+    app.view_functions[endpoint] = view

@@ -112,6 +112,25 @@ def test_a_burst_of_50_inputs_from_one_address_is_throttled(world: World) -> Non
     assert len(inputs(world)) <= 5
 
 
+def test_refused_inputs_do_not_count_against_the_limit_of_inputs_per_address(world: World) -> None:
+    client = world.app.test_client()
+    accepted = [send(world, client, contact=f"sent-{n}@example.org").status_code for n in range(3)]  # type: ignore[attr-defined]
+    refused = [send(world, client, text=" ", contact=f"typo-{n}@example.org").status_code for n in range(2)]  # type: ignore[attr-defined]
+
+    r = send(world, client, contact="sent-3@example.org")
+
+    assert (accepted, refused, r.status_code) == ([302] * 3, [422] * 2, 302)  # type: ignore[attr-defined]
+    assert len(inputs(world)) == 4
+
+
+def test_a_run_of_refused_inputs_from_one_address_is_throttled_by_its_own_limit(world: World) -> None:
+    client = world.app.test_client()
+
+    codes = [send(world, client, text=" ").status_code for _ in range(12)]  # type: ignore[attr-defined]
+
+    assert codes == [422] * 10 + [429] * 2
+
+
 def test_the_public_sees_an_accepted_input_without_its_contact(world: World) -> None:
     iid = world.services.app.submit_input(
         world.call, text="Um aporte em português.", organisation_name="", country="BR", stakeholder_group="migrants",

@@ -178,6 +178,17 @@ def test_a_burst_of_requests_from_one_address_is_throttled(world: World) -> None
     assert len(requests(world)) <= 5
 
 
+def test_refused_requests_do_not_count_against_the_limit_of_requests_per_address(world: World) -> None:
+    client = world.app.test_client()
+    accepted = [ask(world, client, contact=f"sent-{n}@example.org").status_code for n in range(3)]
+    refused = [ask(world, client, display_name=" ", contact=f"typo-{n}@example.org").status_code for n in range(2)]
+
+    r = ask(world, client, contact="sent-3@example.org")
+
+    assert (accepted, refused, r.status_code) == ([302] * 3, [422] * 2, 302)
+    assert len(requests(world)) == 4
+
+
 # ---------------------------------------------------------------------------- the queue
 def test_the_queue_is_refused_to_the_public(world: World) -> None:
     assert world.app.test_client().get(QUEUE).status_code == 403

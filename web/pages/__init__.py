@@ -76,5 +76,5 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     exempt_from_global_csrf(app, board.bp, *page_blueprints)
     limiter = limits.init_app(app, write_blueprints=page_blueprints, exempt=(health.bp,))
-    limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT)
-    limits.limit_per_address(app, limiter, "join_requests.send", calls.INPUTS_LIMIT)
+    limits.limit_per_address(app, limiter, "calls.send_input", calls.INPUTS_LIMIT, calls.REFUSED_INPUTS_LIMIT)
+    limits.limit_per_address(app, limiter, "join_requests.send", calls.INPUTS_LIMIT, calls.REFUSED_INPUTS_LIMIT)

@@ -50,7 +50,10 @@ install(bp)
 links_bp = Blueprint("input_links", __name__)
 install(links_bp)
 
-INPUTS_LIMIT = "5 per minute;30 per day"  # per network address, besides every form's limit
+# Per network address, besides every form's limit (docs/rules.md, "Anti-abuse"): the inputs and
+# requests to join taken, and apart those refused, so that a typo never uses up the first.
+INPUTS_LIMIT = "5 per minute;100 per day"
+REFUSED_INPUTS_LIMIT = "10 per minute;100 per hour"
 INLINE = {"text", "organisation_name", "country", "stakeholder_group", "language", "contact"}
 
 
