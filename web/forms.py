@@ -39,8 +39,9 @@ from domain.reference import (
     other_addressees,
     table_objectives,
 )
+from web.collation import in_name_order
 from web.form_data import WebForm
-from web.i18n import WORD_LABELS, country_options, objective_title
+from web.i18n import WORD_LABELS, country_options, current_language, objective_title
 from web.translate import lazy_gettext as _l
 from web.typed_text import lf
 
@@ -52,6 +53,15 @@ LANGUAGE_LABELS = {"es": "Español", "en": "English", "pt": "Português", "fr": 
 def opts(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """Choices for a select, radio or checkbox field from ``(value, label)`` pairs."""
     return [SelectChoice(value=v, label=label) for v, label in pairs]
+
+
+def opts_by_name(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Choices of people or organisations from ``(value, label)`` pairs, in the reader's
+    language's alphabetical order of their labels (:mod:`web.collation`: accents and case
+    aside, in Spanish ñ after n), then by value: every picker of a person lists them as the
+    pages list them."""
+    language = current_language()
+    return opts(in_name_order(pairs, lambda pair: str(pair[1]), language, tie=lambda pair: str(pair[0])))
 
 
 def new_command_id() -> str:

@@ -77,3 +77,23 @@ def test_names_differing_only_in_accents_and_case_sort_together_and_stably() -> 
     assert collation_key("Ñ", "es") > collation_key("Nz", "es")
     assert collation_key("Ñ", "en") < collation_key("Nz", "en")
     assert re.match(r"^n", collation_key("Ñandú", "fr")[0])
+
+
+def _options_of(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None
+    return [re.sub(r"\s+", " ", o).strip() for o in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1), re.S)]
+
+
+def test_the_choice_of_a_new_co_author_lists_the_members_in_spanish_order(site: Site) -> None:  # noqa: F811
+    pid = _drafted(site)
+    for n, name in enumerate(ADDED):
+        member = site.services.app.register_participant(reference=f"m-{n}", display_name=name, organisation_id=None, gender="man", preferred_language="es")
+        site.services.app.join_table(member, "RT1")
+    site.services.wait_for_views()
+    client = site.client()
+    act_as(client, "participant", site.author)
+
+    options = _options_of(client.get(f"/proposals/{pid}?lang=es").get_data(as_text=True), "co_author")
+
+    assert options == in_name_order(["Bruno Silva", *ADDED], str, "es") == ["Álvaro Díaz", "Bruno Silva", "bruno silva", "Nora Zapata", "Ñandú Ortiz", "Óscar Ávila"]

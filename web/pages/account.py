@@ -43,7 +43,7 @@ from web.account_forms import (
     SessionForm,
     TokenForm,
 )
-from web.forms import opts
+from web.forms import opts_by_name
 from web.i18n import COOKIE, COOKIE_MAX_AGE, error_message, refusal_words
 from web.identity import device, signed_in, start_session
 from web.pages.common import (
@@ -287,7 +287,7 @@ def invite() -> Page:
     with_password = {a.participant_id for a in accounts.all() if a.participant_id and a.has_password}
     people = [p for p in people_views.participants(engine()) if not p["erased"] and p["id"] not in with_password]
     form = InviteForm()
-    form.participant.choices = opts((p["id"], f"{p['name']} · {p['reference']}") for p in sorted(people, key=lambda p: p["reference"]))
+    form.participant.choices = opts_by_name((p["id"], f"{p['name']} · {p['reference']}") for p in people)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if form.validate_on_submit():

@@ -18,7 +18,7 @@ from projections import indicators as views
 from projections import people as people_views
 from projections import proposals as proposal_views
 from web.commission_forms import AppointForm, CommissionForm
-from web.forms import opts
+from web.forms import opts, opts_by_name
 from web.pages.common import (
     Outcome,
     Page,
@@ -49,20 +49,20 @@ def expired(form: Any) -> Outcome[Any] | None:
 
 def _people(excluded: set[str]) -> list[tuple[str, str]]:
     """Everyone registered whose data was not erased, by name, but ``excluded``."""
-    directory = sorted(people_views.directory(engine()).items(), key=lambda x: str(x[1]["name"]))
+    directory = people_views.directory(engine()).items()
     return [(pid, f"{p['name']} ({p['reference']})") for pid, p in directory if not p["erased"] and pid not in excluded]
 
 
 def _establish_form(failed: dict[str, Any]) -> CommissionForm:
     form = failed["form"] if failed.get("action") == "establish" else CommissionForm(formdata=None, prefix="cct")
-    form.members.choices = opts(_people(set()))
+    form.members.choices = opts_by_name(_people(set()))
     return form
 
 
 def _appoint_form(failed: dict[str, Any], found: dict[str, Any] | None) -> AppointForm:
     form = failed["form"] if failed.get("action") == "appoint" else AppointForm(formdata=None, prefix="appoint")
     members = {str(m["participant_id"]) for m in (found or {}).get("members", [])}
-    form.member.choices = opts([("", _("Choose a person")), *_people(members)])
+    form.member.choices = [*opts([("", _("Choose a person"))]), *opts_by_name(_people(members))]
     return form
 
 

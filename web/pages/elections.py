@@ -19,7 +19,15 @@ from flask_babel import gettext as _
 from domain.ids import created_id
 from domain.reference import seat_codes
 from projections import elections as views
-from web.forms import TABLES, BallotForm, CandidacyForm, CommandForm, OpenElectionForm, opts
+from web.forms import (
+    TABLES,
+    BallotForm,
+    CandidacyForm,
+    CommandForm,
+    OpenElectionForm,
+    opts,
+    opts_by_name,
+)
 from web.labels import GROUP_LABELS, SUBREGION_LABELS
 from web.pages.common import (
     Outcome,
@@ -144,7 +152,7 @@ def render_election(election_id: str, status: int = 200, failed: dict[str, Any] 
     mine = viewer.is_participant and any(c["candidate"] == viewer.participant_id for c in active)
     member = viewer.is_member(table)
     ballot_form = failed["form"] if failed.get("action") == "ballot" else BallotForm(formdata=None, prefix="ballot")
-    ballot_form.choices.choices = opts((c["candidate"], People(viewer).name(c["candidate"], table)) for c in active)
+    ballot_form.choices.choices = opts_by_name((c["candidate"], People(viewer).name(c["candidate"], table)) for c in active)
     return render_template(
         "elections/election.html", e=e, stage=now, stages=STAGES, reasons=REASONS, levels=LEVELS, failed=failed,
         candidacies=candidacies, active=active, sees_answers=viewer.sees_positions(table),

@@ -32,6 +32,7 @@ from web.forms import (
     SeatForm,
     VoteForm,
     opts,
+    opts_by_name,
 )
 from web.i18n import target_label
 from web.pages.common import (
@@ -93,7 +94,7 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     nominate_form = failed["form"] if failed.get("action") == "nominate" else NominationForm(formdata=None, prefix="un")
     if viewer.is_secretariat:
         people = [p for p in people_views.participants(e) if not p["erased"]]
-        nominate_form.focal_point.choices = opts([("", _("none")), *[(p["id"], f"{p['name']} · {p['reference']}") for p in people]])
+        nominate_form.focal_point.choices = [*opts([("", _("none"))]), *opts_by_name((p["id"], f"{p['name']} · {p['reference']}") for p in people)]
     settings = (settings_views.current_settings(e) or {}).get("values", {})
     return render_template(
         "liaison/liaison.html", seats=seats, my_seats=my_seats, open_rounds=open_rounds,

@@ -38,6 +38,7 @@ from web.forms import (
     ReasonForm,
     ReviseForm,
     opts,
+    opts_by_name,
 )
 from web.i18n import current_language, refusal_words
 from web.pages.common import (
@@ -294,7 +295,7 @@ def render_proposal(p: dict[str, Any], status: int = 200, failed: dict[str, Any]
     amend_form = failed["form"] if failed.get("action") == "amend" else AmendmentForm(formdata=None) if actions["amend"] else None
     co_form = failed["form"] if failed.get("action") == "co_author" else CoAuthorForm(formdata=None) if actions["add_co_author"] else None
     if co_form is not None:
-        co_form.co_author.choices = opts(candidates)
+        co_form.co_author.choices = opts_by_name(candidates)
     responses = kept_of_proposal(follow_up_views.government_responses, pid, copied=False)
     follow_ups: dict[str, list[dict[str, Any]]] = {}
     for f in kept_of_proposal(follow_up_views.follow_ups, pid, copied=False):

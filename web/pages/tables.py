@@ -23,7 +23,7 @@ from domain.reference import seat_codes
 from projections import sessions as session_views
 from projections import settings as settings_views
 from projections import tables as table_views
-from web.forms import TABLES, ElectionForm, SeatForm, TableMembershipForm, opts
+from web.forms import TABLES, ElectionForm, SeatForm, TableMembershipForm, opts, opts_by_name
 from web.i18n import day
 from web.pages.common import (
     Outcome,
@@ -146,7 +146,7 @@ def _election_form(code: str, viewer: Viewer, failed: dict[str, Any]) -> Electio
     form.seat.choices = opts((s, s) for s in seat_codes(code))
     people = People(viewer)
     members = table_views.members(engine(), code)
-    form.participant.choices = opts(sorted(((m["participant_id"], people.name(m["participant_id"], code)) for m in members), key=lambda c: c[1]))
+    form.participant.choices = opts_by_name((m["participant_id"], people.name(m["participant_id"], code)) for m in members)
     sessions = [s for s in session_views.list_sessions(engine(), code) if not s["closed"]]
     form.session.choices = opts([("", _("none: the votes below")), *[(s["id"], f"{s['quarter']} · {day(s['date'])}{' · ' + s['reference'] if s['reference'] else ''}") for s in sessions]])
     return form
