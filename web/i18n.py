@@ -42,6 +42,7 @@ from web import translate
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
 from web.i18n_calls import CALL_ERROR_MESSAGES
 from web.translate import lazy_gettext as _l
+from web.typed_text import shorten
 
 LANGUAGES = ("es", "en", "pt", "fr")
 DEFAULT_LANGUAGE = "es"
@@ -544,8 +545,7 @@ def objective_options() -> list[tuple[int, str]]:
 
 @lru_cache(maxsize=8)
 def _objective_options(language: str) -> list[tuple[int, str]]:
-    cut = current_app.jinja_env.filters["truncate"]
-    return [(n, f"{n}. {cut(current_app.jinja_env, objective_title(n), 60)}") for n in sorted(objectives())]
+    return [(n, f"{n}. {shorten(objective_title(n), 60)}") for n in sorted(objectives())]
 
 
 def init_app(app: Flask) -> None:
@@ -560,6 +560,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language, lang_url=lang_url, security_event=security_event,
     )
     app.jinja_env.filters["decimal"] = local_decimal
+    app.jinja_env.filters["shorten"] = shorten
     from web.labels import TEMPLATE_HELPERS
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)

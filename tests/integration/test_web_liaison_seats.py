@@ -108,3 +108,10 @@ def test_ending_a_nomination_on_a_vacant_seat_is_refused(app: Flask, loaded: Ser
     assert r.status_code == 422
     assert "LT-UN-2 is not held on 2026-03-27." in visible(r)
     assert "seat_not_held" in r.get_data(as_text=True)
+
+
+def test_a_long_title_in_the_liaison_table_s_lists_is_cut_at_a_word_with_an_ellipsis(app: Flask, secretariat: FlaskClient) -> None:
+    page = secretariat.get("/liaison?lang=es").get_data(as_text=True)
+    labels = [label for label in re.findall(r"<option[^>]*>([^<]*)</option>", page) if "comunidades rurales" in label]
+
+    assert labels and {label.split(" · ", 1)[1] for label in labels} == {"Atender los factores adversos: inversión en comunidades rurales e indígenas de…"}

@@ -43,6 +43,7 @@ from web.pages.common import (
     today,
 )
 from web.pages.proposals import invalid_form, render_proposal
+from web.typed_text import shorten
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 install(bp)
@@ -232,7 +233,7 @@ def link_form(p: dict[str, Any], failed: dict[str, Any] | None = None) -> LinkIn
     here = failed and failed.get("action") == "link_input"
     form = failed["form"] if here and failed else LinkInputForm(formdata=None, prefix="link")
     form.input.choices = opts(
-        (i["id"], f"{i['call_title'][:60]} · {(i['organisation_name'] or participation_label(i['stakeholder_group']))} · {i['text'][:80]}")
+        (i["id"], f"{shorten(i['call_title'], 60)} · {(i['organisation_name'] or participation_label(i['stakeholder_group']))} · {shorten(i['text'])}")
         for i in call_views.linkable_inputs(engine(), p["objectives"]) if i["id"] not in done
     )
     return form

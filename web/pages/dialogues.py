@@ -40,6 +40,7 @@ from web.pages.common import (
 from web.pages.proposals import invalid_form, render_proposal
 from web.pagination import Pager, asked_page
 from web.query import choice_arg
+from web.typed_text import shorten
 
 bp = Blueprint("dialogues", __name__, url_prefix="/dialogues")
 install(bp)
@@ -70,7 +71,7 @@ def render_dialogues(status: int = 200, failed: dict[str, Any] | None = None) ->
         here = failed.get("action") == "present" and failed.get("item") == d["id"]
         form = failed["form"] if here else PresentationForm(formdata=None)
         done = {p["proposal_id"] for p in d["presented"]}
-        form.proposal.choices = opts((p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in presentable if p["id"] not in done)
+        form.proposal.choices = opts((p["id"], f"{p['reference'] or p['id'][:8]} · {shorten(p['title'])}") for p in presentable if p["id"] not in done)
         forms[d["id"]] = form
     schedule = failed["form"] if failed.get("action") == "schedule" else GovernmentDialogueForm(formdata=None, prefix="dlg")
     if failed.get("action") != "schedule":

@@ -51,6 +51,7 @@ from web.pages.common import (
     today,
 )
 from web.pages.confirm import confirmation_page, confirmed
+from web.typed_text import shorten
 
 bp = Blueprint("liaison", __name__, url_prefix="/liaison")
 install(bp)
@@ -88,9 +89,9 @@ def render_liaison(status: int = 200, failed: dict[str, Any] | None = None) -> t
     published = proposal_views.list_recommendations(e, status="published")
     failed = failed or {}
     response_form = failed["form"] if failed.get("action") == "response" else ResponseForm(formdata=None, prefix="response")
-    response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in published])
+    response_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {shorten(p['title'])}") for p in published])
     open_form = failed["form"] if failed.get("action") == "open" else OpenRoundForm(formdata=None, prefix="round")
-    open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {p['title'][:80]}") for p in adopted])
+    open_form.proposal.choices = opts([(p["id"], f"{p['reference'] or p['id'][:8]} · {shorten(p['title'])}") for p in adopted])
     nominate_form = failed["form"] if failed.get("action") == "nominate" else NominationForm(formdata=None, prefix="un")
     if viewer.is_secretariat:
         people = [p for p in people_views.participants(e) if not p["erased"]]
