@@ -76,11 +76,12 @@ def plain(value: Any) -> Any:
 
 
 # Fields hidden from viewers who are not auditors, besides the personal fields of the
-# Participant's own events: who took which position in a table session (issue 4: positions
-# are shown to table members and auditors only), and who voted for whom in an election
+# Participant's own events: who took which position in a table session and the reason they
+# gave for it (issue 4: positions are shown to table members and auditors only; a reason is
+# a political opinion, docs/privacy.md), and who voted for whom in an election
 # (issue 19: ballots, as positions, never to the public).
 POSITION_TOPIC = "domain.deliberation:TableDeliberation.PositionRecorded"
-POSITION_FIELDS = ("member", "actor")
+POSITION_FIELDS = ("member", "reason", "actor")
 BALLOT_TOPIC = "domain.election:Election.BallotCast"
 BALLOT_FIELDS = ("voter", "choices", "actor")
 # Inputs to open calls are public only once moderation accepts them (issue 17, "Open
@@ -94,13 +95,28 @@ MODERATION_TOPIC = "domain.open_call:OpenCall.InputModerated"
 # every comment and edit is redacted here (the visible ones are public on the proposal's page).
 COMMENT_HIDDEN_TOPIC = "domain.discussion:Discussion.CommentHidden"
 COMMENT_TOPICS = ("domain.discussion:Discussion.CommentPosted", "domain.discussion:Discussion.CommentEdited")
+# Free text whose audience docs/privacy.md narrows: a decline's reason about someone who
+# asked to join (the queue's readers: the table's representatives and the secretariat), and
+# the reason of an erasure (auditors and administrators).
+JOIN_DECISION_TOPIC = "domain.join_request:JoinRequests.RequestDecided"
+ERASURE_TOPICS = (
+    "domain.participant:Participant.PersonalDataErased",
+    "domain.open_call:OpenCall.ContributorErased",
+    "domain.join_request:JoinRequests.RequesterErased",
+)
 HIDDEN_FIELDS = {
     POSITION_TOPIC: POSITION_FIELDS,
     BALLOT_TOPIC: BALLOT_FIELDS,
     INPUT_TOPIC: ("text", "organisation_name", "contact", "participant"),
     MODERATION_TOPIC: ("reason",),
     **dict.fromkeys(COMMENT_TOPICS, ("text",)),
+    JOIN_DECISION_TOPIC: ("reason",),
+    **dict.fromkeys(ERASURE_TOPICS, ("reason",)),
 }
+# Events whose actor is the person whose act is hidden (the member, the voter, the author of
+# an input or a comment, the moderator): their actor is hidden in the histories too. Who
+# decided a request or recorded an erasure stays shown.
+HIDDEN_ACTOR_TOPICS = frozenset({POSITION_TOPIC, BALLOT_TOPIC, INPUT_TOPIC, MODERATION_TOPIC, *COMMENT_TOPICS})
 
 
 def redact_event_data(topic: str, data: dict[str, Any], personal_fields: Sequence[str] = ()) -> dict[str, Any]:
@@ -319,7 +335,7 @@ class AuditReader:
             if personal != "none":
                 personal = "redacted"
         actor = getattr(event, "actor", None)
-        if not reveal and topic in HIDDEN_FIELDS:
+        if not reveal and topic in HIDDEN_ACTOR_TOPICS:
             actor = REDACTED
         return HistoryEvent(
             position=position, version=version, topic=topic, type=type_of(topic)[1],

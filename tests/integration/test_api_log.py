@@ -50,6 +50,13 @@ def test_the_public_reads_redacted_entries_without_stored_bytes(app: Flask) -> N
     assert positions and all(e["data"]["member"] == "[redacted]" for e in positions)
 
 
+def test_the_public_reads_no_reason_given_for_a_position(app: Flask) -> None:
+    entries = app.test_client().get("/api/v1/log?limit=500").get_json()
+
+    positions = [e for e in entries if e["type"] == "TableDeliberation.PositionRecorded"]
+    assert positions and {e["data"]["reason"] for e in positions} == {"[redacted]"}
+
+
 @pytest.mark.parametrize("query", ["page=2", "page_size=5&after=0", "limit=3&offset=9"])
 def test_a_query_parameter_the_log_does_not_read_is_400_naming_it(app: Flask, query: str) -> None:
     r = app.test_client().get(f"/api/v1/log?{query}")

@@ -201,6 +201,32 @@ def test_who_took_which_position_is_hidden_from_the_public_in_a_session(loaded: 
 
 
 # ---------------------------------------------------------------------------- diffs
+REASON = "Responde a una demanda histórica de las organizaciones de base."  # p-41's, scenario step 177
+
+
+def test_the_reason_given_for_a_position_is_hidden_from_the_public_in_a_session_s_history(loaded: Services) -> None:
+    session_id = next(s["id"] for s in session_views.list_sessions(loaded.projector.engine) if s["reference"] == "ses-rt1-2026q1-1")
+
+    public = get_json(client(loaded), f"/audit/aggregates/{session_id}.json")
+    auditor = get_json(client(loaded, "auditor"), f"/audit/aggregates/{session_id}.json")
+
+    def reasons(history: Any) -> set[str]:
+        return {e["data"]["reason"] for e in history["history"]["events"] if e["type"] == "PositionRecorded"}
+
+    assert (reasons(public), REASON in reasons(auditor)) == ({"[redacted]"}, True)
+    assert REASON not in str(public)
+
+
+def test_the_reason_given_for_a_position_is_hidden_from_the_public_in_the_log(loaded: Services) -> None:
+    entries = get_json(client(loaded), "/audit/log.json?limit=500")["entries"]
+    entries += get_json(client(loaded), "/audit/log.json?after=500&limit=500")["entries"]
+
+    positions = [e for e in entries if e["type"] == "TableDeliberation.PositionRecorded"]
+    assert len(positions) == 121
+    assert {e["data"]["reason"] for e in positions} == {"[redacted]"}
+    assert REASON not in str(entries)
+
+
 def test_a_text_diff_between_two_versions_in_json_text_and_html(loaded: Services) -> None:
     pid = proposal_id(loaded, "prop-rt2-03")
     c = client(loaded)
