@@ -64,6 +64,15 @@ def test_every_message_is_translated_with_its_placeholders(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_translation_is_its_own_text_written_twice(lang: str) -> None:
+    # a msgstr left on its line while an update wrapped the same text below it reads twice
+    doubled = [m.id for m in _catalog(lang) if m.id and isinstance(m.string, str) and len(m.string) > 1
+               and len(m.string) % 2 == 0 and m.string[: len(m.string) // 2] == m.string[len(m.string) // 2:]]
+
+    assert doubled == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_compiled_catalogue_is_the_current_one(lang: str) -> None:
     compiled = io.BytesIO()
     write_mo(compiled, _catalog(lang))
