@@ -98,7 +98,9 @@ class PublicationCommands(ProposalGuards):
             InvalidInputError: ``unknown_country``, ``unknown_response_status``, ``empty_text``,
             ``response_in_future``.
             RuleViolationError: ``not_an_addressee`` when the state was not addressed (by
-            code or through "all governments of the region"), ``response_before_publication``.
+            code or through "all governments of the region"), ``response_before_publication``,
+            ``response_already_recorded`` (the same state, status, date and text as a
+            response already recorded).
         """
         require_secretariat(ctx, "government_response")
         self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
@@ -140,6 +142,16 @@ class PublicationCommands(ProposalGuards):
             found.append(RuleViolationError(
                 f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
                 code="response_before_publication", field="response_date",
+            ))
+        if any(
+            (r["country"], r["status"], r["date"], r.get("response")) == (country, status, answered, response)
+            for r in self.government_responses
+        ):
+            # the same response posted twice (a form sent again on a weak connection, with a
+            # form id of its own): recorded once, or the recommendation shows it twice
+            found.append(RuleViolationError(
+                f"This response of {country} ({status}, {answered}) with this text is already recorded.",
+                code="response_already_recorded", field="response",
             ))
         return found
 

@@ -270,6 +270,7 @@ ERROR_MESSAGES = {
     "proposal_not_published": _l("Government responses and follow-up are recorded for published recommendations only."),
     "response_in_future": _l("A response is recorded once received, not with a future date."),
     "response_before_publication": _l("A response cannot be dated before the publication it answers."),
+    "response_already_recorded": _l("This response is already recorded, with the same state, kind of response, date and text."),
     "no_government_response": _l("Follow-up comes after a government response, and this state has not responded."),
     "unknown_follow_up_progress": _l("Progress is not started, in progress, partially implemented, implemented or stalled."),
     "follow_up_in_future": _l("A follow-up entry records progress already observed, not a future date."),

@@ -116,3 +116,13 @@ def test_the_follow_up_entries_of_a_recommendation_are_read(app: Flask) -> None:
 
     assert sent.status_code == 201
     assert [(f["country"], f["progress"], f["note"]) for f in r.get_json()][-1] == (country, "in_progress", "Decreto en consulta.")
+
+
+def test_a_government_response_sent_twice_is_refused_409_the_second_time(app: Flask) -> None:
+    p = proposal(app, "prop-rt2-03")  # published to MX, GT, CR, PA
+    sent = {"country": "MX", "status": "accepted", "response": "Se acepta.", "language": "es", "response_date": "2026-03-26"}
+
+    first = app.test_client().post(f"/api/v1/proposals/{p['id']}/government-responses", json=sent, headers=secretariat(app))
+    second = app.test_client().post(f"/api/v1/proposals/{p['id']}/government-responses", json=sent, headers=secretariat(app))
+
+    assert (first.status_code, second.status_code, second.get_json()["code"]) == (201, 409, "response_already_recorded")

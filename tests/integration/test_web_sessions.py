@@ -198,6 +198,23 @@ def test_a_government_response_with_several_faults_shows_each_once_with_the_text
     assert "Cancillería" in r.get_data(as_text=True)
 
 
+def test_a_government_response_posted_twice_is_refused_the_second_time_with_the_text_kept(app: Flask, loaded: Services) -> None:
+    proposal = _proposal(loaded, "prop-rt2-03")  # published to MX, GT, CR, PA
+    client = app.test_client()
+    act_as(client, "secretariat")
+    sent = {"proposal": proposal["id"], "country": "CR", "status": "accepted", "response": "Se acepta la recomendación íntegra.",
+            "language": "es", "responding_entity": "Cancillería", "response_date": "2026-03-26"}
+
+    first = _post_prefixed(client, "/liaison/responses", "response", **sent)  # each post gets a form of its own (a reload)
+    second = _post_prefixed(client, "/liaison/responses?lang=es", "response", **sent)
+
+    assert (first.status_code, second.status_code) == (302, 422)
+    assert "Esta respuesta ya está registrada" in text_of(second.get_data(as_text=True))
+    assert "Se acepta la recomendación íntegra." in second.get_data(as_text=True)
+    page = text_of(app.test_client().get(f"/proposals/{proposal['id']}?lang=en").get_data(as_text=True))
+    assert page.count("Se acepta la recomendación íntegra.") == 1
+
+
 def test_a_government_response_is_recorded_and_shown_to_the_public(app: Flask, loaded: Services) -> None:
     proposal = _proposal(loaded, "prop-rt2-03")
     client = app.test_client()

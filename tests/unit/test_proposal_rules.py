@@ -110,6 +110,23 @@ def test_a_response_dated_before_the_publication_is_refused() -> None:
     )) == "response_before_publication"
 
 
+def test_an_exact_duplicate_of_a_recorded_response_is_refused() -> None:
+    p = published(["AR"])
+    same = {"country": "AR", "status": "accepted", "response": "Se acepta.", "response_date": date(2026, 2, 25)}
+    p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), **same)
+
+    assert refusal(lambda: p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), **same)) == "response_already_recorded"
+    assert len(p.government_responses) == 1
+
+
+def test_a_second_response_of_the_same_state_with_another_text_is_recorded() -> None:
+    p = published(["AR"])
+    p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="noted", response="Se toma nota.", response_date=date(2026, 2, 25))
+    p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="noted", response="Se toma nota; se responderá.", response_date=date(2026, 2, 25))
+
+    assert [r["status"] for r in p.government_responses] == ["noted", "noted"]
+
+
 def test_follow_up_comes_after_the_states_response() -> None:
     p = published(["CO"])
 
