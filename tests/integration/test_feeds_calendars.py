@@ -132,7 +132,7 @@ def test_a_table_calendar_has_its_sessions_with_stable_uids(app: Flask, loaded: 
     assert app.test_client().get("/calendars/tables/XX.ics").status_code == 404
 
 
-def test_the_mechanism_calendar_has_every_session_the_dialogues_and_the_rounds_closing(app: Flask, loaded: Services) -> None:
+def test_the_mechanism_calendar_has_every_session_the_dialogues_and_the_rounds_closing_or_closed(app: Flask, loaded: Services) -> None:
     s = app_services(app)
     dialogue = s.app.schedule_government_dialogue(period="2026-H1", on=date(2026, 5, 14), title="Diálogo 2026-I", governments=["all governments of the region"])
     s.wait_for_views()
@@ -144,10 +144,30 @@ def test_the_mechanism_calendar_has_every_session_the_dialogues_and_the_rounds_c
     assert sum(u.startswith("session-") for u in uids) == 8
     assert sorted(u for u in uids if u.startswith("round-")) == sorted(f"round-{r['id']}-closes" for r in rounds)
     assert len(rounds) == 13
-    closing = [ev.decoded("dtstart") for ev in events if str(ev["uid"]).startswith("round-")]
-    assert sorted(set(closing)) == [date(2026, 2, 20), date(2026, 3, 23)]
+    closed = {f"round-{r['id']}-closes": r["closed_on"] for r in rounds if r["outcome"]}
+    assert len(closed) == 13  # every round of the scenario is closed: each entry on the day it closed
+    assert {str(ev["uid"]): ev.decoded("dtstart") for ev in events if str(ev["uid"]).startswith("round-")} == closed
     found = next(ev for ev in events if str(ev["uid"]) == f"dialogue-{dialogue}")
     assert (str(found["summary"]), found.decoded("dtstart")) == ("Diálogo 2026-I", date(2026, 5, 14))
+
+
+def test_a_round_closed_early_moves_to_the_day_it_closed_marked_closed_with_the_same_uid_and_a_higher_sequence(app: Flask, loaded: Services) -> None:
+    s = app_services(app)
+    adopted = proposal_views.list_recommendations(loaded.projector.engine, status="adopted")[0]
+    s.app.open_endorsement(adopted["id"], date(2026, 4, 10))
+    s.wait_for_views()
+    rid = next(r["id"] for r in liaison_views.endorsement_rounds(loaded.projector.engine, adopted["id"]) if r["outcome"] is None)
+
+    def entry() -> tuple[str, date, str, int]:
+        ev = next(ev for ev in _calendar(app, "/calendars/sessions.ics?lang=en") if str(ev["uid"]) == f"round-{rid}-closes")
+        return str(ev["summary"]).split(":")[0], ev.decoded("dtstart"), str(ev["description"]).split(" · ")[-1], int(ev.get("sequence", 0))
+
+    before = entry()
+    s.app.close_endorsement(adopted["id"], early=True)  # on 2026-03-27
+    s.wait_for_views()
+
+    assert before == ("Endorsement round closes", date(2026, 4, 10), adopted["title"], 0)
+    assert entry() == ("Endorsement round closed", date(2026, 3, 27), "not endorsed", 1)
 
 
 @pytest.mark.parametrize(("page", "feed"), [

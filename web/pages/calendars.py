@@ -8,7 +8,8 @@
 Every event is a whole day (the views hold dates, not times). UIDs are made from the
 aggregates' ids (``session-<id>``, ``dialogue-<id>``, ``round-<id>-closes``), so a
 calendar application that subscribed updates the same event when a session moves or
-closes. The sessions page and each table's page link their file.
+closes. A round's event moves, once the round is closed, to the day it closed, says so, and
+raises its SEQUENCE (0 to 1). The sessions page and each table's page link their file.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ install(bp)
 ICS = "text/calendar"
 
 
-def _event(uid: str, on: date, summary: str, description: str, url: str) -> Event:
+def _event(uid: str, on: date, summary: str, description: str, url: str, sequence: int = 0) -> Event:
     ev = Event()
     ev.add("uid", uid)
+    ev.add("sequence", sequence)
     ev.add("dtstamp", datetime.combine(today(), time(0), UTC))
     ev.add("dtstart", on)
     ev.add("dtend", on + timedelta(days=1))
@@ -68,11 +70,17 @@ def _dialogue(d: dict[str, Any]) -> Event:
 
 
 def _round_closes(r: dict[str, Any]) -> Event:
+    """A round's closing: on its ``closes_on`` date while open; once closed (early, or by
+    the deadline job), the same event (same UID, SEQUENCE 1) moves to the day it closed,
+    says it closed and gives the outcome, so that a subscribed calendar updates it."""
     what = r["reference"] or r["title"]
+    url = url_for("proposals.show", proposal_id=r["proposal_id"], _external=True, **_lang())
+    uid = f"round-{r['id']}-closes"
+    if r["outcome"] is None or r["closed_on"] is None:
+        return _event(uid, r["closes_on"], _("Endorsement round closes: %(what)s", what=what), " · ".join([_("Liaison Table"), r["title"]]), url)
     return _event(
-        f"round-{r['id']}-closes", r["closes_on"], _("Endorsement round closes: %(what)s", what=what),
-        " · ".join([_("Liaison Table"), r["title"]]),
-        url_for("proposals.show", proposal_id=r["proposal_id"], _external=True, **_lang()),
+        uid, r["closed_on"], _("Endorsement round closed: %(what)s", what=what),
+        " · ".join([_("Liaison Table"), r["title"], word(r["outcome"])]), url, sequence=1,
     )
 
 
