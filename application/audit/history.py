@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -136,11 +137,48 @@ REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {"Participant": ("reference",)}
 COMMAND_ID = "command_id"
 
 
+# Command ids that name nobody, shown to everyone: a numbered scenario step (``2026-Q1#411``)
+# and a web form's random id (``web:`` and a UUID). Every other kind may name someone
+# (``2026-Q1#setup:p-12``, ``api:<account>:<key>``, ``erase:<participant id>``).
+_STEP_COMMAND_ID = re.compile(r"[0-9]{4}-Q[1-4]#[0-9]{1,9}")
+
+
+def public_command_id(command_id: Any) -> bool:
+    """Whether a command id names nobody, so the public sees it (and the stored bytes of
+    an event that carries it, when nothing else in them is hidden: :func:`public_stored`)."""
+    if not isinstance(command_id, str):
+        return False
+    if _STEP_COMMAND_ID.fullmatch(command_id):
+        return True
+    if command_id.startswith("web:"):
+        try:
+            return str(UUID(command_id[4:])) == command_id[4:]
+        except ValueError:
+            return False
+    return False
+
+
 def redact_references(aggregate_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """``data`` (an event's or a state's) with participants' references and the command id
-    replaced by ``[redacted]``."""
-    fields = [f for f in (*REFERENCE_FIELDS.get(aggregate_type, ()), COMMAND_ID) if f in data]
+    (unless it names nobody: :func:`public_command_id`) replaced by ``[redacted]``."""
+    fields = [f for f in REFERENCE_FIELDS.get(aggregate_type, ()) if f in data]
+    if COMMAND_ID in data and not public_command_id(data[COMMAND_ID]):
+        fields.append(COMMAND_ID)
     return {**data, **dict.fromkeys(fields, REDACTED)} if fields else data
+
+
+def public_stored(topic: str, state: bytes) -> bool:
+    """Whether an event's exact stored bytes may go to the public: they hold no personal
+    field (sealed or not) and the public's redaction (:func:`redact_event_data`,
+    :func:`redact_references`) would change nothing in them. The same rule as the redacted
+    views, so an outsider can hash these bytes against the log's leaf (docs/audit.md, 3c)."""
+    try:
+        data = json.loads(state)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(data, dict) or "personal" in data:
+        return False
+    return redact_event_data(topic, data) == data and redact_references(type_of(topic)[0], data) == data
 
 
 def redact_state(aggregate_type: str, state: dict[str, Any], hidden_comments: Collection[str] = ()) -> dict[str, Any]:
@@ -303,7 +341,7 @@ class AuditReader:
             event = self._history_event(uid, int(position), int(version), topic, bytes(state), reveal_personal)
             if hide_references:
                 event.data = redact_references(h.type, event.data)
-                event.command_id = REDACTED if event.command_id else event.command_id
+                event.command_id = REDACTED if event.command_id and not public_command_id(event.command_id) else event.command_id
             h.events.append(event)
         return h
 
@@ -418,7 +456,9 @@ class AuditReader:
     def log_page(self, *, after: int = 0, limit: int = 50, reveal_personal: bool, reveal_references: bool | None = None) -> list[dict[str, Any]]:
         """Positions after ``after``: ``{position, aggregate_id, type, topic, version,
         recorded_at, data, hash}`` with ``data`` the stored state (personal fields as
-        ciphertext markers; position takers redacted for non-auditors)."""
+        ciphertext markers; position takers redacted for non-auditors), and ``stored``, the
+        exact stored bytes in base64, for auditors, and for everyone when they hold nothing
+        the public may not see (:func:`public_stored`)."""
         out = []
         for rec in read_log(self.engine, after=after, limit=max(1, min(limit, 500))):
             if rec.state is None:
@@ -431,10 +471,13 @@ class AuditReader:
                 data = redact_event_data(rec.topic or "", data)
             if not (reveal_personal if reveal_references is None else reveal_references) and isinstance(data, dict):
                 data = redact_references(cls, data)
-            out.append({
+            entry = {
                 "position": rec.position, "aggregate_id": rec.originator_id, "type": f"{cls}.{name}", "topic": rec.topic,
                 "version": rec.originator_version, "recorded_at": plain(stored_timestamp(rec.state)), "data": data, "hash": rec.chain_hash,
-            })
+            }
+            if reveal_personal or public_stored(rec.topic or "", rec.state):
+                entry["stored"] = base64.b64encode(rec.state).decode()
+            out.append(entry)
         return out
 
     def head(self) -> dict[str, Any]:

@@ -5,7 +5,8 @@
   auditor's token (or session), each entry carries the **exact stored bytes** of its event
   (``stored``, base64) besides its hash in the chain, so that the chain can be recomputed
   from the API; for everyone else, the redacted entries of the public audit log (personal
-  fields as markers, who took which position hidden) and no stored bytes. ``Link: rel=next``
+  fields as markers, who took which position hidden), with the stored bytes of the events
+  whose bytes hold nothing redacted for the public (``public_stored``, as ``/audit/log.json``). ``Link: rel=next``
   gives the next page's address. Any other query parameter (``page``, ``page_size`` of the
   other lists) is refused with 400 ``unknown_parameter``, never silently ignored, as every
   read refuses one it does not declare (:mod:`web.api.parameters`).
@@ -16,7 +17,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,7 +26,6 @@ from flask import url_for
 from marshmallow import fields, validate
 
 from application.audit import AuditReader
-from application.audit.log import read_log
 from web.api.blueprint import Blueprint
 from web.api.common import reader
 from web.services import services
@@ -53,7 +52,7 @@ class LogEntrySchema(ma.Schema):
     recorded_at = fields.String(required=True, allow_none=True)
     data = fields.Dict(required=True, allow_none=True, metadata={"description": "The event's data (redacted for readers who are not auditors)."})
     hash = fields.String(required=True, allow_none=True, metadata={"description": "Its hash in the chain (hex)."})
-    stored = fields.String(required=False, allow_none=True, metadata={"description": "Auditors only: the exact stored bytes, base64."})
+    stored = fields.String(required=False, allow_none=True, metadata={"description": "The exact stored bytes, base64: for auditors, and for everyone when they hold nothing redacted for the public (no personal field, no hidden field, a command id that names nobody)."})
     missing_event = fields.Boolean(required=False)
 
 
@@ -94,16 +93,12 @@ def _auditor() -> bool:
 @bp.arguments(LogQuery, location="query")
 @bp.response(200, LogEntrySchema(many=True), headers={"Link": {"description": "The next page (rel=next).", "schema": {"type": "string"}}})
 def read_the_log(query: dict[str, Any]) -> tuple[list[dict[str, Any]], int, dict[str, str]]:
-    """The event log from a position, in order (exact stored bytes for auditors); a query
+    """The event log from a position, in order (exact stored bytes for auditors, and for
+    everyone on events with nothing redacted); a query
     parameter other than ``after`` and ``limit`` is refused (400, as by every read)."""
     auditor = _auditor()
     app = services().app
     entries = AuditReader(app).log_page(after=query["after"], limit=query["limit"], reveal_personal=auditor)
-    if auditor and entries:
-        stored = {r.position: r.state for r in read_log(app.engine, after=query["after"], until=entries[-1]["position"])}
-        for entry in entries:
-            raw = stored.get(entry["position"])
-            entry["stored"] = base64.b64encode(raw).decode() if raw is not None else None
     headers = {}
     if len(entries) == query["limit"]:
         nxt = url_for("api_audit.read_the_log", after=entries[-1]["position"], limit=query["limit"], _external=True)
