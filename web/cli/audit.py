@@ -39,6 +39,8 @@ from application.audit import (
 from application.export import RestoreError, export_log, import_log
 from application.files import open_private
 from application.persistence import drop_erased_keys, get_engine
+from application.service import DialogueApplication
+from application.snapshot_check import verify_snapshots
 from application.tlog.keyfiles import KeyFileError, read_signer, write_key_pair
 from application.tlog.note import NoteError
 from application.tlog.signing import sign_checkpoint
@@ -81,7 +83,8 @@ def audit_group() -> None:
 @with_appcontext
 def verify_command(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...]) -> None:
     """Recompute the hash chain and the transparency log's tree from the stored events and
-    compare them with the stored chain and tree and with the signed checkpoints.
+    compare them with the stored chain and tree and with the signed checkpoints; compare
+    every stored snapshot with the state replayed from the events at its version.
 
     Exit status: 0 verified and anchored by a checkpoint up to the last event; 1 tampered
     (naming the first bad position); 2 usage error; 3 verified, but events after the last
@@ -96,17 +99,24 @@ def verify_command(checkpoint_files: tuple[Path, ...], public_key_files: tuple[P
     engine = _log_engine()
     chain = verify_log(engine, given.chain, given.chain_keys)
     tree = verify_tree(engine, given.heads)
+    # No key: the snapshotted aggregates hold no personal field.
+    snapshots, bad_snapshots = verify_snapshots(DialogueApplication(database_url=config().database_url, keys=None, create_tables=False))
     for line in chain.lines():
         click.echo(line)
     click.echo(f"tree: {tree.size} leaves, root {base64.b64encode(tree.root).decode()}")
     for c in tree.checkpoints:
         click.echo(f"checkpoint {c.name} (tree size {c.head.size}): {'ok' if c.ok else 'FAILED'}{': ' + c.message if c.message and not c.ok else ''}")
-    problems = [str(p) for p in chain.problems] + [str(p) for p in tree.problems + given.problems]
+    click.echo(f"snapshots: {snapshots} compared with the state replayed from the events, {len(bad_snapshots)} differ")
+    problems = [str(p) for p in chain.problems] + [str(p) for p in tree.problems + given.problems] + [str(p) for p in bad_snapshots]
     if problems:
         for p in problems:
             click.echo(p, err=True)
         positions = [p for p in (chain.first_bad_position, *(t.position for t in tree.problems)) if p is not None]
-        raise click.ClickException(f"TAMPERED: first bad position {min(positions)}" if positions else "TAMPERED: a checkpoint is not valid")
+        if positions:
+            raise click.ClickException(f"TAMPERED: first bad position {min(positions)}")
+        if bad_snapshots:
+            raise click.ClickException(f"TAMPERED: {bad_snapshots[0]}")
+        raise click.ClickException("TAMPERED: a checkpoint is not valid")
     if chain.count == 0:
         click.echo("EMPTY: the log holds no event", err=True)
         sys.exit(4)
