@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from application.audit.log import read_log
 from application.audit.verify import CHECKPOINT_FORMAT, Checkpoint, CheckpointError, load_public_key
@@ -22,7 +22,7 @@ from application.tlog.checkpoint import TreeHead
 from application.tlog.entry import event_entry
 from application.tlog.note import NoteError, Verifier, parse_note, verify
 from application.tlog.store import StoredTree
-from application.tlog.tree import Frontier, leaf_hash, root_hash
+from application.tlog.tree import Frontier, leaf_hash, node_hash, root_hash
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,35 @@ def _stored_leaves(engine: Engine, batch: int = 5000) -> Iterator[tuple[int, int
         after = int(rows[-1].leaf_index)
 
 
+def _first_wrong_node(engine: Engine, leaves: list[bytes]) -> TreeProblem | None:
+    """The first stored interior node (level by level, then by index) that is not the hash
+    of its children recomputed from ``leaves`` (the leaf hashes of the events, already
+    compared with level 0), or that is missing or has no complete subtree under it. One
+    query per level: a wrong node anywhere breaks the inclusion proofs that go through it."""
+    level, below = 0, leaves
+    with engine.connect() as c:
+        top = c.execute(select(func.max(tree_nodes.c.level))).scalar()
+        while len(below) > 1 or (top is not None and level < int(top)):
+            level += 1
+            expected = [node_hash(below[2 * i], below[2 * i + 1]) for i in range(len(below) // 2)]
+            seen = 0
+            for idx, stored in c.execute(select(tree_nodes.c.idx, tree_nodes.c.hash).where(tree_nodes.c.level == level).order_by(tree_nodes.c.idx)):
+                idx = int(idx)
+                width = 1 << level
+                where = f"the stored node at level {level}, index {idx} (leaves {idx * width} to {(idx + 1) * width - 1})"
+                if idx != seen and seen < len(expected):
+                    return TreeProblem(None, seen * width, f"the stored node at level {level}, index {seen} is missing")
+                if idx >= len(expected):
+                    return TreeProblem(None, idx * width, f"{where} covers leaves the log does not have (a node was added)")
+                if stored.lower() != expected[idx].hex():
+                    return TreeProblem(None, idx * width, f"{where} is not the hash of its children recomputed from the events (a node was changed): the inclusion proofs through it fail")
+                seen += 1
+            if seen < len(expected):
+                return TreeProblem(None, seen * (1 << level), f"the stored node at level {level}, index {seen} is missing")
+            below = expected
+    return None
+
+
 def verify_tree(engine: Engine, checkpoints: Sequence[tuple[str, TreeHead]] = ()) -> TreeReport:
     """Compare the stored tree with the events, and the signed checkpoints with both."""
     frontier = Frontier()
@@ -103,12 +132,14 @@ def verify_tree(engine: Engine, checkpoints: Sequence[tuple[str, TreeHead]] = ()
             problems.append(TreeProblem(None, None, f"the signed checkpoint {c.name}: {c.message}"))
     stored = _stored_leaves(engine)
     positions: list[int] = []
+    leaves: list[bytes] = []
     for rec in read_log(engine):
         if rec.state is None or rec.originator_id is None or rec.originator_version is None:
             continue
         index = frontier.size
         h = leaf_hash(event_entry(rec.position, rec.originator_id, rec.originator_version, rec.topic or "", rec.state))
         frontier.append(h)
+        leaves.append(h)
         positions.append(rec.position)
         leaf = next(stored, None)
         if leaf is None:
@@ -129,6 +160,10 @@ def verify_tree(engine: Engine, checkpoints: Sequence[tuple[str, TreeHead]] = ()
         if c.ok is None:
             c.ok, c.message = False, f"it covers {c.head.size} events; the log has {frontier.size}"
             problems.append(TreeProblem(None, None, f"the signed checkpoint {c.name} covers {c.head.size} events, the log has only {frontier.size}: events were removed"))
+    if not problems:
+        wrong = _first_wrong_node(engine, leaves)
+        if wrong is not None:
+            problems.append(wrong)
     tree = StoredTree(engine)
     if not problems and (tree.size() != frontier.size or root_hash(frontier.size, tree.read) != frontier.root()):
         problems.append(TreeProblem(None, None, "the stored tree's nodes do not give the root of the events (a node was changed)"))

@@ -295,3 +295,22 @@ def test_a_chain_checkpoint_of_an_earlier_release_still_verifies(services: Servi
     assert result.exit_code == 0, result.output
     assert f"(position {head}, count {head}" in result.output
     assert standalone.returncode == 0, standalone.stderr
+
+
+def change_node(engine: Engine, level: int, idx: int) -> None:
+    with engine.begin() as c:
+        c.execute(update(tree_nodes).where(tree_nodes.c.level == level, tree_nodes.c.idx == idx).values(hash="00" * 31 + "aa"))
+
+
+def test_a_changed_interior_node_of_the_tree_is_named_and_no_checkpoint_is_signed_over_it(signed: tuple[Flask, int, Path, Path], services: Services, tmp_path: Path) -> None:
+    # Level 1, index 1 (leaves 2 and 3) is on no root's path of the whole tree (9 leaves):
+    # only the inclusion proofs of leaves 0 and 1 go through it.
+    app, _, cp, pub = signed
+    change_node(services.app.engine, 1, 1)
+
+    result = cli(app, "audit", "verify", "--checkpoint", str(cp), "--public-key", str(pub))
+    signing = cli(app, "audit", "checkpoint", "--key", str(tmp_path / "audit.key"))
+
+    assert result.exit_code == 1
+    assert "TAMPERED: leaf 2: the stored node at level 1, index 1 (leaves 2 to 3) is not the hash of its children" in result.output
+    assert signing.exit_code == 1 and "no checkpoint signed" in signing.output

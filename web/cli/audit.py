@@ -114,8 +114,9 @@ def verify_command(checkpoint_files: tuple[Path, ...], public_key_files: tuple[P
         positions = [p for p in (chain.first_bad_position, *(t.position for t in tree.problems)) if p is not None]
         if positions:
             raise click.ClickException(f"TAMPERED: first bad position {min(positions)}")
-        if bad_snapshots:
-            raise click.ClickException(f"TAMPERED: {bad_snapshots[0]}")
+        nodes = [t for t in tree.problems if t.position is None and t.leaf is not None]
+        if nodes or bad_snapshots:
+            raise click.ClickException(f"TAMPERED: {nodes[0] if nodes else bad_snapshots[0]}")
         raise click.ClickException("TAMPERED: a checkpoint is not valid")
     if chain.count == 0:
         click.echo("EMPTY: the log holds no event", err=True)
