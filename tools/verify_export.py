@@ -10,7 +10,8 @@ Usage::
 An export (JSON Lines of CloudEvents 1.0, the stored state bytes in ``data_base64``):
 recomputes the hash chain and compares it with each line's ``chainhash``; re-derives every
 exported attribute (``id``, ``source``, ``type``, ``time``, ``subject``,
-``datacontenttype``) from the hashed data and refuses any that differs; recomputes the
+``datacontenttype``) from the hashed data and refuses any that differs, any attribute the
+export does not write (``data`` beside ``data_base64``) and any key given twice in a line; recomputes the
 transparency log's Merkle tree (RFC 9162) and checks each signed checkpoint against it:
 C2SP ``tlog-checkpoint`` notes signed with a verifier key ``<name>+<key id>+<key>``, or the
 ``dialogue-checkpoint/1`` files of earlier releases with their Ed25519 public keys.
@@ -380,18 +381,57 @@ class Event:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
+# The attributes an export writes (docs/audit.md, section 4), of an event and of a chain row
+# whose event is missing. Any other is refused: a line carrying, say, a forged ``data`` beside
+# ``data_base64`` (which CloudEvents forbids) would show a reader something never hashed.
+EVENT_ATTRIBUTES = frozenset({
+    "specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data_base64",
+    "position", "originatorid", "originatorversion", "topic", "chainhash",
+})
+MISSING_EVENT_ATTRIBUTES = frozenset({"specversion", "id", "source", "type", "position", "chainhash"})
+
+
+class _Object(dict):  # type: ignore[type-arg]
+    """A JSON object that remembers the keys it held more than once."""
+
+    duplicates: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    out = _Object()
+    out.duplicates = []
+    for key, value in pairs:
+        if key in out and key not in out.duplicates:
+            out.duplicates.append(key)
+        out[key] = value
+    return out
+
+
+def refusals(ce: dict[str, Any]) -> list[str]:
+    """What makes an export line ambiguous or foreign: a key given twice (JSON readers
+    disagree on which value counts: Python keeps the last), an attribute the export does
+    not write (``data`` beside ``data_base64``)."""
+    out = [f"the attribute {k!r} appears more than once (which value counts is ambiguous)" for k in getattr(ce, "duplicates", [])]
+    allowed = MISSING_EVENT_ATTRIBUTES if ce.get("type") == MISSING_EVENT_TYPE else EVENT_ATTRIBUTES
+    for k in ce:
+        if k not in allowed:
+            why = " (CloudEvents forbids data beside data_base64)" if k == "data" else ""
+            out.append(f"the attribute {k!r} is not one the export writes{why}")
+    return out
+
+
 def read_events(lines: Iterable[str]) -> Iterator[Event]:
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
-            ce: Any = json.loads(text)
+            ce: Any = json.loads(text, object_pairs_hook=_object)
             if not isinstance(ce, dict) or ce.get("specversion") != "1.0":
                 raise ValueError("not a CloudEvents 1.0 object")
             if ce.get("type") == MISSING_EVENT_TYPE:
                 if not isinstance(ce.get("position"), int):
                     raise ValueError("position must be an integer")
-                yield Event(line=number, position=ce["position"], originator_id="", version=0, topic="", state=None, chain_hash=ce.get("chainhash"))
+                yield Event(line=number, position=ce["position"], originator_id="", version=0, topic="", state=None, chain_hash=ce.get("chainhash"), attributes=ce)
                 continue
             position, version = ce["position"], ce["originatorversion"]
             if not isinstance(position, int) or not isinstance(version, int):
@@ -477,6 +517,8 @@ def verify(lines: Iterable[str], checkpoints: list[TreeCheckpoint | ChainCheckpo
             problems.append((ev.position, f"line {ev.line}: out of order after position {last}"))
             continue
         settle_missing(ev.position)
+        for refusal in refusals(ev.attributes):
+            problems.append((ev.position, f"line {ev.line}: {refusal}"))
         if ev.state is None:
             problems.append((ev.position, f"line {ev.line}: the chain has a row here but the event is missing (removed)"))
             continue

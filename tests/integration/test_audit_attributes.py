@@ -43,6 +43,31 @@ def test_an_exported_attribute_that_the_hashed_data_contradicts_is_tampering(att
     assert f"the exported {attribute} is {value!r}" in result.stderr
 
 
+def test_a_forged_data_attribute_beside_data_base64_is_tampering(services: Services, tmp_path: Path) -> None:
+    lines = exported(services, tmp_path)
+    lines[2]["data"] = {"forged": "yes"}  # CloudEvents forbids data beside data_base64
+
+    result = verify_export(write(tmp_path, lines))
+
+    assert result.returncode == 1
+    assert f"TAMPERED: first bad position {lines[2]['position']}" in result.stderr
+    assert "the attribute 'data' is not one the export writes" in result.stderr
+
+
+def test_a_key_given_twice_in_a_line_is_tampering_even_when_the_last_value_is_true(services: Services, tmp_path: Path) -> None:
+    lines = exported(services, tmp_path)
+    path = write(tmp_path, lines)
+    text = path.read_text("utf-8").splitlines(keepends=True)
+    text[2] = text[2].replace('"data_base64": ', '"data_base64": "eyJ4IjoxfQ==", "data_base64": ', 1)  # a forged first value, Python keeps the last
+    path.write_text("".join(text), "utf-8")
+
+    result = verify_export(path)
+
+    assert result.returncode == 1
+    assert f"TAMPERED: first bad position {lines[2]['position']}" in result.stderr
+    assert "the attribute 'data_base64' appears more than once" in result.stderr
+
+
 def test_an_untouched_export_without_a_checkpoint_is_an_unanchored_tail(services: Services, tmp_path: Path) -> None:
     lines = exported(services, tmp_path)
 
