@@ -18,6 +18,7 @@ from uuid import UUID
 
 from application.bootstrap import Services
 from application.core import _uuid
+from application.privacy import drop_kept_answers
 from application.scrub import Scrubbed, scrub_storage
 from domain.errors import NotFoundError
 
@@ -58,6 +59,7 @@ def erase_contributor(
     position = services.app.command_position(cid)
     log.info("Erased the contributor of input %s at position %s", input_id, position)
     services.projector.catch_up()
+    drop_kept_answers(services.app.engine)  # an answer may have named them (application.privacy)
     scrub = scrub_storage(services, wait=wait)
     return ContributorErasure(
         input_id=str(input_id), contributor_id=contributor, command_id=cid, position=position,

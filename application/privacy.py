@@ -6,8 +6,8 @@ are wrapped by the master key (:class:`application.persistence.KeyStore`). This 
 holds what the ``dialogue participants …`` and ``dialogue keys …`` commands need:
 
 - :func:`resolve_participant`: a participant UUID or a scenario reference (``p-12``);
-- :func:`erase`: the erasure, then the views brought up to date and the storage
-  scrubbed (:func:`application.scrub.scrub_storage`: SQLite WAL checkpoint, PostgreSQL
+- :func:`erase`: the erasure, then the views brought up to date, the API's kept answers
+  dropped (:func:`drop_kept_answers`) and the storage scrubbed (:func:`application.scrub.scrub_storage`: SQLite WAL checkpoint, PostgreSQL
   ``VACUUM (FULL)``, and the transactions that still hold old row versions);
 - :func:`export_participant`: everything the service holds about a person, by id
   (right of access: GDPR art. 15, LGPD art. 18);
@@ -29,7 +29,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import resolve_topic
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from application.bootstrap import Services
 from application.persistence import (
@@ -42,6 +42,7 @@ from application.persistence import (
 )
 from application.scrub import Scrubbed, scrub_storage
 from application.service import DialogueApplication
+from application.tables import api_requests
 from domain.errors import NotFoundError
 from domain.participant import PERSONAL_FIELDS, pseudonym
 from projections import liaison as liaison_views
@@ -110,7 +111,8 @@ def erase(
     hold today is vacated in it, :meth:`DialogueApplication.erase_participant`; their
     account, sessions, links and recovery codes go with the key), brings
     the views up to date (the directory row is redacted, the statistics stop counting
-    them), then scrubs the storage (:func:`application.scrub.scrub_storage`, waiting up to
+    them), drops the answers the API kept for idempotent writes (:func:`drop_kept_answers`:
+    any of them may name the person), then scrubs the storage (:func:`application.scrub.scrub_storage`, waiting up to
     ``wait`` seconds for older transactions on a PostgreSQL server to end). A transaction
     still holding old row versions is named in ``held_by`` and the warnings: the erasure
     is recorded, but the storage is not scrubbed until the scrub runs again after it.
@@ -133,11 +135,25 @@ def erase(
     position = services.app.command_position(cid)
     log.info("Erased the personal data of participant %s at position %s; seats vacated: %s", pid, position, seats or "none")
     services.projector.catch_up()
+    drop_kept_answers(services.app.engine)
     scrub = scrub_storage(services, wait=wait)
     return ErasureReport(
         participant_id=str(pid), reference=reference, pseudonym=pseudonym(pid), command_id=cid, position=position,
         vacated_seats=seats, scrub=scrub,
     )
+
+
+def drop_kept_answers(engine: Engine) -> int:
+    """Drop the body of every answer the API keeps for its idempotent writes
+    (``dialogue_api_requests``, :mod:`web.api.idempotency`), whoever's account kept it: an
+    answer may name anyone (a proposal's authors, a table's members), as it read when it was
+    given, so after an erasure none may be served or stored again. The key records stay
+    (their account, key, request hash, status and headers: no personal value), so a retry is
+    still applied once; its replay then answers ``303 answer_not_kept`` with the resource's
+    address instead of the body (docs/api.md). The storage scrub after it removes the old row
+    versions (:data:`application.scrub.SCRUBBED_EVENT_STORE_TABLES`). Returns how many were dropped."""
+    with engine.begin() as c:
+        return int(c.execute(update(api_requests).where(api_requests.c.body != "").values(body="")).rowcount or 0)
 
 
 # ---------------------------------------------------------------------------- right of access

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from application.accounts.tables import accounts as accounts_table
+from application.accounts.tables import api_requests as api_requests_table
 from application.accounts.tables import links as links_table
 from application.accounts.tables import recovery_codes as recovery_codes_table
 from application.accounts.tables import sign_in_failures as sign_in_failures_table
@@ -42,9 +43,11 @@ from application.bootstrap import Services
 from application.persistence import keys_table
 from projections import people as people_views
 
-# Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure.
+# Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure
+# (the API's kept answers named people: an erasure drops their bodies, application.privacy).
 SCRUBBED_EVENT_STORE_TABLES = (
     keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
+    api_requests_table.name,
 )
 SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
 RESCRUB_COMMAND = "dialogue participants scrub"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from application.tables import (
     ACCOUNT_TABLES,
     accounts,
+    api_requests,
     api_tokens,
     links,
     recovery_codes,
@@ -24,4 +25,4 @@ from application.tables import (
     sign_ins,
 )
 
-__all__ = ["ACCOUNT_TABLES", "accounts", "api_tokens", "links", "recovery_codes", "security_log", "sign_in_failures", "sign_ins"]
+__all__ = ["ACCOUNT_TABLES", "accounts", "api_requests", "api_tokens", "links", "recovery_codes", "security_log", "sign_in_failures", "sign_ins"]

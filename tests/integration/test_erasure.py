@@ -14,13 +14,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy import Engine, create_engine, insert, inspect, select, text
 from sqlalchemy.pool import StaticPool
 
 from application import privacy
@@ -30,6 +30,7 @@ from application.chain import GENESIS, link
 from application.clock import FixedClock
 from application.persistence import chain_table, dispose_engines, generate_master_key, keys_table
 from application.scenario import load_scenario
+from application.tables import api_requests
 from domain.ids import scenario_id, scenario_namespace
 from domain.participant import pseudonym
 from projections import people as people_views
@@ -155,6 +156,19 @@ def events_whose_state_holds(engine: Engine, value: str) -> list[str]:
     return sorted({topic for topic, state in rows if any(f in bytes(state) for f in needles(value))})
 
 
+def keep_api_answers_naming(s: Services, pid: UUID, name: str) -> None:
+    """Answers of idempotent API writes that another person's account kept
+    (``dialogue_api_requests``) naming p-12, as the API writes them (JSON escaped) and not."""
+    account = s.accounts.create_participant_account(str(participant_id("p-01")), "p-01@tests.invalid")
+    now = datetime.now(UTC)
+    with s.app.engine.begin() as c:
+        for key, ascii_only in (("named-escaped", True), ("named-plain", False)):
+            body = json.dumps({"authors": [{"id": str(pid), "name": name}]}, ensure_ascii=ascii_only)
+            c.execute(insert(api_requests).values(
+                account_id=account.id, key=key, request_hash="0" * 64, status=200, body=body, headers="{}", created_at=now,
+            ))
+
+
 # ---------------------------------------------------------------------------- the erased world
 @dataclass
 class World:
@@ -201,6 +215,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with s.app.engine.begin() as c:
             c.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
         name_before = postgres_pages_holding(s.app.engine, name.encode()) == ["view_participants"]
+    keep_api_answers_naming(s, pid, name)
     clock.set(date(2026, 3, 27))
     erased = privacy.erase(s, "p-12", reason="request of the person")
     yield World(request.param, s, erased, pid, org, name, wrapped, stats_before, co_authored, name_before, path)

@@ -161,7 +161,7 @@ def run(call: Callable[[str], T], expected: dict[UUID | str, int | None] | None 
             raise PreconditionFailedError(e.message) from e
         raise
     if not s.wait_for_views():
-        raise ViewsBehindError(_resource(value), _saved_version(value, expected))
+        raise ViewsBehindError(resource_address(value), _saved_version(value, expected))
     return value
 
 
@@ -176,7 +176,7 @@ class ViewsBehindError(Exception):
         self.version = version
 
 
-def _resource(created: object) -> str | None:
+def resource_address(created: object) -> str | None:
     """The address of the resource the write changed: the one it created under this
     request's address, else the nearest address above it that can be read (``GET``)."""
     path = request.path.rstrip("/")

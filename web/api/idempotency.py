@@ -10,6 +10,11 @@ kept: the retry of a refused request runs again (it changed nothing the first ti
 
 Without the header each write gets a command id of its own (``api:<account>:<uuid>``).
 Kept answers are deleted after :data:`KEPT_DAYS` days.
+
+An erasure drops the body of every kept answer (any may name the erased person:
+:func:`application.privacy.drop_kept_answers`), keeping the record: a retry is still
+not applied again, and answers ``303 See Other`` (``answer_not_kept``, with
+``Idempotent-Replayed: true``) with the resource's address in ``Location`` to read it afresh.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from web.identity import current_identity
 from web.services import services
 
 HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
 KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 KEPT_DAYS = 7
 KEPT_HEADERS = ("ETag", "Location", "Content-Type")
@@ -76,11 +82,32 @@ def _body_as_compared() -> bytes:
     return sent
 
 
+NOT_KEPT = "answer_not_kept"
+NOT_KEPT_MESSAGE = ("This write was applied by the first request with this Idempotency-Key; its answer is no longer kept "
+                    "(a person's data was erased since): read the resource at Location.")
+
+
 def _replay(row: Any) -> Response:
+    kept = json.loads(row.headers)
+    if not row.body:
+        return _not_kept(kept.get("Location"))
     response = Response(row.body, status=row.status)
-    for k, v in json.loads(row.headers).items():
+    for k, v in kept.items():
         response.headers[k] = v
-    response.headers["Idempotent-Replayed"] = "true"
+    response.headers[REPLAYED] = "true"
+    return response
+
+
+def _not_kept(location: str | None) -> Response:
+    """The replay of a write whose kept answer an erasure dropped: ``303`` to the resource
+    it created (its kept ``Location``) or changed (the nearest address above the write's that
+    reads it), changing nothing."""
+    from web.api.commands import resource_address
+    from web.api.errors import error_response
+
+    address = location or resource_address(None)
+    response = error_response(303, NOT_KEPT, NOT_KEPT_MESSAGE, headers={"Location": address} if address else None)
+    response.headers[REPLAYED] = "true"
     return response
 
 
