@@ -11,6 +11,7 @@ twice applies the command once (the application refuses a known command id).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID, uuid4
@@ -116,12 +117,16 @@ class DraftForm(ProposalTextForm):
     table = SelectField(_l("Working table"), choices=opts((t, t) for t in TABLES))
 
 
+VERSION_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
 class ReviseForm(ProposalTextForm):
     expected_version = HiddenField(validators=[InputRequired()])
     note = StringField(_l("What changed (note for the history)"), filters=[lf])
 
     def validate_expected_version(self, field: Any) -> None:
-        if not str(field.data or "").isdigit():
+        # ASCII digits, at most 9 ("²".isdigit() is true and int() of 4,301 digits fails: both were 500s)
+        if not VERSION_DIGITS.fullmatch(str(field.data or "")):
             raise ValidationError(_l("This form is damaged; reload the page."))
 
 

@@ -69,6 +69,31 @@ def test_a_body_that_is_not_json_is_400(app: Flask) -> None:
     assert r.status_code == 400 and set(r.get_json()) == ERROR_KEYS
 
 
+HUGE = "1" + "0" * 4300  # past the interpreter's 4,300 digits of an int read from text
+
+
+@pytest.mark.parametrize(("address", "body"), [
+    ("/api/v1/proposals", f'{{"title": {HUGE}}}'), ("/api/v1/proposals", f'{{"objectives": [{HUGE}]}}'), ("/api/v1/proposals", HUGE),
+    ("/api/v1/tables/RT1/join", f'{{"a": {HUGE}}}'),
+])
+def test_a_body_with_an_integer_too_long_to_read_is_400_invalid_json(app: Flask, loaded: Services, address: str, body: str) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post(address, data=body, content_type="application/json", headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"], count(loaded)) == (400, "invalid_json", before)
+
+
+@pytest.mark.parametrize("body", [
+    json.dumps(DRAFT, ensure_ascii=False).encode("utf-16"), json.dumps(DRAFT, ensure_ascii=False).encode("latin-1"),
+    b"\xef\xbb\xbf" + json.dumps(DRAFT).encode(), b"{not json",
+])
+def test_a_body_that_is_not_json_in_utf_8_is_400_invalid_json(app: Flask, body: bytes) -> None:
+    r = app.test_client().post("/api/v1/proposals", data=body, content_type="application/json", headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"]) == (400, "invalid_json")
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_sent_as_json_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str | None) -> None:
     before = count(loaded)

@@ -104,3 +104,13 @@ def test_a_typed_title_is_isolated_in_the_notification_sentence(app: Flask) -> N
         sentence = describe("proposal_published", {"title": "Vías \u202eseguras"})
 
     assert sentence == "\u2068Vías \u202eseguras\u2069 is published to governments."
+
+
+@pytest.mark.parametrize("raw", ["1" + "0" * 4300, "²", "9" * 20])
+def test_an_id_that_is_no_notification_number_is_400_and_marks_nothing(author: FlaskClient, raw: str) -> None:
+    page = author.get("/notifications").get_data(as_text=True)
+    shown = _count(page)
+
+    r = author.post("/notifications/seen", data={"csrf_token": token(page), "id": raw})
+
+    assert (r.status_code, _count(author.get("/notifications").get_data(as_text=True))) == (400, shown)

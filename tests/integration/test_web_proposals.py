@@ -242,6 +242,17 @@ def test_a_stale_revision_answers_409_with_the_persons_text(site: Site) -> None:
     assert site.services.app.proposal(pid).problem == "Problema"
 
 
+@pytest.mark.parametrize("version", ["²", "1" + "0" * 4300])
+def test_a_revision_whose_version_is_no_number_is_refused_as_a_damaged_form(site: Site, version: str) -> None:
+    pid = _drafted(site)
+    client, page = open_revision(site, pid, site.author)
+
+    r = send_revision(client, pid, page, expected_version=version, problem="Otro problema")
+
+    assert r.status_code == 400 and "The form expired or was damaged." in text_of(r.get_data(as_text=True))
+    assert site.services.app.proposal(pid).problem == "Problema"
+
+
 def test_a_revision_by_someone_not_an_author_is_refused(site: Site) -> None:
     pid = _drafted(site)
     client, page = open_revision(site, pid, site.other)

@@ -37,6 +37,7 @@ from web.pages.common import (
     services,
     today,
 )
+from web.query import MAX_POSITION, QueryArgumentError, parse_int
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 install(bp)
@@ -110,7 +111,10 @@ def seen() -> Page | Response:
     if not form.validate_on_submit():
         abort(400)
     raw = request.form.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    try:
+        ids = [parse_int("id", raw, 1, MAX_POSITION)] if raw else None  # none: every notification
+    except QueryArgumentError:
+        abort(400)
     _notifications().mark_seen(account.id, ids)
     return redirect(url_for("notifications.index"))
 
