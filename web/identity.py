@@ -69,11 +69,17 @@ def signed_in() -> SignedIn | None:
 
 def bearer_token() -> str | None:
     """The personal access token an API request carries (``Authorization: Bearer …``), or
-    None (pages never read one)."""
+    None without an ``Authorization`` header (pages never read one). Any other header
+    (another scheme such as ``Token`` or ``Basic``, a bare token, ``Bearer`` with nothing
+    after it) is ``""``, a token that names no one: the API answers it 401, never the
+    public's answer (docs/api.md)."""
     if not request.path.startswith("/api/"):
         return None
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else None
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
 
 
 def current_token() -> TokenInfo | None:
@@ -86,6 +92,9 @@ def current_token() -> TokenInfo | None:
 def _token_identity(secret: str) -> Identity:
     """The identity of a personal access token: its owner, or the anonymous one for an
     unknown, revoked or expired token (``g.api_token_refused``: the API answers 401)."""
+    if not secret:
+        g.api_token_refused = True
+        return ANONYMOUS
     accounts = services().accounts
     token = accounts.token_account(secret)
     account = accounts.get(token.account_id) if token is not None else None

@@ -141,6 +141,16 @@ def test_an_unknown_token_is_401_and_not_read_as_the_public(app: Flask) -> None:
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+@pytest.mark.parametrize("header", ["Token {}", "Basic {}", "{}", "Bearer", "Bearer ", "bearer{}", ""])
+def test_a_live_token_sent_otherwise_than_as_bearer_is_401_and_not_read_as_the_public(app: Flask, header: str) -> None:
+    secret = _token_of(app, "p-01", "read")
+
+    r = app.test_client().get("/api/v1/tables/RT1", headers={"Authorization": header.format(secret)})
+
+    assert (r.status_code, r.get_json()["code"]) == (401, "invalid_token")
+    assert r.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"' and "members" not in r.get_json()
+
+
 def test_a_revoked_token_is_401(app: Flask) -> None:
     s = app_services(app)
     secret = _token_of(app, "p-01", "read")
