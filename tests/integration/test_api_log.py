@@ -59,6 +59,30 @@ def test_the_public_reads_no_reason_given_for_a_position(app: Flask) -> None:
     assert positions and {e["data"]["reason"] for e in positions} == {"[redacted]"}
 
 
+@pytest.mark.parametrize("who", ["participant", "secretariat", "auditor"])
+def test_the_log_and_the_history_show_references_and_command_ids_to_whoever_sees_names(app: Flask, loaded: Services, who: str) -> None:
+    auth = member_token(app, "p-01") if who == "participant" else staff_token(app, who)
+    pid = participant_id(app, "p-02")
+    client = app.test_client()
+
+    log = [e for e in client.get("/api/v1/log?limit=500", headers=auth).get_json() if e["aggregate_id"] == pid]
+    history = client.get(f"/api/v1/aggregates/{pid}", headers=auth).get_json()
+
+    assert log[0]["data"]["reference"] == history["history"][0]["data"]["reference"] == history["state"]["reference"] == "p-02"
+    assert "p-02" in history["history"][0]["command_id"]
+
+
+def test_the_public_reads_references_and_command_ids_redacted(app: Flask) -> None:
+    pid = participant_id(app, "p-02")
+    client = app.test_client()
+
+    log = [e for e in client.get("/api/v1/log?limit=500").get_json() if e["aggregate_id"] == pid]
+    history = client.get(f"/api/v1/aggregates/{pid}").get_json()
+
+    assert log[0]["data"]["reference"] == history["history"][0]["data"]["reference"] == history["state"]["reference"] == "[redacted]"
+    assert history["history"][0]["command_id"] == "[redacted]"
+
+
 @pytest.mark.parametrize("query", ["page=2", "page_size=5&after=0", "limit=3&offset=9"])
 def test_a_query_parameter_the_log_does_not_read_is_400_naming_it(app: Flask, query: str) -> None:
     r = app.test_client().get(f"/api/v1/log?{query}")

@@ -4,8 +4,9 @@
 - ``GET /log?after=POSITION&limit=N`` (at most 500): the log paged from a position. For an
   auditor's token (or session), each entry carries the **exact stored bytes** of its event
   (``stored``, base64) besides its hash in the chain, so that the chain can be recomputed
-  from the API; for everyone else, the redacted entries of the public audit log (personal
-  fields as markers, who took which position hidden), with the stored bytes of the events
+  from the API; for everyone else, the redacted entries of the audit log (personal fields
+  as markers, who took which position hidden; participants' references and command ids
+  shown to whoever sees names, as on the audit pages), with the stored bytes of the events
   whose bytes hold nothing redacted for the public (``public_stored``, as ``/audit/log.json``). ``Link: rel=next``
   gives the next page's address. Any other query parameter (``page``, ``page_size`` of the
   other lists) is refused with 400 ``unknown_parameter``, never silently ignored, as every
@@ -89,6 +90,13 @@ def _auditor() -> bool:
     return reader().reveals_personal_in_history
 
 
+def _sees_references() -> bool:
+    """Participants' references (``p-12``) and command ids show to whoever sees names
+    (participants, the secretariat, auditors), ``[redacted]`` to the public, as on the audit
+    pages (docs/audit.md, "Who sees what")."""
+    return reader().sees_names
+
+
 @bp.route("/log")
 @bp.arguments(LogQuery, location="query")
 @bp.response(200, LogEntrySchema(many=True), headers={"Link": {"description": "The next page (rel=next).", "schema": {"type": "string"}}})
@@ -98,7 +106,7 @@ def read_the_log(query: dict[str, Any]) -> tuple[list[dict[str, Any]], int, dict
     parameter other than ``after`` and ``limit`` is refused (400, as by every read)."""
     auditor = _auditor()
     app = services().app
-    entries = AuditReader(app).log_page(after=query["after"], limit=query["limit"], reveal_personal=auditor)
+    entries = AuditReader(app).log_page(after=query["after"], limit=query["limit"], reveal_personal=auditor, reveal_references=_sees_references())
     headers = {}
     if len(entries) == query["limit"]:
         nxt = url_for("api_audit.read_the_log", after=entries[-1]["position"], limit=query["limit"], _external=True)
@@ -114,8 +122,10 @@ def aggregate_state(query: dict[str, Any], aggregate_id: UUID) -> dict[str, Any]
     """An aggregate's state at a version, an instant or a date (the latest by default), and its history."""
     auditor = _auditor()
     audit = AuditReader(services().app)
-    point = audit.state(aggregate_id, version=query.get("version"), at=query.get("at"), as_of=query.get("as_of"), reveal_personal=auditor)
-    history = audit.history(aggregate_id, reveal_personal=auditor)
+    references = _sees_references()
+    point = audit.state(aggregate_id, version=query.get("version"), at=query.get("at"), as_of=query.get("as_of"),
+                        reveal_personal=auditor, reveal_references=references)
+    history = audit.history(aggregate_id, reveal_personal=auditor, reveal_references=references)
     return {**point.as_dict(), "history": [e.as_dict() for e in history.events]}
 
 
