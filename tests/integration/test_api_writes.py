@@ -94,6 +94,47 @@ def test_a_body_that_is_not_json_in_utf_8_is_400_invalid_json(app: Flask, body: 
     assert (r.status_code, r.get_json()["code"]) == (400, "invalid_json")
 
 
+@pytest.mark.parametrize("content_type", ["application/problem+json", "application/json; charset=latin-1", "application/json; v=2"])
+def test_a_body_sent_as_another_json_type_or_charset_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post("/api/v1/proposals", data=json.dumps(DRAFT), content_type=content_type, headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"], count(loaded)) == (415, "unsupported_media_type", before)
+
+
+def test_json_with_its_charset_utf_8_is_json(app: Flask) -> None:
+    r = app.test_client().post("/api/v1/proposals", data=json.dumps(DRAFT), content_type="application/json; charset=UTF-8",
+                               headers=bearer(app, member_of(app, "RT1")))
+
+    assert r.status_code == 201
+
+
+def test_every_write_documents_the_answers_of_its_idempotency_key(app: Flask) -> None:
+    paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    writes = [op for item in paths.values() for method, op in item.items() if method in ("post", "delete")]
+
+    assert writes and all(
+        "request_in_progress" in op["responses"]["409"]["description"]
+        and "idempotency_key_reused" in op["responses"]["422"]["description"]
+        and "Idempotent-Replayed" in op["responses"]["303"]["headers"]
+        and any("Idempotent-Replayed" in r.get("headers", {}) for status, r in op["responses"].items() if status in ("200", "201"))
+        for op in writes
+    )
+
+
+def test_the_same_json_written_otherwise_with_the_same_idempotency_key_is_the_same_request(app: Flask, loaded: Services) -> None:
+    auth = {**bearer(app, member_of(app, "RT1")), "Idempotency-Key": "draft-indented"}
+    client = app.test_client()
+    before = count(loaded)
+
+    first = client.post("/api/v1/proposals", data=json.dumps(DRAFT), content_type="application/json", headers=auth)
+    retry = client.post("/api/v1/proposals", data=json.dumps(dict(reversed(DRAFT.items())), indent=4), content_type="application/json", headers=auth)
+
+    assert (first.status_code, retry.status_code, retry.headers.get("Idempotent-Replayed")) == (201, 201, "true")
+    assert count(loaded) == before + 1
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_sent_as_json_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str | None) -> None:
     before = count(loaded)

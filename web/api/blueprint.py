@@ -32,7 +32,12 @@ from flask_smorest import abort
 from domain.errors import DomainError, NotAllowedError
 from web.api.commands import ACCEPTED, IF_MATCH, IF_MATCH_OPTIONAL, REQUIRED, ViewsBehindError
 from web.api.commands import if_match as read_if_match
-from web.api.errors import ViewsBehindSchema, domain_error_response, views_behind_response
+from web.api.errors import (
+    ErrorSchema,
+    ViewsBehindSchema,
+    domain_error_response,
+    views_behind_response,
+)
 from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
 from web.api.parameters import known_parameters, refuse_unknown_parameters
@@ -44,8 +49,22 @@ LINK_HEADER = {
     "schema": {"type": "string"},
 }
 TOTAL_HEADER = {"description": "The number of items over all pages.", "schema": {"type": "integer"}}
-# What any write may answer besides its success (the one error shape); 412 and 428 follow If-Match.
-WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+# What any write may answer besides its success (the one error shape); 412 and 428 follow If-Match;
+# 409 and 422 are documented apart (WRITE_CONFLICT, WRITE_INVALID), naming the Idempotency-Key's codes.
+WRITE_ERRORS = (400, 401, 403, 404, 413, 429)
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "description": "true: the answer of the first request with this Idempotency-Key, sent again; the write was not applied again.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
+WRITE_CONFLICT = ("The state of the mechanism refuses the command (the rule's code, e.g. proposal_not_editable, stale_version), "
+                  "or request_in_progress: a request with this Idempotency-Key is being applied (retry to read its answer).")
+WRITE_INVALID = ("The body breaks the document's schema or a rule (invalid_input, the rules' codes, unexpected_body), "
+                 "or idempotency_key_reused: this Idempotency-Key was used for another request (method, address or body).")
+NOT_KEPT = ("answer_not_kept: a retry with the Idempotency-Key of a write already applied, whose first answer is no longer kept "
+            "(an erasure of a person's data drops them): the write is not applied again; read the resource at Location.")
+NOT_KEPT_HEADERS = {"Location": {"description": "The resource the write created or changed.", "schema": {"type": "string"}}, **REPLAYED_HEADER}
 NOT_JSON = "Send the body as JSON, with Content-Type: application/json."
 NO_BODY_MESSAGE = "This write takes no body: send none (or {})."
 # The body of a write that takes none, as the document states it: none, or an empty object.
@@ -70,6 +89,15 @@ def refuse_a_body() -> None:
         abort(400, code="invalid_json", message="The body is not JSON.", errors={"json": ["The body is not JSON."]})
     if value != {}:
         abort(422, code="unexpected_body", message=NO_BODY_MESSAGE, errors={"json": [NO_BODY_MESSAGE]})
+def sent_as_json() -> bool:
+    """The body is sent as the document says: ``Content-Type: application/json``, with no
+    parameter but ``charset=utf-8`` (any case). Another JSON type (``application/problem+json``)
+    or charset is 415 ``unsupported_media_type``: the body is read as UTF-8 JSON only."""
+    if request.mimetype != "application/json":
+        return False
+    return all(k.lower() == "charset" and v.lower() == "utf-8" for k, v in request.mimetype_params.items())
+
+
 __all__ = ["ACCEPTED", "REQUIRED", "Blueprint", "one_page"]
 
 
@@ -205,10 +233,13 @@ class Blueprint(flask_smorest.Blueprint):
                 return view(*args, **kwargs)
 
             func = self.errors(*statuses)(self.doc(parameters=parameters)(declared))
+            func = self.alt_response(409, schema=ErrorSchema, description=WRITE_CONFLICT)(func)
+            func = self.alt_response(422, schema=ErrorSchema, description=WRITE_INVALID)(func)
+            func = self.alt_response(303, schema=ErrorSchema, headers=NOT_KEPT_HEADERS, description=NOT_KEPT)(func)
             func = self.alt_response(202, schema=ViewsBehindSchema, headers=VIEWS_BEHIND_HEADERS,
                                      description="Saved, but the views have not reached it yet (views_behind): "
                                                  "read Location again after Retry-After seconds.")(func)
-            func = self.response(status, schema)(func)
+            func = self.response(status, schema, headers=REPLAYED_HEADER)(func)
             func = self.arguments(body)(func) if body is not None else self.doc(requestBody=NO_BODY)(func)
             parse = func
 
@@ -220,7 +251,7 @@ class Blueprint(flask_smorest.Blueprint):
                     raise NotAllowedError("Sign in (a personal access token) to do this.", code="sign_in_required")
                 if before is not None:
                     before(**kwargs)
-                if request.get_data(cache=True) and not request.is_json:
+                if request.get_data(cache=True) and not sent_as_json():
                     abort(415, code="unsupported_media_type", message=NOT_JSON if body is not None else NO_BODY_MESSAGE)
                 if if_match == REQUIRED:
                     read_if_match(required=True)

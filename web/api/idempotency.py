@@ -3,7 +3,7 @@
 A write may carry an ``Idempotency-Key`` header (1 to 100 visible ASCII characters). Its
 command id is then ``api:<account>:<key>``, so the application applies it once whatever
 happens (``dialogue_commands``); the first answer is kept (``dialogue_api_requests``, with
-the SHA-256 of the request: method, path and body), and a retry with the same key from the
+the SHA-256 of the request: method, path and body as JSON written one way), and a retry with the same key from the
 same account gets that answer again, with ``Idempotent-Replayed: true``, changing nothing.
 The same key with another request answers ``422 idempotency_key_reused``. Refusals are not
 kept: the retry of a refused request runs again (it changed nothing the first time).
@@ -59,16 +59,36 @@ def command_id() -> str:
     return str(cid)
 
 
-def _request_hash() -> str:
+def _request_hash(body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
-    digest.update(_body_as_compared())
+    digest.update(body)
     return digest.hexdigest()
 
 
 def _body_as_compared() -> bytes:
-    """The request's body as a retry's is compared with it: none, only white space and an
-    empty object are one body (a write that takes none accepts each: docs/api.md)."""
+    """The request's body as a retry's is compared with it: its JSON value written one way
+    (keys sorted, no white space), so that the same JSON re-indented or with its keys in
+    another order is the same request; none, only white space and an empty object are one
+    body (a write that takes none accepts each: docs/api.md). A body that does not read as
+    JSON is compared byte for byte (it is refused anyway)."""
+    sent = request.get_data(cache=True)
+    if not sent.strip():
+        return b""
+    try:
+        value = json.loads(sent)
+        return b"" if value == {} else json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, RecursionError):
+        return sent
+
+
+def _hashes() -> tuple[str, str]:
+    """This request's hash as kept (:func:`_body_as_compared`), and as a release that
+    compared the bytes kept it (a key kept before still matches its byte-identical retry)."""
+    return _request_hash(_body_as_compared()), _request_hash(_body_as_bytes())
+
+
+def _body_as_bytes() -> bytes:
     sent = request.get_data(cache=True)
     stripped = sent.strip()
     if not stripped:
@@ -142,10 +162,10 @@ def idempotent(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         if not KEY.match(key):
             abort(400, message="An Idempotency-Key has 1 to 100 visible ASCII characters.", code="bad_idempotency_key")
-        digest = _request_hash()
+        digest, as_bytes = _hashes()
         kept = _kept(account_id, key)
         if kept is not None:
-            if kept.request_hash != digest:
+            if kept.request_hash not in (digest, as_bytes):
                 abort(422, message="This Idempotency-Key was used for another request.", code="idempotency_key_reused")
             return _replay(kept)
         g.api_command_id = f"api:{account_id}:{key}"
