@@ -53,7 +53,7 @@ from domain.reference import table_objectives
 from domain.settings import DEFAULT_RULES, SETTINGS_ID, MechanismSettings, Rules
 from domain.working_table import WorkingTable
 from projections.deadlines import OpenRoundsView
-from projections.reads import reader
+from projections.reads import read_one_statement
 
 A = TypeVar("A", bound=DialogueAggregate)
 T = TypeVar("T")
@@ -171,8 +171,7 @@ class ApplicationCore(Application[UUID]):
         holds a key: both answered by one statement."""
         if command_id is None and (person is None or self.keys is None):
             return False, False
-        with reader(self.engine).connect() as c:
-            row = c.execute(_APPLIED_AND_KEY, {"command_id": command_id, "person": person}).one()
+        row = read_one_statement(self.engine, lambda c: c.execute(_APPLIED_AND_KEY, {"command_id": command_id, "person": person}).one())
         return row.applied is not None, person is not None and self.keys is not None and row.holds_key is not None
 
     def _participant_reference_taken(self, reference: str) -> bool:

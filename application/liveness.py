@@ -10,7 +10,10 @@ read otherwise. So the check at checkout looks at the socket without waiting
 (``poll`` with a zero timeout): quiet, the connection is used as it is; anything to read,
 it is pinged as ``pool_pre_ping`` would, and a failed ping makes the pool replace it
 (``DisconnectionError``: the pool opens a new connection and the command goes on). A
-connection that has no socket to look at (another driver) is always pinged.
+connection that has no socket to look at (another driver) is always pinged. A backend the
+server ends an instant before its connection is taken may not have told the socket yet: a
+read of one statement outside any transaction that then fails is made once more
+(:mod:`projections.reads`); a write fails its command.
 
 Connections are also replaced after ``RECYCLE_SECONDS`` (``pool_recycle``), so that none
 outlives the idle limits of firewalls between the service and its database.

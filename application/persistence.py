@@ -79,7 +79,7 @@ from application.tables import (
     metadata,
 )
 from application.tlog.store import Edge, append_events, read_tip, tip_statement
-from projections.reads import reader
+from projections.reads import again_if_disconnected, read_one_statement, reader
 from projections.runner import ViewsFailed
 from projections.tracking import LockingTrackingRecorder
 
@@ -291,10 +291,10 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             with self.transaction(commit=False) as session:
                 rows = session.execute(statement, given).all()
         else:
-            # One statement: without a transaction around it on PostgreSQL (projections.reads).
+            # One statement: without a transaction around it on PostgreSQL, made again once
+            # on a connection found closed (projections.reads).
             assert self.datastore.engine is not None
-            with reader(cast(Engine, self.datastore.engine)).connect() as c:
-                rows = c.execute(statement, given).all()
+            rows = read_one_statement(cast(Engine, self.datastore.engine), lambda c: c.execute(statement, given).all())
         return [
             StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]) if isinstance(r[3], memoryview) else r[3])
             for r in rows
@@ -307,19 +307,25 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         transaction of the library, on a session of the autocommit engine
         (:mod:`projections.reads`), given to the library as this context's transaction: no
         ``BEGIN`` and ``ROLLBACK`` round trips, and no ``ROLLBACK`` to make the driver
-        discard its prepared statements (then ``DEALLOCATE ALL``, one more round trip)."""
+        discard its prepared statements (then ``DEALLOCATE ALL``, one more round trip). Made
+        again once there on a connection found closed (:func:`projections.reads.again_if_disconnected`)."""
         engine = self.datastore.engine
         if engine is None or engine.dialect.name != "postgresql" or _library_transaction_open() or self.datastore.session_maker is None:
             return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
-        session = self.datastore.session_maker(bind=reader(cast(Engine, engine)))
-        transaction = Transaction(session, commit=False, lock=None)
-        transaction.token = library_transactions.set(transaction)
-        try:
-            return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
-        finally:
-            if library_transactions.get(None) is transaction:  # not entered: ours to end
-                library_transactions.reset(transaction.token)
-                session.close()
+        session_maker = self.datastore.session_maker
+
+        def read() -> list[Notification]:
+            session = session_maker(bind=reader(cast(Engine, engine)))
+            transaction = Transaction(session, commit=False, lock=None)
+            transaction.token = library_transactions.set(transaction)
+            try:
+                return super(DialogueRecorder, self).select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
+            finally:
+                if library_transactions.get(None) is transaction:  # not entered: ours to end
+                    library_transactions.reset(transaction.token)
+                    session.close()
+
+        return again_if_disconnected(read)
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         ids = self._store(session, stored_events)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import projections as views
 from projections import batch as view_batch
 from projections.base import Handler, Projection
-from projections.reads import reader
+from projections.reads import read_one_statement
 from projections.tracking import LockingTrackingRecorder
 
 # The one tracking row of every view before projections had versions (the releases before
@@ -117,8 +117,8 @@ class ViewProjector:
         chosen = tuple(self.projections if projections is None else projections)
         t = self.tracking.tracking_table
         names = [p.tracking_name for p in chosen]
-        with reader(self.engine).connect() as c:
-            found = {str(n): int(v or 0) for n, v in c.execute(select(t.c.application_name, t.c.notification_id).where(t.c.application_name.in_(names)))}
+        statement = select(t.c.application_name, t.c.notification_id).where(t.c.application_name.in_(names))
+        found = read_one_statement(self.engine, lambda c: {str(n): int(v or 0) for n, v in c.execute(statement)})
         return {name: found.get(name, 0) for name in names}
 
     def position(self) -> int:

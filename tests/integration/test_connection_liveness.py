@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from eventsourcing import persistence as es_errors
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import transactions as library_transactions
 from sqlalchemy import create_engine, event, text
@@ -129,3 +131,72 @@ def test_the_log_read_without_a_transaction_leaves_none_open_and_inside_one_read
     assert recorder.select_notifications(last.id, 10, inclusive_of_start=False) == []  # rolled back
     s.app.revise_proposal(pid, {"title": "Saved after the reads"}, actor=str(author))
     assert recorder.select_notifications(last.id, 10, inclusive_of_start=False)[-1].id == s.app.last_position
+
+
+# ------------------------------------------------------------------ a read made again once
+def _dead_pool_passing_the_check(url: str, monkeypatch: Any) -> list[bool]:
+    """End every pooled connection of ``url`` server-side and make the check at checkout
+    pass on them (as when the server ends one an instant after its socket was looked at);
+    returns the list that every database error of the engine appends its ``is_disconnect`` to."""
+    engine = get_engine(url)
+    engine.dispose()  # a new pool holding one connection, the one ended
+    with engine.connect() as c:
+        c.execute(text("SELECT 1"))
+    errors: list[bool] = []
+    event.listen(engine, "handle_error", lambda context: errors.append(context.is_disconnect))
+    assert _end_every_other_connection(url) == 1
+    monkeypatch.setattr("application.liveness.socket_quiet", lambda _connection: True)
+    return errors
+
+
+def test_each_read_without_a_transaction_on_a_connection_ended_after_the_check_is_made_again_once(
+    master_key: str, clock: FixedClock, monkeypatch: Any,
+) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=True), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    recorder = s.app.dialogue_recorder
+    versions = len(recorder.select_events(pid))
+    last = recorder.select_notifications(None, 1000)[-1].id
+    reads = {
+        "an aggregate's events": lambda: len(recorder.select_events(pid)),
+        "the log": lambda: recorder.select_notifications(None, 1000)[-1].id,
+        "the command id and key": lambda: s.app._applied_and_holds_key("cmd:never-sent", str(author)),
+        "the views' positions": lambda: min(s.projector.positions().values()),
+    }
+    expected = {"an aggregate's events": versions, "the log": last, "the command id and key": (False, True), "the views' positions": last}
+    for name, read in reads.items():
+        errors = _dead_pool_passing_the_check(url, monkeypatch)
+        assert read() == expected[name], name
+        assert errors == [True], name  # one disconnect met, then one read that succeeded
+        monkeypatch.undo()
+
+
+def test_a_read_inside_a_transaction_on_a_connection_ended_after_the_check_is_not_made_again(
+    master_key: str, clock: FixedClock, monkeypatch: Any,
+) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=False), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    recorder = s.app.dialogue_recorder
+    errors = _dead_pool_passing_the_check(url, monkeypatch)
+    with pytest.raises(es_errors.OperationalError), recorder.transaction(commit=False):
+        recorder.select_events(pid)
+    assert errors == [True]
+
+
+def test_a_write_on_a_connection_ended_after_the_check_is_not_made_again(master_key: str, clock: FixedClock, monkeypatch: Any) -> None:
+    url = fresh_postgres()
+    s = bootstrap(Config(database_url=url, master_key=master_key, inline_projection=False), clock=clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    recorder = s.app.dialogue_recorder
+    stored = recorder.select_events(pid)
+    errors = _dead_pool_passing_the_check(url, monkeypatch)
+    with pytest.raises(es_errors.OperationalError):
+        recorder.insert_events([StoredEvent(pid, len(stored) + 1, stored[-1].topic, stored[-1].state)])
+    assert errors == [True]
+    monkeypatch.undo()
+    assert len(recorder.select_events(pid)) == len(stored)  # nothing stored, and no second try
