@@ -5,7 +5,8 @@ aggregate is never trusted as it is: each ``get`` reads the events stored after 
 version and applies them (the library's fast-forward), one indexed query instead of a
 snapshot and the events after it. A command works on a copy (:func:`copy_aggregate`, by
 :class:`CopyingRepository`), so a refused or unsaved command leaves the cached aggregate
-untouched.
+untouched. The copy is made under the library's fast-forward lock of the aggregate, the
+lock under which another thread applies new events to the cached object in place.
 
 Aggregates that hold personal data (any of their event classes has ``personal_fields``:
 participants, open calls, join requests, elections) are never cached: their decrypted
@@ -92,7 +93,18 @@ class CopyingRepository(Repository[Any]):
         # Copied whenever its class may be cached, not only when the cache still holds it:
         # another thread may evict or replace the entry after the look-up above, and
         # would then be given the same object.
-        return aggregate if holds_personal_data(type(aggregate)) else copy_aggregate(aggregate)
+        if holds_personal_data(type(aggregate)):
+            return aggregate
+        # Another thread's ``get`` fast-forwards the cached object in place, holding the
+        # library's lock of that aggregate: copied under the same lock, so that no copy
+        # mixes attributes from before and after that thread's events (or meets a dict
+        # growing under it: "dictionary changed size during iteration").
+        lock = self._use_fastforward_lock(aggregate_id)
+        try:
+            with lock:
+                return copy_aggregate(aggregate)
+        finally:
+            self._disuse_fastforward_lock(aggregate_id)
 
 
 def holds_personal_data(cls: type) -> bool:

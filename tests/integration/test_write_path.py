@@ -3,6 +3,7 @@ own transaction, and the aggregate cache, fast-forwarded and never holding perso
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from application import aggregate_cache
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from domain.base import Ctx
@@ -245,3 +247,39 @@ def test_a_save_whose_commit_failed_leaves_nothing_to_take(database_url: str, ma
     monkeypatch.undo()
     before, notes = s.app.dialogue_recorder._local.pending  # what the failed save had kept
     assert s.app.dialogue_recorder.just_saved(before, notes[-1].id) is None
+
+
+def test_another_threads_fast_forward_waits_for_a_copy_of_the_cached_proposal_being_made(
+    database_url: str, master_key: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Thread A has fast-forwarded the cached proposal and copies it; thread B takes the same
+    # proposal after another process revised it, and fast-forwards the cached object in
+    # place. A copy made while B applies its events would mix both (the old version with
+    # the new title), or meet a dict growing under it.
+    s = _inline(database_url, master_key, clock)
+    author = seed_members(s.app)[0]
+    pid = draft_sample_proposal(s.app, author)
+    s.app.proposal(pid)  # cached now
+    other = _inline(database_url, master_key, clock)
+    read_version = other.app.revise_proposal(pid, {"title": "Revised first"}, actor=str(author))
+    copy = aggregate_cache._copy
+    taken: dict[str, Any] = {}
+
+    def copy_meeting_another_thread(value: Any, memo: dict[int, Any]) -> Any:
+        if value == "Revised first" and threading.current_thread().name == "A" and "b" not in taken:
+            # A is half-way through the copy (the version copied, the title not yet).
+            b = taken["b"] = threading.Thread(target=lambda: taken.update(B=s.app.proposal(pid)), name="B")
+            other.app.revise_proposal(pid, {"title": "Revised again"}, actor=str(author))
+            b.start()
+            b.join(timeout=1.0)  # B may fast-forward now only if nothing holds it back
+            taken["B waited"] = b.is_alive()
+        return copy(value, memo)
+
+    monkeypatch.setattr(aggregate_cache, "_copy", copy_meeting_another_thread)
+    a = threading.Thread(target=lambda: taken.update(A=s.app.proposal(pid)), name="A")
+    a.start()
+    a.join(timeout=30)
+    taken["b"].join(timeout=30)
+    assert (taken["A"].version, taken["A"].title) == (read_version, "Revised first")
+    assert taken["B waited"]
+    assert (taken["B"].version, taken["B"].title) == (read_version + 1, "Revised again")
