@@ -17,8 +17,9 @@ for ``regularizaciones`` (``docs/search.md``). Folding lowers the case, drops th
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -34,9 +35,20 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@cache
+_stemmers = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.Stemmer:  # type: ignore[name-defined]
-    return snowballstemmer.stemmer(LANGUAGES.get(language, "english"))
+    """This thread's stemmer of ``language``: a Snowball stemmer keeps the word it works on
+    in itself, so one shared by two threads (a web process's, the inline views of two
+    commands at once) would stem a word half-way into another thread's."""
+    kept: dict[str, snowballstemmer.Stemmer] | None = getattr(_stemmers, "by_language", None)  # type: ignore[name-defined]
+    if kept is None:
+        kept = _stemmers.by_language = {}
+    found = kept.get(language)
+    if found is None:
+        found = kept[language] = snowballstemmer.stemmer(LANGUAGES.get(language, "english"))
+    return found
 
 
 @lru_cache(maxsize=50_000)

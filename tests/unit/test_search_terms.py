@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
+
 from projections.search import snippet
-from projections.search_terms import fold, index_terms, query_groups
+from projections.search_terms import _stemmer, fold, index_terms, query_groups, word_terms
 
 
 def test_folding_drops_case_and_accents_and_spells_out_ligatures() -> None:
@@ -30,3 +35,28 @@ def test_a_snippet_marks_the_matching_words_and_keeps_the_rest_as_text() -> None
     pieces = snippet("La <b>protección</b> consular.", "proteccion", "es")
 
     assert pieces == [("La <b>", False), ("protección", True), ("</b> consular.", False)]
+
+
+def test_a_word_stemmed_while_another_thread_stems_another_keeps_its_own_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Snowball stemmer holds the word it works on: thread A is half-way through
+    # "protecciones" (the word set, not yet stemmed) when thread B stems "migrantes".
+    word_terms.cache_clear()
+    stemmer_class = type(_stemmer("es"))
+    stem = stemmer_class._stem
+    others: list[tuple[str, ...]] = []
+
+    def stem_meeting_another_thread(self: Any) -> Any:
+        if threading.current_thread().name == "A" and not others:
+            b = threading.Thread(target=lambda: others.append(word_terms("migrantes", "es")), name="B")
+            b.start()
+            b.join()
+        return stem(self)
+
+    monkeypatch.setattr(stemmer_class, "_stem", stem_meeting_another_thread)
+    mine: list[tuple[str, ...]] = []
+    a = threading.Thread(target=lambda: mine.append(word_terms("protecciones", "es")), name="A")
+    a.start()
+    a.join()
+    word_terms.cache_clear()
+    assert mine == [("proteccion",)]
+    assert others == [("migrant",)]
