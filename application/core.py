@@ -194,15 +194,15 @@ class ApplicationCore(Application[UUID]):
     settings_id = SETTINGS_ID
 
     def command_position(self, command_id: str) -> int:
-        """The last notification id the command wrote (0 when unknown)."""
-        with self.engine.connect() as c:
-            v = c.execute(select(commands_table.c.last_position).where(commands_table.c.command_id == command_id)).scalar()
-        return int(v or 0)
+        """The last notification id the command wrote (0 when unknown; one statement,
+        :func:`projections.reads.read_one_statement`)."""
+        statement = select(commands_table.c.last_position).where(commands_table.c.command_id == command_id)
+        return int(read_one_statement(self.engine, lambda c: c.execute(statement).scalar()) or 0)
 
     def command_applied(self, command_id: str) -> bool:
-        """Whether a command with this id was already applied (its events are stored)."""
-        with self.engine.connect() as c:
-            return self._command_applied(c, command_id)
+        """Whether a command with this id was already applied (its events are stored; one
+        statement, :func:`projections.reads.read_one_statement`)."""
+        return read_one_statement(self.engine, lambda c: self._command_applied(c, command_id))
 
     @staticmethod
     def _command_applied(c: Connection, command_id: str) -> bool:

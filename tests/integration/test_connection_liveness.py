@@ -164,8 +164,13 @@ def test_each_read_without_a_transaction_on_a_connection_ended_after_the_check_i
         "the log": lambda: recorder.select_notifications(None, 1000)[-1].id,
         "the command id and key": lambda: s.app._applied_and_holds_key("cmd:never-sent", str(author)),
         "the views' positions": lambda: min(s.projector.positions().values()),
+        "whether a command was applied": lambda: s.app.command_applied("cmd:never-sent"),
+        "a command's position": lambda: s.app.command_position("cmd:never-sent"),
     }
-    expected = {"an aggregate's events": versions, "the log": last, "the command id and key": (False, True), "the views' positions": last}
+    expected = {
+        "an aggregate's events": versions, "the log": last, "the command id and key": (False, True), "the views' positions": last,
+        "whether a command was applied": False, "a command's position": 0,
+    }
     for name, read in reads.items():
         errors = _dead_pool_passing_the_check(url, monkeypatch)
         assert read() == expected[name], name
