@@ -78,8 +78,12 @@ def _write(s: Session, marks: _Marks) -> None:
         s.execute(insert(view_proposal_mark_owners), [{"owner_id": k, "proposal_id": v} for k, v in marks.owners.items()])
 
 
+def _new_marks(s: Session) -> _Marks:
+    return _Marks()
+
+
 def _marks(s: Session) -> _Marks:
-    return batch_state(s, _MARKS, lambda _s: _Marks(), _write)
+    return batch_state(s, _MARKS, _new_marks, _write)
 
 
 def _move(s: Session, subject: str, position: int) -> None:

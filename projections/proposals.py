@@ -146,6 +146,11 @@ def _objectives(s: Session, pid: str, objectives: Any) -> None:
 
 _VERSIONED = ("content_version", "title", "problem", "recommendation", "rationale", "objectives", "targets")
 _VERSIONED_SET = frozenset(_VERSIONED)
+# The columns of a version row, in the order a revision gives their values.
+_VERSION_ROW = (
+    "proposal_id", "content_version", "aggregate_version", "kind", "actor", "effective_date", "recorded_at",
+    "title", "problem", "recommendation", "rationale", "objectives", "targets", "note",
+)
 
 
 @projection.on(topic(Proposal, "Drafted"))
@@ -166,8 +171,9 @@ def drafted(s: Session, e: Any, position: int) -> None:
 def revised(s: Session, e: Any, position: int) -> None:
     # The most frequent event of a long history: the batch's rows are found once, the
     # proposal's row there once (kept for the batch, with its waiting write) and changed in
-    # place, its version row built from it and put among the waiting rows by its known key.
-    pid = _pid(e)
+    # place, its version row built from it (a tuple of its values, not a dict) and put among
+    # the waiting rows by its known key.
+    pid = text_id(e.originator_id)
     rows = batch_rows(s)
     found = rows.edit(s, view_proposals, {"id": pid}, _VERSIONED_SET)
     if found is None:
@@ -180,12 +186,11 @@ def revised(s: Session, e: Any, position: int) -> None:
     current.update(values)
     if write is not current:
         write.update(values)
-    rows.insert(s, view_proposal_versions, (pid, content_version), {
-        "proposal_id": pid, "content_version": content_version, "aggregate_version": e.originator_version,
-        "kind": "revised", "actor": e.actor, "effective_date": e.effective_date, "recorded_at": e.timestamp,
-        "title": current["title"], "problem": current["problem"], "recommendation": current["recommendation"],
-        "rationale": current["rationale"], "objectives": current["objectives"], "targets": current["targets"], "note": e.note,
-    })
+    rows.insert_values(s, view_proposal_versions, (pid, content_version), _VERSION_ROW, (
+        pid, content_version, e.originator_version, "revised", e.actor, e.effective_date, e.timestamp,
+        current["title"], current["problem"], current["recommendation"], current["rationale"], current["objectives"],
+        current["targets"], e.note,
+    ))
     if "objectives" in changes:
         delete_rows(s, view_proposal_objectives, proposal_id=pid)
         _objectives(s, pid, changes["objectives"])

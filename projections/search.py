@@ -53,6 +53,7 @@ projection = Projection("search", version=1)
 
 KINDS = ("proposal", "amendment", "government_response")
 PROPOSAL_PARTS = ("title", "problem", "recommendation", "rationale")
+_PROPOSAL_PARTS = frozenset(PROPOSAL_PARTS)
 SNIPPET_WORDS = 28
 
 view_search_documents = projection.table(
@@ -114,6 +115,10 @@ class _Documents:
     def __init__(self) -> None:
         self.by_key: dict[str, dict[str, Any]] = {}
         self.unindexed: dict[int, dict[str, Any]] = {}
+        # A proposal's document → the parts a revision of this batch gave it: the
+        # ``PROPOSAL_PARTS`` in their order, each a text (while they are its parts, the next
+        # revision copies them and changes what it changes, :func:`_revise_proposal`).
+        self.revised: dict[int, dict[str, str]] = {}
 
     def changed(self, doc: dict[str, Any], position: int, label: str, language: str, parts: dict[str, str]) -> None:
         """``doc`` (of ``by_key``) takes a new label, language and text at ``position``;
@@ -189,11 +194,19 @@ def _revise_proposal(s: Session, e: Any, position: int, changes: dict[str, Any])
     documents = _documents(s)
     doc = documents.by_key.get(f"proposal:{pid}") or _proposal_doc(s, pid)
     old = doc["parts"]
-    parts = {p: str(changes[p]) if p in changes else str(old.get(p, "")) for p in PROPOSAL_PARTS}
+    before = documents.revised.get(doc["id"])
+    if before is not None and before is old:  # the parts of a revision before: texts, in order
+        parts = before.copy()
+        for p, v in changes.items():
+            if p in _PROPOSAL_PARTS:
+                parts[p] = str(v)
+    else:
+        parts = {p: str(changes[p]) if p in changes else str(old.get(p, "")) for p in PROPOSAL_PARTS}
     language = str(changes["language"]) if "language" in changes else doc["language"]
     if language == doc["language"] and parts == old:
         return
     documents.changed(doc, position, doc["label"], language, parts)
+    documents.revised[doc["id"]] = parts
 
 
 @projection.on(topic(Proposal, "Revised"))

@@ -100,10 +100,12 @@ def _select(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Se
 class _Waiting:
     """The rows of one batch not written yet: table → primary key → (row, how), ``how``
     one of ``insert``, ``replace`` (delete by the key, then insert) and ``update`` (the row
-    holds the key and the new values)."""
+    holds the key and the new values); or, for a row inserted as its values alone
+    (:meth:`insert_values`), (values, the names of their columns), made a dict only if
+    something asks for the row before it is written (:meth:`found`)."""
 
     def __init__(self) -> None:
-        self.tables: dict[Table, dict[Any, tuple[dict[str, Any], str]]] = {}
+        self.tables: dict[Table, dict[Any, tuple[Any, Any]]] = {}
         self.serial = count()
         # table → primary key → the whole row as read by select_first, then updated.
         self.known: dict[Table, dict[Any, dict[str, Any]]] = {}
@@ -128,16 +130,22 @@ class _Waiting:
         replaced = [{_key(n): row[n] for n in names} for row, how in waiting.values() if how == "replace"]
         if replaced:
             _executemany(c, _delete(table, names), replaced)
-        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        # Each shape's rows inserted as tuples of their values, in the shape's order.
+        inserts: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row, how in waiting.values():
-            if how == "update":
+            if type(how) is tuple:  # a row's values alone (insert_values)
+                group = inserts.get(how)
+                if group is None:
+                    group = inserts[how] = []
+                group.append(row)
+            elif how == "update":
                 values = tuple(n for n in row if n not in names)
                 updates.setdefault(values, []).append({_key(n): row[n] for n in names} | {_value(n): row[n] for n in values})
             else:
-                inserts.setdefault(tuple(row), []).append(row)
-        for rows in inserts.values():
-            _executemany(c, _insert(table), rows)
+                inserts.setdefault(tuple(row), []).append(tuple(row.values()))
+        for shape, tuples in inserts.items():
+            _executemany_values(c, _insert(table), shape, tuples)
         for values, rows in updates.items():
             _executemany(c, _update(table, names, values), rows)
 
@@ -159,13 +167,39 @@ class _Waiting:
             rows = self.tables.setdefault(table, {})
         rows[key] = (row, how)
 
+    def insert_values(self, s: Session, table: Table, key: tuple[Any, ...], shape: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        """:meth:`insert` of a row given as its ``values``, those of the columns ``shape``
+        in that order (``key``: its primary key's values): a row inserted for each of many
+        events (a proposal's version row per revision) without a dict per row."""
+        kept = self.known.get(table)
+        if kept:
+            kept.pop(key, None)
+        rows = self.tables.get(table)
+        if rows is None:
+            rows = self.tables[table] = {}
+        elif key in rows:
+            self.write(s, table)  # the same key inserted again: the table answers as it would have
+            rows = self.tables.setdefault(table, {})
+        rows[key] = (values, shape)
+
+    @staticmethod
+    def found(rows: dict[Any, tuple[Any, Any]] | None, key: Any) -> tuple[dict[str, Any], str] | None:
+        """The waiting row of ``rows`` (a table's) with ``key``, as (row, how): a row waiting
+        as its values alone becomes a dict here (and stays one)."""
+        found = None if rows is None else rows.get(key)
+        if found is not None and type(found[1]) is tuple:
+            found = rows[key] = (dict(zip(found[1], found[0], strict=True)), "insert")  # type: ignore[index]
+        return found
+
     def edit(self, s: Session, table: Table, key: dict[str, Any], columns: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """:func:`edit_row`."""
         full = tuple(key.values())
         rows = self.tables.get(table)
         found = None if rows is None else rows.get(full)
         if found is not None and found[1] != "update":
-            row = found[0]
+            if type(found[1]) is tuple:
+                found = self.found(rows, full)
+            row = found[0]  # type: ignore[index]
             if row.keys() >= columns:
                 return row, row
         kept = self.known.get(table)
@@ -176,7 +210,7 @@ class _Waiting:
             current = self.known[table][full]
             # Reading it wrote whatever of the table was waiting for this key.
             rows = self.tables.get(table)
-            found = None if rows is None else rows.get(full)
+            found = self.found(rows, full)
         if rows is None:
             rows = self.tables[table] = {}
         if found is None:
@@ -202,6 +236,8 @@ class _Prepared:
         self.kinds = kinds or ("",) * len(names)
         self.processed = [(i, f, k) for i, (f, k) in enumerate(zip(processors, self.kinds, strict=True)) if f is not None]
         self.getters = [itemgetter(n) for n in names]
+        # The shape of rows given as tuples → the index in it of each of ``names``.
+        self.orders: dict[tuple[str, ...], tuple[int, ...]] = {}
         get = itemgetter(*names) if names else None
         self.values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
             (lambda row: ()) if get is None else (lambda row: (get(row),)) if len(names) == 1 else get  # type: ignore[assignment]
@@ -223,11 +259,38 @@ class _Prepared:
             return values
         return [dict(zip(self.names, v, strict=True)) for v in values]
 
+    def parameters_of_values(self, shape: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[Any]:
+        """:meth:`parameters` of rows given as tuples of the values of the columns ``shape``
+        (the same names as the statement's, perhaps in another order)."""
+        values: list[Any]
+        if not shape or not rows:
+            values = [()] * len(rows)
+        else:
+            order = self.orders.get(shape)
+            if order is None:
+                order = self.orders[shape] = tuple(shape.index(n) for n in self.names)
+            if not self.processed and order == tuple(range(len(shape))):
+                values = rows
+            else:
+                # Column by column (one transposition), then into rows once.
+                by_shape = list(zip(*rows, strict=True))
+                columns: list[Any] = [by_shape[i] for i in order]
+                for i, f, kind in self.processed:
+                    columns[i] = _processed(columns[i], f, kind)
+                values = list(zip(*columns, strict=True))
+        if self.positional:
+            return values
+        return [dict(zip(self.names, v, strict=True)) for v in values]
+
 
 def _processed(values: Sequence[Any], processor: Callable[[Any], Any], kind: str = "") -> list[Any]:
     """``values`` through ``processor``. In a JSON column (``kind`` ``json``), a list or dict
     met again (the same object: a proposal's objectives in each of its versions) is
-    processed once (JSON serialised once); in a date column (``date``), each date once."""
+    processed once (JSON serialised once); in a date column (``date``), each date once; in
+    a date and time column of SQLite (``sqlite_datetime``, :func:`_bind_processor`), each
+    date and time made text here, without a call of the processor per value."""
+    if kind == "sqlite_datetime":
+        return [v.isoformat(" ", "microseconds")[:26] if type(v) is datetime else processor(v) for v in values]
     # Consecutive rows mostly hold the same value (the versions of one proposal): the
     # last one's processed value is reused before any look-up.
     last: Any = None
@@ -269,7 +332,7 @@ def _bind_processor(impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     ``datetime.isoformat`` (a version row's ``recorded_at``: the type's own formatting, a
     dict and a ``%`` per value, was a tenth of writing those rows)."""
     processor = impl.bind_processor(dialect)
-    if processor is None or not isinstance(impl, SQLITE_DATETIME) or getattr(impl, "_storage_format", None) != _SQLITE_DATETIME_FORMAT:
+    if processor is None or not _sqlite_text_datetime(impl):
         return processor
     fallback = processor
 
@@ -284,6 +347,12 @@ def _bind_processor(impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
 
 
 _SQLITE_DATETIME_FORMAT = SQLITE_DATETIME._storage_format
+
+
+def _sqlite_text_datetime(impl: Any) -> bool:
+    """Whether a column type's ``impl`` is SQLite's date and time in its default storage
+    format (whose text :func:`_bind_processor` makes with ``datetime.isoformat``)."""
+    return isinstance(impl, SQLITE_DATETIME) and getattr(impl, "_storage_format", None) == _SQLITE_DATETIME_FORMAT
 
 
 def _kind(column_type: Any) -> str:
@@ -317,7 +386,9 @@ def _compile(dialect: Dialect, statement: Insert | Update | Delete, shape: tuple
         return None
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
     processors = tuple(_bind_processor(compiled.binds[n].type.dialect_impl(dialect), dialect) for n in order)
-    kinds = tuple(_kind(compiled.binds[n].type) for n in order)
+    kinds = tuple(
+        "sqlite_datetime" if _sqlite_text_datetime(compiled.binds[n].type.dialect_impl(dialect)) else _kind(compiled.binds[n].type) for n in order
+    )
     if not positional and escaped:
         return None
     return _Prepared(compiled.string, order, processors, positional, kinds)
@@ -332,6 +403,15 @@ def _executemany(c: Connection, statement: Insert | Update | Delete, rows: list[
         c.execute(statement, rows)
         return
     c.exec_driver_sql(prepared.sql, prepared.parameters(rows))  # type: ignore[arg-type]
+
+
+def _executemany_values(c: Connection, statement: Insert, shape: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """:func:`_executemany` of rows given as tuples of the values of the columns ``shape``."""
+    prepared = _prepare(c.dialect, statement, shape)
+    if prepared is None:
+        c.execute(statement, [dict(zip(shape, row, strict=True)) for row in rows])
+        return
+    c.exec_driver_sql(prepared.sql, prepared.parameters_of_values(shape, rows))  # type: ignore[arg-type]
 
 
 @cache
@@ -460,7 +540,7 @@ def update_row(s: Session, table: Table, key: dict[str, Any], **values: Any) -> 
     rows = waiting.tables.get(table)
     if rows is None:
         rows = waiting.tables[table] = {}
-    found = rows.get(full)
+    found = waiting.found(rows, full)
     if found is not None:
         found[0].update(values)
     else:
@@ -479,9 +559,10 @@ def edit_row(s: Session, table: Table, key: dict[str, Any], columns: frozenset[s
 
 def batch_rows(s: Session) -> _Waiting:
     """The batch's waiting and kept rows, for a handler that edits a row and inserts another
-    for each of many events (:meth:`_Waiting.edit`, :meth:`_Waiting.insert`): the batch's
+    for each of many events (:meth:`_Waiting.edit`, :meth:`_Waiting.insert`,
+    :meth:`_Waiting.insert_values`): the batch's
     state found once per event instead of once per call."""
-    return _waiting(s)
+    return batch_state(s, _STATE, _load, _write_all)
 
 
 def update_rows(s: Session, table: Table, where: dict[str, Any], **values: Any) -> int:
@@ -510,8 +591,7 @@ def select_first(s: Session, table: Table, columns: tuple[str, ...] = (), **wher
     full = _full_key(table, where)
     wanted = columns or _columns(table)
     if waiting is not None and full is not None:
-        rows = waiting.tables.get(table)
-        found = None if rows is None else rows.get(full)
+        found = waiting.found(waiting.tables.get(table), full)
         if found is not None and found[1] != "update":
             row = found[0]
             try:

@@ -150,6 +150,26 @@ def test_a_title_revised_twice_in_one_batch_keeps_its_last_words_and_position(si
     assert (position, parts["title"]) == (s.app.last_position, "Apoyo a los retornados")
 
 
+def test_revisions_of_different_parts_in_one_batch_keep_each_part_s_last_text(site: Site) -> None:
+    s = site.services
+    pid = site.proposals["RT2"]
+    author = s.app.proposal(pid).author
+    s.app.revise_proposal(pid, {"title": "Asistencia a connacionales"}, actor=author)
+    s.app.revise_proposal(pid, {"problem": "Consulados lejanos."}, actor=author)
+    s.app.revise_proposal(pid, {"title": "Apoyo a los retornados", "recommendation": "Abrir oficinas."}, actor=author)
+    s.wait_for_views()
+    s.projector.rebuild()  # the whole log in one batch
+    docs = search_views.view_search_documents
+    with s.projector.engine.connect() as c:
+        parts = c.execute(select(docs.c.parts).where(docs.c.key == f"proposal:{pid}")).scalar_one()
+
+    assert list(parts.items()) == [
+        ("title", "Apoyo a los retornados"), ("problem", "Consulados lejanos."), ("recommendation", "Abrir oficinas."),
+        ("rationale", "Motivos."),
+    ]
+    assert found(site.client(), "consulado lejano") == ["Apoyo a los retornados"]
+
+
 def test_a_rebuilt_index_finds_the_same(site: Site) -> None:
     s = site.services
     before = search_views.search(s.projector.engine, "proteccion")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from projections import batch
 from projections.statements import (
+    batch_rows,
     delete_rows,
     edit_row,
     insert_row,
@@ -236,3 +237,62 @@ def test_a_date_and_time_waiting_to_be_written_is_stored_in_sqlalchemy_s_sqlite_
         stored = dict(c.exec_driver_sql("SELECT id, at FROM stamps").all())
     assert stored == {i: expected(v) for i, v in enumerate(values)}
     assert stored[1] == "2016-03-04 05:06:07.000089"
+
+
+versions = Table(
+    "versions", metadata, Column("owner", String(8), primary_key=True), Column("number", Integer, primary_key=True),
+    Column("on", Date, nullable=False), Column("tags", JSON, nullable=False), Column("note", String(20), nullable=False),
+)
+_SHAPE = ("owner", "number", "on", "tags", "note")  # the table's order
+_OTHER_ORDER = ("note", "tags", "on", "number", "owner")
+
+
+def stored_versions(engine: Engine) -> list[tuple[object, ...]]:
+    """The rows of ``versions`` in the order they were inserted (their rowid)."""
+    with engine.connect() as c:
+        return [tuple(r) for r in c.execute(select(versions).order_by(text("rowid")))]
+
+
+def test_rows_given_as_values_are_written_in_the_order_given_among_rows_given_as_dicts(engine: Engine) -> None:
+    """One statement per shape (the columns and their order), the shapes in the order first met."""
+    day, tags = date(2026, 1, 5), [3, 1]
+    with Session(engine) as s, s.begin():
+        rows = batch_rows(s)
+        insert_row(s, versions, owner="a", number=1, on=day, tags=tags, note="drafted")
+        rows.insert_values(s, versions, ("b", 1), _SHAPE, ("b", 1, day, tags, "values"))
+        insert_row(s, versions, owner="a", number=2, on=day, tags=[], note="dict")
+        rows.insert_values(s, versions, ("a", 3), _OTHER_ORDER, ("other order", [7], date(2026, 2, 1), 3, "a"))
+        assert select_first(s, versions, ("note",), owner="b", number=1) is not None
+        rows.insert_values(s, versions, ("b", 2), _SHAPE, ("b", 2, day, tags, "last"))
+    assert stored_versions(engine) == [
+        ("a", 1, day, [3, 1], "drafted"), ("b", 1, day, [3, 1], "values"), ("a", 2, day, [], "dict"), ("b", 2, day, [3, 1], "last"),
+        ("a", 3, date(2026, 2, 1), [7], "other order"),
+    ]
+
+
+def test_a_row_waiting_as_values_is_read_edited_and_updated_as_a_row(engine: Engine) -> None:
+    day = date(2026, 1, 5)
+    with Session(engine) as s, s.begin():
+        rows = batch_rows(s)
+        rows.insert_values(s, versions, ("a", 1), _SHAPE, ("a", 1, day, [1], "first"))
+        rows.insert_values(s, versions, ("a", 2), _SHAPE, ("a", 2, day, [2], "second"))
+        rows.insert_values(s, versions, ("a", 3), _SHAPE, ("a", 3, day, [3], "third"))
+        assert select_first(s, versions, ("note", "tags"), owner="a", number=1) == {"note": "first", "tags": [1]}
+        found = edit_row(s, versions, {"owner": "a", "number": 2}, frozenset({"note"}))
+        assert found is not None
+        current, write = found
+        assert (current["note"], write is current) == ("second", True)
+        current["note"] = "edited"
+        update_row(s, versions, {"owner": "a", "number": 3}, note="updated")
+        assert count_in(s) == 0
+    assert [r[4] for r in stored_versions(engine)] == ["first", "edited", "updated"]
+
+
+def test_a_key_given_as_values_twice_is_refused_as_written_at_once(engine: Engine) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), Session(engine) as s, s.begin():
+        rows = batch_rows(s)
+        rows.insert_values(s, versions, ("a", 1), _SHAPE, ("a", 1, date(2026, 1, 5), [], "one"))
+        rows.insert_values(s, versions, ("a", 1), _SHAPE, ("a", 1, date(2026, 1, 5), [], "again"))
+    assert stored_versions(engine) == []
