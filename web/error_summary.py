@@ -6,7 +6,9 @@ they show beside a control, with the id of that control; the ``refusal`` macro a
 :func:`note_problem` note a refusal of the whole command (not a member of this table, the
 form expired). The layout (``base.html``) renders the page's content first, then puts at the
 top of ``<main>`` one summary: the refusal of the command first, then each field's error as a
-link to its control, and begins the page's ``<title>`` with "Error: ".
+link to its control that names the field ("Title: This text cannot be empty."; four empty
+fields refused with the same message would otherwise give four identical links), and begins
+the page's ``<title>`` with "Error: ".
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class Summary:
     """What a refused form's page shows at its top."""
 
     problems: list[tuple[str, str]] = field(default_factory=list)  # (message, code) of whole commands
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (control id, message)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (control id, message, field's label)
 
     def __bool__(self) -> bool:
         return bool(self.problems or self.errors)
@@ -35,11 +37,12 @@ def _summary() -> Summary:
     return found  # type: ignore[no-any-return]
 
 
-def note_errors(control_id: str, errors: Any) -> str:
-    """Note the errors shown beside the control ``control_id`` (called by the form macros); ''."""
+def note_errors(control_id: str, errors: Any, label: Any = "") -> str:
+    """Note the errors shown beside the control ``control_id`` of the field labelled ``label``
+    (called by the form macros); ''."""
     s = _summary()
     for e in errors or ():
-        entry = (str(control_id), str(e))
+        entry = (str(control_id), str(e), str(label or "").strip())
         if entry not in s.errors:
             s.errors.append(entry)
     return ""
@@ -59,7 +62,7 @@ def error_summary(refused: Any = None) -> Summary:
     problems of the whole command when no control shows its message."""
     s = _summary()
     message = str(getattr(refused, "message", "") or "") if refused is not None else ""
-    if message and message not in [m for _, m in s.errors]:
+    if message and message not in [m for _, m, _ in s.errors]:
         code = refused.error.code if getattr(refused, "error", None) is not None else ""
         entry = (message, str(code))
         if entry[0] not in [m for m, _ in s.problems]:

@@ -106,3 +106,20 @@ def test_a_draft_with_a_wrong_objective_keeps_the_text_and_links_the_objectives(
     body = r.get_data(as_text=True)
     assert "meses 🌎 por un turno." in body
     assert [t for t, _ in links_of(summary_of(body))] == ["objectives-group"]
+
+
+def test_each_link_of_the_summary_names_its_field_in_spanish(site: Site) -> None:  # noqa: F811
+    client = site.client()
+    act_as(client, "participant", site.author)
+    page = _draft_form(client)
+
+    r = client.post("/proposals/new?lang=es", data={"csrf_token": token(page), "command_id": command_id(page), "table": "RT1", "language": "es"})
+
+    texts = [x for _, x in links_of(summary_of(r.get_data(as_text=True)))]
+    assert texts[:4] == [
+        "Título: Este texto no puede quedar vacío.",
+        "Problema: Este texto no puede quedar vacío.",
+        "Recomendación: Este texto no puede quedar vacío.",
+        "Fundamentación: Este texto no puede quedar vacío.",
+    ]
+    assert len(set(texts)) == len(texts)

@@ -104,4 +104,4 @@ def test_a_refusal_shown_beside_its_form_is_linked_from_the_summary_not_repeated
     assert top_refusal(r) == (None, "")
     assert page.count("Only the holder of LT-RT1-B, during their term, votes for that seat.") == 2  # beside the seat, and its link
     assert re.search(r'<p class="error" id="seat-1-error">Only the holder of LT-RT1-B', page)
-    assert re.search(r'<ul class="error-list"><li><a href="#seat-1[^"]*">Only the holder of LT-RT1-B', page)
+    assert re.search(r'<ul class="error-list"><li><a href="#seat-1[^"]*">Seat: Only the holder of LT-RT1-B', page)
