@@ -103,6 +103,26 @@ def call_problems(
     return found
 
 
+def moderation_problems(*, decision: str, reason: str, category: str | None) -> list[DomainError]:
+    """Every problem of a moderation's content at once (a rejection without its category nor
+    its reason has both), in the order :meth:`OpenCall.moderate` refuses with the first."""
+    if decision not in DECISIONS:
+        return [InvalidInputError(f"The decision is one of {list(DECISIONS)}.", code="unknown_moderation_decision", field="decision")]
+    found: list[DomainError] = []
+    if decision == "reject":
+        if not category:
+            found.append(InvalidInputError("A rejection names its category.", code="category_required", field="category"))
+        elif category not in REJECTION_CATEGORIES:
+            found.append(InvalidInputError(f"The category is one of {list(REJECTION_CATEGORIES)}.", code="unknown_category", field="category"))
+        if not reason.strip():
+            found.append(InvalidInputError("A rejection gives its reason.", code="reason_required", field="reason"))
+    elif category:
+        found.append(InvalidInputError("Only a rejection has a category.", code="unknown_category", field="category"))
+    if not any(e.field == "reason" for e in found):
+        found += _text_problem("reason", reason, MAX_REASON, required=False)
+    return found
+
+
 class OpenCall(DialogueAggregate):
     """One call for inputs, with every input sent to it and its moderation."""
 
@@ -280,18 +300,9 @@ class OpenCall(DialogueAggregate):
         found = self.input(input_id)
         if found["status"] != "pending":
             raise InvalidTransitionError(f"This input was already moderated ({found['status']}).", code="already_moderated", field="input")
-        if decision not in DECISIONS:
-            raise InvalidInputError(f"The decision is one of {list(DECISIONS)}.", code="unknown_moderation_decision", field="decision")
-        if decision == "reject":
-            if not category:
-                raise InvalidInputError("A rejection names its category.", code="category_required", field="category")
-            if category not in REJECTION_CATEGORIES:
-                raise InvalidInputError(f"The category is one of {list(REJECTION_CATEGORIES)}.", code="unknown_category", field="category")
-            if not reason.strip():
-                raise InvalidInputError("A rejection gives its reason.", code="reason_required", field="reason")
-        elif category:
-            raise InvalidInputError("Only a rejection has a category.", code="unknown_category", field="category")
-        _text("reason", reason, MAX_REASON, required=False)
+        problems = moderation_problems(decision=decision, reason=reason, category=category)
+        if problems:
+            raise problems[0]
         self._moderated(
             input_id=str(input_id), decision=decision, reason=reason.strip(), category=category if decision == "reject" else None,
             allow_more=bool(allow_more), **ctx.stamp(),

@@ -19,7 +19,7 @@ from application.references import call_of
 from domain.base import ADMINISTRATOR, PUBLIC, SECRETARIAT
 from domain.errors import DomainError, NotAllowedError, NotFoundError
 from domain.ids import created_id
-from domain.open_call import OpenCall, call_problems
+from domain.open_call import OpenCall, call_problems, moderation_problems
 
 CALL_OPENED = "domain.open_call:OpenCall.Opened"
 CALL_CLOSED = "domain.open_call:OpenCall.Closed"
@@ -125,6 +125,11 @@ class CallCommands(ApplicationCore):
         if call_id is None:
             raise NotFoundError(f"No input with id {input_id}.", field="input")
         return UUID(call_id)
+
+    def check_moderation(self, *, decision: str, reason: str = "", category: str | None = None) -> list[DomainError]:
+        """Every problem of a moderation's content at once, without writing anything (a form
+        shows them all; :meth:`moderate_input` refuses with the first)."""
+        return moderation_problems(decision=decision, reason=reason, category=category)
 
     def moderate_input(
         self, input_id: UUID | str, *, decision: str, reason: str = "", category: str | None = None,

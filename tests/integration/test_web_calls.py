@@ -188,6 +188,21 @@ def test_a_rejection_without_category_comes_back_with_its_reason(world: World) -
     assert "Fuera de tema." in page
 
 
+def test_a_rejection_without_category_nor_reason_shows_both_errors_at_once(world: World) -> None:
+    client = world.app.test_client()
+    send(world, client)
+    [pending] = inputs(world)
+    act_as(client, "secretariat")
+
+    r = post_form(client, f"/calls/{world.call}/moderation", f"/calls/inputs/{pending['id']}/moderation?lang=es", decision="reject", reason="", category="")
+
+    page, summary = beside_and_summary(r)
+    assert r.status_code == 422
+    assert [page.count(w) for w in ("Un rechazo indica su categoría.", "Un rechazo da su motivo.")] == [1, 1]
+    assert [summary.count(w) for w in ("Un rechazo indica su categoría.", "Un rechazo da su motivo.")] == [1, 1]
+    assert inputs(world, "pending") == inputs(world)
+
+
 def test_an_author_links_an_accepted_input_and_the_proposal_shows_it(world: World) -> None:
     iid = world.services.app.submit_input(
         world.call, text="Um aporte em português.", organisation_name="Rede Acolhida", country="BR", stakeholder_group="migrants",

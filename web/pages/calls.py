@@ -191,10 +191,13 @@ def moderate(input_id: str) -> Page:
         return render_moderation(call, 400 if _expired(form) else 422, {"item": input_id, "form": form, "top": _expired(form), "errs": form_errors(form)})
     if viewer.secretariat_actor is None:
         return render_moderation(call, 422, {"item": input_id, "form": form, "top": refusal("not_a_moderator"), "errs": {}})
+    content: dict[str, Any] = {"decision": form.decision.data or "", "reason": form.reason.data or "", "category": form.category.data or None}
+    errs = problems_by_field({}, services().app.check_moderation(**content), {})
+    if errs:  # every problem at once, what was typed kept
+        return render_moderation(call, 422, {"item": input_id, "form": form, "top": None, "errs": errs})
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     outcome = execute(cid, lambda: services().app.moderate_input(
-        input_id, decision=form.decision.data or "", reason=form.reason.data or "", category=form.category.data or None,
-        allow_more=bool(form.allow_more.data), actor=actor, command_id=cid,
+        input_id, allow_more=bool(form.allow_more.data), actor=actor, command_id=cid, **content,
     ))
     if outcome.applied:
         flash(_("The moderation is recorded."), "ok")
