@@ -180,8 +180,14 @@ class Links(AccountRecords):
 
     def request_reset(self, email: str) -> None:
         """Mail a reset link when an account has this address; otherwise do nothing. The
-        caller answers the same either way (messages never tell whether an address has an
-        account). A malformed address is ignored too."""
+        caller answers the same either way for a well-formed address (messages never tell
+        whether an address has an account).
+
+        Raises:
+            InvalidInputError: ``invalid_email`` (``field`` ``email``): what was typed is not
+                an e-mail address at all, which tells nothing about any account.
+        """
+        normalise_email(email)
         account = self.find(email)
         if account is None or account.email is None:
             return

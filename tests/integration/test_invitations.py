@@ -109,13 +109,23 @@ def test_a_reset_is_mailed_only_to_an_existing_account(services: Services, accou
     accounts.create_participant_account(pid, "ana@example.org", password=PASSWORD)
 
     accounts.request_reset("nobody@example.org")
-    accounts.request_reset("not an address")
     accounts.request_reset("ANA@example.org")
 
     assert [m["To"] for m in smtp_server[1].messages] == ["ana@example.org"]
     token = token_of(link_in(smtp_server[1].messages[0]))
     accounts.use_link(token, "reset", "una clave nueva y larga")
     assert accounts.sign_in("ana@example.org", "una clave nueva y larga", address="127.0.0.1").outcome == "signed_in"
+
+
+def test_a_reset_for_what_is_not_an_address_is_refused_and_mails_nothing(services: Services, accounts: Accounts, smtp_server: tuple[str, SmtpSink]) -> None:
+    (pid,) = seed_members(services.app)
+    accounts.create_participant_account(pid, "ana@example.org", password=PASSWORD)
+
+    with pytest.raises(DomainError) as e:
+        accounts.request_reset("not an address")
+
+    assert (e.value.code, e.value.field) == ("invalid_email", "email")
+    assert smtp_server[1].messages == []
 
 
 def test_a_reset_link_stops_working_after_a_password_change(services: Services, accounts: Accounts, smtp_server: tuple[str, SmtpSink]) -> None:

@@ -127,6 +127,19 @@ def test_a_reset_request_reads_the_same_for_every_address(app: Flask, member: st
     assert answers[0] == answers[1]
 
 
+def test_a_reset_request_for_what_is_not_an_address_is_refused_and_keeps_the_text(app: Flask, member: str) -> None:
+    client = app.test_client()
+    page = client.get("/account/reset?lang=es").get_data(as_text=True)
+
+    r = client.post("/account/reset?lang=es", data={"email": "no-es-correo", "csrf_token": token(page)})
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Esta no es una dirección de correo electrónico." in body
+    assert 'value="no-es-correo"' in body
+    assert "Revise su correo" not in body
+
+
 def test_repeated_failures_answer_429_with_the_time_to_wait(app: Flask, member: str) -> None:
     client = app.test_client()
     statuses = [login(client, "ana@example.org", "wrong password, again").status_code for _ in range(5)]

@@ -196,13 +196,18 @@ def logout() -> Page:
 def reset_request() -> Page:
     """Ask for a reset link by e-mail; the answer is the same for every address."""
     form = ResetRequestForm()
+    errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.validate_on_submit():
         try:
             services().accounts.request_reset(form.email.data or "")
         except MailError:  # the answer stays the same: it must not tell that the address has an account
             current_app.logger.warning("reset mail not sent: the mail server did not take it")
-        return render_template("accounts/reset_sent.html", link_days=7)
-    errors = form_errors(form) if request.method == "POST" else {}
+        except DomainError as e:  # not an address at all (invalid_email): the form comes back with the text
+            errors = {"email": [refusal_words(e)]}
+        if not errors:
+            return render_template("accounts/reset_sent.html", link_days=7)
+    elif request.method == "POST":
+        errors = form_errors(form)
     return render_template("accounts/reset_request.html", form=form, errors=errors), (422 if errors else 200)
 
 
