@@ -12,7 +12,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.base import Ctx
-from domain.errors import InvalidInputError, InvalidTransitionError, NotAllowedError, NotFoundError
+from domain.errors import (
+    DomainError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotAllowedError,
+    NotFoundError,
+)
 from domain.may_act import require_not_an_author
 from domain.proposal_rules import (
     EDITABLE,
@@ -68,22 +74,37 @@ class AmendmentCommands(ProposalGuards):
         self._require_status(EDITABLE, "amend", code="proposal_not_editable")
         if amendment in self.amendments:
             raise InvalidInputError(f"Amendment {amendment} already exists.", code="duplicate_amendment")
-        if field not in TEXT_FIELDS:
-            raise InvalidInputError(f"Amendments change one of {list(TEXT_FIELDS)}.", code="field_not_amendable", field="field")
-        if operation not in ("append", "replace"):
-            raise InvalidInputError("An amendment appends or replaces text.", code="unknown_operation", field="operation")
-        check_text("text", text)
-        if operation == "replace" and not (replaces or "").strip():
-            raise InvalidInputError("An amendment that replaces text names the text it replaces.", code="replaced_text_empty", field="replaces")
-        if operation == "replace" and replaced_in(getattr(self, field), replaces) is None:
-            raise InvalidInputError(
-                f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"
-            )
-        _check_amended(field, apply_amendment(getattr(self, field), operation, text, replaces))
+        problems = self.amendment_problems(field=field, operation=operation, text=text, replaces=replaces)
+        if problems:
+            raise problems[0]
         self._amendment_proposed(
             amendment=amendment, amender=ctx.actor, field=field, operation=operation,
             text=text, replaces=replaces, justification=justification, **ctx.stamp(),
         )
+
+    def amendment_problems(self, *, field: str, operation: str, text: str, replaces: str | None) -> list[DomainError]:
+        """Every problem of an amendment's content at once (an empty replacement that names
+        no passage has both), in the order :meth:`propose_amendment` refuses with the first."""
+        if field not in TEXT_FIELDS:
+            return [InvalidInputError(f"Amendments change one of {list(TEXT_FIELDS)}.", code="field_not_amendable", field="field")]
+        if operation not in ("append", "replace"):
+            return [InvalidInputError("An amendment appends or replaces text.", code="unknown_operation", field="operation")]
+        found: list[DomainError] = []
+        try:
+            check_text("text", text)
+        except InvalidInputError as e:
+            found.append(e)
+        current = getattr(self, field)
+        if operation == "replace" and not (replaces or "").strip():
+            found.append(InvalidInputError("An amendment that replaces text names the text it replaces.", code="replaced_text_empty", field="replaces"))
+        elif operation == "replace" and replaced_in(current, replaces) is None:
+            found.append(InvalidInputError(f"The text to replace is not in the current {field}.", code="replaced_text_not_found", field="replaces"))
+        if not found:
+            try:
+                _check_amended(field, apply_amendment(current, operation, text, replaces))
+            except InvalidInputError as e:
+                found.append(e)
+        return found
 
     @staticmethod
     def _require_amender(actor: str, amendment: dict[str, Any]) -> None:

@@ -166,6 +166,18 @@ class ProposalCommands(ApplicationCore):
 
         return self._retrying(attempt)
 
+    def check_amendment(
+        self, proposal_id: UUID | str, *, field: str, operation: str, text: str, replaces: str | None = None,
+    ) -> list[DomainError]:
+        """Every problem of an amendment's content at once, without writing anything (a form
+        shows them all; :meth:`propose_amendment` refuses with the first). Who may amend is
+        :meth:`check_may_amend`'s.
+
+        Raises:
+            NotFoundError: no such proposal.
+        """
+        return self.proposal(proposal_id).amendment_problems(field=field, operation=operation, text=text, replaces=replaces)
+
     def accept_amendment(self, proposal_id: UUID | str, amendment: str, *, actor: str, command_id: str | None = None) -> None:
         ctx = self.ctx(actor, command_id)
         p = self.proposal(proposal_id)

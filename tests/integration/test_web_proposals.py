@@ -287,6 +287,25 @@ def test_a_member_proposes_an_amendment_and_the_author_accepts_it(site: Site) ->
     assert (p.problem, p.co_authors) == ("Problema Y faltan intérpretes.", [site.other])
 
 
+def test_an_empty_replacement_shows_both_its_errors_at_once_and_keeps_the_justification(site: Site) -> None:
+    pid = _drafted(site)
+    amender = site.client()
+    act_as(amender, "participant", site.other)
+    page = amender.get(f"/proposals/{pid}").get_data(as_text=True)
+
+    r = amender.post(f"/proposals/{pid}/amendments?lang=es", data={
+        "csrf_token": token(page), "command_id": command_id(page), "field": "problem", "operation": "replace",
+        "text": "", "replaces": "", "justification": "Falta un dato 🌎",
+    })
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert sorted(re.findall(r'<li><a href="#([^"]+)">', body)) == ["replaces", "text"]
+    assert "Escriba el texto que esta enmienda reemplaza." in text_of(body)
+    assert "Falta un dato 🌎" in body
+    assert proposal_views.amendments_of(site.services.projector.engine, pid) == []
+
+
 def test_the_author_submits_and_the_board_shows_the_new_status(site: Site) -> None:
     pid = _drafted(site)
     client = site.client()

@@ -57,6 +57,7 @@ from web.pages.common import (
     kept_of_proposal,
     load_viewer,
     place_error,
+    problems_by_field,
     refusal,
     services,
 )
@@ -447,9 +448,15 @@ def propose_amendment(proposal_id: str) -> Page:
         return _no_actor(p, "amend", form)
     actor, cid = viewer.actor, command_id_of(form)
     replaces = form.replaces.data if form.operation.data == "replace" else None
+    content: dict[str, Any] = {"field": form.field.data or "", "operation": form.operation.data or "", "text": form.text.data or "", "replaces": replaces}
+    # Who may amend first (not a member, an author), then every problem of the content at once.
+    allowed = check(cid, lambda: services().app.check_may_amend(proposal_id, actor=actor))
+    if allowed.applied:
+        errs = problems_by_field({}, services().app.check_amendment(proposal_id, **content), {})
+        if errs:
+            return render_proposal(p, 422, {"action": "amend", "form": form, "top": None, "errs": errs})
     outcome = execute(cid, lambda: services().app.propose_amendment(
-        proposal_id, actor=actor, field=form.field.data or "", operation=form.operation.data or "", text=form.text.data or "",
-        replaces=replaces, justification=form.justification.data or "", command_id=cid,
+        proposal_id, actor=actor, justification=form.justification.data or "", command_id=cid, **content,
     ))
     return _after(outcome, p, "amend", form, _("Your amendment is proposed to the authors."))
 
