@@ -30,6 +30,13 @@ class MayActChecks(ApplicationCore):
         ctx = self.ctx(actor)
         self.proposal(proposal_id)._require_author_id(ctx.actor, "withdraw the proposal", main_author_only=True)  # noqa: SLF001 - the aggregate's own rule
 
+    def check_may_revise(self, proposal_id: UUID | str, *, actor: str) -> None:
+        """Raises ``not_an_author`` (revising is the author's and co-authors'),
+        ``proposal_not_editable`` (only a draft or a proposal returned for revision is
+        revised): the same rule :meth:`check_revision` asks before the content."""
+        ctx = self.ctx(actor)
+        self.proposal(proposal_id).require_revisable_by(ctx.actor)
+
     def check_may_submit(self, proposal_id: UUID | str, *, actor: str) -> None:
         """Raises ``not_an_author`` (submitting is the main author's)."""
         ctx = self.ctx(actor)

@@ -200,10 +200,16 @@ REVISION = {
 
 
 def open_revision(site: Site, pid: str, actor: str) -> tuple[FlaskClient, str]:
-    """A client signed in as ``actor`` and the revise form of ``pid`` it opened."""
+    """A client signed in as ``actor`` and the revise form of ``pid`` it opened; for someone
+    the page refuses (not an author), the form as they could still send it: the proposal
+    page's token and command id, with the proposal's version."""
     client = site.client()
     act_as(client, "participant", actor)
-    return client, client.get(f"/proposals/{pid}/revise").get_data(as_text=True)
+    r = client.get(f"/proposals/{pid}/revise")
+    if r.status_code == 403:
+        page = client.get(f"/proposals/{pid}").get_data(as_text=True)
+        return client, page + f'<input type="hidden" name="expected_version" value="{site.services.app.proposal(pid).version}">'
+    return client, r.get_data(as_text=True)
 
 
 def send_revision(client: FlaskClient, pid: str, page: str, **changed: Any) -> TestResponse:
@@ -263,6 +269,44 @@ def test_a_revision_by_someone_not_an_author_is_refused(site: Site) -> None:
     assert "Only the author or a co-author may revise" in text_of(r.get_data(as_text=True))
     assert "Problema ajeno" in r.get_data(as_text=True)
     assert site.services.app.proposal(pid).version == 1
+
+
+def test_the_revise_form_is_refused_to_a_member_who_is_not_an_author(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.other)
+
+    r = client.get(f"/proposals/{pid}/revise?lang=es")
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 403
+    assert "Solo las personas autoras y coautoras de la propuesta pueden revisarla" in text_of(body)
+    assert 'name="expected_version"' not in body and 'name="title"' not in body
+
+
+def test_the_revise_form_is_refused_to_someone_not_signed_in(site: Site) -> None:
+    pid = _drafted(site)
+
+    r = site.client().get(f"/proposals/{pid}/revise?lang=en")
+
+    assert r.status_code == 403
+    assert "Only the proposal's author and co-authors may revise it" in text_of(r.get_data(as_text=True))
+    assert 'name="title"' not in r.get_data(as_text=True)
+
+
+def test_a_withdrawal_by_someone_not_the_author_is_refused_before_its_confirmation(site: Site) -> None:
+    pid = _drafted(site)
+    client = site.client()
+    act_as(client, "participant", site.other)
+    page = client.get(f"/proposals/{pid}").get_data(as_text=True)
+
+    r = client.post(f"/proposals/{pid}/withdraw?lang=en", data={"csrf_token": token(page), "command_id": command_id(page), "reason": "Ya no hace falta"})
+
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Withdraw this proposal?" not in body
+    assert "Only the author may withdraw the proposal." in text_of(body)
+    assert site.services.app.proposal(pid).status == "draft"
 
 
 def test_a_member_proposes_an_amendment_and_the_author_accepts_it(site: Site) -> None:

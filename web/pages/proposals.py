@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from application.open_data.document import inclusion_proof_url, provenance, tree_size
 from application.outside_the_log import checkpoints_mark
+from domain.errors import DomainError
 from domain.ids import created_id
 from domain.proposal import EDITABLE, LANGUAGES, TEXT_FIELDS
 from domain.reference import ALL_GOVERNMENTS, lac_states, other_addressees, table_objectives
@@ -213,6 +214,13 @@ def revise(proposal_id: str) -> Page:
     p = _proposal_or_404(proposal_id)
     form = ReviseForm()
     if request.method == "GET":
+        # Who may revise, asked before the form is shown (as the POST asks it before the content).
+        if viewer.actor is None:
+            return _may_not_revise(None)
+        try:
+            services().app.check_may_revise(proposal_id, actor=viewer.actor)
+        except DomainError as refused:
+            return _may_not_revise(refused)
         _fill_from(form, p)
         return _revise_page(form, p)
     shaped = form.validate_on_submit()
@@ -246,6 +254,18 @@ def revise(proposal_id: str) -> Page:
         return _revise_page(form, current, outcome, {}, 409, current=current)
     top, errs = place_error(outcome, form)
     return _revise_page(form, p, top, errs, outcome.status)
+
+
+def _may_not_revise(refused: DomainError | None) -> tuple[str, int]:
+    """The error page instead of the revise form: 403 saying who may revise (someone not
+    signed in as a participant, or not an author), or 409 with the proposal's status that
+    forbids it."""
+    if refused is not None and refused.code == "proposal_not_editable":
+        return render_template("common/error.html", code=409, message=refusal_words(refused)), 409
+    return render_template(
+        "common/error.html", code=403,
+        message=_("Only the proposal's author and co-authors may revise it, while it is a draft or returned for revision."),
+    ), 403
 
 
 def _revise_page(
@@ -511,6 +531,10 @@ def withdraw(proposal_id: str) -> Page:
         return invalid_form(p, "withdraw", form)
     if viewer.actor is None:
         return _no_actor(p, "withdraw", form)
+    actor = viewer.actor
+    allowed = check(command_id_of(form), lambda: services().app.check_may_withdraw(proposal_id, actor=actor))
+    if not allowed.applied:  # refused before the confirmation, not after it
+        return render_proposal(p, allowed.status, {"action": "withdraw", "form": form, "top": allowed, "errs": {}})
     if not confirmed():  # irreversible: what will happen first, the reason typed kept (web.pages.confirm)
         return confirmation_page(
             title=_("Withdraw this proposal?"),
@@ -522,7 +546,7 @@ def withdraw(proposal_id: str) -> Page:
             action=url_for("proposals.withdraw", proposal_id=proposal_id), back=url_for("proposals.show", proposal_id=proposal_id),
             button=_("Yes, withdraw it"),
         )
-    actor, cid = viewer.actor, command_id_of(form)
+    cid = command_id_of(form)
     outcome = execute(cid, lambda: services().app.withdraw_proposal(proposal_id, actor=actor, reason=form.reason.data or "", command_id=cid))
     return _after(outcome, p, "withdraw", form, _("The proposal is withdrawn."))
 
