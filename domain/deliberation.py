@@ -25,7 +25,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Ctx, DialogueAggregate
+from domain.base import Ctx, DialogueAggregate, check_date
 from domain.errors import (
     InvalidInputError,
     InvalidTransitionError,
@@ -98,12 +98,13 @@ class TableDeliberation(DialogueAggregate):
 
         Raises:
             NotAllowedError: ``secretariat_only``.
-            InvalidInputError: ``unknown_table``, ``bad_quarter``, ``session_date_outside_quarter``,
+            InvalidInputError: ``unknown_table``, ``date_out_of_range``, ``bad_quarter``, ``session_date_outside_quarter``,
             ``session_date_in_past``, ``unknown_mode``.
         """
         require_secretariat(ctx, "schedule_session")
         if table not in table_objectives():
             raise InvalidInputError(f"Unknown working table {table!r}.", code="unknown_table", field="table")
+        check_date("date", on)  # before its quarter: year 0001's would not read YYYY-Qn
         if not QUARTER.match(quarter):
             raise InvalidInputError("A quarter reads YYYY-Qn, e.g. 2026-Q1.", code="bad_quarter", field="quarter")
         if quarter_of(on) != quarter:

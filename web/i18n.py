@@ -111,7 +111,7 @@ WORD_LABELS = {
 # The rule each refusal code names, in the reader's language. Codes not listed fall back
 # to the message of their error class below, then to the domain's own (English) message.
 ERROR_MESSAGES = {
-    "objective_not_in_table": _l("The GCM objectives of a proposal must belong to its working table."),
+    "objective_not_in_table": _l("The GCM objectives chosen must belong to the working table."),  # a proposal's or a call's
     "no_objective": _l("A proposal names at least one GCM objective."),
     "unknown_objective": _l("GCM objectives are numbered 1 to 23."),
     "no_target": _l("A recommendation names at least one addressee."),

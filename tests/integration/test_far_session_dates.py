@@ -44,3 +44,16 @@ def test_a_session_far_in_the_past_or_future_is_refused_by_the_api(services: Ser
 
     assert r.status_code == 422, r.get_json()
     assert stored(services) == 0
+
+
+@pytest.mark.parametrize("day", FAR)
+def test_a_session_far_in_the_past_or_future_is_told_the_same_date_range_in_spanish(services: Services, web: Flask, day: str) -> None:
+    client = web.test_client()
+    act_as(client, "secretariat")
+
+    r = post_form(client, "/sessions", "/sessions?lang=es", table="RT1", date=day, mode="virtual")
+
+    assert r.status_code == 422
+    assert "Esta fecha está fuera de rango: debe estar entre 2000 y 2199." in visible(r)
+    assert "Un trimestre se escribe" not in visible(r)
+

@@ -260,6 +260,19 @@ def test_a_call_with_several_faults_shows_each_once_with_what_was_typed(world: W
     assert "x" * 10_001 in r.get_data(as_text=True)
 
 
+def test_a_call_with_an_objective_of_another_table_is_told_so_in_words_that_fit_a_call(world: World) -> None:
+    client = world.app.test_client()
+    act_as(client, "secretariat")
+    data = {"title": "Consulta", "text": "¿Qué falta?", "objectives": ["4"], "table": "RT1", "languages": ["es"], "opens_on": "2026-01-12", "closes_on": "2026-02-11"}
+
+    r = post_form(client, "/calls", "/calls?lang=es", prefix="call", **data)
+
+    page, _summary = beside_and_summary(r)
+    assert r.status_code == 422
+    assert page.count("Los objetivos del Pacto Mundial elegidos deben pertenecer a la mesa de trabajo.") == 1
+    assert "de una propuesta deben pertenecer" not in r.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("lang", ["es", "pt", "fr"])
 def test_the_open_call_form_names_the_objectives_in_the_reader_s_language(world: World, lang: str) -> None:
     from domain.reference import objectives
