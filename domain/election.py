@@ -35,6 +35,7 @@ from eventsourcing.domain import event
 from domain.base import Ctx, DialogueAggregate
 from domain.election_count import TIE_RULE, allocate, rank, tally
 from domain.errors import (
+    DomainError,
     InvalidInputError,
     InvalidTransitionError,
     NotAllowedError,
@@ -159,35 +160,61 @@ class Election(DialogueAggregate):
             not closed yet).
         """
         require_secretariat(ctx, "open_election")
-        if table.code not in table_objectives():
-            raise InvalidInputError(f"Unknown working table {table.code!r}.", code="unknown_table", field="table")
-        if not seats:
-            raise InvalidInputError("An election is for at least one seat.", code="no_seats", field="seats")
-        for seat in seats:
-            if seat not in seat_codes(table.code):
-                raise InvalidInputError(f"{seat} is not a seat of {table.code}.", code="unknown_seat", field="seats")
-        if len(set(seats)) != len(seats):
-            raise InvalidInputError("Each seat is named once.", code="duplicate_seat", field="seats")
-        if nominations_close < ctx.effective_date:
-            raise InvalidInputError("Nominations close today or later.", code="nominations_close_in_past", field="nominations_close")
-        if voting_closes <= nominations_close:
-            raise InvalidInputError("Voting opens when nominations close and closes later.", code="voting_closes_before_nominations", field="voting_closes")
-        if term_start < voting_closes:
-            raise InvalidInputError("The term starts on or after the day voting closes.", code="term_starts_before_voting_closes", field="term_start")
-        for seat in seats:
-            end = table.planned_term_end(seat, term_start, None)
-            if table.terms_overlapping(seat, term_start, end):
-                raise RuleViolationError(f"{seat} is held during part of {term_start}..{end}.", code="seat_occupied", field="seats")
-        for other in open_elections:
-            if not other.closed and other.table == table.code and set(other.seats) & set(seats):
-                raise RuleViolationError(
-                    f"An election of {table.code} for {sorted(set(other.seats) & set(seats))} is still open; close it first.",
-                    code="election_already_open", field="seats",
-                )
+        problems = cls.opening_problems(
+            table=table, seats=seats, term_start=term_start, nominations_close=nominations_close, voting_closes=voting_closes,
+            today=ctx.effective_date, open_elections=open_elections,
+        )
+        if problems:
+            raise problems[0]
         return cls(
             id=id, table=table.code, seats=list(seats), term_start=term_start, nominations_close=nominations_close,
             voting_closes=voting_closes, **ctx.stamp(),
         )
+
+    @staticmethod
+    def opening_problems(
+        *, table: WorkingTable, seats: Sequence[str], term_start: date | None, nominations_close: date | None,
+        voting_closes: date | None, today: date, open_elections: Sequence[Election] = (),
+    ) -> list[DomainError]:
+        """Every problem of an election's opening at once, in the order :meth:`open` refuses
+        with the first: the seats, the dates (a missing date is the form's to report: the
+        checks that need it are left out), then the seats' terms (once the term's start is
+        known) and the elections still open, asked once the seats are the table's."""
+        if table.code not in table_objectives():
+            return [InvalidInputError(f"Unknown working table {table.code!r}.", code="unknown_table", field="table")]
+        found: list[DomainError] = []
+        unknown = [seat for seat in seats if seat not in seat_codes(table.code)]
+        if not seats:
+            found.append(InvalidInputError("An election is for at least one seat.", code="no_seats", field="seats"))
+        elif unknown:
+            found.append(InvalidInputError(f"{', '.join(unknown)} is not a seat of {table.code}.", code="unknown_seat", field="seats"))
+        elif len(set(seats)) != len(seats):
+            found.append(InvalidInputError("Each seat is named once.", code="duplicate_seat", field="seats"))
+        if nominations_close is not None and nominations_close < today:
+            found.append(InvalidInputError("Nominations close today or later.", code="nominations_close_in_past", field="nominations_close"))
+        if nominations_close is not None and voting_closes is not None and voting_closes <= nominations_close:
+            found.append(InvalidInputError(
+                "Voting opens when nominations close and closes later.", code="voting_closes_before_nominations", field="voting_closes",
+            ))
+        if term_start is not None and voting_closes is not None and term_start < voting_closes:
+            found.append(InvalidInputError("The term starts on or after the day voting closes.", code="term_starts_before_voting_closes", field="term_start"))
+        if any(e.field == "seats" for e in found):
+            return found
+        held = [] if term_start is None else [
+            (seat, end) for seat in seats
+            if table.terms_overlapping(seat, term_start, end := table.planned_term_end(seat, term_start, None))
+        ]
+        if held:
+            seat, end = held[0]
+            found.append(RuleViolationError(f"{seat} is held during part of {term_start}..{end}.", code="seat_occupied", field="seats"))
+        for other in open_elections:
+            if not other.closed and other.table == table.code and set(other.seats) & set(seats):
+                found.append(RuleViolationError(
+                    f"An election of {table.code} for {sorted(set(other.seats) & set(seats))} is still open; close it first.",
+                    code="election_already_open", field="seats",
+                ))
+                break
+        return found
 
     # ------------------------------------------------------------------ periods
     def nominations_open(self, on: date) -> bool:

@@ -60,6 +60,22 @@ class ElectionCommands(ApplicationCore):
         :mod:`application.references`)."""
         return [e for e in (self.election(i) for i in self._open_election_ids(table)) if not e.closed]
 
+    def check_opening(
+        self, *, table: str, seats: Sequence[str], term_start: date | None, nominations_close: date | None,
+        voting_closes: date | None,
+    ) -> list[DomainError]:
+        """Every problem of an election's opening at once, without writing anything (a form
+        shows them all; :meth:`open_election` refuses with the first). A date not given is
+        the form's to report: the checks that need it are left out.
+
+        Raises:
+            NotFoundError: no such working table.
+        """
+        return Election.opening_problems(
+            table=self.table(table), seats=list(seats), term_start=term_start, nominations_close=nominations_close,
+            voting_closes=voting_closes, today=self.clock.today(), open_elections=self.open_elections(table),
+        )
+
     def open_election(
         self, *, election_id: UUID, table: str, seats: Sequence[str], term_start: date, nominations_close: date,
         voting_closes: date, actor: str = SECRETARIAT, command_id: str | None = None,

@@ -5,6 +5,7 @@ comes back with what the person typed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -76,6 +77,35 @@ def test_the_secretariat_opens_an_election_that_the_index_lists(world: tuple[Fla
 
     assert "RT1: LT-RT1-A, LT-RT1-B · term from Mar 1, 2026 · nominations open" in page
     assert UUID(eid)
+
+
+def summary_links(r: object) -> list[str]:
+    return re.findall(r'<li><a href="#([^"]+)">', r.get_data(as_text=True))  # type: ignore[attr-defined]
+
+
+def test_an_empty_opening_shows_the_seats_and_every_date_at_once(world: tuple[Flask, dict[str, str]]) -> None:
+    web, _ids = world
+
+    r = post_form(as_(web, "secretariat", {}), "/elections", "/elections?lang=es", prefix="open", table="RT1",
+                  term_start="", nominations_close="", voting_closes="")
+
+    assert r.status_code == 422
+    assert "Una elección es para al menos uno de los escaños de la mesa." in visible(r)
+    assert sorted(summary_links(r)) == ["open-nominations_close", "open-seats-LT-RT1-A", "open-term_start", "open-voting_closes"]
+
+
+def test_a_seat_of_another_table_and_dates_out_of_order_are_told_at_once(world: tuple[Flask, dict[str, str]]) -> None:
+    web, _ids = world
+
+    r = post_form(as_(web, "secretariat", {}), "/elections", "/elections?lang=en", prefix="open", table="RT1", seats=["LT-RT2-A"],
+                  term_start="2026-03-01", nominations_close="2026-02-20", voting_closes="2026-01-31")
+
+    page = visible(r)
+    assert r.status_code == 422
+    assert "LT-RT2-A: seats of RT2, not of RT1." in page
+    assert "Voting opens when nominations close and closes later." in page
+    assert "Unknown Liaison Table seat" not in page
+    assert election_views.elections(app_services(web).projector.engine) == []
 
 
 def test_a_refused_candidacy_comes_back_with_the_text_typed_and_the_rule(world: tuple[Flask, dict[str, str]]) -> None:

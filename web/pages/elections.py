@@ -106,11 +106,24 @@ def open_election() -> Page:
     """The secretariat opens an election."""
     viewer = load_viewer()
     form = OpenElectionForm(prefix="open")
-    if not form.validate_on_submit():
-        top, errs, status = _shape(form)
+    shaped = form.validate_on_submit()
+    top, errs, status = _shape(form) if not shaped else (None, {}, 422)
+    if top is not None:  # the form's token first
         return render_index(status, {"action": "open", "form": form, "top": top, "errs": errs})
     if viewer.secretariat_actor is None:
         return render_index(422, {"action": "open", "form": form, "top": refusal("secretariat_only"), "errs": {}})
+    # Every problem at once: the fields' shape, then the rules on what the shape let through.
+    table = form.table.data if form.table.data in TABLES else ""
+    seats = list(form.seats.data or [])
+    problems = services().app.check_opening(
+        table=table, seats=seats, term_start=form.term_start.data, nominations_close=form.nominations_close.data,
+        voting_closes=form.voting_closes.data,
+    ) if table else []
+    errs = problems_by_field(errs, [e for e in problems if e.code != "unknown_seat"], {})
+    if any(e.code == "unknown_seat" for e in problems) and "seats" not in errs:
+        errs["seats"] = [_seats_elsewhere(table, seats)]
+    if errs:
+        return render_index(422, {"action": "open", "form": form, "top": None, "errs": errs})
     actor, cid = viewer.secretariat_actor, command_id_of(form)
     eid = created_id("election", cid)
     outcome = execute(cid, lambda: services().app.open_election(
@@ -122,6 +135,18 @@ def open_election() -> Page:
         return redirect(url_for("elections.show", election_id=str(eid)))
     top, errs = place_error(outcome, form, inline={"seats", "term_start", "nominations_close", "voting_closes", "table"})
     return render_index(outcome.status, {"action": "open", "form": form, "top": top, "errs": errs})
+
+
+def _seats_elsewhere(table: str, seats: list[str]) -> str:
+    """The refusal of seats that are not ``table``'s, naming the tables they belong to."""
+    outside = [s for s in seats if s not in seat_codes(table)]
+    owners = sorted({t for t in TABLES for s in outside if s in seat_codes(t)})
+    if not owners:
+        return _("Unknown Liaison Table seat.")
+    return _(
+        "%(seats)s: seats of %(others)s, not of %(table)s. An election of %(table)s is for its own seats.",
+        seats=", ".join(outside), others=", ".join(owners), table=table,
+    )
 
 
 # ---------------------------------------------------------------------------- one election
