@@ -29,8 +29,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import resolve_topic
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, text, update
 
+from application.audit.log import events_table
 from application.bootstrap import Services
 from application.persistence import (
     KeyStore,
@@ -153,7 +154,33 @@ def drop_kept_answers(engine: Engine) -> int:
     address instead of the body (docs/api.md). The storage scrub after it removes the old row
     versions (:data:`application.scrub.SCRUBBED_EVENT_STORE_TABLES`). Returns how many were dropped."""
     with engine.begin() as c:
+        lock_kept_answers(c, exclusive=True)
         return int(c.execute(update(api_requests).where(api_requests.c.body != "").values(body="")).rowcount or 0)
+
+
+# The erasures' topics: an answer kept after one of them was recorded may hold a name read before it.
+ERASURE_TOPICS = (
+    "domain.participant:Participant.PersonalDataErased",
+    "domain.open_call:OpenCall.ContributorErased",
+    "domain.join_request:JoinRequests.RequesterErased",
+)
+# The PostgreSQL advisory lock (a transaction's) between keeping an answer (shared) and
+# dropping them all (exclusive): a keep either commits before the drop reads the table, or
+# sees the erasure that came before the drop (SQLite serializes the two writes by itself).
+KEPT_ANSWERS_LOCK = 0x64_6C_67_6B_65_70  # "dlgkep"
+
+
+def lock_kept_answers(c: Connection, *, exclusive: bool) -> None:
+    """Take the kept answers' lock for the transaction of ``c`` (PostgreSQL only)."""
+    if c.dialect.name == "postgresql":
+        c.execute(text(f"SELECT pg_advisory_xact_lock{'' if exclusive else '_shared'}(:k)"), {"k": KEPT_ANSWERS_LOCK})
+
+
+def erased_since(c: Connection, position: int) -> bool:
+    """Whether an erasure was recorded after log ``position`` (an answer read before it may
+    name the person: :mod:`web.api.idempotency` keeps it without its body)."""
+    e = events_table
+    return c.execute(select(e.c.id).where(e.c.id > position, e.c.topic.in_(ERASURE_TOPICS)).limit(1)).first() is not None
 
 
 # ---------------------------------------------------------------------------- right of access

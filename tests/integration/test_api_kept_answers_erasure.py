@@ -7,6 +7,7 @@ to the proposal, not the erased name (docs/api.md, "Idempotency-Key")."""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -84,3 +85,30 @@ def test_the_retry_after_the_erasure_changes_nothing(erased: Erased) -> None:
 
     assert now.get_json()["version"] == erased.first["version"]
 
+
+
+def test_an_answer_kept_after_an_erasure_that_came_while_it_was_written_keeps_no_body(loaded: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.api import idempotency
+
+    app = api_app(loaded)
+    client = app.test_client()
+    author, co_author = bearer(app, "p-01"), {**bearer(app, "p-21"), "Idempotency-Key": "race-1"}
+    p = draft(app, author)
+    added = client.post(f"/api/v1/proposals/{p['id']}/co-authors", json={"co_author": participant_id(app, "p-21")}, headers=author)
+    keep = idempotency._keep
+
+    def erased_before_kept(*args: object) -> None:
+        # After the answer was read, before it is kept: the operator's erasure, in its own thread (no request of its own).
+        erasing = threading.Thread(target=privacy.erase, args=(app_services(app), "p-01"), kwargs={"reason": "request"})
+        erasing.start()
+        erasing.join()
+        keep(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(idempotency, "_keep", erased_before_kept)
+    first = client.post(f"/api/v1/proposals/{p['id']}/revise", json=REVISION, headers={**co_author, "If-Match": added.headers["ETag"]})
+
+    with app_services(app).app.engine.connect() as c:
+        bodies = list(c.execute(select(api_requests.c.body).where(api_requests.c.key == "race-1")).scalars())
+    assert first.status_code == 200, first.get_json()
+    assert participant_id(app, "p-01") in first.get_data(as_text=True)
+    assert bodies == [""]

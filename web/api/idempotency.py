@@ -30,9 +30,10 @@ from uuid import uuid4
 
 from flask import Response, g, request
 from flask_smorest import abort
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from application.privacy import erased_since, lock_kept_answers
 from application.tables import api_requests
 from web.identity import current_identity
 from web.services import services
@@ -136,16 +137,22 @@ def _kept(account_id: str, key: str) -> Any:
         return c.execute(select(api_requests).where(api_requests.c.account_id == account_id, api_requests.c.key == key)).first()
 
 
-def _keep(account_id: str, key: str, digest: str, response: Response) -> None:
+def _keep(account_id: str, key: str, digest: str, response: Response, since: int) -> None:
+    """Keep the answer; without its body when an erasure was recorded after log position
+    ``since`` (the request's start): the answer may hold a name read before it, and the
+    erasure's drop of the kept bodies may have run before this row was stored."""
     now = datetime.now(UTC)
     headers = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
     try:
         with services().app.engine.begin() as c:
+            lock_kept_answers(c, exclusive=False)
             c.execute(delete(api_requests).where(api_requests.c.created_at < now - timedelta(days=KEPT_DAYS)))
             c.execute(insert(api_requests).values(
                 account_id=account_id, key=key, request_hash=digest, status=response.status_code,
                 body=response.get_data(as_text=True), headers=json.dumps(headers), created_at=now,
             ))
+            if erased_since(c, since):
+                c.execute(update(api_requests).where(api_requests.c.account_id == account_id, api_requests.c.key == key).values(body=""))
     except IntegrityError:
         pass  # a concurrent twin kept its answer first: the same command, the same outcome
 
@@ -169,9 +176,10 @@ def idempotent(func: Callable[..., Any]) -> Callable[..., Any]:
                 abort(422, message="This Idempotency-Key was used for another request.", code="idempotency_key_reused")
             return _replay(kept)
         g.api_command_id = f"api:{account_id}:{key}"
+        since = services().app.recorder.max_notification_id() or 0
         response = current_app_response(func(*args, **kwargs))
         if 200 <= response.status_code < 300:
-            _keep(account_id, key, digest, response)
+            _keep(account_id, key, digest, response, since)
         return response
 
     return wrapper
