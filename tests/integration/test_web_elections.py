@@ -108,6 +108,20 @@ def test_a_seat_of_another_table_and_dates_out_of_order_are_told_at_once(world: 
     assert election_views.elections(app_services(web).projector.engine) == []
 
 
+def test_an_election_still_open_and_dates_out_of_order_are_told_at_once(world: tuple[Flask, dict[str, str]]) -> None:
+    web, _ids = world
+    opened(web)
+
+    r = post_form(as_(web, "secretariat", {}), "/elections", "/elections?lang=en", prefix="open", table="RT1", seats=["LT-RT1-A"],
+                  term_start="2026-03-01", nominations_close="2026-02-20", voting_closes="2026-01-31")
+
+    page = visible(r)
+    assert r.status_code == 422
+    assert "is still open; close it first." in page
+    assert "Voting opens when nominations close and closes later." in page
+    assert len(election_views.elections(app_services(web).projector.engine)) == 1
+
+
 def test_a_refused_candidacy_comes_back_with_the_text_typed_and_the_rule(world: tuple[Flask, dict[str, str]]) -> None:
     web, ids = world
     eid = opened(web)
