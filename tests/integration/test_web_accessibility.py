@@ -79,7 +79,8 @@ def _pages(app: Flask, loaded: Services) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ["public", "p-01", "secretariat"])
+# p-30 drafted prop-rt1-08: the revise form is shown to its authors only (403 to the others).
+@pytest.mark.parametrize("role", ["public", "p-01", "p-30", "secretariat"])
 def test_every_field_has_a_label_and_ids_are_unique(app: Flask, loaded: Services, role: str) -> None:
     client = app.test_client()
     if role.startswith("p-"):
