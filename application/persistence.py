@@ -51,7 +51,9 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from application.chain import GENESIS, link
@@ -77,8 +79,10 @@ from application.tables import (
     key_check_table,
     keys_table,
     metadata,
+    tree_leaves,
+    tree_nodes,
 )
-from application.tlog.store import Edge, append_events, read_tip, tip_statement
+from application.tlog.store import Appended, Edge, Tip, leaves_of, read_tip, tip_statement
 from projections.reads import again_if_disconnected, read_one_statement, reader
 from projections.runner import ViewsFailed
 from projections.tracking import LockingTrackingRecorder
@@ -184,6 +188,10 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         # (:class:`application.tlog.store.Edge`): used only when the next save's read of the
         # tip shows the same tree size, last leaf and chain head.
         self._edge: Edge | None = None
+        # PostgreSQL's save statements (:meth:`_reserve`, :meth:`_write_all`), built once.
+        table = self.events_table_name
+        self._reserve_sql = reserve_sql(table)
+        self._write_statements: dict[bool, Any] = {}
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any:
         """The library's LISTEN/NOTIFY subscription (PostgreSQL), taking a notification as
@@ -328,31 +336,43 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         return again_if_disconnected(read)
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        ids = self._store(session, stored_events)
         command_id = kwargs.get("command_id")
-        if not ids:
+        if not stored_events:
             if command_id:
                 session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": None})
-            return ids
-        # Under the table lock, one read: the chain's head (the last committed link; the new
-        # rows follow it), the tree's size, and the last event before the new ones.
-        tip = read_tip(session, _TIP, min(ids))
+            return []
+        postgres = self._postgres()
+        if postgres:
+            # One round trip after the transaction's BEGIN: the table lock, then the tip and
+            # the new events' positions taken from the events' sequence under it.
+            tip, ids = self._reserve(session, len(stored_events))
+        else:
+            ids = self._store(session, stored_events)
+            # Under the table lock, one read: the chain's head (the last committed link; the
+            # new rows follow it), the tree's size, and the last event before the new ones.
+            tip = read_tip(session, _TIP, min(ids))
         previous = bytes.fromhex(tip.head) if tip.head else GENESIS
         rows = []
         for position, e in zip(ids, stored_events, strict=True):
             previous = link(previous, position, str(e.originator_id), e.originator_version, e.topic, e.state)
             rows.append({"position": position, "hash": previous.hex()})
-        session.execute(_INSERT_CHAIN, rows)
         # The transparency log's tree (application/tlog), in the same transaction; its right
         # edge kept for the next save (checked against that save's tip before it is used).
-        size, edge = append_events(session, ids, stored_events, tip, self._edge)
-        self._edge = Edge(size, ids[-1], previous.hex(), edge)
+        appended = leaves_of(session, ids, stored_events, tip, self._edge)
+        if postgres:
+            # The events, their chain links, the tree's leaves and nodes, the command id and
+            # the notification of the worker: one statement, one round trip.
+            self._write_all(session, ids, stored_events, rows, appended, command_id)
+        else:
+            session.execute(_INSERT_CHAIN, rows)
+            session.execute(_INSERT_LEAVES, appended.leaves)
+            session.execute(_INSERT_NODES, appended.nodes)
+            if command_id:
+                # In the events' transaction: a second save under the same id fails on the key.
+                session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": max(ids)})
+        self._edge = Edge(appended.size, ids[-1], previous.hex(), appended.edge)
         # The look-up tables (participants' references, comments' discussions), same transaction.
         index_registrations(session, ((i, e.topic, e.state, str(e.originator_id)) for i, e in zip(ids, stored_events, strict=True)))
-        command_id = kwargs.get("command_id")
-        if command_id:
-            # In the events' transaction: a second save under the same id fails on the key.
-            session.execute(_INSERT_COMMAND, {"command_id": command_id, "recorded_at": datetime.now(UTC), "last_position": max(ids)})
         notes = [
             Notification(id=i, originator_id=e.originator_id, originator_version=e.originator_version, topic=e.topic, state=e.state)
             for i, e in zip(ids, stored_events, strict=True)
@@ -368,6 +388,68 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
 
             self.views(session, notes, last_before)
         return ids
+
+    def _postgres(self) -> bool:
+        engine = self.datastore.engine
+        return engine is not None and engine.dialect.name == "postgresql"
+
+    def _reserve(self, session: Session, n: int) -> tuple[Tip, list[int]]:
+        """PostgreSQL: ``LOCK TABLE`` of the events (their positions committed in the order
+        given, and the chain and the tree follow them), then under it the log's :class:`Tip`
+        (``before``: the last event's position) and ``n`` positions from the events'
+        sequence, in ascending order: two statements in one round trip (a query of several
+        statements, without parameters), where the lock and the read of the tip were two
+        and the positions came from the events' insert. The two are separate statements so
+        that the read sees every save committed before the lock was granted."""
+        sql = self._reserve_sql.format(n=int(n))
+        connection = session.connection()
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        try:
+            cursor = driver.cursor()
+            cursor.execute(sql)
+            cursor.nextset()  # past the lock's result
+            row = cursor.fetchone()
+            cursor.close()
+        except connection.dialect.loaded_dbapi.Error as e:
+            # As SQLAlchemy's own execution would: its exception (which the library's
+            # transaction turns into the library's), the connection dropped if it was lost.
+            if connection.dialect.is_disconnect(e, driver, None):
+                connection.invalidate(e)
+            raise DBAPIError.instance(sql, None, e, connection.dialect.loaded_dbapi.Error, hide_parameters=True) from e
+        assert row is not None
+        head, leaf_index, leaf_position, before, positions = row
+        size = 0 if leaf_index is None else int(leaf_index) + 1
+        return Tip(head, size, int(leaf_position or 0), int(before or 0)), sorted(int(p) for p in positions)
+
+    def _write_all(
+        self, session: Session, ids: Sequence[int], stored_events: Sequence[StoredEvent], chain: list[dict[str, Any]],
+        appended: Appended, command_id: str | None,
+    ) -> None:
+        """PostgreSQL: the save's rows in one data-modifying ``WITH`` statement (each table's
+        rows as arrays), and the ``NOTIFY`` of the projection worker as ``pg_notify`` in it
+        (delivered at commit, as ``NOTIFY``). A second save under the same command id, or
+        of an aggregate's version stored meanwhile, fails on its key as before."""
+        statement = self._write_statements.get(bool(command_id))
+        if statement is None:
+            statement = self._write_statements[bool(command_id)] = text(write_all_sql(self.events_table_name, self.channel_name, bool(command_id)))
+        params: dict[str, Any] = {
+            "ids": list(ids),
+            "originator_ids": [e.originator_id if isinstance(e.originator_id, UUID) else UUID(str(e.originator_id)) for e in stored_events],
+            "versions": [e.originator_version for e in stored_events],
+            "topics": [e.topic for e in stored_events],
+            "states": [bytes(e.state) for e in stored_events],
+            "chain_positions": [r["position"] for r in chain],
+            "chain_hashes": [r["hash"] for r in chain],
+            "leaf_indexes": [r["leaf_index"] for r in appended.leaves],
+            "leaf_positions": [r["position"] for r in appended.leaves],
+            "node_levels": [r["level"] for r in appended.nodes],
+            "node_indexes": [r["idx"] for r in appended.nodes],
+            "node_hashes": [r["hash"] for r in appended.nodes],
+        }
+        if command_id:
+            params.update(command_id=command_id, recorded_at=datetime.now(UTC), last_position=max(ids))
+        session.execute(statement, params)
 
     def _last_before(self, session: Session, position: int) -> int:
         """The last event's position before ``position`` (0 if none): under the events' lock,
@@ -385,6 +467,47 @@ def _library_transaction_open() -> bool:
 _TIP = tip_statement(chain_table)
 _INSERT_CHAIN = insert(chain_table)
 _INSERT_COMMAND = insert(commands_table)
+_INSERT_LEAVES = insert(tree_leaves)
+_INSERT_NODES = insert(tree_nodes)
+
+
+def reserve_sql(events_table: str) -> str:
+    """PostgreSQL: the events table's lock, then under it the chain's head, the tree's last
+    leaf (index and position), the log's last position and ``{n}`` new positions taken from
+    the events' sequence (:meth:`DialogueRecorder._reserve`; ``{n}`` filled in by
+    ``str.format`` with a number: a query of two statements takes no parameters)."""
+    return (
+        f"LOCK TABLE {events_table} IN EXCLUSIVE MODE;"
+        f" SELECT (SELECT hash FROM {chain_table.name} ORDER BY position DESC LIMIT 1),"
+        f" l.leaf_index, l.position, (SELECT max(id) FROM {events_table}),"
+        f" ARRAY(SELECT nextval(pg_get_serial_sequence('{events_table}', 'id')) FROM generate_series(1, {{n}}))"
+        f" FROM (SELECT 1) AS one LEFT JOIN"
+        f" (SELECT leaf_index, position FROM {tree_leaves.name} ORDER BY leaf_index DESC LIMIT 1) AS l ON true"
+    )
+
+
+def write_all_sql(events_table: str, channel: str, with_command: bool) -> str:
+    """PostgreSQL: one statement inserting a save's events (at positions reserved by
+    :func:`reserve_sql`), chain links, tree leaves and nodes, and (``with_command``) its
+    command id, each table's rows given as arrays; its result is the ``pg_notify`` of
+    ``channel`` (:meth:`DialogueRecorder._write_all`)."""
+    command = (
+        f", command AS (INSERT INTO {commands_table.name} (command_id, recorded_at, last_position)"
+        " VALUES (CAST(:command_id AS VARCHAR), CAST(:recorded_at AS TIMESTAMP WITH TIME ZONE), CAST(:last_position AS BIGINT)))"
+    ) if with_command else ""
+    return (
+        f"WITH events AS (INSERT INTO {events_table} (id, originator_id, originator_version, topic, state)"
+        " SELECT * FROM unnest(CAST(:ids AS BIGINT[]), CAST(:originator_ids AS UUID[]), CAST(:versions AS BIGINT[]),"
+        " CAST(:topics AS TEXT[]), CAST(:states AS BYTEA[]))),"
+        f" chain AS (INSERT INTO {chain_table.name} (position, hash)"
+        " SELECT * FROM unnest(CAST(:chain_positions AS BIGINT[]), CAST(:chain_hashes AS VARCHAR[]))),"
+        f" leaves AS (INSERT INTO {tree_leaves.name} (leaf_index, position)"
+        " SELECT * FROM unnest(CAST(:leaf_indexes AS BIGINT[]), CAST(:leaf_positions AS BIGINT[]))),"
+        f" nodes AS (INSERT INTO {tree_nodes.name} (level, idx, hash)"
+        " SELECT * FROM unnest(CAST(:node_levels AS INTEGER[]), CAST(:node_indexes AS BIGINT[]), CAST(:node_hashes AS VARCHAR[])))"
+        f"{command}"
+        f" SELECT pg_notify('{channel}', '')"
+    )
 
 
 class DialogueFactory(SQLAlchemyFactory):

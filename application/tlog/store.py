@@ -1,11 +1,13 @@
 """The transparency log's tree stored beside the events (``dialogue_tree_leaves``,
 ``dialogue_tree_nodes``), written in the events' own transaction.
 
-- :func:`append_events` is called by the recorder under the events table lock, after the
-  events and their chain rows are inserted: it gives each new event the next leaf index
-  and stores the leaf's hash and every subtree it completes (:mod:`application.tlog.tree`).
-  Events stored before the tree existed (or by any path that skipped it) are appended
-  first, so the leaves always follow the positions with no gap in leaf indexes.
+- :func:`leaves_of` is called by the recorder under the events table lock, with the new
+  events' positions: it gives each new event the next leaf index and hashes the leaf and
+  every subtree it completes (:mod:`application.tlog.tree`), and the recorder stores those
+  rows with the events (on PostgreSQL in the same statement); :func:`append_events` does
+  both for events already inserted. Events stored before the tree existed (or by any path
+  that skipped it) are appended first, so the leaves always follow the positions with no
+  gap in leaf indexes.
 - :func:`build_tree` does the same for a whole existing log (``dialogue db upgrade``).
 - :class:`StoredTree` answers roots and proofs with one read of O(log n) nodes.
 """
@@ -88,12 +90,24 @@ def tree_size(db: Executor) -> tuple[int, int]:
     return (0, 0) if row is None else (int(row.leaf_index) + 1, int(row.position))
 
 
-def _append(
+@dataclass(frozen=True)
+class Appended:
+    """Leaves hashed by :func:`hash_leaves`, not written yet: the tree's new size, the nodes
+    of its right edge known after them (for the next :class:`Edge`), and the rows of
+    ``dialogue_tree_leaves`` and ``dialogue_tree_nodes`` to insert."""
+
+    size: int
+    edge: dict[Node, bytes]
+    leaves: list[dict[str, Any]]
+    nodes: list[dict[str, Any]]
+
+
+def hash_leaves(
     db: Executor, size: int, events: Iterable[tuple[int, str, int, str, bytes]], known: Mapping[Node, bytes] | None = None,
-) -> tuple[int, dict[Node, bytes]]:
-    """Append events (position, aggregate id, version, topic, state) as leaves from ``size`` on.
-    ``known``: nodes of the tree's right edge at ``size`` already known (:class:`Edge`), not
-    read again. Returns the new size and the nodes of its right edge known after it."""
+) -> Appended:
+    """Hash events (position, aggregate id, version, topic, state) as leaves from ``size`` on,
+    reading the stored nodes they complete subtrees with (those not in ``known``: nodes of
+    the tree's right edge at ``size`` already known, :class:`Edge`). Writes nothing."""
     cache: dict[Node, bytes] = dict(known or {})
 
     def read(nodes: Sequence[Node]) -> dict[Node, bytes]:
@@ -111,10 +125,19 @@ def _append(
             nodes.append({"level": level, "idx": idx, "hash": node.hex()})
         leaves.append({"leaf_index": size, "position": position})
         size += 1
-    if leaves:
-        db.execute(_INSERT_LEAVES, leaves)
-        db.execute(_INSERT_NODES, nodes)
-    return size, {n: cache[n] for n in right_edge(size) if n in cache}
+    return Appended(size, {n: cache[n] for n in right_edge(size) if n in cache}, leaves, nodes)
+
+
+def _append(
+    db: Executor, size: int, events: Iterable[tuple[int, str, int, str, bytes]], known: Mapping[Node, bytes] | None = None,
+) -> tuple[int, dict[Node, bytes]]:
+    """Append events as leaves from ``size`` on (:func:`hash_leaves`, then their rows
+    inserted). Returns the new size and the nodes of its right edge known after it."""
+    appended = hash_leaves(db, size, events, known)
+    if appended.leaves:
+        db.execute(_INSERT_LEAVES, appended.leaves)
+        db.execute(_INSERT_NODES, appended.nodes)
+    return appended.size, appended.edge
 
 
 _INSERT_LEAVES = insert(tree_leaves)
@@ -189,12 +212,26 @@ def append_events(
     if tip is None:
         size, last = tree_size(db)
         backlog = _events_between(db, last, min(positions))
-    else:
-        size, last = tip.size, tip.last_leaf
-        backlog = [] if tip.before == last else _events_between(db, last, min(positions))
-    known = edge.nodes if edge is not None and tip is not None and edge.fits(tip) else None
-    new = [(p, str(e.originator_id), int(e.originator_version), e.topic, bytes(e.state)) for p, e in zip(positions, stored, strict=True)]
-    return _append(db, size, [*backlog, *new], known)
+        return _append(db, size, [*backlog, *_entries(positions, stored)])
+    appended = leaves_of(db, positions, stored, tip, edge)
+    if appended.leaves:
+        db.execute(_INSERT_LEAVES, appended.leaves)
+        db.execute(_INSERT_NODES, appended.nodes)
+    return appended.size, appended.edge
+
+
+def leaves_of(db: Executor, positions: Sequence[int], stored: Sequence[Any], tip: Tip, edge: Edge | None = None) -> Appended:
+    """What :func:`append_events` writes for the events at ``positions`` (``StoredEvent`` s,
+    perhaps not inserted yet: their positions reserved under the events table lock), hashed
+    and not written: the recorder writes the rows with the events in one statement on
+    PostgreSQL. Events the tree lacks before them (``tip``) are read and hashed first."""
+    backlog = [] if tip.before == tip.last_leaf else _events_between(db, tip.last_leaf, min(positions))
+    known = edge.nodes if edge is not None and edge.fits(tip) else None
+    return hash_leaves(db, tip.size, [*backlog, *_entries(positions, stored)], known)
+
+
+def _entries(positions: Sequence[int], stored: Sequence[Any]) -> list[tuple[int, str, int, str, bytes]]:
+    return [(p, str(e.originator_id), int(e.originator_version), e.topic, bytes(e.state)) for p, e in zip(positions, stored, strict=True)]
 
 
 def extend_tree(db: Executor) -> int:
