@@ -191,7 +191,7 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         # PostgreSQL's save statements (:meth:`_reserve`, :meth:`_write_all`), built once.
         table = self.events_table_name
         self._reserve_sql = reserve_sql(table)
-        self._write_statements: dict[bool, Any] = {}
+        self._write_statements: dict[tuple[bool, str], Any] = {}
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any:
         """The library's LISTEN/NOTIFY subscription (PostgreSQL), taking a notification as
@@ -389,6 +389,11 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
             self.views(session, notes, last_before)
         return ids
 
+    def _notification(self) -> str:
+        """The query ending a save's statement on PostgreSQL: the ``NOTIFY`` of the log's
+        channel that wakes the projection worker (``pg_notify``, delivered at commit)."""
+        return f"SELECT pg_notify('{self.channel_name}', '')"
+
     def _postgres(self) -> bool:
         engine = self.datastore.engine
         return engine is not None and engine.dialect.name == "postgresql"
@@ -430,9 +435,10 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         rows as arrays), and the ``NOTIFY`` of the projection worker as ``pg_notify`` in it
         (delivered at commit, as ``NOTIFY``). A second save under the same command id, or
         of an aggregate's version stored meanwhile, fails on its key as before."""
-        statement = self._write_statements.get(bool(command_id))
+        key = (bool(command_id), self._notification())
+        statement = self._write_statements.get(key)
         if statement is None:
-            statement = self._write_statements[bool(command_id)] = text(write_all_sql(self.events_table_name, self.channel_name, bool(command_id)))
+            statement = self._write_statements[key] = text(write_all_sql(self.events_table_name, key[1], bool(command_id)))
         params: dict[str, Any] = {
             "ids": list(ids),
             "originator_ids": [e.originator_id if isinstance(e.originator_id, UUID) else UUID(str(e.originator_id)) for e in stored_events],
@@ -486,11 +492,11 @@ def reserve_sql(events_table: str) -> str:
     )
 
 
-def write_all_sql(events_table: str, channel: str, with_command: bool) -> str:
+def write_all_sql(events_table: str, notification: str, with_command: bool) -> str:
     """PostgreSQL: one statement inserting a save's events (at positions reserved by
     :func:`reserve_sql`), chain links, tree leaves and nodes, and (``with_command``) its
-    command id, each table's rows given as arrays; its result is the ``pg_notify`` of
-    ``channel`` (:meth:`DialogueRecorder._write_all`)."""
+    command id, each table's rows given as arrays; its query is ``notification``
+    (:meth:`DialogueRecorder._notification`; :meth:`DialogueRecorder._write_all`)."""
     command = (
         f", command AS (INSERT INTO {commands_table.name} (command_id, recorded_at, last_position)"
         " VALUES (CAST(:command_id AS VARCHAR), CAST(:recorded_at AS TIMESTAMP WITH TIME ZONE), CAST(:last_position AS BIGINT)))"
@@ -506,7 +512,7 @@ def write_all_sql(events_table: str, channel: str, with_command: bool) -> str:
         f" nodes AS (INSERT INTO {tree_nodes.name} (level, idx, hash)"
         " SELECT * FROM unnest(CAST(:node_levels AS INTEGER[]), CAST(:node_indexes AS BIGINT[]), CAST(:node_hashes AS VARCHAR[])))"
         f"{command}"
-        f" SELECT pg_notify('{channel}', '')"
+        f" {notification}"
     )
 
 

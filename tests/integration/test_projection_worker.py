@@ -412,7 +412,7 @@ def test_a_lost_notification_does_not_stall_the_worker(services: Services, datab
     try:
         assert wait_until(lambda: worker._subscription is not None, 30)
         # Every NOTIFY of these writes is lost: the library's subscription alone would wait forever.
-        monkeypatch.setattr(services.app.dialogue_recorder, "_notify_channel", lambda _session: None)
+        monkeypatch.setattr(services.app.dialogue_recorder, "_notification", lambda: "SELECT NULL")
         workload(services.app)
         reached = services.wait_for_views(timeout=60)
     finally:
