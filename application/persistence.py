@@ -53,7 +53,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from application.chain import GENESIS, link
@@ -152,6 +151,23 @@ def get_engine(url: str) -> Engine:
                 check_on_checkout(engine)
             _engines[url] = engine
         return engine
+
+
+LAST_RESULT = "dialogue_last_result"
+"""Execution option of a query of several statements without parameters whose answer is
+its last statement's result (:func:`_last_result`)."""
+
+
+def _last_result(cursor: Any, statement: str, context: Any) -> bool:
+    """SQLAlchemy's ``do_execute_no_params``: a query with the :data:`LAST_RESULT` option is
+    executed and its cursor moved to its last statement's result (psycopg leaves it on the
+    first), which SQLAlchemy then reads as the result; any other is left to SQLAlchemy."""
+    if not context.execution_options.get(LAST_RESULT):
+        return False
+    cursor.execute(statement)
+    while cursor.nextset():
+        pass
+    return True
 
 
 def dispose_engines() -> None:
@@ -407,21 +423,12 @@ class DialogueRecorder(SQLAlchemyApplicationRecorder):
         and the positions came from the events' insert. The two are separate statements so
         that the read sees every save committed before the lock was granted."""
         sql = self._reserve_sql.format(n=int(n))
+        # Through SQLAlchemy (its events, its errors, a lost connection dropped), the
+        # driver's cursor moved to the query's last result, the read's (_last_result).
         connection = session.connection()
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        try:
-            cursor = driver.cursor()
-            cursor.execute(sql)
-            cursor.nextset()  # past the lock's result
-            row = cursor.fetchone()
-            cursor.close()
-        except connection.dialect.loaded_dbapi.Error as e:
-            # As SQLAlchemy's own execution would: its exception (which the library's
-            # transaction turns into the library's), the connection dropped if it was lost.
-            if connection.dialect.is_disconnect(e, driver, None):
-                connection.invalidate(e)
-            raise DBAPIError.instance(sql, None, e, connection.dialect.loaded_dbapi.Error, hide_parameters=True) from e
+        if not event.contains(connection.engine, "do_execute_no_params", _last_result):
+            event.listen(connection.engine, "do_execute_no_params", _last_result)
+        row = connection.exec_driver_sql(sql, execution_options={LAST_RESULT: True, "no_parameters": True}).one()
         assert row is not None
         head, leaf_index, leaf_position, before, positions = row
         size = 0 if leaf_index is None else int(leaf_index) + 1
