@@ -63,18 +63,58 @@ class Ctx:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_FIELD_CHARS = 20_000
 
+# Fields shown on one line (titles, names, organisation names, references, a UN agency, a
+# unit, a source's title, a responding entity), wherever they are given: an event's field of
+# that name, or a revision's change of it. Besides the controls above they may not hold a
+# line break (CR, LF, U+0085, U+2028, U+2029), a tab, or a bidirectional embedding, override
+# or isolate (U+202A..U+202E, U+2066..U+2069), which could make a name read as another (the
+# pages isolate every name already; the marks U+200E and U+200F stay allowed). Multi-line
+# texts (a proposal's parts, reasons, comments, notes) keep their line breaks.
+SINGLE_LINE_FIELDS = frozenset({
+    "title", "display_name", "name", "organisation_name", "reference", "agency", "consensus_record", "unit", "source_title",
+    "responding_entity",
+})
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line_problem(field: str, value: Any) -> InvalidInputError | None:
+    """The refusal of a single-line field's text holding a line break, a control character
+    or a bidirectional override (``not_one_line``, naming ``field``); None when it is one line."""
+    if isinstance(value, str) and NOT_ONE_LINE.search(value):
+        return InvalidInputError(
+            f"The {field.replace('_', ' ')} must be one line: remove its line breaks and invisible control characters.",
+            code="not_one_line", field=field,
+        )
+    return None
+
+
+def check_one_line(field: str, value: Any) -> None:
+    """Refuse ``value`` for ``field`` when it is a single-line field (:data:`SINGLE_LINE_FIELDS`)
+    holding what :func:`one_line_problem` refuses.
+
+    Raises:
+        InvalidInputError: ``not_one_line``.
+    """
+    problem = one_line_problem(field, value) if field in SINGLE_LINE_FIELDS else None
+    if problem is not None:
+        raise problem
+
 
 def check_event_text(event_name: str, values: dict[str, Any]) -> None:
     """Refuse event data whose text holds control characters or exceeds
-    :data:`MAX_FIELD_CHARS` characters (any string, also inside lists and dicts).
+    :data:`MAX_FIELD_CHARS` characters (any string, also inside lists and dicts), or whose
+    single-line field is not one line (:func:`check_one_line`). Only new events are checked:
+    events stored before a rule load as they were.
 
     Raises:
-        InvalidInputError: ``control_character``, ``text_too_long`` (``field`` names the field).
+        InvalidInputError: ``not_one_line``, ``control_character``, ``text_too_long`` (``field``
+        names the field).
     """
     for name, value in values.items():
         if isinstance(value, dict) and all(isinstance(k, str) for k in value):
             check_event_text(event_name, value)  # e.g. a revision's changes: name the field itself
             continue
+        check_one_line(name, value)
         for text in _strings(value):
             if _CONTROL.search(text):
                 raise InvalidInputError(

@@ -22,7 +22,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import ADMINISTRATOR, Ctx, DialogueAggregate
+from domain.base import ADMINISTRATOR, Ctx, DialogueAggregate, check_one_line
 from domain.errors import (
     InvalidInputError,
     InvalidTransitionError,
@@ -56,6 +56,7 @@ def requester_id(request_id: UUID | str) -> str:
 def _text(field: str, value: str, limit: int, *, required: bool = True) -> None:
     if required and not value.strip():
         raise InvalidInputError(f"The {field} is empty.", code="empty_text", field=field)
+    check_one_line(field, value)
     if len(value) > limit:
         raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)
 

@@ -25,7 +25,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import ADMINISTRATOR, Ctx, DialogueAggregate
+from domain.base import ADMINISTRATOR, Ctx, DialogueAggregate, check_one_line
 from domain.errors import (
     DomainError,
     InvalidInputError,
@@ -62,6 +62,7 @@ def normalise_contact(contact: str) -> str:
 def _text(field: str, value: str, limit: int, *, required: bool = True) -> None:
     if required and not value.strip():
         raise InvalidInputError(f"The {field} is empty.", code="empty_text", field=field)
+    check_one_line(field, value)
     if len(value) > limit:
         raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)
 

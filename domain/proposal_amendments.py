@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from domain.base import Ctx
+from domain.base import Ctx, one_line_problem
 from domain.errors import (
     DomainError,
     InvalidInputError,
@@ -147,6 +147,9 @@ def _check_amended(field: str, amended: str) -> None:
     """Refuse an amended text past its field's limit (``amended_text_too_long``, naming the
     limit), apart from an amendment's own text too long (``text_too_long``)."""
     limit = MAX_TITLE if field == "title" else MAX_TEXT
+    if (problem := one_line_problem(field, amended) if field == "title" else None) is not None:
+        problem.field = "text"
+        raise problem
     if len(amended) > limit:
         raise InvalidInputError(
             f"With this amendment the {field} would be longer than {limit} characters.", code="amended_text_too_long", field="text", limit=limit,

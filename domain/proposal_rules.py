@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.base import Ctx
+from domain.base import Ctx, check_one_line
 from domain.errors import (
     InvalidInputError,
     InvalidTransitionError,
@@ -111,9 +111,11 @@ def is_addressed(recipient: str, targets: list[str]) -> bool:
 
 
 def check_text(field: str, value: Any) -> None:
-    """Refuse a missing, blank or oversized text field (text is kept exactly as typed)."""
+    """Refuse a missing, blank or oversized text field, or a title that is not one line
+    (``not_one_line``: :func:`domain.base.check_one_line`); text is kept exactly as typed."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"The {field} cannot be empty.", code="empty_text", field=field)
+    check_one_line(field, value)
     limit = MAX_TITLE if field == "title" else MAX_TEXT
     if len(value) > limit:
         raise InvalidInputError(f"The {field} is longer than {limit} characters.", code="text_too_long", field=field, limit=limit)

@@ -42,7 +42,7 @@ from web import translate
 from web.i18n_accounts import ACCOUNT_ERROR_MESSAGES, security_event
 from web.i18n_calls import CALL_ERROR_MESSAGES
 from web.translate import lazy_gettext as _l
-from web.typed_text import shorten
+from web.typed_text import one_line, shorten
 
 LANGUAGES = ("es", "en", "pt", "fr")
 DEFAULT_LANGUAGE = "es"
@@ -178,6 +178,7 @@ ERROR_MESSAGES = {
     "reference_taken": _l("This reference was already given to a proposal."),
     "reference_of_another_table": _l("This reference names another working table."),
     "date_out_of_range": _l("This date is out of range: it must fall between 2000 and 2199."),
+    "not_one_line": _l("This field is one line: remove its line breaks and invisible control characters."),
     "control_character": _l("This text holds an invisible control character; remove it (tabs and line breaks are fine)."),
     "proposal_not_editable": _l("A proposal is changed only while it is a draft or returned for revision."),
     "field_not_amendable": _l("An amendment changes the title, the problem, the recommendation or the rationale."),
@@ -353,6 +354,7 @@ class LocalNumbers:
 
 # A text past its field's limit, in every form and for every refusal: the field's own limit.
 TOO_LONG = LocalNumbers(_l("This is longer than %(max)s characters."))
+NOT_ONE_LINE = _l("“%(field)s” is one line: remove its line breaks and invisible control characters.")
 AMENDED_TOO_LONG = LocalNumbers(_l("With this amendment the text would be longer than %(max)s characters."))
 
 CLASS_MESSAGES = {
@@ -487,6 +489,12 @@ def refusal_words(e: DomainError) -> str:
         return TOO_LONG % {"max": e.limit}
     if e.code == "amended_text_too_long" and e.limit is not None:
         return AMENDED_TOO_LONG % {"max": e.limit}
+    if e.code == "not_one_line" and e.field and has_request_context():
+        from web.limits import field_label
+
+        label = field_label(e.field)
+        if label != e.field:  # a form names the field: the words name it as the form does
+            return str(NOT_ONE_LINE) % {"field": label.rstrip(" :")}
     return error_message(e.code, type(e).__name__, e.message)
 
 
@@ -562,6 +570,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["decimal"] = local_decimal
     app.jinja_env.filters["shorten"] = shorten
+    app.jinja_env.filters["one_line"] = one_line
     from web.labels import TEMPLATE_HELPERS
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from web.i18n import LANGUAGES
+from web.typed_text import one_line
 
 
 class TemplateComposer:
@@ -22,7 +23,7 @@ class TemplateComposer:
     def compose(self, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
         lang = language if language in LANGUAGES else "es"
         with self.app.app_context(), self.app.test_request_context("/"), force_locale(lang):
-            subject = render_template(f"mail/{kind}.subject.txt", **context).strip()
+            subject = one_line(render_template(f"mail/{kind}.subject.txt", **context).strip())  # a title stored before titles were one line
             text = render_template(f"mail/{kind}.txt", subject=subject, **context)
             html = render_template(f"mail/{kind}.html", subject=Markup.escape(subject), lang=lang, **context)
         return subject, text, html

@@ -6,8 +6,10 @@ long one is cut to be listed (:func:`shorten`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from domain.base import NOT_ONE_LINE
 from domain.proposal import line_ends_as_lf
 
 
@@ -32,3 +34,14 @@ def shorten(value: Any, length: int = 80) -> str:
         words = head.rsplit(maxsplit=1)
         head = words[0] if len(words) == 2 else head
     return head.rstrip(" \t\n,;:·-–—") + ELLIPSIS
+
+
+def one_line(value: Any) -> Any:
+    """A single-line field's text (a title, a name) shown on one line: each run of line
+    breaks, control characters and bidirectional overrides (what the domain now refuses in
+    such a field, ``domain.base.NOT_ONE_LINE``) read as one space. Only events stored before
+    that rule hold such a text; they load and are shown this way (the ``one_line`` filter,
+    the feeds and the calendars). Anything but a text comes back as is."""
+    if not isinstance(value, str) or not NOT_ONE_LINE.search(value):
+        return value
+    return re.sub(" +", " ", NOT_ONE_LINE.sub(" ", value)).strip()

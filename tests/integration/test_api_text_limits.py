@@ -111,3 +111,14 @@ def test_the_api_stores_a_texts_crlf_line_ends_as_lf_as_a_form_does(app: Flask) 
     p = draft(app, bearer(app, member_of(app, "RT1")), problem="one\r\ntwo\rthree\n")
 
     assert p["problem"] == "one\ntwo\nthree\n"
+
+
+def test_a_title_with_a_line_break_is_refused_by_the_api_and_a_problem_keeps_its_line_breaks(app: Flask) -> None:
+    auth = bearer(app, member_of(app, "RT1"))
+    client = app.test_client()
+
+    broken = client.post("/api/v1/proposals", json={**DRAFT, "title": "Título\r\nBcc: victim@example.org"}, headers=auth)
+    lines = client.post("/api/v1/proposals", json={**DRAFT, "problem": "línea 1\r\nlínea 2"}, headers=auth)
+
+    assert (broken.status_code, broken.get_json()["errors"]) == (422, {"title": ["not_one_line"]})
+    assert lines.status_code == 201

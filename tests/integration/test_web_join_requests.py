@@ -319,3 +319,16 @@ def test_a_pending_request_does_not_wait_for_a_member_who_represents_nobody(worl
     page = client_as(world, "member").get("/me?lang=en").get_data(as_text=True)
 
     assert "/tables/RT1/join-requests" not in page
+
+
+def test_a_name_with_a_line_break_is_refused_naming_the_field_with_what_was_typed_kept(world: World) -> None:
+    client = world.app.test_client()
+    client.get(FORM, headers={"Accept-Language": "es"})
+
+    r = ask(world, client, display_name="Eve\r\nBcc: victim@example.org")
+    page = r.get_data(as_text=True)
+
+    assert r.status_code == 422 and 'id="join-display_name-error"' in page
+    assert "«Su nombre» debe ocupar una sola línea" in visible(r)
+    assert "Bcc: victim@example.org" in page and "Coordino una red de acogida en Cusco." in page
+    assert requests(world) == []

@@ -76,3 +76,38 @@ def test_an_event_dated_far_in_the_future_is_refused() -> None:
     with pytest.raises(InvalidInputError) as e:
         LiaisonEndorsement.open(Ctx("secretariat", date(2026, 1, 5), "c:9"), id=uuid4(), proposal_id=uuid4(), version=1, session_id=None, closes_on=date(9999, 12, 31))
     assert (e.value.code, e.value.field) == ("date_out_of_range", "closes_on")
+
+
+@pytest.mark.parametrize("bad", ["Título\r\nBcc: victim@example.org", "Título\nsegunda línea", "Título\u2028", "tab\tulado", "Eve\u202egnp.exe"])
+def test_a_title_that_is_not_one_line_is_refused_naming_the_title(bad: str) -> None:
+    with pytest.raises(InvalidInputError) as e:
+        draft(title=bad)
+    assert (e.value.code, e.value.field) == ("not_one_line", "title")
+
+
+def test_a_revised_title_with_a_line_break_is_refused_and_changes_nothing() -> None:
+    p = draft()
+    author = Ctx(p.author, date(2026, 1, 6), "c:2")
+    with pytest.raises(InvalidInputError) as e:
+        p.revise(author, {"title": "Otro\r\ntítulo"})
+    assert (e.value.code, e.value.field, p.title, p.version) == ("not_one_line", "title", "Título", 1)
+
+
+def test_an_amendment_that_would_break_the_title_into_lines_is_refused() -> None:
+    p = draft()
+    amender = Ctx(str(uuid4()), date(2026, 1, 6), "c:2")
+    with pytest.raises(InvalidInputError) as e:
+        p.propose_amendment(amender, amendment="amd-1", field="title", operation="append", text="\nBcc: x")
+    assert (e.value.code, p.amendments) == ("not_one_line", {})
+
+
+def test_a_name_with_a_line_break_is_refused_for_a_participant() -> None:
+    from domain.participant import Participant
+
+    with pytest.raises(InvalidInputError) as e:
+        Participant.register(Ctx("secretariat", date(2026, 1, 5), "c:1"), id=uuid4(), reference="p-9", display_name="Eve\r\nBcc: victim@example.org", organisation_id=None, gender="woman", preferred_language="es")
+    assert (e.value.code, e.value.field) == ("not_one_line", "display_name")
+
+
+def test_a_title_with_a_right_to_left_mark_is_kept() -> None:
+    assert draft(title="Título \u200fعربي\u200f").title == "Título \u200fعربي\u200f"

@@ -27,6 +27,7 @@ from projections import sessions as session_views
 from web.forms import TABLES
 from web.i18n import current_language, word
 from web.pages.common import engine, install, today
+from web.typed_text import one_line
 
 bp = Blueprint("calendars", __name__, url_prefix="/calendars")
 install(bp)
@@ -41,8 +42,8 @@ def _event(uid: str, on: date, summary: str, description: str, url: str, sequenc
     ev.add("dtstamp", datetime.combine(today(), time(0), UTC))
     ev.add("dtstart", on)
     ev.add("dtend", on + timedelta(days=1))
-    ev.add("summary", summary)
-    ev.add("description", description)
+    ev.add("summary", one_line(summary))  # a title stored before titles were one line
+    ev.add("description", one_line(description))
     ev.add("url", url)
     ev.add("transp", "TRANSPARENT")
     return ev

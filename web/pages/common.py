@@ -60,6 +60,7 @@ from web.identity import current_account, current_identity
 from web.positions import forget_positions, log_position, proposal_mark, views_positions
 from web.services import services as _services
 from web.translate import gettext as _
+from web.typed_text import one_line
 
 T = TypeVar("T")
 
@@ -559,7 +560,7 @@ class People:
         if participant_id and self.viewer.sees_names:
             entry = self.directory.get(str(participant_id))
             if entry:
-                return str(entry["name"])
+                return str(one_line(str(entry["name"])))
         if participant_id in ("secretariat", "administrator"):
             return _("the secretariat")
         if table:

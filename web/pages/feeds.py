@@ -41,6 +41,7 @@ from web.i18n import (
     word,
 )
 from web.pages.common import engine, install, today
+from web.typed_text import one_line
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 install(bp)
@@ -79,7 +80,7 @@ def atom(name: str, title: str, page: str, self_url: str, entries: list[tuple[st
     ``page``; entries are ``(id, entry)``, newest first."""
     fg = FeedGenerator()
     fg.id(f"urn:uuid:{uuid5(FEEDS, name)}")
-    fg.title(f"{title} · {_('GCM Dialogue')}")
+    fg.title(f"{one_line(title)} · {_('GCM Dialogue')}")
     fg.author({"name": _("GCM Dialogue")})
     fg.link(href=page, rel="alternate", type="text/html")
     fg.link(href=self_url, rel="self", type=ATOM)
@@ -89,7 +90,7 @@ def atom(name: str, title: str, page: str, self_url: str, entries: list[tuple[st
     for eid, e in ordered:
         fe = fg.add_entry(order="append")
         fe.id(eid)
-        fe.title(e.title)
+        fe.title(one_line(e.title))  # a title stored before titles were one line
         fe.link(href=e.link, rel="alternate", type="text/html")
         fe.updated(_moment(e.updated))
         if e.published:
