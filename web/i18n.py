@@ -354,7 +354,6 @@ class LocalNumbers:
 
 # A text past its field's limit, in every form and for every refusal: the field's own limit.
 TOO_LONG = LocalNumbers(_l("This is longer than %(max)s characters."))
-NOT_ONE_LINE = _l("“%(field)s” is one line: remove its line breaks and invisible control characters.")
 AMENDED_TOO_LONG = LocalNumbers(_l("With this amendment the text would be longer than %(max)s characters."))
 
 CLASS_MESSAGES = {
@@ -489,12 +488,6 @@ def refusal_words(e: DomainError) -> str:
         return TOO_LONG % {"max": e.limit}
     if e.code == "amended_text_too_long" and e.limit is not None:
         return AMENDED_TOO_LONG % {"max": e.limit}
-    if e.code == "not_one_line" and e.field and has_request_context():
-        from web.limits import field_label
-
-        label = field_label(e.field)
-        if label != e.field:  # a form names the field: the words name it as the form does
-            return str(NOT_ONE_LINE) % {"field": label.rstrip(" :")}
     return error_message(e.code, type(e).__name__, e.message)
 
 
