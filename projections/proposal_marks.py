@@ -31,6 +31,7 @@ from domain.open_call import OpenCall
 from domain.proposal import Proposal
 from projections.base import BigInt, Projection, text_id, topic
 from projections.batch import batch_state
+from projections.reads import read_one_statement
 
 projection = Projection("proposal_marks")
 
@@ -157,7 +158,9 @@ _MARKS_OF = select(view_proposal_marks.c.subject, view_proposal_marks.c.position
 
 
 def marks_of(engine: Engine, proposal_id: str) -> tuple[int, int]:
-    """The mark of ``proposal_id`` and :data:`ELSEWHERE`'s (0 for none), in one statement."""
-    with engine.connect() as c:
-        found = {str(k): int(v) for k, v in c.execute(_MARKS_OF, {"subjects": [proposal_id, ELSEWHERE]}).tuples()}
+    """The mark of ``proposal_id`` and :data:`ELSEWHERE`'s (0 for none), in one statement
+    (without a transaction, made again on a connection found closed:
+    :func:`projections.reads.read_one_statement`)."""
+    subjects = {"subjects": [proposal_id, ELSEWHERE]}
+    found = read_one_statement(engine, lambda c: {str(k): int(v) for k, v in c.execute(_MARKS_OF, subjects).tuples()})
     return found.get(proposal_id, 0), found.get(ELSEWHERE, 0)

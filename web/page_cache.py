@@ -41,7 +41,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from application.outside_the_log import checkpoints_mark, statistics_mark
 from web.identity import current_identity
@@ -70,7 +70,7 @@ CACHED_ENDPOINTS = frozenset({
 READS_THE_LOG = frozenset({"audit.index", "audit.aggregate", "audit.log", "audit.diff"})
 # These also show a table written without an event (:mod:`application.outside_the_log`):
 # their key holds that table's mark too.
-OUTSIDE_THE_LOG: dict[str, Callable[[Engine], tuple[Any, ...]]] = {
+OUTSIDE_THE_LOG: dict[str, Callable[[Connection], tuple[Any, ...]]] = {
     "proposals.show": checkpoints_mark, "proposals.version": checkpoints_mark,  # a recommendation's provenance
     "dashboards.index": statistics_mark, "dashboards.show": statistics_mark,  # the participation statistics
 }

@@ -7,6 +7,10 @@ answers kept per process (:func:`web.pages.common.kept`) on them while it runs: 
 once per request (cached on ``g``, dropped by :mod:`web.identity` at the start of a request
 and by :func:`forget_positions` after a command), before anything kept under it is read, so
 an answer worked out after the read is at least as new as the key.
+
+Each is one statement read without a transaction (:func:`projections.reads.read_one_statement`):
+made once more on a new connection when the pooled one was ended by the server, so that a
+page does not fail for it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from functools import lru_cache
 from typing import Any
 
 from flask import g
-from sqlalchemy import Engine, Select, Table, func, select
+from sqlalchemy import Connection, Select, Table, func, select
 
 from application.audit.log import events_table
 from projections.proposal_marks import marks_of
+from projections.reads import read_one_statement
 from web.services import services
 
 # Built once: a statement built anew is compiled and keyed anew by SQLAlchemy on each request.
@@ -41,8 +46,7 @@ def log_position() -> int:
     cached = g.get("log_position")
     if isinstance(cached, int):
         return cached
-    with services().app.engine.connect() as c:
-        last = int(c.execute(_LAST_ID).scalar() or 0)
+    last = int(read_one_statement(services().app.engine, lambda c: c.execute(_LAST_ID).scalar()) or 0)
     g.log_position = last
     return last
 
@@ -54,8 +58,8 @@ def views_positions() -> tuple[tuple[str, int], ...]:
     if isinstance(cached, tuple):
         return cached
     projector = services().projector
-    with projector.engine.connect() as c:
-        positions = tuple(sorted((str(n), int(v or 0)) for n, v in c.execute(_positions_of(projector.tracking.tracking_table)).tuples()))
+    statement = _positions_of(projector.tracking.tracking_table)
+    positions = tuple(sorted(read_one_statement(projector.engine, lambda c: [(str(n), int(v or 0)) for n, v in c.execute(statement).tuples()])))
     g.views_positions = positions
     return positions
 
@@ -65,12 +69,12 @@ def log_positions() -> tuple[int, tuple[tuple[str, int], ...]]:
     return log_position(), views_positions()
 
 
-def outside_mark(read: Callable[[Engine], tuple[Any, ...]]) -> tuple[Any, ...]:
+def outside_mark(read: Callable[[Connection], tuple[Any, ...]]) -> tuple[Any, ...]:
     """``read``'s mark of a table written without an event (one of
-    :mod:`application.outside_the_log`'s), read once per request."""
-    marks: dict[Callable[[Engine], tuple[Any, ...]], tuple[Any, ...]] = g.setdefault("outside_marks", {})
+    :mod:`application.outside_the_log`'s, one statement), read once per request."""
+    marks: dict[Callable[[Connection], tuple[Any, ...]], tuple[Any, ...]] = g.setdefault("outside_marks", {})
     if read not in marks:
-        marks[read] = read(services().app.engine)
+        marks[read] = read_one_statement(services().app.engine, read)
     return marks[read]
 
 

@@ -34,6 +34,7 @@ from domain.access import OPERATOR
 from domain.base import ADMINISTRATOR
 from domain.errors import InvalidInputError, NotAllowedError, NotFoundError, RuleViolationError
 from domain.participant import LANGUAGES
+from projections.reads import read_one_statement
 
 if TYPE_CHECKING:
     from application.service import DialogueApplication
@@ -92,8 +93,9 @@ class AccountRecords:
         )
 
     def _row(self, where: Any) -> Any:
-        with self.engine.connect() as c:
-            return c.execute(select(accounts).where(where)).first()
+        # One statement without a transaction, made again on a connection found closed (it is
+        # read on every signed-in request: :func:`projections.reads.read_one_statement`).
+        return read_one_statement(self.engine, lambda c: c.execute(select(accounts).where(where)).first())
 
     def get(self, account_id: str) -> Account | None:
         try:

@@ -27,6 +27,7 @@ from application.accounts.second_factor import SecondFactor
 from application.accounts.tables import accounts, sign_ins
 from application.accounts.throttle import ADDRESS_POLICY, EMAIL_POLICY, Subject, Throttle
 from domain.errors import InvalidInputError, NotAllowedError
+from projections.reads import read_one_statement
 
 IDLE_TIMEOUT = timedelta(days=14)
 LIFETIME = timedelta(days=30)
@@ -155,8 +156,9 @@ class SignIn(SecondFactor):
         if not token:
             return None
         digest = sha256_hex(token)
-        with self.engine.connect() as c:
-            row = c.execute(select(sign_ins).where(sign_ins.c.token_hash == digest)).first()
+        # One statement without a transaction, made again on a connection found closed (every
+        # signed-in request reads it: :func:`projections.reads.read_one_statement`).
+        row = read_one_statement(self.engine, lambda c: c.execute(select(sign_ins).where(sign_ins.c.token_hash == digest)).first())
         now = self.now()
         if row is None or row.ended_at is not None:
             return None

@@ -27,6 +27,7 @@ from application.accounts.common import aware, sha256_hex
 from application.accounts.security_log import SecurityLog
 from application.accounts.tables import api_tokens
 from domain.errors import InvalidInputError, NotFoundError
+from projections.reads import read_one_statement
 
 READ, WRITE = "read", "write"
 SCOPES = (READ, WRITE)
@@ -118,8 +119,9 @@ class Tokens:
         if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
             return None
         digest = sha256_hex(secret)
-        with self.engine.connect() as c:
-            row = c.execute(select(api_tokens).where(api_tokens.c.token_hash == digest)).first()
+        # One statement without a transaction, made again on a connection found closed (every
+        # request with a token reads it: :func:`projections.reads.read_one_statement`).
+        row = read_one_statement(self.engine, lambda c: c.execute(select(api_tokens).where(api_tokens.c.token_hash == digest)).first())
         if row is None:
             return None
         info = _info(row)

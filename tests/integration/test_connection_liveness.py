@@ -17,6 +17,7 @@ from application.bootstrap import Config, bootstrap
 from application.clock import FixedClock
 from application.liveness import socket_quiet
 from application.persistence import get_engine
+from projections.proposal_marks import marks_of
 from projections.proposals import get_proposal
 from projections.reads import reader
 from tests.conftest import draft_sample_proposal, fresh_postgres, seed_members
@@ -158,7 +159,11 @@ def test_each_read_without_a_transaction_on_a_connection_ended_after_the_check_i
     pid = draft_sample_proposal(s.app, author)
     recorder = s.app.dialogue_recorder
     versions = len(recorder.select_events(pid))
+    staff = s.accounts.create_staff_account("secretariat-reads@tests.invalid", "secretariat").id
+    session = s.accounts.start_session(staff, "test")
+    _token, secret = s.accounts.create_token(staff, "reads", "read")
     last = recorder.select_notifications(None, 1000)[-1].id
+    marks = marks_of(s.projector.engine, str(pid))
     reads = {
         "an aggregate's events": lambda: len(recorder.select_events(pid)),
         "the log": lambda: recorder.select_notifications(None, 1000)[-1].id,
@@ -166,10 +171,15 @@ def test_each_read_without_a_transaction_on_a_connection_ended_after_the_check_i
         "the views' positions": lambda: min(s.projector.positions().values()),
         "whether a command was applied": lambda: s.app.command_applied("cmd:never-sent"),
         "a command's position": lambda: s.app.command_position("cmd:never-sent"),
+        "a session's account": lambda: (s.accounts.session_account(session) or ("", ""))[0],
+        "an account": lambda: s.accounts.get(staff).id,  # type: ignore[union-attr]
+        "an API token's account": lambda: s.accounts.token_account(secret).account_id,  # type: ignore[union-attr]
+        "a proposal's marks": lambda: marks_of(s.projector.engine, str(pid)),
     }
     expected = {
         "an aggregate's events": versions, "the log": last, "the command id and key": (False, True), "the views' positions": last,
         "whether a command was applied": False, "a command's position": 0,
+        "a session's account": staff, "an account": staff, "an API token's account": staff, "a proposal's marks": marks,
     }
     for name, read in reads.items():
         errors = _dead_pool_passing_the_check(url, monkeypatch)
@@ -205,3 +215,44 @@ def test_a_write_on_a_connection_ended_after_the_check_is_not_made_again(master_
     assert errors == [True]
     monkeypatch.undo()
     assert len(recorder.select_events(pid)) == len(stored)  # nothing stored, and no second try
+
+
+# ------------------------------------------------------------------ a page's reads made again once
+def _board_app(url: str, master_key: str) -> Any:
+    from tests.e2e.web_support import make_app
+
+    app = make_app(url, master_key)
+    with app.app_context():
+        from web import services as web_services
+
+        s = web_services()
+        author = seed_members(s.app)[0]
+        draft_sample_proposal(s.app, author)
+    return app
+
+
+def test_the_board_read_on_a_connection_ended_after_the_check_answers_200(master_key: str, monkeypatch: Any) -> None:
+    """The page's once-per-request reads (the views' and the log's positions,
+    :mod:`web.positions`) are made again on a new connection: no 500."""
+    url = fresh_postgres()
+    app = _board_app(url, master_key)
+    errors = _dead_pool_passing_the_check(url, monkeypatch)
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    assert errors == [True]
+
+
+def test_a_signed_in_page_read_on_a_connection_ended_after_the_check_answers_200(master_key: str, monkeypatch: Any) -> None:
+    """The session's and the account's reads of a signed-in request (:mod:`web.identity`) are
+    made again on a new connection: no 500, and still signed in."""
+    from tests.e2e.web_support import account_for, sign_in_as
+
+    url = fresh_postgres()
+    app = _board_app(url, master_key)
+    client = app.test_client()
+    sign_in_as(client, account_for(app, "secretariat"))
+    assert client.get("/account").status_code == 200
+    errors = _dead_pool_passing_the_check(url, monkeypatch)
+    response = client.get("/account")
+    assert response.status_code == 200
+    assert errors == [True]
