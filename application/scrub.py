@@ -42,6 +42,7 @@ from application.accounts.tables import sign_ins as sign_ins_table
 from application.bootstrap import Services
 from application.persistence import keys_table
 from projections import people as people_views
+from projections import sessions as session_views
 
 # Tables whose rows held personal values in plaintext, or a key: vacuumed after an erasure
 # (the API's kept answers named people: an erasure drops their bodies, application.privacy).
@@ -49,7 +50,8 @@ SCRUBBED_EVENT_STORE_TABLES = (
     keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
     api_requests_table.name,
 )
-SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name)
+# ``view_positions``: the reasons an erased member gave for positions are blanked there.
+SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name, session_views.view_positions.name)
 RESCRUB_COMMAND = "dialogue participants scrub"
 WAIT_POLL_SECONDS = 0.5
 # The longest --wait (an hour): a scrub that waits longer is better run again later.
@@ -174,7 +176,7 @@ def scrub_storage(services: Services, *, attempts: int = 10, wait: float = 0.0) 
 
     SQLite: the write-ahead log checkpointed and truncated (``attempts`` tries). PostgreSQL:
     ``VACUUM (FULL)`` of ``dialogue_participant_keys``, the account tables and
-    ``view_participants``/``view_participation``; first waiting up to ``wait`` seconds
+    ``view_participants``/``view_participation``/``view_positions``; first waiting up to ``wait`` seconds
     (:func:`clamp_wait`) for the transactions older than this call to end. A transaction
     older than this call still open after the ``VACUUM`` is reported in ``held_by`` and in a
     warning that says the storage is not scrubbed yet and which command to run once it

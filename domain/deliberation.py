@@ -281,3 +281,11 @@ class TableDeliberation(DialogueAggregate):
     @event("Closed")
     def _closed(self, minutes: str, actor: str, effective_date: date, command_id: str) -> None:
         self.closed = True
+
+
+# The reason a member gives for a position is a political opinion: the mapper seals it with
+# the key of the member named in ``member``, so that erasing them makes it unreadable.
+# Positions recorded before the reason was sealed hold it in plaintext and still load (the
+# mapper opens ``personal`` only when an event has it; docs/privacy.md).
+TableDeliberation.PositionRecorded.personal_fields = ("reason",)  # type: ignore[attr-defined]
+TableDeliberation.PositionRecorded.personal_key_field = "member"  # type: ignore[attr-defined]

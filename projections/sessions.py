@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.deliberation import TableDeliberation
+from domain.participant import Participant
 from domain.reference import table_objectives
 from projections.base import Id, Projection, is_id, rows, topic
 from projections.proposals import view_proposals
@@ -99,7 +100,15 @@ def agenda_item(s: Session, e: Any, position: int) -> None:
 @projection.on(topic(TableDeliberation, "PositionRecorded"))
 def position_recorded(s: Session, e: Any, position: int) -> None:
     key = {"session_id": _pid(e), "proposal_id": e.proposal_id, "member_id": e.member}
-    replace_row(s, view_positions, **key, position=e.position, reason=e.reason, effective_date=e.effective_date)
+    # The reason is sealed with the member's key: it reads None once they are erased.
+    replace_row(s, view_positions, **key, position=e.position, reason=e.reason or "", effective_date=e.effective_date)
+
+
+@projection.on(topic(Participant, "PersonalDataErased"))
+def member_erased(s: Session, e: Any, position: int) -> None:
+    # An erased member's reasons are blanked; a rebuild reads them None (key gone), or, for
+    # positions recorded before reasons were sealed, blanks them here too: both end the same.
+    s.execute(update(view_positions).where(view_positions.c.member_id == _pid(e)).values(reason=""))
 
 
 @projection.on(topic(TableDeliberation, "DecisionRecorded"))

@@ -223,7 +223,16 @@ def test_the_reason_given_for_a_position_is_hidden_from_the_public_in_the_log(lo
 
     positions = [e for e in entries if e["type"] == "TableDeliberation.PositionRecorded"]
     assert len(positions) == 121
-    assert {e["data"]["reason"] for e in positions} == {"[redacted]"}
+    assert {("reason" in e["data"], e["data"]["personal"].startswith("[encrypted: ")) for e in positions} == {(False, True)}
+    assert REASON not in str(entries)
+
+
+def test_the_auditor_s_log_holds_a_position_s_reason_sealed_never_in_plaintext(loaded: Services) -> None:
+    entries = get_json(client(loaded, "auditor"), "/audit/log.json?limit=500")["entries"]
+    entries += get_json(client(loaded, "auditor"), "/audit/log.json?after=500&limit=500")["entries"]
+
+    positions = [e for e in entries if e["type"] == "TableDeliberation.PositionRecorded"]
+    assert len(positions) == 121 and all("reason" not in e["data"] and e["data"]["member"] != "[redacted]" for e in positions)
     assert REASON not in str(entries)
 
 

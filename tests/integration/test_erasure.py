@@ -40,6 +40,11 @@ from tests.conftest import BACKENDS, SCENARIO, fresh_postgres
 
 NS = scenario_namespace("2026-Q1")
 PEOPLE = {p["id"]: p for p in json.loads((SCENARIO / "participants.json").read_text("utf-8"))}
+# The reasons p-12 gave for their three positions (political opinions, sealed with their key).
+REASONS = [
+    s["reason"] for s in json.loads((SCENARIO / "quarter.json").read_text("utf-8"))["steps"]
+    if s.get("verb") == "record_position" and s.get("member") == "p-12"
+]
 
 
 def participant_id(ref: str) -> UUID:
@@ -183,6 +188,7 @@ class World:
     co_authored_before: set[str]
     name_stored_before: bool
     sqlite_path: Path | None
+    reasons_viewed_before: list[list[str]]
 
     @property
     def engine(self) -> Engine:
@@ -208,6 +214,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         wrapped = bytes(c.execute(select(keys_table.c.wrapped_key).where(keys_table.c.participant_id == str(pid))).scalar_one())
     co_authored = {r["reference"] for r in proposal_views.list_recommendations(s.projector.engine) if str(pid) in r["co_author_ids"]}
     stats_before = people_views.participation(s.projector.engine)
+    reasons_before = [rows_containing(s.projector.engine, r) for r in REASONS]
     if path is not None:
         privacy.scrub_storage(s)
         name_before = any(f in b for b in sqlite_files(path).values() for f in needles(name))
@@ -218,7 +225,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     keep_api_answers_naming(s, pid, name)
     clock.set(date(2026, 3, 27))
     erased = privacy.erase(s, "p-12", reason="request of the person")
-    yield World(request.param, s, erased, pid, org, name, wrapped, stats_before, co_authored, name_before, path)
+    yield World(request.param, s, erased, pid, org, name, wrapped, stats_before, co_authored, name_before, path, reasons_before)
     dispose_engines()
 
 
@@ -255,6 +262,29 @@ def test_no_table_links_the_person_to_their_organisation(world: World) -> None:
     assert set(rows_containing(world.engine, str(world.org))) <= {"view_organisations", "dialogue_events"}
 
 
+def test_no_table_holds_the_reasons_the_erased_member_gave_for_positions(world: World) -> None:
+    assert len(REASONS) == 3 and world.reasons_viewed_before == [["view_positions"]] * 3  # the scan can find them
+    assert [rows_containing(world.engine, r) for r in REASONS] == [[], [], []]
+
+
+def test_a_rebuild_does_not_bring_the_erased_member_s_reasons_back(world: World) -> None:
+    s = world.services
+    scratch = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    ViewProjector(s.app.recorder, s.app.mapper, scratch).catch_up()
+    assert [rows_containing(scratch, r) for r in REASONS] == [[], [], []]
+
+
+def test_the_export_and_the_histories_hold_no_reason_of_the_erased_member(world: World) -> None:
+    s = world.services
+    export = privacy.export_participant(s.app, s.projector.engine, world.pid)
+    sessions = {p["session_id"] for p in export["positions"]}
+    histories = [AuditReader(s.app).history(sid, reveal_personal=True) for sid in sessions]
+    reasons_shown = [e.data["reason"] for h in histories for e in h.events if e.type == "PositionRecorded" and e.data["member"] == str(world.pid)]
+    dumped = json.dumps([export, [e.as_dict() for h in histories for e in h.events]], ensure_ascii=False, default=str)
+    assert ([p["reason"] for p in export["positions"]], reasons_shown) == (["", "", ""], ["[erased]"] * 3)
+    assert [r for r in REASONS if r in dumped] == []
+
+
 def test_no_table_holds_the_deleted_key(world: World) -> None:
     assert rows_containing(world.engine, world.wrapped_key) == []
 
@@ -264,7 +294,7 @@ def test_sqlite_files_hold_no_copy_after_the_checkpoint(world: World) -> None:
         pytest.skip("SQLite files only")
     files = sqlite_files(world.sqlite_path)
     assert files.get(f"{world.sqlite_path.name}-wal", b"") == b""  # checkpointed and truncated
-    hits = [(n, f) for n, data in files.items() for f in [*needles(world.name), world.wrapped_key] if f in data]
+    hits = [(n, f) for n, data in files.items() for f in [*needles(world.name), *(f for r in REASONS for f in needles(r)), world.wrapped_key] if f in data]
     assert hits == []
     # The organisation's id remains only where the organisation itself is stored.
     assert sqlite_pages_holding(world.sqlite_path, str(world.org).encode()) <= {"view_organisations", "sqlite_autoindex_view_organisations_1"}
@@ -281,6 +311,7 @@ def test_postgres_pages_hold_no_copy_after_vacuum(world: World) -> None:
         assert privacy.scrub_storage(world.services, wait=60.0).complete
     assert postgres_pages_holding(world.engine, world.name.encode()) == []
     assert postgres_pages_holding(world.engine, world.wrapped_key) == []
+    assert [postgres_pages_holding(world.engine, r.encode()) for r in REASONS] == [[], [], []]
 
 
 # ---------------------------------------------------------------------------- history stays intact
