@@ -641,6 +641,8 @@ class PersonalDataMapper(Mapper[UUID]):
         sealed = state.pop("personal", None)
         if sealed is not None:
             state.update(self.open_personal(cls, stored_event, sealed, state))
+        elif getattr(cls, "personal_key_field", None) is not None:
+            self.forget_if_erased(cls, stored_event, state)
         state["originator_id"] = stored_event.originator_id if isinstance(stored_event.originator_id, UUID) else UUID(str(stored_event.originator_id))
         state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)
@@ -651,6 +653,16 @@ class PersonalDataMapper(Mapper[UUID]):
         domain_event = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
+
+    def forget_if_erased(self, cls: type, stored_event: StoredEvent, state: dict[str, Any]) -> None:
+        """An event stored before its personal fields were sealed (a position's reason,
+        recorded in plaintext by the releases before it was sealed) reads them ``None``
+        once the person's key is gone, as a sealed one does: the plaintext stays in the
+        log, but nothing the service shows or projects reads it after the erasure."""
+        fields = [f for f in getattr(cls, "personal_fields", ()) if state.get(f) is not None]
+        owner = _key_owner(cls, state, stored_event.originator_id)
+        if fields and self.keys is not None and owner and self.keys.get(owner) is None:
+            state.update(dict.fromkeys(fields))
 
     def open_personal(self, cls: type, stored_event: StoredEvent, sealed: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
         """The personal fields of an event, or ``None`` for each when the key is gone."""
