@@ -10,7 +10,10 @@ lock under which another thread applies new events to the cached object in place
 
 Aggregates that hold personal data (any of their event classes has ``personal_fields``:
 participants, open calls, join requests, elections) are never cached: their decrypted
-fields would otherwise stay in a process's memory after the person's key is erased.
+fields would otherwise stay in a process's memory after the person's key is erased. An
+aggregate class whose state never keeps its events' personal fields says so
+(``personal_data_in_state = False``: a table session keeps who took which position, never
+the reason) and is cached.
 """
 
 from __future__ import annotations
@@ -108,10 +111,13 @@ class CopyingRepository(Repository[Any]):
 
 
 def holds_personal_data(cls: type) -> bool:
-    """Whether an aggregate class has an event class with ``personal_fields``."""
+    """Whether an aggregate class has an event class with ``personal_fields`` and does not
+    say that its state never keeps them (``personal_data_in_state = False``)."""
     known = _personal.get(cls)
     if known is None:
-        known = any(isinstance(v, type) and getattr(v, "personal_fields", None) for c in cls.__mro__ for v in vars(c).values())
+        known = getattr(cls, "personal_data_in_state", True) and any(
+            isinstance(v, type) and getattr(v, "personal_fields", None) for c in cls.__mro__ for v in vars(c).values()
+        )
         _personal[cls] = known
     return known
 

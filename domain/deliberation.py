@@ -289,3 +289,6 @@ class TableDeliberation(DialogueAggregate):
 # mapper opens ``personal`` only when an event has it; docs/privacy.md).
 TableDeliberation.PositionRecorded.personal_fields = ("reason",)  # type: ignore[attr-defined]
 TableDeliberation.PositionRecorded.personal_key_field = "member"  # type: ignore[attr-defined]
+# The session's state keeps who took which position, never the reason: the aggregate may stay
+# in a process's cache (application/aggregate_cache.py) without keeping an erased opinion.
+TableDeliberation.personal_data_in_state = False  # type: ignore[attr-defined]
