@@ -3,6 +3,7 @@ verification; personal data only to auditors; clear 404s (issue 5)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from uuid import uuid4
 
@@ -225,6 +226,16 @@ def test_the_reason_given_for_a_position_is_hidden_from_the_public_in_the_log(lo
     assert len(positions) == 121
     assert {("reason" in e["data"], e["data"]["personal"].startswith("[encrypted: ")) for e in positions} == {(False, True)}
     assert REASON not in str(entries)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "the reason they gave"), ("es", "la razón que dio"), ("pt", "a razão que deu"), ("fr", "la raison donnée"),
+])
+def test_the_public_log_s_notice_says_that_the_reasons_given_for_positions_are_hidden(loaded: Services, lang: str, words: str) -> None:
+    page = client(loaded).get(f"/audit/log?lang={lang}").get_data(as_text=True)
+    notice = page.split('<p class="notice">', 1)[1].split("</p>", 1)[0]
+
+    assert words in html.unescape(notice) and "[encrypted]" in notice
 
 
 def test_the_auditor_s_log_holds_a_position_s_reason_sealed_never_in_plaintext(loaded: Services) -> None:
