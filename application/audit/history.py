@@ -99,8 +99,10 @@ COMMENT_HIDDEN_TOPIC = "domain.discussion:Discussion.CommentHidden"
 COMMENT_TOPICS = ("domain.discussion:Discussion.CommentPosted", "domain.discussion:Discussion.CommentEdited")
 # Free text whose audience docs/privacy.md narrows: a decline's reason about someone who
 # asked to join (the queue's readers: the table's representatives and the secretariat), and
-# the reason of an erasure (auditors and administrators).
+# the reason of an erasure or of a role's revocation (auditors and administrators: an
+# administrator types why a person's role ends).
 JOIN_DECISION_TOPIC = "domain.join_request:JoinRequests.RequestDecided"
+REVOCATION_TOPIC = "domain.access:Access.AccessRevoked"
 ERASURE_TOPICS = (
     "domain.participant:Participant.PersonalDataErased",
     "domain.open_call:OpenCall.ContributorErased",
@@ -114,6 +116,7 @@ HIDDEN_FIELDS = {
     **dict.fromkeys(COMMENT_TOPICS, ("text",)),
     JOIN_DECISION_TOPIC: ("reason",),
     **dict.fromkeys(ERASURE_TOPICS, ("reason",)),
+    REVOCATION_TOPIC: ("reason",),
 }
 # Events whose actor is the person whose act is hidden (the member, the voter, the author of
 # an input or a comment, the moderator): their actor is hidden in the histories too. Who

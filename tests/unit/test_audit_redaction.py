@@ -20,6 +20,8 @@ from application.audit.history import REDACTED, redact_event_data
     ("domain.participant:Participant.PersonalDataErased", {"reason": "Pedido por correo."}, {"reason"}),
     ("domain.open_call:OpenCall.ContributorErased", {"input_id": "i", "contributor": "c", "reason": "Pedido."}, {"reason"}),
     ("domain.join_request:JoinRequests.RequesterErased", {"request_id": "r", "requester": "q", "reason": "Pedido."}, {"reason"}),
+    # why an administrator revoked a person's role: auditors and administrators, as an erasure's
+    ("domain.access:Access.AccessRevoked", {"account": "a", "role": "auditor", "by": "b", "reason": "Dejó el puesto."}, {"reason"}),
 ])
 def test_the_public_log_hides_the_free_text_whose_audience_is_narrower(topic: str, data: dict[str, object], hidden: set[str]) -> None:
     shown = redact_event_data(topic, data)
