@@ -77,6 +77,16 @@ SINGLE_LINE_FIELDS = frozenset({
 NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def as_one_line(text: str) -> str:
+    """A single-line field's text on one line: each run of what :data:`NOT_ONE_LINE` matches
+    (line breaks, controls, bidirectional overrides), with the spaces around it, read as one
+    space. Only texts stored before that rule hold such characters: they are shown this way,
+    and a name from a request to join made then is registered this way."""
+    if not NOT_ONE_LINE.search(text):
+        return text
+    return re.sub(" +", " ", NOT_ONE_LINE.sub(" ", text)).strip()
+
+
 def one_line_problem(field: str, value: Any) -> InvalidInputError | None:
     """The refusal of a single-line field's text holding a line break, a control character
     or a bidirectional override (``not_one_line``, naming ``field``); None when it is one line."""

@@ -6,10 +6,9 @@ long one is cut to be listed (:func:`shorten`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from domain.base import NOT_ONE_LINE
+from domain.base import as_one_line
 from domain.proposal import line_ends_as_lf
 
 
@@ -37,11 +36,9 @@ def shorten(value: Any, length: int = 80) -> str:
 
 
 def one_line(value: Any) -> Any:
-    """A single-line field's text (a title, a name) shown on one line: each run of line
-    breaks, control characters and bidirectional overrides (what the domain now refuses in
-    such a field, ``domain.base.NOT_ONE_LINE``) read as one space. Only events stored before
-    that rule hold such a text; they load and are shown this way (the ``one_line`` filter,
-    the feeds and the calendars). Anything but a text comes back as is."""
-    if not isinstance(value, str) or not NOT_ONE_LINE.search(value):
-        return value
-    return re.sub(" +", " ", NOT_ONE_LINE.sub(" ", value)).strip()
+    """A single-line field's text (a title, a name) shown on one line (``domain.base.as_one_line``:
+    each run of line breaks, control characters and bidirectional overrides, what the domain
+    now refuses in such a field, read as one space). Only events stored before that rule hold
+    such a text; they load and are shown this way (the ``one_line`` filter, the feeds and the
+    calendars). Anything but a text comes back as is."""
+    return as_one_line(value) if isinstance(value, str) else value

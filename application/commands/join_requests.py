@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore, _uuid
-from domain.base import PUBLIC, SECRETARIAT, Ctx, DialogueAggregate
+from domain.base import PUBLIC, SECRETARIAT, Ctx, DialogueAggregate, as_one_line
 from domain.errors import InvalidTransitionError, NotFoundError
 from domain.ids import created_id
 from domain.join_request import JoinRequests, join_requests_id
@@ -123,7 +123,7 @@ class JoinRequestCommands(ApplicationCore):
                 reference = participant_reference or self._generated_reference(pid)
                 as_secretariat = Ctx(actor=SECRETARIAT, effective_date=ctx.effective_date, command_id=ctx.command_id)
                 person = Participant.register(
-                    as_secretariat, id=pid, reference=reference, display_name=found["display_name"],
+                    as_secretariat, id=pid, reference=reference, display_name=as_one_line(found["display_name"]),
                     organisation_id=None, gender=UNSTATED_GENDER, preferred_language=found["language"],
                 )
                 table.join(as_secretariat, pid)

@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
+import domain.base
 from application.bootstrap import Services
 from projections import join_requests as join_views
 from tests.conftest import seed_members
@@ -333,3 +334,16 @@ def test_a_name_with_a_line_break_is_refused_once_named_by_the_summary_with_what
     assert "«Su nombre»" not in visible(r)
     assert "Bcc: victim@example.org" in page and "Coordino una red de acogida en Cusco." in page
     assert requests(world) == []
+
+
+def test_a_request_stored_with_a_name_of_two_lines_registers_the_person_under_it_on_one_line(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as older_release:  # an older release took line breaks in a name
+        older_release.setattr(domain.base, "SINGLE_LINE_FIELDS", frozenset())
+        rid = world.services.app.request_to_join(
+            "RT1", motivation="Coordino una red de acogida en Cusco.", display_name="María\r\nHuamán \u202e", organisation_name="Red",
+            country="PE", stakeholder_group="migrant_organisation", language="es", contact=CONTACT,
+        )
+
+    pid, _ = world.services.app.decide_join_request(rid, decision="accept")
+
+    assert pid is not None and world.services.app.participant(pid).display_name == "María Huamán"
