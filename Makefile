@@ -37,14 +37,18 @@ $(SWAGGER): $(SWAGGER_DIR)/package.json $(SWAGGER_DIR)/package-lock.json
 swagger-ui: $(SWAGGER)
 
 ## demo: install, load the 2026-Q1 scenario into the default SQLite file, create the demo accounts
-## (printing their shared password), serve on http://127.0.0.1:5000 in demo mode
+## (printing their shared password), sign a checkpoint of the audit log with a demo key (made once,
+## in instance/), serve on http://127.0.0.1:5000 in demo mode
 DEMO_ENV := DIALOGUE_CLOCK=$(DEMO_CLOCK) DIALOGUE_DEMO_MODE=yes
+DEMO_AUDIT_KEY := instance/demo-audit.key
 demo: install swagger-ui
 	$(DEMO_ENV) $(BIN)/dialogue db init
 	$(DEMO_ENV) $(BIN)/dialogue load-scenario $(SCENARIO)
 	$(DEMO_ENV) $(BIN)/dialogue users demo
 	$(DEMO_ENV) $(BIN)/dialogue participants publish-statistics --quarter 2026-Q1
 	$(DEMO_ENV) $(BIN)/dialogue export quarter
+	test -f $(DEMO_AUDIT_KEY) || $(DEMO_ENV) $(BIN)/dialogue audit keygen $(DEMO_AUDIT_KEY)
+	$(DEMO_ENV) $(BIN)/dialogue audit checkpoint --key $(DEMO_AUDIT_KEY)
 	$(DEMO_ENV) $(BIN)/dialogue run --host 127.0.0.1 --port 5000
 
 lint: install
