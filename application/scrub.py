@@ -41,6 +41,7 @@ from application.accounts.tables import sign_in_failures as sign_in_failures_tab
 from application.accounts.tables import sign_ins as sign_ins_table
 from application.bootstrap import Services
 from application.persistence import keys_table
+from projections import elections as election_views
 from projections import people as people_views
 from projections import sessions as session_views
 
@@ -50,8 +51,12 @@ SCRUBBED_EVENT_STORE_TABLES = (
     keys_table.name, accounts_table.name, sign_ins_table.name, links_table.name, recovery_codes_table.name, sign_in_failures_table.name,
     api_requests_table.name,
 )
-# ``view_positions``: the reasons an erased member gave for positions are blanked there.
-SCRUBBED_VIEW_TABLES = (people_views.view_participants.name, people_views.view_participation.name, session_views.view_positions.name)
+# ``view_positions``: the reasons an erased member gave for positions are blanked there;
+# ``view_candidacies``: an erased candidate's statement and criteria.
+SCRUBBED_VIEW_TABLES = (
+    people_views.view_participants.name, people_views.view_participation.name, session_views.view_positions.name,
+    election_views.view_candidacies.name,
+)
 RESCRUB_COMMAND = "dialogue participants scrub"
 WAIT_POLL_SECONDS = 0.5
 # The longest --wait (an hour): a scrub that waits longer is better run again later.
