@@ -25,13 +25,12 @@ from uuid import UUID
 from flask import current_app, g, request
 from flask_smorest import abort
 from flask_wtf.csrf import CSRFError, validate_csrf
-from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
 from application.errors import CommandAlreadyAppliedError, ConflictError, PreconditionFailedError
 from application.preconditions import expecting
 from domain.errors import NotAllowedError
-from web.api.common import reader
+from web.api.common import reader, resource_address
 from web.api.idempotency import command_id
 from web.identity import current_identity, current_token
 from web.services import services
@@ -174,23 +173,6 @@ class ViewsBehindError(Exception):
         super().__init__("views behind the write")
         self.location = location
         self.version = version
-
-
-def resource_address(created: object) -> str | None:
-    """The address of the resource the write changed: the one it created under this
-    request's address, else the nearest address above it that can be read (``GET``)."""
-    path = request.path.rstrip("/")
-    candidates = [f"{path}/{created}"] if isinstance(created, (UUID, str)) and created and "/" not in str(created) else []
-    parts = path.split("/")
-    candidates += ["/".join(parts[:n]) for n in range(len(parts), 1, -1)]
-    adapter = current_app.url_map.bind("localhost")
-    for candidate in candidates:
-        try:
-            adapter.match(candidate, method="GET")
-        except HTTPException:
-            continue
-        return request.script_root + candidate
-    return None
 
 
 def _saved_version(created: object, expected: dict[UUID | str, int | None] | None) -> int | None:

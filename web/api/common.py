@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
+from flask import current_app, request
 from flask_smorest import abort
 from sqlalchemy import Engine
+from werkzeug.exceptions import HTTPException
 
 from projections import people as people_views
 from web.collation import in_name_order
@@ -56,3 +59,20 @@ def table_or_404(code: str) -> str:
     if code not in TABLE_CODES:
         abort(404, message="No working table with this code.", code="unknown_table")
     return code
+
+
+def resource_address(created: object) -> str | None:
+    """The address of the resource the write changed: the one it created under this
+    request's address, else the nearest address above it that can be read (``GET``)."""
+    path = request.path.rstrip("/")
+    candidates = [f"{path}/{created}"] if isinstance(created, (UUID, str)) and created and "/" not in str(created) else []
+    parts = path.split("/")
+    candidates += ["/".join(parts[:n]) for n in range(len(parts), 1, -1)]
+    adapter = current_app.url_map.bind("localhost")
+    for candidate in candidates:
+        try:
+            adapter.match(candidate, method="GET")
+        except HTTPException:
+            continue
+        return request.script_root + candidate
+    return None

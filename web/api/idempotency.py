@@ -123,7 +123,7 @@ def _not_kept(location: str | None) -> Response:
     """The replay of a write whose kept answer an erasure dropped: ``303`` to the resource
     it created (its kept ``Location``) or changed (the nearest address above the write's that
     reads it), changing nothing."""
-    from web.api.commands import resource_address
+    from web.api.common import resource_address
     from web.api.errors import error_response
 
     address = location or resource_address(None)
