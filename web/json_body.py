@@ -12,13 +12,39 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 TOO_DEEP = "The JSON body is nested too deeply to be read."
 TOO_LONG_NUMBER = "The JSON body holds a number too long to be read."
 NOT_JSON = "The body is not JSON (in UTF-8)."
+
+
+UNREAD = object()  # what :func:`request_json` gives for a body that does not read
+
+
+def read_json(data: bytes) -> Any:
+    """The JSON value of a body as the API reads every body: UTF-8 text only. Python's
+    ``json.loads`` on bytes also reads UTF-16 and UTF-32 and skips a byte order mark; here
+    each is a ``json.JSONDecodeError``, as is bad syntax. Raises ``RecursionError`` for a body
+    nested too deeply and ``ValueError`` for an integer of too many digits."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise json.JSONDecodeError(f"Not UTF-8: {e.reason}", str(e.object), e.start) from e
+    return json.loads(text)  # a byte order mark before the text is a JSONDecodeError
+
+
+def request_json() -> Any:
+    """The request's body read by :func:`read_json`, or :data:`UNREAD` when it does not
+    read (the API's parser answers it: 400 ``invalid_json``)."""
+    try:
+        return read_json(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return UNREAD
 
 
 class Parser(FlaskParser):
@@ -26,8 +52,10 @@ class Parser(FlaskParser):
     holds a number too long to read is a 400 ``invalid_json``."""
 
     def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req):
+            return missing
         try:
-            return super()._raw_load_json(req)
+            return read_json(req.get_data(cache=True))
         except RecursionError:
             abort(400, code="invalid_json", message=TOO_DEEP, errors={"json": [TOO_DEEP]})
         except json.JSONDecodeError:

@@ -135,6 +135,20 @@ def test_the_same_json_written_otherwise_with_the_same_idempotency_key_is_the_sa
     assert count(loaded) == before + 1
 
 
+@pytest.mark.parametrize(("address", "body"), [
+    ("/api/v1/proposals", '{"table":"RT1"}'.encode("utf-16-le")), ("/api/v1/proposals", b"\xef\xbb\xbf{}"),
+    ("/api/v1/proposals", '{"table":"RT1"}'.encode("utf-16")), ("/api/v1/tables/RT1/join", "{}".encode("utf-16-le")),
+    ("/api/v1/tables/RT1/join", b"\xef\xbb\xbf{}"),
+])
+def test_a_body_that_breaks_the_schema_and_is_not_utf_8_is_400_invalid_json_not_a_422(app: Flask, loaded: Services, address: str,
+                                                                                       body: bytes) -> None:
+    before = count(loaded)
+
+    r = app.test_client().post(address, data=body, content_type="application/json", headers=bearer(app, member_of(app, "RT1")))
+
+    assert (r.status_code, r.get_json()["code"], count(loaded)) == (400, "invalid_json", before)
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_sent_as_json_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str | None) -> None:
     before = count(loaded)

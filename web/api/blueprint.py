@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -42,7 +41,7 @@ from web.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.api.idempotency import idempotent
 from web.api.parameters import known_parameters, refuse_unknown_parameters
 from web.api.problems import Content, refuse_every_problem
-from web.json_body import Parser
+from web.json_body import UNREAD, Parser, request_json
 
 LINK_HEADER = {
     "description": "Links to the first, previous, next and last pages (RFC 8288), other query arguments kept.",
@@ -80,12 +79,10 @@ def refuse_a_body() -> None:
     """For a write that takes no body: 422 ``unexpected_body`` for a JSON body other than
     ``{}`` (400 ``invalid_json`` for one that does not read); return for none (or only white
     space) or ``{}``."""
-    sent = request.get_data(cache=True)
-    if not sent.strip():  # none, or only white space (a newline a client adds): none
+    if not request.get_data(cache=True).strip():  # none, or only white space (a newline a client adds): none
         return
-    try:
-        value = json.loads(sent)
-    except (ValueError, RecursionError):
+    value = request_json()
+    if value is UNREAD:  # not JSON, or not in UTF-8
         abort(400, code="invalid_json", message="The body is not JSON.", errors={"json": ["The body is not JSON."]})
     if value != {}:
         abort(422, code="unexpected_body", message=NO_BODY_MESSAGE, errors={"json": [NO_BODY_MESSAGE]})

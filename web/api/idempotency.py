@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from application.privacy import erased_since, lock_kept_answers
 from application.tables import api_requests
 from web.identity import current_identity
+from web.json_body import read_json
 from web.services import services
 
 HEADER = "Idempotency-Key"
@@ -77,7 +78,7 @@ def _body_as_compared() -> bytes:
     if not sent.strip():
         return b""
     try:
-        value = json.loads(sent)
+        value = read_json(sent)
         return b"" if value == {} else json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     except (ValueError, RecursionError):
         return sent

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import request
 from flask_smorest import abort
 
 from domain.errors import DomainError
+from web.json_body import request_json
 
 Content = Callable[..., list[DomainError]]
 SCHEMA_MESSAGE = "The body breaks the document's schema (errors[\"json\"]); errors names by field the other problems found at once."
@@ -40,9 +40,9 @@ def refuse_all(problems: list[DomainError]) -> None:
 def refuse_every_problem(body: Any, content: Content, route_args: dict[str, Any]) -> None:
     """Abort 422 with the schema's and the content's problems when the body breaks the
     schema; return (and let the write read its body) otherwise."""
-    sent = request.get_json(silent=True)
+    sent = request_json()
     if not isinstance(sent, dict):
-        return  # not JSON, or not an object: the schema's parser answers it alone
+        return  # not JSON (in UTF-8), or not an object: the schema's parser answers it alone
     schema = body() if isinstance(body, type) else body
     try:
         schema.load(sent)

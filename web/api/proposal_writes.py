@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import request, url_for
+from flask import url_for
 
 from domain.errors import DomainError
 from domain.ids import created_id
@@ -20,6 +20,7 @@ from web.api.may_act import on_proposal
 from web.api.problems import refuse_all
 from web.api.proposals import bp, proposal_or_404, with_authors
 from web.api.schemas import ProposalSchema
+from web.json_body import request_json
 from web.services import services
 
 Answer = tuple[dict[str, Any], int, dict[str, str]]
@@ -33,7 +34,7 @@ def _answer(proposal_id: UUID | str, status: int = 200) -> Answer:
 
 def _may_draft() -> None:
     """Membership of the body's table before its content (403 before 422)."""
-    sent = request.get_json(silent=True)
+    sent = request_json()
     table = sent.get("table") if isinstance(sent, dict) else None
     if isinstance(table, str):
         services().app.check_may_draft(actor=acting(), table=table)
