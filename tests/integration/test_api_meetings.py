@@ -184,3 +184,22 @@ def test_a_round_on_a_proposal_not_adopted_is_409_and_one_closing_in_the_past_42
 
     assert (submitted.status_code, submitted.get_json()["code"]) == (409, "proposal_not_adopted")
     assert (past.status_code, past.get_json()["code"]) == (422, "closes_in_past")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1950-06-01", "2300-01-01", "9999-12-31"])
+def test_a_session_date_outside_the_mechanism_s_years_is_422_date_out_of_range_as_on_the_web(app: Flask, day: str) -> None:
+    before = sessions(app)
+
+    r = app.test_client().post("/api/v1/sessions", json={**SCHEDULE, "date": day}, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"], r.get_json()["errors"]) == (422, "date_out_of_range", {"date": ["date_out_of_range"]})
+    assert sessions(app) == before
+
+
+@pytest.mark.parametrize(("day", "code"), [("0001-01-01", "closes_in_past"), ("9999-12-31", "date_out_of_range")])
+def test_an_endorsement_round_closing_on_a_date_the_schema_reads_gets_the_mechanism_s_code(app: Flask, day: str, code: str) -> None:
+    p = proposal(app, "prop-rt1-05")
+
+    r = app.test_client().post(f"/api/v1/proposals/{p['id']}/endorsement", json={"closes_on": day}, headers=secretariat(app))
+
+    assert (r.status_code, r.get_json()["code"], r.get_json()["errors"]) == (422, code, {"closes_on": [code]})

@@ -15,7 +15,6 @@ no second bound here). A text's CRLF line ends are read as LF first, as the form
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -140,14 +139,13 @@ class PositionInput(Input):
 
 
 MODES = ("virtual", "in_person", "hybrid")
-DAYS = validate.Range(min=date(1900, 1, 1), max=date(9999, 12, 31))
 
 
 class ScheduleSessionInput(Input):
     """A session of a working table (the secretariat): its quarter follows from the date."""
 
     table = fields.String(required=True, metadata={"description": "Working table RT1–RT4.", "enum": list(TABLE_CODES)})
-    date = fields.Date(required=True, validate=DAYS)
+    date = fields.Date(required=True)
     mode = fields.String(load_default="virtual", validate=validate.OneOf(MODES))
     quarter = fields.String(validate=Length(max=16), metadata={"description": "YYYY-Qn, holding the date (default: the date's)."})
 
@@ -182,7 +180,7 @@ class AdviceInput(Input):
 class OpenRoundInput(Input):
     """An endorsement round on an adopted recommendation (the secretariat)."""
 
-    closes_on = fields.Date(required=True, validate=DAYS, metadata={"description": "The round's last day."})
+    closes_on = fields.Date(required=True, metadata={"description": "The round's last day."})
 
 
 class PublicationInput(Input):
@@ -196,7 +194,7 @@ class GovernmentResponseInput(Input):
     response = Text()
     language = fields.String(load_default="es", validate=Length(max=16))
     responding_entity = Text(required=False)
-    response_date = fields.Date(required=False, validate=DAYS)
+    response_date = fields.Date(required=False)
 
 
 class FollowUpInput(Input):
@@ -210,7 +208,7 @@ class DialogueInput(Input):
     """The dialogue with governments of one half-year (the secretariat)."""
 
     period = fields.String(required=True, validate=Length(max=8), metadata={"description": "YYYY-H1 or YYYY-H2."})
-    date = fields.Date(required=True, validate=DAYS)
+    date = fields.Date(required=True)
     title = Text(max_length=DIALOGUE_TITLE)
     governments = fields.List(fields.String(validate=Length(max=64)), required=True, validate=Length(max=100),
                               metadata={"description": "LAC state codes invited, or 'all governments of the region'."})
@@ -236,7 +234,7 @@ class ElectionInput(Input):
 
     seat = fields.String(required=True, validate=Length(max=16), metadata={"description": "LT-RTn-A or LT-RTn-B."})
     participant_id = fields.UUID(required=True, metadata={"description": "A member of the table."})
-    term_start = fields.Date(required=True, validate=DAYS)
+    term_start = fields.Date(required=True)
     session_id = fields.UUID(required=False, allow_none=True)
     votes = fields.Nested(VotesInput, required=False, allow_none=True)
 
