@@ -9,13 +9,15 @@ wait (``Retry-After``).
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, make_response, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from wtforms.fields.core import UnboundField
 
@@ -182,11 +184,51 @@ def refused(response: Any) -> bool:
 def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, taken: str, refusals: str) -> None:
     """Count the POSTs of ``endpoint`` per network address as well (the input form of an open
     call and the request to join a table, which anyone may send: issue 17, "Anti-abuse"):
-    those taken under ``taken``, those refused under ``refusals``, each count only checked
-    before and raised after the answer, so that people behind one address (a shelter, a
-    mobile carrier) who correct their typos are never stopped by the count of what they sent
-    right, and robots sending refused forms in a loop are still slowed down."""
-    view: Any = app.view_functions[endpoint]
-    view = limiter.limit(taken, key_func=by_address, methods=["POST"], deduct_when=accepted, scope="taken")(view)
+    those taken under ``taken``, those refused under ``refusals``, so that people behind one
+    address (a shelter, a mobile carrier) who correct their typos are never stopped by the
+    count of what they sent right, and robots sending refused forms in a loop are still
+    slowed down. A form counts under ``taken`` as it arrives (one atomic step of the storage
+    that also checks the limit, so that forms sent at the same moment cannot all pass), and
+    its count is given back when it is refused (:func:`_count_taken`)."""
+    view: Any = _count_taken(limiter, app.view_functions[endpoint], parse_many(taken))
     view = limiter.limit(refusals, key_func=by_address, methods=["POST"], deduct_when=refused, scope="refused")(view)
     app.view_functions[endpoint] = view
+
+
+def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem]) -> Any:
+    """``view`` whose POSTs count per address under ``items`` on arrival: past one of them the
+    form is answered 429 (nothing stored) and its counts given back; a form refused by the view
+    (4xx) gives its counts back too, so that only the forms taken stay counted."""
+
+    @functools.wraps(view)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST" or not limiter.enabled:
+            return view(*args, **kwargs)
+        strategy: Any = limiter.limiter
+        key = by_address()
+        counted_items: list[RateLimitItem] = []
+        for item in items:
+            counted_items.append(item)
+            if not strategy.hit(item, "dialogue", "taken", key):
+                _give_back(strategy, counted_items, key)
+                return too_many_sent(max(1, int(item.get_expiry())))
+        try:
+            response = make_response(view(*args, **kwargs))
+        except BaseException:
+            _give_back(strategy, counted_items, key)
+            raise
+        if not accepted(response):
+            _give_back(strategy, counted_items, key)
+        return response
+
+    return counted
+
+
+def _give_back(strategy: Any, items: list[RateLimitItem], key: str) -> None:
+    """Undo one count of each of ``items`` for ``key`` (fixed windows: the count of the window)."""
+    storage = strategy.storage
+    for item in items:
+        if hasattr(storage, "decr"):
+            storage.decr(item.key_for("dialogue", "taken", key))
+        else:
+            storage.incr(item.key_for("dialogue", "taken", key), item.get_expiry(), amount=-1)

@@ -6,6 +6,7 @@ an author links an accepted input to their proposal."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -121,6 +122,25 @@ def test_refused_inputs_do_not_count_against_the_limit_of_inputs_per_address(wor
 
     assert (accepted, refused, r.status_code) == ([302] * 3, [422] * 2, 302)  # type: ignore[attr-defined]
     assert len(inputs(world)) == 4
+
+
+def test_inputs_sent_at_the_same_moment_from_one_address_cannot_pass_its_limit(world: World) -> None:
+    barrier = threading.Barrier(12)
+    codes: list[int] = []
+
+    def sender(n: int) -> None:
+        client = world.app.test_client()
+        barrier.wait()
+        codes.append(send(world, client, contact=f"same-moment-{n}@example.org").status_code)  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(codes) == [302] * 5 + [429] * 7
+    assert len(inputs(world)) == 5
 
 
 def test_a_run_of_refused_inputs_from_one_address_is_throttled_by_its_own_limit(world: World) -> None:
