@@ -149,6 +149,18 @@ def test_a_body_that_breaks_the_schema_and_is_not_utf_8_is_400_invalid_json_not_
     assert (r.status_code, r.get_json()["code"], count(loaded)) == (400, "invalid_json", before)
 
 
+def test_a_number_written_otherwise_with_the_same_idempotency_key_is_another_request(app: Flask, loaded: Services) -> None:
+    auth = {**bearer(app, member_of(app, "RT1")), "Idempotency-Key": "draft-numbers"}
+    client = app.test_client()
+    before = count(loaded)
+
+    first = client.post("/api/v1/proposals", json={**DRAFT, "objectives": [2, 5]}, headers=auth)
+    retry = client.post("/api/v1/proposals", json={**DRAFT, "objectives": [2.0, 5]}, headers=auth)
+
+    assert (first.status_code, retry.status_code, retry.get_json()["code"]) == (201, 422, "idempotency_key_reused")
+    assert count(loaded) == before + 1
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_sent_as_json_is_415_and_stores_nothing(app: Flask, loaded: Services, content_type: str | None) -> None:
     before = count(loaded)

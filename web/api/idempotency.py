@@ -72,8 +72,10 @@ def _body_as_compared() -> bytes:
     """The request's body as a retry's is compared with it: its JSON value written one way
     (keys sorted, no white space), so that the same JSON re-indented or with its keys in
     another order is the same request; none, only white space and an empty object are one
-    body (a write that takes none accepts each: docs/api.md). A body that does not read as
-    JSON is compared byte for byte (it is refused anyway)."""
+    body (a write that takes none accepts each: docs/api.md). A number with a decimal
+    point or an exponent is read as a float, never equal to an integer: ``2.0`` is not ``2``
+    (an integer field refuses ``2.0``). A body that does not read as JSON is compared byte
+    for byte (it is refused anyway)."""
     sent = request.get_data(cache=True)
     if not sent.strip():
         return b""
