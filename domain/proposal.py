@@ -371,9 +371,7 @@ class Proposal(AmendmentCommands, PublicationCommands, DialogueAggregate):
         self, country: str, status: str, response: str, language: str, responding_entity: str,
         response_date: date, actor: str, effective_date: date, command_id: str,
     ) -> None:
-        # the text, to refuse the same response twice (an entry of a snapshot taken before
-        # it was kept has none: ``.get("response")``)
-        self.government_responses.append({"country": country, "status": status, "date": response_date, "response": response})
+        self.government_responses.append({"country": country, "status": status, "date": response_date})
 
     @event("FollowUpRecorded")
     def _follow_up_recorded(

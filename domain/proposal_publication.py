@@ -7,6 +7,7 @@ implementation (``docs/design.md``, "Proposal"; codes in ``docs/rules.md``).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -26,6 +27,10 @@ from domain.proposal_rules import (
     check_text,
 )
 from domain.reference import ALL_GOVERNMENTS, lac_states
+
+RecordedResponse = tuple[str, str, date, str]
+"""A government response already recorded: its state, status, date and text (read from the
+proposal's ``GovernmentResponseRecorded`` events by the application)."""
 
 
 class PublicationCommands(ProposalGuards):
@@ -85,7 +90,7 @@ class PublicationCommands(ProposalGuards):
 
     def record_government_response(
         self, ctx: Ctx, *, country: str, status: str, response: str, language: str = "es",
-        responding_entity: str = "", response_date: date | None = None,
+        responding_entity: str = "", response_date: date | None = None, recorded: Collection[RecordedResponse] = (),
     ) -> None:
         """Record a government's response to the published recommendation (the secretariat).
 
@@ -100,11 +105,15 @@ class PublicationCommands(ProposalGuards):
             RuleViolationError: ``not_an_addressee`` when the state was not addressed (by
             code or through "all governments of the region"), ``response_before_publication``,
             ``response_already_recorded`` (the same state, status, date and text as a
-            response already recorded).
+            response of ``recorded``, the responses already recorded: their texts are in the
+            events, not in the state, whose shape the stored snapshots keep).
         """
         require_secretariat(ctx, "government_response")
         self._require_status((PUBLISHED,), "record a government response to", code="proposal_not_published")
-        problems = self.response_problems(country=country, status=status, response=response, language=language, response_date=response_date, today=ctx.effective_date)
+        problems = self.response_problems(
+            country=country, status=status, response=response, language=language, response_date=response_date, today=ctx.effective_date,
+            recorded=recorded,
+        )
         if problems:
             raise problems[0]
         answered = response_date or ctx.effective_date
@@ -115,6 +124,7 @@ class PublicationCommands(ProposalGuards):
 
     def response_problems(
         self, *, country: str, status: str, response: str, language: str, response_date: date | None, today: date,
+        recorded: Collection[RecordedResponse] = (),
     ) -> list[DomainError]:
         """Every problem of a government response's content at once, in the order
         :meth:`record_government_response` refuses with the first."""
@@ -143,10 +153,7 @@ class PublicationCommands(ProposalGuards):
                 f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
                 code="response_before_publication", field="response_date",
             ))
-        if any(
-            (r["country"], r["status"], r["date"], r.get("response")) == (country, status, answered, response)
-            for r in self.government_responses
-        ):
+        if (country, status, answered, response) in recorded:
             # the same response posted twice (a form sent again on a weak connection, with a
             # form id of its own): recorded once, or the recommendation shows it twice
             found.append(RuleViolationError(

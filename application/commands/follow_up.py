@@ -5,6 +5,7 @@ follow-up of their implementation, and the biannual dialogues with governments.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from application.core import ApplicationCore
@@ -13,6 +14,7 @@ from domain.base import SECRETARIAT
 from domain.errors import DomainError, RuleViolationError
 from domain.government_dialogue import PERIOD, GovernmentDialogue, government_dialogue_id
 from domain.proposal import Proposal
+from domain.proposal_publication import RecordedResponse
 
 
 class FollowUpCommands(ApplicationCore):
@@ -35,7 +37,7 @@ class FollowUpCommands(ApplicationCore):
             p = self.proposal(proposal_id)
             p.record_government_response(
                 ctx, country=country, status=status, response=response, language=language,
-                responding_entity=responding_entity, response_date=response_date,
+                responding_entity=responding_entity, response_date=response_date, recorded=self.recorded_responses(p.id),
             )
             self._save(ctx, p)
 
@@ -53,7 +55,21 @@ class FollowUpCommands(ApplicationCore):
             p = self.proposal(proposal_id)
         except DomainError:
             return []
-        return p.response_problems(country=country, status=status, response=response, language=language, response_date=response_date, today=self.clock.today())
+        return p.response_problems(
+            country=country, status=status, response=response, language=language, response_date=response_date, today=self.clock.today(),
+            recorded=self.recorded_responses(p.id),
+        )
+
+    def recorded_responses(self, proposal_id: UUID) -> set[RecordedResponse]:
+        """The governments' responses recorded on a proposal (state, status, date, text), read
+        from its events: the proposal's state keeps no text (its stored snapshots keep the
+        state's shape), and a response is recorded rarely."""
+        found: set[RecordedResponse] = set()
+        for e in self.events.get(originator_id=proposal_id):
+            if type(e).__qualname__ == "Proposal.GovernmentResponseRecorded":
+                r: Any = e
+                found.add((r.country, r.status, r.response_date, r.response))
+        return found
 
     # ------------------------------------------------------------------ follow-up and dialogues
     def record_follow_up(

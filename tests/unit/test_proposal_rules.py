@@ -114,15 +114,20 @@ def test_an_exact_duplicate_of_a_recorded_response_is_refused() -> None:
     p = published(["AR"])
     same = {"country": "AR", "status": "accepted", "response": "Se acepta.", "response_date": date(2026, 2, 25)}
     p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), **same)
+    recorded = {("AR", "accepted", date(2026, 2, 25), "Se acepta.")}
 
-    assert refusal(lambda: p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), **same)) == "response_already_recorded"
+    assert refusal(lambda: p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), recorded=recorded, **same)) == "response_already_recorded"
     assert len(p.government_responses) == 1
 
 
 def test_a_second_response_of_the_same_state_with_another_text_is_recorded() -> None:
     p = published(["AR"])
     p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="noted", response="Se toma nota.", response_date=date(2026, 2, 25))
-    p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="noted", response="Se toma nota; se responderá.", response_date=date(2026, 2, 25))
+    recorded = {("AR", "noted", date(2026, 2, 25), "Se toma nota.")}
+    p.record_government_response(
+        ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="noted", response="Se toma nota; se responderá.", response_date=date(2026, 2, 25),
+        recorded=recorded,
+    )
 
     assert [r["status"] for r in p.government_responses] == ["noted", "noted"]
 
@@ -233,3 +238,11 @@ def test_a_replaced_text_found_as_it_is_keeps_the_fields_other_line_ends() -> No
     p.accept_amendment(ctx(AUTHOR), "a1")
 
     assert p.problem == "Barreras\r\nde todo"
+
+
+def test_a_recorded_response_keeps_in_the_state_the_shape_of_snapshots_stored_by_earlier_releases() -> None:
+    p = published(["AR"])
+    p.record_government_response(ctx(SECRETARIAT, date(2026, 3, 1)), country="AR", status="accepted", response="Se acepta.", response_date=date(2026, 2, 25))
+
+    # no text: a stored snapshot without it would read as changed to `dialogue audit verify`
+    assert p.government_responses == [{"country": "AR", "status": "accepted", "date": date(2026, 2, 25)}]
