@@ -13,6 +13,12 @@ multiple of the interval (the library's default reloads the aggregate to take it
 stored after the events' transaction: a failure to store it is logged and the command
 stands. Changing the attributes of a snapshotted aggregate needs a ``class_version`` and
 an ``upcast_vN_vN+1`` on the aggregate class, which the library applies to snapshots too.
+``dialogue audit verify`` compares each stored snapshot, read through those upcasts, with
+the state replayed from the events (:mod:`application.snapshot_check`): an upcast must
+give exactly what the replay gives, or every snapshot stored before the change reads as
+changed. An attribute whose value only the events hold (a text, say) therefore does not
+belong in a snapshotted state: a rule that needs it reads the events (as the duplicate
+government response does, ``FollowUpCommands.recorded_responses``).
 """
 
 from __future__ import annotations
