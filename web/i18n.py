@@ -221,6 +221,7 @@ ERROR_MESSAGES = {
     "third_consecutive_term": _l("A representative may be re-elected once immediately, never for a third consecutive term."),
     "seat_not_held": _l("This seat is vacant: there is no term or nomination to end."),
     # elections of representatives
+    "table_not_registered": _l("This working table is not registered yet: register the table before opening its elections."),
     "no_seats": _l("An election is for at least one of the table's seats."),
     "duplicate_seat": _l("Name each seat once."),
     "nominations_close_in_past": _l("Nominations close today or later."),

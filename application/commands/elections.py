@@ -13,7 +13,7 @@ from application.references import open_election_ids
 from application.retry import event_of
 from domain.base import SECRETARIAT
 from domain.election import Election, candidacy_problems
-from domain.errors import DomainError, InvalidInputError, RuleViolationError
+from domain.errors import DomainError, InvalidInputError, NotFoundError, RuleViolationError
 from domain.ids import table_id
 from domain.reference import table_objectives
 from domain.working_table import WorkingTable
@@ -68,11 +68,15 @@ class ElectionCommands(ApplicationCore):
         shows them all; :meth:`open_election` refuses with the first). A date not given is
         the form's to report: the checks that need it are left out.
 
-        Raises:
-            NotFoundError: no such working table.
+        A table of the reference not registered yet is one problem (``table_not_registered``),
+        reported alone.
         """
+        try:
+            working_table = self.table(table)
+        except NotFoundError:
+            return [InvalidInputError(f"{table} is not registered yet: register the table before opening its elections.", code="table_not_registered", field="table")]
         return Election.opening_problems(
-            table=self.table(table), seats=list(seats), term_start=term_start, nominations_close=nominations_close,
+            table=working_table, seats=list(seats), term_start=term_start, nominations_close=nominations_close,
             voting_closes=voting_closes, today=self.clock.today(), open_elections=self.open_elections(table),
         )
 

@@ -122,6 +122,19 @@ def test_an_election_still_open_and_dates_out_of_order_are_told_at_once(world: t
     assert len(election_views.elections(app_services(web).projector.engine)) == 1
 
 
+def test_an_election_of_a_table_not_registered_is_refused_with_the_form_kept(services: Services) -> None:
+    services.app.register_table("RT1")
+    web = make_app(services.config.database_url, str(services.config.master_key), clock="2026-01-05")
+
+    r = post_form(as_(web, "secretariat", {}), "/elections", "/elections?lang=en", prefix="open", table="RT2", seats=["LT-RT2-A"],
+                  term_start="2026-03-01", nominations_close="2026-01-31", voting_closes="2026-02-20")
+
+    assert r.status_code == 422
+    assert "Working table: RT2 is not registered yet: register the table before opening its elections." in visible(r)
+    assert 'value="2026-03-01"' in r.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert election_views.elections(app_services(web).projector.engine) == []
+
+
 def test_a_refused_candidacy_comes_back_with_the_text_typed_and_the_rule(world: tuple[Flask, dict[str, str]]) -> None:
     web, ids = world
     eid = opened(web)
