@@ -92,7 +92,7 @@ def one_line_problem(field: str, value: Any) -> InvalidInputError | None:
     or a bidirectional override (``not_one_line``, naming ``field``); None when it is one line."""
     if isinstance(value, str) and NOT_ONE_LINE.search(value):
         return InvalidInputError(
-            f"The {field.replace('_', ' ')} must be one line: remove its line breaks and invisible control characters.",
+            f"The {field.replace('_', ' ')} must be one line: remove its line breaks, tabs and invisible control characters.",
             code="not_one_line", field=field,
         )
     return None

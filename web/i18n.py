@@ -178,7 +178,7 @@ ERROR_MESSAGES = {
     "reference_taken": _l("This reference was already given to a proposal."),
     "reference_of_another_table": _l("This reference names another working table."),
     "date_out_of_range": _l("This date is out of range: it must fall between 2000 and 2199."),
-    "not_one_line": _l("This field is one line: remove its line breaks and invisible control characters."),
+    "not_one_line": _l("This field is one line: remove its line breaks, tabs and invisible control characters."),
     "control_character": _l("This text holds an invisible control character; remove it (tabs and line breaks are fine)."),
     "proposal_not_editable": _l("A proposal is changed only while it is a draft or returned for revision."),
     "field_not_amendable": _l("An amendment changes the title, the problem, the recommendation or the rationale."),
@@ -484,7 +484,11 @@ def language_name(code: str) -> str:
 
 
 def refusal_words(e: DomainError) -> str:
-    """A refusal's words in the reader's language; a text past its length names its own limit."""
+    """A refusal's words in the reader's language; a text past its length names its own limit.
+    A field not on one line reads the catalogue's sentence in English too: the domain's names
+    the field, which the page already names beside it."""
+    if e.code == "not_one_line":
+        return str(ERROR_MESSAGES["not_one_line"])
     if e.code == "text_too_long" and e.limit is not None:
         return TOO_LONG % {"max": e.limit}
     if e.code == "amended_text_too_long" and e.limit is not None:

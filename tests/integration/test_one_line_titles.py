@@ -37,3 +37,26 @@ def test_a_proposal_stored_with_a_line_break_in_its_title_loads_and_shows_it_on_
 def test_one_line_reads_each_run_of_line_breaks_and_overrides_as_one_space() -> None:
     assert one_line("Eve\r\n\r\nBcc: x\u202e\tz") == "Eve Bcc: x z"
     assert one_line("Título \u200fعربي") == "Título \u200fعربي"
+
+
+def refused_title(site: Site, lang: str) -> str:  # noqa: F811
+    from tests.integration.test_web_proposals import _draft_data, _draft_form
+
+    client = site.client()
+    act_as(client, "participant", site.author)
+    r = client.post(f"/proposals/new?lang={lang}", data=_draft_data(_draft_form(client), title="Ventanillas\túnicas"))
+    assert r.status_code == 422
+    return " ".join(re.sub(r"<[^>]+>", " ", r.get_data(as_text=True)).split())
+
+
+def test_a_tab_in_a_title_is_refused_in_english_naming_tabs_and_the_field_once(site: Site) -> None:  # noqa: F811
+    page = refused_title(site, "en")
+
+    assert "Title: This field is one line: remove its line breaks, tabs and invisible control characters." in page
+    assert "The title must be one line" not in page
+
+
+def test_a_tab_in_a_title_is_refused_in_spanish_naming_tabs(site: Site) -> None:  # noqa: F811
+    page = refused_title(site, "es")
+
+    assert "Este campo ocupa una sola línea: quite sus saltos de línea, tabulaciones y caracteres de control invisibles." in page
