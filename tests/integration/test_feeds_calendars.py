@@ -170,6 +170,23 @@ def test_a_round_closed_early_moves_to_the_day_it_closed_marked_closed_with_the_
     assert entry() == ("Endorsement round closed", date(2026, 3, 27), "not endorsed", 1)
 
 
+def test_a_sessions_event_raises_its_sequence_with_each_stage_it_names(app: Flask, loaded: Services) -> None:
+    s = app_services(app)
+    later = s.app.schedule_session(table="RT1", quarter="2026-Q2", on=date(2026, 4, 20))
+    today = s.app.schedule_session(table="RT2", quarter="2026-Q1", on=date(2026, 3, 27))
+    s.wait_for_views()
+
+    def entry(sid: object) -> tuple[str, int]:
+        ev = next(ev for ev in _calendar(app, "/calendars/sessions.ics?lang=en") if str(ev["uid"]) == f"session-{sid}")
+        return str(ev["description"]).split(" · ")[-1], int(ev.get("sequence", 0))
+
+    upcoming, in_progress = entry(later), entry(today)
+    s.app.close_session(today, "Acta.")
+    s.wait_for_views()
+
+    assert (upcoming, in_progress, entry(today)) == (("upcoming", 0), ("in progress", 1), ("closed", 2))
+
+
 @pytest.mark.parametrize(("page", "feed"), [
     ("/recommendations?lang=en", "/feeds/recommendations.atom?lang=en"),
     ("/recommendations?lang=en&objective=3", "/feeds/objectives/3.atom?lang=en"),

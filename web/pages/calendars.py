@@ -9,7 +9,8 @@ Every event is a whole day (the views hold dates, not times). UIDs are made from
 aggregates' ids (``session-<id>``, ``dialogue-<id>``, ``round-<id>-closes``), so a
 calendar application that subscribed updates the same event when a session moves or
 closes. A round's event moves, once the round is closed, to the day it closed, says so, and
-raises its SEQUENCE (0 to 1). The sessions page and each table's page link their file.
+raises its SEQUENCE (0 to 1); a session's SEQUENCE follows its stage (upcoming 0, in progress
+1, closed 2), which its description names. The sessions page and each table's page link their file.
 """
 
 from __future__ import annotations
@@ -53,12 +54,18 @@ def _lang() -> dict[str, str]:
     return {"lang": current_language()}
 
 
+SESSION_SEQUENCE = {session_views.UPCOMING: 0, session_views.IN_PROGRESS: 1, session_views.CLOSED: 2}
+"""A session's SEQUENCE by its stage: its event says the stage, and a stage only moves on,
+so a subscribed calendar takes each new one as a change of the same event."""
+
+
 def _session(s: dict[str, Any]) -> Event:
     ref = f" ({s['reference']})" if s["reference"] else ""
+    stage = session_views.stage(s, today())
     return _event(
         f"session-{s['id']}", s["date"], _("Session of working table %(table)s", table=s["table_code"]) + ref,
-        " · ".join([s["quarter"], word(s["mode"]), word(session_views.stage(s, today()))]),
-        url_for("sessions.show", session_id=s["id"], _external=True, **_lang()),
+        " · ".join([s["quarter"], word(s["mode"]), word(stage)]),
+        url_for("sessions.show", session_id=s["id"], _external=True, **_lang()), sequence=SESSION_SEQUENCE[stage],
     )
 
 
