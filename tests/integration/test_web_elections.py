@@ -90,7 +90,7 @@ def test_an_empty_opening_shows_the_seats_and_every_date_at_once(world: tuple[Fl
                   term_start="", nominations_close="", voting_closes="")
 
     assert r.status_code == 422
-    assert "Una elección es para al menos uno de los escaños de la mesa." in visible(r)
+    assert "Una elección es para al menos uno de los puestos de la mesa." in visible(r)
     assert sorted(summary_links(r)) == ["open-nominations_close", "open-seats-LT-RT1-A", "open-term_start", "open-voting_closes"]
 
 
@@ -204,7 +204,7 @@ def test_a_ballot_naming_more_candidates_than_seats_is_refused(voted: tuple[Flas
     r = post_form(as_(web, "ana", ids), f"/elections/{eid}", f"/elections/{eid}/ballot", prefix="ballot", choices=[ids["ana"], ids["carlos"], ids["dario"]])
 
     assert r.status_code == 422
-    assert "Una papeleta nombra como máximo tantas candidaturas como escaños hay." in visible(r)
+    assert "Una papeleta nombra como máximo tantas candidaturas como puestos hay." in visible(r)
     assert len(election_views.ballots(app_services(web).projector.engine, eid)) == 4
 
 
