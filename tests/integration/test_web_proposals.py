@@ -284,13 +284,13 @@ def test_the_revise_form_is_refused_to_a_member_who_is_not_an_author(site: Site)
     assert 'name="expected_version"' not in body and 'name="title"' not in body
 
 
-def test_the_revise_form_is_refused_to_someone_not_signed_in(site: Site) -> None:
+def test_the_revise_form_asks_someone_not_signed_in_to_sign_in_and_come_back(site: Site) -> None:
     pid = _drafted(site)
 
     r = site.client().get(f"/proposals/{pid}/revise?lang=en")
 
-    assert r.status_code == 403
-    assert "Only the proposal's author and co-authors may revise it" in text_of(r.get_data(as_text=True))
+    # an author whose session ended on a phone is not told they may not revise
+    assert (r.status_code, r.headers["Location"]) == (302, f"/login?next=/proposals/{pid}/revise")
     assert 'name="title"' not in r.get_data(as_text=True)
 
 

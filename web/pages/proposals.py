@@ -42,6 +42,7 @@ from web.forms import (
     opts_by_name,
 )
 from web.i18n import current_language, refusal_words
+from web.identity import signed_in
 from web.pages.common import (
     Outcome,
     Page,
@@ -216,6 +217,8 @@ def revise(proposal_id: str) -> Page:
     if request.method == "GET":
         # Who may revise, asked before the form is shown (as the POST asks it before the content).
         if viewer.actor is None:
+            if signed_in() is None:  # an author whose session ended: asked to sign in, then back here
+                return redirect(url_for("signin.login", next=request.path))
             return _may_not_revise(None)
         try:
             services().app.check_may_revise(proposal_id, actor=viewer.actor)
