@@ -28,6 +28,13 @@ from domain.proposal_rules import (
 )
 from domain.reference import ALL_GOVERNMENTS, lac_states
 
+
+def same_text(text: str) -> str:
+    """A text as two of its copies are compared: its words, whatever the white space between
+    and around them (a response pasted again ending with a line break is the same)."""
+    return " ".join(text.split())
+
+
 RecordedResponse = tuple[str, str, date, str]
 """A government response already recorded: its state, status, date and text (read from the
 proposal's ``GovernmentResponseRecorded`` events by the application)."""
@@ -153,7 +160,7 @@ class PublicationCommands(ProposalGuards):
                 f"A response answers the publication of {self.published_on}; it cannot be dated earlier.",
                 code="response_before_publication", field="response_date",
             ))
-        if (country, status, answered, response) in recorded:
+        if (country, status, answered, same_text(response)) in {(c, st, d, same_text(t)) for c, st, d, t in recorded}:
             # the same response posted twice (a form sent again on a weak connection, with a
             # form id of its own): recorded once, or the recommendation shows it twice
             found.append(RuleViolationError(

@@ -246,3 +246,15 @@ def test_a_recorded_response_keeps_in_the_state_the_shape_of_snapshots_stored_by
 
     # no text: a stored snapshot without it would read as changed to `dialogue audit verify`
     assert p.government_responses == [{"country": "AR", "status": "accepted", "date": date(2026, 2, 25)}]
+
+
+def test_a_response_differing_from_a_recorded_one_only_in_white_space_is_the_same_response() -> None:
+    p = published(["PE"])
+    recorded = {("PE", "noted", date(2026, 2, 25), "Respuesta de prueba.")}
+
+    refused = refusal(lambda: p.record_government_response(
+        ctx(SECRETARIAT, date(2026, 3, 1)), country="PE", status="noted", response="Respuesta  de prueba.\r\n",
+        response_date=date(2026, 2, 25), recorded=recorded,
+    ))
+
+    assert (refused, p.government_responses) == ("response_already_recorded", [])
