@@ -10,6 +10,7 @@ wait (``Retry-After``).
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import time
 from typing import Any
@@ -89,7 +90,11 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
         from web.pages.signin import too_many
 
         limit = getattr(e, "limit", None)
-        seconds = max(1, int(limit.limit.get_expiry()) if limit is not None else 10)
+        current = limiter.current_limit  # the limit passed, with the end of its window
+        if current is not None:
+            seconds = max(1, math.ceil(current.reset_at - time.time()))
+        else:
+            seconds = max(1, int(limit.limit.get_expiry()) if limit is not None else 10)
         if request.path.startswith("/api/"):
             from web.api.errors import error_response
 
@@ -190,15 +195,23 @@ def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, taken: str, r
     slowed down. A form counts under ``taken`` as it arrives (one atomic step of the storage
     that also checks the limit, so that forms sent at the same moment cannot all pass), and
     its count is given back when it is refused (:func:`_count_taken`)."""
-    view: Any = _count_taken(limiter, app.view_functions[endpoint], parse_many(taken))
-    view = limiter.limit(refusals, key_func=by_address, methods=["POST"], deduct_when=refused, scope="refused")(view)
-    app.view_functions[endpoint] = view
+    app.view_functions[endpoint] = _count_taken(limiter, app.view_functions[endpoint], parse_many(taken), parse_many(refusals))
 
 
-def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem]) -> Any:
+def _seconds_left(strategy: Any, item: RateLimitItem, *identifiers: str) -> int:
+    """The seconds until ``item``'s window for ``identifiers`` ends (at least one): what a
+    refused sender waits, not the window's whole length."""
+    reset_at = strategy.get_window_stats(item, *identifiers).reset_time
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem], refusals: list[RateLimitItem]) -> Any:
     """``view`` whose POSTs count per address under ``items`` on arrival: past one of them the
     form is answered 429 (nothing stored) and its counts given back; a form refused by the view
-    (4xx) gives its counts back too, so that only the forms taken stay counted."""
+    (4xx) gives its counts back too, so that only the forms taken stay counted. A refused form
+    counts instead under ``refusals``, after the view (so that a form sent right is never
+    stopped by the typos sent before it from the same address), in one atomic step of the
+    storage: past one of them it is answered 429 (what was typed kept) instead of its refusal."""
 
     @functools.wraps(view)
     def counted(*args: Any, **kwargs: Any) -> Any:
@@ -211,7 +224,7 @@ def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem]) -> Any
             counted_items.append(item)
             if not strategy.hit(item, "dialogue", "taken", key):
                 _give_back(strategy, counted_items, key)
-                return too_many_sent(max(1, int(item.get_expiry())))
+                return too_many_sent(_seconds_left(strategy, item, "dialogue", "taken", key))
         try:
             response = make_response(view(*args, **kwargs))
         except BaseException:
@@ -219,6 +232,10 @@ def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem]) -> Any
             raise
         if not accepted(response):
             _give_back(strategy, counted_items, key)
+        if refused(response):
+            for item in refusals:
+                if not strategy.hit(item, "dialogue", "refused", key):
+                    return too_many_sent(_seconds_left(strategy, item, "dialogue", "refused", key))
         return response
 
     return counted
