@@ -5,6 +5,7 @@ amendments and their justifications, reasons, notes, responses and responding en
 agency's name), and every page the crawl reaches, as an auditor (who sees names) and as the
 public, shows each override inside an isolate: a ``<bdi>``, an element with ``dir``, a form
 control, or between U+2068 and U+2069 where no markup goes (the page's title, an attribute).
+Single-line fields refuse an override since; the scenario is loaded as an older release took it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+import domain.base
 from application.bootstrap import Config, Services, bootstrap
 from application.clock import FixedClock
 from application.persistence import dispose_engines, generate_master_key
@@ -99,8 +101,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
         path.write_text(json.dumps(with_overrides(json.loads(path.read_text(encoding="utf-8"))), ensure_ascii=False), encoding="utf-8")
     url, key = f"sqlite:///{folder / 'bidi.sqlite'}", generate_master_key()
     s: Services = bootstrap(Config(database_url=url, master_key=key, inline_projection=False), clock=FixedClock(date(2026, 1, 1)))
-    report = load_scenario(s.app, scenario)
-    s.app.nominate_un_agency(seat="LT-UN-2", agency="ACNUR" + RLO, consensus_record="Acta" + RLO)
+    # Single-line fields (names, titles, a UN agency) now refuse an override: loaded as an
+    # older release took them, so the pages still show such stored texts isolated.
+    with pytest.MonkeyPatch.context() as older_release:
+        older_release.setattr(domain.base, "SINGLE_LINE_FIELDS", frozenset())
+        report = load_scenario(s.app, scenario)
+        s.app.nominate_un_agency(seat="LT-UN-2", agency="ACNUR" + RLO, consensus_record="Acta" + RLO)
     s.projector.catch_up()
     yield make_app(url, key, clock="2026-03-27"), report
     dispose_engines()
