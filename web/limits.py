@@ -92,7 +92,7 @@ def init_app(app: Flask, write_blueprints: tuple[Blueprint, ...], exempt: tuple[
         limit = getattr(e, "limit", None)
         current = limiter.current_limit  # the limit passed, with the end of its window
         if current is not None:
-            seconds = max(1, math.ceil(current.reset_at - time.time()))
+            seconds = _seconds_until(current.reset_at)
         else:
             seconds = max(1, int(limit.limit.get_expiry()) if limit is not None else 10)
         if request.path.startswith("/api/"):
@@ -198,11 +198,15 @@ def limit_per_address(app: Flask, limiter: Limiter, endpoint: str, taken: str, r
     app.view_functions[endpoint] = _count_taken(limiter, app.view_functions[endpoint], parse_many(taken), parse_many(refusals))
 
 
-def _seconds_left(strategy: Any, item: RateLimitItem, *identifiers: str) -> int:
-    """The seconds until ``item``'s window for ``identifiers`` ends (at least one): what a
+def _seconds_until(reset_at: float) -> int:
+    """The whole seconds from now until a window ends at ``reset_at`` (at least one): what a
     refused sender waits, not the window's whole length."""
-    reset_at = strategy.get_window_stats(item, *identifiers).reset_time
     return max(1, math.ceil(reset_at - time.time()))
+
+
+def _seconds_left(strategy: Any, item: RateLimitItem, *identifiers: str) -> int:
+    """:func:`_seconds_until` the end of ``item``'s window for ``identifiers``."""
+    return _seconds_until(strategy.get_window_stats(item, *identifiers).reset_time)
 
 
 def _count_taken(limiter: Limiter, view: Any, items: list[RateLimitItem], refusals: list[RateLimitItem]) -> Any:
